@@ -1,0 +1,43 @@
+"""Tournée: the Flask application factory (STYLE habit 1: short, binds extensions, never migrates)."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from server.config import Config
+
+__version__ = "0.1.0"
+
+
+def create_app(config: type[Config] = Config, **overrides) -> Flask:
+    app = Flask(__name__, static_folder=None)
+    app.config.from_object(config)
+    app.config.update(overrides)
+    app.json.ensure_ascii = False  # French names stay readable
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    from server import errors, models  # noqa: F401  (models: every table registered)
+    from server.extensions import api, compress, db, jwt, limiter, mark_request_intent, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
+    jwt.init_app(app)
+    limiter.init_app(app)
+    compress.init_app(app)
+    api.init_app(app)
+    errors.register(app)
+    app.before_request(mark_request_intent)
+
+    from server.registry import register_blueprints, register_sync_entities
+    register_blueprints(app, api)
+    register_sync_entities()
+
+    from server.cli import register_commands
+    register_commands(app)
+    return app
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+    return str(Path(__file__).parent / "migrations")

@@ -1,0 +1,55 @@
+"""Accounts (the companies a rep visits) and their contacts."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.db import Base, SyncMixin
+
+ACCOUNT_STATUSES = ("client", "prospect", "former_client", "competitor", "partner")
+SEGMENTS = ("A", "B", "C")
+CONTACT_ROLES = ("decision_maker", "billing", "technical", "purchasing", "user", "other")
+
+
+class Account(SyncMixin, Base):
+    __tablename__ = "account"
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(40), default="prospect")
+    # Computed by the commercial model (server/segmentation); reps set an override instead.
+    segment: Mapped[str] = mapped_column(String(1), default="C")
+    computed_segment: Mapped[str] = mapped_column(String(1), default="C")
+    segment_override: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    weight_score: Mapped[float | None] = mapped_column(Float)
+    potential_score: Mapped[float | None] = mapped_column(Float)
+    model_version: Mapped[int | None]
+    owner_id: Mapped[str] = mapped_column(ForeignKey("user.id"), index=True)
+    external_ref: Mapped[str | None] = mapped_column(String(80), unique=True)
+    address: Mapped[str | None] = mapped_column(String(255))
+    postcode: Mapped[str | None] = mapped_column(String(10), index=True)
+    city: Mapped[str | None] = mapped_column(String(120))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    tags: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Company-specific fields and criteria data (revenue_last_year, employees, sector…).
+    custom: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # {"mon": ["08:00", "12:00", "14:00", "18:00"], …}: when the account receives visits.
+    opening_hours: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    last_visit_at: Mapped[datetime | None]
+    next_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_account_owner_version", "owner_id", "version"),)
+
+
+class Contact(SyncMixin, Base):
+    __tablename__ = "contact"
+    account_id: Mapped[str] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))

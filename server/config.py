@@ -1,0 +1,100 @@
+"""Settings, read from the environment in one place (STYLE habit 2)."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("TOURNEE_INSTANCE", ROOT / "instance"))
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else generated once and kept under instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs name the driver-less dialect; we ship psycopg 3.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE / 'tournee.db'}"
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SECRET_KEY = _secret_key()
+    PORT = int(os.environ.get("PORT", "8000"))
+
+    # Tokens: short-lived access, rotating refresh (server/users/tokens.py).
+    JWT_SECRET_KEY = SECRET_KEY
+    JWT_ALGORITHM = "HS256"
+    JWT_DECODE_ALGORITHMS = ["HS256"]
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(minutes=15)
+    JWT_REFRESH_TOKEN_EXPIRES = timedelta(days=30)
+    JWT_ENCODE_ISSUER = JWT_DECODE_ISSUER = "tournee"
+    JWT_ENCODE_AUDIENCE = JWT_DECODE_AUDIENCE = "tournee-api"
+    JWT_TOKEN_LOCATION = ["headers"]
+    REFRESH_GRACE_SECONDS = 10
+
+    # Argon2id parameters: OWASP's floor (19 MiB, t=2, p=1); see docs/benchmarks.md
+    # for the logins per second this gives on a 2-core server.
+    ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", "2"))
+    ARGON2_MEMORY_KIB = int(os.environ.get("ARGON2_MEMORY_KIB", "19456"))
+    ARGON2_PARALLELISM = 1
+
+    # Rate limits: memory by default, Redis at scale (RATELIMIT_STORAGE_URI=redis://…).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_EMAIL = os.environ.get("LOGIN_LIMIT_PER_EMAIL", "10 per 5 minutes")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 5 minutes")
+    PUSH_LIMIT_PER_USER = os.environ.get("PUSH_LIMIT_PER_USER", "120 per minute")
+
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    SYNC_MAX_MUTATIONS = 500
+    SYNC_PULL_MAX_LIMIT = 1000
+    # Tombstones older than this many days are pruned; None keeps everything.
+    SYNC_RETENTION_DAYS = int(os.environ["SYNC_RETENTION_DAYS"]) if os.environ.get("SYNC_RETENTION_DAYS") else None
+
+    SMTP_URL = os.environ.get("SMTP_URL", "smtp://127.0.0.1:25")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "tournee@localhost")
+    ATTACHMENTS_DIR = Path(os.environ.get("ATTACHMENTS_DIR", INSTANCE / "attachments"))
+    PWA_DIR = ROOT / "pwa"
+
+    # flask-smorest / OpenAPI
+    API_TITLE = "Tournée"
+    API_VERSION = "0.1.0"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14/"
+    COMPRESS_MIMETYPES = ["application/json", "text/html", "text/css", "text/javascript",
+                          "application/javascript", "application/problem+json", "image/svg+xml"]
+    COMPRESS_ALGORITHM = ["gzip"]
+    COMPRESS_MIN_SIZE = 1024
+    DEMO_TIMEZONE = "Europe/Paris"
+    TESTING = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TOURNEE_TEST_DATABASE_URL", "sqlite://")
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_KIB = 1024
+    RATELIMIT_STORAGE_URI = "memory://"

@@ -1,0 +1,184 @@
+"""One error shape: RFC 9457 problem+json for every error the API can give (STYLE habit 6).
+
+Services raise the typed errors below; `register(app)` turns them, HTTP errors,
+validation errors, JWT errors and integrity errors into problem documents.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, current_app, json, request
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+PROBLEM_BASE = "https://tournee.dev/problems/"
+log = logging.getLogger(__name__)
+
+
+class Problem(Exception):
+    """Base of the domain errors; `kind` is the last segment of the problem `type`."""
+
+    status = 400
+    kind = "bad_request"
+    title = "Bad request"
+
+    def __init__(self, detail: str, *, errors: dict[str, list[str]] | None = None,
+                 headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers or {}
+        self.extra = extra
+
+    def to_dict(self) -> dict[str, Any]:
+        doc = {"type": PROBLEM_BASE + self.kind, "title": self.title,
+               "status": self.status, "detail": self.detail}
+        if self.errors:
+            doc["errors"] = self.errors
+        doc.update(self.extra)
+        return doc
+
+
+class Invalid(Problem):
+    status, kind, title = 422, "validation", "Invalid input"
+
+
+class NotFound(Problem):
+    status, kind, title = 404, "not_found", "Not found"
+
+
+class Forbidden(Problem):
+    """A field or action the caller's role may not use (objects out of scope are NotFound)."""
+
+    status, kind, title = 422, "forbidden", "Not allowed"
+
+
+class Overlap(Problem):
+    status, kind, title = 409, "overlap", "Overlapping appointment"
+
+
+class IdConflict(Problem):
+    status, kind, title = 409, "id_conflict", "Id already used"
+
+
+class Immutable(Problem):
+    status, kind, title = 409, "immutable", "Record can no longer change"
+
+
+class IllegalTransition(Problem):
+    status, kind, title = 409, "illegal_transition", "Illegal transition"
+
+
+class Unauthorized(Problem):
+    status, kind, title = 401, "unauthorized", "Authentication required"
+
+
+class Gone(Problem):
+    status, kind, title = 410, "gone", "Gone"
+
+
+class TooLarge(Problem):
+    status, kind, title = 413, "too_large", "Request too large"
+
+
+def problem_response(doc: dict[str, Any], status: int, headers: dict[str, str] | None = None):
+    response = current_app.response_class(json.dumps(doc), status=status,
+                                          mimetype="application/problem+json")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _flatten_messages(messages: Any) -> dict[str, list[str]]:
+    """webargs nests errors by location ({"json": {"changes": {"phone": [...]}}}); flatten to dotted fields."""
+    out: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            out.setdefault(prefix or "_schema", []).extend(value)
+        elif isinstance(value, list):
+            for i, sub in enumerate(value):
+                walk(f"{prefix}.{i}", sub)
+        else:
+            out.setdefault(prefix or "_schema", []).append(str(value))
+
+    if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "files", "headers", "view_args", "path"}:
+        for sub in messages.values():
+            walk("", sub)
+    else:
+        walk("", messages)
+    return out
+
+
+def validation_errors(exc: ValidationError) -> dict[str, list[str]]:
+    return _flatten_messages(exc.messages)
+
+
+def problem_from_http_exception(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    status = error.code or 500
+    doc: dict[str, Any] = {"type": PROBLEM_BASE + _slug(error.name), "title": error.name,
+                           "status": status, "detail": error.description}
+    if "messages" in data:
+        doc["type"] = PROBLEM_BASE + ("validation" if status == 422 else _slug(error.name))
+        doc["detail"] = "The request has invalid fields."
+        doc["errors"] = _flatten_messages(data["messages"])
+    if "message" in data:
+        doc["detail"] = data["message"]
+    if status == 400 and request.is_json is False and request.method in ("POST", "PUT", "PATCH"):
+        doc["detail"] = doc["detail"] or "Malformed request body."
+    headers = dict(data.get("headers") or {})
+    if status == 405 and error.get_headers():
+        headers.update({k: v for k, v in error.get_headers() if k.lower() == "allow"})
+    if status == 429:
+        doc["type"] = PROBLEM_BASE + "rate_limited"
+        doc["detail"] = "Too many requests; retry later."
+        headers.update({k: v for k, v in error.get_headers() if k.lower() == "retry-after"})
+    return problem_response(doc, status, headers)
+
+
+def _slug(name: str) -> str:
+    return name.lower().replace(" ", "_").replace("'", "")
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(Problem)
+    def _problem(exc: Problem):
+        return problem_response(exc.to_dict(), exc.status, exc.headers)
+
+    @app.errorhandler(ValidationError)
+    def _validation(exc: ValidationError):
+        return problem_response(Invalid("The request has invalid fields.",
+                                        errors=validation_errors(exc)).to_dict(), 422)
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc: IntegrityError):
+        from server.extensions import db
+        db.session.rollback()
+        log.warning("integrity error: %s", exc.orig)
+        doc = {"type": PROBLEM_BASE + "integrity", "title": "Conflicting data", "status": 409,
+               "detail": "The change conflicts with existing data (duplicate or missing reference)."}
+        return problem_response(doc, 409)
+
+    @app.errorhandler(OperationalError)
+    def _database_down(exc: OperationalError):
+        from server.extensions import db
+        db.session.rollback()
+        log.error("database error: %s", exc)
+        doc = {"type": PROBLEM_BASE + "unavailable", "title": "Service unavailable", "status": 503,
+               "detail": "The database cannot be reached; retry shortly."}
+        return problem_response(doc, 503, {"Retry-After": "5"})
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return problem_from_http_exception(exc)
+        from server.extensions import db
+        db.session.rollback()
+        log.exception("unhandled error")
+        return problem_from_http_exception(InternalServerError())

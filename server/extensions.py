@@ -1,0 +1,70 @@
+"""Flask extensions, created unbound at import (STYLE habit 1); `create_app` binds them."""
+from __future__ import annotations
+
+import contextvars
+
+from flask import request
+from flask_compress import Compress
+from flask_jwt_extended import JWTManager
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
+from flask_smorest import Api as _Api
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from server.db import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+jwt = JWTManager()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+compress = Compress()
+
+# SQLite serialises writers. A transaction that reads first and writes later can
+# fail at once with SQLITE_BUSY when another writer committed in between, so
+# requests that write start with BEGIN IMMEDIATE (they wait for the lock instead).
+write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def mark_request_intent() -> None:
+    """before_request hook: reads take a plain BEGIN, writes BEGIN IMMEDIATE.
+
+    A GET view that writes (a tour planned on first request) says so with
+    `view.writes_on_get = True`.
+    """
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    writes = request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, "writes_on_get", False)
+    write_intent.set(bool(writes))
+
+
+class Api(_Api):
+    """flask-smorest's Api, answering every HTTP error as RFC 9457 problem+json."""
+
+    def handle_http_exception(self, error):
+        from server.errors import problem_from_http_exception
+        return problem_from_http_exception(error)
+
+
+api = Api()

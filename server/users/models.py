@@ -1,0 +1,70 @@
+"""People and their teams, and the token families that keep them signed in."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Float, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.db import Base, new_id, utcnow
+
+ROLES = ("rep", "telemarketer", "backoffice", "manager", "admin")
+
+user_technical_team = Table(
+    "user_technical_team",
+    Base.metadata,
+    Column("user_id", String(36), ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("technical_team_id", String(36), ForeignKey("technical_team.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Team(Base):
+    """A sales team: a manager, its reps and telemarketers."""
+
+    __tablename__ = "team"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "user"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("team.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Where a rep's day starts and ends, and when it works (tours, slots).
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
+    home_lat: Mapped[float | None] = mapped_column(Float)
+    home_lon: Mapped[float | None] = mapped_column(Float)
+    home_address: Mapped[str | None] = mapped_column(String(255))
+    # {"mon": ["08:30", "18:00"], …, "lunch": ["12:00", "14:00", 60]}
+    working_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ics_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    technical_teams = relationship("TechnicalTeam", secondary=user_technical_team, lazy="selectin")
+
+
+class TokenFamily(Base):
+    """One sign-in on one device: its refresh tokens rotate, it is revoked as a whole.
+
+    The last pair issued is kept for `REFRESH_GRACE_SECONDS` so that a tablet whose
+    refresh response was lost gets the same pair again instead of being logged out.
+    """
+
+    __tablename__ = "token_family"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    current_jti: Mapped[str] = mapped_column(String(36))
+    previous_jti: Mapped[str | None] = mapped_column(String(36))
+    rotated_at: Mapped[datetime | None]
+    last_pair: Mapped[str | None] = mapped_column(Text)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))

@@ -1,0 +1,46 @@
+"""What reps did: visits (append-only) and the tasks that follow them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.db import Base, SyncMixin
+
+VISIT_KINDS = ("onsite", "phone", "video")
+OUTCOMES = ("interested", "follow-up", "quote-requested", "order", "not-interested", "absent")
+TASK_STATUSES = ("open", "done", "cancelled")
+
+
+class Visit(SyncMixin, Base):
+    __tablename__ = "visit"
+    account_id: Mapped[str] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    rep_id: Mapped[str] = mapped_column(ForeignKey("user.id"), index=True)
+    appointment_id: Mapped[str | None] = mapped_column(String(36))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    kind: Mapped[str] = mapped_column(String(10), default="onsite")
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+    maturity: Mapped[int | None] = mapped_column(SmallInteger)
+    next_action: Mapped[str | None] = mapped_column(String(500))
+    # Check-in position, when the tablet could give it; verified = within reach of the account.
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    verified: Mapped[bool | None]
+
+    __table_args__ = (Index("ix_visit_rep_version", "rep_id", "version"),
+                      Index("ix_visit_account_started", "account_id", "started_at"))
+
+
+class Task(SyncMixin, Base):
+    __tablename__ = "task"
+    rep_id: Mapped[str] = mapped_column(ForeignKey("user.id"), index=True)
+    account_id: Mapped[str | None] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    visit_id: Mapped[str | None] = mapped_column(String(36))
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default="todo")  # todo, call, email, visit
+    due_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    notes: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Serves the PWA (pwa/) at `/`, its precache manifest, and /api/health."""

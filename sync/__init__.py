@@ -1,0 +1,1 @@
+"""Tournée sync engine: offline edits merged field by field, pulled without gaps (see PROTOCOL.md)."""
