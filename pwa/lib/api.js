@@ -1,0 +1,83 @@
+// HTTP to the Tournée API (API.md): bearer tokens, refresh with rotation,
+// RFC 9457 problems turned into errors the sync client can classify.
+import { signal } from '../vendor/signals-core.mjs';
+import { getMeta, setMeta } from './db.js';
+
+/** 'ok' | 'lost': lost means the refresh token was refused; the outbox is kept until the user signs in again. */
+export const authState = signal('ok');
+
+export class ApiError extends Error {
+  constructor(status, problem = {}, retryAfter = null) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+    this.retryAfter = retryAfter;
+  }
+  /** Network down, server overloaded or failing: try again later, keep everything. */
+  get transient() { return this.status === 0 || this.status === 429 || this.status >= 500; }
+}
+export class AuthLost extends Error {}
+
+async function send(path, { method = 'GET', body, form, token, signal: abort } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const init = { method, headers, cache: 'no-store', signal: abort, body: form ?? (body === undefined ? undefined : JSON.stringify(body)) };
+  try {
+    return await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, { title: 'network', detail: e.message });
+  }
+}
+
+async function failure(res) {
+  let problem = {};
+  try { problem = await res.json(); } catch { /* not JSON: a proxy page, keep the status only */ }
+  const after = Number(res.headers.get('Retry-After'));
+  return new ApiError(res.status, problem, Number.isFinite(after) && after > 0 ? after : null);
+}
+
+/** Refresh once, shared by every caller and tab: a refresh token is single-use (API.md Auth). */
+async function refresh(staleAccess) {
+  const run = async () => {
+    const tokens = await getMeta('tokens');
+    if (!tokens) throw new AuthLost();
+    if (tokens.access_token !== staleAccess) return; // someone refreshed meanwhile
+    const res = await send('/api/auth/refresh', { method: 'POST', token: tokens.refresh_token });
+    if (res.status === 401 || res.status === 422) { authState.value = 'lost'; throw new AuthLost(); }
+    if (!res.ok) throw await failure(res);
+    const pair = await res.json();
+    await setMeta('tokens', { access_token: pair.access_token, refresh_token: pair.refresh_token });
+  };
+  return navigator.locks ? navigator.locks.request('tournee-auth', run) : run();
+}
+
+/** Authenticated JSON call; a 401 refreshes the token pair once and retries. */
+export async function api(path, options = {}) {
+  for (let attempt = 0; ; attempt++) {
+    const tokens = await getMeta('tokens');
+    if (!tokens) { authState.value = 'lost'; throw new AuthLost(); }
+    const res = await send(path, { ...options, token: tokens.access_token });
+    if (res.status === 401 && attempt === 0) { await refresh(tokens.access_token); continue; }
+    if (res.status === 401) { authState.value = 'lost'; throw new AuthLost(); }
+    if (!res.ok) throw await failure(res);
+    authState.value = 'ok';
+    return res.status === 204 ? null : res.json();
+  }
+}
+
+/** POST /api/auth/login: stores the token pair; returns the user. */
+export async function login(email, password) {
+  const res = await send('/api/auth/login', { method: 'POST', body: { email, password } });
+  if (!res.ok) throw await failure(res);
+  const { access_token, refresh_token, user } = await res.json();
+  await setMeta('tokens', { access_token, refresh_token });
+  await setMeta('user', user);
+  authState.value = 'ok';
+  return user;
+}
+
+export async function logout() {
+  const tokens = await getMeta('tokens');
+  if (tokens) await send('/api/auth/logout', { method: 'POST', token: tokens.access_token }).catch(() => {});
+}

@@ -1,0 +1,172 @@
+// The local store: the ONLY module that touches IndexedDB (STYLE.md habit 11).
+// Records are kept per entity as the server last sent them with the pending
+// mutations applied on top; every local write and its outbox mutation are put
+// in one transaction, so a record never changes without a mutation to push.
+import { Dexie, liveQuery } from '../vendor/dexie.mjs';
+import { signal } from '../vendor/signals-core.mjs';
+import { rebase } from './changes.js';
+
+export const ENTITIES = ['account', 'contact', 'visit', 'task', 'appointment', 'quote_request', 'tour_plan'];
+
+/** null, or {kind: 'blocked'|'quota'|'open', detail}: shown by the shell in words, never a blank app. */
+export const storageProblem = signal(null);
+
+const db = new Dexie('tournee');
+db.version(1).stores({
+  account: 'id, name, city, next_due_at',
+  contact: 'id, account_id',
+  visit: 'id, account_id, started_at',
+  task: 'id, account_id',
+  appointment: 'id, account_id, start',
+  quote_request: 'id, account_id, created_at',
+  tour_plan: 'id, date',
+  other: '[entity+id], entity',
+  outbox: '++seq, &mutation_id, [entity+record_id]',
+  rejected: '++seq, mutation_id',
+  attachments: 'id, owner_id',
+  meta: 'key',
+});
+
+// A newer release opened the database in another tab: step aside instead of blocking it.
+db.on('versionchange', () => { db.close(); storageProblem.value = { kind: 'blocked' }; return false; });
+db.on('blocked', () => { storageProblem.value = { kind: 'blocked' }; });
+
+const table = (entity) => (ENTITIES.includes(entity) ? db.table(entity) : db.other);
+const key = (entity, id) => (ENTITIES.includes(entity) ? id : [entity, id]);
+
+export class StorageFull extends Error {}
+const isQuota = (e) => e?.name === 'QuotaExceededError' || e?.inner?.name === 'QuotaExceededError';
+async function guarded(work) {
+  try { return await work(); } catch (e) {
+    if (isQuota(e)) { storageProblem.value = { kind: 'quota' }; throw new StorageFull(e.message); }
+    throw e;
+  }
+}
+
+export async function openDb() {
+  try { await db.open(); } catch (e) {
+    storageProblem.value = { kind: e.name === 'VersionError' ? 'blocked' : 'open', detail: e.message };
+    throw e;
+  }
+  // Ask the browser not to evict our data under storage pressure (best effort).
+  navigator.storage?.persist?.().catch(() => {});
+}
+
+/** Observe a query (also across tabs): live(() => getRecord('account', id)).subscribe(cb). */
+export const live = (querier) => liveQuery(querier);
+
+// ---- meta: cursor, client_id, tokens, user, last_sync ----
+export const getMeta = async (k) => (await db.meta.get(k))?.value;
+export const setMeta = (k, value) => guarded(() => db.meta.put({ key: k, value }));
+export const delMeta = (k) => db.meta.delete(k);
+
+// ---- reads ----
+export const getRecord = (entity, id) => table(entity).get(key(entity, id));
+export const allOf = (entity) => (ENTITIES.includes(entity) ? db.table(entity).toArray() : db.other.where('entity').equals(entity).toArray());
+export const byAccount = (entity, accountId) => table(entity).where('account_id').equals(accountId).toArray();
+export const accountsByIds = (ids) => db.account.bulkGet(ids);
+export const appointmentsBetween = (from, to) => db.appointment.where('start').between(from, to, true, false).toArray();
+export const dueAccounts = (until, limit = 40) => db.account.where('next_due_at').belowOrEqual(until).limit(limit).toArray();
+export async function searchAccounts(q, limit = 50) {
+  const needle = q.trim().toLowerCase();
+  if (!needle) return db.account.orderBy('name').limit(limit).toArray();
+  return db.account.filter((a) => `${a.name} ${a.city} ${a.postcode}`.toLowerCase().includes(needle)).limit(limit).toArray();
+}
+export const putTourPlan = (plan) => guarded(() => db.tour_plan.put(plan));
+/** The rep's plan for a day: the one fetched from /api/tours last, else the one that came with a pull. */
+export async function tourPlanFor(repId, day) {
+  const plans = await db.tour_plan.where('date').equals(day).filter((p) => p.rep_id === repId && p.plan).toArray();
+  return plans.find((p) => p.fetched_at) || plans[0] || null;
+}
+
+// ---- writes: record + mutation in one transaction (DESIGN.md offline rule 2) ----
+export function commit(entity, record, mutation, attachments = []) {
+  return guarded(() => db.transaction('rw', table(entity), db.outbox, db.attachments, async () => {
+    if (record) await table(entity).put(record);
+    else await table(entity).delete(key(entity, mutation.id));
+    if (attachments.length) await db.attachments.bulkPut(attachments);
+    await db.outbox.add({ ...mutation, record_id: mutation.id });
+  }));
+}
+
+// ---- outbox ----
+export const outboxCount = () => db.outbox.count();
+export const outboxBatch = (limit) => db.outbox.orderBy('seq').limit(limit).toArray();
+export const outboxAll = () => db.outbox.orderBy('seq').toArray();
+export const rejectedAll = () => db.rejected.orderBy('seq').reverse().toArray();
+export const pendingFor = (entity, id) => db.outbox.where('[entity+record_id]').equals([entity, id]).sortBy('seq');
+
+/** Results came back: acknowledged mutations leave the outbox, rejected ones go to the visible list. */
+export function acknowledge(results, sentById) {
+  return db.transaction('rw', db.outbox, db.rejected, db.attachments, async () => {
+    for (const result of results) {
+      const sent = sentById.get(result.mutation_id);
+      if (!sent) continue;
+      await db.outbox.delete(sent.seq);
+      if (result.status === 'rejected') {
+        await db.rejected.add({ mutation_id: sent.mutation_id, entity: sent.entity, op: sent.op, record_id: sent.id,
+          changes: sent.changes, error: result.error || null, at: new Date().toISOString() });
+      }
+      for (const id of sent.local_attachment_ids || []) await db.attachments.delete(id);
+      // Later edits of the same record were made on top of this one: they now build on its new version.
+      if (result.version != null && result.status !== 'rejected') {
+        await db.outbox.where('[entity+record_id]').equals([sent.entity, sent.id]).modify({ base_version: result.version });
+      }
+    }
+  });
+}
+
+export const dismissRejected = (seq) => db.transaction('rw', db.rejected, ...ENTITIES.map((e) => db.table(e)), async () => {
+  const entry = await db.rejected.get(seq);
+  // A create the server refused will never come back from a pull: drop the local copy too.
+  if (entry?.op === 'create' && ENTITIES.includes(entry.entity)) await db.table(entry.entity).delete(entry.record_id);
+  await db.rejected.delete(seq);
+});
+
+// ---- attachments (photos waiting to upload) ----
+export const attachmentsOf = (ownerId) => db.attachments.where('owner_id').equals(ownerId).toArray();
+export const getAttachment = (id) => db.attachments.get(id);
+/** After an upload: remember the server id, and write it into the outbox mutations that reference the photo. */
+export function attachmentUploaded(localId, serverId) {
+  return db.transaction('rw', db.attachments, db.outbox, async () => {
+    await db.attachments.update(localId, { server_id: serverId });
+    await db.outbox.toCollection().modify((m) => {
+      const ids = m.changes?.attachment_ids;
+      if (ids?.includes(localId)) {
+        m.changes.attachment_ids = ids.map((x) => (x === localId ? serverId : x));
+        m.local_attachment_ids = [...(m.local_attachment_ids || []), localId];
+      }
+    });
+  });
+}
+
+// ---- pull: apply server changes, rebasing records that still have pending mutations ----
+export function applyPull(changes, seen) {
+  const tables = [...ENTITIES.map((e) => db.table(e)), db.other, db.outbox];
+  return guarded(() => db.transaction('rw', tables, async () => {
+    for (const change of changes) {
+      const t = table(change.entity);
+      const k = key(change.entity, change.id);
+      seen?.add(`${change.entity}:${change.id}`);
+      if (change.op === 'delete') { await t.delete(k); continue; }
+      const data = ENTITIES.includes(change.entity) ? change.data : { ...change.data, entity: change.entity };
+      const pending = await pendingFor(change.entity, change.id);
+      const local = await t.get(k);
+      const record = rebase(data, pending, local);
+      if (record) await t.put(record); else await t.delete(k);
+    }
+  }));
+}
+
+/** After a full re-pull (410): drop what the server no longer sends, unless it still has pending mutations. */
+export function dropUnseen(seen) {
+  return db.transaction('rw', [...ENTITIES.map((e) => db.table(e)), db.outbox], async () => {
+    for (const entity of ENTITIES.filter((e) => e !== 'tour_plan')) {
+      const ids = (await db.table(entity).toCollection().primaryKeys()).filter((id) => !seen.has(`${entity}:${id}`));
+      for (const id of ids) if (!(await pendingFor(entity, id)).length) await db.table(entity).delete(id);
+    }
+  });
+}
+
+/** Sign-out: forget every record and token of this user. */
+export const clearAll = () => Promise.all(db.tables.map((t) => t.clear()));

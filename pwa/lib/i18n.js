@@ -1,0 +1,119 @@
+// Words of the rep's app, French first. The language comes from
+// navigator.language unless the user picked one (kept in localStorage: a
+// preference of this device, not data to sync).
+import { signal } from '../vendor/signals-core.mjs';
+
+const fr = {
+  app: 'Tournée', login: 'Connexion', email: 'E-mail', password: 'Mot de passe',
+  signIn: 'Se connecter', badLogin: 'E-mail ou mot de passe incorrect.',
+  tooMany: 'Trop de tentatives, réessayez dans un moment.',
+  offlineLogin: 'Pas de réseau : la connexion demande le réseau une première fois.',
+  tour: 'Tournée', accounts: 'Comptes', agenda: 'Agenda', quotes: 'Mes devis', sync: 'Synchro',
+  pending: 'en attente', syncNow: 'Synchroniser', syncing: 'Synchronisation…',
+  lastSync: 'Dernière synchro', never: 'jamais', online: 'En ligne', offline: 'Hors ligne',
+  reconnect: 'Session expirée : reconnectez-vous. Vos modifications sont gardées.',
+  reconnectBtn: 'Se reconnecter', logout: 'Se déconnecter',
+  logoutWarn: '{n} modification(s) pas encore envoyée(s). Elles seront perdues si vous vous déconnectez. Continuer ?',
+  otherUser: 'Des modifications d’un autre utilisateur attendent sur cette tablette : reconnectez-vous avec {email}.',
+  noTour: 'Pas de tournée en mémoire pour ce jour. Connectez-vous au réseau pour la charger.',
+  dueAccounts: 'Comptes à voir (hors ligne)', stops: 'arrêts', drive: 'route', min: 'min', km: 'km',
+  appointment: 'Rendez-vous', due: 'À voir', overdue: 'En retard de {n} j', dueIn: 'À voir dans {n} j',
+  navigate: 'Itinéraire', mapOffline: 'Plan schématique (hors ligne)', unplanned: 'Non planifiés',
+  today: 'Aujourd’hui', phone: 'Téléphone', notes: 'Notes', tags: 'Étiquettes', addTag: 'Ajouter',
+  segment: 'Segment', override: 'Forcer le segment', reason: 'Raison', none: 'aucun',
+  save: 'Enregistrer', saved: 'Enregistré sur la tablette', cancel: 'Annuler', contacts: 'Contacts',
+  timeline: 'Historique', whySegment: 'Pourquoi {s} ?', explainOffline: 'Explication disponible en ligne seulement.',
+  weight: 'Poids', potential: 'Potentiel', logVisit: 'Saisir une visite', requestQuote: 'Demander un devis',
+  visit: 'Visite', checkIn: 'Arrivée', kind: 'Type', outcome: 'Résultat', maturity: 'Maturité du projet',
+  nextAction: 'Prochaine action', dueDate: 'Échéance', geoOk: 'Position vérifiée (à {m} m)',
+  geoFar: 'Position à {m} m du compte', geoNone: 'Position non disponible',
+  'kind.onsite': 'Sur place', 'kind.phone': 'Téléphone', 'kind.video': 'Visio',
+  'outcome.interested': 'Intéressé', 'outcome.follow-up': 'À relancer', 'outcome.quote-requested': 'Devis demandé',
+  'outcome.order': 'Commande', 'outcome.not-interested': 'Pas intéressé', 'outcome.absent': 'Absent',
+  'maturity.1': 'Besoin non identifié', 'maturity.2': 'Besoin conscient', 'maturity.3': 'Intérêt pour une solution',
+  'maturity.4': 'Démarches externes', 'maturity.5': 'Lancement interne',
+  visitSaved: 'Visite enregistrée.', quote: 'Demande de devis', productLine: 'Gamme de produits',
+  items: 'Articles', label: 'Désignation', quantity: 'Quantité', unit: 'Unité', addItem: 'Ajouter un article',
+  urgency: 'Urgence', 'urgency.normal': 'Normale', 'urgency.urgent': 'Urgente', photos: 'Photos',
+  addPhoto: 'Prendre une photo', quoteSaved: 'Demande de devis enregistrée.',
+  'status.submitted': 'Envoyée', 'status.routed': 'Transmise', 'status.in_progress': 'En cours',
+  'status.quoted': 'Chiffrée', 'status.won': 'Gagnée', 'status.lost': 'Perdue', 'status.cancelled': 'Annulée',
+  'status.undeliverable': 'Non distribuée', 'status.local': 'Sur la tablette', noQuotes: 'Aucune demande de devis.',
+  week: 'Semaine', noAppointments: 'Rien de prévu.', task: 'Tâche',
+  pendingChanges: 'Modifications en attente', rejected: 'Refusées par le serveur', conflicts: 'Conflits',
+  restore: 'Rétablir ma valeur', restored: 'Valeur rétablie.', dismiss: 'Retirer', yours: 'Votre valeur',
+  theirs: 'Valeur gardée', noConflicts: 'Aucun conflit.', conflictsOnline: 'Liste des conflits disponible en ligne.',
+  errNetwork: 'Serveur injoignable : nouvel essai automatique.', errServer: 'Erreur du serveur : nouvel essai automatique.',
+  errQuota: 'Mémoire de la tablette pleine : libérez de la place (photos, autres applications).',
+  errBlocked: 'Une autre version de Tournée est ouverte dans un autre onglet : fermez les autres onglets puis rechargez.',
+  errDb: 'Stockage local indisponible : {d}', reload: 'Recharger',
+  update: 'Mise à jour disponible', updateNow: 'Mettre à jour', updateWait: 'Synchronisez d’abord vos modifications.',
+  search: 'Rechercher un compte', backToAccount: 'Retour au compte', required: 'Obligatoire', language: 'English',
+};
+
+const en = {
+  app: 'Tournée', login: 'Sign in', email: 'E-mail', password: 'Password', signIn: 'Sign in',
+  badLogin: 'Wrong e-mail or password.', tooMany: 'Too many attempts, try again later.',
+  offlineLogin: 'No network: signing in needs the network the first time.',
+  tour: 'Tour', accounts: 'Accounts', agenda: 'Agenda', quotes: 'My quotes', sync: 'Sync',
+  pending: 'waiting', syncNow: 'Sync now', syncing: 'Syncing…', lastSync: 'Last sync', never: 'never',
+  online: 'Online', offline: 'Offline', reconnect: 'Session expired: sign in again. Your changes are kept.',
+  reconnectBtn: 'Sign in again', logout: 'Sign out',
+  logoutWarn: '{n} change(s) not sent yet. They will be lost if you sign out. Continue?',
+  otherUser: 'Changes of another user are waiting on this tablet: sign in as {email}.',
+  noTour: 'No tour stored for this day. Go online to load it.', dueAccounts: 'Accounts due (offline)',
+  stops: 'stops', drive: 'driving', min: 'min', km: 'km', appointment: 'Appointment', due: 'Due',
+  overdue: 'Overdue by {n} d', dueIn: 'Due in {n} d', navigate: 'Directions',
+  mapOffline: 'Schematic map (offline)', unplanned: 'Unplanned', today: 'Today', phone: 'Phone',
+  notes: 'Notes', tags: 'Tags', addTag: 'Add', segment: 'Segment', override: 'Override segment',
+  reason: 'Reason', none: 'none', save: 'Save', saved: 'Saved on this tablet', cancel: 'Cancel',
+  contacts: 'Contacts', timeline: 'Timeline', whySegment: 'Why {s}?', explainOffline: 'Explanation available online only.',
+  weight: 'Weight', potential: 'Potential', logVisit: 'Log a visit', requestQuote: 'Request a quote',
+  visit: 'Visit', checkIn: 'Check-in', kind: 'Kind', outcome: 'Outcome', maturity: 'Project maturity',
+  nextAction: 'Next action', dueDate: 'Due date', geoOk: 'Location verified ({m} m away)',
+  geoFar: 'Location {m} m from the account', geoNone: 'Location unavailable',
+  'kind.onsite': 'On site', 'kind.phone': 'Phone', 'kind.video': 'Video',
+  'outcome.interested': 'Interested', 'outcome.follow-up': 'Follow up', 'outcome.quote-requested': 'Quote requested',
+  'outcome.order': 'Order', 'outcome.not-interested': 'Not interested', 'outcome.absent': 'Absent',
+  'maturity.1': 'Need not identified', 'maturity.2': 'Need aware', 'maturity.3': 'Interest in a solution',
+  'maturity.4': 'External steps', 'maturity.5': 'Internal launch',
+  visitSaved: 'Visit saved.', quote: 'Quote request', productLine: 'Product line', items: 'Items',
+  label: 'Label', quantity: 'Quantity', unit: 'Unit', addItem: 'Add an item', urgency: 'Urgency',
+  'urgency.normal': 'Normal', 'urgency.urgent': 'Urgent', photos: 'Photos', addPhoto: 'Take a photo',
+  quoteSaved: 'Quote request saved.', 'status.submitted': 'Submitted', 'status.routed': 'Routed',
+  'status.in_progress': 'In progress', 'status.quoted': 'Quoted', 'status.won': 'Won', 'status.lost': 'Lost',
+  'status.cancelled': 'Cancelled', 'status.undeliverable': 'Undeliverable', 'status.local': 'On this tablet',
+  noQuotes: 'No quote requests.', week: 'Week', noAppointments: 'Nothing planned.', task: 'Task',
+  pendingChanges: 'Changes waiting', rejected: 'Rejected by the server', conflicts: 'Conflicts',
+  restore: 'Restore my value', restored: 'Value restored.', dismiss: 'Dismiss', yours: 'Your value',
+  theirs: 'Value kept', noConflicts: 'No conflicts.', conflictsOnline: 'Conflict list available online.',
+  errNetwork: 'Server unreachable: retrying automatically.', errServer: 'Server error: retrying automatically.',
+  errQuota: 'Tablet storage is full: free some space (photos, other apps).',
+  errBlocked: 'Another version of Tournée is open in another tab: close the other tabs, then reload.',
+  errDb: 'Local storage unavailable: {d}', reload: 'Reload', update: 'Update available',
+  updateNow: 'Update now', updateWait: 'Sync your changes first.', search: 'Search an account', backToAccount: 'Back to the account',
+  required: 'Required', language: 'Français',
+};
+
+const dictionaries = { fr, en };
+const stored = globalThis.localStorage?.getItem('tournee-lang');
+const guess = (globalThis.navigator?.language || 'fr').slice(0, 2);
+export const lang = signal(stored || (guess === 'en' ? 'en' : 'fr'));
+
+export function setLang(code) {
+  lang.value = code;
+  localStorage.setItem('tournee-lang', code);
+  document.documentElement.lang = code;
+}
+
+/** t('overdue', {n: 3}) → "En retard de 3 j". Reading lang.value subscribes the component. */
+export function t(key, vars) {
+  const text = dictionaries[lang.value][key] ?? fr[key] ?? key;
+  return vars ? text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '') : text;
+}
+
+export const locale = () => (lang.value === 'en' ? 'en-GB' : 'fr-FR');
+export const fmtTime = (iso) => iso ? new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' }) : '';
+export const fmtDate = (iso, opts = { weekday: 'short', day: 'numeric', month: 'short' }) =>
+  iso ? new Date(iso.length === 10 ? iso + 'T12:00:00' : iso).toLocaleDateString(locale(), opts) : '';
+export const fmtDateTime = (iso) => iso ? `${fmtDate(iso)} ${fmtTime(iso)}` : '';

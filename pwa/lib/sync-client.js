@@ -1,0 +1,158 @@
+// The tablet side of API.md → Sync. One cycle: upload photos, push the outbox
+// in batches, then pull from the cursor until has_more is false.
+// 1. a mutation leaves the outbox only when its result came back (db.acknowledge);
+// 2. network, 5xx and 429 keep everything and retry with backoff;
+// 3. a 401 refreshes the token pair once (api.js); a refused refresh keeps the
+//    outbox and asks the user to sign in again;
+// 4. 410 on pull: pull again from 0, pending mutations replayed on top (db.applyPull);
+// 5. one tab syncs at a time (Web Locks); the others hear about it over a BroadcastChannel.
+import { signal } from '../vendor/signals-core.mjs';
+import { api, ApiError, AuthLost, authState } from './api.js';
+import * as db from './db.js';
+import { onWrite } from './outbox.js';
+import { uuidv7 } from './changes.js';
+
+export const pending = signal(0);
+export const rejectedCount = signal(0);
+export const syncing = signal(false);
+export const lastSync = signal(null);
+/** null or {kind: 'network'|'server'|'auth'|'other', detail}: shown in words by the views. */
+export const syncError = signal(null);
+
+const BACKOFF_S = [2, 5, 15, 30, 60, 120, 300];
+const channel = 'BroadcastChannel' in globalThis ? new BroadcastChannel('tournee-sync') : null;
+let batchSize = 500;
+let failures = 0;
+let timer = null;
+
+async function clientId() {
+  let id = await db.getMeta('client_id');
+  if (!id) { id = uuidv7(); await db.setMeta('client_id', id); }
+  return id;
+}
+
+async function uploadPhotos() {
+  for (const mutation of await db.outboxAll()) {
+    for (const localId of mutation.changes?.attachment_ids || []) {
+      const photo = await db.getAttachment(localId);
+      if (!photo || photo.server_id) continue;
+      const form = new FormData();
+      form.append('file', photo.blob, `${localId}.jpg`);
+      form.append('client_ref', localId);
+      const { id } = await api('/api/attachments', { method: 'POST', form });
+      await db.attachmentUploaded(localId, id);
+    }
+  }
+}
+
+/** One mutation per record per request: the next edit of a record is sent with the version the server returned. */
+function nextBatch(outbox) {
+  const records = new Set();
+  const batch = [];
+  for (const m of outbox) {
+    const key = `${m.entity}:${m.id}`;
+    if (records.has(key)) continue;
+    records.add(key);
+    batch.push(m);
+    if (batch.length >= batchSize) break;
+  }
+  return batch;
+}
+
+async function push() {
+  const client_id = await clientId();
+  for (;;) {
+    const batch = nextBatch(await db.outboxAll());
+    if (!batch.length) return;
+    const mutations = batch.map(({ mutation_id, entity, op, id, base_version, changes, client_time }) =>
+      ({ mutation_id, entity, op, id, ...(op === 'create' ? {} : { base_version }), changes, client_time }));
+    let response;
+    try {
+      response = await api('/api/sync/push', { method: 'POST', body: { client_id, mutations } });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 413 && batchSize > 1) { batchSize = Math.ceil(batchSize / 2); continue; }
+      throw e;
+    }
+    const sent = new Map(batch.map((m) => [m.mutation_id, m]));
+    await db.acknowledge(response.results || [], sent);
+    if (!(response.results || []).length) return; // no progress: do not spin
+  }
+}
+
+async function pull() {
+  let cursor = (await db.getMeta('cursor')) ?? '0';
+  let seen = null; // set during a full re-pull after 410
+  for (;;) {
+    let page;
+    try {
+      page = await api(`/api/sync/pull?since=${encodeURIComponent(cursor)}&limit=500`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 410 && !seen) { cursor = '0'; seen = new Set(); continue; }
+      throw e;
+    }
+    await db.applyPull(page.changes || [], seen);
+    cursor = String(page.cursor ?? cursor);
+    await db.setMeta('cursor', cursor);
+    if (!page.has_more) break;
+  }
+  if (seen) await db.dropUnseen(seen);
+}
+
+function describe(e) {
+  if (e instanceof AuthLost) return { kind: 'auth' };
+  if (e instanceof ApiError && e.status === 0) return { kind: 'network', detail: e.message };
+  if (e instanceof ApiError && e.transient) return { kind: 'server', detail: e.message };
+  return { kind: 'other', detail: e.message };
+}
+
+async function cycle() {
+  syncing.value = true;
+  try {
+    await uploadPhotos();
+    await push();
+    await pull();
+    const at = new Date().toISOString();
+    await db.setMeta('last_sync', at);
+    lastSync.value = at;
+    syncError.value = null;
+    failures = 0;
+    channel?.postMessage({ type: 'synced', at });
+  } catch (e) {
+    syncError.value = describe(e);
+    if (e instanceof ApiError && e.transient) {
+      const delay = e.retryAfter ?? BACKOFF_S[Math.min(failures++, BACKOFF_S.length - 1)];
+      schedule(delay * 1000);
+    } else if (!(e instanceof AuthLost || e instanceof ApiError)) {
+      console.error('sync failed', e);
+    }
+  } finally {
+    syncing.value = false;
+  }
+}
+
+/** Sync now. wait=false (timers): skip when another tab holds the lock; it will tell us. */
+export function sync({ wait = true } = {}) {
+  if (!navigator.onLine && !wait) return Promise.resolve();
+  if (!navigator.locks) return cycle();
+  return navigator.locks.request('tournee-sync', { ifAvailable: !wait }, (lock) => (lock ? cycle() : null));
+}
+
+function schedule(ms) {
+  clearTimeout(timer);
+  timer = setTimeout(() => { if (authState.value === 'ok') sync({ wait: false }); }, ms);
+}
+
+/** Start the background schedule: now, on `online`, every 60 s, and 1.5 s after each local write. */
+let started = false;
+export async function startSync() {
+  if (started) { schedule(0); return; }
+  started = true;
+  lastSync.value = (await db.getMeta('last_sync')) ?? null;
+  db.live(() => db.outboxCount()).subscribe((n) => { pending.value = n; });
+  db.live(() => db.rejectedAll()).subscribe((list) => { rejectedCount.value = list.length; });
+  addEventListener('online', () => schedule(0));
+  setInterval(() => { if (authState.value === 'ok') sync({ wait: false }); }, 60_000);
+  onWrite(() => schedule(1500));
+  if (channel) channel.onmessage = ({ data }) => { if (data.type === 'synced') { lastSync.value = data.at; syncError.value = null; } };
+  schedule(0);
+}

@@ -1,0 +1,47 @@
+// Service-worker registration and the update prompt (STYLE.md habit 10).
+// A release is named by the content hash in /precache.json. sw.js itself does not
+// change between releases, so the page registers /sw.js?v=<version>: a new
+// version is a new script URL, which the browser installs beside the running one.
+// The new worker waits; the page tells it to take over only when the user
+// accepts and the outbox is empty, then reloads.
+import { signal } from '../vendor/signals-core.mjs';
+
+export const updateReady = signal(false);
+let registration = null;
+
+function watch(reg) {
+  const flag = () => { if (reg.waiting && navigator.serviceWorker.controller) updateReady.value = true; };
+  flag();
+  reg.addEventListener('updatefound', () => {
+    reg.installing?.addEventListener('statechange', flag);
+  });
+}
+
+export async function checkForUpdate() {
+  if (!('serviceWorker' in navigator)) return;
+  let version;
+  try {
+    const res = await fetch('/precache.json', { cache: 'no-store' });
+    if (!res.ok) return;
+    ({ version } = await res.json());
+  } catch { return; } // offline: the running release goes on
+  const reg = await navigator.serviceWorker.register(`/sw.js?v=${encodeURIComponent(version)}`, { scope: '/' });
+  if (reg !== registration) { registration = reg; watch(reg); }
+  await reg.update().catch(() => {});
+}
+
+export function startUpdates() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.getRegistration('/').then((reg) => { if (reg) { registration = reg; watch(reg); } });
+  checkForUpdate();
+  addEventListener('online', checkForUpdate);
+  setInterval(checkForUpdate, 30 * 60_000);
+}
+
+/** The user accepted: let the waiting worker take over, then reload on the new release. */
+export function applyUpdate() {
+  const waiting = registration?.waiting;
+  if (!waiting) { location.reload(); return; }
+  navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
+  waiting.postMessage({ type: 'skipWaiting' });
+}

@@ -1,0 +1,71 @@
+// Account fields a rep may change offline: phone, e-mail, notes, tags, and a
+// segment override with its reason. Only the fields that changed are sent.
+import { useState, useEffect } from '../vendor/preact-hooks.mjs';
+import { html, busy, toast } from '../lib/ui.js';
+import { t } from '../lib/i18n.js';
+import { editAccount, editTags } from '../lib/outbox.js';
+
+const FIELDS = ['phone', 'email', 'notes'];
+
+function Tags({ account }) {
+  const [tag, setTag] = useState('');
+  const add = (e) => {
+    e.preventDefault();
+    const value = tag.trim();
+    if (value && !(account.tags || []).includes(value)) editTags(account.id, [value], []);
+    setTag('');
+  };
+  return html`
+    <div class="tags">
+      ${(account.tags || []).map((x) => html`<span class="tag">${x}
+        <button type="button" aria-label=${`− ${x}`} onClick=${() => editTags(account.id, [], [x])}>×</button></span>`)}
+      <form class="inline" onSubmit=${add}>
+        <input value=${tag} onInput=${(e) => setTag(e.target.value)} placeholder=${t('tags')} />
+        <button type="submit">${t('addTag')}</button>
+      </form>
+    </div>`;
+}
+
+export function AccountEdit({ account }) {
+  const initial = () => ({
+    phone: account.phone || '', email: account.email || '', notes: account.notes || '',
+    override: account.segment_override?.segment || '', reason: account.segment_override?.reason || '',
+  });
+  const [form, setForm] = useState(initial);
+  const [dirty, setDirty] = useState(false);
+  // A pull or another tab changed the account: show it unless the rep is typing.
+  useEffect(() => { if (!dirty) setForm(initial()); }, [account]);
+  const set = (field) => (e) => { setForm({ ...form, [field]: e.target.value }); setDirty(true); busy.value = true; };
+
+  async function save(e) {
+    e.preventDefault();
+    const changes = {};
+    for (const f of FIELDS) if (form[f] !== (account[f] || '')) changes[f] = form[f] || null;
+    const current = account.segment_override;
+    if (form.override !== (current?.segment || '') || (form.override && form.reason !== (current?.reason || ''))) {
+      if (form.override && !form.reason.trim()) { toast(`${t('reason')} : ${t('required')}`, 'error'); return; }
+      changes.segment_override = form.override ? { segment: form.override, reason: form.reason.trim() } : null;
+    }
+    try {
+      if (Object.keys(changes).length) await editAccount(account.id, changes);
+      setDirty(false); busy.value = false;
+      toast(t('saved'));
+    } catch (err) { toast(err.message, 'error'); }
+  }
+
+  return html`
+    <section class="card"><h2>${t('tags')}</h2><${Tags} account=${account} /></section>
+    <form class="card edit" onSubmit=${save}>
+      <label>${t('phone')}<input data-testid="account-phone" type="tel" value=${form.phone} onInput=${set('phone')} /></label>
+      <label>${t('email')}<input data-testid="account-email" type="email" value=${form.email} onInput=${set('email')} /></label>
+      <label>${t('notes')}<textarea rows="3" value=${form.notes} onInput=${set('notes')}></textarea></label>
+      <div class="row">
+        <label>${t('override')}
+          <select value=${form.override} onChange=${set('override')}>
+            <option value="">${t('none')}</option>${['A', 'B', 'C'].map((s) => html`<option value=${s}>${s}</option>`)}
+          </select></label>
+        ${form.override && html`<label class="grow">${t('reason')}<input value=${form.reason} onInput=${set('reason')} /></label>`}
+      </div>
+      <button class="primary" data-testid="account-save" type="submit" disabled=${!dirty}>${t('save')}</button>
+    </form>`;
+}

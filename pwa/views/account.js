@@ -1,0 +1,86 @@
+// One account: what the rep needs on the doorstep (contacts, history, why this
+// segment) and the actions of the visit. Edits are local first (account-edit.js).
+import { useEffect, useState } from '../vendor/preact-hooks.mjs';
+import { html, online, useLive, Badge } from '../lib/ui.js';
+import { t, fmtDateTime, fmtDate } from '../lib/i18n.js';
+import { api } from '../lib/api.js';
+import { getRecord, byAccount } from '../lib/db.js';
+import { AccountEdit } from './account-edit.js';
+import { navigateUrl } from './tour.js';
+import { Icon } from '../lib/icons.js';
+
+function Explanation({ account }) {
+  const [data, setData] = useState(null);
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (!open || !online.value) return;
+    api(`/api/accounts/${account.id}/segment-explanation`).then(setData).catch(() => setData(false));
+  }, [open, account.id]);
+  return html`
+    <details class="card explain" onToggle=${(e) => setOpen(e.target.open)}>
+      <summary>${t('whySegment', { s: account.segment || '–' })}</summary>
+      ${!online.value && !data && html`<p class="muted">${t('explainOffline')}</p>`}
+      ${data && html`
+        <p>${t('weight')} ${data.axes.weight.score.toFixed(0)} / ${data.axes.weight.threshold} ·
+           ${t('potential')} ${data.axes.potential.score.toFixed(0)} / ${data.axes.potential.threshold}
+           ${data.override && html` · ${t('override')}: ${data.override.segment} (${data.override.reason})`}</p>
+        <table class="criteria"><tbody>${data.criteria.map((c) => html`
+          <tr><td>${c.label}</td><td>${c.axis === 'weight' ? t('weight') : t('potential')}</td>
+            <td>${c.value ?? '–'}</td><td>${c.points}/${c.max_points}</td><td>+${c.contribution.toFixed(1)}</td></tr>`)}
+        </tbody></table>`}
+    </details>`;
+}
+
+function Timeline({ accountId }) {
+  const visits = useLive(() => byAccount('visit', accountId), [accountId], []);
+  const quotes = useLive(() => byAccount('quote_request', accountId), [accountId], []);
+  const appts = useLive(() => byAccount('appointment', accountId), [accountId], []);
+  const tasks = useLive(() => byAccount('task', accountId), [accountId], []);
+  const items = [
+    ...visits.map((v) => ({ at: v.started_at, icon: '•', text: `${t('visit')} · ${t(`outcome.${v.outcome}`)}${v.notes ? ` — ${v.notes}` : ''}` })),
+    ...quotes.map((q) => ({ at: q.created_at, icon: '•', text: `${t('quote')} · ${q.product_line || ''} · ${t(`status.${q._local ? 'local' : q.status}`)}` })),
+    ...appts.map((a) => ({ at: a.start, icon: '•', text: `${t('appointment')} · ${a.purpose || ''}` })),
+    ...tasks.map((x) => ({ at: x.due_at, icon: x.status === 'done' ? '✓' : '•', text: `${t('task')} · ${x.title}` })),
+  ].filter((x) => x.at).sort((a, b) => (a.at < b.at ? 1 : -1));
+  return html`<section class="card"><h2>${t('timeline')}</h2>
+    <ul class="timeline">${items.map((x) => html`<li><span>${x.icon}</span><time>${fmtDate(x.at)}</time> ${x.text}</li>`)}</ul></section>`;
+}
+
+export function Account({ id }) {
+  const account = useLive(() => getRecord('account', id), [id]);
+  const contacts = useLive(() => byAccount('contact', id), [id], []);
+  if (account === undefined) return html`<p class="muted">…</p>`;
+  if (!account) return html`<p class="muted">404</p>`;
+  return html`
+    <section class="account">
+      <header class="account-head card">
+        <div>
+          <h1><${Badge} segment=${account.segment} /> ${account.name}</h1>
+          <p>${account.address}, ${account.postcode} ${account.city} · ${account.status}</p>
+          <p class="muted">${account.last_visit_at && `${t('visit')}: ${fmtDateTime(account.last_visit_at)}`}
+            ${account.next_due_at && ` · ${t('due')}: ${fmtDate(account.next_due_at)}`}</p>
+        </div>
+        <div class="actions">
+          <a class="button primary" data-testid="log-visit" href=${`#/account/${id}/visit`}>${t('logVisit')}</a>
+          <a class="button" data-testid="request-quote" href=${`#/account/${id}/quote`}>${t('requestQuote')}</a>
+          ${account.lat != null && html`<a class="button" href=${navigateUrl(account)} target="_blank" rel="noopener">${t('navigate')}</a>`}
+        </div>
+      </header>
+      <div class="columns">
+        <div>
+          <${AccountEdit} account=${account} />
+          <${Explanation} account=${account} />
+        </div>
+        <div>
+          <section class="card"><h2>${t('contacts')}</h2>
+            <ul class="contacts">${contacts.map((c) => html`<li>
+              <strong>${c.name}</strong> <small>${(c.roles || []).join(', ')}</small>
+              ${c.phone && html`<a class="button small" href=${`tel:${c.phone.replace(/\s/g, '')}`}><${Icon} name="phone" size=${18} /> ${c.phone}</a>`}
+              ${c.email && html`<a class="button small" href=${`mailto:${c.email}`}><${Icon} name="mail" size=${18} /> ${c.email}</a>`}
+            </li>`)}</ul>
+          </section>
+          <${Timeline} accountId=${id} />
+        </div>
+      </div>
+    </section>`;
+}

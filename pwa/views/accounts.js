@@ -1,0 +1,19 @@
+// Find any account of the portfolio, offline: a local search by name, city or postcode.
+import { useState } from '../vendor/preact-hooks.mjs';
+import { html, useLive, Badge } from '../lib/ui.js';
+import { t, fmtDate } from '../lib/i18n.js';
+import { searchAccounts } from '../lib/db.js';
+
+export function Accounts() {
+  const [q, setQ] = useState('');
+  const accounts = useLive(() => searchAccounts(q), [q], []);
+  return html`
+    <section class="card">
+      <input class="search" type="search" placeholder=${t('search')} value=${q} onInput=${(e) => setQ(e.target.value)} />
+      <ul class="account-list">${accounts.map((a) => html`<li>
+        <a href=${`#/account/${a.id}`}><${Badge} segment=${a.segment} />
+          <strong>${a.name}</strong><span>${a.postcode} ${a.city}</span>
+          <small>${a.next_due_at ? `${t('due')} ${fmtDate(a.next_due_at)}` : ''}</small></a></li>`)}
+      </ul>
+    </section>`;
+}

@@ -1,0 +1,53 @@
+// Sign in (first time, or again when the session expired: the outbox is kept).
+import { useState } from '../vendor/preact-hooks.mjs';
+import { html, user, go } from '../lib/ui.js';
+import { t } from '../lib/i18n.js';
+import { login, ApiError } from '../lib/api.js';
+import { clearAll, outboxCount } from '../lib/db.js';
+import { startSync } from '../lib/sync-client.js';
+
+export function Login() {
+  const previous = user.value;
+  const [email, setEmail] = useState(previous?.email || '');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [sending, setSending] = useState(false);
+
+  async function submit(event) {
+    event.preventDefault();
+    setError('');
+    const waiting = await outboxCount();
+    const sameUser = previous && previous.email.toLowerCase() === email.trim().toLowerCase();
+    if (previous && !sameUser && waiting) { setError(t('otherUser', { email: previous.email })); return; }
+    setSending(true);
+    try {
+      if (previous && !sameUser) await clearAll(); // another rep on this tablet: start clean
+      user.value = await login(email.trim(), password);
+      startSync();
+      go('/tour');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) setError(t('badLogin'));
+      else if (e instanceof ApiError && e.status === 429) setError(t('tooMany'));
+      else if (e instanceof ApiError && e.status === 0) setError(t('offlineLogin'));
+      else setError(e.message);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return html`
+    <form class="card login" onSubmit=${submit}>
+      <h1>${t('login')}</h1>
+      <label>${t('email')}
+        <input data-testid="login-email" type="email" autocomplete="username" required value=${email}
+          onInput=${(e) => setEmail(e.target.value)} />
+      </label>
+      <label>${t('password')}
+        <input data-testid="login-password" type="password" autocomplete="current-password" required value=${password}
+          onInput=${(e) => setPassword(e.target.value)} />
+      </label>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <button class="primary" data-testid="login-submit" type="submit" disabled=${sending}>${t('signIn')}</button>
+    </form>`;
+}
+

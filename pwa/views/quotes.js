@@ -1,0 +1,29 @@
+// My quote requests and where each one stands (routed, quoted, won…), newest first.
+import { html, useLive, toast } from '../lib/ui.js';
+import { t, fmtDateTime } from '../lib/i18n.js';
+import { allOf, accountsByIds } from '../lib/db.js';
+import { cancelQuote } from '../lib/outbox.js';
+
+export function Quotes() {
+  const quotes = useLive(async () => {
+    const list = (await allOf('quote_request')).sort((a, b) => ((a.created_at || '') < (b.created_at || '') ? 1 : -1));
+    const accounts = await accountsByIds(list.map((q) => q.account_id));
+    return list.map((q, i) => ({ ...q, account: accounts[i] }));
+  }, [], null);
+  if (!quotes) return html`<p class="muted">…</p>`;
+  return html`
+    <section class="card">
+      <h1>${t('quotes')}</h1>
+      ${!quotes.length && html`<p class="muted">${t('noQuotes')}</p>`}
+      <table class="list"><tbody>${quotes.map((q) => html`
+        <tr data-testid="quote-row" data-quote-id=${q.id}>
+          <td><a href=${`#/account/${q.account_id}`}>${q.account?.name || q.account_id}</a><br />
+            <small>${q.product_line} · ${(q.items || []).length} ${t('items').toLowerCase()}${q.urgency === 'urgent' ? ` · ${t('urgency.urgent')}` : ''}</small></td>
+          <td>${fmtDateTime(q.created_at)}</td>
+          <td><span class=${`status st-${q._local ? 'local' : q.status}`}>${t(`status.${q._local ? 'local' : q.status}`)}</span>
+            ${q.amount != null && html`<br /><small>${q.amount.toLocaleString()} €</small>`}</td>
+          <td>${['submitted', 'routed'].includes(q.status) && !q._local && html`
+            <button class="small" onClick=${() => cancelQuote(q.id).then(() => toast(t('saved')))}>${t('cancel')}</button>`}</td>
+        </tr>`)}</tbody></table>
+    </section>`;
+}

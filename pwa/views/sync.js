@@ -1,0 +1,67 @@
+// Everything about sync in words: what waits, when it last worked, what the
+// server refused and why, the conflicts where the other value won (restorable),
+// and sign-out (which warns while changes are waiting).
+import { useEffect, useState } from '../vendor/preact-hooks.mjs';
+import { html, online, useLive, toast, user, go } from '../lib/ui.js';
+import { t, fmtDateTime } from '../lib/i18n.js';
+import { api, logout } from '../lib/api.js';
+import { outboxAll, rejectedAll, dismissRejected, clearAll } from '../lib/db.js';
+import { pending, lastSync, syncError, syncing, sync } from '../lib/sync-client.js';
+
+const show = (v) => (v == null ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const errorText = (e) => (e.kind === 'auth' ? t('reconnect') : e.kind === 'network' ? t('errNetwork') : e.kind === 'server' ? t('errServer') : e.detail);
+
+function Conflicts() {
+  const [list, setList] = useState(null);
+  const load = () => api('/api/sync/conflicts').then((l) => setList(Array.isArray(l) ? l : l.items || [])).catch(() => setList(false));
+  useEffect(() => { if (online.value) load(); }, [online.value, lastSync.value]);
+  async function restore(c) {
+    try {
+      await api(`/api/sync/conflicts/${c.id}/resolve`, { method: 'POST', body: { keep: 'lost' } });
+      toast(t('restored'));
+      await load();
+      sync(); // bring the restored value back to the tablet
+    } catch (e) { toast(e.message, 'error'); }
+  }
+  const open = (list || []).filter((c) => !c.resolved);
+  return html`<section class="card"><h2>${t('conflicts')}</h2>
+    ${list === false || (!online.value && list === null) ? html`<p class="muted">${t('conflictsOnline')}</p>` : null}
+    ${list && !open.length && html`<p class="muted">${t('noConflicts')}</p>`}
+    <ul class="conflicts">${open.map((c) => html`<li data-testid="conflict-item" data-conflict-id=${c.id}>
+      <div><strong>${c.entity} · ${c.field}</strong> <small>${fmtDateTime(c.at)}</small><br />
+        ${t('yours')} : <mark>${show(c.lost_value)}</mark> · ${t('theirs')} : ${show(c.kept_value)}</div>
+      <button data-testid="conflict-restore" onClick=${() => restore(c)}>${t('restore')}</button></li>`)}</ul></section>`;
+}
+
+export function SyncScreen() {
+  const queue = useLive(() => outboxAll(), [], []);
+  const rejected = useLive(() => rejectedAll(), [], []);
+  const error = syncError.value;
+  async function signOut() {
+    if (pending.value && !confirm(t('logoutWarn', { n: pending.value }))) return;
+    await logout();
+    await clearAll();
+    user.value = null;
+    go('/login');
+  }
+  return html`
+    <section class="sync-screen">
+      <div class="card">
+        <h1>${t('sync')}</h1>
+        <p class="big"><b>${pending.value}</b> ${t('pending')} · ${online.value ? t('online') : t('offline')}</p>
+        <p>${t('lastSync')} : ${lastSync.value ? fmtDateTime(lastSync.value) : t('never')}</p>
+        ${error && html`<p class="error" role="alert">${errorText(error)}</p>`}
+        <button class="primary" disabled=${syncing.value} onClick=${() => sync()}>${syncing.value ? t('syncing') : t('syncNow')}</button>
+      </div>
+      ${queue.length > 0 && html`<section class="card"><h2>${t('pendingChanges')}</h2>
+        <ul class="queue">${queue.map((m) => html`<li>${m.op} ${m.entity} · ${Object.keys(m.changes || {}).join(', ')} <small>${fmtDateTime(m.client_time)}</small></li>`)}</ul></section>`}
+      ${rejected.length > 0 && html`<section class="card"><h2>${t('rejected')}</h2>
+        <ul class="rejected">${rejected.map((r) => html`<li data-testid="rejected-item">
+          <div><strong>${r.op} ${r.entity}</strong> · ${Object.keys(r.changes || {}).join(', ')}<br />
+            <span class="error">${r.error?.detail || r.error?.title || r.error?.type || '?'}</span>
+            ${r.error?.errors && html`<small> ${JSON.stringify(r.error.errors)}</small>`}</div>
+          <button onClick=${() => dismissRejected(r.seq)}>${t('dismiss')}</button></li>`)}</ul></section>`}
+      <${Conflicts} />
+      <div class="card"><button class="danger" data-testid="logout" onClick=${signOut}>${t('logout')} (${user.value?.email})</button></div>
+    </section>`;
+}
