@@ -140,6 +140,20 @@ export function attachmentUploaded(localId, serverId) {
   });
 }
 
+/** The server refused a photo for good (too big, wrong type…): say so, and send the request without it. */
+export function attachmentRefused(localId, error) {
+  return db.transaction('rw', db.attachments, db.outbox, db.rejected, async () => {
+    const photo = await db.attachments.get(localId);
+    await db.rejected.add({ mutation_id: null, entity: 'attachment', op: 'upload', record_id: photo?.owner_id,
+      changes: { photo: `${Math.round((photo?.size || 0) / 1024)} KB` }, error, at: new Date().toISOString() });
+    await db.outbox.toCollection().modify((m) => {
+      const ids = m.changes?.attachment_ids;
+      if (ids?.includes(localId)) m.changes.attachment_ids = ids.filter((x) => x !== localId);
+    });
+    await db.attachments.delete(localId);
+  });
+}
+
 // ---- pull: apply server changes, rebasing records that still have pending mutations ----
 export function applyPull(changes, seen) {
   const tables = [...ENTITIES.map((e) => db.table(e)), db.other, db.outbox];

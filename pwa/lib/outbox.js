@@ -40,16 +40,17 @@ export const editTags = (id, add = [], remove = []) => update('account', id, { t
 
 /**
  * Log a visit. Visits are append-only on the server.
- * TODO(server): send lat/lon/verified in `changes` once the sync schema accepts them
- * (API.md Records lists no such visit fields yet); until then they stay on the tablet
- * as _lat/_lon/_verified.
+ * The check-in position goes as `lat`/`lon` (server/visits/entity.py accepts them from a
+ * rep and computes `verified` itself). TODO(API.md): Records does not list visit
+ * lat/lon/verified yet; the tablet's own `verified` stays local (_verified) until it does.
  */
 export async function logVisit({ account_id, appointment_id = null, started_at, kind, outcome, notes, maturity, next_action, next_due, geo, rep_id }) {
   const fields = {
     account_id, appointment_id, started_at, ended_at: new Date().toISOString(), kind, outcome,
     notes: notes || null, maturity: maturity ? Number(maturity) : null, next_action: next_action || null,
+    ...(geo ? { lat: geo.lat, lon: geo.lon } : {}),
   };
-  const local = { rep_id, ...(geo ? { _lat: geo.lat, _lon: geo.lon, _verified: geo.verified } : {}) };
+  const local = { rep_id, ...(geo ? { _verified: geo.verified } : {}) };
   const visit = await create('visit', fields, { local });
   if (next_action && next_due) {
     // The follow-up after a meeting (PRODUCT.md: automatic follow-ups) becomes a task.

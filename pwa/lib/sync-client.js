@@ -39,8 +39,14 @@ async function uploadPhotos() {
       const form = new FormData();
       form.append('file', photo.blob, `${localId}.jpg`);
       form.append('client_ref', localId);
-      const { id } = await api('/api/attachments', { method: 'POST', form });
-      await db.attachmentUploaded(localId, id);
+      try {
+        const { id } = await api('/api/attachments', { method: 'POST', form });
+        await db.attachmentUploaded(localId, id);
+      } catch (e) {
+        // A photo the server refuses for good must not hold back every other change.
+        if (!(e instanceof ApiError) || e.transient) throw e;
+        await db.attachmentRefused(localId, { status: e.status, ...e.problem });
+      }
     }
   }
 }

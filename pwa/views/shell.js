@@ -4,7 +4,7 @@ import { html, route, user, online, busy, toasts, go, toast } from '../lib/ui.js
 import { t, lang, setLang } from '../lib/i18n.js';
 import { storageProblem } from '../lib/db.js';
 import { authState } from '../lib/api.js';
-import { pending, syncing, sync, syncError } from '../lib/sync-client.js';
+import { pending, syncing, sync, syncError, lastSync } from '../lib/sync-client.js';
 import { updateReady, applyUpdate } from '../lib/update.js';
 import { Icon } from '../lib/icons.js';
 import { Login } from './login.js';
@@ -45,7 +45,7 @@ function Banners() {
     </div>`}
     ${updateReady.value && !busy.value && html`<div class="banner info" role="status" data-testid="update-available">
       ${t('update')}
-      <button onClick=${async () => {
+      <button data-testid="update-apply" onClick=${async () => {
         if (pending.value) await sync();
         if (pending.value) toast(t('updateWait'), 'error'); else applyUpdate();
       }}>${t('updateNow')}</button>
@@ -61,7 +61,8 @@ export function Shell() {
       <span class=${`net ${online.value ? 'on' : 'off'}`}>${online.value ? t('online') : t('offline')}</span>
       <a class=${`pending ${pending.value ? 'has' : ''}`} href="#/sync" title=${t('pendingChanges')}
         ><span data-testid="sync-pending">${pending.value}</span> <small>${t('pending')}</small></a>
-      <button class="sync-now" data-testid="sync-now" disabled=${syncing.value} title=${error ? t(`err${error.kind === 'server' ? 'Server' : 'Network'}`) : ''}
+      <button class="sync-now" data-testid="sync-now" disabled=${syncing.value} aria-busy=${syncing.value ? 'true' : 'false'}
+        data-last-sync=${lastSync.value || ''} title=${error ? t(`err${error.kind === 'server' ? 'Server' : 'Network'}`) : ''}
         onClick=${() => sync()}>${syncing.value ? t('syncing') : t('syncNow')}</button>
       <button class="lang" onClick=${() => setLang(lang.value === 'fr' ? 'en' : 'fr')}>${t('language')}</button>
     </header>
