@@ -23,15 +23,18 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
     jwt.init_app(app)
+    from server.users.tokens import init_jwt; init_jwt(jwt)
     limiter.init_app(app)
     compress.init_app(app)
     api.init_app(app)
     errors.register(app)
-    app.before_request(mark_request_intent)
+    app.before_request(mark_request_intent)  # first: it decides how the transaction begins
+    from server.gate import require_access_token
+    app.before_request(require_access_token)
 
     from server.registry import register_blueprints, register_sync_entities
+    register_sync_entities()  # before the blueprints: record routes read the registry
     register_blueprints(app, api)
-    register_sync_entities()
 
     from server.cli import register_commands
     register_commands(app)

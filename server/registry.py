@@ -18,6 +18,11 @@ def _api_blueprints():
     import importlib
     names = [
         "server.users.routes",
+        "server.syncapi.routes",
+        "server.accounts.routes",
+        "server.visits.routes",
+        "server.agenda.routes",
+        "server.quotes.routes",
     ]
     return [importlib.import_module(name) for name in names if _exists(name)]
 
@@ -28,7 +33,20 @@ def _exists(name: str) -> bool:
 
 
 def register_sync_entities() -> None:
-    """Fill the sync engine's registry with the domain's entities (once per process)."""
+    """Fill the sync engine's registry with the domain's entities and scope rules."""
+    from server import scope
+    from server.accounts.entity import account_spec, contact_spec
+    from server.agenda.entity import appointment_spec
+    from server.quotes.entity import quote_spec
+    from server.tours.entity import tour_plan_spec
+    from server.visits.entity import task_spec, visit_spec
+    from sync import registry
+
+    for spec in (account_spec, contact_spec, visit_spec, task_spec, appointment_spec, quote_spec, tour_plan_spec):
+        registry.register(spec)
+    registry.configure_scope(registry.ScopeHooks(
+        condition=scope.condition, record_keys=scope.scope_keys, actor_keys=scope.actor_scope_keys,
+        entities_for=lambda actor: scope.SYNC_ENTITIES.get(actor.role, ())))
 
 
 def extra_commands():

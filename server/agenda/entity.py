@@ -1,0 +1,55 @@
+"""Appointments as the sync engine sees them: never two at once for a rep."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from server.agenda.models import Appointment
+from server.agenda.schemas import AppointmentChangesSchema
+from server.common.rules import check_rep
+from server.errors import Invalid, Overlap
+from sync.registry import LWW, EntitySpec
+
+FIELDS = frozenset({"rep_id", "account_id", "contact_id", "start", "end", "purpose", "status"})
+REP_FIELDS = FIELDS - {"rep_id"}
+OUT = ("id", "version", "rep_id", "account_id", "contact_id", "start", "end", "purpose", "status", "booked_by")
+
+
+def _check_booking(ctx, record, values) -> None:
+    """No overlap with another booked appointment of the rep. The change counter is
+    locked for the whole transaction (sync/PROTOCOL.md C1), so two bookings of the
+    same slot are checked one after the other and cannot both succeed."""
+    check_rep(ctx, values)
+    merged = {name: getattr(record, name) for name in FIELDS} if record is not None else {}
+    merged.update(values)
+    if merged.get("status", "booked") != "booked":
+        return
+    start, end = merged["start"], merged["end"]
+    if end <= start:
+        raise Invalid("An appointment must end after it starts.", errors={"end": ["Must be after start."]})
+    stmt = select(Appointment.id).where(
+        Appointment.rep_id == merged["rep_id"], Appointment.status == "booked",
+        Appointment.start < end, Appointment.end > start)
+    if record is not None:
+        stmt = stmt.where(Appointment.id != record.id)
+    if ctx.session.scalar(stmt.limit(1)):
+        raise Overlap("The rep already has an appointment at that time.", errors={"start": ["Overlaps another appointment."]})
+    from server.agenda import hours
+    hours.check_within_working_hours(ctx.session, rep_id=merged["rep_id"], start=start, end=end)
+
+
+def _defaults(ctx) -> dict:
+    return {"rep_id": ctx.actor.id if ctx.actor.role == "rep" else None, "booked_by": ctx.actor.id, "status": "booked"}
+
+
+appointment_spec = EntitySpec(
+    name="appointment", model=Appointment,
+    policies={name: LWW for name in FIELDS},
+    creatable={"rep": REP_FIELDS, "telemarketer": FIELDS, "manager": FIELDS, "admin": FIELDS},
+    updatable={"rep": REP_FIELDS - {"account_id"}, "telemarketer": FIELDS - {"account_id"},
+               "manager": FIELDS - {"account_id"}, "admin": FIELDS - {"account_id"}},
+    deletable_by=frozenset({"telemarketer", "manager", "admin"}),
+    schema=AppointmentChangesSchema(), output_fields=OUT,
+    required_on_create=frozenset({"rep_id", "account_id", "start", "end"}),
+    server_defaults=_defaults, before_create=_check_booking, before_update=_check_booking,
+    parents={"account_id": "account", "contact_id": "contact"},
+)

@@ -1,0 +1,31 @@
+"""What clients may send about appointments."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from server.agenda.models import APPOINTMENT_STATUSES
+from server.common.fields import UUID, When
+
+
+class AppointmentChangesSchema(Schema):
+    rep_id = UUID()
+    account_id = UUID(required=True)
+    contact_id = UUID(allow_none=True)
+    start = When(required=True)
+    end = When(required=True)
+    purpose = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    status = fields.String(validate=validate.OneOf(APPOINTMENT_STATUSES))
+
+    @validates_schema
+    def _ends_after_start(self, data, **_):
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            raise ValidationError("An appointment must end after it starts.", "end")
+
+
+class AppointmentListArgs(Schema):
+    rep_id = UUID()
+    account_id = UUID()
+    start_from = When()
+    start_to = When()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))

@@ -1,0 +1,1 @@
+"""Pieces every domain uses: schema fields and the generic record routes."""

@@ -1,0 +1,99 @@
+"""The record endpoints every syncable entity shares: list, get, create, patch, delete.
+
+They go through the sync engine (sync/push.py → apply_online), so an edit made in a
+browser merges with tablet edits by the same rules (API.md → Sync).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import func, select
+
+from server.actor import current_actor
+from server.errors import Invalid, NotFound
+from server.extensions import db
+from server.scope import get_in_scope, scoped
+from sync import registry
+from sync.push import apply_online
+
+
+class PatchSchema(Schema):
+    changes = fields.Dict(required=True)
+    base_version = fields.Integer(allow_none=True, load_default=None)
+
+
+class PageSchema(Schema):
+    items = fields.List(fields.Dict())
+    total = fields.Integer()
+
+
+def dump(entity: str, record) -> dict:
+    return registry.get(entity).dump(record)
+
+
+def _create_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Invalid("The body must be a JSON object with the record's fields.", errors={"_schema": ["Expected an object."]})
+    return body
+
+
+def record_routes(blp: Blueprint, *, entity: str, path: str, list_args: type[Schema],
+                  filters: Callable, order_by, creatable: bool = True, deletable: bool = True) -> None:
+    """Register `GET/POST {path}` and `GET/PATCH/DELETE {path}/<id>` on `blp`."""
+    model = registry.get(entity).model
+
+    class Collection(MethodView):
+        @blp.arguments(list_args, location="query")
+        @blp.response(200, PageSchema)
+        def get(self, args):
+            stmt = filters(scoped(entity, current_actor()), args)
+            total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+            page, per_page = args["page"], args["per_page"]
+            rows = db.session.scalars(stmt.order_by(*order_by).limit(per_page).offset((page - 1) * per_page))
+            return {"items": [dump(entity, r) for r in rows], "total": total}
+
+        if creatable:
+            @blp.response(201)
+            def post(self):
+                body = _create_body()
+                record_id = body.pop("id", None)
+                result = apply_online(session=db.session, actor=current_actor(), entity=entity, op="create",
+                                      record_id=record_id, changes=body)
+                db.session.commit()
+                return dump(entity, db.session.get(model, result["id"]))
+
+    class Item(MethodView):
+        @blp.response(200)
+        def get(self, record_id):
+            record = get_in_scope(db.session, entity, record_id, current_actor())
+            if record is None:
+                raise NotFound(f"No {entity} {record_id}.")
+            return dump(entity, record)
+
+        @blp.arguments(PatchSchema)
+        @blp.response(200)
+        def patch(self, body, record_id):
+            actor = current_actor()
+            if get_in_scope(db.session, entity, record_id, actor) is None:
+                raise NotFound(f"No {entity} {record_id}.")
+            apply_online(session=db.session, actor=actor, entity=entity, op="update", record_id=record_id,
+                         changes=body["changes"], base_version=body["base_version"])
+            db.session.commit()
+            return dump(entity, db.session.get(model, record_id))
+
+        if deletable:
+            @blp.response(204)
+            def delete(self, record_id):
+                apply_online(session=db.session, actor=current_actor(), entity=entity, op="delete",
+                             record_id=record_id, changes={})
+                db.session.commit()
+
+    Collection.__name__ = f"{entity.title().replace('_', '')}Collection"
+    Item.__name__ = f"{entity.title().replace('_', '')}Item"
+    blp.route(path)(Collection)
+    blp.route(f"{path}/<string:record_id>")(Item)

@@ -1,0 +1,34 @@
+"""What clients may send about quote requests."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from server.common.fields import UUID
+from server.quotes.models import QUOTE_STATUSES, URGENCIES
+
+
+class QuoteItemSchema(Schema):
+    label = fields.String(required=True, validate=validate.Length(1, 300))
+    quantity = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
+    unit = fields.String(load_default="u", validate=validate.Length(max=20))
+
+
+class QuoteChangesSchema(Schema):
+    account_id = UUID(required=True)
+    contact_id = UUID(allow_none=True)
+    visit_id = UUID(allow_none=True)
+    product_line = fields.String(allow_none=True, validate=validate.Length(max=120))
+    items = fields.List(fields.Nested(QuoteItemSchema), required=True, validate=validate.Length(min=1, max=200))
+    urgency = fields.String(validate=validate.OneOf(URGENCIES))
+    notes = fields.String(allow_none=True, validate=validate.Length(max=20000))
+    attachment_ids = fields.List(UUID(), validate=validate.Length(max=20))
+    status = fields.String(validate=validate.OneOf(QUOTE_STATUSES))
+
+
+class QuoteListArgs(Schema):
+    status = fields.String(validate=validate.OneOf(QUOTE_STATUSES))
+    team_id = UUID()
+    urgency = fields.String(validate=validate.OneOf(URGENCIES))
+    account_id = UUID()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))

@@ -1,0 +1,33 @@
+"""Visit cadence: when an account is due again, from its segment and its last visit."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.segmentation.models import CommercialModel
+
+DEFAULT_CADENCE = {"A": {"visits_per_year": 12, "calls_per_year": 8, "visit_minutes": 60},
+                   "B": {"visits_per_year": 4, "calls_per_year": 4, "visit_minutes": 45},
+                   "C": {"visits_per_year": 2, "calls_per_year": 2, "visit_minutes": 30}}
+
+
+def cadence(session: Session) -> dict[str, dict]:
+    definition = session.scalar(select(CommercialModel.definition).where(CommercialModel.active.is_(True)).limit(1))
+    return (definition or {}).get("cadence") or DEFAULT_CADENCE
+
+
+def interval_days(policy: dict[str, dict], segment: str) -> float:
+    per_year = (policy.get(segment) or DEFAULT_CADENCE.get(segment, DEFAULT_CADENCE["C"])).get("visits_per_year") or 1
+    return 365.0 / max(per_year, 0.1)
+
+
+def next_due_at(policy: dict[str, dict], segment: str, last_visit_at: datetime | None) -> datetime | None:
+    if last_visit_at is None:
+        return None
+    return last_visit_at + timedelta(days=interval_days(policy, segment))
+
+
+def visit_minutes(policy: dict[str, dict], segment: str) -> int:
+    return int((policy.get(segment) or DEFAULT_CADENCE["C"]).get("visit_minutes") or 30)

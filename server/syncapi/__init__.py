@@ -1,0 +1,1 @@
+"""HTTP face of the sync engine: /api/sync/*."""

@@ -1,0 +1,81 @@
+"""/api/sync/*: push, pull and the conflict log (sync/PROTOCOL.md)."""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_smorest import Blueprint
+from marshmallow import ValidationError
+
+from server.actor import current_actor
+from server.errors import Problem, TooLarge, validation_errors
+from server.extensions import db, limiter
+from server.syncapi.schemas import PullArgs, PushSchema, ResolveSchema
+from sync import clients, conflicts, pull, push
+
+blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync")
+push_schema = PushSchema()
+
+
+class MalformedEnvelope(Problem):
+    status, kind, title = 400, "malformed", "Malformed sync envelope"
+
+
+def _push_key() -> str:
+    return f"push:{current_actor().id}"
+
+
+@blp.post("/push")
+@limiter.limit(lambda: current_app.config["PUSH_LIMIT_PER_USER"], key_func=_push_key)
+@blp.response(200)
+def push_mutations():
+    """Apply the tablet's outbox: one result per mutation, in order; replays answer from the ledger."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise MalformedEnvelope("The body must be a JSON object {client_id, mutations}.")
+    mutations = body.get("mutations")
+    limit = current_app.config["SYNC_MAX_MUTATIONS"]
+    if isinstance(mutations, list) and len(mutations) > limit:  # P1
+        raise TooLarge(f"At most {limit} mutations per push; send the rest in another batch.")
+    try:
+        envelope = push_schema.load(body)
+    except ValidationError as exc:
+        raise MalformedEnvelope("The sync envelope is malformed.", errors=validation_errors(exc)) from None
+    actor = current_actor()
+    clients.bind(db.session, client_id=envelope["client_id"], user_id=actor.id)
+    results = push.push(session=db.session, actor=actor, client_id=envelope["client_id"],
+                        mutations=envelope["mutations"])
+    db.session.commit()  # P8
+    from server.db import utcnow
+    return {"results": results, "server_time": utcnow().isoformat().replace("+00:00", "Z")}
+
+
+@blp.get("/pull")
+@blp.arguments(PullArgs, location="query")
+@blp.response(200)
+def pull_changes(args):
+    """Changes of your scope after `since`, in change order, paged."""
+    actor = current_actor()
+    since = pull.parse_cursor(args["since"])
+    limit = min(args["limit"], current_app.config["SYNC_PULL_MAX_LIMIT"])
+    db.session.rollback()  # L1: start a fresh transaction in one snapshot
+    if db.engine.dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    page = pull.pull(session=db.session, actor=actor, since=since, limit=limit)
+    db.session.rollback()
+    return page
+
+
+@blp.get("/conflicts")
+@blp.response(200)
+def list_conflicts():
+    """Your values that lost a merge, newest first; restore any of them."""
+    return conflicts.list_for(db.session, user_id=current_actor().id)
+
+
+@blp.post("/conflicts/<string:conflict_id>/resolve")
+@blp.arguments(ResolveSchema)
+@blp.response(200)
+def resolve_conflict(body, conflict_id):
+    """Keep the lost value (applied as a new change) or the kept one."""
+    outcome = conflicts.resolve(session=db.session, actor=current_actor(), conflict_id=conflict_id, keep=body["keep"])
+    db.session.commit()
+    return outcome

@@ -1,0 +1,76 @@
+"""Visits (append-only) and tasks as the sync engine sees them."""
+from __future__ import annotations
+
+import math
+
+from flask import current_app, has_app_context
+
+from server.accounts.models import Account
+from server.common.rules import check_rep
+from server.segmentation.cadence import cadence, next_due_at
+from server.visits.models import Task, Visit
+from server.visits.schemas import TaskChangesSchema, VisitChangesSchema
+from sync.registry import LWW, EntitySpec
+
+VISIT_OUT = ("id", "version", "account_id", "rep_id", "appointment_id", "started_at", "ended_at", "kind", "outcome",
+             "notes", "maturity", "next_action", "lat", "lon", "verified")
+VISIT_FIELDS = frozenset({"account_id", "appointment_id", "started_at", "ended_at", "kind", "outcome", "notes",
+                          "maturity", "next_action", "lat", "lon"})
+VERIFY_RADIUS_M = 500.0
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371000 * math.asin(math.sqrt(a))
+
+
+def _visit_defaults(ctx) -> dict:
+    return {"rep_id": ctx.actor.id, "kind": "onsite"}
+
+
+def _after_visit(ctx, visit: Visit, op: str) -> None:
+    """A visit checks the rep in (verified near the account) and moves the account's due date."""
+    account = ctx.find("account", visit.account_id) or ctx.session.get(Account, visit.account_id)
+    if visit.lat is not None and visit.lon is not None and account.lat is not None and account.lon is not None:
+        radius = current_app.config.get("VISIT_VERIFY_RADIUS_M", VERIFY_RADIUS_M) if has_app_context() else VERIFY_RADIUS_M
+        visit.verified = distance_m(visit.lat, visit.lon, account.lat, account.lon) <= radius
+    if visit.kind != "onsite" or (account.last_visit_at and account.last_visit_at >= visit.started_at):
+        return
+    account.last_visit_at = visit.started_at
+    account.next_due_at = next_due_at(cadence(ctx.session), account.segment, visit.started_at)
+    ctx.numbers.stamp(account, ("last_visit_at", "next_due_at"), time_ms=ctx.time_ms, user_id=ctx.actor.id)
+
+
+visit_spec = EntitySpec(
+    name="visit", model=Visit,
+    policies={name: LWW for name in VISIT_FIELDS | {"rep_id"}},
+    creatable={"rep": VISIT_FIELDS, "manager": VISIT_FIELDS | {"rep_id"}, "admin": VISIT_FIELDS | {"rep_id"}},
+    updatable={},  # append-only: a visit once logged is history
+    deletable_by=frozenset({"admin"}),
+    schema=VisitChangesSchema(), output_fields=VISIT_OUT,
+    required_on_create=frozenset({"account_id", "started_at", "rep_id"}),
+    server_defaults=_visit_defaults, before_create=lambda ctx, _r, values: check_rep(ctx, values),
+    after_change=_after_visit,
+    parents={"account_id": "account"},
+)
+
+TASK_FIELDS = frozenset({"account_id", "visit_id", "title", "kind", "due_at", "status", "notes"})
+
+task_spec = EntitySpec(
+    name="task", model=Task,
+    policies={name: LWW for name in TASK_FIELDS | {"rep_id"}},
+    creatable={"rep": TASK_FIELDS, "manager": TASK_FIELDS | {"rep_id"}, "admin": TASK_FIELDS | {"rep_id"}},
+    updatable={"rep": TASK_FIELDS - {"account_id", "visit_id"}, "manager": TASK_FIELDS | {"rep_id"},
+               "admin": TASK_FIELDS | {"rep_id"}},
+    deletable_by=frozenset({"rep", "manager", "admin"}),
+    schema=TaskChangesSchema(), output_fields=("id", "version", "rep_id", "account_id", "visit_id", "title", "kind",
+                                               "due_at", "status", "notes"),
+    required_on_create=frozenset({"title", "rep_id"}),
+    server_defaults=lambda ctx: {"rep_id": ctx.actor.id, "status": "open", "kind": "todo"},
+    before_create=lambda ctx, _r, values: check_rep(ctx, values),
+    before_update=lambda ctx, _r, values: check_rep(ctx, values),
+    parents={"account_id": "account"},
+)

@@ -1,0 +1,36 @@
+"""The mutation ledger: the first result of every mutation, returned as is on replay (PROTOCOL P3, P6)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from server.db import utcnow
+from sync.models import MutationRecord
+
+
+def known_results(session: Session, mutation_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    ids = list(set(mutation_ids))
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = session.execute(select(MutationRecord.mutation_id, MutationRecord.result)
+                               .where(MutationRecord.mutation_id.in_(chunk)))
+        found.update({row.mutation_id: row.result for row in rows})
+    return found
+
+
+def record_results(session: Session, *, user_id: str, client_id: str | None,
+                   entries: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    """Store (mutation, result) pairs. The primary key on mutation_id makes a racing
+    replay fail instead of applying twice (the caller then answers from the ledger)."""
+    if not entries:
+        return
+    now = utcnow()
+    session.execute(insert(MutationRecord), [
+        {"mutation_id": m["mutation_id"], "user_id": user_id, "client_id": client_id,
+         "entity": str(m.get("entity"))[:30], "record_id": result.get("id"), "status": result["status"],
+         "result": result, "at": now}
+        for m, result in entries])

@@ -1,0 +1,324 @@
+"""Push: apply a batch of mutations from a tablet (PROTOCOL P1–P9, M1–M6).
+
+`push(...)` is used by `POST /api/sync/push`; `apply_online(...)` runs one edit
+made through the REST API through the very same rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from server.db import is_uuid, new_id, utcnow
+from server.errors import Forbidden, IdConflict, Invalid, NotFound, Problem, validation_errors
+from sync import ledger, registry
+from sync.changes import ChangeNumbers, change_numbers
+from sync.conflicts import file_lost_values
+from sync.merge import MergeOutcome, apply_set_op, merge
+from sync.models import Tombstone
+from sync.registry import SET, EntitySpec, _plain
+
+
+@dataclass
+class Context:
+    """What hooks may use while one mutation applies."""
+
+    session: Session
+    actor: Any
+    numbers: ChangeNumbers
+    received_at: datetime
+    time_ms: int = 0
+    known: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def find(self, entity: str, record_id: str):
+        """A record in the caller's scope, created earlier in this batch or stored."""
+        key = (entity, record_id)
+        if key not in self.known:
+            spec = registry.get(entity)
+            stmt = select(spec.model).where(spec.model.id == record_id,
+                                            registry.scope.condition(entity, self.actor))
+            self.known[key] = self.session.scalars(stmt).first()
+        return self.known[key]
+
+
+def _clamped_ms(client_time: datetime | None, received_at: datetime) -> int:
+    """M2: a client time in the future counts as the receive time."""
+    when = received_at if client_time is None or client_time > received_at else client_time
+    return int(when.timestamp() * 1000)
+
+
+def push(*, session: Session, actor, client_id: str | None, mutations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Apply `mutations` in order; one result each (P2–P8). The caller commits."""
+    received_at = utcnow()
+    try:
+        with session.begin_nested():
+            return _push(session, actor, client_id, mutations, received_at, safe=False)
+    except IntegrityError:
+        # A constraint the checks did not foresee: redo one savepoint per mutation,
+        # so the offending one is rejected alone.
+        return _push(session, actor, client_id, mutations, received_at, safe=True)
+
+
+def _push(session, actor, client_id, mutations, received_at, *, safe: bool) -> list[dict[str, Any]]:
+    with change_numbers(session) as numbers:  # P2
+        stored = ledger.known_results(session, (m["mutation_id"] for m in mutations))  # P3
+        ctx = Context(session=session, actor=actor, numbers=numbers, received_at=received_at)
+        _prefetch(ctx, mutations)  # P4
+        results, fresh = [], []
+        for mutation in mutations:  # P5
+            previous = stored.get(mutation["mutation_id"])
+            if previous is not None:
+                results.append(previous)
+                continue
+            ctx.time_ms = _clamped_ms(mutation.get("client_time"), received_at)
+            if safe:
+                try:
+                    with session.begin_nested():
+                        result = apply_one(ctx, mutation)
+                        session.flush()
+                except IntegrityError:
+                    ctx.known.clear()
+                    result = _rejected(mutation, Invalid("The change conflicts with existing data."))
+            else:
+                result = apply_one(ctx, mutation)
+            stored[mutation["mutation_id"]] = result
+            results.append(result)
+            fresh.append((mutation, result))
+        session.flush()
+        ledger.record_results(session, user_id=actor.id, client_id=client_id, entries=fresh)  # P6
+    return results
+
+
+def _prefetch(ctx: Context, mutations: list[dict[str, Any]]) -> None:
+    """P4: load every record the batch names in one query per entity (no N+1)."""
+    wanted: dict[str, set[str]] = {}
+    for m in mutations:
+        spec = registry.get(m.get("entity"))
+        if spec is None or not is_uuid(m.get("id")):
+            continue
+        wanted.setdefault(spec.name, set()).add(m["id"])
+        for fname, parent in spec.parents.items():
+            value = (m.get("changes") or {}).get(fname) if isinstance(m.get("changes"), dict) else None
+            if isinstance(value, str) and is_uuid(value):
+                wanted.setdefault(parent, set()).add(value)
+    for entity, ids in wanted.items():
+        spec = registry.get(entity)
+        ids = sorted(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            stmt = select(spec.model).where(spec.model.id.in_(chunk), registry.scope.condition(entity, ctx.actor))
+            found = {r.id: r for r in ctx.session.scalars(stmt)}
+            for record_id in chunk:
+                ctx.known[(entity, record_id)] = found.get(record_id)
+
+
+def _rejected(mutation: dict[str, Any], problem: Problem) -> dict[str, Any]:
+    return {"mutation_id": mutation["mutation_id"], "status": "rejected",
+            "id": mutation.get("id"), "error": problem.to_dict()}
+
+
+def apply_one(ctx: Context, mutation: dict[str, Any]) -> dict[str, Any]:
+    spec = registry.get(mutation.get("entity"))
+    try:
+        if spec is None:
+            raise Invalid(f"Unknown entity {mutation.get('entity')!r}.", errors={"entity": ["Unknown entity."]})
+        if not is_uuid(mutation.get("id")):
+            raise Invalid("The id must be a UUID.", errors={"id": ["Not a valid UUID."]})
+        changes = mutation.get("changes") or {}
+        op = mutation["op"]
+        if op == "create":
+            return _create(ctx, spec, mutation, changes)
+        if op == "update":
+            return _update(ctx, spec, mutation, changes)
+        return _delete(ctx, spec, mutation)
+    except Problem as problem:
+        return _rejected(mutation, problem)
+
+
+def _check_fields(spec: EntitySpec, allowed: dict[str, frozenset[str]], role: str, changes: dict) -> None:
+    if role not in allowed:
+        raise Forbidden(f"Your role may not {'create' if allowed is spec.creatable else 'change'} {spec.name} records.")
+    writable = allowed[role]
+    unknown = {k: ["Unknown field."] for k in changes if k not in spec.policies and k not in spec.output_fields}
+    if unknown:
+        raise Invalid("The change has unknown fields.", errors=unknown)
+    refused = {k: ["Your role may not set this field."] for k in changes if k not in writable}
+    if refused:
+        raise Forbidden("The change sets fields your role may not set.", errors=refused)
+
+
+def _load(spec: EntitySpec, changes: dict, *, partial: bool) -> dict[str, Any]:
+    if spec.schema is None:
+        return dict(changes)
+    try:
+        # Only the top-level fields are optional on update; nested ones (an override's
+        # reason) stay required, which `partial=True` would relax too.
+        return spec.schema.load(changes, partial=tuple(spec.schema.fields) if partial else False)
+    except ValidationError as exc:
+        raise Invalid("The change has invalid values.", errors=validation_errors(exc)) from None
+
+
+def _check_parents(ctx: Context, spec: EntitySpec, values: dict[str, Any]) -> None:
+    for fname, parent in spec.parents.items():
+        value = values.get(fname)
+        if value is not None and ctx.find(parent, value) is None:
+            raise NotFound(f"No {parent} {value} in your scope.", errors={fname: ["Not found."]})
+
+
+def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> dict[str, Any]:
+    _check_fields(spec, spec.creatable, ctx.actor.role, changes)
+    record_id = mutation["id"]
+    exists = (ctx.known.get((spec.name, record_id)) is not None
+              or ctx.session.get(spec.model, record_id) is not None
+              or ctx.session.scalar(select(Tombstone.id).where(Tombstone.entity == spec.name,
+                                                                 Tombstone.record_id == record_id).limit(1)))
+    if exists:
+        raise IdConflict(f"A {spec.name} with id {record_id} exists or existed.", errors={"id": ["Already used."]})
+    set_fields = {k for k, p in spec.policies.items() if p == SET}
+    raw = {k: ({"add": v, "remove": []} if k in set_fields and isinstance(v, list) else v) for k, v in changes.items()}
+    values = _load(spec, raw, partial=False)
+    if spec.server_defaults:
+        values = {**spec.server_defaults(ctx), **values}
+    missing = {k: ["Missing data for required field."] for k in spec.required_on_create if values.get(k) is None}
+    if missing:
+        raise Invalid("The record lacks required fields.", errors=missing)
+    for k in set_fields & values.keys():
+        values[k] = apply_set_op([], values[k])
+    _check_parents(ctx, spec, values)
+    if spec.before_create:
+        spec.before_create(ctx, None, values)
+    record = spec.model(id=record_id, field_meta={}, **values)
+    # When the record was made on the tablet (clamped, M2): quote turnaround counts from it.
+    record.created_at = datetime.fromtimestamp(ctx.time_ms / 1000, tz=UTC)
+    version = ctx.numbers.stamp(record, values.keys(), time_ms=ctx.time_ms, user_id=ctx.actor.id)
+    ctx.session.add(record)
+    ctx.known[(spec.name, record_id)] = record
+    if spec.after_change:
+        spec.after_change(ctx, record, "create")
+    return {"mutation_id": mutation["mutation_id"], "status": "applied", "id": record_id, "version": version}
+
+
+def _update(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> dict[str, Any]:
+    record = ctx.find(spec.name, mutation["id"])
+    if record is None:
+        return _update_of_missing(ctx, spec, mutation, changes)
+    _check_fields(spec, spec.updatable, ctx.actor.role, changes)
+    values = _load(spec, changes, partial=True)
+    _check_parents(ctx, spec, values)
+    if spec.before_update:
+        spec.before_update(ctx, record, values)
+    before_keys = registry.scope.record_keys(ctx.session, spec.name, record)
+    outcome: MergeOutcome = merge(record=record, values=values, policies=spec.policies,
+                                  base_version=mutation.get("base_version"), time_ms=ctx.time_ms)
+    for name, value in outcome.writes.items():
+        setattr(record, name, value)
+    if outcome.writes:
+        ctx.numbers.stamp(record, outcome.writes.keys(), time_ms=ctx.time_ms, user_id=ctx.actor.id)
+        _scope_exit(ctx, spec, record, before_keys)
+        if spec.after_change:
+            spec.after_change(ctx, record, "update")
+    file_lost_values(ctx.session, entity=spec.name, record_id=record.id, actor_id=ctx.actor.id,
+                     mutation_id=mutation["mutation_id"], conflicts=outcome.conflicts)
+    result = {"mutation_id": mutation["mutation_id"], "status": outcome.status, "id": record.id,
+              "version": record.version}
+    if outcome.conflicts:
+        result["conflicts"] = [c.as_result(_plain) for c in outcome.conflicts]
+    return result
+
+
+def _update_of_missing(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> dict[str, Any]:
+    """An update racing a delete: the delete wins, every typed value goes to the conflict log."""
+    stone = ctx.session.execute(select(Tombstone.seq, Tombstone.scope).where(
+        Tombstone.entity == spec.name, Tombstone.record_id == mutation["id"], Tombstone.deleted.is_(True))).first()
+    keys = registry.scope.actor_keys(ctx.actor)
+    visible = stone is not None and (keys is None or ctx.session.scalar(select(Tombstone.id).where(
+        Tombstone.entity == spec.name, Tombstone.record_id == mutation["id"], Tombstone.scope.in_(keys)).limit(1)))
+    if not visible:
+        raise NotFound(f"No {spec.name} {mutation['id']} in your scope.")
+    from sync.merge import FieldConflict
+    conflicts = [FieldConflict(name, value, None, "theirs", None) for name, value in changes.items()]
+    file_lost_values(ctx.session, entity=spec.name, record_id=mutation["id"], actor_id=ctx.actor.id,
+                     mutation_id=mutation["mutation_id"], conflicts=conflicts)
+    return {"mutation_id": mutation["mutation_id"], "status": "conflict", "id": mutation["id"],
+            "version": stone.seq, "deleted": True, "conflicts": [c.as_result(_plain) for c in conflicts]}
+
+
+def _scope_exit(ctx: Context, spec: EntitySpec, record, before_keys: set[str]) -> None:
+    """P9: scopes the record left get a tombstone; children follow their parent."""
+    after_keys = registry.scope.record_keys(ctx.session, spec.name, record)
+    left = before_keys - after_keys
+    if not left:
+        return
+    ctx.numbers.tombstone(spec.name, record.id, left, seq=record.version, deleted=False)
+    if spec.name == "account":
+        contact_spec = registry.get("contact")
+        for contact in ctx.session.scalars(select(contact_spec.model).where(contact_spec.model.account_id == record.id)):
+            version = ctx.numbers.stamp(contact, (), time_ms=ctx.time_ms, user_id=ctx.actor.id)
+            ctx.numbers.tombstone("contact", contact.id, left, seq=version, deleted=False)
+
+
+def _delete(ctx: Context, spec: EntitySpec, mutation: dict) -> dict[str, Any]:
+    record = ctx.find(spec.name, mutation["id"])
+    if record is None:
+        raise NotFound(f"No {spec.name} {mutation['id']} in your scope.")
+    if ctx.actor.role not in spec.deletable_by:
+        raise Forbidden(f"Your role may not delete {spec.name} records.")
+    base = mutation.get("base_version")
+    from sync.merge import FieldConflict
+    conflicts = [FieldConflict(name, None, getattr(record, name), "yours", last[2] if len(last) > 2 else None)
+                 for name, last in (record.field_meta or {}).items()
+                 if base is not None and last[0] > base and name in spec.policies]
+    seq = ctx.numbers.next()
+    keys = registry.scope.record_keys(ctx.session, spec.name, record)
+    ctx.numbers.tombstone(spec.name, record.id, keys, seq=seq, deleted=True)
+    for child_entity, child in list(_children(ctx, spec, record)):
+        child_keys = registry.scope.record_keys(ctx.session, child_entity, child)
+        ctx.numbers.tombstone(child_entity, child.id, child_keys, seq=ctx.numbers.next(), deleted=True)
+        ctx.known[(child_entity, child.id)] = None
+    file_lost_values(ctx.session, entity=spec.name, record_id=record.id, actor_id=ctx.actor.id,
+                     mutation_id=mutation["mutation_id"], conflicts=conflicts)
+    ctx.session.delete(record)
+    ctx.known[(spec.name, record.id)] = None
+    result = {"mutation_id": mutation["mutation_id"], "status": "conflict" if conflicts else "applied",
+              "id": record.id, "version": seq}
+    if conflicts:
+        result["conflicts"] = [c.as_result(_plain) for c in conflicts]
+    return result
+
+
+def _children(ctx: Context, spec: EntitySpec, record):
+    """Records the database deletes with `record` (ON DELETE CASCADE): they need tombstones too."""
+    if spec.name != "account":
+        return
+    for entity in ("contact", "visit", "task", "appointment", "quote_request"):
+        child_spec = registry.get(entity)
+        if child_spec is None:
+            continue
+        for child in ctx.session.scalars(select(child_spec.model).where(child_spec.model.account_id == record.id)):
+            yield entity, child
+
+
+def apply_online(*, session: Session, actor, entity: str, op: str, record_id: str | None,
+                 changes: dict[str, Any], base_version: int | None = None) -> dict[str, Any]:
+    """An edit made through the REST API: the same engine, server time, no ledger replay.
+
+    Raises the mutation's problem when it is rejected."""
+    mutation = {"mutation_id": new_id(), "entity": entity, "op": op, "id": record_id or new_id(),
+                "base_version": base_version, "changes": changes, "client_time": None}
+    result = push(session=session, actor=actor, client_id=None, mutations=[mutation])[0]
+    if result["status"] == "rejected":
+        raise _problem_from(result["error"])
+    return result
+
+
+def _problem_from(doc: dict[str, Any]) -> Problem:
+    from server import errors
+    kinds = {cls.kind: cls for cls in (errors.Invalid, errors.NotFound, errors.Forbidden, errors.Overlap,
+                                       errors.IdConflict, errors.Immutable)}
+    cls = kinds.get(doc["type"].rsplit("/", 1)[-1], errors.Invalid)
+    return cls(doc.get("detail", ""), errors=doc.get("errors"))

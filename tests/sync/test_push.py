@@ -1,0 +1,210 @@
+"""Push: every status and rule of API.md → Sync → push, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from server.db import new_id
+from tests.factories import make_account, make_team, make_user, token_headers
+from tests.sync.helpers import Tablet, mutation
+
+
+@pytest.fixture
+def world(app, session):
+    team = make_team(session)
+    rep = make_user(session, "rep", team=team)
+    other_rep = make_user(session, "rep", team=team)
+    manager = make_user(session, "manager", team=team)
+    account = make_account(session, rep, phone="+33 3 80 00 00 00")
+    foreign = make_account(session, other_rep)
+    session.commit()
+    return {"team": team, "rep": rep, "other_rep": other_rep, "manager": manager, "account": account, "foreign": foreign}
+
+
+@pytest.fixture
+def tablet(app, client, world):
+    return Tablet(client, token_headers(app, world["rep"]))
+
+
+def version_of(tablet, entity, record_id):
+    tablet.pull()
+    return tablet.replica[(entity, record_id)]["version"]
+
+
+def test_update_without_concurrent_change_is_applied(tablet, world):
+    account = world["account"]
+    base = version_of(tablet, "account", account.id)
+    result = tablet.push(mutation("account", "update", account.id, {"phone": "+33 3 80 99 99 99"}, base_version=base))
+    first = result["results"][0]
+    assert first["status"] == "applied"
+    assert first["version"] > base
+    tablet.pull()
+    assert tablet.replica[("account", account.id)]["phone"] == "+33 3 80 99 99 99"
+
+
+def test_concurrent_change_to_another_field_is_merged(app, client, tablet, world):
+    account = world["account"]
+    base = version_of(tablet, "account", account.id)
+    online = client.patch(f"/api/accounts/{account.id}", json={"changes": {"notes": "vu au salon"}},
+                          headers=token_headers(app, world["manager"]))
+    assert online.status_code == 200, online.get_json()
+    result = tablet.push(mutation("account", "update", account.id, {"phone": "+33 1"}, base_version=base))["results"][0]
+    assert result["status"] == "merged"
+    tablet.pull()
+    data = tablet.replica[("account", account.id)]
+    assert (data["phone"], data["notes"]) == ("+33 1", "vu au salon")
+
+
+def test_same_field_conflict_later_client_time_wins_and_loser_is_logged(app, client, tablet, world):
+    account = world["account"]
+    base = version_of(tablet, "account", account.id)
+    typed_offline = datetime.now(UTC) - timedelta(hours=2)  # typed before the online edit
+    manager_headers = token_headers(app, world["manager"])
+    assert client.patch(f"/api/accounts/{account.id}", json={"changes": {"phone": "+33 3 80 11 11 11"}},
+                        headers=manager_headers).status_code == 200
+    result = tablet.push(mutation("account", "update", account.id, {"phone": "+33 3 80 22 22 22"},
+                                  base_version=base, client_time=typed_offline))["results"][0]
+    assert result["status"] == "conflict"
+    assert result["conflicts"] == [{"field": "phone", "yours": "+33 3 80 22 22 22",
+                                    "theirs": "+33 3 80 11 11 11", "kept": "theirs"}]
+    log = client.get("/api/sync/conflicts", headers=tablet.headers).get_json()
+    assert [(c["field"], c["lost_value"], c["kept_value"]) for c in log] == [("phone", "+33 3 80 22 22 22", "+33 3 80 11 11 11")]
+    # Restoring the lost value applies it as a new change.
+    restored = client.post(f"/api/sync/conflicts/{log[0]['id']}/resolve", json={"keep": "lost"}, headers=tablet.headers)
+    assert restored.status_code == 200, restored.get_json()
+    assert client.get(f"/api/accounts/{account.id}", headers=tablet.headers).get_json()["phone"] == "+33 3 80 22 22 22"
+    assert client.get("/api/sync/conflicts", headers=tablet.headers).get_json() == []
+
+
+def test_conflict_won_by_the_tablet_files_the_online_value_under_its_author(app, client, tablet, world):
+    account = world["account"]
+    base = version_of(tablet, "account", account.id)
+    manager_headers = token_headers(app, world["manager"])
+    client.patch(f"/api/accounts/{account.id}", json={"changes": {"phone": "+33 111"}}, headers=manager_headers)
+    result = tablet.push(mutation("account", "update", account.id, {"phone": "+33 222"}, base_version=base,
+                                  client_time=datetime.now(UTC) + timedelta(days=3)))["results"][0]
+    # A client time in the future counts as the receive time: still later than the online edit.
+    assert result["status"] == "conflict" and result["conflicts"][0]["kept"] == "yours"
+    manager_log = client.get("/api/sync/conflicts", headers=manager_headers).get_json()
+    assert [(c["lost_value"], c["kept_value"]) for c in manager_log] == [("+33 111", "+33 222")]
+
+
+def test_replay_returns_the_first_result_byte_for_byte_and_changes_nothing(tablet, world):
+    account = world["account"]
+    m = mutation("account", "update", account.id, {"phone": "+33 5"}, base_version=0)
+    first = tablet.push(m)["results"][0]
+    again = tablet.push(m, m)["results"]
+    assert again == [first, first]
+    tablet.pull()
+    assert tablet.replica[("account", account.id)]["version"] == first["version"]
+
+
+def test_tags_merge_by_additions_and_removals_without_conflict(app, client, tablet, world):
+    account = world["account"]
+    base = version_of(tablet, "account", account.id)
+    client.patch(f"/api/accounts/{account.id}", json={"changes": {"tags": {"add": ["salon"], "remove": []}}},
+                 headers=token_headers(app, world["manager"]))
+    result = tablet.push(mutation("account", "update", account.id, {"tags": {"add": ["fidèle"], "remove": []}},
+                                  base_version=base))["results"][0]
+    assert result["status"] == "merged"
+    tablet.pull()
+    assert sorted(tablet.replica[("account", account.id)]["tags"]) == ["fidèle", "salon"]
+
+
+@pytest.mark.parametrize("changes, kind, field", [
+    ({"owner_id": None}, "forbidden", "owner_id"),
+    ({"segment": "A"}, "forbidden", "segment"),
+    ({"version": 99}, "forbidden", "version"),
+    ({"colour": "blue"}, "validation", "colour"),
+    ({"email": "not-an-email"}, "validation", "email"),
+    ({"segment_override": {"segment": "A"}}, "validation", "segment_override.reason"),
+])
+def test_refused_fields_and_values_are_rejected_and_apply_nothing(tablet, world, changes, kind, field):
+    account = world["account"]
+    before = version_of(tablet, "account", account.id)
+    result = tablet.push(mutation("account", "update", account.id, {"phone": "+33 6", **changes}))["results"][0]
+    assert result["status"] == "rejected"
+    assert result["error"]["type"].endswith(kind)
+    assert field in result["error"]["errors"]
+    assert version_of(tablet, "account", account.id) == before
+
+
+def test_a_rejected_mutation_does_not_jam_the_ones_after_it(tablet, world):
+    account = world["account"]
+    results = tablet.push(
+        mutation("account", "update", account.id, {"email": "bad"}),
+        mutation("account", "update", account.id, {"phone": "+33 7"}),
+    )["results"]
+    assert [r["status"] for r in results] == ["rejected", "applied"]
+
+
+def test_update_of_a_foreign_or_unknown_record_is_not_found(tablet, world):
+    results = tablet.push(
+        mutation("account", "update", world["foreign"].id, {"phone": "+33 8"}),
+        mutation("account", "update", new_id(), {"phone": "+33 8"}),
+    )["results"]
+    assert [r["error"]["type"].rsplit("/", 1)[-1] for r in results] == ["not_found", "not_found"]
+
+
+def test_create_with_an_existing_id_is_an_id_conflict(session, tablet, world):
+    from tests.factories import make_contact
+    foreign_contact = make_contact(session, world["foreign"])
+    session.commit()
+    mine = new_id()
+    results = tablet.push(
+        mutation("contact", "create", mine, {"account_id": world["account"].id, "name": "Jeanne"}),
+        mutation("contact", "create", mine, {"account_id": world["account"].id, "name": "Jeanne bis"}),
+        mutation("contact", "create", foreign_contact.id, {"account_id": world["account"].id, "name": "Jeanne"}),
+    )["results"]
+    assert [r["status"] for r in results] == ["applied", "rejected", "rejected"]
+    assert all(r["error"]["type"].endswith("id_conflict") for r in results[1:])
+
+
+def test_visits_are_append_only_and_move_the_due_date(tablet, world):
+    account = world["account"]
+    visit_id = new_id()
+    started = datetime.now(UTC) - timedelta(hours=1)
+    created = tablet.push(mutation("visit", "create", visit_id, {
+        "account_id": account.id, "started_at": started.isoformat(), "kind": "onsite",
+        "outcome": "interested", "maturity": 3, "notes": "Besoin de révision moteur"}))["results"][0]
+    assert created["status"] == "applied"
+    tablet.pull()
+    visit = tablet.replica[("visit", visit_id)]
+    assert visit["rep_id"] == world["rep"].id
+    assert tablet.replica[("account", account.id)]["next_due_at"] is not None
+    update, delete = tablet.push(mutation("visit", "update", visit_id, {"notes": "changed"}),
+                                 mutation("visit", "delete", visit_id))["results"]
+    assert update["error"]["type"].endswith("forbidden") and delete["error"]["type"].endswith("forbidden")
+
+
+def test_delete_racing_an_update_deletes_and_the_update_is_logged(app, client, tablet, world):
+    manager_headers = token_headers(app, world["manager"])
+    contact_id = new_id()
+    tablet.push(mutation("contact", "create", contact_id, {"account_id": world["account"].id, "name": "Paul"}))
+    base = version_of(tablet, "contact", contact_id)
+    assert client.delete(f"/api/contacts/{contact_id}", headers=manager_headers).status_code == 204
+    result = tablet.push(mutation("contact", "update", contact_id, {"phone": "+33 9"}, base_version=base))["results"][0]
+    assert result["status"] == "conflict"
+    assert [(c["field"], c["lost_value"]) for c in client.get("/api/sync/conflicts", headers=tablet.headers).get_json()] == [("phone", "+33 9")]
+    tablet.pull()
+    assert ("contact", contact_id) not in tablet.replica
+    recreate = tablet.push(mutation("contact", "create", contact_id, {"account_id": world["account"].id, "name": "Paul"}))
+    assert recreate["results"][0]["error"]["type"].endswith("id_conflict")
+
+
+def test_envelope_limits(tablet, world):
+    too_many = [mutation("account", "update", world["account"].id, {"phone": str(i)}) for i in range(501)]
+    body = tablet.push(*too_many, expect=413)
+    assert body["status"] == 413
+    response = tablet.client.post("/api/sync/push", json={"mutations": []}, headers=tablet.headers)
+    assert response.status_code == 400 and response.headers["Content-Type"] == "application/problem+json"
+    response = tablet.client.post("/api/sync/push", data="{not json", headers={**tablet.headers, "Content-Type": "application/json"})
+    assert response.status_code == 400
+
+
+def test_a_client_id_belongs_to_the_user_that_first_used_it(app, client, tablet, world):
+    tablet.push(mutation("account", "update", world["account"].id, {"phone": "+33 1"}))
+    thief = Tablet(client, token_headers(app, world["other_rep"]), client_id=tablet.client_id)
+    body = thief.push(mutation("account", "update", world["foreign"].id, {"phone": "+33 2"}), expect=409)
+    assert body["type"].endswith("client_mismatch")
