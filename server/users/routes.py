@@ -1,0 +1,74 @@
+"""HTTP routes of sign-in and of the signed-in user (API.md, "Auth (stable)").
+
+Routes are thin (STYLE habit 3): parse with a schema, call a service, dump with a schema.
+"""
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_jwt_extended import get_jwt, jwt_required
+from flask_limiter.util import get_remote_address
+from flask_smorest import Blueprint
+
+from server.actor import current_actor
+from server.extensions import db, limiter
+from server.users import service, tokens
+from server.users.schemas import LoginResultSchema, LoginSchema, MeSchema, PasswordChangeSchema, TokenPairSchema
+
+blp = Blueprint("auth", __name__, url_prefix="/api", description="Sign-in, tokens and the signed-in user.")
+
+
+def _login_email_key() -> str:
+    """Rate-limit key: the e-mail of the attempt, read without failing on a malformed body."""
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return "login-email:" + (service.normalise_email(email) if isinstance(email, str) else "-")
+
+
+def _failed(response) -> bool:
+    """Only failed attempts count towards the login limits."""
+    return response.status_code == 401
+
+
+@blp.route("/auth/login", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_EMAIL"], key_func=_login_email_key, deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=get_remote_address, deduct_when=_failed)
+@blp.arguments(LoginSchema)
+@blp.response(200, LoginResultSchema)
+def login(credentials):
+    """Sign in with e-mail and password; answers an access token, a refresh token and the user."""
+    user, pair = service.login(session=db.session, **credentials)
+    return {**pair, "user": user}
+
+
+@blp.route("/auth/refresh", methods=["POST"])
+@blp.response(200, TokenPairSchema)
+@jwt_required(refresh=True)
+def refresh():
+    """Trade the refresh token (as Bearer) for a new access token and a new refresh token."""
+    claims = get_jwt()
+    return tokens.rotate(session=db.session, family_id=claims["fam"], jti=claims["jti"])
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@blp.response(204)
+@jwt_required()
+def logout():
+    """Sign out: the access token presented and its refresh token stop working."""
+    service.logout(session=db.session, family_id=get_jwt()["fam"])
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, MeSchema)
+@jwt_required()
+def me():
+    """The signed-in user."""
+    return service.get_user(session=db.session, actor=current_actor())
+
+
+@blp.route("/me/password", methods=["POST"])
+@jwt_required()
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+def change_password(change):
+    """Change one's password; every other sign-in of the user is closed."""
+    service.change_password(session=db.session, actor=current_actor(), family_id=get_jwt()["fam"], **change)

@@ -1,0 +1,52 @@
+"""Schemas of sign-in and of the signed-in user, named by direction (STYLE habit 4).
+
+Passwords are `load_only`; no response schema has a field for a hash or a secret.
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class LoginSchema(Schema):
+    """In: the credentials of `POST /api/auth/login`."""
+
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024))
+
+
+class UserSchema(Schema):
+    """Out: who the user is, as the login answer and `GET /api/me` show it."""
+
+    id = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    email = fields.String(dump_only=True)
+    role = fields.String(dump_only=True)
+    team_id = fields.String(dump_only=True, allow_none=True)
+
+
+class MeSchema(UserSchema):
+    """Out: the signed-in user, with what the tablet needs to plan its day."""
+
+    timezone = fields.String(dump_only=True)
+    technical_team_ids = fields.Method("_technical_team_ids", dump_only=True)
+
+    def _technical_team_ids(self, user) -> list[str]:
+        return sorted(team.id for team in user.technical_teams)
+
+
+class TokenPairSchema(Schema):
+    """Out: an access token and the refresh token that replaces the one presented."""
+
+    access_token = fields.String(dump_only=True)
+    refresh_token = fields.String(dump_only=True)
+
+
+class LoginResultSchema(TokenPairSchema):
+    user = fields.Nested(UserSchema, dump_only=True)
+
+
+class PasswordChangeSchema(Schema):
+    """In: `POST /api/me/password`."""
+
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+    new_password = fields.String(required=True, load_only=True, validate=validate.Length(min=10, max=1024))

@@ -1,0 +1,81 @@
+"""The rules of users and sign-in: create a user, log in, log out, change a password.
+
+Keyword-only services (STYLE habit 5); they own the transaction and raise typed errors.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from server.actor import Actor
+from server.errors import Invalid, Unauthorized
+from server.users import passwords, tokens
+from server.users.models import ROLES, User
+
+BAD_CREDENTIALS = "Wrong e-mail or password."
+
+
+def create_user(*, session, email: str, name: str, role: str, team_id: str | None = None,
+                password: str, **profile) -> User:
+    """Add a user (flushed, not committed); the e-mail is stored lower-cased and must be unique."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise Invalid(f"Unknown role {role!r}.", errors={"role": [f"Must be one of: {', '.join(ROLES)}."]})
+    if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
+        raise Invalid("This e-mail is already used.", errors={"email": ["Already used by another user."]})
+    user = User(email=email, name=name, role=role, team_id=team_id,
+                password_hash=passwords.hash_password(password), **profile)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def login(*, session, email: str, password: str) -> tuple[User, dict[str, str]]:
+    """Check the credentials and open a new token family; same error for every failure."""
+    found = session.execute(select(User.id, User.password_hash, User.active)
+                            .where(User.email == normalise_email(email))).first()
+    _end_read(session)
+    if found is None:
+        passwords.spend_dummy_verification(password)  # same time as a known e-mail
+        raise Unauthorized(BAD_CREDENTIALS)
+    if not passwords.verify_password(found.password_hash, password) or not found.active:
+        raise Unauthorized(BAD_CREDENTIALS)
+    user = session.get(User, found.id)
+    if passwords.needs_rehash(found.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    pair = tokens.issue_pair(session=session, user=user)
+    session.commit()
+    return user, pair
+
+
+def logout(*, session, family_id: str) -> None:
+    """Close the sign-in: its access and refresh tokens stop working."""
+    tokens.revoke_family(session=session, family_id=family_id, reason="logout")
+    session.commit()
+
+
+def change_password(*, session, actor: Actor, family_id: str, current_password: str, new_password: str) -> None:
+    """Set a new password and close every other sign-in of the user (this one stays)."""
+    current_hash = session.scalar(select(User.password_hash).where(User.id == actor.id))
+    _end_read(session)
+    if not passwords.verify_password(current_hash, current_password):
+        raise Invalid("The current password is wrong.", errors={"current_password": ["Wrong password."]})
+    new_hash = passwords.hash_password(new_password)
+    session.get(User, actor.id).password_hash = new_hash
+    tokens.revoke_other_families(session=session, user_id=actor.id, keep_family_id=family_id,
+                                 reason="password_change")
+    session.commit()
+
+
+def get_user(*, session, actor: Actor) -> User:
+    return session.get(User, actor.id)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _end_read(session) -> None:
+    """End the transaction before hashing: on SQLite a POST holds the write lock
+    (BEGIN IMMEDIATE) from its first query, and argon2 takes tens of milliseconds,
+    which would make every sign-in of every worker wait in line."""
+    session.rollback()

@@ -1,0 +1,32 @@
+"""Helpers for the sign-in specs: a signed-up user and a `login` shortcut."""
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import PASSWORD, make_user
+
+
+@pytest.fixture
+def user(session):
+    user = make_user(session, "rep", email="rita@test.example", name="Rita Rep")
+    session.commit()
+    return user
+
+
+def login(client, email: str = "rita@test.example", password: str = PASSWORD, **environ):
+    return client.post("/api/auth/login", json={"email": email, "password": password},
+                       environ_base=environ)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def assert_problem(response, status: int, kind: str) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    doc = response.get_json()
+    assert doc["status"] == status
+    assert doc["type"].endswith("/" + kind)
+    assert doc["detail"]
+    return doc
