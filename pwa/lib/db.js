@@ -140,7 +140,10 @@ export function attachmentUploaded(localId, serverId) {
   });
 }
 
-/** The server refused a photo for good (too big, wrong type…): say so, and send the request without it. */
+/**
+ * The server refused a photo for good (too big, wrong type, no upload endpoint): say so in the
+ * rejected list and send the request without it. The photo itself stays on the tablet.
+ */
 export function attachmentRefused(localId, error) {
   return db.transaction('rw', db.attachments, db.outbox, db.rejected, async () => {
     const photo = await db.attachments.get(localId);
@@ -150,7 +153,7 @@ export function attachmentRefused(localId, error) {
       const ids = m.changes?.attachment_ids;
       if (ids?.includes(localId)) m.changes.attachment_ids = ids.filter((x) => x !== localId);
     });
-    await db.attachments.delete(localId);
+    await db.attachments.update(localId, { refused: true });
   });
 }
 

@@ -70,7 +70,7 @@ export async function requestQuote({ account_id, contact_id = null, visit_id = n
   }));
   const fields = {
     account_id, contact_id, visit_id, product_line, urgency, notes: notes || null,
-    items: items.filter((i) => i.label.trim()).map((i) => ({ label: i.label.trim(), quantity: Number(i.quantity) || 1, unit: i.unit || null })),
+    items: items.filter((i) => i.label.trim()).map((i) => ({ label: i.label.trim(), quantity: Number(i.quantity) || 1, unit: i.unit.trim() || 'u' })),
     attachment_ids: attachments.map((a) => a.id),
   };
   // Shown as "on this tablet" until the server's status comes back with a pull.

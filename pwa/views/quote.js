@@ -10,7 +10,7 @@ import { downscale } from '../lib/photos.js';
 import { Icon } from '../lib/icons.js';
 
 const LINES = ['Maintenance', 'Pièces détachées', 'Outillage', 'Formation', 'Contrat de service'];
-const emptyItem = () => ({ label: '', quantity: '1', unit: '' });
+const emptyItem = () => ({ label: '', quantity: '1', unit: 'u' });
 
 function Photos({ photos, setPhotos }) {
   const [urls, setUrls] = useState([]);

@@ -1,0 +1,94 @@
+"""Steps a rep takes in the tablet app, driven only through API.md's data-testid hooks
+(plus a look into IndexedDB where a test must play the clock or the thief)."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+from e2e_server import PASSWORD
+from playwright.sync_api import Page, expect
+
+# A 2×2 red PNG: a "photo" for quote requests.
+PHOTO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==")
+
+
+def workday() -> str:
+    """Today, or the next Monday at the weekend: a day the demo rep has a tour (Europe/Paris)."""
+    day = dt.datetime.now(dt.timezone(dt.timedelta(hours=1))).date()
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day.isoformat()
+
+
+def sign_in(page: Page, email: str) -> None:
+    """Sign in, then wait for the first full sync, the tour of a workday and an active service worker."""
+    page.goto("/")
+    page.get_by_test_id("login-email").fill(email)
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    wait_synced(page)
+    page.goto(f"/#/tour/{workday()}")
+    expect(page.get_by_test_id("tour-stop").first).to_be_visible(timeout=30_000)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+
+
+def wait_synced(page: Page) -> None:
+    """A sync cycle has finished since the last call (or ever) and nothing is running."""
+    button = page.get_by_test_id("sync-now")
+    expect(button).not_to_have_attribute("data-last-sync", "", timeout=30_000)
+    expect(button).to_have_attribute("aria-busy", "false", timeout=30_000)
+
+
+def sync_now(page: Page) -> None:
+    before = page.get_by_test_id("sync-now").get_attribute("data-last-sync")
+    page.get_by_test_id("sync-now").click()
+    expect(page.get_by_test_id("sync-now")).not_to_have_attribute("data-last-sync", before or "", timeout=30_000)
+    expect(page.get_by_test_id("sync-now")).to_have_attribute("aria-busy", "false")
+
+
+def pending(page: Page):
+    return expect(page.get_by_test_id("sync-pending"))
+
+
+def open_first_stop(page: Page) -> str:
+    page.goto(f"/#/tour/{workday()}")
+    stop = page.get_by_test_id("tour-stop").first
+    account_id = stop.get_attribute("data-account-id")
+    stop.click()
+    expect(page.get_by_test_id("log-visit")).to_be_visible()
+    return account_id
+
+
+def log_visit(page: Page, notes: str, outcome: str = "quote-requested") -> None:
+    page.get_by_test_id("log-visit").click()
+    page.get_by_test_id("visit-outcome").select_option(outcome)
+    page.get_by_test_id("visit-notes").fill(notes)
+    page.get_by_test_id("visit-save").click()
+    expect(page.get_by_test_id("request-quote")).to_be_visible()
+
+
+def request_quote(page: Page, product_line: str, label: str, quantity: str = "2", photo: bool = True) -> None:
+    page.get_by_test_id("request-quote").click()
+    page.get_by_test_id("quote-product-line").fill(product_line)
+    page.get_by_test_id("quote-item-label").fill(label)
+    page.get_by_test_id("quote-item-quantity").fill(quantity)
+    if photo:
+        page.get_by_test_id("quote-photo").set_input_files(
+            files=[{"name": "photo.png", "mimeType": "image/png", "buffer": PHOTO}])
+        expect(page.locator(".photos img")).to_have_count(1)
+    page.get_by_test_id("quote-save").click()
+    expect(page.get_by_test_id("log-visit")).to_be_visible()  # back on the account
+
+
+def read_meta(page: Page, key: str):
+    """A value of the app's meta table, read straight from IndexedDB."""
+    return page.evaluate("""(key) => new Promise((resolve, reject) => {
+        const open = indexedDB.open('tournee');
+        open.onsuccess = () => {
+          const get = open.result.transaction('meta').objectStore('meta').get(key);
+          get.onsuccess = () => { resolve(get.result && get.result.value); open.result.close(); };
+          get.onerror = () => reject(get.error);
+        };
+        open.onerror = () => reject(open.error);
+      })""", key)
