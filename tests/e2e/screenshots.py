@@ -25,6 +25,7 @@ SIZES = {"landscape": {"width": 1280, "height": 800}, "portrait": {"width": 800,
 
 def shoot(page, out: Path, name: str, orientation: str) -> None:
     page.wait_for_timeout(400)  # let fonts and transitions settle
+    page.evaluate("document.querySelector('.toasts')?.replaceChildren()")  # passing messages hide the screen
     page.screenshot(path=str(out / f"{name}-{orientation}.png"))
     print(f"  {name}-{orientation}.png")
 
