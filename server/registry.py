@@ -23,6 +23,8 @@ def _api_blueprints():
         "server.visits.routes",
         "server.agenda.routes",
         "server.quotes.routes",
+        "server.segmentation.routes",
+        "server.accounts.transfer",
     ]
     return [importlib.import_module(name) for name in names if _exists(name)]
 
@@ -50,4 +52,8 @@ def register_sync_entities() -> None:
 
 
 def extra_commands():
-    return []
+    commands = []
+    if _exists("server.segmentation.cli"):  # tolerate a domain whose CLI is not there yet
+        from server.segmentation.cli import commands as segmentation_commands
+        commands += segmentation_commands()
+    return commands

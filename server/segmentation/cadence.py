@@ -1,4 +1,11 @@
-"""Visit cadence: when an account is due again, from its segment and its last visit."""
+"""Visit cadence: when an account is due again, from its segment and its last visit.
+
+`next_due_at = last visit + 365 / visits_per_year` of the account's segment. It is
+set when a visit is logged (server/visits/entity.py) and recomputed for every account
+when the model changes (server/segmentation/recompute.py), so a new cadence applies
+at once. An account never visited keeps the due date it has (the tour planner treats
+it as due).
+"""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -26,8 +33,17 @@ def interval_days(policy: dict[str, dict], segment: str) -> float:
 def next_due_at(policy: dict[str, dict], segment: str, last_visit_at: datetime | None) -> datetime | None:
     if last_visit_at is None:
         return None
-    return last_visit_at + timedelta(days=interval_days(policy, segment))
+    return shift(last_visit_at, interval_days(policy, segment))
 
 
 def visit_minutes(policy: dict[str, dict], segment: str) -> int:
     return int((policy.get(segment) or DEFAULT_CADENCE["C"]).get("visit_minutes") or 30)
+
+
+def shift(last_visit_at: datetime, days: float) -> datetime:
+    """The due date `days` after a visit (the set-based recompute precomputes `days` per segment)."""
+    return last_visit_at + timedelta(days=days)
+
+
+def calls_per_year(policy: dict[str, dict], segment: str) -> float:
+    return float((policy.get(segment) or DEFAULT_CADENCE.get(segment, DEFAULT_CADENCE["C"])).get("calls_per_year") or 0)

@@ -8,6 +8,7 @@ from flask import current_app, has_app_context
 from server.accounts.models import Account
 from server.common.rules import check_rep
 from server.segmentation.cadence import cadence, next_due_at
+from server.segmentation.followups import create_follow_ups
 from server.visits.models import Task, Visit
 from server.visits.schemas import TaskChangesSchema, VisitChangesSchema
 from sync.registry import LWW, EntitySpec
@@ -37,6 +38,8 @@ def _after_visit(ctx, visit: Visit, op: str) -> None:
     if visit.lat is not None and visit.lon is not None and account.lat is not None and account.lon is not None:
         radius = current_app.config.get("VISIT_VERIFY_RADIUS_M", VERIFY_RADIUS_M) if has_app_context() else VERIFY_RADIUS_M
         visit.verified = distance_m(visit.lat, visit.lon, account.lat, account.lon) <= radius
+    if op == "create":
+        create_follow_ups(ctx, visit)  # the model's automatic follow-up tasks, same transaction
     if visit.kind != "onsite" or (account.last_visit_at and account.last_visit_at >= visit.started_at):
         return
     account.last_visit_at = visit.started_at

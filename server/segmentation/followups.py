@@ -1,0 +1,77 @@
+"""Automatic follow-ups of the commercial model: tasks after a visit, recurring visits.
+
+- **After a visit** (`create_follow_ups`, called by the visit entity's after_change,
+  so the tasks are written in the visit's own transaction and pushed back to the
+  tablet on its next pull): each rule of `follow_ups` whose `after_outcome` is the
+  visit's outcome creates a task for the visit's rep, due `due_in_days` after the
+  visit started. A visit is created once (the push ledger makes retries replay the
+  result), so a rule never fires twice for one visit.
+- **Recurring visits** (`plan_recurring_visits`, run daily by `tournee plan-recurring-visits`):
+  for each account of a segment listed in `recurring_visits.segments` (A by
+  default) whose `next_due_at` falls within the next `horizon_days` (28 by default;
+  overdue ones included: they need the visit most), a task of kind "visit" titled
+  "Visite récurrente" is created for the owner, due at the later of `next_due_at`
+  and now — unless an open visit task already exists for that account, so running
+  it again creates nothing new. The tour planner keeps choosing the day; the task
+  blocks the visit in the rep's to-do list and agenda.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, exists, insert, select
+from sqlalchemy.orm import Session
+
+from server.accounts.models import Account
+from server.db import new_id, utcnow
+from server.visits.models import Task
+
+RECURRING_TITLE = "Visite récurrente"
+
+
+def create_follow_ups(ctx, visit) -> list[Task]:
+    """The tasks the model's rules ask for after `visit` (hook of the visit entity)."""
+    from server.segmentation.service import active_model
+    if not visit.outcome:
+        return []
+    rules = [r for r in active_model(ctx.session).definition.get("follow_ups", [])
+             if r["after_outcome"] == visit.outcome]
+    tasks = []
+    for rule in rules:
+        task = Task(id=new_id(), rep_id=visit.rep_id, account_id=visit.account_id, visit_id=visit.id,
+                    title=rule["task"], kind=rule.get("kind", "todo"), status="open", field_meta={},
+                    due_at=visit.started_at + timedelta(days=rule.get("due_in_days", 2)))
+        ctx.numbers.stamp(task, ("rep_id", "account_id", "visit_id", "title", "kind", "status", "due_at"),
+                          time_ms=ctx.time_ms, user_id=ctx.actor.id)
+        ctx.session.add(task)
+        tasks.append(task)
+    return tasks
+
+
+def plan_recurring_visits(*, session: Session, now: datetime | None = None) -> dict[str, Any]:
+    """Create the recurring visit tasks that are missing (set-based: one read, one insert)."""
+    from server.segmentation.service import active_model
+    from sync.changes import change_numbers, now_ms
+    now = now or utcnow()
+    rule = active_model(session).definition.get("recurring_visits") or {"segments": ["A"], "horizon_days": 28}
+    horizon = now + timedelta(days=rule["horizon_days"])
+    already = exists().where(and_(Task.account_id == Account.id, Task.kind == "visit", Task.status == "open"))
+    with change_numbers(session) as numbers:
+        rows = session.execute(select(Account.id, Account.owner_id, Account.next_due_at).where(
+            Account.segment.in_(rule["segments"]), Account.next_due_at.is_not(None),
+            Account.next_due_at <= horizon, ~already).order_by(Account.next_due_at, Account.id)).all()
+        if not rows:
+            return {"created": 0}
+        first, ms = numbers.reserve(len(rows)), now_ms()
+        fields = ("rep_id", "account_id", "title", "kind", "status", "due_at")
+        tasks = []
+        for i, (account_id, owner_id, due) in enumerate(rows):
+            version = first + i
+            tasks.append({"id": new_id(), "version": version, "rep_id": owner_id, "account_id": account_id,
+                          "visit_id": None, "title": RECURRING_TITLE, "kind": "visit", "status": "open",
+                          "due_at": max(due, now), "notes": None, "created_at": now, "updated_at": now,
+                          "field_meta": {f: [version, ms, None] for f in fields}})
+        for start in range(0, len(tasks), 2000):
+            session.execute(insert(Task), tasks[start:start + 2000])
+    return {"created": len(tasks)}
