@@ -74,6 +74,12 @@ class Config:
     SMTP_URL = os.environ.get("SMTP_URL", "smtp://127.0.0.1:25")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "tournee@localhost")
     ATTACHMENTS_DIR = Path(os.environ.get("ATTACHMENTS_DIR", INSTANCE / "attachments"))
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+    # Quote dispatcher (sync/dispatch.py): webhook/SMTP timeout, claim lease, batch, poll interval.
+    DISPATCH_TIMEOUT_S = float(os.environ.get("DISPATCH_TIMEOUT_S", "10"))
+    DISPATCH_LEASE_S = float(os.environ.get("DISPATCH_LEASE_S", "60"))
+    DISPATCH_BATCH = int(os.environ.get("DISPATCH_BATCH", "16"))
+    DISPATCH_INTERVAL_S = float(os.environ.get("DISPATCH_INTERVAL_S", "1"))
     PWA_DIR = ROOT / "pwa"
 
     # flask-smorest / OpenAPI

@@ -23,6 +23,8 @@ def _api_blueprints():
         "server.visits.routes",
         "server.agenda.routes",
         "server.quotes.routes",
+        "server.quotes.admin_routes",
+        "server.quotes.attachments",
         "server.segmentation.routes",
         "server.accounts.transfer",
     ]
@@ -52,7 +54,8 @@ def register_sync_entities() -> None:
 
 
 def extra_commands():
-    commands = []
+    from server.quotes.cli import dispatch_command
+    commands = [dispatch_command]
     if _exists("server.segmentation.cli"):  # tolerate a domain whose CLI is not there yet
         from server.segmentation.cli import commands as segmentation_commands
         commands += segmentation_commands()

@@ -11,13 +11,31 @@ FIELDS = frozenset({"account_id", "contact_id", "visit_id", "product_line", "ite
                     "attachment_ids", "status"})
 EDITABLE = FIELDS - {"account_id", "visit_id"}
 OUT = ("id", "version", "account_id", "contact_id", "visit_id", "rep_id", "product_line", "items", "urgency", "notes",
-       "attachment_ids", "status", "team_id", "created_at", "received_at", "routed_at", "quoted_at", "amount")
+       "attachment_ids", "status", "team_id", "created_at", "received_at", "routed_at", "in_progress_at", "quoted_at",
+       "closed_at", "amount", "turnaround_hours", "route_seconds")
 CANCELLABLE = ("submitted", "routed")
 
 
 def _before_create(ctx, _record, values) -> None:
     if values.get("status", "submitted") != "submitted":
         raise Invalid("A new quote request is submitted.", errors={"status": ["Must be 'submitted' or absent."]})
+    _check_attachments(ctx, values.get("attachment_ids") or [])
+
+
+def _check_attachments(ctx, ids, already=()) -> None:
+    """A quote may only name photos and documents its author uploaded (POST /api/attachments)."""
+    new = [i for i in dict.fromkeys(ids) if i not in already]
+    if not new:
+        return
+    from sqlalchemy import select
+
+    from server.quotes.models import Attachment
+    mine = set(ctx.session.scalars(select(Attachment.id).where(Attachment.id.in_(new),
+                                                               Attachment.uploaded_by == ctx.actor.id)))
+    unknown = [i for i in new if i not in mine]
+    if unknown:
+        raise Invalid("The quote names attachments you did not upload.",
+                      errors={"attachment_ids": [f"Unknown attachment {i}." for i in unknown]})
 
 
 def _before_update(ctx, record: QuoteRequest, values) -> None:
@@ -32,6 +50,8 @@ def _before_update(ctx, record: QuoteRequest, values) -> None:
     if others and record.status != "submitted":
         raise Immutable(f"A quote request {record.status} can no longer be changed.",
                         errors={name: ["Frozen once routed."] for name in sorted(others)})
+    if "attachment_ids" in values:
+        _check_attachments(ctx, values["attachment_ids"] or [], already=set(record.attachment_ids or []))
 
 
 def _after_change(ctx, record: QuoteRequest, op: str) -> None:

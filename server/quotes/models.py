@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base, SyncMixin, new_id, utcnow
 
@@ -37,6 +37,24 @@ class QuoteRequest(SyncMixin, Base):
 
     __table_args__ = (Index("ix_quote_rep_version", "rep_id", "version"),)
 
+    @property
+    def turnaround_hours(self) -> float | None:
+        """Quote turnaround: from the tablet's creation time (clamped, M2) to the amount entered."""
+        return _hours(self.created_at, self.quoted_at)
+
+    @property
+    def route_seconds(self) -> float | None:
+        """Time to route: from the tablet's creation time to the technical team having it."""
+        if self.created_at is None or self.routed_at is None:
+            return None
+        return round(max(0.0, (self.routed_at - self.created_at).total_seconds()), 3)
+
+
+def _hours(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return round(max(0.0, (end - start).total_seconds()) / 3600, 2)
+
 
 class TechnicalTeam(Base):
     __tablename__ = "technical_team"
@@ -51,6 +69,12 @@ class TechnicalTeam(Base):
     disabled_at: Mapped[datetime | None]
     disabled_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Its back-office users (written through User.technical_teams).
+    members = relationship("User", secondary="user_technical_team", viewonly=True, lazy="selectin")
+
+    @property
+    def member_ids(self) -> list[str]:
+        return [user.id for user in self.members]
 
 
 class RoutingRule(Base):

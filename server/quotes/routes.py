@@ -1,12 +1,15 @@
-"""Quote requests: created on site or online, listed for the back office."""
+"""Quote requests: created on site or online, worked on by the back office."""
 from __future__ import annotations
 
 from flask_smorest import Blueprint
 from sqlalchemy import case
 
-from server.common.records import record_routes
+from server.actor import current_actor
+from server.common.records import dump, record_routes
+from server.extensions import db
+from server.quotes import service
 from server.quotes.models import QuoteRequest
-from server.quotes.schemas import QuoteListArgs
+from server.quotes.schemas import HistorySchema, QuoteAgeArgs, TransitionSchema
 
 blp = Blueprint("quotes", __name__, url_prefix="/api", description="Quote requests")
 
@@ -15,10 +18,40 @@ def _filters(stmt, args):
     for name in ("status", "team_id", "urgency", "account_id"):
         if args.get(name):
             stmt = stmt.where(getattr(QuoteRequest, name) == args[name])
+    if args.get("created_after"):
+        stmt = stmt.where(QuoteRequest.created_at >= args["created_after"])
+    if args.get("created_before"):
+        stmt = stmt.where(QuoteRequest.created_at < args["created_before"])
     return stmt
 
 
 # Urgent first, then oldest first: the back office's queue order.
-record_routes(blp, entity="quote_request", path="/quotes", list_args=QuoteListArgs, filters=_filters,
+record_routes(blp, entity="quote_request", path="/quotes", list_args=QuoteAgeArgs, filters=_filters,
               order_by=(case((QuoteRequest.urgency == "urgent", 0), else_=1), QuoteRequest.created_at, QuoteRequest.id),
               deletable=False)
+
+
+@blp.post("/quotes/<string:quote_id>/transition")
+@blp.arguments(TransitionSchema)
+@blp.response(200)
+def transition(body, quote_id):
+    """Move a routed quote request along: in_progress, quoted (with its amount), won or lost; 409 if illegal."""
+    quote = service.transition(session=db.session, actor=current_actor(), quote_id=quote_id, **body)
+    db.session.commit()
+    return dump("quote_request", quote)
+
+
+@blp.post("/quotes/<string:quote_id>/retry-delivery")
+@blp.response(200)
+def retry_delivery(quote_id):
+    """Send an undeliverable quote request again (same webhook-id, a new 24 h of retries)."""
+    quote = service.retry_delivery(session=db.session, actor=current_actor(), quote_id=quote_id)
+    db.session.commit()
+    return dump("quote_request", quote)
+
+
+@blp.get("/quotes/<string:quote_id>/history")
+@blp.response(200, HistorySchema)
+def history(quote_id):
+    """The quote's steps (who, when, amount, note) and its delivery: attempts and last error."""
+    return service.history(session=db.session, actor=current_actor(), quote_id=quote_id)

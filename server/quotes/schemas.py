@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from server.common.fields import UUID
+from server.common.fields import UUID, When
 from server.quotes.models import QUOTE_STATUSES, URGENCIES
 
 
@@ -32,3 +32,42 @@ class QuoteListArgs(Schema):
     account_id = UUID()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+
+
+class QuoteAgeArgs(QuoteListArgs):
+    """The back office's queue filters: by status, team, urgency and age (creation time)."""
+
+    created_after = When()
+    created_before = When()
+
+
+class TransitionSchema(Schema):
+    to = fields.String(required=True, validate=validate.OneOf(("in_progress", "quoted", "won", "lost")))
+    amount = fields.Float(allow_none=True, load_default=None,
+                          validate=validate.Range(min=0, min_inclusive=False, max=1e12))
+    note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=4000))
+
+
+class QuoteEventSchema(Schema):
+    id = fields.String()
+    status = fields.String()
+    actor_id = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    amount = fields.Float(allow_none=True)
+    at = fields.AwareDateTime()
+
+
+class DeliverySchema(Schema):
+    state = fields.String()
+    webhook_id = fields.String()
+    team_id = fields.String(allow_none=True)
+    attempts = fields.Integer()
+    first_attempt_at = fields.AwareDateTime(allow_none=True)
+    next_attempt_at = fields.AwareDateTime(allow_none=True)
+    delivered_at = fields.AwareDateTime(allow_none=True)
+    last_error = fields.String(allow_none=True)
+
+
+class HistorySchema(Schema):
+    events = fields.List(fields.Nested(QuoteEventSchema))
+    delivery = fields.Nested(DeliverySchema, allow_none=True)

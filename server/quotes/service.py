@@ -1,0 +1,96 @@
+"""The back office's workflow on a routed quote request, and the manual delivery retry.
+
+routed → in_progress → quoted → won | lost, with routed → quoted allowed; an
+undeliverable quote only moves on through `retry_delivery`. Each step is an ORM
+change of a syncable record, so it gets a new version (sync/changes.py) and the
+rep's next pull shows it.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.actor import Actor
+from server.db import utcnow
+from server.errors import Forbidden, IllegalTransition, Invalid, NotFound
+from server.quotes.models import QuoteEvent, QuoteRequest
+from server.scope import get_in_scope
+from sync.changes import numbers_for
+from sync.models import OutboxEvent
+
+TRANSITIONS = {
+    "routed": ("in_progress", "quoted"),
+    "in_progress": ("quoted",),
+    "quoted": ("won", "lost"),
+}
+WORKFLOW_ROLES = ("backoffice", "manager", "admin")
+STAMPS = {"in_progress": "in_progress_at", "quoted": "quoted_at", "won": "closed_at", "lost": "closed_at"}
+
+
+def _quote_for_workflow(session: Session, actor: Actor, quote_id: str) -> QuoteRequest:
+    # C1: the change counter first, then the quote, like every writer of syncable records.
+    numbers_for(session)
+    quote = get_in_scope(session, "quote_request", quote_id, actor, for_update=True)
+    if quote is None:
+        raise NotFound(f"No quote request {quote_id}.")
+    if actor.role not in WORKFLOW_ROLES:
+        raise Forbidden("Only the technical service, managers and admins move a quote request along.")
+    return quote
+
+
+def transition(*, session: Session, actor: Actor, quote_id: str, to: str, amount: float | None = None,
+               note: str | None = None) -> QuoteRequest:
+    """Move the quote one legal step; `amount` is required to quote and may confirm it when won."""
+    quote = _quote_for_workflow(session, actor, quote_id)
+    allowed = TRANSITIONS.get(quote.status, ())
+    if to not in allowed:
+        hint = " Retry its delivery first." if quote.status == "undeliverable" else ""
+        raise IllegalTransition(f"A quote request {quote.status} cannot become {to}.{hint}",
+                                current=quote.status, allowed=list(allowed))
+    if to == "quoted" and amount is None:
+        raise Invalid("Quoting needs the amount.", errors={"amount": ["Required when the quote is quoted."]})
+    if amount is not None and to not in ("quoted", "won"):
+        raise Invalid("Only quoting (or winning) sets an amount.", errors={"amount": [f"Not allowed when {to}."]})
+    now = utcnow()
+    quote.status = to
+    setattr(quote, STAMPS[to], now)
+    if amount is not None:
+        quote.amount = amount
+    session.add(QuoteEvent(quote_id=quote.id, status=to, actor_id=actor.id, note=note, amount=amount, at=now))
+    session.flush()
+    return quote
+
+
+def retry_delivery(*, session: Session, actor: Actor, quote_id: str) -> QuoteRequest:
+    """An undeliverable quote goes back to `submitted`, its outbox event to `pending` (same webhook-id)."""
+    quote = _quote_for_workflow(session, actor, quote_id)
+    if quote.status != "undeliverable":
+        raise IllegalTransition(f"Only an undeliverable quote request can be retried; this one is {quote.status}.",
+                                current=quote.status, allowed=[])
+    event = session.scalars(select(OutboxEvent).where(OutboxEvent.quote_id == quote.id)
+                            .order_by(OutboxEvent.created_at.desc()).with_for_update()).first()
+    now = utcnow()
+    if event is None:  # a demo or imported quote without an event: make one
+        from sync.outbox import enqueue_quote
+        event = enqueue_quote(session, quote.id)
+    # Same team (the one whose back office asks), a fresh 24 h window; attempts keep counting.
+    event.state, event.next_attempt_at, event.first_attempt_at = "pending", now, None
+    event.claimed_by = event.lease_until = None
+    event.team_id = event.team_id or quote.team_id
+    quote.status = "submitted"
+    session.add(QuoteEvent(quote_id=quote.id, status="submitted", actor_id=actor.id,
+                           note="delivery retried by hand", at=now))
+    session.flush()
+    return quote
+
+
+def history(*, session: Session, actor: Actor, quote_id: str) -> dict:
+    """The quote's steps and the state of its delivery (attempts, last error)."""
+    quote = get_in_scope(session, "quote_request", quote_id, actor)
+    if quote is None:
+        raise NotFound(f"No quote request {quote_id}.")
+    events = session.scalars(select(QuoteEvent).where(QuoteEvent.quote_id == quote.id)
+                             .order_by(QuoteEvent.at, QuoteEvent.id)).all()
+    delivery = session.scalars(select(OutboxEvent).where(OutboxEvent.quote_id == quote.id)
+                               .order_by(OutboxEvent.created_at.desc())).first()
+    return {"events": events, "delivery": delivery}

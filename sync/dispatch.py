@@ -1,0 +1,281 @@
+"""The dispatcher: moves quote requests from the outbox to the technical teams.
+
+At least once, with a stable `webhook-id`, so a receiver can make it exactly once
+(DESIGN rule 6). Steps, cited in the code:
+
+- **D1 claim** (one short transaction): due events — `pending`, `next_attempt_at <= now`,
+  no live lease — urgent quotes first. PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED`,
+  then the lease; SQLite (no SKIP LOCKED): a conditional `UPDATE … WHERE state='pending'
+  AND (lease_until IS NULL OR lease_until < now)` per event, won when rowcount is 1.
+  The lease is `claimed_by` + `lease_until = now + 60 s`: a dispatcher that dies
+  leaves it to expire, and the next claim takes the event up with its webhook-id.
+  Events without a team are routed here (sync/routing.py). The claim never takes the
+  change counter, so it cannot deadlock with D3 (which takes counter, then event).
+- **D2 deliver**, outside any transaction, one event at a time: a dispatcher killed
+  mid-run leaves at most one delivery made but unrecorded, hence at most one
+  duplicate, with the same webhook-id.
+- **D3 record** (a new transaction): the change counter first (PROTOCOL C1), then the
+  event row, and only while the event is still `pending` and claimed by us.
+- **D4 success**: the event is `delivered`; the quote `routed` with `team_id` and
+  `routed_at`, a QuoteEvent; its account and contacts get a new version, since they
+  enter the team's back-office scope (pull L3 only sees versions above the cursor).
+- **D5 failure**: a DeliveryAttempt; the next try after sync/backoff.py's delay
+  (Retry-After as a floor); after 24 h, or at once when retrying cannot help (410,
+  SMTP 5xx, bad settings), the event and the quote are `undeliverable`, the quote
+  given to the team so its back office sees it and can retry by hand. 410 Gone also
+  disables the team's endpoint.
+- **D6 lease guard**: before each delivery, when the lease could run out before it
+  finishes (or on stop), the remaining claims are released for others.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy.orm import Session, scoped_session
+
+from server.accounts.models import Account, Contact
+from server.db import utcnow
+from server.quotes.models import QuoteEvent, QuoteRequest, TechnicalTeam
+from sync.backoff import GIVE_UP_AFTER, next_delay, should_give_up
+from sync.changes import numbers_for
+from sync.channels import DeliveryResult
+from sync.delivery import Job, Settings, make_job, send
+from sync.models import DeliveryAttempt, OutboxEvent
+from sync.routing import NO_ROUTE, RoutingInput, route
+
+log = logging.getLogger(__name__)
+UNROUTED_RETRY = timedelta(minutes=5)  # admins' rule and team changes also wake these up
+
+__all__ = ["Dispatcher", "Settings", "Stats", "claim", "dispatch_once", "run_forever"]
+
+
+@dataclass
+class Stats:
+    claimed: int = 0
+    delivered: int = 0
+    retrying: int = 0
+    undeliverable: int = 0
+    unrouted: int = 0
+    cancelled: int = 0
+    lost_lease: int = 0
+    released: int = 0
+
+    def add(self, other: "Stats") -> None:
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+
+def default_dispatcher_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+def _due(now: datetime):
+    return and_(OutboxEvent.state == "pending", OutboxEvent.next_attempt_at <= now,
+                or_(OutboxEvent.lease_until.is_(None), OutboxEvent.lease_until < now))
+
+
+def claim(session: Session, *, now: datetime, dispatcher_id: str, batch: int, lease_s: float) -> list[str]:
+    """D1: the ids of the due events this dispatcher now holds a lease on (caller commits)."""
+    urgent_first = case((QuoteRequest.urgency == "urgent", 0), else_=1)
+    stmt = (select(OutboxEvent.id).join(QuoteRequest, QuoteRequest.id == OutboxEvent.quote_id)
+            .where(_due(now)).order_by(urgent_first, OutboxEvent.next_attempt_at, OutboxEvent.id).limit(batch))
+    lease = {"claimed_by": dispatcher_id, "lease_until": now + timedelta(seconds=lease_s)}
+    if session.get_bind().dialect.name == "postgresql":
+        ids = list(session.scalars(stmt.with_for_update(skip_locked=True, of=OutboxEvent)))
+        if ids:
+            session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(ids)).values(**lease)
+                            .execution_options(synchronize_session=False))
+        return ids
+    won = []
+    for event_id in session.scalars(stmt).all():
+        result = session.execute(update(OutboxEvent).where(OutboxEvent.id == event_id, _due(now)).values(**lease)
+                                 .execution_options(synchronize_session=False))
+        if result.rowcount == 1:
+            won.append(event_id)
+    return won
+
+
+class Dispatcher:
+    """One dispatcher: its id, its sessions, its HTTP client. `run_once()` is one pass."""
+
+    def __init__(self, *, session_factory: Callable[[], Session] | None = None, session: Session | None = None,
+                 dispatcher_id: str | None = None, settings: Settings | None = None,
+                 client: httpx.Client | None = None) -> None:
+        if (session_factory is None) == (session is None):
+            raise ValueError("give session_factory or session")
+        if isinstance(session, scoped_session):
+            session = session()  # Flask-SQLAlchemy's db.session: this thread's Session
+        self.session_factory, self.session = session_factory, session
+        self.id = dispatcher_id or default_dispatcher_id()
+        self.settings = settings or Settings()
+        self._own_client = client is None
+        self.client = client or httpx.Client(follow_redirects=False, timeout=self.settings.timeout_s)
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        session = self.session if self.session is not None else self.session_factory()
+        if self.session is not None and session.in_transaction():
+            session.commit()  # start on a fresh transaction (SQLite: BEGIN IMMEDIATE)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            if self.session is None:
+                session.close()
+
+    def run_once(self, *, now: datetime | None = None, batch: int | None = None,
+                 stop: threading.Event | None = None) -> Stats:
+        """Claim what is due, deliver it one by one, record each outcome."""
+        stats = Stats()
+        claim_now = now or utcnow()
+        claimed_at = time.monotonic()
+        with self._transaction() as session:  # D1
+            ids = claim(session, now=claim_now, dispatcher_id=self.id, batch=batch or self.settings.batch,
+                        lease_s=self.settings.lease_s)
+            stats.claimed = len(ids)
+            jobs = [job for job in (self._prepare(session, event_id, claim_now, stats) for event_id in ids) if job]
+        for index, job in enumerate(jobs):
+            elapsed = time.monotonic() - claimed_at
+            if (stop is not None and stop.is_set()) or elapsed + self.settings.timeout_s + 1 > self.settings.lease_s:
+                self._release(jobs[index:], stats)  # D6
+                break
+            result = send(job, self.settings, self.client)  # D2
+            with self._transaction() as session:  # D3
+                self._record(session, job, result, now or utcnow(), stats)
+        return stats
+
+    def _prepare(self, session: Session, event_id: str, now: datetime, stats: Stats) -> Job | None:
+        """Route the claimed event if it has no team yet, and snapshot what to send."""
+        event = session.get(OutboxEvent, event_id)
+        quote = session.get(QuoteRequest, event.quote_id)
+        if quote.status == "cancelled":  # cancelled by the rep before it left: never sent
+            event.state, event.claimed_by, event.lease_until = "cancelled", None, None
+            stats.cancelled += 1
+            return None
+        account = session.get(Account, quote.account_id)
+        team = session.get(TechnicalTeam, event.team_id) if event.team_id else route(
+            session, RoutingInput(product_line=quote.product_line, postcode=account.postcode, urgency=quote.urgency))
+        if team is None:
+            event.last_error, event.claimed_by, event.lease_until = NO_ROUTE, None, None
+            event.next_attempt_at = now + UNROUTED_RETRY
+            stats.unrouted += 1
+            log.warning("quote %s: %s", quote.id, NO_ROUTE)
+            return None
+        event.team_id = team.id
+        return make_job(session, event, quote, account, team)
+
+    def _release(self, jobs: list[Job], stats: Stats) -> None:
+        with self._transaction() as session:
+            result = session.execute(
+                update(OutboxEvent).where(OutboxEvent.id.in_([j.event_id for j in jobs]),
+                                          OutboxEvent.claimed_by == self.id, OutboxEvent.state == "pending")
+                .values(claimed_by=None, lease_until=None).execution_options(synchronize_session=False))
+            stats.released += result.rowcount
+
+    def _record(self, session: Session, job: Job, result: DeliveryResult, now: datetime, stats: Stats) -> None:
+        numbers_for(session)  # C1: the counter before the event row (no deadlock with pushes or retries)
+        event = session.scalars(select(OutboxEvent).where(OutboxEvent.id == job.event_id).with_for_update()).first()
+        if event is None:  # the quote was deleted with its account meanwhile
+            return
+        session.add(DeliveryAttempt(event_id=event.id, at=now, channel=job.channel, ok=result.ok,
+                                    status_code=result.status_code, error=result.error, dispatcher=self.id))
+        if event.state != "pending" or event.claimed_by != self.id:
+            stats.lost_lease += 1  # another dispatcher took it over after our lease ran out
+            log.warning("%s: lease lost before recording (%s)", job.webhook_id, "ok" if result.ok else result.error)
+            return
+        event.attempts += 1
+        event.first_attempt_at = event.first_attempt_at or now
+        event.claimed_by = event.lease_until = None
+        event.last_error = result.error
+        quote = session.get(QuoteRequest, event.quote_id)
+        if result.ok:  # D4
+            event.state, event.delivered_at = "delivered", now
+            self._settle(session, quote, job.team_id, "routed", now, note=f"delivered by {job.channel}")
+            stats.delivered += 1
+            log.info("%s: quote %s delivered to team %s by %s", job.webhook_id, quote.id, job.team_id, job.channel)
+            return
+        if result.disable_endpoint:  # D5: 410 Gone
+            team = session.get(TechnicalTeam, job.team_id)
+            team.disabled_at, team.disabled_reason = now, (result.error or "HTTP 410 Gone")[:200]
+        if result.disable_endpoint or result.permanent or should_give_up(event.first_attempt_at, now, give_up_after=GIVE_UP_AFTER):
+            event.state = "undeliverable"
+            self._settle(session, quote, job.team_id, "undeliverable", now, note=result.error)
+            stats.undeliverable += 1
+            log.warning("%s: quote %s undeliverable: %s", job.webhook_id, quote.id, result.error)
+            return
+        event.next_attempt_at = now + timedelta(seconds=next_delay(event.attempts, retry_after_s=result.retry_after_s))
+        stats.retrying += 1
+        log.info("%s: attempt %d failed (%s), next at %s", job.webhook_id, event.attempts, result.error,
+                 event.next_attempt_at.isoformat())
+
+    @staticmethod
+    def _settle(session: Session, quote: QuoteRequest, team_id: str, status: str, now: datetime,
+                note: str | None) -> None:
+        """The quote reaches its team (routed) or is shown to it (undeliverable); a cancelled one stays so."""
+        if quote.status in ("submitted", "undeliverable"):
+            quote.status = status
+        quote.team_id = team_id
+        if status == "routed":
+            quote.routed_at = now
+        session.add(QuoteEvent(quote_id=quote.id, status=status, note=note, at=now))
+        # D4: the account and its contacts enter the team's scope: new versions so back-office tablets pull them.
+        numbers = numbers_for(session)
+        time_ms = int(now.timestamp() * 1000)
+        for record in [session.get(Account, quote.account_id),
+                       *session.scalars(select(Contact).where(Contact.account_id == quote.account_id))]:
+            if numbers.stamped.get(id(record)) is None:
+                numbers.stamp(record, (), time_ms=time_ms, user_id=None)
+
+
+def dispatch_once(*, session_factory: Callable[[], Session] | None = None, session: Session | None = None,
+                  now: datetime | None = None, dispatcher_id: str | None = None, batch: int | None = None,
+                  settings: Settings | None = None, client: httpx.Client | None = None,
+                  stop: threading.Event | None = None) -> Stats:
+    """One pass of a dispatcher (claim, deliver, record); `now` fixes the clock for tests."""
+    dispatcher = Dispatcher(session_factory=session_factory, session=session, dispatcher_id=dispatcher_id,
+                            settings=settings, client=client)
+    try:
+        return dispatcher.run_once(now=now, batch=batch, stop=stop)
+    finally:
+        dispatcher.close()
+
+
+def run_forever(*, session_factory: Callable[[], Session], dispatcher_id: str | None = None,
+                settings: Settings | None = None, interval: float = 1.0, stop: threading.Event,
+                drain: bool = False) -> Stats:
+    """Poll every `interval` seconds until `stop` is set (or, with `drain`, until nothing is due)."""
+    dispatcher = Dispatcher(session_factory=session_factory, dispatcher_id=dispatcher_id, settings=settings)
+    total = Stats()
+    try:
+        while not stop.is_set():
+            try:
+                stats = dispatcher.run_once(stop=stop)
+            except Exception:  # noqa: BLE001 — a database hiccup must not end the worker
+                log.exception("dispatcher pass failed; retrying in %.1f s", interval)
+                stop.wait(interval)
+                continue
+            total.add(stats)
+            if stats.claimed == 0 and drain:
+                break
+            if stats.claimed == 0 or stats.released:
+                stop.wait(interval)
+    finally:
+        dispatcher.close()
+    return total

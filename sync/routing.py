@@ -1,0 +1,60 @@
+"""Which technical team answers a quote request (API.md → Quote routing).
+
+Rules are tried by `priority`, lowest first (ties: oldest rule first); a rule
+matches when each of its criteria is empty or equal to the quote's:
+`product_line` (case-insensitive), `postcode_prefix` (a prefix of the account's
+postcode, spaces ignored) and `urgency`. No rule matches → the team flagged
+`is_default`. No default either → no team: the quote stays `submitted` and the
+outbox event says why (`NO_ROUTE`), until an admin adds a rule or a default team.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.quotes.models import RoutingRule, TechnicalTeam
+
+NO_ROUTE = "no routing rule matches this quote request and no technical team is the default"
+
+
+@dataclass(frozen=True)
+class RoutingInput:
+    """What routing looks at: plain values, so the rules can be tested without a database."""
+
+    product_line: str | None
+    postcode: str | None
+    urgency: str | None
+
+
+def _norm(value: str | None) -> str:
+    return "".join((value or "").split()).casefold()
+
+
+def matches(rule: RoutingRule, quote: RoutingInput) -> bool:
+    if rule.product_line and _norm(rule.product_line) != _norm(quote.product_line):
+        return False
+    if rule.postcode_prefix and not _norm(quote.postcode).startswith(_norm(rule.postcode_prefix)):
+        return False
+    if rule.urgency and rule.urgency != quote.urgency:
+        return False
+    return True
+
+
+def choose_team_id(rules: list[RoutingRule], default_team_id: str | None, quote: RoutingInput) -> str | None:
+    """The first matching rule's team by priority, else the default team, else None."""
+    for rule in sorted(rules, key=lambda r: (r.priority, r.created_at, r.id)):
+        if matches(rule, quote):
+            return rule.team_id
+    return default_team_id
+
+
+def route(session: Session, quote: RoutingInput) -> TechnicalTeam | None:
+    """The team for `quote` according to the rules stored now."""
+    rules = list(session.scalars(select(RoutingRule).order_by(RoutingRule.priority, RoutingRule.created_at,
+                                                              RoutingRule.id)))
+    default_id = session.scalar(select(TechnicalTeam.id).where(TechnicalTeam.is_default.is_(True))
+                                .order_by(TechnicalTeam.created_at).limit(1))
+    team_id = choose_team_id(rules, default_id, quote)
+    return session.get(TechnicalTeam, team_id) if team_id else None
