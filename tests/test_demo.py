@@ -1,0 +1,166 @@
+"""`tournee demo`: the users of API.md, ~300 accounts per rep around its town, segments
+near 15/35/50 %, appointments over the current and next two weeks, and a second run
+that changes nothing. The demo is loaded once per backend for the whole module."""
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from server import create_app
+from server.accounts.models import Account, Contact
+from server.agenda.models import Appointment
+from server.config import TestConfig
+from server.db import utcnow
+from server.demo.places import TOWNS, distance_km
+from server.extensions import db
+from server.quotes.models import QUOTE_STATUSES, QuoteRequest
+from server.segmentation.models import CommercialModel
+from server.users.models import Team, User
+from server.users.passwords import verify_password
+from server.visits.models import Task, Visit
+from sync.models import ChangeCounter
+from tests.conftest import _empty_tables
+
+SYNCABLE = (Account, Contact, Visit, Appointment, Task, QuoteRequest)
+
+
+@pytest.fixture(scope="module")
+def demo(database_url, tmp_path_factory):
+    """An app whose database holds the demo, loaded through the real command."""
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url,
+                     ATTACHMENTS_DIR=tmp_path_factory.mktemp("attachments"))
+    with app.app_context():
+        _empty_tables()
+        result = app.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        app.config["DEMO_OUTPUT"] = result.output
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def demo_session(demo):
+    with demo.app_context():
+        yield db.session
+        db.session.remove()
+
+
+def counts(session) -> dict[str, int]:
+    return {model.__tablename__: session.scalar(select(func.count()).select_from(model)) for model in SYNCABLE}
+
+
+def max_version(session) -> int:
+    return max(session.scalar(select(func.max(model.version))) or 0 for model in SYNCABLE)
+
+
+def test_demo_prints_a_summary(demo):
+    assert "1500 accounts" in demo.config["DEMO_OUTPUT"]
+
+
+def test_demo_users_have_the_documented_roles_and_password(demo_session):
+    users = {u.email: u for u in demo_session.scalars(select(User))}
+    expected = {"admin@example.com": "admin", "manager@example.com": "manager", "tele@example.com": "telemarketer",
+                "backoffice@example.com": "backoffice"} | {f"rep{n}@example.com": "rep" for n in range(1, 6)}
+    assert {email: users[email].role for email in expected} == expected
+    team = demo_session.scalar(select(Team).where(Team.name == "Bourgogne-Franche-Comté"))
+    assert {u.email for u in users.values() if u.team_id == team.id} == {
+        "manager@example.com", "tele@example.com", *(f"rep{n}@example.com" for n in range(1, 6))}
+    assert [t.name for t in users["backoffice@example.com"].technical_teams] == ["Service technique"]
+    assert verify_password(users["rep1@example.com"].password_hash, "tournee-demo")
+    rep = users["rep1@example.com"]
+    assert rep.timezone == "Europe/Paris" and rep.ics_token and rep.working_hours["lunch"] == ["12:00", "14:00", 60]
+
+
+def test_each_rep_owns_about_300_accounts_near_its_home_base(demo_session):
+    for n, town in enumerate(TOWNS, start=1):
+        rep = demo_session.scalar(select(User).where(User.email == f"rep{n}@example.com"))
+        assert (rep.home_lat, rep.home_lon) == (town.lat, town.lon)
+        points = demo_session.execute(select(Account.lat, Account.lon).where(Account.owner_id == rep.id)).all()
+        assert 270 <= len(points) <= 330
+        farthest = max(distance_km(rep.home_lat, rep.home_lon, lat, lon) for lat, lon in points)
+        assert farthest < 60, (town.name, farthest)
+
+
+def test_segments_are_about_15_35_50_and_match_the_model(demo_session):
+    total = demo_session.scalar(select(func.count()).select_from(Account))
+    shares = {seg: n / total for seg, n in demo_session.execute(select(Account.segment, func.count()).group_by(Account.segment))}
+    for segment, target in {"A": 0.15, "B": 0.35, "C": 0.50}.items():
+        assert abs(shares[segment] - target) <= 0.08, shares
+    assert demo_session.scalar(select(func.count()).where(Account.segment != Account.computed_segment)) == 0
+    model = demo_session.scalar(select(CommercialModel).where(CommercialModel.active.is_(True)))
+    assert model.version == 1 and model.definition["time_split"] == {"A": 0.5, "B": 0.35, "C": 0.15}
+
+
+def test_stored_segments_are_the_engines(demo_session):
+    scoring = pytest.importorskip("server.segmentation.scoring")
+    model = demo_session.scalar(select(CommercialModel).where(CommercialModel.active.is_(True)))
+    scorer = scoring.Scorer(model.definition)
+    rows = demo_session.execute(select(Account.custom, Account.segment, Account.weight_score,
+                                       Account.potential_score)).all()
+    assert all(scorer.score(custom) == (w, p, segment) for custom, segment, w, p in rows)
+
+
+def test_appointments_fill_the_current_and_next_two_weeks_without_overlap(demo_session):
+    paris = ZoneInfo("Europe/Paris")
+    today = utcnow().astimezone(paris).date()
+    monday = today - timedelta(days=today.weekday())
+    appointments = demo_session.scalars(select(Appointment)).all()
+    weeks = {(a.start.astimezone(paris).date() - monday).days // 7 for a in appointments}
+    assert weeks == {0, 1, 2} or (today.weekday() >= 5 and weeks >= {1, 2})
+    tele = demo_session.scalar(select(User.id).where(User.email == "tele@example.com"))
+    assert {a.booked_by for a in appointments} == {tele}
+    by_rep: dict[str, list[Appointment]] = {}
+    for a in appointments:
+        local_start, local_end = a.start.astimezone(paris), a.end.astimezone(paris)
+        assert local_start.weekday() < 5 and "08:30" <= local_start.strftime("%H:%M") and local_end.strftime("%H:%M") <= "18:00"
+        assert a.status == "booked" or (a.status == "done" and a.end <= utcnow())
+        by_rep.setdefault(a.rep_id, []).append(a)
+    for rep_appointments in by_rep.values():
+        rep_appointments.sort(key=lambda a: a.start)
+        assert all(x.end <= y.start for x, y in zip(rep_appointments, rep_appointments[1:]))
+        assert len(rep_appointments) >= 20  # about 2 per working day over 3 weeks
+
+
+def test_history_and_due_dates_follow_the_cadence(demo_session):
+    now = utcnow()
+    assert demo_session.scalar(select(func.count()).where(Visit.started_at > now)) == 0
+    assert demo_session.scalar(select(func.count()).select_from(Visit)) > 12_000
+    due_soon = demo_session.scalar(select(func.count()).where(Account.next_due_at < now + timedelta(days=14)))
+    assert due_soon > 150
+    statuses = {s for (s,) in demo_session.execute(select(QuoteRequest.status).distinct())}
+    assert statuses == set(QUOTE_STATUSES) - {"undeliverable"}
+    assert demo_session.scalar(select(func.count()).where(Task.status == "open")) >= 5
+
+
+def test_versions_come_from_the_change_counter(demo_session):
+    versions = [v for model in SYNCABLE for (v,) in demo_session.execute(select(model.version))]
+    assert min(versions) > 0 and len(set(versions)) == len(versions)
+    assert demo_session.get(ChangeCounter, 1).value == max(versions)
+
+
+def test_running_demo_again_changes_nothing(demo, demo_session):
+    before = counts(demo_session), max_version(demo_session)
+    demo_session.close()  # SQLite: our open transaction would hold the write lock
+    result = demo.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "nothing changed" in result.output
+    demo_session.expire_all()
+    assert (counts(demo_session), max_version(demo_session)) == before
+
+
+# Last in the module: it takes the conftest `app`, which empties the tables.
+def test_large_scale_makes_100_reps_in_10_teams(app, session):
+    from server.demo import load_demo
+    summary = load_demo(scale="large", reps_accounts=3)
+    assert "300 accounts" in summary
+    reps = session.scalars(select(User).where(User.role == "rep")).all()
+    assert len(reps) == 100 and len({r.team_id for r in reps}) == 10
+    assert session.scalar(select(func.count()).select_from(Team)) == 10
+    assert session.scalar(select(func.count()).where(User.role == "manager")) == 10
+    assert "nothing changed" in load_demo(scale="large", reps_accounts=3)
