@@ -1,0 +1,247 @@
+"""Plan one day of a field rep: which accounts to visit, in which order, at what times.
+
+Owns the entry point :func:`plan_day`: it turns the day (home base, working hours,
+lunch, booked appointments, candidate accounts) into a :class:`~server.tours.dayplan.Problem`,
+asks OR-Tools for an order (solver.py), falls back to the heuristic (fallback.py) when
+OR-Tools fails, lays the order on the clock (timeline.py) and explains in plain words
+why each candidate left out did not fit. Pure Python: no Flask, no database.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from typing import Literal
+
+from server.tours import fallback, solver as ortools_solver
+from server.tours.dayplan import (
+    APPOINTMENTS_CLASH, LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS,
+    Appointment, Candidate, DayPlan, Lunch, PlannedStop, Problem, Totals,
+)
+from server.tours.fallback import insert_all
+from server.tours.timeline import Timeline, timeline
+from server.tours.travel import HaversineTravel, Point, TravelModel
+
+__all__ = ["plan_day", "nearest_neighbour_order", "Appointment", "Candidate", "DayPlan", "Lunch"]
+
+log = logging.getLogger(__name__)
+nearest_neighbour_order = fallback.nearest_neighbour_order
+
+# Share of the time budget left to OR-Tools; the rest pays for the travel matrix,
+# building the model and explaining the candidates left out.
+SOLVER_SHARE = 0.8
+
+
+def plan_day(
+    *,
+    depot: Point,
+    day_start: float,
+    day_end: float,
+    candidates: Sequence[Candidate] = (),
+    appointments: Sequence[Appointment] = (),
+    lunch: Lunch | None = Lunch(),
+    travel: TravelModel | None = None,
+    time_limit_s: float = 1.0,
+    solver: Literal["ortools", "fallback", "nearest-neighbour"] = "ortools",
+    solution_limit: int | None = None,
+) -> DayPlan:
+    """Plan the day; ``time_limit_s`` bounds the whole call, not only the search.
+
+    ``solution_limit`` overrides how many solutions OR-Tools looks at (solver.py).
+    ``solver="nearest-neighbour"`` is the benchmark's naive baseline, not for reps.
+    """
+    started = time.perf_counter()
+    if solver not in ("ortools", "fallback", "nearest-neighbour"):
+        raise ValueError(f"unknown solver {solver!r}")
+    booked = {a.key for a in appointments}
+    unplanned: list[tuple[str, str]] = []
+    kept: list[Candidate] = []
+    for c in candidates:
+        if c.key in booked:
+            continue  # already visited through its appointment
+        reason = _static_reason(c, day_start, day_end)
+        if reason:
+            unplanned.append((c.key, reason))
+        else:
+            kept.append(c)
+    points = [depot, *((a.lat, a.lon) for a in appointments), *((c.lat, c.lon) for c in kept)]
+    minutes, km = (travel or HaversineTravel()).matrices(points)
+    p = _problem(minutes, km, day_start, day_end, lunch, appointments, kept)
+
+    if timeline(p, _appointment_order(p)) is None:
+        return _appointments_only(p, appointments, kept, unplanned)
+    used = solver
+    order = None
+    if solver == "ortools":
+        try:
+            # The heuristic's tour is one more start for OR-Tools: never worse than it.
+            initial = fallback.plan_order(p)
+            budget = SOLVER_SHARE * time_limit_s - (time.perf_counter() - started)
+            order = ortools_solver.solve(
+                p, time_limit_s=max(0.05, budget), solution_limit=solution_limit, initial=initial
+            )
+        except Exception:  # a solver crash must not leave the rep without a tour
+            log.exception("OR-Tools failed; planning with the fallback heuristic")
+        if order is not None and timeline(p, order) is None:
+            log.error("OR-Tools returned an infeasible order; using the fallback heuristic")
+            order = None
+    elif solver == "nearest-neighbour":
+        order = fallback.greedy_order(p)
+    if order is None:
+        used, order = "fallback", fallback.plan_order(p)
+    assert order is not None  # the appointments alone fit (checked above)
+    dropped = sorted(set(p.candidate_nodes) - set(order), key=lambda n: (-p.priority[n], n))
+    if used != "nearest-neighbour":
+        # Cheap safety net: offer any place the search left free to the stops left out.
+        dropped = insert_all(p, order, dropped)
+    unplanned += [(kept[n - p.n_appointments - 1].key, _reason(p, order, n)) for n in dropped]
+    tl = timeline(p, order)
+    assert tl is not None
+    return _assemble(p, order, tl, appointments, kept, unplanned, used)
+
+
+def _static_reason(c: Candidate, day_start: float, day_end: float) -> str | None:
+    """Why a candidate cannot be visited on this day whatever the tour, if so."""
+    if c.service_min > day_end - day_start:
+        return NO_TIME
+    opens = day_start if c.opens is None else max(day_start, c.opens)
+    closes = day_end if c.closes is None else min(day_end, c.closes)
+    return OUTSIDE_HOURS if closes - opens < c.service_min else None
+
+
+def _problem(
+    minutes: list[list[float]],
+    km: list[list[float]],
+    day_start: float,
+    day_end: float,
+    lunch: Lunch | None,
+    appointments: Sequence[Appointment],
+    kept: Sequence[Candidate],
+) -> Problem:
+    def s(m: float) -> int:
+        return round(m * 60)
+
+    service = [0] + [s(a.end - a.start) for a in appointments] + [s(c.service_min) for c in kept]
+    earliest = [s(day_start)] + [s(a.start) for a in appointments]
+    latest = [s(day_end)] + [s(a.start) for a in appointments]
+    for c in kept:
+        earliest.append(s(day_start if c.opens is None else max(day_start, c.opens)))
+        closes = day_end if c.closes is None else min(day_end, c.closes)
+        latest.append(s(closes - c.service_min))
+    lunch_s = None
+    if lunch is not None:
+        # Only the part of the lunch window inside the working day counts; a day that
+        # does not cover the lunch (a half day) has no break.
+        first, last = max(lunch.window_start, day_start), min(lunch.window_end, day_end)
+        if last - first >= lunch.duration > 0:
+            lunch_s = (s(first), s(last - lunch.duration), s(lunch.duration))
+    return Problem(
+        travel_s=[[s(m) for m in row] for row in minutes],
+        km=km,
+        service_s=service,
+        priority=[0] * (1 + len(appointments)) + [c.priority for c in kept],
+        earliest_s=earliest,
+        latest_s=latest,
+        day_start_s=s(day_start),
+        day_end_s=s(day_end),
+        lunch_s=lunch_s,
+        n_appointments=len(appointments),
+    )
+
+
+def _appointment_order(p: Problem) -> list[int]:
+    return sorted(p.appointment_nodes, key=lambda n: (p.earliest_s[n], n))
+
+
+def _reason(p: Problem, order: list[int], node: int) -> str:
+    """Why ``node`` found no place in ``order`` (each test is an insertion attempt)."""
+    has_hours = p.earliest_s[node] > p.day_start_s or p.latest_s[node] + p.service_s[node] < p.day_end_s
+    relaxed = _without_hours(p, node) if has_hours else p
+    if insert_all(relaxed, list(_appointment_order(p)), [node]):
+        return NO_TIME  # does not fit even around the appointments alone
+    if has_hours and not insert_all(relaxed, list(order), [node]):
+        return OUTSIDE_HOURS  # it would fit in the tour, were it open then
+    kept = [p.priority[n] for n in order if not p.is_appointment(n)]
+    if kept and min(kept) > p.priority[node]:
+        return LOWER_PRIORITY
+    return NO_TIME
+
+
+def _without_hours(p: Problem, node: int) -> Problem:
+    earliest, latest = list(p.earliest_s), list(p.latest_s)
+    earliest[node], latest[node] = p.day_start_s, p.day_end_s - p.service_s[node]
+    return Problem(**{**vars(p), "earliest_s": earliest, "latest_s": latest})
+
+
+def _assemble(
+    p: Problem,
+    order: list[int],
+    tl: Timeline,
+    appointments: Sequence[Appointment],
+    kept: Sequence[Candidate],
+    unplanned: list[tuple[str, str]],
+    used: str,
+) -> DayPlan:
+    stops: list[PlannedStop] = []
+    prev = 0
+    for node, start in zip(order, tl.starts):
+        if p.is_appointment(node):
+            item: Appointment | Candidate = appointments[node - 1]
+        else:
+            item = kept[node - p.n_appointments - 1]
+        stops.append(
+            PlannedStop(
+                key=item.key,
+                kind="appointment" if p.is_appointment(node) else "candidate",
+                lat=item.lat,
+                lon=item.lon,
+                arrive=start / 60,
+                depart=(start + p.service_s[node]) / 60,
+                drive_min=p.travel_s[prev][node] / 60,
+                drive_km=p.km[prev][node],
+            )
+        )
+        prev = node
+    lunch = None
+    if tl.lunch_start is not None and p.lunch_s is not None:
+        lunch = (tl.lunch_start / 60, (tl.lunch_start + p.lunch_s[2]) / 60)
+    # Leave home just in time for the first visit, unless lunch comes before it.
+    start_at = p.day_start_s / 60
+    if stops and tl.lunch_leg != 0:
+        start_at = stops[0].arrive - stops[0].drive_min
+    back_min, back_km = p.travel_s[prev][0] / 60, p.km[prev][0]
+    totals = Totals(
+        drive_km=sum(s.drive_km for s in stops) + back_km,
+        drive_min=sum(s.drive_min for s in stops) + back_min,
+        visit_min=sum(s.depart - s.arrive for s in stops),
+    )
+    return DayPlan(
+        start_at=start_at, end_at=tl.end / 60, stops=stops, unplanned=unplanned, totals=totals,
+        return_drive_min=back_min, return_drive_km=back_km, lunch=lunch, solver=used,
+    )
+
+
+def _appointments_only(
+    p: Problem,
+    appointments: Sequence[Appointment],
+    kept: Sequence[Candidate],
+    unplanned: list[tuple[str, str]],
+) -> DayPlan:
+    """The appointments cannot all be kept: show them at their booked times, and say so."""
+    order = _appointment_order(p)
+    warnings = []
+    t, prev = p.day_start_s, 0
+    for node in order:
+        if t + p.travel_s[prev][node] > p.earliest_s[node]:
+            warnings.append(f"cannot reach appointment {appointments[node - 1].key} in time")
+        t, prev = max(t + p.travel_s[prev][node], p.earliest_s[node]) + p.service_s[node], node
+    if t + p.travel_s[prev][0] > p.day_end_s:
+        warnings.append("back at home base after the end of the working day")
+    if not warnings:  # the drives fit, so the lunch break is what does not
+        warnings.append("no room for the lunch break between the appointments")
+    tl = Timeline([p.earliest_s[n] for n in order], t + p.travel_s[prev][0], None, None)
+    plan = _assemble(p, order, tl, appointments, kept, unplanned, "appointments-only")
+    plan.warnings.extend(warnings)
+    plan.unplanned.extend((c.key, APPOINTMENTS_CLASH) for c in kept)
+    return plan

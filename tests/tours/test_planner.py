@@ -1,0 +1,292 @@
+"""The tour planner: every plan is a day a rep can actually drive.
+
+Feasibility is checked from the outside: the timeline is recomputed from the returned
+order with the same travel model, never with the planner's own clock (timeline.py).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from server.tours import solver as ortools_solver
+from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, DayPlan
+from server.tours.fallback import nearest_neighbour_order
+from server.tours.planner import Appointment, Candidate, Lunch, plan_day
+from server.tours.travel import HaversineTravel, OsrmTravel, great_circle_km
+
+HOME = (47.32, 5.04)  # Dijon
+TRAVEL = HaversineTravel()
+EPS = 0.05  # minutes: the planner counts in whole seconds
+REASONS = {NO_TIME, OUTSIDE_HOURS, LOWER_PRIORITY}
+
+
+def drive(a: tuple[float, float], b: tuple[float, float]) -> float:
+    minutes, _ = TRAVEL.matrices([a, b])
+    return minutes[0][1]
+
+
+def make_candidate(key: str, dlat: float = 0.05, dlon: float = 0.05, **kw) -> Candidate:
+    kw.setdefault("service_min", 30)
+    return Candidate(key=key, lat=HOME[0] + dlat, lon=HOME[1] + dlon, **kw)
+
+
+def assert_feasible(
+    plan: DayPlan,
+    *,
+    day_start: float,
+    day_end: float,
+    candidates: list[Candidate],
+    appointments: list[Appointment],
+    lunch: Lunch | None,
+) -> None:
+    by_key = {c.key: c for c in candidates}
+    booked = {a.key: a for a in appointments}
+    # Everything the rep does, in time order: (kind, begin, end, lat, lon).
+    prev_place, prev_free = HOME, plan.start_at
+    assert day_start - EPS <= plan.start_at
+    legs = []
+    for stop in plan.stops:
+        legs.append((prev_free, stop.arrive, drive(prev_place, (stop.lat, stop.lon))))
+        assert stop.drive_min == pytest.approx(legs[-1][2], abs=EPS)
+        if stop.kind == "appointment":
+            a = booked[stop.key]
+            assert (stop.arrive, stop.depart) == pytest.approx((a.start, a.end), abs=1e-9)
+        else:
+            c = by_key[stop.key]
+            assert stop.depart - stop.arrive == pytest.approx(c.service_min, abs=EPS)
+            if c.opens is not None:
+                assert stop.arrive >= c.opens - EPS
+            if c.closes is not None:
+                assert stop.depart <= c.closes + EPS
+        assert day_start - EPS <= stop.arrive <= stop.depart <= day_end + EPS
+        prev_place, prev_free = (stop.lat, stop.lon), stop.depart
+    legs.append((prev_free, plan.end_at, drive(prev_place, HOME)))
+    assert plan.end_at <= day_end + EPS
+    covered = lunch is not None and min(lunch.window_end, day_end) - max(lunch.window_start, day_start) >= lunch.duration
+    if not covered:
+        assert plan.lunch is None
+    else:
+        assert lunch is not None and plan.lunch is not None
+        lunch_start, lunch_end = plan.lunch
+        assert lunch_end - lunch_start == pytest.approx(lunch.duration, abs=EPS)
+        assert lunch.window_start - EPS <= lunch_start and lunch_end <= lunch.window_end + EPS
+        # Lunch is taken between two visits (possibly mid-drive), never during one.
+        assert sum(1 for free, arrive, _ in legs if free - EPS <= lunch_start and lunch_end <= arrive + EPS) == 1
+    for free, arrive, minutes in legs:
+        with_lunch = plan.lunch and free - EPS <= plan.lunch[0] and plan.lunch[1] <= arrive + EPS
+        needed = minutes + (lunch.duration if with_lunch and lunch else 0)
+        assert arrive - free >= needed - EPS
+    planned = [s.key for s in plan.stops if s.kind == "candidate"]
+    left_out = [key for key, _ in plan.unplanned]
+    assert sorted(planned + left_out) == sorted(c.key for c in candidates if c.key not in booked)
+    assert all(reason in REASONS for _, reason in plan.unplanned)
+
+
+# -- examples ---------------------------------------------------------------------
+
+DAY = {"day_start": 8 * 60, "day_end": 18 * 60}
+APPOINTMENTS = [
+    Appointment(key="a-morning", lat=47.40, lon=5.10, start=9 * 60, end=10 * 60),
+    Appointment(key="a-afternoon", lat=47.25, lon=4.95, start=14 * 60 + 30, end=15 * 60 + 15),
+]
+
+
+@pytest.mark.parametrize("solver", ["ortools", "fallback"])
+def test_appointments_are_kept_at_their_exact_times_with_lunch_and_reasons(solver):
+    candidates = [make_candidate(f"c{i}", dlat=0.02 * (i % 7) - 0.06, dlon=0.03 * (i % 5) - 0.06) for i in range(25)]
+    plan = plan_day(depot=HOME, **DAY, candidates=candidates, appointments=APPOINTMENTS, solver=solver)
+
+    assert plan.solver == solver
+    kept = {s.key: s for s in plan.stops}
+    assert (kept["a-morning"].arrive, kept["a-afternoon"].depart) == (9 * 60, 15 * 60 + 15)
+    assert plan.unplanned, "25 half-hour visits cannot all fit in one day"
+    assert_feasible(plan, **DAY, candidates=candidates, appointments=APPOINTMENTS, lunch=Lunch())
+    assert plan.totals.visit_min == pytest.approx(sum(s.depart - s.arrive for s in plan.stops))
+
+
+def test_the_fallback_is_used_when_ortools_fails(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver crashed")
+
+    monkeypatch.setattr(ortools_solver, "solve", broken)
+    candidates = [make_candidate("c1"), make_candidate("c2", dlat=-0.05)]
+    plan = plan_day(depot=HOME, **DAY, candidates=candidates, appointments=APPOINTMENTS)
+
+    assert plan.solver == "fallback"
+    assert {s.key for s in plan.stops} == {"a-morning", "a-afternoon", "c1", "c2"}
+    assert_feasible(plan, **DAY, candidates=candidates, appointments=APPOINTMENTS, lunch=Lunch())
+
+
+@pytest.mark.parametrize("solver", ["ortools", "fallback"])
+def test_opening_hours_are_respected(solver):
+    candidates = [
+        make_candidate("afternoon-only", opens=15 * 60, closes=17 * 60),
+        make_candidate("closed-all-day", opens=19 * 60, closes=21 * 60),
+        make_candidate("morning", dlat=-0.04, opens=8 * 60, closes=10 * 60, service_min=45),
+    ]
+    plan = plan_day(depot=HOME, **DAY, candidates=candidates, solver=solver)
+
+    assert dict(plan.unplanned) == {"closed-all-day": OUTSIDE_HOURS}
+    assert_feasible(plan, **DAY, candidates=candidates, appointments=[], lunch=Lunch())
+
+
+@pytest.mark.parametrize("solver", ["ortools", "fallback"])
+def test_higher_priority_is_kept_when_time_is_short(solver):
+    # A two-hour day fits one of these 80-minute visits.
+    day = {"day_start": 8 * 60, "day_end": 10 * 60}
+    candidates = [
+        make_candidate("minor", dlat=0.01, service_min=80, priority=1),
+        make_candidate("major", dlat=0.03, service_min=80, priority=9),
+    ]
+    plan = plan_day(depot=HOME, **day, candidates=candidates, lunch=None, solver=solver)
+
+    assert [s.key for s in plan.stops] == ["major"]
+    assert plan.unplanned == [("minor", LOWER_PRIORITY)]
+
+
+def test_a_stop_too_far_for_the_day_is_left_out_with_a_reason():
+    far = make_candidate("lyon", dlat=45.76 - HOME[0], dlon=4.84 - HOME[1], service_min=60)
+    plan = plan_day(depot=HOME, day_start=8 * 60, day_end=11 * 60, candidates=[far], lunch=None)
+    assert plan.stops == [] and plan.unplanned == [("lyon", NO_TIME)]
+
+
+def test_appointments_that_cannot_all_be_reached_are_still_shown_with_a_warning():
+    clash = [
+        Appointment(key="dijon", lat=47.32, lon=5.04, start=10 * 60, end=11 * 60),
+        Appointment(key="lyon", lat=45.76, lon=4.84, start=11 * 60 + 15, end=12 * 60),
+    ]
+    plan = plan_day(depot=HOME, **DAY, candidates=[make_candidate("c1")], appointments=clash)
+    assert plan.solver == "appointments-only"
+    assert [(s.key, s.arrive) for s in plan.stops] == [("dijon", 600), ("lyon", 675)]
+    assert plan.warnings and plan.unplanned[0][0] == "c1"
+
+
+def test_the_same_day_gives_the_same_plan():
+    candidates = [make_candidate(f"c{i}", dlat=0.013 * i - 0.1, dlon=0.021 * (i % 6) - 0.06) for i in range(12)]
+    plans = [plan_day(depot=HOME, **DAY, candidates=candidates, appointments=APPOINTMENTS) for _ in range(2)]
+    assert plans[0] == plans[1]
+
+
+def test_nearest_neighbour_order_drives_to_the_closest_next():
+    travel = [[0, 5, 1, 9], [5, 0, 3, 2], [1, 3, 0, 8], [9, 2, 8, 0]]
+    assert nearest_neighbour_order(travel, [1, 2, 3]) == [2, 1, 3]
+
+
+# -- every plan is feasible (property) ----------------------------------------------
+
+
+@st.composite
+def days(draw):
+    day_start = draw(st.integers(7 * 60, 9 * 60))
+    day_end = draw(st.integers(16 * 60, 19 * 60))
+    point = st.tuples(st.floats(-0.25, 0.25), st.floats(-0.35, 0.35))
+    candidates = []
+    for i in range(draw(st.integers(0, 10))):
+        dlat, dlon = draw(point)
+        hours = draw(st.none() | st.tuples(st.integers(7 * 60, 16 * 60), st.integers(30, 300)))
+        candidates.append(make_candidate(
+            f"c{i}", dlat, dlon, service_min=draw(st.integers(10, 90)), priority=draw(st.integers(1, 5)),
+            opens=None if hours is None else hours[0], closes=None if hours is None else sum(hours),
+        ))
+    appointments, at = [], day_start
+    for i in range(draw(st.integers(0, 3))):
+        at += draw(st.integers(30, 200))
+        length = draw(st.integers(15, 60))
+        if at + length > day_end:
+            break
+        dlat, dlon = draw(point)
+        appointments.append(Appointment(key=f"a{i}", lat=HOME[0] + dlat, lon=HOME[1] + dlon, start=at, end=at + length))
+        at += length
+    lunch = draw(st.none() | st.just(Lunch()) | st.just(Lunch(window_start=690, window_end=810, duration=45)))
+    return {"day_start": day_start, "day_end": day_end, "candidates": candidates,
+            "appointments": appointments, "lunch": lunch}
+
+
+@pytest.mark.parametrize("solver", ["ortools", "fallback"])
+@settings(max_examples=30, deadline=None)
+@given(day=days())
+def test_every_plan_is_feasible(solver, day):
+    plan = plan_day(depot=HOME, **day, solver=solver, time_limit_s=0.3)
+    if plan.solver == "appointments-only":  # the booked times cannot all be driven
+        assert plan.warnings
+        assert [(s.arrive, s.depart) for s in plan.stops] == sorted((a.start, a.end) for a in day["appointments"])
+        return
+    assert plan.solver == solver
+    assert_feasible(plan, **day)
+
+
+# -- travel models ----------------------------------------------------------------
+
+
+@pytest.fixture
+def osrm() -> Iterator[tuple[str, list[str]]]:
+    """A tiny OSRM look-alike on 127.0.0.1 answering the table service."""
+    seen: list[str] = []
+
+    class Table(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            url = urlsplit(self.path)  # not urlparse: it would cut the path at ";"
+            seen.append(self.path)
+            coords = url.path.rsplit("/", 1)[-1].split(";")
+            n = len(coords)
+            ok = url.path.startswith("/table/v1/driving/") and parse_qs(url.query)["annotations"] == ["duration,distance"]
+            body = {
+                "code": "Ok" if ok else "InvalidQuery",
+                "durations": [[0 if i == j else 600.0 * (i + j) for j in range(n)] for i in range(n)],
+                "distances": [[0 if i == j else 9000.0 for j in range(n)] for i in range(n)],
+            }
+            body["durations"][0][n - 1] = None  # OSRM's answer for an unreachable pair
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Table)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+POINTS = [(47.32, 5.04), (47.40, 5.10), (47.25, 4.95)]
+
+
+def test_osrm_table_gives_minutes_and_km(osrm):
+    base_url, seen = osrm
+    minutes, km = OsrmTravel(base_url).matrices(POINTS)
+
+    assert seen and seen[0].startswith("/table/v1/driving/5.040000,47.320000;5.100000,47.400000;")
+    assert minutes[1][2] == 30 and km[1][2] == 9 and minutes[1][1] == 0
+    # The unreachable pair is estimated rather than lost.
+    assert minutes[0][2] == pytest.approx(TRAVEL.matrices(POINTS)[0][0][2])
+
+
+def test_osrm_down_falls_back_to_haversine():
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert OsrmTravel(f"http://127.0.0.1:{port}", timeout_s=1).matrices(POINTS) == TRAVEL.matrices(POINTS)
+
+
+def test_haversine_applies_road_factor_and_speed():
+    minutes, km = HaversineTravel(road_factor=1.5, speed_kmh=60).matrices(POINTS[:2])
+    assert km[0][1] == pytest.approx(1.5 * great_circle_km(POINTS[0], POINTS[1]))
+    assert minutes[0][1] == pytest.approx(km[0][1])  # 60 km/h: a minute per km
