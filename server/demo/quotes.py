@@ -13,6 +13,7 @@ from typing import Any
 from server.db import new_id
 from server.demo import texts
 from server.demo.accounts import pick
+from sync.outbox import new_webhook_id
 
 # By recency: the newest quotes are still moving, the oldest are closed.
 RECENT = ["submitted", "routed", "routed", "in_progress", "in_progress", "in_progress"]
@@ -107,7 +108,7 @@ def _quote(rng: random.Random, rows, visit: dict[str, Any], status: str, contact
     if not delivered and status == "cancelled":
         return  # withdrawn before the dispatcher took it: nothing left to deliver
     rows["outbox"].append({
-        "id": new_id(), "kind": "quote_request.submitted", "quote_id": quote_id, "webhook_id": f"msg_{new_id()}",
+        "id": new_id(), "kind": "quote_request.submitted", "quote_id": quote_id, "webhook_id": new_webhook_id(),
         "state": "delivered" if delivered else "pending", "team_id": team_id, "attempts": 1 if delivered else 0,
         "next_attempt_at": times["received_at"], "lease_until": None, "claimed_by": None,
         "first_attempt_at": times.get("routed_at"), "delivered_at": times.get("routed_at"), "last_error": None,
