@@ -59,14 +59,14 @@ class ChangeNumbers:
         return first
 
     def stamp(self, record, fields: Iterable[str], *, time_ms: int, user_id: str | None,
-              version: int | None = None) -> int:
-        """C2, C3: the record's new version, and who/when for each changed field."""
+              version: int | None = None, client_id: str | None = None) -> int:
+        """C2, C3: the record's new version, and who/when/from which device for each changed field."""
         version = version or self.next()
         record.version = version
         self.stamped[id(record)] = version
         meta = dict(record.field_meta or {})
         for name in fields:
-            meta[name] = [version, time_ms, user_id]
+            meta[name] = [version, time_ms, user_id, client_id]
         record.field_meta = meta
         return version
 

@@ -43,7 +43,7 @@ def apply_set_op(current: list[Any] | None, op: dict[str, list[Any]]) -> list[An
     return [item for item in result if item not in removed]
 
 def merge(*, record, values: dict[str, Any], policies: dict[str, str], base_version: int | None,
-          time_ms: int) -> MergeOutcome:
+          time_ms: int, client_id: str | None = None) -> MergeOutcome:
     meta: dict[str, list] = record.field_meta or {}
     # M1: no base (online edit) or a base from the future: the record as it is now.
     base = record.version if base_version is None or base_version > record.version else base_version
@@ -51,7 +51,7 @@ def merge(*, record, values: dict[str, Any], policies: dict[str, str], base_vers
     for name, value in values.items():
         current = getattr(record, name)
         last = meta.get(name)
-        changed_since = bool(last) and last[0] > base
+        changed_since = _concurrent(last, base, client_id)
         if policies.get(name) == SET:  # M6: both sides' additions and removals are kept
             outcome.others_changed |= changed_since
             new = apply_set_op(current, value)
@@ -72,7 +72,15 @@ def merge(*, record, values: dict[str, Any], policies: dict[str, str], base_vers
         if yours_wins:
             outcome.writes[name] = value
     for name, last in meta.items():
-        if name not in values and last[0] > base:
+        if name not in values and _concurrent(last, base, client_id):
             outcome.others_changed = True
             break
     return outcome
+
+
+def _concurrent(last: list | None, base: int, client_id: str | None) -> bool:
+    """Changed since the client's base by someone else. A device's own earlier mutations
+    came before this one in its outbox, so they are not concurrent with it (C3)."""
+    if not last or last[0] <= base:
+        return False
+    return client_id is None or len(last) < 4 or last[3] != client_id

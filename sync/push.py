@@ -19,7 +19,7 @@ from server.errors import Forbidden, IdConflict, Invalid, NotFound, Problem, val
 from sync import ledger, registry
 from sync.changes import ChangeNumbers, change_numbers
 from sync.conflicts import file_lost_values
-from sync.merge import MergeOutcome, apply_set_op, merge
+from sync.merge import MergeOutcome, _concurrent, apply_set_op, merge
 from sync.models import Tombstone
 from sync.registry import SET, EntitySpec, _plain
 
@@ -33,6 +33,7 @@ class Context:
     numbers: ChangeNumbers
     received_at: datetime
     time_ms: int = 0
+    client_id: str | None = None
     known: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def find(self, entity: str, record_id: str):
@@ -67,7 +68,7 @@ def push(*, session: Session, actor, client_id: str | None, mutations: list[dict
 def _push(session, actor, client_id, mutations, received_at, *, safe: bool) -> list[dict[str, Any]]:
     with change_numbers(session) as numbers:  # P2
         stored = ledger.known_results(session, (m["mutation_id"] for m in mutations))  # P3
-        ctx = Context(session=session, actor=actor, numbers=numbers, received_at=received_at)
+        ctx = Context(session=session, actor=actor, numbers=numbers, received_at=received_at, client_id=client_id)
         _prefetch(ctx, mutations)  # P4
         results, fresh = [], []
         for mutation in mutations:  # P5
@@ -195,7 +196,8 @@ def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     record = spec.model(id=record_id, field_meta={}, **values)
     # When the record was made on the tablet (clamped, M2): quote turnaround counts from it.
     record.created_at = datetime.fromtimestamp(ctx.time_ms / 1000, tz=UTC)
-    version = ctx.numbers.stamp(record, values.keys(), time_ms=ctx.time_ms, user_id=ctx.actor.id)
+    version = ctx.numbers.stamp(record, values.keys(), time_ms=ctx.time_ms, user_id=ctx.actor.id,
+                                client_id=ctx.client_id)
     ctx.session.add(record)
     ctx.known[(spec.name, record_id)] = record
     if spec.after_change:
@@ -214,11 +216,13 @@ def _update(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
         spec.before_update(ctx, record, values)
     before_keys = registry.scope.record_keys(ctx.session, spec.name, record)
     outcome: MergeOutcome = merge(record=record, values=values, policies=spec.policies,
-                                  base_version=mutation.get("base_version"), time_ms=ctx.time_ms)
+                                  base_version=mutation.get("base_version"), time_ms=ctx.time_ms,
+                                  client_id=ctx.client_id)
     for name, value in outcome.writes.items():
         setattr(record, name, value)
     if outcome.writes:
-        ctx.numbers.stamp(record, outcome.writes.keys(), time_ms=ctx.time_ms, user_id=ctx.actor.id)
+        ctx.numbers.stamp(record, outcome.writes.keys(), time_ms=ctx.time_ms, user_id=ctx.actor.id,
+                          client_id=ctx.client_id)
         _scope_exit(ctx, spec, record, before_keys)
         if spec.after_change:
             spec.after_change(ctx, record, "update")
@@ -272,7 +276,7 @@ def _delete(ctx: Context, spec: EntitySpec, mutation: dict) -> dict[str, Any]:
     from sync.merge import FieldConflict
     conflicts = [FieldConflict(name, None, getattr(record, name), "yours", last[2] if len(last) > 2 else None)
                  for name, last in (record.field_meta or {}).items()
-                 if base is not None and last[0] > base and name in spec.policies]
+                 if base is not None and _concurrent(last, base, ctx.client_id) and name in spec.policies]
     seq = ctx.numbers.next()
     keys = registry.scope.record_keys(ctx.session, spec.name, record)
     ctx.numbers.tombstone(spec.name, record.id, keys, seq=seq, deleted=True)
