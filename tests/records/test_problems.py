@@ -1,0 +1,66 @@
+"""Bad input gets an RFC 9457 problem with the field and the reason, never a 500."""
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_account, make_team, make_user, token_headers
+
+
+@pytest.fixture
+def rep_and_account(app, session):
+    rep = make_user(session, "rep", team=make_team(session))
+    account = make_account(session, rep)
+    session.commit()
+    return rep, account
+
+
+def problem(response, status):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.headers["Content-Type"] == "application/problem+json"
+    body = response.get_json()
+    assert {"type", "title", "status", "detail"} <= set(body) and body["status"] == status
+    return body
+
+
+def test_malformed_json_is_a_400_problem(app, client, rep_and_account):
+    rep, account = rep_and_account
+    response = client.patch(f"/api/accounts/{account.id}", data="{oops", content_type="application/json",
+                            headers=token_headers(app, rep))
+    problem(response, 400)
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"changes": {"lat": "north"}}, "lat"),
+    ({"changes": {"email": 42}}, "email"),
+    ({"changes": {"tags": ["x"]}}, "tags"),
+    ({"changes": {"phone": "1"}, "base_version": "forty"}, "base_version"),
+    ({"changes": {"phone": "1"}, "surprise": True}, "surprise"),
+    ({}, "changes"),
+])
+def test_wrong_types_and_unknown_fields_are_422_with_the_field(app, client, rep_and_account, body, field):
+    rep, account = rep_and_account
+    response = client.patch(f"/api/accounts/{account.id}", json=body, headers=token_headers(app, rep))
+    doc = problem(response, 422)
+    assert any(key == field or key.startswith(field + ".") or key.endswith("." + field) for key in doc["errors"]), doc
+
+
+def test_unknown_route_and_method_are_problems(app, client, rep_and_account):
+    rep, _ = rep_and_account
+    problem(client.get("/api/nowhere", headers=token_headers(app, rep)), 404)
+    problem(client.put("/api/health"), 405)
+
+
+def test_missing_or_bad_token_is_a_401_problem(client):
+    problem(client.get("/api/accounts"), 401)
+    problem(client.get("/api/accounts", headers={"Authorization": "Bearer nonsense"}), 401)
+
+
+def test_unknown_id_is_404_not_500(app, client, rep_and_account):
+    rep, _ = rep_and_account
+    problem(client.get("/api/accounts/not-a-uuid", headers=token_headers(app, rep)), 404)
+
+
+def test_health_reports_the_database(client):
+    response = client.get("/api/health")
+    assert response.status_code == 200
+    assert response.get_json()["database"] == "ok" and response.get_json()["status"] == "ok"
