@@ -2,11 +2,17 @@
 
 One query reads only the columns the scoring needs; Python scores plain tuples with
 a compiled `Scorer`; the accounts that changed are written back in chunks — one
-`UPDATE … FROM (VALUES …)` per chunk on PostgreSQL, one executemany on SQLite — never
+`UPDATE … FROM unnest(arrays)` per chunk on PostgreSQL (a VALUES list without its
+thousands of parameters), one executemany on SQLite — never
 an ORM loop. Each changed account takes a new `version` from a block of change
 numbers (`numbers.reserve(n)`, PROTOCOL C1–C2), so tablets pull it.
 
-Written per account: `computed_segment`, `weight_score`, `potential_score`,
+An account is written only when its result changes (or it was never scored): a
+new model version that leaves an account's scores, segment and due date as they were
+does not make every tablet pull it again. So `model_version` is the version that last
+changed the account's result (the explanation always uses the active model).
+
+Written per changed account: `computed_segment`, `weight_score`, `potential_score`,
 `model_version`, `segment` (the override's when there is one: an override is never
 erased by a recompute) and `next_due_at` (last visit + 365 / visits_per_year of the
 segment; left as it is when the account was never visited). `field_meta` is not
@@ -19,14 +25,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, bindparam, cast, column, select, update, values
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
-from server.db import UTCDateTime, utcnow
+from server.db import utcnow
 from server.segmentation import cadence
 
-CHUNK = 2000
+CHUNK = 5000
 _T = Account.__table__
 _WRITTEN = ("version", "segment", "computed_segment", "weight_score", "potential_score", "model_version",
             "next_due_at")
@@ -63,7 +69,8 @@ def evaluate(session: Session, model, *, where=None, with_names: bool = False) -
     policy, version = definition["cadence"], model.version
     interval = {s: cadence.interval_days(policy, s) for s in "ABC"}
     out = Evaluation()
-    for row in session.execute(stmt.order_by(_T.c.id)):
+    rows = (row for part in session.execute(stmt.order_by(_T.c.id)).partitions(10_000) for row in part)
+    for row in rows:  # fetched 10,000 at a time: memory stays bounded, no per-row round trip
         (account_id, name, segment, computed_before, override, w_before, p_before, mv_before,
          last_visit, due_before, custom) = row[:11]
         columns = dict(zip(needed, row[11:], strict=True)) if needed else {}
@@ -75,8 +82,8 @@ def evaluate(session: Session, model, *, where=None, with_names: bool = False) -
         out.after[new_segment] += 1
         if new_segment != segment:
             out.segment_changes.append((account_id, name, segment, new_segment))
-        if (new_segment, computed, weight, potential, version, due) != (
-                segment, computed_before, w_before, p_before, mv_before, due_before):
+        if mv_before is None or (new_segment, computed, weight, potential, due) != (
+                segment, computed_before, w_before, p_before, due_before):
             out.updates.append((account_id, new_segment, computed, weight, potential, version, due))
     return out
 
@@ -117,12 +124,21 @@ def _params(row: tuple, now: datetime) -> dict[str, Any]:
 
 
 def _update_from_values(session: Session, rows: list[tuple], now: datetime) -> None:
-    v = values(column("version", Integer), column("id", String), column("segment", String),
-               column("computed_segment", String), column("weight_score", Float), column("potential_score", Float),
-               column("model_version", Integer), column("next_due_at", UTCDateTime()), name="v").data(rows)
-    stmt = update(_T).where(_T.c.id == v.c.id).values(
-        version=v.c.version, segment=v.c.segment, computed_segment=v.c.computed_segment,
-        weight_score=cast(v.c.weight_score, Float), potential_score=cast(v.c.potential_score, Float),
-        model_version=cast(v.c.model_version, Integer), next_due_at=cast(v.c.next_due_at, _T.c.next_due_at.type),
-        updated_at=now)
-    session.execute(stmt)
+    """One UPDATE per chunk, its rows passed as one array per column (8 parameters, not 8 × n)."""
+    columns = list(zip(*rows, strict=True))
+    session.execute(_PG_UPDATE, {"version": list(columns[0]), "id": list(columns[1]), "segment": list(columns[2]),
+                                 "computed": list(columns[3]), "weight": list(columns[4]),
+                                 "potential": list(columns[5]), "model_version": list(columns[6]),
+                                 "due": list(columns[7]), "now": now})
+
+
+_PG_UPDATE = text("""
+UPDATE account AS a
+SET version = v.version, segment = v.segment, computed_segment = v.computed, weight_score = v.weight,
+    potential_score = v.potential, model_version = v.model_version, next_due_at = v.due, updated_at = :now
+FROM unnest(CAST(:version AS bigint[]), CAST(:id AS varchar[]), CAST(:segment AS varchar[]),
+            CAST(:computed AS varchar[]), CAST(:weight AS float8[]), CAST(:potential AS float8[]),
+            CAST(:model_version AS integer[]), CAST(:due AS timestamptz[]))
+     AS v(version, id, segment, computed, weight, potential, model_version, due)
+WHERE a.id = v.id
+""")

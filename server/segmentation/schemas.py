@@ -216,18 +216,6 @@ def _lenient(definition: dict[str, Any]) -> dict[str, Any]:
 
 # --- request and response shapes of the routes ----------------------------------------
 
-class ModelOut(Schema):
-    version = fields.Integer()
-    active = fields.Boolean()
-    created_at = fields.String(allow_none=True)
-    created_by = fields.String(allow_none=True)
-    note = fields.String(allow_none=True)
-
-
-class RecomputeArgs(Schema):
-    note = fields.String(validate=validate.Length(max=500))
-
-
 class ImportArgs(Schema):
     dry_run = fields.Boolean(load_default=False)
     kind = fields.String(load_default="accounts", validate=validate.OneOf(("accounts", "contacts")))

@@ -94,7 +94,7 @@ def _number_points(bands: list[dict[str, Any]]) -> Callable[[Any], float]:
               for b in bands]
 
     def points(value: Any) -> float:
-        number = parse_number(value)
+        number = value if type(value) in (int, float) else parse_number(value)  # fast path: JSON numbers
         if number is None:
             return 0.0
         for low, high, pts in ranges:
@@ -169,6 +169,9 @@ class Scorer:
         for c in self.criteria:
             self.denominator[c["axis"]] += c["weight"] * c["max_points"]
         self._compiled = [(c, c["axis"], c["weight"], _POINTS[c["type"]](c["bands"])) for c in self.criteria]
+        # The fast path reads custom[field] directly for the usual source; the others go through read_value.
+        self._fast = [(c["field"] if c.get("source", "custom") == "custom" else None, c, axis == "weight", weight, pts)
+                      for c, axis, weight, pts in self._compiled]
 
     def segment_of(self, weight_score: float, potential_score: float) -> str:
         level_w = "high" if weight_score >= self.thresholds["weight"] else "low"
@@ -177,11 +180,16 @@ class Scorer:
 
     def score(self, custom: Mapping[str, Any] | None, columns: Mapping[str, Any] = {}) -> tuple[float, float, str]:  # noqa: B006
         """(weight score, potential score, computed segment): the fast path, no explanation."""
-        totals = {"weight": 0.0, "potential": 0.0}
-        for criterion, axis, weight, points in self._compiled:
-            totals[axis] += weight * points(read_value(criterion, custom, columns))
-        w = self._normalised(totals, "weight")
-        p = self._normalised(totals, "potential")
+        custom = custom or {}
+        on_weight = on_potential = 0.0
+        for name, criterion, is_weight, weight, points in self._fast:
+            value = custom.get(name) if name is not None else read_value(criterion, custom, columns)
+            if is_weight:
+                on_weight += weight * points(value)
+            else:
+                on_potential += weight * points(value)
+        w = self._normalised({"weight": on_weight}, "weight")
+        p = self._normalised({"potential": on_potential}, "potential")
         return w, p, self.segment_of(w, p)
 
     def explain(self, custom: Mapping[str, Any] | None, columns: Mapping[str, Any] = {}) -> AccountScore:  # noqa: B006

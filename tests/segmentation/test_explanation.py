@@ -64,14 +64,14 @@ def test_rep_override_sets_the_segment_and_survives_recompute(client, headers, s
     tablet.pull()
     data = tablet.replica[("account", accounts.bronze.id)]
     assert (data["segment"], data["computed_segment"]) == ("A", "C")
-    assert client.put("/api/commercial-model", json={"thresholds": {"weight": 40, "potential": 40}},
-                      headers=headers("manager")).status_code == 200
+    assert client.put("/api/commercial-model", json={"mapping": {"high_high": "A", "high_low": "B", "low_high": "B", "low_low": "B"}},
+                      headers=headers("manager")).status_code == 200  # low-low accounts are now B
     session.expire_all()
     stored = session.get(Account, accounts.bronze.id)
     assert stored.segment_override["segment"] == "A"
-    assert (stored.segment, stored.computed_segment, stored.model_version) == ("A", "C", 2)
+    assert (stored.segment, stored.computed_segment, stored.model_version) == ("A", "B", 2)
     body = explain(client, headers, accounts.bronze.id).get_json()
-    assert (body["segment"], body["computed_segment"], body["override"]["reason"]) == ("A", "C", "Achats décidés au siège")
+    assert (body["segment"], body["computed_segment"], body["override"]["reason"]) == ("A", "B", "Achats décidés au siège")
 
 
 def test_editing_criteria_data_rescores_the_account(client, headers, session, accounts):

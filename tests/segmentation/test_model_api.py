@@ -71,7 +71,7 @@ def test_put_recomputes_every_account(client, headers, session, accounts):
     assert gold.model_version == 2 and gold.weight_score > 50 and gold.potential_score > 50
 
 
-def test_recompute_gives_each_changed_account_its_own_new_version(client, headers, session, accounts):
+def test_recompute_rewrites_only_the_accounts_whose_result_changes(client, headers, session, accounts):
     assert put(client, headers, {}).status_code == 200
     session.expire_all()
     before = {a.id: a.version for a in session.scalars(select(Account))}
@@ -82,8 +82,10 @@ def test_recompute_gives_each_changed_account_its_own_new_version(client, header
     session.expire_all()
     after = {a.id: (a.version, a.segment) for a in session.scalars(select(Account))}
     assert after[accounts.gold.id][1] == "B"
-    assert all(after[i][0] > v for i, v in before.items())  # model_version changed on every account
-    assert len({v for v, _ in after.values()}) == len(after)  # each its own change number
+    assert after[accounts.gold.id][0] > before[accounts.gold.id]  # a new change number: tablets pull it
+    unchanged = [i for i in before if i not in (accounts.gold.id, accounts.foreign.id)]
+    assert all(after[i][0] == before[i] for i in unchanged)  # same result: not rewritten
+    assert response.get_json()["recompute"]["written"] == 2  # gold, and the outsider's gold account
 
 
 def test_dry_run_lists_exactly_the_accounts_that_would_change(client, headers, session, accounts):

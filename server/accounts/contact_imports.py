@@ -1,0 +1,143 @@
+"""Contact import: the same file rules as accounts (imports.py), all or nothing.
+
+Columns: `account_ref` (the account's `external_ref`, required; the account must be
+in the caller's scope), `name` (required), `roles` (separated by `|` or `,`; French
+names accepted: décideur, facturation, technique, achats, utilisateur), `phone`,
+`email`. A contact is upserted by its account and e-mail when the line has one,
+else by its account and name (case-insensitive); the same key twice in the file is
+an error.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, validate
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from server.accounts.csvfile import ImportRejected, Issue, Table
+from server.accounts.imports import Outcome, resolve_columns
+from server.accounts.models import CONTACT_ROLES, Account, Contact
+from server.actor import Actor
+from server.db import new_id, utcnow
+from server.scope import condition
+
+CONTACT_COLUMNS = ("account_ref", "name", "roles", "phone", "email")
+ROLE_ALIASES = {"décideur": "decision_maker", "decideur": "decision_maker", "facturation": "billing",
+                "technique": "technical", "achats": "purchasing", "achat": "purchasing", "utilisateur": "user",
+                "autre": "other", "decision maker": "decision_maker"}
+LIMITS = {"account_ref": 80, "name": 160, "phone": 40, "email": 254}
+_email = validate.Email()
+
+
+def _convert(target: str, raw: str, line: int, column: str, issues: list[Issue]) -> Any:
+    if target == "roles":
+        roles = []
+        for part in raw.replace("|", ",").split(","):
+            key = part.strip().casefold()
+            if not key:
+                continue
+            role = ROLE_ALIASES.get(key, key.replace(" ", "_"))
+            if role not in CONTACT_ROLES:
+                issues.append(Issue(line, column, f"Unknown role {part.strip()!r}."))
+                return None
+            roles.append(role)
+        return sorted(set(roles))
+    if len(raw) > LIMITS[target]:
+        issues.append(Issue(line, column, f"Longer than {LIMITS[target]} characters."))
+        return None
+    if target == "email":
+        try:
+            _email(raw)
+        except ValidationError:
+            issues.append(Issue(line, column, f"Not a valid email: {raw!r}."))
+            return None
+    return raw
+
+
+def import_contacts(*, session: Session, actor: Actor, table: Table, mapping: dict[str, str | None] | None = None,
+                    dry_run: bool = False) -> Outcome:
+    from sync.changes import change_numbers, now_ms
+    outcome, issues = Outcome("contacts", dry_run, lines=len(table.rows)), list(table.issues)
+    with change_numbers(session) as numbers:
+        targets = resolve_columns(table, mapping or {}, set(CONTACT_COLUMNS), issues)
+        if issues:  # a bad header would make every line wrong: report the header alone
+            raise ImportRejected(issues, **outcome.counts())
+        lines = []
+        for line, cells in table.rows:
+            values = {}
+            for i, target in targets.items():
+                raw = cells[i].strip() if i < len(cells) else ""
+                if raw:
+                    value = _convert(target, raw, line, table.header[i], issues)
+                    if value is not None:
+                        values[target] = value
+            lines.append((line, values))
+        refs = sorted({v["account_ref"] for _, v in lines if "account_ref" in v})
+        accounts: dict[str, str] = {}
+        for start in range(0, len(refs), 500):
+            stmt = select(Account.external_ref, Account.id).where(Account.external_ref.in_(refs[start:start + 500]),
+                                                                  condition("account", actor))
+            accounts.update(dict(session.execute(stmt).all()))
+        existing = _existing(session, list(accounts.values()))
+        seen: dict[tuple[str, str], int] = {}
+        inserts, changes = [], []
+        for line, values in lines:
+            for required in ("account_ref", "name"):
+                if required not in values:
+                    issues.append(Issue(line, required, "Missing: every line needs one."))
+            account_id = accounts.get(values.get("account_ref"))
+            if "account_ref" in values and account_id is None:
+                issues.append(Issue(line, "account_ref", "No account with this external_ref in your scope."))
+            if account_id is None or "name" not in values:
+                continue
+            key = (account_id, "@" + values["email"].casefold() if "email" in values else values["name"].casefold())
+            if key in seen:
+                issues.append(Issue(line, "email" if "email" in values else "name", f"Duplicate of line {seen[key]}."))
+                continue
+            seen[key] = line
+            current = existing.get(key)
+            fields = {k: v for k, v in values.items() if k != "account_ref"}
+            if current is None:
+                inserts.append({"account_id": account_id, "roles": [], "phone": None, "email": None, **fields})
+            else:
+                written = [k for k, v in fields.items() if current[k] != v]
+                if written:
+                    changes.append((current, fields, written))
+        if issues:
+            raise ImportRejected(issues, **outcome.counts())
+        outcome.created, outcome.updated = len(inserts), len(changes)
+        outcome.unchanged = len(lines) - len(inserts) - len(changes)
+        if dry_run or not (inserts or changes):
+            return outcome
+        version, now, ms = numbers.reserve(len(inserts) + len(changes)), utcnow(), now_ms()
+        rows = []
+        for row in inserts:
+            rows.append({**row, "id": new_id(), "version": version, "created_at": now, "updated_at": now,
+                         "field_meta": {f: [version, ms, actor.id] for f in row}})
+            version += 1
+        for start in range(0, len(rows), 1000):
+            session.execute(insert(Contact), rows[start:start + 1000])
+        updates = []
+        for current, fields, written in changes:
+            meta = {**(current["field_meta"] or {}), **{f: [version, ms, actor.id] for f in written}}
+            row = {k: fields.get(k, current[k]) for k in ("name", "roles", "phone", "email")}
+            updates.append({**row, "id": current["id"], "version": version, "updated_at": now, "field_meta": meta})
+            version += 1
+        for start in range(0, len(updates), 1000):
+            session.execute(update(Contact), updates[start:start + 1000])
+    return outcome
+
+
+def _existing(session: Session, account_ids: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The stored contacts of these accounts, by both their keys (e-mail and name)."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for start in range(0, len(account_ids), 500):
+        stmt = select(Contact.id, Contact.account_id, Contact.name, Contact.roles, Contact.phone, Contact.email,
+                      Contact.field_meta).where(Contact.account_id.in_(account_ids[start:start + 500]))
+        for row in session.execute(stmt):
+            data = dict(row._mapping)
+            if row.email:
+                found.setdefault((row.account_id, "@" + row.email.casefold()), data)
+            found.setdefault((row.account_id, row.name.casefold()), data)
+    return found

@@ -1,0 +1,128 @@
+"""Reading a CSV file as French offices write them, and writing one back.
+
+UTF-8 with or without BOM; `;`, `,` or tab as separator, detected on the header line;
+one header row; blank lines skipped; every problem reported as `{line, field, reason}`
+with the file's own line numbers (the header is line 1).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from server.errors import Invalid, TooLarge
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_LINES = 100_000
+
+
+@dataclass
+class Issue:
+    line: int
+    field: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "field": self.field, "reason": self.reason}
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (line number, cells)
+    delimiter: str
+    issues: list[Issue] = field(default_factory=list)
+
+
+class ImportRejected(Invalid):
+    """Nothing was written: the report says which line and field, and why."""
+
+    kind, title = "import_rejected", "Import rejected"
+
+    def __init__(self, issues: list[Issue], **counts) -> None:
+        issues = sorted(issues, key=lambda i: (i.line, i.field))
+        errors: dict[str, list[str]] = {}
+        for issue in issues:
+            errors.setdefault(f"line {issue.line}: {issue.field}", []).append(issue.reason)
+        super().__init__(f"{len(issues)} problem(s) found; nothing was imported.", errors=errors,
+                         report=[i.as_dict() for i in issues], **counts)
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ImportRejected([Issue(line, "_file", "The file is not UTF-8 text (save it as CSV UTF-8).")]) from None
+
+
+def detect_delimiter(first_line: str) -> str:
+    """The separator the header uses most, outside quotes: `;` (French Excel), `,` or tab."""
+    counts, quoted = {";": 0, ",": 0, "\t": 0}, False
+    for char in first_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(counts, key=lambda c: (counts[c], c == ";"))
+    return best if counts[best] else ","
+
+
+def read_table(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_lines: int = DEFAULT_MAX_LINES) -> Table:
+    """Split a CSV file into its header and rows; refuses files over the limits (413)."""
+    if len(data) > max_bytes:
+        raise TooLarge(f"The file is larger than {max_bytes} bytes; split it.", max_bytes=max_bytes)
+    text = decode(data)
+    if not text.strip():
+        raise ImportRejected([Issue(1, "_file", "The file is empty.")])
+    delimiter = detect_delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader)]
+        rows, last = [], reader.line_num
+        for cells in reader:
+            line, last = last + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(rows) >= max_lines:
+                raise TooLarge(f"The file has more than {max_lines} lines; split it.", max_lines=max_lines)
+            rows.append((line, cells))
+    except csv.Error as exc:
+        raise ImportRejected([Issue(reader.line_num, "_file", f"Unreadable CSV: {exc}.")]) from None
+    table = Table(header=header, rows=rows, delimiter=delimiter)
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        key = name.casefold()
+        if not name:
+            table.issues.append(Issue(1, f"column {i + 1}", "Empty column name."))
+        elif key in seen:
+            table.issues.append(Issue(1, name, "Column appears twice."))
+        seen[key] = i
+    for line, cells in rows:
+        if len(cells) != len(header):
+            table.issues.append(Issue(line, "_line", f"{len(cells)} cells where the header has {len(header)}."))
+    return table
+
+
+def write_rows(header: list[str], rows: Iterable[list], *, delimiter: str = ";") -> Iterator[str]:
+    """CSV text in pieces, with a BOM so that spreadsheet software reads it as UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    yield "\ufeff"
+    writer.writerow(header)
+    for i, row in enumerate(rows, 1):
+        writer.writerow(row)
+        if i % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def french_number(value: float | int | None) -> str:
+    """182000.5 → "182000,5" (what a French spreadsheet reads as a number)."""
+    if value is None:
+        return ""
+    text = f"{value:.6f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    return text.replace(".", ",")

@@ -1,0 +1,340 @@
+"""Account import: a CSV file upserted by `external_ref`, all or nothing.
+
+Used by `tournee import-accounts` and `POST /api/accounts/import` (contacts: see
+contact_imports.py). The rules:
+
+- Columns are matched by name (case-insensitive): the fields of ACCOUNT_COLUMNS,
+  `owner_email` (alias `owner`), `custom.<key>` for company fields, and the bare key
+  of any criterion of the active model (`revenue_last_year`). A `mapping`
+  (`{"CSV column": "field"}`, or `null` to ignore a column) renames the others.
+  Export-only columns (segment, scores, due dates) are ignored, so an export can be
+  imported back. Any other column is an error: nothing is guessed.
+- Every line needs `external_ref`; a new account needs `name` and an owner (a rep
+  of the caller's team, by e-mail; any rep for an admin). An empty cell leaves the
+  stored value as it is (an import never erases data by omission).
+- Numbers take French decimal commas and spaces ("182 000,50"); criteria values are
+  typed as the model says (number, boolean oui/non, category).
+- One bad line and nothing is written: the report lists every `{line, field, reason}`
+  (422). A dry run validates and counts without writing.
+- Writes are set-based: one read of the existing accounts, chunked inserts and
+  executemany updates, versions from one reserved block; accounts are segmented by
+  the active model as they are written; an owner change leaves tombstones (P9).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import ValidationError, validate
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from server.accounts.csvfile import ImportRejected, Issue, Table
+from server.accounts.models import ACCOUNT_STATUSES, Account, Contact
+from server.actor import Actor
+from server.db import new_id, utcnow
+from server.scope import condition
+from server.segmentation import cadence
+from server.segmentation.scoring import parse_bool, parse_number
+from server.users.models import User
+
+ACCOUNT_COLUMNS = ("external_ref", "name", "status", "address", "postcode", "city", "lat", "lon", "phone", "email",
+                   "tags", "notes")
+ALIASES = {"owner": "owner_email", "ref": "external_ref", "code_postal": "postcode", "ville": "city",
+           "nom": "name", "raison_sociale": "name", "adresse": "address", "telephone": "phone"}
+EXPORT_ONLY = frozenset({"id", "segment", "computed_segment", "weight_score", "potential_score", "model_version",
+                         "override_segment", "override_reason", "last_visit_at", "next_due_at"})
+STATUS_ALIASES = {"ancien client": "former_client", "ancien_client": "former_client", "concurrent": "competitor",
+                  "partenaire": "partner", "former client": "former_client"}
+LIMITS = {"external_ref": 80, "name": 200, "address": 255, "city": 120, "phone": 40, "email": 254, "notes": 20000}
+_email = validate.Email()
+_postcode = validate.Regexp(r"^[0-9A-Za-z -]{2,10}$")
+
+
+@dataclass
+class Outcome:
+    kind: str
+    dry_run: bool
+    lines: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    issues: list[Issue] = field(default_factory=list)
+
+    def counts(self) -> dict[str, Any]:
+        return {"kind": self.kind, "dry_run": self.dry_run, "lines": self.lines, "created": self.created,
+                "updated": self.updated, "unchanged": self.unchanged}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.counts(), "report": [i.as_dict() for i in self.issues]}
+
+
+def resolve_columns(table: Table, mapping: dict[str, str | None], known: set[str], issues: list[Issue],
+                    *, custom_keys: set[str] = frozenset()) -> dict[int, str]:
+    """Column index → target field; unknown columns are reported on line 1."""
+    lowered = {k.casefold(): v for k, v in mapping.items()}
+    targets: dict[int, str] = {}
+    for i, name in enumerate(table.header):
+        key = name.casefold()
+        if key in lowered:
+            target = lowered[key]
+            if target is None:
+                continue
+            if target not in known and not (target.startswith("custom.") and len(target) > 7):
+                issues.append(Issue(1, name, f"Mapped to unknown field {target!r}."))
+                continue
+        else:
+            slug = key.replace(" ", "_").replace("-", "_")
+            target = ALIASES.get(slug, slug)
+            if target in EXPORT_ONLY:
+                continue
+            if target in custom_keys:
+                target = f"custom.{target}"
+            elif target not in known and not (target.startswith("custom.") and len(target) > 7):
+                issues.append(Issue(1, name, "Unknown column: map it to a field, or to null to ignore it."))
+                continue
+        if target in targets.values():
+            issues.append(Issue(1, name, f"A second column maps to {target}."))
+            continue
+        targets[i] = target
+    return targets
+
+
+def criterion_types(definition: dict[str, Any]) -> dict[str, str]:
+    return {c["field"]: c["type"] for c in definition["criteria"] if c["source"] == "custom"}
+
+
+def convert(target: str, raw: str, types: dict[str, str], line: int, issues: list[Issue], column: str) -> Any:
+    """A cell as the field's value, or None with an issue filed."""
+    def bad(reason: str) -> None:
+        issues.append(Issue(line, column, reason))
+
+    if target.startswith("custom."):
+        kind = types.get(target[7:])
+        if kind == "number":
+            number = parse_number(raw)
+            return number if number is not None else bad(f"Not a number: {raw!r}.")
+        if kind == "boolean":
+            flag = parse_bool(raw)
+            return flag if flag is not None else bad(f"Not yes/no: {raw!r}.")
+        return raw
+    if target in ("lat", "lon"):
+        number, limit = parse_number(raw), 90 if target == "lat" else 180
+        if number is None or not -limit <= number <= limit:
+            return bad(f"Not a {'latitude' if target == 'lat' else 'longitude'}: {raw!r}.")
+        return number
+    if target == "status":
+        status = STATUS_ALIASES.get(raw.casefold(), raw.casefold().replace(" ", "_"))
+        return status if status in ACCOUNT_STATUSES else bad(f"Unknown status {raw!r}.")
+    if target == "tags":
+        return sorted({t.strip() for t in raw.replace("|", ",").split(",") if t.strip()})
+    if target in LIMITS and len(raw) > LIMITS[target]:
+        return bad(f"Longer than {LIMITS[target]} characters.")
+    try:
+        if target in ("email", "owner_email"):
+            _email(raw)
+        elif target == "postcode":
+            _postcode(raw)
+    except ValidationError:
+        return bad(f"Not a valid {target.replace('_', ' ')}: {raw!r}.")
+    return raw.casefold() if target == "owner_email" else raw
+
+
+def parse_lines(table: Table, targets: dict[int, str], types: dict[str, str], issues: list[Issue],
+                *, key: str) -> list[tuple[int, dict[str, Any]]]:
+    """Each line as {field: value} (empty cells left out); duplicates of `key` reported."""
+    out, first_seen = [], {}
+    for line, cells in table.rows:
+        values: dict[str, Any] = {}
+        for i, target in targets.items():
+            raw = cells[i].strip() if i < len(cells) else ""
+            if raw:
+                value = convert(target, raw, types, line, issues, table.header[i])
+                if value is not None:
+                    values[target] = value
+        ref = values.get(key)
+        if ref is None:
+            issues.append(Issue(line, key, "Missing: every line needs one."))
+        elif ref in first_seen:
+            issues.append(Issue(line, key, f"Duplicate of line {first_seen[ref]}."))
+        else:
+            first_seen[ref] = line
+        out.append((line, values))
+    return out
+
+
+def reps_by_email(session: Session, actor: Actor, emails: set[str]) -> dict[str, tuple[str, str | None]]:
+    """E-mail → (rep id, team id) for the reps the caller may give accounts to."""
+    if not emails:
+        return {}
+    stmt = select(User.email, User.id, User.team_id).where(User.role == "rep", User.email.in_(sorted(emails)))
+    if actor.role != "admin":
+        stmt = stmt.where(User.team_id == actor.team_id)
+    return {email.casefold(): (uid, team) for email, uid, team in session.execute(stmt)}
+
+
+def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: dict[str, str | None] | None = None,
+                    dry_run: bool = False) -> Outcome:
+    """Validate every line, then upsert all of them or none (raises ImportRejected)."""
+    from server.segmentation.service import ensure_stored
+    from sync.changes import change_numbers
+    outcome, issues = Outcome("accounts", dry_run, lines=len(table.rows)), list(table.issues)
+    with change_numbers(session) as numbers:  # C1: lock before reading what we may write
+        model = ensure_stored(session) if not dry_run else _active(session)
+        types = criterion_types(model.definition)
+        known = set(ACCOUNT_COLUMNS) | {"owner_email"}
+        targets = resolve_columns(table, mapping or {}, known, issues, custom_keys=set(types))
+        if issues:  # a bad header would make every line wrong: report the header alone
+            raise ImportRejected(issues, **outcome.counts())
+        lines = parse_lines(table, targets, types, issues, key="external_ref")
+        existing = _existing(session, [v["external_ref"] for _, v in lines if "external_ref" in v])
+        owners = reps_by_email(session, actor, {v["owner_email"] for _, v in lines if "owner_email" in v})
+        in_scope = _in_scope(session, actor, [row["id"] for row in existing.values()])
+        creates, updates = [], []
+        for line, values in lines:
+            ref = values.get("external_ref")
+            current = existing.get(ref) if ref else None
+            owner = values.get("owner_email")
+            if owner is not None and owner not in owners:
+                issues.append(Issue(line, "owner_email", f"No rep {owner} in your team."))
+            if current is None:
+                for required in ("name", "owner_email"):
+                    if required not in values:
+                        issues.append(Issue(line, required, "Missing: a new account needs it."))
+                creates.append(values)
+            elif current["id"] not in in_scope:
+                issues.append(Issue(line, "external_ref", "Used by an account outside your scope."))
+            else:
+                updates.append((current, values))
+        if issues:
+            raise ImportRejected(issues, **outcome.counts())
+        plan = _plan(creates, updates, owners, model)
+        outcome.created, outcome.updated = len(plan.inserts), len(plan.changes)
+        outcome.unchanged = len(updates) - len(plan.changes)
+        if not dry_run:
+            _write(session, numbers, actor, plan)
+    return outcome
+
+
+def _active(session):
+    from server.segmentation.service import active_model
+    return active_model(session)
+
+
+_EXISTING = (Account.id, Account.external_ref, Account.owner_id, Account.field_meta, Account.custom,
+             Account.segment_override, Account.last_visit_at, Account.next_due_at, Account.segment,
+             Account.computed_segment, Account.weight_score, Account.potential_score, Account.model_version,
+             *(getattr(Account, c) for c in ACCOUNT_COLUMNS if c != "external_ref"))
+
+
+def _existing(session: Session, refs: list[str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(refs), 500):
+        stmt = select(*_EXISTING).where(Account.external_ref.in_(refs[start:start + 500]))
+        for row in session.execute(stmt):
+            found[row.external_ref] = dict(row._mapping)
+    return found
+
+
+def _in_scope(session: Session, actor: Actor, ids: list[str]) -> set[str]:
+    seen: set[str] = set()
+    for start in range(0, len(ids), 500):
+        seen |= set(session.scalars(select(Account.id).where(Account.id.in_(ids[start:start + 500]),
+                                                             condition("account", actor))))
+    return seen
+
+
+@dataclass
+class Plan:
+    inserts: list[dict[str, Any]]
+    changes: list[tuple[dict[str, Any], dict[str, Any], list[str]]]  # (current, new row, fields written)
+    teams: dict[str, str | None]
+
+
+def _segment(model, row: dict[str, Any], override) -> dict[str, Any]:
+    weight, potential, computed = model.scorer.score(row["custom"], row)
+    segment = override["segment"] if override else computed
+    out = {"computed_segment": computed, "weight_score": weight, "potential_score": potential,
+           "model_version": model.version, "segment": segment, "next_due_at": row.get("next_due_at")}
+    if row.get("last_visit_at") is not None:
+        out["next_due_at"] = cadence.next_due_at(model.definition["cadence"], segment, row["last_visit_at"])
+    return out
+
+
+def _plan(creates, updates, owners, model) -> Plan:
+    inserts = []
+    for values in creates:
+        row = {c: values.get(c) for c in ACCOUNT_COLUMNS}
+        row["tags"] = row["tags"] or []
+        row["status"] = row["status"] or "prospect"
+        row["owner_id"] = owners[values["owner_email"]][0]
+        row["custom"] = {k[7:]: v for k, v in values.items() if k.startswith("custom.")}
+        row.update(_segment(model, row, None))
+        row["_fields"] = [k for k in values if not k.startswith("custom.") and k != "owner_email"] + ["owner_id"]
+        if row["custom"]:
+            row["_fields"].append("custom")
+        inserts.append(row)
+    changes = []
+    for current, values in updates:
+        row = {c: current[c] for c in ACCOUNT_COLUMNS}
+        row.update({k: v for k, v in values.items() if k in ACCOUNT_COLUMNS})
+        row["owner_id"] = owners[values["owner_email"]][0] if "owner_email" in values else current["owner_id"]
+        row["custom"] = {**(current["custom"] or {}), **{k[7:]: v for k, v in values.items() if k.startswith("custom.")}}
+        row["last_visit_at"], row["next_due_at"] = current["last_visit_at"], current["next_due_at"]
+        row.update(_segment(model, row, current["segment_override"]))
+        written = [k for k in (*ACCOUNT_COLUMNS, "owner_id", "custom") if row[k] != current[k]]
+        scored = ("segment", "computed_segment", "weight_score", "potential_score", "model_version", "next_due_at")
+        if written or any(row[k] != current[k] for k in scored):
+            changes.append((current, row, written))
+    teams = {uid: team for uid, team in owners.values()}
+    return Plan(inserts, changes, teams)
+
+
+def _write(session: Session, numbers, actor: Actor, plan: Plan) -> None:
+    from sync.changes import now_ms
+    now, ms = utcnow(), now_ms()
+    total = len(plan.inserts) + len(plan.changes)
+    if not total:
+        return
+    version = numbers.reserve(total)
+    rows = []
+    for row in plan.inserts:
+        fields = row.pop("_fields")
+        rows.append({**row, "id": new_id(), "version": version, "created_at": now, "updated_at": now,
+                     "segment_override": None, "opening_hours": None, "last_visit_at": None,
+                     "field_meta": {f: [version, ms, actor.id] for f in fields}})
+        version += 1
+    for start in range(0, len(rows), 1000):
+        session.execute(insert(Account), rows[start:start + 1000])
+    updates, moved = [], []
+    for current, row, written in plan.changes:
+        meta = dict(current["field_meta"] or {})
+        meta.update({f: [version, ms, actor.id] for f in written})
+        row.pop("last_visit_at", None)
+        updates.append({**row, "id": current["id"], "version": version, "updated_at": now, "field_meta": meta})
+        if row["owner_id"] != current["owner_id"]:
+            moved.append((current["id"], current["owner_id"], row["owner_id"], version))
+        version += 1
+    for start in range(0, len(updates), 1000):
+        session.execute(update(Account), updates[start:start + 1000])
+    if moved:
+        _leave_scopes(session, numbers, moved, plan.teams)
+
+
+def _leave_scopes(session: Session, numbers, moved: list[tuple[str, str, str, int]], teams) -> None:
+    """P9: an account given to another rep leaves tombstones where it was; its contacts follow."""
+    old_owners = {old for _, old, _, _ in moved}
+    teams = {**teams, **dict(session.execute(select(User.id, User.team_id).where(User.id.in_(old_owners))).all())}
+    left_of: dict[str, set[str]] = {}
+    for account_id, old, new, version in moved:
+        before = {f"rep:{old}", f"team:{teams.get(old)}"}
+        after = {f"rep:{new}", f"team:{teams.get(new)}"}
+        left_of[account_id] = {k for k in before - after if not k.endswith(":None")}
+        numbers.tombstone("account", account_id, left_of[account_id], seq=version, deleted=False)
+    contacts = session.execute(select(Contact.id, Contact.account_id).where(Contact.account_id.in_(list(left_of)))).all()
+    if contacts:
+        first = numbers.reserve(len(contacts))
+        rows = [{"id": cid, "version": first + i} for i, (cid, _a) in enumerate(contacts)]
+        session.execute(update(Contact), rows)
+        for (cid, account_id), row in zip(contacts, rows, strict=True):
+            numbers.tombstone("contact", cid, left_of[account_id], seq=row["version"], deleted=False)

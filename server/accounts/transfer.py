@@ -1,0 +1,45 @@
+"""Account and contact files over HTTP: `POST /api/accounts/import` (manager, admin)
+and `GET /api/accounts/export.csv` (the caller's scope, any role)."""
+from __future__ import annotations
+
+from flask import Response, current_app, request, stream_with_context
+from flask_smorest import Blueprint
+
+from server.accounts import transfer_service as service
+from server.actor import current_actor
+from server.errors import Invalid
+from server.extensions import db
+from server.segmentation.schemas import ImportArgs
+
+blp = Blueprint("account_files", __name__, url_prefix="/api", description="Account and contact import and export")
+import_args = ImportArgs()
+
+
+@blp.route("/accounts/import", methods=["POST"])
+@blp.response(200)
+def import_file():
+    """Import accounts (or `kind=contacts`) from a CSV file: multipart `file`, `dry_run`, `mapping` (JSON); all or nothing."""
+    args = import_args.load({**request.args.to_dict(), **request.form.to_dict()})
+    upload = request.files.get("file")
+    if upload is None:
+        raise Invalid("Send the CSV file as the multipart field `file`.", errors={"file": ["Missing file."]})
+    limit = current_app.config.get("IMPORT_MAX_BYTES", service.DEFAULT_MAX_BYTES)
+    data = upload.stream.read(limit + 1)
+    outcome = service.run_import(session=db.session, actor=current_actor(), data=data, kind=args["kind"],
+                                 mapping=service.parse_mapping(args["mapping"]), dry_run=args["dry_run"],
+                                 max_bytes=limit,
+                                 max_lines=current_app.config.get("IMPORT_MAX_LINES", service.DEFAULT_MAX_LINES))
+    if args["dry_run"]:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return outcome.as_dict()
+
+
+@blp.route("/accounts/export.csv", methods=["GET"])
+def export_file():
+    """The caller's accounts as CSV (`;`, UTF-8 with BOM, decimal commas), importable back."""
+    header, rows = service.export_accounts(session=db.session, actor=current_actor())
+    from server.accounts.csvfile import write_rows
+    return Response(stream_with_context(write_rows(header, rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="accounts.csv"'})

@@ -1,0 +1,184 @@
+"""Account and contact import (CLI and HTTP), all or nothing, and the CSV export."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from server.accounts.models import Account, Contact
+from tests.factories import make_account
+
+HEADER = "external_ref;name;owner_email;city;revenue_last_year;employees;sector;maintenance_inhouse"
+
+
+def csv_bytes(*lines: str, bom: bool = False, sep: str = ";") -> bytes:
+    text = "\n".join(line.replace(";", sep) for line in lines) + "\n"
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode()
+
+
+def upload(client, headers, data: bytes, who="manager", **form):
+    body = {"file": (io.BytesIO(data), "comptes.csv"), **{k: str(v).lower() if isinstance(v, bool) else v
+                                                          for k, v in form.items()}}
+    return client.post("/api/accounts/import", data=body, headers=headers(who), content_type="multipart/form-data")
+
+
+def count(session, model=Account):
+    return session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.mark.parametrize(("bom", "sep"), [(False, ";"), (True, ";"), (False, ","), (True, ",")])
+def test_import_reads_bom_both_separators_and_decimal_commas(client, headers, session, world, bom, sep):
+    lines = [HEADER, 'C-1;"Aéro Services";rep.a@test.example;Dijon;"250 000,50";300;aéronautique;non',
+             "C-2;Garage Martin;REP.B@test.example;Beaune;1000;5;négoce;oui"]
+    response = upload(client, headers, csv_bytes(*lines, bom=bom, sep=sep))
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["created"] == 2
+    aero = session.scalar(select(Account).where(Account.external_ref == "C-1"))
+    assert aero.name == "Aéro Services" and aero.owner_id == world.rep.id
+    assert aero.custom == {"revenue_last_year": 250000.5, "employees": 300.0, "sector": "aéronautique",
+                           "maintenance_inhouse": False}
+    assert aero.segment == "A" and aero.computed_segment == "A" and aero.model_version == 1 and aero.version > 0
+    garage = session.scalar(select(Account).where(Account.external_ref == "C-2"))
+    assert garage.owner_id == world.rep2.id and garage.segment == "C"
+
+
+def test_bad_lines_are_reported_and_nothing_is_written(client, headers, session, world):
+    lines = [HEADER,
+             "C-1;Bonne Ligne;rep.a@test.example;Dijon;1000;5;btp;non",
+             "C-2;Inconnu;nobody@test.example;Dijon;1000;5;btp;non",
+             "C-3;Chiffre faux;rep.a@test.example;Dijon;beaucoup;5;btp;non",
+             "C-1;Doublon;rep.a@test.example;Dijon;1000;5;btp;non",
+             ";Sans référence;rep.a@test.example;Dijon;1000;5;btp;non",
+             "C-6;Mauvais booléen;rep.a@test.example;Dijon;1000;5;btp;peut-être",
+             "C-7;Hors équipe;rep.z@test.example;Dijon;1000;5;btp;non"]
+    response = upload(client, headers, csv_bytes(*lines))
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+    report = {(i["line"], i["field"]) for i in response.get_json()["report"]}
+    assert report == {(3, "owner_email"), (4, "revenue_last_year"), (5, "external_ref"), (6, "external_ref"),
+                      (7, "maintenance_inhouse"), (8, "owner_email")}
+    reasons = {i["line"]: i["reason"] for i in response.get_json()["report"]}
+    assert "line 2" in reasons[5]
+    assert count(session) == 0
+
+
+def test_upsert_by_external_ref_keeps_what_the_file_leaves_empty(client, headers, session, world):
+    account = make_account(session, world.rep, external_ref="C-9", name="Ancien nom", phone="+33 3 80 00 00 00",
+                           custom={"employees": 12, "note_interne": "garder"})
+    session.commit()
+    version = account.version
+    data = csv_bytes("external_ref;name;phone;employees", "C-9;Nouveau nom;;400")
+    response = upload(client, headers, data)
+    assert response.status_code == 200, response.get_json()
+    assert (response.get_json()["created"], response.get_json()["updated"]) == (0, 1)
+    session.expire_all()
+    stored = session.get(Account, account.id)
+    assert (stored.name, stored.phone, stored.owner_id) == ("Nouveau nom", "+33 3 80 00 00 00", world.rep.id)
+    assert stored.custom == {"employees": 400.0, "note_interne": "garder"}
+    assert stored.version > version and stored.field_meta["name"][0] == stored.version
+    again = upload(client, headers, data)
+    assert (again.get_json()["updated"], again.get_json()["unchanged"]) == (0, 1)
+
+
+def test_reassigning_an_account_moves_it_out_of_the_old_reps_scope(client, headers, session, world):
+    from tests.sync.helpers import Tablet
+    account = make_account(session, world.rep, external_ref="C-5")
+    session.commit()
+    old_rep = Tablet(client, headers("rep"))
+    old_rep.pull()
+    assert ("account", account.id) in old_rep.replica
+    response = upload(client, headers, csv_bytes("external_ref;owner_email", "C-5;rep.b@test.example"))
+    assert response.status_code == 200, response.get_json()
+    old_rep.pull()
+    assert ("account", account.id) not in old_rep.replica
+
+
+def test_dry_run_counts_and_writes_nothing(client, headers, session, world):
+    data = csv_bytes(HEADER, "C-1;Essai;rep.a@test.example;Dijon;1000;5;btp;non")
+    response = upload(client, headers, data, dry_run=True)
+    assert response.status_code == 200
+    assert response.get_json()["dry_run"] is True and response.get_json()["created"] == 1
+    assert count(session) == 0
+
+
+def test_unknown_columns_are_refused_unless_mapped(client, headers, session, world):
+    data = csv_bytes("Code client;Raison sociale;Commercial;Commentaire", "C-1;Essai;rep.a@test.example;à ignorer")
+    refused = upload(client, headers, data)
+    assert refused.status_code == 422
+    assert {(i["line"], i["field"]) for i in refused.get_json()["report"]} == {(1, "Code client"), (1, "Commentaire"),
+                                                                            (1, "Commercial")}
+    mapping = {"Code client": "external_ref", "Raison sociale": "name", "Commercial": "owner_email", "Commentaire": None}
+    accepted = upload(client, headers, data, mapping=json.dumps(mapping))
+    assert accepted.status_code == 200, accepted.get_json()
+    assert session.scalar(select(Account.name).where(Account.external_ref == "C-1")) == "Essai"
+
+
+def test_file_over_the_limit_is_413(app, client, headers, session, world):
+    app.config["IMPORT_MAX_BYTES"] = 2_000
+    data = csv_bytes(HEADER, *(f"C-{i};Compte {i};rep.a@test.example;Dijon;1000;5;btp;non" for i in range(100)))
+    response = upload(client, headers, data)
+    assert response.status_code == 413
+    assert response.content_type == "application/problem+json"
+    assert count(session) == 0
+
+
+def test_file_that_is_not_utf8_is_refused(client, headers, session, world):
+    response = upload(client, headers, "external_ref;name\nC-1;Société".encode("latin-1"))
+    assert response.status_code == 422
+    assert response.get_json()["report"][0] == {"line": 2, "field": "_file",
+                                                "reason": "The file is not UTF-8 text (save it as CSV UTF-8)."}
+
+
+@pytest.mark.parametrize(("who", "status"), [("rep", 403), ("tele", 403), ("backoffice", 403), ("admin", 200)])
+def test_only_managers_and_admins_import(client, headers, world, who, status):
+    response = upload(client, headers, csv_bytes("external_ref;name;owner_email", "C-1;Essai;rep.z@test.example"), who)
+    assert response.status_code == status  # an admin may give accounts to any rep
+
+
+def test_contacts_import_upserts_by_account_and_email(client, headers, session, world):
+    account = make_account(session, world.rep, external_ref="C-1")
+    make_account(session, world.outsider, external_ref="Z-1")
+    session.commit()
+    lines = ["account_ref,name,roles,email", "C-1,Jeanne Roy,décideur|facturation,jeanne@client.example",
+             "C-1,Paul Roy,technique,", "Z-1,Autre,technique,", "C-1,Jeanne R.,décideur,JEANNE@client.example"]
+    refused = upload(client, headers, csv_bytes(*lines, sep=","), kind="contacts")
+    assert refused.status_code == 422
+    assert {(i["line"], i["field"]) for i in refused.get_json()["report"]} == {(4, "account_ref"), (5, "email")}
+    ok = upload(client, headers, csv_bytes(*lines[:3], sep=","), kind="contacts")
+    assert ok.status_code == 200, ok.get_json()
+    jeanne = session.scalar(select(Contact).where(Contact.name == "Jeanne Roy"))
+    assert jeanne.account_id == account.id and jeanne.roles == ["billing", "decision_maker"]
+    update = upload(client, headers, csv_bytes("account_ref,name,email", "C-1,Jeanne Roy-Martin,jeanne@client.example",
+                                               sep=","), kind="contacts")
+    assert update.get_json()["updated"] == 1
+    assert count(session, Contact) == 2
+
+
+def test_export_is_scoped_and_imports_back(client, headers, session, world):
+    make_account(session, world.rep, external_ref="C-1", name="Aéro", custom={"revenue_last_year": 1234.5})
+    make_account(session, world.outsider, external_ref="Z-1", name="Ailleurs")
+    session.commit()
+    response = client.get("/api/accounts/export.csv", headers=headers("manager"))
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff") and "Aéro" in text and "Ailleurs" not in text and "1234,5" in text
+    again = upload(client, headers, response.get_data())
+    assert again.status_code == 200, again.get_json()
+    assert again.get_json()["created"] == 0
+
+
+def test_cli_imports_a_file(app, runner, session, world, tmp_path):
+    path = tmp_path / "comptes.csv"
+    path.write_bytes(csv_bytes(HEADER, "C-1;Par la ligne de commande;rep.a@test.example;Dijon;1000;5;btp;non"))
+    dry = runner.invoke(args=["import-accounts", str(path), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.output.strip().splitlines()[-1])["created"] == 1 and count(session) == 0
+    done = runner.invoke(args=["import-accounts", str(path)])
+    assert done.exit_code == 0, done.output
+    assert count(session) == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes("external_ref;name", "C-2;Sans commercial"))
+    failed = runner.invoke(args=["import-accounts", str(bad)])
+    assert failed.exit_code != 0 and "line 2: owner_email" in failed.output
