@@ -113,7 +113,9 @@ def convert(target: str, raw: str, types: dict[str, str], line: int, issues: lis
         kind = types.get(target[7:])
         if kind == "number":
             number = parse_number(raw)
-            return number if number is not None else bad(f"Not a number: {raw!r}.")
+            if number is None:
+                return bad(f"Not a number: {raw!r}.")
+            return int(number) if number.is_integer() and abs(number) < 2**53 else number
         if kind == "boolean":
             flag = parse_bool(raw)
             return flag if flag is not None else bad(f"Not yes/no: {raw!r}.")

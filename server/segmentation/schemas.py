@@ -193,10 +193,18 @@ def load_definition(body: dict[str, Any], *, base: dict[str, Any] | None = None)
     return definition_schema.load(body)
 
 
+# A definition stored without `follow_ups` (the demo's, an older release's) gets this one;
+# an explicit empty list means no automatic task.
+DEFAULT_FOLLOW_UPS = [{"after_outcome": "interested", "task": "Envoyer la fiche produit", "due_in_days": 2,
+                       "kind": "email"}]
+
+
 def normalise(definition: dict[str, Any]) -> dict[str, Any]:
     """A stored definition (maybe written by an older release or the demo) in today's shape."""
+    definition = copy.deepcopy(definition)
+    definition.setdefault("follow_ups", copy.deepcopy(DEFAULT_FOLLOW_UPS))
     try:
-        return definition_schema.load(copy.deepcopy(definition))
+        return definition_schema.load(definition)
     except ValidationError:
         return _lenient(definition)
 
@@ -209,7 +217,7 @@ def _lenient(definition: dict[str, Any]) -> dict[str, Any]:
         criterion["field"] = criterion.get("field") or criterion["key"]
         criterion["type"] = criterion.get("type") or _infer_type(criterion["bands"])
         criterion.setdefault("max_points", max(b["points"] for b in criterion["bands"]) or 1.0)
-    out.setdefault("follow_ups", [])
+    out.setdefault("follow_ups", copy.deepcopy(DEFAULT_FOLLOW_UPS))
     out.setdefault("recurring_visits", {"segments": ["A"], "horizon_days": 28})
     return out
 

@@ -1,7 +1,7 @@
 """The commercial model's rules: versions, explanation, coverage and segment overrides.
 
 - The active model is the one version with `active = true`. With none stored yet, the
-  default (defaults.py plus a default follow-up) is shown as version 1 and stored as
+  default (defaults.py plus schemas.DEFAULT_FOLLOW_UPS) is shown as version 1 and stored as
   version 1 on the first write, so version numbers never jump.
 - `put_model` validates, stores a new version, activates it, keeps the old ones and
   recomputes every account (recompute.py) in the same transaction.
@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +29,6 @@ from server.segmentation.models import CommercialModel
 from server.segmentation.schemas import FIELD_SOURCES, load_definition, normalise
 from server.segmentation.scoring import Scorer, is_present, read_value
 
-DEFAULT_FOLLOW_UPS = [{"after_outcome": "interested", "task": "Envoyer la fiche produit", "due_in_days": 2,
-                       "kind": "email"}]
 # Account fields the segment depends on: a change to one of them rescores the account.
 SCORED_FIELDS = ("custom", "segment_override", *FIELD_SOURCES)
 _CACHE = "segmentation.active_model"
@@ -61,9 +58,8 @@ class ActiveModel:
 
 
 def initial_definition() -> dict[str, Any]:
-    definition = default_definition()
-    definition.setdefault("follow_ups", copy.deepcopy(DEFAULT_FOLLOW_UPS))
-    return normalise(definition)
+    """defaults.py's model, with the default follow-up (schemas.DEFAULT_FOLLOW_UPS)."""
+    return normalise(default_definition())
 
 
 def active_model(session: Session) -> ActiveModel:
