@@ -182,3 +182,18 @@ def test_cli_imports_a_file(app, runner, session, world, tmp_path):
     bad.write_bytes(csv_bytes("external_ref;name", "C-2;Sans commercial"))
     failed = runner.invoke(args=["import-accounts", str(bad)])
     assert failed.exit_code != 0 and "line 2: owner_email" in failed.output
+
+
+@pytest.mark.parametrize("form", [{"mapping": "{not json"}, {"mapping": '{"a": 3}'}, {"dry_run": "peut-être"},
+                                  {"kind": "opportunities"}, {"colour": "red"}])
+def test_bad_import_parameters_are_422_problems(client, headers, world, form):
+    response = upload(client, headers, csv_bytes("external_ref;name;owner_email", "C-1;Essai;rep.a@test.example"), **form)
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+
+
+def test_import_without_a_file_is_a_422_problem(client, headers, world):
+    response = client.post("/api/accounts/import", data={"dry_run": "true"}, headers=headers("manager"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"file": ["Missing file."]}
