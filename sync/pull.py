@@ -10,6 +10,7 @@ from server.errors import Gone, Invalid
 from sync import registry
 from sync.changes import horizon
 from sync.models import Tombstone
+from sync.registry import _plain
 
 
 def parse_cursor(since: str | None) -> int:
@@ -32,37 +33,66 @@ def pull(*, session: Session, actor, since: int, limit: int) -> dict[str, Any]:
                    cursor=str(since), server_cursor=str(current))
     if 0 < since < pruned_below:
         raise Gone("This cursor is older than the change log kept; pull again from 0.", cursor=str(since))
+    entities = registry.scope.entities_for(actor)
+    # L5, first the page's bounds: the `limit` smallest change numbers after `since`,
+    # read from the version indexes alone, so that only the page's rows are fetched.
+    lowest: dict[str, int] = {}  # per entity, its first change number after `since`
+    numbers: list[int] = []
+    for entity in entities:
+        model = registry.get(entity).model
+        found = list(session.scalars(select(model.version).where(
+            registry.scope.condition(entity, actor), model.version > since).order_by(model.version).limit(limit + 1)))
+        if found:
+            lowest[entity] = found[0]
+            numbers.extend(found)
+    if since > 0:
+        found = list(session.scalars(_tombstone_query(actor, entities, select(Tombstone.seq), since)
+                                     .order_by(Tombstone.seq).limit(limit + 1)))
+        if found:
+            lowest["_tombstones"] = found[0]
+            numbers.extend(found)
+    numbers.sort()
+    upper = numbers[limit - 1] if len(numbers) > limit else max(current, since)
+    has_more = bool(numbers) and numbers[-1] > upper
     items: list[tuple[int, dict[str, Any]]] = []
-    for entity in registry.scope.entities_for(actor):  # L3
+    for entity in entities:  # L3
+        if lowest.get(entity, upper + 1) > upper:
+            continue  # nothing of this entity in the page
         spec = registry.get(entity)
         model = spec.model
-        stmt = (select(model).where(registry.scope.condition(entity, actor), model.version > since)
-                .order_by(model.version).limit(limit + 1))
-        for record in session.scalars(stmt):
-            items.append((record.version, {"entity": entity, "id": record.id, "version": record.version,
-                                           "op": "upsert", "data": spec.dump(record)}))
-    if since > 0:  # L4
-        items.extend(_tombstones(session, actor, since, limit))
-    items.sort(key=lambda item: item[0])  # L5
-    page = _one_per_record(items[:limit])
-    has_more = len(items) > limit
-    cursor = items[limit - 1][0] if has_more else max(current, since)
-    if has_more:  # everything at the cut's change number belongs in this page
-        page = _one_per_record([i for i in items if i[0] <= cursor])
-    return {"changes": page, "cursor": str(cursor), "has_more": has_more}
+        where = (registry.scope.condition(entity, actor), model.version > since, model.version <= upper)
+        for data in _rows(session, spec, where):
+            items.append((data["version"], {"entity": entity, "id": data["id"], "version": data["version"],
+                                            "op": "upsert", "data": data}))
+    stones = []
+    if lowest.get("_tombstones", upper + 1) <= upper:  # L4
+        query = _tombstone_query(actor, entities, select(Tombstone), since).where(Tombstone.seq <= upper)
+        stones = [(t.seq, {"entity": t.entity, "id": t.record_id, "version": t.seq, "op": "delete"})
+                  for t in session.scalars(query)]
+    items.sort(key=lambda item: item[0])
+    changes = _one_per_record(items + stones) if stones else [change for _, change in items]
+    return {"changes": changes, "cursor": str(upper), "has_more": has_more}
 
 
-def _tombstones(session: Session, actor, since: int, limit: int):
-    keys = registry.scope.actor_keys(actor)
-    entities = registry.scope.entities_for(actor)
-    stmt = select(Tombstone).where(Tombstone.seq > since, Tombstone.entity.in_(entities))
-    if keys is None:
-        stmt = stmt.where(Tombstone.deleted.is_(True))
+def _rows(session: Session, spec, where):
+    """The records as the API represents them. Plain column rows when every output field
+    is a column (no ORM objects to build: the full pull's hot path), else the entity's dump."""
+    table = spec.model.__table__
+    if all(name in table.c for name in spec.output_fields):
+        columns = [table.c[name] for name in spec.output_fields]
+        for row in session.execute(select(*columns).where(*where)):
+            yield {name: _plain(value) for name, value in zip(spec.output_fields, row)}
     else:
-        stmt = stmt.where(Tombstone.scope.in_(keys))
-    stmt = stmt.order_by(Tombstone.seq).limit(limit + 1)
-    for stone in session.scalars(stmt):
-        yield stone.seq, {"entity": stone.entity, "id": stone.record_id, "version": stone.seq, "op": "delete"}
+        for record in session.scalars(select(spec.model).where(*where)):
+            yield spec.dump(record)
+
+
+def _tombstone_query(actor, entities, stmt, since: int):
+    keys = registry.scope.actor_keys(actor)
+    stmt = stmt.where(Tombstone.seq > since, Tombstone.entity.in_(entities))
+    if keys is None:
+        return stmt.where(Tombstone.deleted.is_(True))
+    return stmt.where(Tombstone.scope.in_(keys))
 
 
 def _one_per_record(items: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:

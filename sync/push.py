@@ -35,6 +35,14 @@ class Context:
     time_ms: int = 0
     client_id: str | None = None
     known: dict[tuple[str, str], Any] = field(default_factory=dict)
+    taken_ids: set[tuple[str, str]] = field(default_factory=set)  # ids that exist or existed
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    def once(self, key: str, compute):
+        """A value computed once per push (the active commercial model, the cadence…)."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def find(self, entity: str, record_id: str):
         """A record in the caller's scope, created earlier in this batch or stored."""
@@ -71,28 +79,35 @@ def _push(session, actor, client_id, mutations, received_at, *, safe: bool) -> l
         ctx = Context(session=session, actor=actor, numbers=numbers, received_at=received_at, client_id=client_id)
         _prefetch(ctx, mutations)  # P4
         results, fresh = [], []
-        for mutation in mutations:  # P5
-            previous = stored.get(mutation["mutation_id"])
-            if previous is not None:
-                results.append(previous)
-                continue
-            ctx.time_ms = _clamped_ms(mutation.get("client_time"), received_at)
-            if safe:
-                try:
-                    with session.begin_nested():
-                        result = apply_one(ctx, mutation)
-                        session.flush()
-                except IntegrityError:
-                    ctx.known.clear()
-                    result = _rejected(mutation, Invalid("The change conflicts with existing data."))
-            else:
-                result = apply_one(ctx, mutation)
-            stored[mutation["mutation_id"]] = result
-            results.append(result)
-            fresh.append((mutation, result))
+        # Hooks that query flush what they need themselves; autoflush before every
+        # query would re-flush the whole batch hundreds of times.
+        with session.no_autoflush:
+            _apply_all(ctx, session, mutations, stored, results, fresh, safe=safe)
         session.flush()
         ledger.record_results(session, user_id=actor.id, client_id=client_id, entries=fresh)  # P6
     return results
+
+
+def _apply_all(ctx, session, mutations, stored, results, fresh, *, safe: bool) -> None:
+    for mutation in mutations:  # P5
+        previous = stored.get(mutation["mutation_id"])
+        if previous is not None:
+            results.append(previous)
+            continue
+        ctx.time_ms = _clamped_ms(mutation.get("client_time"), ctx.received_at)
+        if safe:
+            try:
+                with session.begin_nested():
+                    result = apply_one(ctx, mutation)
+                    session.flush()
+            except IntegrityError:
+                ctx.known.clear()
+                result = _rejected(mutation, Invalid("The change conflicts with existing data."))
+        else:
+            result = apply_one(ctx, mutation)
+        stored[mutation["mutation_id"]] = result
+        results.append(result)
+        fresh.append((mutation, result))
 
 
 def _prefetch(ctx: Context, mutations: list[dict[str, Any]]) -> None:
@@ -107,6 +122,10 @@ def _prefetch(ctx: Context, mutations: list[dict[str, Any]]) -> None:
             value = (m.get("changes") or {}).get(fname) if isinstance(m.get("changes"), dict) else None
             if isinstance(value, str) and is_uuid(value):
                 wanted.setdefault(parent, set()).add(value)
+    creates: dict[str, set[str]] = {}
+    for m in mutations:
+        if m.get("op") == "create" and registry.get(m.get("entity")) and is_uuid(m.get("id")):
+            creates.setdefault(m["entity"], set()).add(m["id"])
     for entity, ids in wanted.items():
         spec = registry.get(entity)
         ids = sorted(ids)
@@ -116,6 +135,15 @@ def _prefetch(ctx: Context, mutations: list[dict[str, Any]]) -> None:
             found = {r.id: r for r in ctx.session.scalars(stmt)}
             for record_id in chunk:
                 ctx.known[(entity, record_id)] = found.get(record_id)
+    for entity, ids in creates.items():  # ids already used, in any scope, or by a deleted record
+        model = registry.get(entity).model
+        ids = sorted(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            used = set(ctx.session.scalars(select(model.id).where(model.id.in_(chunk))))
+            used |= set(ctx.session.scalars(select(Tombstone.record_id).where(
+                Tombstone.entity == entity, Tombstone.record_id.in_(chunk))))
+            ctx.taken_ids |= {(entity, record_id) for record_id in used}
 
 
 def _rejected(mutation: dict[str, Any], problem: Problem) -> dict[str, Any]:
@@ -174,11 +202,7 @@ def _check_parents(ctx: Context, spec: EntitySpec, values: dict[str, Any]) -> No
 def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> dict[str, Any]:
     _check_fields(spec, spec.creatable, ctx.actor.role, changes)
     record_id = mutation["id"]
-    exists = (ctx.known.get((spec.name, record_id)) is not None
-              or ctx.session.get(spec.model, record_id) is not None
-              or ctx.session.scalar(select(Tombstone.id).where(Tombstone.entity == spec.name,
-                                                                 Tombstone.record_id == record_id).limit(1)))
-    if exists:
+    if (spec.name, record_id) in ctx.taken_ids or ctx.known.get((spec.name, record_id)) is not None:
         raise IdConflict(f"A {spec.name} with id {record_id} exists or existed.", errors={"id": ["Already used."]})
     set_fields = {k for k, p in spec.policies.items() if p == SET}
     raw = {k: ({"add": v, "remove": []} if k in set_fields and isinstance(v, list) else v) for k, v in changes.items()}
@@ -200,6 +224,7 @@ def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
                                 client_id=ctx.client_id)
     ctx.session.add(record)
     ctx.known[(spec.name, record_id)] = record
+    ctx.taken_ids.add((spec.name, record_id))
     if spec.after_change:
         spec.after_change(ctx, record, "create")
     return {"mutation_id": mutation["mutation_id"], "status": "applied", "id": record_id, "version": version}
@@ -214,7 +239,8 @@ def _update(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     _check_parents(ctx, spec, values)
     if spec.before_update:
         spec.before_update(ctx, record, values)
-    before_keys = registry.scope.record_keys(ctx.session, spec.name, record)
+    moves = spec.scope_fields & values.keys()
+    before_keys = registry.scope.record_keys(ctx.session, spec.name, record) if moves else set()
     outcome: MergeOutcome = merge(record=record, values=values, policies=spec.policies,
                                   base_version=mutation.get("base_version"), time_ms=ctx.time_ms,
                                   client_id=ctx.client_id)
@@ -223,7 +249,8 @@ def _update(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     if outcome.writes:
         ctx.numbers.stamp(record, outcome.writes.keys(), time_ms=ctx.time_ms, user_id=ctx.actor.id,
                           client_id=ctx.client_id)
-        _scope_exit(ctx, spec, record, before_keys)
+        if moves & outcome.writes.keys():
+            _scope_exit(ctx, spec, record, before_keys)
         if spec.after_change:
             spec.after_change(ctx, record, "update")
     file_lost_values(ctx.session, entity=spec.name, record_id=record.id, actor_id=ctx.actor.id,

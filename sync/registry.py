@@ -40,6 +40,8 @@ class EntitySpec:
     server_defaults: Callable | None = None
     # parent references that must be in the caller's scope: field → entity
     parents: dict[str, str] = field(default_factory=dict)
+    # fields whose change can move the record to other scopes (PROTOCOL P9)
+    scope_fields: frozenset[str] = frozenset()
 
     def dump(self, record) -> dict[str, Any]:
         return {name: _plain(getattr(record, name)) for name in self.output_fields}

@@ -52,6 +52,7 @@ account_spec = EntitySpec(
     required_on_create=frozenset({"name", "owner_id"}),
     server_defaults=_account_defaults,
     before_create=_check_owner, before_update=_check_owner, after_change=_derive_segment,
+    scope_fields=frozenset({"owner_id"}),
 )
 
 CONTACT_FIELDS = frozenset({"account_id", "name", "roles", "phone", "email"})

@@ -31,6 +31,7 @@ def _check_booking(ctx, record, values) -> None:
         Appointment.start < end, Appointment.end > start)
     if record is not None:
         stmt = stmt.where(Appointment.id != record.id)
+    ctx.session.flush()  # appointments booked earlier in the same batch count too
     if ctx.session.scalar(stmt.limit(1)):
         raise Overlap("The rep already has an appointment at that time.", errors={"start": ["Overlaps another appointment."]})
     from server.agenda import hours
@@ -51,5 +52,5 @@ appointment_spec = EntitySpec(
     schema=AppointmentChangesSchema(), output_fields=OUT,
     required_on_create=frozenset({"rep_id", "account_id", "start", "end"}),
     server_defaults=_defaults, before_create=_check_booking, before_update=_check_booking,
-    parents={"account_id": "account", "contact_id": "contact"},
+    parents={"account_id": "account", "contact_id": "contact"}, scope_fields=frozenset({"rep_id"}),
 )

@@ -35,8 +35,8 @@ def create_follow_ups(ctx, visit) -> list[Task]:
     from server.segmentation.service import active_model
     if not visit.outcome:
         return []
-    rules = [r for r in active_model(ctx.session).definition.get("follow_ups", [])
-             if r["after_outcome"] == visit.outcome]
+    definition = ctx.once("model_definition", lambda: active_model(ctx.session).definition)
+    rules = [r for r in definition.get("follow_ups", []) if r["after_outcome"] == visit.outcome]
     tasks = []
     for rule in rules:
         task = Task(id=new_id(), rep_id=visit.rep_id, account_id=visit.account_id, visit_id=visit.id,

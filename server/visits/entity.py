@@ -43,7 +43,7 @@ def _after_visit(ctx, visit: Visit, op: str) -> None:
     if visit.kind != "onsite" or (account.last_visit_at and account.last_visit_at >= visit.started_at):
         return
     account.last_visit_at = visit.started_at
-    account.next_due_at = next_due_at(cadence(ctx.session), account.segment, visit.started_at)
+    account.next_due_at = next_due_at(ctx.once("cadence", lambda: cadence(ctx.session)), account.segment, visit.started_at)
     ctx.numbers.stamp(account, ("last_visit_at", "next_due_at"), time_ms=ctx.time_ms, user_id=ctx.actor.id)
 
 
@@ -57,7 +57,7 @@ visit_spec = EntitySpec(
     required_on_create=frozenset({"account_id", "started_at", "rep_id"}),
     server_defaults=_visit_defaults, before_create=lambda ctx, _r, values: check_rep(ctx, values),
     after_change=_after_visit,
-    parents={"account_id": "account"},
+    parents={"account_id": "account"}, scope_fields=frozenset({"rep_id"}),
 )
 
 TASK_FIELDS = frozenset({"account_id", "visit_id", "title", "kind", "due_at", "status", "notes"})
@@ -75,5 +75,5 @@ task_spec = EntitySpec(
     server_defaults=lambda ctx: {"rep_id": ctx.actor.id, "status": "open", "kind": "todo"},
     before_create=lambda ctx, _r, values: check_rep(ctx, values),
     before_update=lambda ctx, _r, values: check_rep(ctx, values),
-    parents={"account_id": "account"},
+    parents={"account_id": "account"}, scope_fields=frozenset({"rep_id"}),
 )
