@@ -46,12 +46,13 @@ from sqlalchemy.orm import Session, scoped_session
 from server.accounts.models import Account, Contact
 from server.db import utcnow
 from server.quotes.models import QuoteEvent, QuoteRequest, TechnicalTeam
+from server.users.models import User
 from sync.backoff import GIVE_UP_AFTER, next_delay, should_give_up
 from sync.changes import numbers_for
 from sync.channels import DeliveryResult
 from sync.delivery import Job, Settings, make_job, send
 from sync.models import DeliveryAttempt, OutboxEvent
-from sync.routing import NO_ROUTE, RoutingInput, route
+from sync.routing import NO_ROUTE, Router, RoutingInput
 
 log = logging.getLogger(__name__)
 UNROUTED_RETRY = timedelta(minutes=5)  # admins' rule and team changes also wake these up
@@ -150,7 +151,7 @@ class Dispatcher:
             ids = claim(session, now=claim_now, dispatcher_id=self.id, batch=batch or self.settings.batch,
                         lease_s=self.settings.lease_s)
             stats.claimed = len(ids)
-            jobs = [job for job in (self._prepare(session, event_id, claim_now, stats) for event_id in ids) if job]
+            jobs = self._prepare(session, ids, claim_now, stats)
         for index, job in enumerate(jobs):
             elapsed = time.monotonic() - claimed_at
             if (stop is not None and stop.is_set()) or elapsed + self.settings.timeout_s + 1 > self.settings.lease_s:
@@ -161,24 +162,44 @@ class Dispatcher:
                 self._record(session, job, result, now or utcnow(), stats)
         return stats
 
-    def _prepare(self, session: Session, event_id: str, now: datetime, stats: Stats) -> Job | None:
-        """Route the claimed event if it has no team yet, and snapshot what to send."""
-        event = session.get(OutboxEvent, event_id)
-        quote = session.get(QuoteRequest, event.quote_id)
+    def _prepare(self, session: Session, ids: list[str], now: datetime, stats: Stats) -> list[Job]:
+        """Route the claimed events that have no team yet, and snapshot what to send (a few queries per batch)."""
+        if not ids:
+            return []
+        with session.no_autoflush:
+            events = {e.id: e for e in session.scalars(select(OutboxEvent).where(OutboxEvent.id.in_(ids)))}
+            quote_ids = [e.quote_id for e in events.values()]
+            quotes = {q.id: q for q in session.scalars(select(QuoteRequest).where(QuoteRequest.id.in_(quote_ids)))}
+            account_ids = {q.account_id for q in quotes.values()}
+            accounts = {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(account_ids)))}
+            # Loaded once so that the payloads below find them in the identity map.
+            session.scalars(select(Contact).where(Contact.id.in_({q.contact_id for q in quotes.values()} - {None}))).all()
+            session.scalars(select(User).where(User.id.in_({q.rep_id for q in quotes.values()}))).all()
+            router = Router(session)
+            jobs = []
+            for event_id in ids:  # claim order: urgent first
+                event = events[event_id]
+                job = self._prepare_one(session, event, quotes[event.quote_id], accounts, router, now, stats)
+                if job is not None:
+                    jobs.append(job)
+        return jobs
+
+    @staticmethod
+    def _prepare_one(session, event, quote, accounts, router, now, stats) -> Job | None:
         if quote.status == "cancelled":  # cancelled by the rep before it left: never sent
             event.state, event.claimed_by, event.lease_until = "cancelled", None, None
             stats.cancelled += 1
             return None
-        account = session.get(Account, quote.account_id)
-        team = session.get(TechnicalTeam, event.team_id) if event.team_id else route(
-            session, RoutingInput(product_line=quote.product_line, postcode=account.postcode, urgency=quote.urgency))
+        account = accounts[quote.account_id]
+        team = router.teams.get(event.team_id) if event.team_id else router.team_for(
+            RoutingInput(product_line=quote.product_line, postcode=account.postcode, urgency=quote.urgency))
         if team is None:
             event.last_error, event.claimed_by, event.lease_until = NO_ROUTE, None, None
             event.next_attempt_at = now + UNROUTED_RETRY
             stats.unrouted += 1
             log.warning("quote %s: %s", quote.id, NO_ROUTE)
             return None
-        event.team_id = team.id
+        # The team is written with the outcome (D3): no per-event UPDATE in the claim transaction.
         return make_job(session, event, quote, account, team)
 
     def _release(self, jobs: list[Job], stats: Stats) -> None:
@@ -191,20 +212,22 @@ class Dispatcher:
 
     def _record(self, session: Session, job: Job, result: DeliveryResult, now: datetime, stats: Stats) -> None:
         numbers_for(session)  # C1: the counter before the event row (no deadlock with pushes or retries)
-        event = session.scalars(select(OutboxEvent).where(OutboxEvent.id == job.event_id).with_for_update()).first()
-        if event is None:  # the quote was deleted with its account meanwhile
+        row = session.execute(select(OutboxEvent, QuoteRequest).join(QuoteRequest, QuoteRequest.id == OutboxEvent.quote_id)
+                              .where(OutboxEvent.id == job.event_id).with_for_update(of=OutboxEvent)).first()
+        if row is None:  # the quote was deleted with its account meanwhile
             return
+        event, quote = row
         session.add(DeliveryAttempt(event_id=event.id, at=now, channel=job.channel, ok=result.ok,
                                     status_code=result.status_code, error=result.error, dispatcher=self.id))
         if event.state != "pending" or event.claimed_by != self.id:
             stats.lost_lease += 1  # another dispatcher took it over after our lease ran out
             log.warning("%s: lease lost before recording (%s)", job.webhook_id, "ok" if result.ok else result.error)
             return
+        event.team_id = event.team_id or job.team_id  # retries go to the same team
         event.attempts += 1
         event.first_attempt_at = event.first_attempt_at or now
         event.claimed_by = event.lease_until = None
         event.last_error = result.error
-        quote = session.get(QuoteRequest, event.quote_id)
         if result.ok:  # D4
             event.state, event.delivered_at = "delivered", now
             self._settle(session, quote, job.team_id, "routed", now, note=f"delivered by {job.channel}")

@@ -50,11 +50,20 @@ def choose_team_id(rules: list[RoutingRule], default_team_id: str | None, quote:
     return default_team_id
 
 
+class Router:
+    """The rules, the default team and the teams, loaded once for a batch of quotes."""
+
+    def __init__(self, session: Session) -> None:
+        self.rules = list(session.scalars(select(RoutingRule)))
+        self.teams = {team.id: team for team in session.scalars(select(TechnicalTeam))}
+        defaults = sorted((t for t in self.teams.values() if t.is_default), key=lambda t: (t.created_at, t.id))
+        self.default_id = defaults[0].id if defaults else None
+
+    def team_for(self, quote: RoutingInput) -> TechnicalTeam | None:
+        team_id = choose_team_id(self.rules, self.default_id, quote)
+        return self.teams.get(team_id) if team_id else None
+
+
 def route(session: Session, quote: RoutingInput) -> TechnicalTeam | None:
     """The team for `quote` according to the rules stored now."""
-    rules = list(session.scalars(select(RoutingRule).order_by(RoutingRule.priority, RoutingRule.created_at,
-                                                              RoutingRule.id)))
-    default_id = session.scalar(select(TechnicalTeam.id).where(TechnicalTeam.is_default.is_(True))
-                                .order_by(TechnicalTeam.created_at).limit(1))
-    team_id = choose_team_id(rules, default_id, quote)
-    return session.get(TechnicalTeam, team_id) if team_id else None
+    return Router(session).team_for(quote)
