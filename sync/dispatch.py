@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, case, exists, or_, select, update
 from sqlalchemy.orm import Session, scoped_session
 
 from server.accounts.models import Account, Contact
@@ -252,12 +252,16 @@ class Dispatcher:
     def _settle(session: Session, quote: QuoteRequest, team_id: str, status: str, now: datetime,
                 note: str | None) -> None:
         """The quote reaches its team (routed) or is shown to it (undeliverable); a cancelled one stays so."""
+        in_scope_already = quote.team_id == team_id or session.scalar(select(exists().where(
+            QuoteRequest.account_id == quote.account_id, QuoteRequest.team_id == team_id)))
         if quote.status in ("submitted", "undeliverable"):
             quote.status = status
         quote.team_id = team_id
         if status == "routed":
             quote.routed_at = now
         session.add(QuoteEvent(quote_id=quote.id, status=status, note=note, at=now))
+        if in_scope_already:  # another quote of this account already took it into the team's scope
+            return
         # D4: the account and its contacts enter the team's scope: new versions so back-office tablets pull them.
         numbers = numbers_for(session)
         time_ms = int(now.timestamp() * 1000)
