@@ -27,6 +27,7 @@ def _api_blueprints():
         "server.quotes.attachments",
         "server.segmentation.routes",
         "server.accounts.transfer",
+        "server.tours.routes",
     ]
     return [importlib.import_module(name) for name in names if _exists(name)]
 
@@ -55,7 +56,8 @@ def register_sync_entities() -> None:
 
 def extra_commands():
     from server.quotes.cli import dispatch_command
-    commands = [dispatch_command]
+    from server.syncapi.cli import sync_cli
+    commands = [dispatch_command, sync_cli]
     if _exists("server.segmentation.cli"):  # tolerate a domain whose CLI is not there yet
         from server.segmentation.cli import commands as segmentation_commands
         commands += segmentation_commands()

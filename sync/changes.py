@@ -178,3 +178,19 @@ def json_value(value: Any) -> Any:
     """A value as it goes into the conflict log (JSON)."""
     from sync.registry import _plain
     return _plain(value)
+
+
+def prune_tombstones(session: Session, *, older_than) -> int:
+    """Drop tombstones older than `older_than` and raise the horizon under which a
+    cursor is refused with 410 (PROTOCOL L2): such a tablet pulls again from 0."""
+    from sqlalchemy import delete, func
+
+    ensure_counter(session)
+    newest = session.scalar(select(func.max(Tombstone.seq)).where(Tombstone.at < older_than))
+    if newest is None:
+        return 0
+    removed = session.execute(delete(Tombstone).where(Tombstone.seq <= newest)).rowcount
+    session.execute(update(ChangeCounter).where(ChangeCounter.id == 1,
+                                                ChangeCounter.pruned_below <= newest)
+                    .values(pruned_below=newest + 1))
+    return removed
