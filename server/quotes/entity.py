@@ -56,7 +56,9 @@ def _before_update(ctx, record: QuoteRequest, values) -> None:
 
 def _after_change(ctx, record: QuoteRequest, op: str) -> None:
     if op == "create":
-        # P7: the delivery event commits with the quote (transactional outbox).
+        # P7: the delivery event commits with the quote (transactional outbox). The quote
+        # row goes first: its event rows refer to it and no relationship orders the inserts.
+        ctx.session.flush()
         record.received_at = ctx.received_at
         record.status = "submitted"
         ctx.session.add(QuoteEvent(quote_id=record.id, status="submitted", actor_id=ctx.actor.id, at=ctx.received_at))
@@ -75,5 +77,5 @@ quote_spec = EntitySpec(
     required_on_create=frozenset({"account_id", "items"}),
     server_defaults=lambda ctx: {"rep_id": ctx.actor.id, "urgency": "normal", "attachment_ids": [], "status": "submitted"},
     before_create=_before_create, before_update=_before_update, after_change=_after_change,
-    parents={"account_id": "account", "contact_id": "contact"},
+    parents={"account_id": "account", "contact_id": "contact"}, scope_fields=frozenset({"rep_id", "team_id"}),
 )
