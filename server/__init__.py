@@ -28,6 +28,10 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     compress.init_app(app)
     api.init_app(app)
     errors.register(app)
+    from server import metrics, observability, security
+    observability.init_app(app)  # before metrics: it starts the request clock both read
+    metrics.init_app(app)
+    security.init_app(app)
     app.before_request(mark_request_intent)  # first: it decides how the transaction begins
     from server.gate import require_access_token
     app.before_request(require_access_token)

@@ -83,7 +83,8 @@ def serve_command(port: int | None, workers: int | None, dispatcher: bool) -> No
 
 
 def register_commands(app) -> None:
-    for command in (demo_command, create_user_command, serve_command):
+    from server.backup import backup_command, restore_command
+    for command in (demo_command, create_user_command, serve_command, backup_command, restore_command):
         app.cli.add_command(command)
     from server.registry import extra_commands
     for command in extra_commands():

@@ -82,6 +82,13 @@ class Config:
     DISPATCH_INTERVAL_S = float(os.environ.get("DISPATCH_INTERVAL_S", "1"))
     PWA_DIR = ROOT / "pwa"
 
+    # Hardening (server/security.py, observability.py, metrics.py): proxies in front whose
+    # X-Forwarded-For/-Proto are trusted (0: none), log lines as json or text, and the
+    # bearer token a Prometheus scraper sends to /metrics (unset: loopback callers only).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+
     # flask-smorest / OpenAPI
     API_TITLE = "Tournée"
     API_VERSION = "0.1.0"

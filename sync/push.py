@@ -5,6 +5,7 @@ made through the REST API through the very same rules.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -61,24 +62,34 @@ def _clamped_ms(client_time: datetime | None, received_at: datetime) -> int:
     return int(when.timestamp() * 1000)
 
 
+# Observers of each push's fresh results (not ledger replays): server/metrics.py counts
+# them by status. Called once per push, after the batch applied; a plain list of callables.
+result_observers: list[Callable[[list[dict[str, Any]]], None]] = []
+
+
 def push(*, session: Session, actor, client_id: str | None, mutations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Apply `mutations` in order; one result each (P2–P8). The caller commits."""
     received_at = utcnow()
+    fresh: list[tuple[dict, dict]] = []
     try:
         with session.begin_nested():
-            return _push(session, actor, client_id, mutations, received_at, safe=False)
+            results = _push(session, actor, client_id, mutations, received_at, fresh, safe=False)
     except IntegrityError:
         # A constraint the checks did not foresee: redo one savepoint per mutation,
         # so the offending one is rejected alone.
-        return _push(session, actor, client_id, mutations, received_at, safe=True)
+        fresh.clear()
+        results = _push(session, actor, client_id, mutations, received_at, fresh, safe=True)
+    for observe in result_observers:
+        observe([result for _, result in fresh])
+    return results
 
 
-def _push(session, actor, client_id, mutations, received_at, *, safe: bool) -> list[dict[str, Any]]:
+def _push(session, actor, client_id, mutations, received_at, fresh, *, safe: bool) -> list[dict[str, Any]]:
     with change_numbers(session) as numbers:  # P2
         stored = ledger.known_results(session, (m["mutation_id"] for m in mutations))  # P3
         ctx = Context(session=session, actor=actor, numbers=numbers, received_at=received_at, client_id=client_id)
         _prefetch(ctx, mutations)  # P4
-        results, fresh = [], []
+        results = []
         # Hooks that query flush what they need themselves; autoflush before every
         # query would re-flush the whole batch hundreds of times.
         with session.no_autoflush:

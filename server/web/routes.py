@@ -72,12 +72,17 @@ def static_file(filename: str):
 
 @bp.get("/api/health")
 def health():
-    """Liveness and database reachability."""
+    """Liveness, database reachability and the quote delivery backlog."""
+    from sync.outbox import backlog
+    outbox = None
     try:
         db.session.execute(text("SELECT 1"))
+        outbox = backlog(db.session)
         database = "ok"
     except Exception:  # any failure to reach the database is a 503, not a 500
         db.session.rollback()
         database = "error"
     body = {"status": "ok" if database == "ok" else "error", "database": database, "version": __version__}
+    if outbox is not None:
+        body["outbox"] = outbox
     return jsonify(body), 200 if database == "ok" else 503
