@@ -27,6 +27,7 @@ def _api_blueprints():
         "server.quotes.attachments",
         "server.segmentation.routes",
         "server.accounts.transfer",
+        "server.kpis.routes",
         "server.tours.routes",
     ]
     return [importlib.import_module(name) for name in names if _exists(name)]

@@ -35,7 +35,9 @@ class QuoteRequest(SyncMixin, Base):
     closed_at: Mapped[datetime | None]
     amount: Mapped[float | None] = mapped_column(Float)
 
-    __table_args__ = (Index("ix_quote_rep_version", "rep_id", "version"),)
+    __table_args__ = (Index("ix_quote_rep_version", "rep_id", "version"),
+                      # KPIs (server/kpis) read quote requests by period.
+                      Index("ix_quote_created", "created_at"), Index("ix_quote_closed", "closed_at"))
 
     @property
     def turnaround_hours(self) -> float | None:

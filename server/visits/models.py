@@ -31,7 +31,9 @@ class Visit(SyncMixin, Base):
     verified: Mapped[bool | None]
 
     __table_args__ = (Index("ix_visit_rep_version", "rep_id", "version"),
-                      Index("ix_visit_account_started", "account_id", "started_at"))
+                      Index("ix_visit_account_started", "account_id", "started_at"),
+                      # KPIs (server/kpis) read visits by period, for everyone or for a team's reps.
+                      Index("ix_visit_started", "started_at"), Index("ix_visit_rep_started", "rep_id", "started_at"))
 
 
 class Task(SyncMixin, Base):
