@@ -81,6 +81,14 @@ class Config:
     DISPATCH_BATCH = int(os.environ.get("DISPATCH_BATCH", "16"))
     DISPATCH_INTERVAL_S = float(os.environ.get("DISPATCH_INTERVAL_S", "1"))
     PWA_DIR = ROOT / "pwa"
+    # Tours (server/tours/service.py): OSRM's table service when OSRM_URL is set, else
+    # great-circle km × ROAD_FACTOR driven at AVERAGE_SPEED_KMH (server/tours/travel.py).
+    OSRM_URL = os.environ.get("OSRM_URL") or None
+    ROAD_FACTOR = float(os.environ.get("ROAD_FACTOR", "1.3"))
+    AVERAGE_SPEED_KMH = float(os.environ.get("AVERAGE_SPEED_KMH", "50"))
+    TOUR_TIME_LIMIT_S = float(os.environ.get("TOUR_TIME_LIMIT_S", "1.0"))
+    TOUR_DUE_HORIZON_DAYS = int(os.environ.get("TOUR_DUE_HORIZON_DAYS", "7"))
+    SLOT_STEP_MIN = int(os.environ.get("SLOT_STEP_MIN", "15"))
 
     # Hardening (server/security.py, observability.py, metrics.py): proxies in front whose
     # X-Forwarded-For/-Proto are trusted (0: none), log lines as json or text, and the

@@ -1,12 +1,16 @@
 """Appointments as the sync engine sees them: never two at once for a rep."""
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 
 from server.agenda.models import Appointment
 from server.agenda.schemas import AppointmentChangesSchema
 from server.common.rules import check_rep
 from server.errors import Invalid, Overlap
+from server.users.models import User
 from sync.registry import LWW, EntitySpec
 
 FIELDS = frozenset({"rep_id", "account_id", "contact_id", "start", "end", "purpose", "status"})
@@ -19,6 +23,7 @@ def _check_booking(ctx, record, values) -> None:
     locked for the whole transaction (sync/PROTOCOL.md C1), so two bookings of the
     same slot are checked one after the other and cannot both succeed."""
     check_rep(ctx, values)
+    _localise(ctx, record, values)
     merged = {name: getattr(record, name) for name in FIELDS} if record is not None else {}
     merged.update(values)
     if merged.get("status", "booked") != "booked":
@@ -38,6 +43,23 @@ def _check_booking(ctx, record, values) -> None:
     hours.check_within_working_hours(ctx.session, rep_id=merged["rep_id"], start=start, end=end)
 
 
+def _localise(ctx, record, values) -> None:
+    """A date-time sent without offset is the rep's local time (API.md → Tours and appointments)."""
+    naive = [name for name in ("start", "end") if isinstance(values.get(name), datetime) and values[name].tzinfo is None]
+    if not naive:
+        return
+    rep = ctx.session.get(User, values.get("rep_id") or (record.rep_id if record is not None else None) or "")
+    zone = ZoneInfo(rep.timezone if rep is not None and rep.timezone else "Europe/Paris")
+    for name in naive:
+        values[name] = values[name].replace(tzinfo=zone)
+
+
+def _after_change(ctx, record, _op) -> None:
+    """The kept tour plans of the day(s) the appointment touches go stale (server/tours/service.py)."""
+    from server.tours.service import appointment_changed
+    appointment_changed(ctx, record)
+
+
 def _defaults(ctx) -> dict:
     return {"rep_id": ctx.actor.id if ctx.actor.role == "rep" else None, "booked_by": ctx.actor.id, "status": "booked"}
 
@@ -51,6 +73,6 @@ appointment_spec = EntitySpec(
     deletable_by=frozenset({"telemarketer", "manager", "admin"}),
     schema=AppointmentChangesSchema(), output_fields=OUT,
     required_on_create=frozenset({"rep_id", "account_id", "start", "end"}),
-    server_defaults=_defaults, before_create=_check_booking, before_update=_check_booking,
+    server_defaults=_defaults, before_create=_check_booking, before_update=_check_booking, after_change=_after_change,
     parents={"account_id": "account", "contact_id": "contact"}, scope_fields=frozenset({"rep_id"}),
 )

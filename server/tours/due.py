@@ -1,0 +1,125 @@
+"""The due list: which of a rep's accounts want a visit around a day, and how urgently.
+
+An account is **due** when its `next_due_at` falls before the end of the day plus a
+horizon (`TOUR_DUE_HORIZON_DAYS`, 7 by default), or when it is an A or B account
+never visited (no `last_visit_at`, no `next_due_at`). It is **overdue** when
+`next_due_at` is before the start of the day. Competitors and accounts without
+coordinates are never due (a tour cannot drive to them).
+
+**Priority** (the planner drops lower priorities first) = segment base (A 30, B 20,
+C 10) + one point per full week overdue, capped at 9: an overdue C never outranks a
+due B, and among accounts of a segment the longest overdue comes first.
+
+**Time split** (the commercial model's `time_split`, e.g. A 50 %, B 35 %, C 15 %)
+steers how many stops of each segment a day — hence a week — gets. The rule:
+
+1. The day's visit capacity is estimated as (working minutes − lunch) × `VISIT_SHARE`
+   (the rest goes to driving). Each segment's quota is its share of that capacity,
+   minus the minutes its booked appointments already take that day.
+2. Accounts of a segment enter its quota in priority order while quota minutes are
+   left (so at most one visit overshoots it); they get +100 priority ("in quota").
+3. To give the solver choice when some of those do not fit (geography, opening
+   hours), the next best accounts of any segment are added without the bonus, up to
+   `OVERSUPPLY` × capacity in visit minutes, and at most `MAX_CANDIDATES` in all.
+
+The planner keeps in-quota stops before any extra one, so each day's visit time, and
+the week's, follows the split as far as the due list allows; a segment short of due
+accounts leaves its time to the others (through the extras).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from server.accounts.models import Account
+from server.segmentation.cadence import visit_minutes
+
+SEGMENT_BASE = {"A": 30, "B": 20, "C": 10}
+MAX_OVERDUE_BONUS = 9
+IN_QUOTA_BONUS = 100
+VISIT_SHARE = 0.65
+OVERSUPPLY = 2.0
+MAX_CANDIDATES = 40
+DEFAULT_SPLIT = {"A": 0.5, "B": 0.35, "C": 0.15}
+
+
+@dataclass(frozen=True)
+class DueAccount:
+    account_id: str
+    name: str
+    segment: str
+    lat: float
+    lon: float
+    opening_hours: dict[str, Any] | None
+    next_due_at: datetime | None
+    kind: str  # "due" | "overdue"
+    overdue_days: int
+    priority: int
+    visit_min: int
+
+
+def due_accounts(session: Session, *, rep_id: str, day_start: datetime, day_end: datetime, horizon_days: int,
+                 policy: dict[str, dict], exclude: Iterable[str] = ()) -> list[DueAccount]:
+    """The rep's due accounts for the day [day_start, day_end) (UTC), most urgent first."""
+    limit = day_end + timedelta(days=horizon_days)
+    never_visited = and_(Account.next_due_at.is_(None), Account.last_visit_at.is_(None),
+                         Account.segment.in_(("A", "B")))
+    stmt = (select(Account.id, Account.name, Account.segment, Account.lat, Account.lon, Account.opening_hours,
+                   Account.next_due_at)
+            .where(Account.owner_id == rep_id, Account.lat.is_not(None), Account.lon.is_not(None),
+                   Account.status != "competitor", or_(Account.next_due_at < limit, never_visited)))
+    skip = set(exclude)
+    out = []
+    for row in session.execute(stmt):
+        if row.id in skip:
+            continue
+        overdue_days = max(0, (day_start - row.next_due_at).days) if row.next_due_at else 0
+        overdue = row.next_due_at is not None and row.next_due_at < day_start
+        segment = row.segment if row.segment in SEGMENT_BASE else "C"
+        priority = SEGMENT_BASE[segment] + min(MAX_OVERDUE_BONUS, overdue_days // 7)
+        out.append(DueAccount(account_id=row.id, name=row.name, segment=segment, lat=row.lat, lon=row.lon,
+                              opening_hours=row.opening_hours, next_due_at=row.next_due_at,
+                              kind="overdue" if overdue else "due", overdue_days=overdue_days,
+                              priority=priority, visit_min=visit_minutes(policy, segment)))
+    out.sort(key=lambda d: (-d.priority, -d.overdue_days, d.name, d.account_id))
+    return out
+
+
+def pick_for_day(due: list[DueAccount], *, working_min: float, lunch_min: float, booked_min: dict[str, float],
+                 split: dict[str, float] | None) -> list[DueAccount]:
+    """The day's candidates by the time-split rule of the module docstring, priorities adjusted."""
+    split = _normalised(split)
+    capacity = max(0.0, (working_min - lunch_min) * VISIT_SHARE)
+    quota = {s: split.get(s, 0.0) * capacity - booked_min.get(s, 0.0) for s in SEGMENT_BASE}
+    chosen: list[DueAccount] = []
+    extras: list[DueAccount] = []
+    for d in due:  # already most urgent first
+        if quota[d.segment] > 0:
+            quota[d.segment] -= d.visit_min
+            chosen.append(_with_priority(d, d.priority + IN_QUOTA_BONUS))
+        else:
+            extras.append(d)
+    supply = sum(d.visit_min for d in chosen)
+    budget = OVERSUPPLY * max(0.0, capacity - sum(booked_min.values()))
+    for d in extras:
+        if supply >= budget or len(chosen) >= MAX_CANDIDATES:
+            break
+        chosen.append(d)
+        supply += d.visit_min
+    return chosen[:MAX_CANDIDATES]
+
+
+def _normalised(split: dict[str, float] | None) -> dict[str, float]:
+    split = {s: float(v) for s, v in (split or DEFAULT_SPLIT).items() if s in SEGMENT_BASE and v}
+    total = sum(split.values())
+    return {s: v / total for s, v in split.items()} if total > 0 else dict(DEFAULT_SPLIT)
+
+
+def _with_priority(d: DueAccount, priority: int) -> DueAccount:
+    from dataclasses import replace
+    return replace(d, priority=priority)

@@ -1,0 +1,96 @@
+"""The rep's agenda as an iCalendar feed that Google, Outlook and Apple calendars subscribe to.
+
+`GET /api/reps/{rep_id}/agenda.ics?token=…` is public (server/gate.py) and guarded by
+the rep's own secret `ics_token` instead of a bearer token; a wrong or missing token
+answers 404, like an unknown rep. The feed holds the rep's appointments (booked and
+done) and the visits of its kept tour plans, from a week back to `WEEKS_AHEAD` ahead.
+Rotating the token (`POST /api/reps/{rep_id}/ics-token`, the rep itself or an admin)
+makes every earlier feed URL answer 404.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from icalendar import Calendar, Event
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.accounts.models import Account
+from server.actor import Actor
+from server.agenda.models import Appointment
+from server.db import is_uuid, utcnow
+from server.errors import NotFound
+from server.tours.context import day_bounds
+from server.tours.service import kept_plans
+from server.users.models import User
+
+WEEKS_AHEAD = 4
+DAYS_BACK = 7
+
+
+def feed(*, session: Session, rep_id: str, token: str | None, now: datetime | None = None) -> bytes:
+    rep = session.get(User, rep_id) if is_uuid(rep_id) else None
+    if rep is None or not rep.ics_token or not token or not secrets.compare_digest(rep.ics_token, token):
+        raise NotFound("No such calendar.")
+    now = now or utcnow()
+    from server.tours.context import Rep
+    snapshot = Rep.of(rep)
+    today = now.astimezone(snapshot.tz).date()
+    first, last = today - timedelta(days=DAYS_BACK), today + timedelta(weeks=WEEKS_AHEAD)
+    start, end = day_bounds(first, snapshot.tz)[0], day_bounds(last, snapshot.tz)[1]
+    cal = Calendar()
+    cal.add("prodid", "-//Tournée//agenda//FR")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"Tournée — {rep.name}")
+    cal.add("x-wr-timezone", str(snapshot.tz))
+    rows = session.execute(
+        select(Appointment, Account.name, Account.address, Account.city)
+        .join(Account, Account.id == Appointment.account_id)
+        .where(Appointment.rep_id == rep.id, Appointment.start >= start, Appointment.start < end)
+        .order_by(Appointment.start))
+    booked_accounts = set()
+    for a, name, address, city in rows:
+        booked_accounts.add((a.account_id, a.start.astimezone(snapshot.tz).date()))
+        event = _event(f"appointment-{a.id}@tournee", f"RDV · {name}", a.start, a.end, now,
+                       location=", ".join(p for p in (address, city) if p), description=a.purpose)
+        event.add("status", "CANCELLED" if a.status == "cancelled" else "CONFIRMED")
+        event.add("categories", ["appointment"])
+        cal.add_component(event)
+    for plan in kept_plans(session, rep.id, first, last):
+        for stop in (plan.plan or {}).get("stops", []):
+            if stop.get("kind") == "appointment":
+                continue  # listed above, from the appointment itself
+            event = _event(f"stop-{plan.rep_id}-{plan.date.isoformat()}-{stop['account_id']}@tournee",
+                           f"Visite · {stop.get('name') or ''}".strip(), datetime.fromisoformat(stop["arrive"]),
+                           datetime.fromisoformat(stop["depart"]), now,
+                           description=f"Tournée planifiée ({stop.get('kind')}, segment {stop.get('segment')})")
+            event.add("status", "TENTATIVE")
+            event.add("categories", ["tour"])
+            cal.add_component(event)
+    return cal.to_ical()
+
+
+def _event(uid: str, summary: str, start: datetime, end: datetime, now: datetime, *, location: str | None = None,
+           description: str | None = None) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("summary", summary)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("dtstamp", now)
+    if location:
+        event.add("location", location)
+    if description:
+        event.add("description", description)
+    return event
+
+
+def rotate_token(*, session: Session, actor: Actor, rep_id: str) -> str:
+    """A new secret for the rep's feed (the rep itself or an admin); earlier URLs stop working."""
+    rep = session.get(User, rep_id) if is_uuid(rep_id) else None
+    if rep is None or rep.role != "rep" or not (actor.role == "admin" or actor.id == rep.id):
+        raise NotFound(f"No rep {rep_id}.")
+    rep.ics_token = secrets.token_urlsafe(24)
+    return rep.ics_token

@@ -1,0 +1,248 @@
+"""One rep's day, from the database to the API.md tour document.
+
+`gather(...)` reads everything a plan needs into plain values (context.py, due.py);
+`solve(...)` runs the planner core (`plan_day`) on them and shapes the answer of
+`GET /api/tours/{rep_id}/{date}`. Nothing here writes; service.py keeps the plan.
+
+Rules chosen here (see also due.py for the due list and the time split):
+
+- Booked appointments of the day are hard windows, always kept (`kind: "appointment"`);
+  an appointment at an account without coordinates is placed at the home base.
+- Opening hours: the visit must fit in that weekday's longest opening span; an
+  account closed that weekday is left out ("closed that day").
+- Visits already logged that day (today, or a past day) are kept where they were, as
+  fixed windows, with `"done": true`; nothing new is planned before *now*. A visit that
+  cannot be laid on the day that way (outside working hours, clashing with an
+  appointment) is listed among the stops at its time without a drive.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.accounts.models import Account
+from server.segmentation.cadence import cadence
+from server.segmentation.models import CommercialModel
+from server.tours.context import (
+    Booked, DayInputs, Done, Rep, appointments_between, at, day_bounds, day_inputs, hhmm, iso, minutes_of,
+)
+from server.tours.dayplan import OUTSIDE_HOURS, DayPlan
+from server.tours.due import DueAccount, due_accounts, pick_for_day
+from server.tours.models import TourPlan
+from server.tours.planner import Appointment, Candidate, plan_day
+from server.tours.travel import HaversineTravel, OsrmTravel, TravelModel
+
+DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CLOSED = "closed that day"
+
+
+@dataclass
+class Gathered:
+    inputs: DayInputs
+    span: tuple[float, float] | None
+    now_min: float | None  # nothing new before this minute of the day
+    candidates: list[DueAccount] = field(default_factory=list)
+    places: dict[str, tuple[str, str, float | None, float | None]] = field(default_factory=dict)  # done visits
+
+
+def travel_model(config) -> TravelModel:
+    """OSRM when `OSRM_URL` is set (haversine for what it cannot answer), else haversine."""
+    haversine = HaversineTravel(road_factor=float(config.get("ROAD_FACTOR", 1.3)),
+                                speed_kmh=float(config.get("AVERAGE_SPEED_KMH", 50.0)))
+    url = config.get("OSRM_URL")
+    return OsrmTravel(url, fallback=haversine) if url else haversine
+
+
+def time_split(session: Session) -> dict[str, float] | None:
+    definition = session.scalar(select(CommercialModel.definition).where(CommercialModel.active.is_(True)).limit(1))
+    return (definition or {}).get("time_split")
+
+
+def today_of(rep: Rep, now: datetime) -> date:
+    return now.astimezone(rep.tz).date()
+
+
+def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days: int) -> Gathered:
+    inputs = day_inputs(session, rep, day)
+    span = rep.span(day)
+    today = today_of(rep, now)
+    now_min = None if day > today else (span[1] if span and day < today else minutes_of(now, day, rep.tz))
+    g = Gathered(inputs=inputs, span=span, now_min=now_min)
+    if span is None:
+        return g
+    start, end = day_bounds(day, rep.tz)
+    ahead = {a.account_id for a in appointments_between(session, rep.id, start, end + timedelta(days=horizon_days))}
+    exclude = ahead | {d.account_id for d in inputs.done} | planned_elsewhere(session, rep, day, today)
+    policy = cadence(session)
+    due = due_accounts(session, rep_id=rep.id, day_start=start, day_end=end, horizon_days=horizon_days,
+                       policy=policy, exclude=exclude)
+    booked_min: dict[str, float] = {}
+    for a in inputs.appointments:
+        booked_min[a.segment] = booked_min.get(a.segment, 0.0) + (a.end - a.start).total_seconds() / 60
+    g.candidates = pick_for_day(due, working_min=span[1] - span[0], lunch_min=rep.lunch().duration,
+                                booked_min=booked_min, split=time_split(session))
+    if inputs.done:
+        rows = session.execute(select(Account.id, Account.name, Account.segment, Account.lat, Account.lon)
+                               .where(Account.id.in_({d.account_id for d in inputs.done})))
+        g.places = {r.id: (r.name, r.segment, r.lat, r.lon) for r in rows}
+    return g
+
+
+def planned_elsewhere(session: Session, rep: Rep, day: date, today: date) -> set[str]:
+    """Accounts that another kept plan of the same week, today or later, already visits."""
+    monday = day - timedelta(days=day.weekday())
+    plans = session.scalars(select(TourPlan.plan).where(
+        TourPlan.rep_id == rep.id, TourPlan.date >= max(monday, today), TourPlan.date < monday + timedelta(days=7),
+        TourPlan.date != day))
+    return {s["account_id"] for plan in plans for s in (plan or {}).get("stops", [])
+            if s.get("kind") != "appointment" and not s.get("done")}
+
+
+def solve(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetime) -> dict[str, Any]:
+    rep, day, tz = g.inputs.rep, g.inputs.day, g.inputs.rep.tz
+    if g.span is None:
+        return _day_off(g, now)
+    day_start, day_end = g.span
+    home = rep.home or _centroid([(c.lat, c.lon) for c in g.candidates]
+                                 + [(a.lat, a.lon) for a in g.inputs.appointments if a.lat is not None])
+    booked = {a.id: a for a in g.inputs.appointments}
+    windows = [_window(a.id, a.lat, a.lon, a.start, a.end, home, day, tz) for a in g.inputs.appointments]
+    done_windows, loose = _done_windows(g, home)
+    candidates, unplanned = _candidates(g)
+    plan = plan_day(depot=home, day_start=day_start, day_end=day_end, candidates=candidates,
+                    appointments=windows + list(done_windows), lunch=rep.lunch(), travel=travel,
+                    time_limit_s=time_limit_s)
+    if done_windows and plan.solver == "appointments-only":
+        loose += list(done_windows.values())
+        done_windows = {}
+        plan = plan_day(depot=home, day_start=day_start, day_end=day_end, candidates=candidates,
+                        appointments=windows, lunch=rep.lunch(), travel=travel, time_limit_s=time_limit_s)
+    return _document(g, plan, home, booked, done_windows, loose, unplanned, now)
+
+
+def _window(key, lat, lon, start: datetime, end: datetime, home, day: date, tz) -> Appointment:
+    return Appointment(key=key, lat=lat if lat is not None else home[0], lon=lon if lon is not None else home[1],
+                       start=minutes_of(start, day, tz), end=minutes_of(end, day, tz))
+
+
+def _done_windows(g: Gathered, home) -> tuple[dict[Appointment, Done], list[Done]]:
+    """Visits logged that day, not through an appointment of the plan: fixed windows if they fit cleanly."""
+    rep, day, tz = g.inputs.rep, g.inputs.day, g.inputs.rep.tz
+    appointment_ids = {a.id for a in g.inputs.appointments}
+    appointment_accounts = {a.account_id for a in g.inputs.appointments}
+    taken = [(minutes_of(a.start, day, tz), minutes_of(a.end, day, tz)) for a in g.inputs.appointments]
+    windows: dict[Appointment, Done] = {}
+    loose: list[Done] = []
+    for n, d in enumerate(g.inputs.done):
+        if d.appointment_id in appointment_ids or d.account_id in appointment_accounts:
+            continue  # the appointment's stop shows it done
+        begin, end = minutes_of(d.start, day, tz), minutes_of(d.end, day, tz)
+        _, _, lat, lon = g.places.get(d.account_id, (None, None, None, None))
+        clean = (g.span[0] <= begin < end <= g.span[1] and lat is not None
+                 and all(end <= s or begin >= e for s, e in taken))
+        if clean:
+            taken.append((begin, end))
+            windows[Appointment(key=f"done:{n}", lat=lat, lon=lon, start=begin, end=end)] = d
+        else:
+            loose.append(d)
+    return windows, loose
+
+
+def _candidates(g: Gathered) -> tuple[list[Candidate], list[dict[str, str]]]:
+    weekday = DAY_KEYS[g.inputs.day.weekday()]
+    out, unplanned = [], []
+    for d in g.candidates:
+        opens = closes = None
+        if d.opening_hours:
+            spans = _spans(d.opening_hours.get(weekday))
+            if not spans:
+                unplanned.append({"account_id": d.account_id, "reason": CLOSED})
+                continue
+            opens, closes = max(spans, key=lambda s: s[1] - s[0])
+        if g.now_min is not None and g.now_min > g.span[0]:
+            opens = max(opens or g.span[0], g.now_min)
+            if closes is not None and closes - opens < d.visit_min:
+                unplanned.append({"account_id": d.account_id, "reason": OUTSIDE_HOURS})
+                continue
+        out.append(Candidate(key=d.account_id, lat=d.lat, lon=d.lon, service_min=d.visit_min,
+                             priority=d.priority, opens=opens, closes=closes))
+    return out, unplanned
+
+
+def _spans(hours) -> list[tuple[float, float]]:
+    hours = hours or []
+    return [(hhmm(hours[i]), hhmm(hours[i + 1])) for i in range(0, len(hours) - 1, 2)]
+
+
+def _centroid(points) -> tuple[float, float]:
+    points = [p for p in points if p[0] is not None and p[1] is not None]
+    if not points:
+        return (0.0, 0.0)
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+
+def _document(g: Gathered, plan: DayPlan, home, booked: dict[str, Booked], done_windows: dict[Appointment, Done],
+              loose: list[Done], unplanned: list[dict[str, str]], now: datetime) -> dict[str, Any]:
+    rep, day, tz = g.inputs.rep, g.inputs.day, g.inputs.rep.tz
+    due = {d.account_id: d for d in g.candidates}
+    done_by_key = {w.key: d for w, d in done_windows.items()}
+    stops = []
+    for s in plan.stops:
+        stop = {"account_id": None, "name": None, "segment": None, "kind": "due", "appointment_id": None}
+        if s.key in booked:
+            a = booked[s.key]
+            stop.update(account_id=a.account_id, name=a.name, segment=a.segment, kind="appointment",
+                        appointment_id=a.id, done=a.status == "done")
+        elif s.key in done_by_key:
+            stop.update(_done_stop(g, done_by_key[s.key]))
+        else:
+            d = due[s.key]
+            stop.update(account_id=d.account_id, name=d.name, segment=d.segment, kind=d.kind, done=False)
+        stop.update(arrive=iso(at(day, s.arrive, tz), tz), depart=iso(at(day, s.depart, tz), tz),
+                    drive_min=round(s.drive_min, 1), drive_km=round(s.drive_km, 1), lat=s.lat, lon=s.lon)
+        stops.append(stop)
+    for d in loose:
+        name, segment, lat, lon = g.places.get(d.account_id, (None, None, None, None))
+        stops.append({**_done_stop(g, d), "arrive": iso(d.start, tz), "depart": iso(d.end, tz),
+                      "drive_min": None, "drive_km": None, "lat": lat, "lon": lon})
+    stops.sort(key=lambda s: s["arrive"])
+    for seq, stop in enumerate(stops, 1):
+        stop["seq"] = seq
+    lunch = None if plan.lunch is None else {"start": iso(at(day, plan.lunch[0], tz), tz),
+                                             "end": iso(at(day, plan.lunch[1], tz), tz)}
+    return {
+        "rep_id": rep.id, "date": day.isoformat(),
+        "start": {"lat": home[0], "lon": home[1], "at": iso(at(day, plan.start_at, tz), tz)},
+        "end": {"lat": home[0], "lon": home[1], "at": iso(at(day, plan.end_at, tz), tz)},
+        "stops": stops,
+        "unplanned": unplanned + [{"account_id": key, "reason": reason} for key, reason in plan.unplanned],
+        "totals": {"drive_km": round(plan.totals.drive_km, 1), "drive_min": round(plan.totals.drive_min, 1),
+                   "visit_min": round(plan.totals.visit_min, 1)},
+        "lunch": lunch, "working": True, "solver": plan.solver, "warnings": list(plan.warnings),
+        "planned_at": iso(now, tz), "stale": False,
+    }
+
+
+def _done_stop(g: Gathered, d: Done) -> dict[str, Any]:
+    name, segment, _, _ = g.places.get(d.account_id, (None, None, None, None))
+    return {"account_id": d.account_id, "name": name, "segment": segment, "kind": "due", "appointment_id": None,
+            "done": True}
+
+
+def _day_off(g: Gathered, now: datetime) -> dict[str, Any]:
+    rep, day, tz = g.inputs.rep, g.inputs.day, g.inputs.rep.tz
+    home = rep.home or (0.0, 0.0)
+    moment = iso(at(day, 0, tz), tz)
+    # A day off still shows what was booked on it (appointments are always kept).
+    stops = [{"seq": n, "account_id": a.account_id, "name": a.name, "segment": a.segment, "kind": "appointment",
+              "appointment_id": a.id, "arrive": iso(a.start, tz), "depart": iso(a.end, tz), "drive_min": None,
+              "drive_km": None, "lat": a.lat, "lon": a.lon, "done": a.status == "done"}
+             for n, a in enumerate(g.inputs.appointments, 1)]
+    return {"rep_id": rep.id, "date": day.isoformat(),
+            "start": {"lat": home[0], "lon": home[1], "at": moment}, "end": {"lat": home[0], "lon": home[1], "at": moment},
+            "stops": stops, "unplanned": [], "totals": {"drive_km": 0.0, "drive_min": 0.0, "visit_min": 0.0},
+            "lunch": None, "working": False, "solver": None, "warnings": [], "planned_at": iso(now, tz), "stale": False}

@@ -1,0 +1,141 @@
+"""Tours as a service: who may see a rep's tour, planning it once and keeping it, re-planning.
+
+- `get_tour`: the kept `TourPlan` of (rep, date), planned on first request. A kept plan
+  is planned again when it is *stale*: an appointment of that day was booked, moved or
+  cancelled (the appointment entity's `after_change` calls `appointment_changed`, which
+  sets `"stale": true` in the kept plan in the booking's own transaction, so tablets
+  pull the flag), or the day's appointments no longer match the plan's appointment
+  stops (a deletion, or a write that bypassed the sync engine).
+- `replan`: plans again from the current state (due list, appointments, visits).
+- Read-time marks, never stored: a stop is `"done": true` when the rep logged an on-site
+  visit at that account that day (or its appointment is `done`); `"skipped": true` when
+  its time is over without a visit.
+- Planning reads everything, ends the read transaction, plans (no lock held, up to
+  `TOUR_TIME_LIMIT_S`), then writes under the change counter's lock (PROTOCOL C1),
+  which also makes two first requests for the same day keep one plan.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from server.actor import Actor
+from server.db import is_uuid, utcnow
+from server.errors import NotFound
+from server.tours.context import Rep, appointments_between, day_bounds, load_rep, visits_between
+from server.tours.models import TourPlan
+from server.tours.planning import gather, solve, travel_model
+from sync.changes import change_numbers, now_ms
+
+
+def authorised_rep(session: Session, actor: Actor, rep_id: str) -> Rep:
+    """The rep whose tour/agenda `actor` may see: itself, its manager and team's telemarketers, admin."""
+    rep = load_rep(session, rep_id) if is_uuid(rep_id) else None
+    allowed = rep is not None and (
+        actor.role == "admin" or actor.id == rep.id
+        or (actor.role in ("manager", "telemarketer") and actor.team_id is not None and actor.team_id == rep.team_id))
+    if not allowed:
+        raise NotFound(f"No rep {rep_id}.")
+    return rep
+
+
+def get_tour(*, session: Session, actor: Actor, rep_id: str, day: date, config, now: datetime | None = None) -> dict:
+    rep = authorised_rep(session, actor, rep_id)
+    return _kept_or_planned(session, rep, day, config=config, now=now or utcnow())
+
+
+def replan(*, session: Session, actor: Actor, rep_id: str, day: date, config, now: datetime | None = None) -> dict:
+    rep = authorised_rep(session, actor, rep_id)
+    return _plan_and_keep(session, rep, day, config=config, now=now or utcnow(), force=True)
+
+
+def week(*, session: Session, actor: Actor, rep_id: str, day: date, config, now: datetime | None = None) -> dict:
+    """The working days of the week of `day` (Monday first), each kept as its own plan."""
+    rep = authorised_rep(session, actor, rep_id)
+    now = now or utcnow()
+    monday = day - timedelta(days=day.weekday())
+    days = [d for d in (monday + timedelta(days=n) for n in range(7)) if rep.span(d) is not None][:5]
+    plans = [_kept_or_planned(session, rep, d, config=config, now=now) for d in days]
+    totals = {k: round(sum(p["totals"][k] for p in plans), 1) for k in ("drive_km", "drive_min", "visit_min")}
+    return {"rep_id": rep.id, "week_start": monday.isoformat(), "days": plans, "totals": totals}
+
+
+def _kept_or_planned(session: Session, rep: Rep, day: date, *, config, now: datetime) -> dict:
+    kept = session.scalar(select(TourPlan).where(TourPlan.rep_id == rep.id, TourPlan.date == day))
+    if kept is not None and not _stale(session, rep, day, kept.plan or {}):
+        return annotate(session, rep, day, kept.plan, now=now)
+    return _plan_and_keep(session, rep, day, config=config, now=now, force=kept is not None)
+
+
+def _stale(session: Session, rep: Rep, day: date, plan: dict) -> bool:
+    if plan.get("stale") or "stops" not in plan:
+        return True
+    start, end = day_bounds(day, rep.tz)
+    current = {(a.id, round(a.start.timestamp()), round(a.end.timestamp()))
+               for a in appointments_between(session, rep.id, start, end)}
+    shown = {(s["appointment_id"], round(datetime.fromisoformat(s["arrive"]).timestamp()),
+              round(datetime.fromisoformat(s["depart"]).timestamp()))
+             for s in plan["stops"] if s.get("kind") == "appointment"}
+    return current != shown
+
+
+def _plan_and_keep(session: Session, rep: Rep, day: date, *, config, now: datetime, force: bool) -> dict:
+    gathered = gather(session, rep, day, now=now, horizon_days=int(config.get("TOUR_DUE_HORIZON_DAYS", 7)))
+    session.rollback()  # end the read transaction: no lock is held while the solver thinks
+    doc = solve(gathered, travel=travel_model(config), time_limit_s=float(config.get("TOUR_TIME_LIMIT_S", 1.0)),
+                now=now)
+    with change_numbers(session) as numbers:  # C1: serialised with every other writer until commit
+        kept = session.scalar(select(TourPlan).where(TourPlan.rep_id == rep.id, TourPlan.date == day))
+        if kept is not None and not force and not (kept.plan or {}).get("stale") and "stops" in (kept.plan or {}):
+            doc = kept.plan  # another request planned it first: keep that one
+        else:
+            if kept is None:
+                kept = TourPlan(rep_id=rep.id, date=day, plan=doc, solver=doc["solver"], field_meta={})
+                session.add(kept)
+            else:
+                kept.plan, kept.solver = doc, doc["solver"]
+            numbers.stamp(kept, ("plan", "solver"), time_ms=now_ms(), user_id=None)
+    session.commit()
+    return annotate(session, rep, day, doc, now=now)
+
+
+def annotate(session: Session, rep: Rep, day: date, plan: dict[str, Any], *, now: datetime) -> dict[str, Any]:
+    """The kept plan with this moment's `done` / `skipped` marks (not stored)."""
+    start, end = day_bounds(day, rep.tz)
+    visits = visits_between(session, rep.id, start, end) if start <= now else []
+    visited = {v.account_id for v in visits}
+    through = {v.appointment_id for v in visits if v.appointment_id}
+    stops = []
+    for stop in plan.get("stops", []):
+        done = bool(stop.get("done")) or stop["account_id"] in visited or (
+            stop.get("appointment_id") is not None and stop["appointment_id"] in through)
+        over = datetime.fromisoformat(stop["depart"]) < now
+        stops.append({**stop, "done": done, "skipped": over and not done})
+    return {**plan, "stops": stops}
+
+
+def appointment_changed(ctx, record) -> None:
+    """after_change of an appointment: the kept plans of the day it left and the day it is on go stale."""
+    state = inspect(record)
+    pairs = {(record.rep_id, record.start)}
+    old_rep = state.attrs.rep_id.history.deleted
+    old_start = state.attrs.start.history.deleted
+    if old_rep or old_start:
+        pairs.add((old_rep[0] if old_rep else record.rep_id, old_start[0] if old_start else record.start))
+    for rep_id, start in pairs:
+        rep = load_rep(ctx.session, rep_id)
+        if rep is None or start is None:
+            continue
+        day = start.astimezone(rep.tz).date()
+        for kept in ctx.session.scalars(select(TourPlan).where(TourPlan.rep_id == rep_id, TourPlan.date == day)):
+            if not (kept.plan or {}).get("stale"):
+                kept.plan = {**(kept.plan or {}), "stale": True}
+                ctx.numbers.stamp(kept, ("plan",), time_ms=ctx.time_ms, user_id=ctx.actor.id)
+
+
+def kept_plans(session: Session, rep_id: str, first: date, last: date) -> list[TourPlan]:
+    return list(session.scalars(select(TourPlan).where(TourPlan.rep_id == rep_id, TourPlan.date >= first,
+                                                       TourPlan.date <= last).order_by(TourPlan.date)))
