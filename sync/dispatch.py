@@ -173,7 +173,8 @@ class Dispatcher:
             account_ids = {q.account_id for q in quotes.values()}
             accounts = {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(account_ids)))}
             # Loaded once so that the payloads below find them in the identity map.
-            session.scalars(select(Contact).where(Contact.id.in_({q.contact_id for q in quotes.values()} - {None}))).all()
+            contact_ids = {q.contact_id for q in quotes.values()} - {None}
+            session.scalars(select(Contact).where(Contact.id.in_(contact_ids))).all()
             session.scalars(select(User).where(User.id.in_({q.rep_id for q in quotes.values()}))).all()
             router = Router(session)
             jobs = []
@@ -212,7 +213,8 @@ class Dispatcher:
 
     def _record(self, session: Session, job: Job, result: DeliveryResult, now: datetime, stats: Stats) -> None:
         numbers_for(session)  # C1: the counter before the event row (no deadlock with pushes or retries)
-        row = session.execute(select(OutboxEvent, QuoteRequest).join(QuoteRequest, QuoteRequest.id == OutboxEvent.quote_id)
+        row = session.execute(select(OutboxEvent, QuoteRequest)
+                              .join(QuoteRequest, QuoteRequest.id == OutboxEvent.quote_id)
                               .where(OutboxEvent.id == job.event_id).with_for_update(of=OutboxEvent)).first()
         if row is None:  # the quote was deleted with its account meanwhile
             return
@@ -237,7 +239,8 @@ class Dispatcher:
         if result.disable_endpoint:  # D5: 410 Gone
             team = session.get(TechnicalTeam, job.team_id)
             team.disabled_at, team.disabled_reason = now, (result.error or "HTTP 410 Gone")[:200]
-        if result.disable_endpoint or result.permanent or should_give_up(event.first_attempt_at, now, give_up_after=GIVE_UP_AFTER):
+        gave_up = should_give_up(event.first_attempt_at, now, give_up_after=GIVE_UP_AFTER)
+        if result.disable_endpoint or result.permanent or gave_up:
             event.state = "undeliverable"
             self._settle(session, quote, job.team_id, "undeliverable", now, note=result.error)
             stats.undeliverable += 1

@@ -86,7 +86,8 @@ class RuleInSchema(Schema):
     team_id = UUID(required=True)
     product_line = fields.String(allow_none=True, load_default=None, validate=validate.Length(1, 120))
     postcode_prefix = fields.String(allow_none=True, load_default=None,
-                                    validate=validate.Regexp(r"^[0-9A-Za-z]{1,10}$", error="1 to 10 letters or digits."))
+                                    validate=validate.Regexp(r"^[0-9A-Za-z]{1,10}$",
+                                                             error="1 to 10 letters or digits."))
     urgency = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(URGENCIES))
     priority = fields.Integer(load_default=100, validate=validate.Range(min=-1_000_000, max=1_000_000))
 

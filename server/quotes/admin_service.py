@@ -29,7 +29,8 @@ def _set_members(session: Session, team: TechnicalTeam, member_ids: list[str]) -
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(member_ids)))}
     wrong = [i for i in member_ids if i not in users or users[i].role != "backoffice"]
     if wrong:
-        raise Invalid("Members are back-office users.", errors={"member_ids": [f"Not a back-office user: {i}." for i in wrong]})
+        raise Invalid("Members are back-office users.",
+                      errors={"member_ids": [f"Not a back-office user: {i}." for i in wrong]})
     for user in session.scalars(select(User).join(User.technical_teams).where(TechnicalTeam.id == team.id)):
         if user.id not in users:
             user.technical_teams.remove(team)

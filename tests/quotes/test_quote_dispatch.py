@@ -231,3 +231,23 @@ def test_a_team_without_route_keeps_the_quote_submitted_until_an_admin_adds_one(
     assert dispatch().delivered == 1  # woken up at once, not in 5 minutes
     assert quote(quote_id).team_id == created.get_json()["id"]
     assert db.session.get(TechnicalTeam, created.get_json()["id"]).is_default
+
+
+def test_tournee_dispatch_once_drains_what_is_due_and_exits(app, runner, client, world, headers):
+    make_tech_team(db.session, channel="inbox", is_default=True)
+    db.session.commit()
+    quote_ids = [submit(client, headers(world.rep), world.account) for _ in range(3)]
+    db.session.remove()  # the command opens its own sessions
+
+    result = runner.invoke(args=["dispatch", "--once", "--id", "cli"])
+
+    assert result.exit_code == 0, result.output
+    assert "delivered=3" in result.output
+    assert {quote(q).status for q in quote_ids} == {"routed"}
+
+
+def test_the_new_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    for path in ("/api/quotes/{quote_id}/transition", "/api/quotes/{quote_id}/retry-delivery",
+                 "/api/admin/technical-teams", "/api/admin/routing-rules", "/api/attachments"):
+        assert path in paths, path
