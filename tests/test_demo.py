@@ -98,7 +98,7 @@ def test_segments_are_about_15_35_50_and_match_the_model(demo_session):
 
 
 def test_stored_segments_are_the_engines(demo_session):
-    scoring = pytest.importorskip("server.segmentation.scoring")
+    from server.segmentation import scoring
     model = demo_session.scalar(select(CommercialModel).where(CommercialModel.active.is_(True)))
     scorer = scoring.Scorer(model.definition)
     rows = demo_session.execute(select(Account.custom, Account.segment, Account.weight_score,

@@ -44,6 +44,13 @@ class LiveServer:
     log: Path
     env: dict = field(repr=False)
 
+    def dispatch_once(self) -> str:
+        """Deliver the quote requests that are due, as `tournee dispatch --once` does in production."""
+        done = subprocess.run([str(BIN / "tournee"), "dispatch", "--once"], cwd=ROOT, env=self.env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-500:]
+        return done.stdout
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -73,7 +80,7 @@ def start_server(tmp: Path) -> LiveServer:
         try:
             urllib.request.urlopen(server.url + "/api/health", timeout=2).read()
             return server
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # a worker still importing
             time.sleep(0.3)
     server.stop()
     raise ServerUnavailable("gunicorn did not answer /api/health within 60 s")

@@ -27,9 +27,7 @@ def test_offline_reload_shows_todays_tour_from_cache(page, context):
     expect(page.get_by_test_id("sync-pending")).to_have_text("0")
 
 
-@pytest.mark.xfail(reason="server in progress: a quote_request create is rejected as 'conflicts with existing "
-                          "data' (IntegrityError in sync/push.py) and POST /api/attachments is missing", strict=False)
-def test_offline_visit_and_quote_survive_reload_and_reach_the_server_once(page, context, api):
+def test_offline_visit_and_quote_survive_reload_and_reach_the_server_once(page, context, api, live_server):
     marker = uuid.uuid4().hex[:8]
     sign_in(page, "rep3@example.com")
     context.set_offline(True)
@@ -57,20 +55,12 @@ def test_offline_visit_and_quote_survive_reload_and_reach_the_server_once(page, 
     assert len(quotes) == 1
     assert quotes[0]["items"][0]["label"] == "Compresseur 50 L"
     assert float(quotes[0]["items"][0]["quantity"]) == 2
-    if uploads_supported(api("rep3@example.com")):
-        assert len(quotes[0]["attachment_ids"]) == 1  # the photo went up before the request
-    else:  # no upload endpoint yet: the request still goes, the photo is listed as refused
-        page.goto("/#/sync")
-        expect(page.get_by_test_id("rejected-item").filter(has_text="attachment")).to_have_count(1)
+    assert len(quotes[0]["attachment_ids"]) == 1  # the photo went up before the request
 
-
-def uploads_supported(client) -> bool:
-    """POST /api/attachments exists (an empty form is refused as invalid, not as unknown)."""
-    try:
-        client.call("POST", "/api/attachments", {})
-    except AssertionError as error:
-        return " 404" not in str(error) and " 405" not in str(error)
-    return True
+    # The dispatcher routes it to the technical service; the rep sees it on its next pull.
+    live_server.dispatch_once()
+    routed = api("rep3@example.com").pull_all()["quote_request"][quotes[0]["id"]]
+    assert routed["status"] == "routed" and routed["team_id"]
 
 
 def test_expired_tokens_while_offline_lose_nothing(page, context, api):
