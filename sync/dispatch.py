@@ -172,10 +172,11 @@ class Dispatcher:
             quotes = {q.id: q for q in session.scalars(select(QuoteRequest).where(QuoteRequest.id.in_(quote_ids)))}
             account_ids = {q.account_id for q in quotes.values()}
             accounts = {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(account_ids)))}
-            # Loaded once so that the payloads below find them in the identity map.
+            # Loaded once, and held (the identity map only keeps referenced objects), so that
+            # the payloads below find them without a query each.
             contact_ids = {q.contact_id for q in quotes.values()} - {None}
-            session.scalars(select(Contact).where(Contact.id.in_(contact_ids))).all()
-            session.scalars(select(User).where(User.id.in_({q.rep_id for q in quotes.values()}))).all()
+            held = [*session.scalars(select(Contact).where(Contact.id.in_(contact_ids))),
+                    *session.scalars(select(User).where(User.id.in_({q.rep_id for q in quotes.values()})))]
             router = Router(session)
             jobs = []
             for event_id in ids:  # claim order: urgent first
@@ -183,6 +184,7 @@ class Dispatcher:
                 job = self._prepare_one(session, event, quotes[event.quote_id], accounts, router, now, stats)
                 if job is not None:
                     jobs.append(job)
+            del held
         return jobs
 
     @staticmethod
@@ -298,6 +300,8 @@ def run_forever(*, session_factory: Callable[[], Session], dispatcher_id: str | 
             try:
                 stats = dispatcher.run_once(stop=stop)
             except Exception:  # noqa: BLE001 — a database hiccup must not end the worker
+                if drain:
+                    raise  # `--once` reports the failure instead of looping on it
                 log.exception("dispatcher pass failed; retrying in %.1f s", interval)
                 stop.wait(interval)
                 continue
