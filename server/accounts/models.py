@@ -43,7 +43,9 @@ class Account(SyncMixin, Base):
     next_due_at: Mapped[datetime | None] = mapped_column(index=True)
     notes: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_account_owner_version", "owner_id", "version"),)
+    __table_args__ = (Index("ix_account_owner_version", "owner_id", "version"),
+                      # KPIs (server/kpis): accounts and coverage per owner and segment, index-only on PostgreSQL.
+                      Index("ix_account_owner_segment", "owner_id", "segment", postgresql_include=["last_visit_at"]))
 
 
 class Contact(SyncMixin, Base):

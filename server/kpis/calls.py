@@ -73,3 +73,18 @@ def _last_contacts(session: Session, account_ids: list[str]) -> dict[str, dict]:
     rows = session.execute(select(ranked).where(ranked.c.n == 1))
     return {r.account_id: {"at": r.started_at.isoformat() if r.started_at else None, "kind": r.kind,
                            "outcome": r.outcome, "notes": r.notes, "next_action": r.next_action} for r in rows}
+
+
+def reps(*, session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """The reps in the caller's scope, by name: for pickers on the desk screens."""
+    if actor.role not in (*ROLES, "backoffice"):
+        raise NotAllowed("The list of reps is for the desk roles.")
+    stmt = select(User.id, User.name, User.team_id).where(User.role == "rep", User.active.is_(True))
+    if actor.role == "backoffice":  # the reps whose quotes reached its technical teams
+        from server.quotes.models import QuoteRequest
+        stmt = stmt.where(User.id.in_(select(QuoteRequest.rep_id).where(QuoteRequest.team_id.in_(actor.tech_team_ids))))
+    elif actor.role == "rep":
+        stmt = stmt.where(User.id == actor.id)
+    elif actor.role != "admin":
+        stmt = stmt.where(User.team_id == actor.team_id)
+    return [{"id": i, "name": n, "team_id": t} for i, n, t in session.execute(stmt.order_by(User.name))]

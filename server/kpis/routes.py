@@ -46,6 +46,13 @@ def call_list(args):
     return calls.call_list(session=db.session, actor=current_actor(), **args)
 
 
+@blp.get("/reps")
+@blp.response(200)
+def reps():
+    """The reps you book for, steer or follow (back office: those whose quotes reached you): {id, name, team_id}."""
+    return calls.reps(session=db.session, actor=current_actor())
+
+
 @blp.get("/action-plans")
 @blp.arguments(ActionPlanListArgs, location="query")
 @blp.response(200, ActionPlanSchema(many=True))

@@ -11,7 +11,8 @@ Definitions (the API's words, and our rules where it leaves a choice):
   visits_per_year × days of the period / 365. Summed over the reps, rounded.
 - `coverage`: accounts of the segment (owned by the reps in scope) with an on-site
   visit within the segment's cadence interval (365 / visits_per_year days) before the
-  end of `to`, over all accounts of the segment.
+  end of `to`, over all accounts of the segment. Up to today it reads the accounts'
+  `last_visit_at` (kept by every on-site visit logged); for a past `to`, the visits.
 - `time_share`: visit minutes (every kind: on site, phone, video; ended − started,
   the segment's visit_minutes when the end is missing, 0–12 h) per segment over all.
 - `calls`: phone visits in the period; `opportunities`: visits whose outcome is
@@ -35,10 +36,10 @@ from sqlalchemy import Float, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
-from server.db import UTCDateTime
+from server.db import UTCDateTime, utcnow
 from server.kpis.models import ActionPlan
 from server.kpis.period import Period, RepScope
-from server.kpis.sql import minutes_between, percentiles
+from server.kpis.sql import clamp, minutes_between, percentiles
 from server.quotes.models import QuoteRequest
 from server.segmentation.cadence import interval_days, visit_minutes
 from server.segmentation.service import active_model
@@ -53,9 +54,10 @@ def kpis(*, session: Session, scope: RepScope, period: Period) -> dict[str, Any]
     definition = active_model(session).definition
     policy = definition["cadence"]
     reps = session.execute(scope.reps()).all()
-    accounts = _accounts(session, scope)
+    accounts, covered = _accounts(session, scope, period, policy)
     visits = _visits(session, scope, period, policy)
-    covered = _coverage(session, scope, period, policy)
+    if period.upper < utcnow():  # as of a past day: from the visits; up to today, last_visit_at says it
+        covered = _coverage(session, scope, period, policy)
     quotes = _quotes(session, scope, period)
     plans = _plans(session, scope, period)
     planned = _planned(reps, accounts, plans, policy, period)
@@ -100,18 +102,31 @@ def actuals(*, session: Session, scope: RepScope, period: Period) -> dict[str, d
             for s in SEGMENTS}
 
 
-def _accounts(session: Session, scope: RepScope) -> dict[tuple[str, str], int]:
-    rows = session.execute(select(Account.owner_id, Account.segment, func.count())
+def _accounts(session: Session, scope: RepScope, period: Period, policy: dict):
+    """Accounts per (owner, segment), and those whose last on-site visit (`last_visit_at`, kept
+    by every visit logged) falls within the segment's cadence interval before the period's end."""
+    window = _window(Account.last_visit_at, period, policy)
+    covered = func.sum(case((and_(window, Account.last_visit_at < period.upper), 1), else_=0))
+    rows = session.execute(select(Account.owner_id, Account.segment, func.count(), covered)
                            .where(scope.where(Account.owner_id)).group_by(Account.owner_id, Account.segment))
-    return {(owner, seg): n for owner, seg, n in rows}
+    counts, reached = {}, {}
+    for owner, seg, n, hit in rows:
+        counts[(owner, seg)], reached[(owner, seg)] = n, int(hit or 0)
+    return counts, reached
+
+
+def _window(column, period: Period, policy: dict):
+    """`column` within the cadence interval of the account's segment before the end of the period."""
+    since = {s: period.upper - timedelta(days=interval_days(policy, s)) for s in SEGMENTS}
+    at = lambda value: literal(value, UTCDateTime())  # noqa: E731
+    return column >= case(*[(Account.segment == s, at(since[s])) for s in SEGMENTS[:-1]], else_=at(since["C"]))
 
 
 def _visits(session: Session, scope: RepScope, period: Period, policy: dict) -> dict[tuple[str, str], dict]:
     default_minutes = case(*[(Account.segment == s, visit_minutes(policy, s)) for s in SEGMENTS],
                            else_=visit_minutes(policy, "C"))
     raw = minutes_between(session, Visit.started_at, Visit.ended_at)
-    minutes = case((Visit.ended_at.is_(None), default_minutes), (raw < 0, 0), (raw > MAX_VISIT_MIN, MAX_VISIT_MIN),
-                   else_=raw)
+    minutes = case((Visit.ended_at.is_(None), default_minutes), else_=clamp(session, raw, 0, MAX_VISIT_MIN))
     flag = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
     stmt = (select(Visit.rep_id, Account.segment, flag(Visit.kind == "onsite"), flag(Visit.kind == "phone"),
                    func.sum(cast(minutes, Float)), flag(Visit.outcome.in_(OPPORTUNITY_OUTCOMES)))
@@ -126,13 +141,11 @@ def _visits(session: Session, scope: RepScope, period: Period, policy: dict) -> 
 def _coverage(session: Session, scope: RepScope, period: Period, policy: dict) -> dict[tuple[str, str], int]:
     """Accounts per (owner, segment) visited on site within their cadence interval before the end of `to`."""
     end = period.upper
-    since = {s: end - timedelta(days=interval_days(policy, s)) for s in SEGMENTS}
-    at = lambda value: literal(value, UTCDateTime())  # noqa: E731
-    window = case(*[(Account.segment == s, at(since[s])) for s in SEGMENTS[:-1]], else_=at(since["C"]))
+    earliest = end - timedelta(days=max(interval_days(policy, s) for s in SEGMENTS))
     stmt = (select(Account.owner_id, Account.segment, func.count(func.distinct(Visit.account_id)))
             .join(Account, Account.id == Visit.account_id)
-            .where(Visit.kind == "onsite", Visit.started_at < end, Visit.started_at >= min(since.values()),
-                   Visit.started_at >= window, scope.where(Account.owner_id))
+            .where(Visit.kind == "onsite", Visit.started_at < end, Visit.started_at >= earliest,
+                   _window(Visit.started_at, period, policy), scope.where(Account.owner_id))
             .group_by(Account.owner_id, Account.segment))
     return {(owner, seg): n for owner, seg, n in session.execute(stmt)}
 

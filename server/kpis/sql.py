@@ -12,6 +12,13 @@ def minutes_between(session: Session, start, end):
     return (func.julianday(end) - func.julianday(start)) * 1440.0
 
 
+def clamp(session: Session, value, low: float, high: float):
+    """`value` kept within [low, high], computed once per row (GREATEST/LEAST; max/min on SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.least(func.greatest(value, low), high)
+    return func.min(func.max(value, low), high)
+
+
 def percentiles(session: Session, values: Select, ps: tuple[float, ...]) -> dict[float, float | None]:
     """Percentiles (linear interpolation between closest ranks, as percentile_cont) of
     the single column `x` that `values` selects; None when it selects no row."""

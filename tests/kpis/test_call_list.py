@@ -37,3 +37,12 @@ def test_filters_and_roles(client, headers, world, session):
     assert {i["segment"] for i in only_a} == {"A"}
     assert client.get("/api/call-list?segment=D", headers=headers("tele")).status_code == 422
     assert client.get("/api/call-list", headers=headers("backoffice")).status_code == 403
+
+
+def test_reps_in_scope_for_the_desk_pickers(client, headers, world):
+    names = lambda who: [r["name"] for r in client.get("/api/reps", headers=headers(who)).get_json()]  # noqa: E731
+    assert names("tele") == ["R1", "R2"]
+    assert names("manager") == ["R1", "R2"]
+    assert names("admin") == ["R1", "R2", "R3"]
+    assert names("r2") == ["R2"]
+    assert names("backoffice") == []  # no quote routed to its team yet

@@ -113,3 +113,17 @@ def test_csv_export_has_the_same_figures(client, headers):
     assert "2026-03-01;2026-03-31;coverage;A;0.6667" in lines
     assert "2026-03-01;2026-03-31;quotes_turnaround_hours_p90;;43.2" in lines
     assert "2026-03-01;2026-03-31;rep_revenue;R2;4000.0" in lines
+
+
+def test_coverage_up_to_today_reads_the_accounts_last_visit(client, headers, world, session):
+    from datetime import timedelta
+
+    from server.db import utcnow
+    now = utcnow()
+    # a1 seen 10 days ago (A: 30.4-day cadence), a2 40 days ago, a3 never; b1 80 days ago (B: 91 days).
+    for account, days in ((world.a1, 10), (world.a2, 40), (world.b1, 80), (world.b2, 100), (world.c1, 200)):
+        account.last_visit_at = now - timedelta(days=days)
+    session.commit()
+    today = now.date()
+    body = get(client, headers, f"from={(today - timedelta(days=6)).isoformat()}&to={(today + timedelta(days=1)).isoformat()}")
+    assert body["coverage"] == {"A": 0.3333, "B": 0.5, "C": 0.0}
