@@ -9,8 +9,22 @@ import { lang } from './lib/i18n.js';
 import { startSync } from './lib/sync-client.js';
 import { startUpdates } from './lib/update.js';
 import { Shell } from './views/shell.js';
+import { signal } from './vendor/signals-core.mjs';
+import { isDesk, deskHome } from './views/desk/roles.js';
 
 const root = document.getElementById('app');
+
+// Telemarketers, the back office and managers get the desk screens (online, no local
+// copy), loaded on demand: a rep's tablet never downloads them.
+const deskShell = signal(null);
+function Root() {
+  if (!isDesk(user.value) || route.value.parts[0] === 'login') return html`<${Shell} />`;
+  if (!deskShell.value) {
+    import('./views/desk/shell.js').then((m) => { deskShell.value = m.DeskShell; });
+    return html`<p class="boot">Tournée…</p>`;
+  }
+  return html`<${deskShell.value} />`;
+}
 
 async function boot() {
   document.documentElement.lang = lang.value;
@@ -21,10 +35,11 @@ async function boot() {
     // The shell shows storageProblem in words (blocked by another tab, unavailable…).
   }
   if (!user.value) go('/login');
+  else if (isDesk(user.value)) { if (route.value.parts[0] !== 'desk') go(deskHome(user.value)); }
   else if (!route.value.parts.length || route.value.parts[0] === 'login') go('/tour');
   root.textContent = '';
-  render(html`<${Shell} />`, root);
-  if (user.value) startSync();
+  render(html`<${Root} />`, root);
+  if (user.value && !isDesk(user.value)) startSync();
   startUpdates();
 }
 

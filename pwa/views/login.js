@@ -5,6 +5,7 @@ import { t } from '../lib/i18n.js';
 import { login, ApiError } from '../lib/api.js';
 import { clearAll, outboxCount } from '../lib/db.js';
 import { startSync } from '../lib/sync-client.js';
+import { isDesk, deskHome } from './desk/roles.js';
 
 export function Login() {
   const previous = user.value;
@@ -23,6 +24,7 @@ export function Login() {
     try {
       if (previous && !sameUser) await clearAll(); // another rep on this tablet: start clean
       user.value = await login(email.trim(), password);
+      if (isDesk(user.value)) { go(deskHome(user.value)); return; } // desk roles work online, no sync
       startSync();
       go('/tour');
     } catch (e) {

@@ -1,0 +1,80 @@
+// Back office: the quote requests routed to my technical team(s), by status column,
+// urgent first then oldest first; each card's age is coloured against the target
+// turnaround (a setting of this desk, 48 h by default).
+import { useState } from '../../vendor/preact-hooks.mjs';
+import { html, go } from '../../lib/ui.js';
+import { t } from '../../lib/i18n.js';
+import { useApi } from './fetch.js';
+import { w } from './words.js';
+import { QuoteDetail, useName } from './quote-detail.js';
+
+const COLUMNS = [
+  { key: 'new', statuses: ['routed', 'submitted'] },
+  { key: 'in_progress', statuses: ['in_progress'] },
+  { key: 'quoted', statuses: ['quoted'] },
+  { key: 'closed', statuses: ['won', 'lost'], recent: true },
+  { key: 'undeliverable', statuses: ['undeliverable'] },
+];
+const TARGET_KEY = 'tournee-turnaround-target';
+
+export const ageHours = (q) => (Date.now() - new Date(q.created_at).getTime()) / 3600000;
+export function ageClass(hours, target) {
+  if (hours >= target) return 'age late';
+  return hours >= target / 2 ? 'age warn' : 'age ok';
+}
+
+const PAGE = 40;
+
+/** One status of a column; closed ones show their last page (the newest), the queue its first (the oldest). */
+function useStatus(status, newest, version) {
+  const count = useApi(newest ? `/api/quotes?status=${status}&per_page=1&v=${version}` : null).data?.total;
+  const page = newest ? Math.max(1, Math.ceil((count || 0) / PAGE)) : 1;
+  const last = useApi(newest && count == null ? null : `/api/quotes?status=${status}&per_page=${PAGE}&page=${page}&v=${version}`);
+  const before = useApi(newest && page > 1 ? `/api/quotes?status=${status}&per_page=${PAGE}&page=${page - 1}&v=${version}` : null);
+  return { total: last.data?.total || 0, items: [...(before.data?.items || []), ...(last.data?.items || [])] };
+}
+
+function Column({ column, target, version, selected }) {
+  const lists = column.statuses.map((s) => useStatus(s, column.recent, version));
+  let items = lists.flatMap((l) => l.items);
+  const total = lists.reduce((n, l) => n + l.total, 0);
+  if (!column.recent) items.sort((a, b) => (a.urgency === b.urgency ? (a.created_at < b.created_at ? -1 : 1) : a.urgency === 'urgent' ? -1 : 1));
+  else items = items.sort((a, b) => ((a.closed_at || '') < (b.closed_at || '') ? 1 : -1)).slice(0, PAGE);
+  return html`<div class="column" data-testid=${`board-${column.key}`}>
+    <h2>${w(`col.${column.key}`)} <span class="count">${total}</span></h2>
+    ${items.map((q) => html`<${Card} q=${q} target=${target} selected=${selected === q.id} closed=${column.recent} />`)}
+  </div>`;
+}
+
+function Card({ q, target, selected, closed }) {
+  const name = useName('accounts', q.account_id);
+  const hours = ageHours(q);
+  return html`<a class=${`quote-card ${selected ? 'selected' : ''} ${q.urgency}`} href=${`#/desk/board/${q.id}`}
+      data-testid="quote-card" data-quote-id=${q.id} data-status=${q.status}>
+    <strong>${name || '…'}</strong>
+    <span>${q.product_line || ''} · ${(q.items || []).length} ${t('items').toLowerCase()}</span>
+    <span class="card-foot">
+      ${q.urgency === 'urgent' && html`<span class="status st-lost">${t('urgency.urgent')}</span>`}
+      ${closed ? html`<span class=${`status st-${q.status}`}>${t(`status.${q.status}`)}</span>`
+        : html`<span class=${ageClass(hours, target)}>${w('age', { n: Math.round(hours) })}</span>`}
+      ${q.amount != null && html`<span>${Math.round(q.amount).toLocaleString()} €</span>`}
+    </span></a>`;
+}
+
+export function Board({ quoteId }) {
+  const [target, setTarget] = useState(Number(localStorage.getItem(TARGET_KEY)) || 48);
+  const [version, setVersion] = useState(0);
+  const changeTarget = (value) => { setTarget(value); localStorage.setItem(TARGET_KEY, String(value)); };
+  return html`<section class=${quoteId ? 'board-wrap with-detail' : 'board-wrap'}>
+    <div class="head-row">
+      <h1>${w('board')}</h1>
+      <label class="inline-label">${w('targetTurnaround')}
+        <input class="narrow" type="number" min="1" max="720" value=${target} data-testid="board-target"
+          onInput=${(e) => changeTarget(Number(e.target.value) || 48)} /> h</label>
+      <button onClick=${() => setVersion(version + 1)}>${w('refresh')}</button>
+    </div>
+    <div class="board">${COLUMNS.map((c) => html`<${Column} key=${c.key} column=${c} target=${target} version=${version} selected=${quoteId} />`)}</div>
+    ${quoteId && html`<${QuoteDetail} key=${quoteId} id=${quoteId} onChanged=${() => setVersion(version + 1)}
+      onClose=${() => go('/desk/board')} />`}
+  </section>`;
+}

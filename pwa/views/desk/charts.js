@@ -1,0 +1,41 @@
+// uPlot, loaded only when a chart is first shown (it is not part of the tablet's
+// start-up), with its stylesheet (a <link>: the CSP forbids inline styles).
+import { useEffect, useRef } from '../../vendor/preact-hooks.mjs';
+import { html } from '../../lib/ui.js';
+
+let loading = null;
+function loadUplot() {
+  if (!loading) {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = '/vendor/uplot.css';
+    document.head.append(link);
+    loading = import('../../vendor/uplot.mjs').then((m) => m.default);
+  }
+  return loading;
+}
+
+export const SEG_COLORS = { A: '#d4a017', B: '#7d8a99', C: '#b0703c' };
+
+/** A uPlot chart: `x` = Unix seconds, `series` = [{label, values, color, bars}], redrawn when `data` changes. */
+export function Chart({ x, series, title, height = 240, yFormat, testid }) {
+  const box = useRef(null);
+  useEffect(() => {
+    let plot = null;
+    let alive = true;
+    loadUplot().then((uPlot) => {
+      if (!alive || !box.current) return;
+      const bars = uPlot.paths.bars({ size: [0.6, 60] });
+      const opts = {
+        title, width: box.current.clientWidth || 600, height,
+        scales: { x: { time: true } },
+        axes: [{}, { values: (u, ticks) => ticks.map((v) => (yFormat ? yFormat(v) : v)) , size: 70 }],
+        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: s.bars ? `${s.color}99` : undefined,
+          width: 2, paths: s.bars ? bars : undefined, points: { show: !s.bars } }))],
+      };
+      plot = new uPlot(opts, [x, ...series.map((s) => s.values)], box.current);
+    });
+    return () => { alive = false; if (plot) plot.destroy(); };
+  }, [JSON.stringify([x, series.map((s) => [s.label, s.values])]), title]);
+  return html`<div class="chart" ref=${box} data-testid=${testid} />`;
+}

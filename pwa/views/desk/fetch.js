@@ -1,0 +1,31 @@
+// Online data for the desk screens: the desk works against the API directly (no
+// local copy: telemarketers, back office and managers sit at a connected desk).
+import { useEffect, useState, useCallback } from '../../vendor/preact-hooks.mjs';
+import { api } from '../../lib/api.js';
+
+/** {data, error, loading, reload} of GET `path`; `path` null waits. */
+export function useApi(path) {
+  const [state, setState] = useState({ data: null, error: null, loading: !!path });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!path) { setState({ data: null, error: null, loading: false }); return undefined; }
+    let alive = true;
+    setState((s) => ({ ...s, loading: true, error: null }));
+    api(path).then((data) => alive && setState({ data, error: null, loading: false }),
+      (error) => alive && setState({ data: null, error, loading: false }));
+    return () => { alive = false; };
+  }, [path, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { ...state, reload };
+}
+
+export const post = (path, body) => api(path, { method: 'POST', body });
+export const put = (path, body) => api(path, { method: 'PUT', body });
+export const patch = (path, body) => api(path, { method: 'PATCH', body });
+export const del = (path) => api(path, { method: 'DELETE' });
+
+/** The problem's field errors as one line, for a toast. */
+export const problemText = (e) => {
+  const fields = e?.problem?.errors ? Object.entries(e.problem.errors).map(([k, v]) => `${k}: ${[].concat(v).join(', ')}`) : [];
+  return [e?.message, ...fields].filter(Boolean).join(' — ');
+};

@@ -1,0 +1,97 @@
+// One quote request for the back office: items, photos, account, contact, rep, its
+// history and delivery log; moves it along (POST /api/quotes/{id}/transition) or
+// sends an undeliverable one again (POST /api/quotes/{id}/retry-delivery).
+import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
+import { html, toast } from '../../lib/ui.js';
+import { t, fmtDateTime } from '../../lib/i18n.js';
+import { getMeta } from '../../lib/db.js';
+import { api } from '../../lib/api.js';
+import { useApi, post, problemText } from './fetch.js';
+import { w } from './words.js';
+
+const NEXT = { routed: ['in_progress', 'quoted'], in_progress: ['quoted'], quoted: ['won', 'lost'] };
+const LABEL = { in_progress: 'take', quoted: 'quoteIt', won: 'markWon', lost: 'markLost' };
+const names = new Map();
+
+/** The name of an account or contact, fetched once per id for the whole desk. */
+export function useName(kind, id) {
+  const cacheKey = `${kind}:${id}`;
+  const [name, setName] = useState(names.get(cacheKey)?.value);
+  useEffect(() => {
+    if (!id) return;
+    if (!names.has(cacheKey)) {
+      const entry = { value: undefined };
+      entry.promise = api(`/api/${kind}/${id}`).then((r) => { entry.value = r.name; return r.name; }, () => '?');
+      names.set(cacheKey, entry);
+    }
+    names.get(cacheKey).promise.then(setName);
+  }, [cacheKey]);
+  return name;
+}
+
+/** Photos need the bearer token: fetched as blobs, shown through object URLs. */
+function Photo({ id }) {
+  const [url, setUrl] = useState(null);
+  useEffect(() => {
+    let made = null;
+    getMeta('tokens').then((tokens) => fetch(`/api/attachments/${id}`, { headers: { Authorization: `Bearer ${tokens.access_token}` } }))
+      .then((r) => (r.ok ? r.blob() : null)).then((blob) => { if (blob) { made = URL.createObjectURL(blob); setUrl(made); } });
+    return () => made && URL.revokeObjectURL(made);
+  }, [id]);
+  return url ? html`<a href=${url} target="_blank" rel="noopener"><img src=${url} alt="" /></a>` : html`<span class="photo-wait" />`;
+}
+
+export function QuoteDetail({ id, onChanged, onClose }) {
+  const quote = useApi(`/api/quotes/${id}`);
+  const history = useApi(`/api/quotes/${id}/history`);
+  const q = quote.data;
+  const account = useApi(q ? `/api/accounts/${q.account_id}` : null).data;
+  const contact = useApi(q?.contact_id ? `/api/contacts/${q.contact_id}` : null).data;
+  const reps = useApi('/api/reps').data || [];
+  const [amount, setAmount] = useState('');
+  const [note, setNote] = useState('');
+  async function act(path, body) {
+    try {
+      await post(path, body);
+      toast(w('done'));
+      setNote('');
+      quote.reload(); history.reload(); onChanged();
+    } catch (e) { toast(problemText(e), 'error'); }
+  }
+  const move = (to) => act(`/api/quotes/${id}/transition`, { to, note: note || null,
+    amount: ['quoted', 'won'].includes(to) && amount !== '' ? Number(amount) : null });
+  if (!q) return html`<aside class="detail card">${quote.error ? problemText(quote.error) : w('loading')}</aside>`;
+  const delivery = history.data?.delivery;
+  return html`<aside class="detail card" data-testid="quote-detail" data-status=${q.status}>
+    <div class="head-row"><h2>${account?.name || '…'}</h2><button onClick=${onClose} aria-label=${w('close')}>✕</button></div>
+    <p><span class=${`status st-${q.status}`} data-testid="quote-status">${t(`status.${q.status}`)}</span>
+      ${q.urgency === 'urgent' && html` <span class="status st-lost">${t('urgency.urgent')}</span>`}
+      ${q.amount != null && html` <strong>${Math.round(q.amount).toLocaleString()} €</strong>`}</p>
+    <dl class="facts">
+      <dt>${w('account')}</dt><dd>${account ? `${account.address || ''} ${account.postcode || ''} ${account.city || ''}` : ''}</dd>
+      <dt>${w('contact')}</dt><dd>${contact ? `${contact.name} ${contact.phone || ''} ${contact.email || ''}` : '–'}</dd>
+      <dt>${w('rep')}</dt><dd>${reps.find((r) => r.id === q.rep_id)?.name || '–'}</dd>
+      <dt>${t('productLine')}</dt><dd>${q.product_line || '–'}</dd>
+      <dt>${t('quote')}</dt><dd>${fmtDateTime(q.created_at)}</dd>
+    </dl>
+    <table class="grid"><thead><tr><th>${t('label')}</th><th>${t('quantity')}</th><th>${t('unit')}</th></tr></thead>
+      <tbody>${(q.items || []).map((i) => html`<tr><td>${i.label}</td><td>${i.quantity}</td><td>${i.unit || ''}</td></tr>`)}</tbody></table>
+    ${q.notes && html`<p class="note">${q.notes}</p>`}
+    ${(q.attachment_ids || []).length > 0 && html`<div class="photos">${q.attachment_ids.map((a) => html`<${Photo} id=${a} />`)}</div>`}
+    ${NEXT[q.status] && html`<div class="transition">
+      <div class="row">
+        <label>${w('amount')}<input data-testid="quote-amount" type="number" min="0" step="0.01" value=${amount}
+          onInput=${(e) => setAmount(e.target.value)} /></label>
+        <label class="grow">${w('note')}<input data-testid="quote-note" value=${note} onInput=${(e) => setNote(e.target.value)} /></label>
+      </div>
+      <div class="actions">${NEXT[q.status].map((to) => html`<button class=${to === 'lost' ? 'danger' : 'primary'}
+        data-testid=${`quote-to-${to}`} onClick=${() => move(to)}>${w(LABEL[to])}</button>`)}</div></div>`}
+    ${q.status === 'undeliverable' && html`<div class="transition">
+      <button class="primary" data-testid="quote-retry" onClick=${() => act(`/api/quotes/${id}/retry-delivery`, {})}>${w('retry')}</button></div>`}
+    ${delivery && html`<h3>${w('deliveryLog')}</h3><p data-testid="delivery-log">${delivery.state} · ${w('attempts', { n: delivery.attempts })}
+      ${delivery.last_error && html`<br /><small class="error">${w('lastError')} : ${delivery.last_error}</small>`}</p>`}
+    <h3>${w('history')}</h3>
+    <ul class="timeline">${(history.data?.events || []).map((e) => html`<li><time>${fmtDateTime(e.at)}</time>
+      ${t(`status.${e.status}`)}${e.amount != null ? ` · ${Math.round(e.amount).toLocaleString()} €` : ''}${e.note ? ` · ${e.note}` : ''}</li>`)}</ul>
+  </aside>`;
+}

@@ -1,0 +1,10 @@
+// Which roles get the desk, and their screens: small on purpose, so that the tablet
+// app can route by role without loading the desk's code (loaded on demand).
+export const SCREENS = {
+  telemarketer: ['calls', 'book'],
+  backoffice: ['board'],
+  manager: ['dashboard', 'plans', 'model', 'calls', 'book', 'board'],
+  admin: ['dashboard', 'plans', 'model', 'calls', 'book', 'board'],
+};
+export const isDesk = (u) => !!u && u.role in SCREENS;
+export const deskHome = (u) => `/desk/${SCREENS[u.role][0]}`;

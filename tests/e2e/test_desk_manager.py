@@ -1,0 +1,61 @@
+"""Manager: KPI dashboard (charts, by rep), an action plan, and a model change — weight,
+dry run, apply — that moves accounts between segments."""
+from __future__ import annotations
+
+import pytest
+from desk import DESKTOP, desk_sign_in
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_manager_dashboard_shows_kpis_and_lazy_charts(page):
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "manager@example.com", "dashboard")
+    expect(page.get_by_test_id("kpi-segment-A")).to_be_visible()
+    assert int(page.get_by_test_id("kpi-done-A").inner_text()) >= 0
+    expect(page.get_by_test_id("kpi-by-rep").locator("tbody tr")).to_have_count(5)
+    expect(page.get_by_test_id("chart-visits").locator("canvas")).to_be_visible(timeout=20_000)
+    with page.expect_download() as download:
+        page.get_by_test_id("kpi-csv").click()
+    assert download.value.suggested_filename.endswith(".csv")
+
+
+def test_manager_writes_an_action_plan_and_sees_its_progress(page, api):
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "manager@example.com", "dashboard")
+    page.get_by_test_id("desk-nav-plans").click()
+    page.get_by_test_id("plan-new").click()
+    page.get_by_test_id("plan-rep").select_option(index=4)
+    page.get_by_test_id("plan-A-visits").fill("24")
+    page.get_by_test_id("plan-A-revenue").fill("50000")
+    page.get_by_test_id("plan-save").click()
+    expect(page.get_by_test_id("plan-progress")).to_be_visible()
+    plans = api("manager@example.com").call("GET", "/api/action-plans")
+    assert any(p["targets"]["A"] == {"visits": 24, "calls": 0, "revenue": 50000.0} for p in plans)
+    for plan in plans:  # leave the demo as it was for the other tests
+        api("manager@example.com").call("DELETE", f"/api/action-plans/{plan['id']}", expect=204)
+
+
+def test_manager_changes_a_weight_dry_runs_applies_and_segments_change(page, api):
+    manager = api("manager@example.com")
+    original = manager.call("GET", "/api/commercial-model")
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "manager@example.com", "dashboard")
+    page.get_by_test_id("desk-nav-model").click()
+    try:
+        page.get_by_test_id("model-weight-revenue_last_year").fill("12")
+        page.get_by_test_id("model-dry-run").click()
+        changes = page.get_by_test_id("dry-run-change")
+        expect(changes.first).to_be_visible()
+        moved_id, moved_to = changes.first.get_attribute("data-account-id"), changes.first.get_attribute("data-to")
+        assert manager.call("GET", "/api/commercial-model")["version"] == original["version"]  # a dry run writes nothing
+
+        page.get_by_test_id("model-apply").click()
+        expect(page.get_by_test_id("model-result")).to_contain_text(f"v{original['version'] + 1}")
+        model = manager.call("GET", "/api/commercial-model")
+        assert model["version"] == original["version"] + 1
+        assert next(c for c in model["criteria"] if c["key"] == "revenue_last_year")["weight"] == 12
+        assert manager.call("GET", f"/api/accounts/{moved_id}")["segment"] == moved_to
+    finally:  # the demo's model again, for the other browser tests
+        manager.call("PUT", "/api/commercial-model", {"criteria": original["criteria"], "note": "e2e: restore"})
