@@ -48,7 +48,7 @@ async function downloadCsv(query) {
 
 export function Dashboard() {
   const today = isoDay();
-  const [from, setFrom] = useState(monthStart(today));
+  const [from, setFrom] = useState(monthStart(addDays(today, -62))); // the current month and the two before
   const [to, setTo] = useState(today);
   const [rep, setRep] = useState('');
   const reps = useApi('/api/reps').data || [];
