@@ -34,7 +34,7 @@ db.on('blocked', () => { storageProblem.value = { kind: 'blocked' }; });
 const table = (entity) => (ENTITIES.includes(entity) ? db.table(entity) : db.other);
 const key = (entity, id) => (ENTITIES.includes(entity) ? id : [entity, id]);
 
-export class StorageFull extends Error {}
+export class StorageFull extends Error { name = 'StorageFull'; }
 const isQuota = (e) => e?.name === 'QuotaExceededError' || e?.inner?.name === 'QuotaExceededError';
 async function guarded(work) {
   try { return await work(); } catch (e) {
@@ -72,11 +72,39 @@ export async function searchAccounts(q, limit = 50) {
   if (!needle) return db.account.orderBy('name').limit(limit).toArray();
   return db.account.filter((a) => `${a.name} ${a.city} ${a.postcode}`.toLowerCase().includes(needle)).limit(limit).toArray();
 }
-export const putTourPlan = (plan) => guarded(() => db.tour_plan.put(plan));
-/** The rep's plan for a day: the one fetched from /api/tours last, else the one that came with a pull. */
+export const putTourPlans = (plans) => guarded(() => db.tour_plan.bulkPut(plans));
+/**
+ * The rep's plan for a day. Two copies may be stored: the one fetched from /api/tours (id
+ * `tour:<rep>:<day>`, with the server's done/skipped marks of that moment) and the kept plan
+ * that came with a pull (server id; `stale` set when an appointment of the day moved). The
+ * later planning wins.
+ */
 export async function tourPlanFor(repId, day) {
   const plans = await db.tour_plan.where('date').equals(day).filter((p) => p.rep_id === repId && p.plan).toArray();
-  return plans.find((p) => p.fetched_at) || plans[0] || null;
+  return newestPlan(plans);
+}
+/** The plans stored for a rep from `from` to `to` (YYYY-MM-DD, inclusive), one per day. */
+export async function tourPlansBetween(repId, from, to) {
+  const plans = await db.tour_plan.where('date').between(from, to, true, true).filter((p) => p.rep_id === repId && p.plan).toArray();
+  const byDay = new Map();
+  for (const p of plans) byDay.set(p.date, [...(byDay.get(p.date) || []), p]);
+  return new Map([...byDay].map(([d, list]) => [d, newestPlan(list)]));
+}
+// Latest planning first; on a tie a pulled `stale` flag (the fetched copy predates it), then the fetched copy.
+const planRank = (p) => `${p.plan.planned_at || ''}|${p.plan.stale ? 1 : 0}|${p.fetched_at ? 1 : 0}`;
+const newestPlan = (plans) => plans.sort((a, b) => (planRank(a) < planRank(b) ? 1 : -1))[0] || null;
+export const visitsBetween = (from, to) => db.visit.where('started_at').between(from, to, true, false).toArray();
+
+// ---- stops the rep skipped, with a reason ----
+// API.md has no endpoint for a skipped stop (the server only marks a stop `skipped` once its
+// time is over without a visit), so the rep's own "skipped, because…" stays on this tablet,
+// in meta, and is never pushed. Replace with a mutation once the API offers one.
+const skipsKey = (repId, day) => `skips:${repId}:${day}`;
+export const stopSkips = async (repId, day) => (await getMeta(skipsKey(repId, day))) || {};
+export async function skipStop(repId, day, accountId, reason) {
+  const skips = { ...(await stopSkips(repId, day)) };
+  if (reason == null) delete skips[accountId]; else skips[accountId] = { reason, at: new Date().toISOString() };
+  return setMeta(skipsKey(repId, day), skips);
 }
 
 // ---- writes: record + mutation in one transaction (DESIGN.md offline rule 2) ----

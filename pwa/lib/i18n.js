@@ -49,6 +49,30 @@ const fr = {
   errDb: 'Stockage local indisponible : {d}', reload: 'Recharger',
   update: 'Mise à jour disponible', updateNow: 'Mettre à jour', updateWait: 'Synchronisez d’abord vos modifications.',
   search: 'Rechercher un compte', backToAccount: 'Retour au compte', required: 'Obligatoire', language: 'English',
+  // Tour: what the plan says, and what the rep did (tour.js, tour-stop.js).
+  done: 'Fait', skipped: 'Non visité', skip: 'Pas visité…', unskip: 'Annuler', skipWhy: 'Pourquoi pas de visite ?',
+  skipLocal: 'Noté sur cette tablette seulement.', lunch: 'Pause déjeuner', leave: 'Départ', back: 'Retour',
+  stale: 'Des rendez-vous de ce jour ont changé : la tournée sera recalculée au retour du réseau.',
+  dayOff: 'Jour non travaillé.', tourFailed: 'Tournée indisponible : {d}', plannedAt: 'Planifiée le {d}',
+  visits: 'visites', 'skip.closed': 'Fermé', 'skip.absent': 'Contact absent', 'skip.no-time': 'Plus le temps',
+  'skip.moved': 'Reporté', 'skip.other': 'Autre raison',
+  'unplanned.no time left in the working day': 'plus de temps dans la journée',
+  'unplanned.outside opening hours': 'hors des horaires d’ouverture', 'unplanned.closed that day': 'fermé ce jour-là',
+  'unplanned.lower priority than the stops kept': 'moins prioritaire que les arrêts retenus',
+  'unplanned.the booked appointments cannot all be reached in time': 'les rendez-vous ne peuvent pas tous être tenus',
+  'warn.reach': 'Un rendez-vous ne peut pas être atteint à l’heure.',
+  'warn.back at home base after the end of the working day': 'Retour après la fin de la journée de travail.',
+  'warn.no room for the lunch break between the appointments': 'Pas de place pour la pause déjeuner entre les rendez-vous.',
+  // Enum values of the API, in words.
+  'role.decision_maker': 'Décideur', 'role.billing': 'Facturation', 'role.technical': 'Technique',
+  'role.purchasing': 'Achats', 'role.user': 'Utilisateur', 'role.other': 'Autre',
+  'account.client': 'Client', 'account.prospect': 'Prospect', 'account.former_client': 'Ancien client',
+  'account.competitor': 'Concurrent', 'account.partner': 'Partenaire',
+  'appointment.booked': 'Prévu', 'appointment.done': 'Fait', 'appointment.cancelled': 'Annulé',
+  'task.open': 'À faire', 'task.done': 'Faite', 'task.cancelled': 'Annulée',
+  'op.create': 'Création', 'op.update': 'Modification', 'op.delete': 'Suppression',
+  'entity.account': 'Compte', 'entity.contact': 'Contact', 'entity.visit': 'Visite', 'entity.task': 'Tâche',
+  'entity.appointment': 'Rendez-vous', 'entity.quote_request': 'Demande de devis', 'entity.attachment': 'Photo',
 };
 
 const en = {
@@ -93,6 +117,28 @@ const en = {
   errDb: 'Local storage unavailable: {d}', reload: 'Reload', update: 'Update available',
   updateNow: 'Update now', updateWait: 'Sync your changes first.', search: 'Search an account', backToAccount: 'Back to the account',
   required: 'Required', language: 'Français',
+  done: 'Done', skipped: 'Not visited', skip: 'Not visited…', unskip: 'Undo', skipWhy: 'Why no visit?',
+  skipLocal: 'Noted on this tablet only.', lunch: 'Lunch break', leave: 'Leave', back: 'Back',
+  stale: 'Appointments of this day changed: the tour will be planned again once online.',
+  dayOff: 'Day off.', tourFailed: 'Tour unavailable: {d}', plannedAt: 'Planned on {d}',
+  visits: 'visits', 'skip.closed': 'Closed', 'skip.absent': 'Contact away', 'skip.no-time': 'No time left',
+  'skip.moved': 'Postponed', 'skip.other': 'Other reason',
+  'unplanned.no time left in the working day': 'no time left in the working day',
+  'unplanned.outside opening hours': 'outside opening hours', 'unplanned.closed that day': 'closed that day',
+  'unplanned.lower priority than the stops kept': 'lower priority than the stops kept',
+  'unplanned.the booked appointments cannot all be reached in time': 'the appointments cannot all be kept',
+  'warn.reach': 'An appointment cannot be reached in time.',
+  'warn.back at home base after the end of the working day': 'Back after the end of the working day.',
+  'warn.no room for the lunch break between the appointments': 'No room for the lunch break between the appointments.',
+  'role.decision_maker': 'Decision maker', 'role.billing': 'Billing', 'role.technical': 'Technical',
+  'role.purchasing': 'Purchasing', 'role.user': 'User', 'role.other': 'Other',
+  'account.client': 'Client', 'account.prospect': 'Prospect', 'account.former_client': 'Former client',
+  'account.competitor': 'Competitor', 'account.partner': 'Partner',
+  'appointment.booked': 'Booked', 'appointment.done': 'Done', 'appointment.cancelled': 'Cancelled',
+  'task.open': 'To do', 'task.done': 'Done', 'task.cancelled': 'Cancelled',
+  'op.create': 'New', 'op.update': 'Change', 'op.delete': 'Deletion',
+  'entity.account': 'Account', 'entity.contact': 'Contact', 'entity.visit': 'Visit', 'entity.task': 'Task',
+  'entity.appointment': 'Appointment', 'entity.quote_request': 'Quote request', 'entity.attachment': 'Photo',
 };
 
 const dictionaries = { fr, en };
@@ -110,6 +156,14 @@ export function setLang(code) {
 export function t(key, vars) {
   const text = dictionaries[lang.value][key] ?? fr[key] ?? key;
   return vars ? text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '') : text;
+}
+
+/** An API enum value in words: word('role', 'decision_maker') → "Décideur"; unknown values show as they are. */
+export function word(kind, value) {
+  if (value == null || value === '') return '';
+  const key = `${kind}.${value}`;
+  const text = t(key);
+  return text === key ? String(value) : text;
 }
 
 export const locale = () => (lang.value === 'en' ? 'en-GB' : 'fr-FR');

@@ -1,7 +1,7 @@
 // The tablet side of API.md → Sync. One cycle: upload photos, push the outbox
 // in batches, then pull from the cursor until has_more is false.
 // 1. a mutation leaves the outbox only when its result came back (db.acknowledge);
-// 2. network, 5xx and 429 keep everything and retry with backoff;
+// 2. network, 5xx and 429 keep everything and retry with backoff (a refused push still pulls);
 // 3. a 401 refreshes the token pair once (api.js); a refused refresh keeps the
 //    outbox and asks the user to sign in again;
 // 4. 410 on pull: pull again from 0, pending mutations replayed on top (db.applyPull);
@@ -114,9 +114,18 @@ function describe(e) {
 async function cycle() {
   syncing.value = true;
   try {
-    await uploadPhotos();
-    await push();
+    let refused = null;
+    try {
+      await uploadPhotos();
+      await push();
+    } catch (e) {
+      // The server answers but will not take pushes now (429, 503): still bring its changes
+      // in, with the pending mutations rebased on top (DESIGN.md offline rule 4), then back off.
+      if (!(e instanceof ApiError && e.transient && e.status !== 0)) throw e;
+      refused = e;
+    }
     await pull();
+    if (refused) throw refused;
     const at = new Date().toISOString();
     await db.setMeta('last_sync', at);
     lastSync.value = at;

@@ -6,6 +6,7 @@ import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { signal } from '../vendor/signals-core.mjs';
 import htm from '../vendor/htm.mjs';
 import { live } from './db.js';
+import { t } from './i18n.js';
 
 export const html = htm.bind(h);
 
@@ -32,6 +33,9 @@ export function toast(text, kind = 'info') {
   toasts.value = [...toasts.value, item];
   setTimeout(() => { toasts.value = toasts.value.filter((x) => x !== item); }, kind === 'error' ? 8000 : 3500);
 }
+
+/** A local write failed: a full tablet is said in words (the shell's banner says it too). */
+export const failed = (err) => toast(err?.name === 'StorageFull' ? t('errQuota') : err.message, 'error');
 
 /** Re-render with the result of a local query whenever the data changes (any tab). */
 export function useLive(querier, deps, initial) {

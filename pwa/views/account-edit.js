@@ -1,7 +1,7 @@
 // Account fields a rep may change offline: phone, e-mail, notes, tags, and a
 // segment override with its reason. Only the fields that changed are sent.
 import { useState, useEffect } from '../vendor/preact-hooks.mjs';
-import { html, busy, toast } from '../lib/ui.js';
+import { html, busy, toast, failed } from '../lib/ui.js';
 import { t } from '../lib/i18n.js';
 import { editAccount, editTags } from '../lib/outbox.js';
 
@@ -50,7 +50,7 @@ export function AccountEdit({ account }) {
       if (Object.keys(changes).length) await editAccount(account.id, changes);
       setDirty(false); busy.value = false;
       toast(t('saved'));
-    } catch (err) { toast(err.message, 'error'); }
+    } catch (err) { failed(err); }
   }
 
   return html`

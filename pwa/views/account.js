@@ -2,11 +2,11 @@
 // segment) and the actions of the visit. Edits are local first (account-edit.js).
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, useLive, Badge } from '../lib/ui.js';
-import { t, fmtDateTime, fmtDate } from '../lib/i18n.js';
+import { t, word, fmtDateTime, fmtDate } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { getRecord, byAccount } from '../lib/db.js';
 import { AccountEdit } from './account-edit.js';
-import { navigateUrl } from './tour.js';
+import { navigateUrl } from './tour-stop.js';
 import { Icon } from '../lib/icons.js';
 
 function Explanation({ account }) {
@@ -39,7 +39,7 @@ function Timeline({ accountId }) {
   const items = [
     ...visits.map((v) => ({ at: v.started_at, icon: '•', text: `${t('visit')} · ${t(`outcome.${v.outcome}`)}${v.notes ? ` — ${v.notes}` : ''}` })),
     ...quotes.map((q) => ({ at: q.created_at, icon: '•', text: `${t('quote')} · ${q.product_line || ''} · ${t(`status.${q._local ? 'local' : q.status}`)}` })),
-    ...appts.map((a) => ({ at: a.start, icon: '•', text: `${t('appointment')} · ${a.purpose || ''}` })),
+    ...appts.map((a) => ({ at: a.start, icon: '•', text: `${t('appointment')}${a.status && a.status !== 'booked' ? ` (${word('appointment', a.status)})` : ''} · ${a.purpose || ''}` })),
     ...tasks.map((x) => ({ at: x.due_at, icon: x.status === 'done' ? '✓' : '•', text: `${t('task')} · ${x.title}` })),
   ].filter((x) => x.at).sort((a, b) => (a.at < b.at ? 1 : -1));
   return html`<section class="card"><h2>${t('timeline')}</h2>
@@ -56,7 +56,7 @@ export function Account({ id }) {
       <header class="account-head card">
         <div>
           <h1><${Badge} segment=${account.segment} /> ${account.name}</h1>
-          <p>${account.address}, ${account.postcode} ${account.city} · ${account.status}</p>
+          <p>${account.address}, ${account.postcode} ${account.city} · ${word('account', account.status)}</p>
           <p class="muted">${account.last_visit_at && `${t('visit')}: ${fmtDateTime(account.last_visit_at)}`}
             ${account.next_due_at && ` · ${t('due')}: ${fmtDate(account.next_due_at)}`}</p>
         </div>
@@ -74,7 +74,7 @@ export function Account({ id }) {
         <div>
           <section class="card"><h2>${t('contacts')}</h2>
             <ul class="contacts">${contacts.map((c) => html`<li>
-              <strong>${c.name}</strong> <small>${(c.roles || []).join(', ')}</small>
+              <strong>${c.name}</strong> <small data-testid="contact-roles">${(c.roles || []).map((r) => word('role', r)).join(', ')}</small>
               ${c.phone && html`<a class="button small" href=${`tel:${c.phone.replace(/\s/g, '')}`}><${Icon} name="phone" size=${18} /> ${c.phone}</a>`}
               ${c.email && html`<a class="button small" href=${`mailto:${c.email}`}><${Icon} name="mail" size=${18} /> ${c.email}</a>`}
             </li>`)}</ul>

@@ -2,7 +2,7 @@
 // urgency, notes and photos. Stored on the tablet at once; photos upload before
 // the request is pushed, and the server routes it to the technical service.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
-import { html, busy, toast, go, useLive } from '../lib/ui.js';
+import { html, busy, toast, go, useLive, failed } from '../lib/ui.js';
 import { t } from '../lib/i18n.js';
 import { getRecord, byAccount } from '../lib/db.js';
 import { requestQuote } from '../lib/outbox.js';
@@ -25,7 +25,7 @@ function Photos({ photos, setPhotos }) {
     try {
       const small = await Promise.all(files.map((f) => downscale(f)));
       setPhotos([...photos, ...small]);
-    } catch (err) { toast(err.message, 'error'); }
+    } catch (err) { failed(err); }
   }
   return html`
     <fieldset><legend>${t('photos')}</legend>
@@ -55,7 +55,7 @@ export function QuoteForm({ accountId, visitId }) {
       busy.value = false;
       toast(t('quoteSaved'));
       go(`/account/${accountId}`);
-    } catch (err) { toast(err.message, 'error'); }
+    } catch (err) { failed(err); }
   }
 
   return html`

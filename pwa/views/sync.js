@@ -3,7 +3,7 @@
 // and sign-out (which warns while changes are waiting).
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, useLive, toast, user, go } from '../lib/ui.js';
-import { t, fmtDateTime } from '../lib/i18n.js';
+import { t, word, fmtDateTime } from '../lib/i18n.js';
 import { api, logout } from '../lib/api.js';
 import { outboxAll, rejectedAll, dismissRejected, clearAll } from '../lib/db.js';
 import { pending, lastSync, syncError, syncing, sync } from '../lib/sync-client.js';
@@ -28,7 +28,7 @@ function Conflicts() {
     ${list === false || (!online.value && list === null) ? html`<p class="muted">${t('conflictsOnline')}</p>` : null}
     ${list && !open.length && html`<p class="muted">${t('noConflicts')}</p>`}
     <ul class="conflicts">${open.map((c) => html`<li data-testid="conflict-item" data-conflict-id=${c.id}>
-      <div><strong>${c.entity} · ${c.field}</strong> <small>${fmtDateTime(c.at)}</small><br />
+      <div><strong>${word('entity', c.entity)} · ${c.field}</strong> <small>${fmtDateTime(c.at)}</small><br />
         ${t('yours')} : <mark>${show(c.lost_value)}</mark> · ${t('theirs')} : ${show(c.kept_value)}</div>
       <button data-testid="conflict-restore" onClick=${() => restore(c)}>${t('restore')}</button></li>`)}</ul></section>`;
 }
@@ -54,10 +54,10 @@ export function SyncScreen() {
         <button class="primary" disabled=${syncing.value} onClick=${() => sync()}>${syncing.value ? t('syncing') : t('syncNow')}</button>
       </div>
       ${queue.length > 0 && html`<section class="card"><h2>${t('pendingChanges')}</h2>
-        <ul class="queue">${queue.map((m) => html`<li>${m.op} ${m.entity} · ${Object.keys(m.changes || {}).join(', ')} <small>${fmtDateTime(m.client_time)}</small></li>`)}</ul></section>`}
+        <ul class="queue">${queue.map((m) => html`<li>${word('op', m.op)} · ${word('entity', m.entity)} · ${Object.keys(m.changes || {}).join(', ')} <small>${fmtDateTime(m.client_time)}</small></li>`)}</ul></section>`}
       ${rejected.length > 0 && html`<section class="card"><h2>${t('rejected')}</h2>
         <ul class="rejected">${rejected.map((r) => html`<li data-testid="rejected-item">
-          <div><strong>${r.op} ${r.entity}</strong> · ${Object.keys(r.changes || {}).join(', ')}<br />
+          <div><strong>${word('op', r.op)} · ${word('entity', r.entity)}</strong> · ${Object.keys(r.changes || {}).join(', ')}<br />
             <span class="error">${r.error?.detail || r.error?.title || r.error?.type || '?'}</span>
             ${r.error?.errors && html`<small> ${JSON.stringify(r.error.errors)}</small>`}</div>
           <button onClick=${() => dismissRejected(r.seq)}>${t('dismiss')}</button></li>`)}</ul></section>`}

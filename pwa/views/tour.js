@@ -1,84 +1,118 @@
-// Today's tour: stops in order with time, segment, why each account is due and the
-// drive; a map (Leaflet online, a schematic offline) and the other days of the week.
-// The plan is fetched when online and kept as a tour_plan record for offline days.
+// Today's tour: the stops in order with time, segment, why each account is due, the
+// drive between them and what is done; a map (Leaflet online, a schematic offline)
+// and the other days of the week. The screen always draws from IndexedDB: the plan
+// fetched from GET /api/tours (kept as a tour_plan record) or the one that came with
+// a pull. Online, the day and then its week are fetched again in the background.
+// Only a day never stored at all falls back to the accounts due in local data.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
-import { html, user, online, useLive, isoDay, addDays, daysBetween, Badge } from '../lib/ui.js';
-import { t, fmtTime, fmtDate } from '../lib/i18n.js';
-import { api } from '../lib/api.js';
-import { tourPlanFor, putTourPlan, accountsByIds, dueAccounts } from '../lib/db.js';
+import { html, user, online, useLive, isoDay, addDays } from '../lib/ui.js';
+import { t, fmtDate, fmtDateTime } from '../lib/i18n.js';
+import { api, ApiError } from '../lib/api.js';
+import { tourPlanFor, tourPlansBetween, putTourPlans, accountsByIds, dueAccounts, visitsBetween, stopSkips } from '../lib/db.js';
 import { TourMap } from './tour-map.js';
-import { Icon } from '../lib/icons.js';
+import { Stop, Leg, Milestone } from './tour-stop.js';
 
-function reason(stop, account, day) {
-  if (stop.kind === 'appointment') return t('appointment');
-  const due = account?.next_due_at;
-  if (!due) return stop.kind === 'overdue' ? t('overdue', { n: '?' }) : t('due');
-  const late = daysBetween(due, day);
-  return late > 0 ? t('overdue', { n: late }) : late < 0 ? t('dueIn', { n: -late }) : t('due');
+export { navigateUrl } from './tour-stop.js';
+
+const mondayOf = (day) => addDays(day, -((new Date(`${day}T12:00:00`).getDay() + 6) % 7));
+const stored = (rep, plan) => ({ id: `tour:${rep}:${plan.date}`, rep_id: rep, date: plan.date, plan, fetched_at: new Date().toISOString() });
+const weeksFetched = new Set(); // once per page load: the week's plans change little, the day is fetched each time
+
+/** Fetch the day (first paint), then its week (other days offline); keep them as tour_plan records. */
+function useFetchedTour(rep, day) {
+  const [state, setState] = useState({ loading: false, error: null });
+  useEffect(() => {
+    if (!online.value || !rep) return undefined;
+    let live = true;
+    setState({ loading: true, error: null });
+    api(`/api/tours/${rep}/${day}`)
+      .then((plan) => putTourPlans([stored(rep, plan)]))
+      .then(() => live && setState({ loading: false, error: null }))
+      .catch((e) => live && setState({ loading: false, error: e instanceof ApiError && e.status === 0 ? null : e }))
+      .then(() => {
+        const week = `${rep}:${mondayOf(day)}`;
+        if (weeksFetched.has(week)) return null;
+        weeksFetched.add(week);
+        return api(`/api/tours/${rep}/week/${day}`).then((w) => putTourPlans(w.days.map((p) => stored(rep, p))))
+          .catch(() => weeksFetched.delete(week));
+      });
+    return () => { live = false; };
+  }, [rep, day, online.value]);
+  return state;
 }
 
-export const navigateUrl = (a) => (/Android/i.test(navigator.userAgent)
-  ? `geo:${a.lat},${a.lon}?q=${a.lat},${a.lon}`
-  : `https://www.google.com/maps/dir/?api=1&destination=${a.lat},${a.lon}`);
-
-function Stop({ stop, account, day }) {
-  const overdue = stop.kind === 'overdue' || (account?.next_due_at && daysBetween(account.next_due_at, day) > 0);
-  return html`
-    <li class="stop">
-      <a class="stop-main" data-testid="tour-stop" data-account-id=${stop.account_id} href=${`#/account/${stop.account_id}`}>
-        <span class="seq">${stop.seq}</span>
-        <span class="time">${fmtTime(stop.arrive)}</span>
-        <${Badge} segment=${stop.segment || account?.segment} />
-        <span class="who"><strong>${stop.name || account?.name}</strong><small>${account?.city || ''}</small></span>
-        <span class=${`why ${stop.kind === 'appointment' ? 'appt' : overdue ? 'late' : ''}`}>${reason(stop, account, day)}</span>
-        <span class="drive">${stop.drive_min != null && html`<${Icon} name="car" size=${18} /> ${Math.round(stop.drive_min)} ${t('min')}`}</span>
-      </a>
-      ${account?.lat != null && html`<a class="nav-link" href=${navigateUrl(account)} target="_blank" rel="noopener">${t('navigate')}</a>`}
-    </li>`;
-}
-
-function WeekDays({ day }) {
-  const d = new Date(`${day}T12:00:00`);
-  const monday = addDays(day, -((d.getDay() + 6) % 7));
+function WeekDays({ rep, day }) {
+  const monday = mondayOf(day);
   const days = [0, 1, 2, 3, 4, 5].map((i) => addDays(monday, i));
-  return html`<div class="weekdays">${days.map((x) => html`
-    <a href=${`#/tour/${x}`} class=${x === day ? 'active' : ''}>${x === isoDay() ? t('today') : fmtDate(x)}</a>`)}</div>`;
+  const plans = useLive(() => tourPlansBetween(rep, days[0], days[5]), [rep, monday], new Map());
+  return html`<nav class="weekdays" aria-label=${t('week')}>${days.map((x) => {
+    const p = plans.get(x)?.plan;
+    const n = p?.stops?.length;
+    return html`<a href=${`#/tour/${x}`} class=${x === day ? 'active' : ''} data-testid="tour-day" data-day=${x}>
+      ${x === isoDay() ? t('today') : fmtDate(x)}${n ? html`<small> · ${n}</small>` : ''}</a>`;
+  })}</nav>`;
 }
+
+/** Stops with the legs, lunch break, leaving and coming back between them. */
+function Timeline({ plan, byId, day, rep, marks }) {
+  const rows = [];
+  if (plan.start?.at && plan.stops.length) rows.push(html`<${Milestone} key="leave" label=${t('leave')} at=${plan.start.at} />`);
+  let lunch = plan.lunch;
+  for (const s of plan.stops) {
+    if (lunch && s.arrive >= lunch.start) { rows.push(html`<${Milestone} key="lunch" cls="lunch" label=${t('lunch')} at=${lunch.start} />`); lunch = null; }
+    rows.push(html`<${Leg} key=${`leg${s.seq}`} min=${s.drive_min} km=${s.drive_km} />`);
+    rows.push(html`<${Stop} key=${s.account_id + s.seq} stop=${s} account=${byId.get(s.account_id)} day=${day} rep=${rep} state=${marks(s)} />`);
+  }
+  if (lunch && plan.stops.length) rows.push(html`<${Milestone} key="lunch" cls="lunch" label=${t('lunch')} at=${lunch.start} />`);
+  if (plan.end?.at && plan.stops.length) rows.push(html`<${Milestone} key="back" label=${t('back')} at=${plan.end.at} />`);
+  return html`<ol class="stops">${rows}</ol>`;
+}
+
+const warning = (w) => (w.startsWith('cannot reach appointment') ? t('warn.reach') : t(`warn.${w}`));
 
 export function Tour({ day = isoDay() }) {
   const rep = user.value?.id;
-  const plan = useLive(() => tourPlanFor(rep, day), [rep, day]);
-  const stops = plan?.plan?.stops || [];
-  const accounts = useLive(() => accountsByIds(stops.map((s) => s.account_id)), [plan], []);
-  const due = useLive(() => (plan === null ? dueAccounts(`${day}T23:59:59`) : []), [plan, day], []);
-  const [loading, setLoading] = useState(false);
-
-  useEffect(() => {
-    if (!online.value || !rep) return;
-    setLoading(true);
-    api(`/api/tours/${rep}/${day}`)
-      .then((tour) => putTourPlan({ id: `tour:${rep}:${day}`, rep_id: rep, date: day, plan: tour, fetched_at: new Date().toISOString() }))
-      .catch(() => {}) // offline or not planned: the stored plan stays on screen
-      .finally(() => setLoading(false));
-  }, [rep, day, online.value]);
+  const kept = useLive(() => tourPlanFor(rep, day), [rep, day]);
+  const plan = kept?.plan;
+  const stops = plan?.stops || [];
+  const accounts = useLive(() => accountsByIds([...stops, ...(plan?.unplanned || [])].map((s) => s.account_id)), [kept], []);
+  const visits = useLive(() => visitsBetween(new Date(`${day}T00:00:00`).toISOString(), new Date(`${addDays(day, 1)}T00:00:00`).toISOString()), [day], []);
+  const skips = useLive(() => stopSkips(rep, day), [rep, day], {});
+  const fetched = useFetchedTour(rep, day);
+  const fallback = kept === null && (!online.value || fetched.error);
+  const due = useLive(() => (fallback ? dueAccounts(`${day}T23:59:59`) : []), [fallback, day], []);
 
   const byId = new Map((accounts || []).filter(Boolean).map((a) => [a.id, a]));
-  const totals = plan?.plan?.totals;
+  // The server's marks, and what this tablet knows since: visits logged here, the clock.
+  const visited = new Set(visits.filter((v) => (v.kind || 'onsite') === 'onsite').map((v) => v.account_id));
+  const now = new Date();
+  const marks = (s) => ({ done: !!s.done || visited.has(s.account_id), skip: skips[s.account_id] || null,
+    over: !!s.depart && new Date(s.depart) < now });
+  const totals = plan?.totals;
+  const done = stops.filter((s) => marks(s).done).length;
   return html`
     <section class="tour">
-      <${WeekDays} day=${day} />
+      <${WeekDays} rep=${rep} day=${day} />
       <div class="tour-grid">
         <div class="tour-list">
-          <h1>${t('tour')} · ${fmtDate(day, { weekday: 'long', day: 'numeric', month: 'long' })} ${loading ? '…' : ''}</h1>
-          ${totals && html`<p class="totals">${stops.length} ${t('stops')} · ${t('drive')} ${Math.round(totals.drive_min)} ${t('min')} / ${Math.round(totals.drive_km)} ${t('km')}</p>`}
-          ${plan === null && html`<p class="muted">${t('noTour')}</p>`}
-          <ol class="stops">${stops.map((s) => html`<${Stop} key=${s.account_id + s.seq} stop=${s} account=${byId.get(s.account_id)} day=${day} />`)}</ol>
-          ${plan === null && due.length > 0 && html`<h2>${t('dueAccounts')}</h2>
-            <ol class="stops">${due.map((a, i) => html`<${Stop} key=${a.id} day=${day} account=${a}
+          <h1>${t('tour')} · ${fmtDate(day, { weekday: 'long', day: 'numeric', month: 'long' })} ${fetched.loading ? '…' : ''}</h1>
+          ${totals && stops.length > 0 && html`<p class="totals" data-testid="tour-totals">${stops.length} ${t('stops')} · ${done} ${t('done').toLowerCase()} · ${t('drive')} ${Math.round(totals.drive_min)} ${t('min')} / ${Math.round(totals.drive_km)} ${t('km')}</p>`}
+          ${plan?.stale && html`<p class="notice warn" role="status">${t('stale')}</p>`}
+          ${(plan?.warnings || []).map((w) => html`<p class="notice warn">${warning(w)}</p>`)}
+          ${plan && plan.working === false && !stops.length && html`<p class="muted">${t('dayOff')}</p>`}
+          ${fetched.error && kept === null && html`<p class="error" role="alert">${t('tourFailed', { d: fetched.error.message })}</p>`}
+          ${kept === null && !fallback && html`<p class="muted">…</p>`}
+          ${fallback && html`<p class="muted">${t('noTour')}</p>`}
+          ${plan && html`<${Timeline} plan=${{ ...plan, stops }} byId=${byId} day=${day} rep=${rep} marks=${marks} />`}
+          ${fallback && due.length > 0 && html`<h2>${t('dueAccounts')}</h2>
+            <ol class="stops">${due.map((a, i) => html`<${Stop} key=${a.id} day=${day} rep=${rep} account=${a} state=${marks({ account_id: a.id })}
               stop=${{ seq: i + 1, account_id: a.id, name: a.name, segment: a.segment, kind: 'due' }} />`)}</ol>`}
-          ${plan?.plan?.unplanned?.length > 0 && html`<p class="muted">${t('unplanned')}: ${plan.plan.unplanned.length}</p>`}
+          ${plan?.unplanned?.length > 0 && html`<details class="unplanned"><summary>${t('unplanned')}: ${plan.unplanned.length}</summary>
+            <ul>${plan.unplanned.map((u) => html`<li>${u.name || byId.get(u.account_id)?.name || u.account_id.slice(0, 8)} — ${t(`unplanned.${u.reason}`)}</li>`)}</ul></details>`}
+          ${plan?.planned_at && html`<p class="muted small-print">${t('plannedAt', { d: fmtDateTime(plan.planned_at) })}</p>`}
         </div>
-        <${TourMap} plan=${plan?.plan} accounts=${byId} />
+        <${TourMap} plan=${plan} accounts=${byId} />
       </div>
     </section>`;
 }
+

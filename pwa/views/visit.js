@@ -2,7 +2,7 @@
 // maturity, next action (→ a task). Geolocation, when allowed, marks the visit
 // verified within 500 m of the account. Saved locally at once.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
-import { html, user, busy, toast, useLive, distance } from '../lib/ui.js';
+import { html, user, busy, toast, useLive, distance, failed } from '../lib/ui.js';
 import { t } from '../lib/i18n.js';
 import { getRecord } from '../lib/db.js';
 import { logVisit } from '../lib/outbox.js';
@@ -52,7 +52,7 @@ export function VisitForm({ accountId, appointmentId }) {
       busy.value = false;
       toast(t('visitSaved'));
       setSaved(visit);
-    } catch (err) { toast(err.message, 'error'); }
+    } catch (err) { failed(err); }
   }
 
   if (saved) return html`<${Saved} accountId=${accountId} visit=${saved} />`;

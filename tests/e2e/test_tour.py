@@ -1,0 +1,104 @@
+"""The rep's day as GET /api/tours plans it: stops in the server's order with their time,
+why each is due and the drive before it; other days of the week and a day never stored
+offline; a stop not visited, with a reason, kept on the tablet; a visit logged offline
+marks its stop done; contact roles in words."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+from pwa import log_visit, sign_in, workday
+
+pytestmark = pytest.mark.e2e
+
+PARIS = ZoneInfo("Europe/Paris")
+ROLES_FR = {"decision_maker": "Décideur", "billing": "Facturation", "technical": "Technique",
+            "purchasing": "Achats", "user": "Utilisateur", "other": "Autre"}
+
+
+def hhmm(iso: str) -> str:
+    return dt.datetime.fromisoformat(iso).astimezone(PARIS).strftime("%H:%M")
+
+
+def js_round(x: float) -> int:
+    return int(x + 0.5)  # Math.round, not Python's banker's rounding
+
+
+def test_tour_shows_the_planned_day_in_order_with_times_reasons_and_drives(page, api):
+    rep = api("rep2@example.com")
+    day = workday()
+    tour = rep.call("GET", f"/api/tours/{rep.user['id']}/{day}")
+    assert tour["stops"], "the demo rep has a tour on a workday"
+    sign_in(page, "rep2@example.com")
+
+    stops = page.get_by_test_id("tour-stop")
+    expect(stops).to_have_count(len(tour["stops"]))
+    assert [s.get_attribute("data-account-id") for s in stops.all()] == [s["account_id"] for s in tour["stops"]]
+    for i, stop in enumerate(tour["stops"]):
+        expect(stops.nth(i)).to_contain_text(hhmm(stop["arrive"]))
+        why = "Rendez-vous" if stop["kind"] == "appointment" else re.compile(r"En retard de \d+ j|À voir")
+        expect(stops.nth(i)).to_contain_text(why)
+    drives = [s for s in tour["stops"] if s["drive_min"] is not None]
+    legs = page.locator(".leg")
+    expect(legs).to_have_count(len(drives))
+    expect(legs.first).to_contain_text(f"{js_round(drives[0]['drive_min'])} min")
+    expect(page.get_by_test_id("tour-totals")).to_contain_text(f"{js_round(tour['totals']['drive_min'])} min")
+
+
+def test_other_days_and_a_day_never_stored_offline(page, context, api):
+    rep = api("rep2@example.com")
+    day = workday()
+    week = rep.call("GET", f"/api/tours/{rep.user['id']}/week/{day}")
+    other = next(d for d in week["days"] if d["date"] != day and d["stops"])
+    sign_in(page, "rep2@example.com")
+    chip = page.locator(f'[data-testid=tour-day][data-day="{other["date"]}"]')
+    expect(chip).to_contain_text(f"· {len(other['stops'])}")  # the week is stored
+
+    context.set_offline(True)
+    chip.click()
+    stops = page.get_by_test_id("tour-stop")
+    expect(stops).to_have_count(len(other["stops"]))
+    assert [s.get_attribute("data-account-id") for s in stops.all()] == [s["account_id"] for s in other["stops"]]
+
+    # A day this tablet never stored, offline: the accounts due from local data, said so.
+    far = dt.date.fromisoformat(day) + dt.timedelta(days=63)
+    page.goto(f"/#/tour/{far.isoformat()}")
+    expect(page.get_by_text("Pas de tournée en mémoire pour ce jour")).to_be_visible()
+    expect(stops.first).to_be_visible()
+
+
+def test_stop_skipped_with_a_reason_stays_and_an_offline_visit_marks_its_stop_done(page, context, api):
+    rep = api("rep2@example.com")
+    day = workday()
+    tour = rep.call("GET", f"/api/tours/{rep.user['id']}/{day}")
+    assert len(tour["stops"]) >= 2
+    first, second = tour["stops"][0]["account_id"], tour["stops"][1]["account_id"]
+    contacts = rep.call("GET", f"/api/contacts?account_id={first}")["items"]
+    sign_in(page, "rep2@example.com")
+    context.set_offline(True)
+
+    row = page.locator("li.stop").filter(has=page.locator(f'[data-account-id="{second}"]'))
+    row.get_by_test_id("stop-skip").click()
+    row.locator('[data-testid=skip-reason][data-reason="closed"]').click()
+    expect(row.get_by_test_id("stop-state")).to_have_text("Non visité · Fermé")
+    page.reload()
+    expect(row.get_by_test_id("stop-state")).to_have_text("Non visité · Fermé")  # kept on the tablet
+    row.get_by_test_id("stop-unskip").click()
+    expect(row).not_to_contain_text("Fermé")
+
+    page.get_by_test_id("tour-stop").first.click()
+    roles = [", ".join(ROLES_FR[r] for r in c["roles"]) for c in sorted(contacts, key=lambda c: c["name"]) if c["roles"]]
+    shown = page.get_by_test_id("contact-roles")
+    expect(shown.filter(has_text=re.compile(r"\S"))).to_have_count(len(roles))
+    for text in roles:
+        expect(shown.filter(has_text=re.compile(f"^{re.escape(text)}$")).first).to_be_visible()
+    expect(page.locator(".contacts")).not_to_contain_text("_")  # no raw enum value
+
+    log_visit(page, notes="Visite faite hors ligne", outcome="interested")
+    page.goto(f"/#/tour/{day}")
+    done = page.locator("li.stop").filter(has=page.locator(f'[data-account-id="{first}"]'))
+    expect(done.get_by_test_id("stop-state")).to_have_text("Fait")
+    expect(page.get_by_test_id("sync-pending")).to_have_text("1")
