@@ -9,12 +9,25 @@ import logging
 from typing import Any
 
 from flask import Flask, current_app, json, request
-from marshmallow import ValidationError
+from marshmallow import INCLUDE, Schema, ValidationError, fields
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 PROBLEM_BASE = "https://tournee.dev/problems/"
 log = logging.getLogger(__name__)
+
+
+class ProblemSchema(Schema):
+    """The error shape, as documented in the OpenAPI spec (RFC 9457; extra members allowed)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(allow_none=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
 class Problem(Exception):

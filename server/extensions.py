@@ -66,5 +66,20 @@ class Api(_Api):
         from server.errors import problem_from_http_exception
         return problem_from_http_exception(error)
 
+    def _register_responses(self):
+        """The documented error responses are what errors.py sends: problem+json documents."""
+        from flask_smorest.utils import prepare_response
+        from server.errors import ProblemSchema
+        import http
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = ProblemSchema
+            prepare_response(response, self.spec, "application/problem+json")
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Error: an RFC 9457 problem document", "schema": ProblemSchema}
+        prepare_response(response, self.spec, "application/problem+json")
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
 
 api = Api()

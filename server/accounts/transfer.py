@@ -37,6 +37,8 @@ def import_file():
 
 
 @blp.route("/accounts/export.csv", methods=["GET"])
+@blp.alt_response(200, schema={"type": "string"}, content_type="text/csv", success=True,
+                  description="Semicolon-separated, UTF-8 with BOM")
 def export_file():
     """The caller's accounts as CSV (`;`, UTF-8 with BOM, decimal commas), importable back."""
     header, rows = service.export_accounts(session=db.session, actor=current_actor())
