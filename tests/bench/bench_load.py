@@ -1,0 +1,306 @@
+"""API under load: gunicorn (4 workers × 4 threads) on PostgreSQL with the demo data, 50 simulated users.
+
+Target (DESIGN.md): p95 < 100 ms, zero errors. The users, in the demo team's
+proportions: 30 rep tablets (6 per demo rep: incremental pulls, pushes of visits and
+account edits, tours, account lists), 10 telemarketer sessions (slot suggestions,
+bookings, account searches), 10 back-office/manager sessions (quote lists and
+transitions, account lists). Each user waits a random 0.2–1.0 s between requests (a
+person taps, reads, taps), makes ACTIONS requests and stops; the whole run also stops
+after DEADLINE_S. Only loopback: the server is started here on a free 127.0.0.1 port.
+
+PostgreSQL: TOURNEE_BENCH_DATABASE_URL (default
+postgresql+psycopg://postgres@127.0.0.1:5432/tournee_load), created if missing and
+loaded with `tournee demo` (idempotent).
+"""
+from __future__ import annotations
+
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+PG_URL = os.environ.get("TOURNEE_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tournee_load")
+USERS = {"rep": 30, "telemarketer": 10, "office": 10}
+ACTIONS = int(os.environ.get("LOAD_ACTIONS", "40"))  # requests per simulated user
+DEADLINE_S = float(os.environ.get("LOAD_DEADLINE_S", "150"))
+THINK_S = (0.2, 1.0)
+PASSWORD = "tournee-demo"
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{parsed.database}"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen([str(BIN / "gunicorn"), "wsgi:app", "--bind", f"127.0.0.1:{port}",
+                                "--workers", "4", "--threads", "4", "--worker-class", "gthread", "--timeout", "60"],
+                               cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {log.read_text()[-800:]}")
+        try:
+            if httpx.get(base + "/api/health", timeout=2).status_code == 200:
+                return process, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("gunicorn did not answer /api/health within 90 s")
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
+        self.refused: dict[str, int] = defaultdict(int)  # expected business answers (409 overlap…)
+        self.samples: list[str] = []
+
+    def call(self, client: httpx.Client, name: str, method: str, url: str, *, ok=(200,), refused=(), **kwargs):
+        started = time.perf_counter()
+        try:
+            response = client.request(method, url, **kwargs)
+            status = response.status_code
+        except httpx.HTTPError as error:
+            response, status = None, f"{type(error).__name__}"
+        elapsed = (time.perf_counter() - started) * 1000
+        with self.lock:
+            self.times[name].append(elapsed)
+            if status in ok:
+                pass
+            elif status in refused:
+                self.refused[name] += 1
+            else:
+                self.errors[name] += 1
+                if len(self.samples) < 10:
+                    self.samples.append(f"{name} {status} {response.text[:200] if response is not None else ''}")
+        return response if status in ok else None
+
+
+def login(base: str, email: str) -> dict:
+    response = httpx.post(base + "/api/auth/login", json={"email": email, "password": PASSWORD}, timeout=30)
+    response.raise_for_status()
+    return response.json()
+
+
+def pull_all(client: httpx.Client) -> tuple[dict[tuple[str, str], dict], str]:
+    records, cursor = {}, "0"
+    while True:
+        page = client.get(f"/api/sync/pull?since={cursor}&limit=1000").json()
+        for change in page["changes"]:
+            if change["op"] == "upsert":
+                records[(change["entity"], change["id"])] = change["data"]
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return records, cursor
+
+
+def workday(offset: int = 0) -> date:
+    day = datetime.now(UTC).date() + timedelta(days=offset)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def rep_user(rec: Recorder, base: str, session: dict, seed: int, stop: float, optional: dict) -> None:
+    rng = random.Random(seed)
+    headers = {"Authorization": f"Bearer {session['access_token']}"}
+    rep_id = session["user"]["id"]
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        records, cursor = pull_all(client)
+        accounts = [data for (entity, _), data in records.items() if entity == "account"]
+        client_id = str(uuid4())
+        for _ in range(ACTIONS):
+            if time.monotonic() > stop:
+                return
+            time.sleep(rng.uniform(*THINK_S))
+            roll = rng.random()
+            account = rng.choice(accounts)
+            if roll < 0.35:
+                page = rec.call(client, "pull (incremental)", "GET", f"/api/sync/pull?since={cursor}&limit=500")
+                if page is not None:
+                    cursor = page.json()["cursor"]
+            elif roll < 0.50:
+                started = datetime.now(UTC) - timedelta(minutes=rng.randint(30, 300))
+                mutation = {"mutation_id": str(uuid4()), "entity": "visit", "op": "create", "id": str(uuid4()),
+                            "client_time": iso(datetime.now(UTC)),
+                            "changes": {"account_id": account["id"], "started_at": iso(started),
+                                        "ended_at": iso(started + timedelta(minutes=40)), "kind": "onsite",
+                                        "outcome": "interested", "notes": "Visite (charge)"}}
+                rec.call(client, "push (visit)", "POST", "/api/sync/push",
+                         json={"client_id": client_id, "mutations": [mutation]})
+            elif roll < 0.65:
+                mutation = {"mutation_id": str(uuid4()), "entity": "account", "op": "update", "id": account["id"],
+                            "base_version": account["version"], "client_time": iso(datetime.now(UTC)),
+                            "changes": {"phone": f"+33 3 80 {rng.randint(10, 99)} {rng.randint(10, 99)} 00"}}
+                rec.call(client, "push (account edit)", "POST", "/api/sync/push",
+                         json={"client_id": client_id, "mutations": [mutation]})
+            elif roll < 0.80 and optional.get("tours"):
+                rec.call(client, "tour", "GET", f"/api/tours/{rep_id}/{workday(rng.randint(0, 4)).isoformat()}")
+            else:
+                rec.call(client, "accounts list", "GET", f"/api/accounts?page={rng.randint(1, 6)}&per_page=50")
+
+
+def telemarketer_user(rec: Recorder, base: str, session: dict, seed: int, stop: float, optional: dict,
+                      team: list[tuple[str, str, str | None]]) -> None:
+    rng = random.Random(seed)
+    headers = {"Authorization": f"Bearer {session['access_token']}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        for _ in range(ACTIONS):
+            if time.monotonic() > stop:
+                return
+            time.sleep(rng.uniform(*THINK_S))
+            rep_id, account_id, contact_id = rng.choice(team)
+            roll = rng.random()
+            if roll < 0.45 and optional.get("slots"):
+                start = workday(rng.randint(1, 5))
+                rec.call(client, "slots", "GET", f"/api/reps/{rep_id}/slots?account_id={account_id}"
+                         f"&from={start.isoformat()}&to={(start + timedelta(days=7)).isoformat()}&duration=60")
+            elif roll < 0.65:
+                day = workday(rng.randint(7, 40))
+                start = datetime(day.year, day.month, day.day, rng.randint(8, 14), rng.choice((0, 30)), tzinfo=UTC)
+                rec.call(client, "book appointment", "POST", "/api/appointments", ok=(200, 201), refused=(409,),
+                         json={"rep_id": rep_id, "account_id": account_id, "contact_id": contact_id,
+                               "start": iso(start), "end": iso(start + timedelta(hours=1)), "purpose": "Présentation"})
+            else:
+                rec.call(client, "accounts search", "GET", f"/api/accounts?q={rng.choice('abcdefgilmnoprst')}&per_page=20")
+
+
+def office_user(rec: Recorder, base: str, session: dict, seed: int, stop: float, quotes: list[str]) -> None:
+    rng = random.Random(seed)
+    headers = {"Authorization": f"Bearer {session['access_token']}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
+        for _ in range(ACTIONS):
+            if time.monotonic() > stop:
+                return
+            time.sleep(rng.uniform(*THINK_S))
+            roll = rng.random()
+            if roll < 0.55:
+                status = rng.choice(("routed", "in_progress", "quoted", ""))
+                rec.call(client, "quotes list", "GET", f"/api/quotes?status={status}&per_page=50" if status
+                         else "/api/quotes?per_page=50")
+            elif roll < 0.75 and quotes:
+                quote_id = quotes.pop()
+                # legal from routed; a quote another session moved first answers 409 (expected)
+                rec.call(client, "quote transition", "POST", f"/api/quotes/{quote_id}/transition",
+                         refused=(409,), json={"to": "in_progress", "note": "Pris en charge"})
+            else:
+                rec.call(client, "accounts list", "GET", f"/api/accounts?page={rng.randint(1, 10)}&per_page=50")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def main() -> list[dict]:
+    ensure_database(PG_URL)
+    workdir = Path(tempfile.mkdtemp(prefix="tournee-load-"))
+    env = {**os.environ, "DATABASE_URL": PG_URL, "TOURNEE_INSTANCE": str(workdir),
+           "SECRET_KEY": "load-test-not-secret-" + "x" * 32, "PUSH_LIMIT_PER_USER": "100000 per minute",
+           "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute", "LOG_FORMAT": "json"}
+    demo = subprocess.run([str(BIN / "tournee"), "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    if demo.returncode != 0:
+        raise RuntimeError(f"tournee demo failed: {demo.stderr[-800:]}")
+    process, base = start_server(env, workdir / "gunicorn.log")
+    try:
+        return _run(base)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _run(base: str) -> list[dict]:
+    reps = [login(base, f"rep{n}@example.com") for n in range(1, 6)]
+    tele, office = login(base, "tele@example.com"), login(base, "backoffice@example.com")
+    manager = login(base, "manager@example.com")
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {tele['access_token']}"}, timeout=60) as c:
+        records, _ = pull_all(c)
+    contacts = defaultdict(list)
+    for (entity, _), data in records.items():
+        if entity == "contact":
+            contacts[data["account_id"]].append(data["id"])
+    team = [(data["owner_id"], data["id"], (contacts.get(data["id"]) or [None])[0])
+            for (entity, _), data in records.items() if entity == "account"]
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {office['access_token']}"}, timeout=60) as c:
+        quotes = [q["id"] for q in c.get("/api/quotes?status=routed&per_page=500").json().get("items", [])]
+        rep_id, account_id, _ = team[0]
+        optional = {"tours": c.get(f"/api/tours/{rep_id}/{workday().isoformat()}").status_code != 404,
+                    "slots": c.get(f"/api/reps/{rep_id}/slots?account_id={account_id}").status_code != 404}
+    rec = Recorder()
+    stop = time.monotonic() + DEADLINE_S
+    threads = []
+    for i in range(USERS["rep"]):
+        threads.append(threading.Thread(target=rep_user, args=(rec, base, reps[i % 5], i, stop, optional)))
+    for i in range(USERS["telemarketer"]):
+        threads.append(threading.Thread(target=telemarketer_user, args=(rec, base, tele, 100 + i, stop, optional, team)))
+    for i in range(USERS["office"]):
+        session = office if i < 7 else manager
+        threads.append(threading.Thread(target=office_user, args=(rec, base, session, 200 + i, stop, quotes)))
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    rows = []
+    for name in sorted(rec.times):
+        values = rec.times[name]
+        rows.append({"endpoint": name, "requests": len(values), "p50_ms": round(statistics.median(values), 1),
+                     "p95_ms": round(percentile(values, 95), 1), "p99_ms": round(percentile(values, 99), 1),
+                     "errors": rec.errors[name], "refused_409": rec.refused[name]})
+    every = [v for values in rec.times.values() for v in values]
+    rows.append({"endpoint": "**all**", "requests": len(every), "p50_ms": round(statistics.median(every), 1),
+                 "p95_ms": round(percentile(every, 95), 1), "p99_ms": round(percentile(every, 99), 1),
+                 "errors": sum(rec.errors.values()), "refused_409": sum(rec.refused.values())})
+    print(f"50 users (30 rep tablets, 10 telemarketer, 10 back office/manager), {ACTIONS} requests each, "
+          f"think time {THINK_S[0]}–{THINK_S[1]} s; {len(every)} requests in {wall:.0f} s "
+          f"({len(every) / wall:.0f} req/s); tours {'on' if optional['tours'] else 'absent'}, "
+          f"slots {'on' if optional['slots'] else 'absent'}\n")
+    print("| endpoint | requests | p50 ms | p95 ms | p99 ms | errors | 409 (expected) |")
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(f"| {row['endpoint']} | {row['requests']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} "
+              f"| {row['errors']} | {row['refused_409']} |")
+    if rec.samples:
+        print("\nFirst errors:\n" + "\n".join(f"- {s}" for s in rec.samples))
+    return rows
+
+
+if __name__ == "__main__":
+    main()
