@@ -53,6 +53,7 @@ from sync.channels import DeliveryResult
 from sync.delivery import Job, Settings, make_job, send
 from sync.models import DeliveryAttempt, OutboxEvent
 from sync.routing import NO_ROUTE, Router, RoutingInput
+from sync.wakeup import Listener
 
 log = logging.getLogger(__name__)
 UNROUTED_RETRY = timedelta(minutes=5)  # admins' rule and team changes also wake these up
@@ -295,6 +296,7 @@ def run_forever(*, session_factory: Callable[[], Session], dispatcher_id: str | 
     """Poll every `interval` seconds until `stop` is set (or, with `drain`, until nothing is due)."""
     dispatcher = Dispatcher(session_factory=session_factory, dispatcher_id=dispatcher_id, settings=settings)
     total = Stats()
+    listener = None if drain else _listener(session_factory)
     try:
         while not stop.is_set():
             try:
@@ -309,7 +311,17 @@ def run_forever(*, session_factory: Callable[[], Session], dispatcher_id: str | 
             if stats.claimed == 0 and drain:
                 break
             if stats.claimed == 0 or stats.released:
-                stop.wait(interval)
+                listener.wait(interval, stop) if listener else stop.wait(interval)
     finally:
         dispatcher.close()
+        if listener:
+            listener.close()
     return total
+
+
+def _listener(session_factory) -> Listener:
+    session = session_factory()
+    try:
+        return Listener(session.get_bind())
+    finally:
+        session.close()

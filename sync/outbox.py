@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from server.db import utcnow
 from sync.models import OutboxEvent
+from sync.wakeup import wake_dispatchers
 
 QUOTE_SUBMITTED = "quote_request.submitted"
 
@@ -22,6 +23,7 @@ def enqueue_quote(session: Session, quote_id: str) -> OutboxEvent:
     event = OutboxEvent(kind=QUOTE_SUBMITTED, quote_id=quote_id, webhook_id=new_webhook_id(),
                         state="pending", next_attempt_at=utcnow())
     session.add(event)
+    wake_dispatchers(session)
     return event
 
 
