@@ -62,6 +62,23 @@ def machine() -> str:
             f"{platform.system()} {platform.machine()}, load average at start {load}")
 
 
+def write_report(sections: list[str], *, stamp: str, host: str, partial: bool) -> None:
+    """The report of a full run; a partial run (`python -m tests.bench sync`) replaces
+    only its own sections and keeps the others, each section saying when it was run."""
+    stamped = [section.replace("\n\n", f"\n\n_Run {stamp} on {host}._\n\n", 1) for section in sections]
+    kept: dict[str, str] = {}
+    if partial and OUTPUT.exists():
+        for old in OUTPUT.read_text(encoding="utf-8").split("\n## ")[1:]:
+            kept["## " + old.split("\n", 1)[0]] = "## " + old.rstrip() + "\n"
+    for section in stamped:
+        kept[section.split("\n", 1)[0]] = section
+    header = ("# Benchmarks\n\nWritten by `make bench` (`python -m tests.bench [names]` re-runs some and keeps the "
+              "others). Targets: DESIGN.md → Targets. The machine is shared and noisy: compare ratios measured in "
+              "the same run, and re-run on your machine before comparing.\n")
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    OUTPUT.write_text(header + "\n" + "\n".join(kept[name] for name in sorted(kept)), encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
     selected = benchmarks(argv)
     if not selected:
@@ -75,10 +92,7 @@ def main(argv: list[str]) -> int:
         failed += code != 0
         sections.append(section(module, doc, code, output))
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    header = (f"# Benchmarks\n\nWritten by `make bench` ({'`python -m tests.bench ' + ' '.join(argv) + '`' if argv else 'all'})"
-              f" on {stamp}, on {host}.\nTargets: DESIGN.md → Targets. Re-run on your machine before comparing.\n")
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
+    write_report(sections, stamp=stamp, host=host, partial=bool(argv))
     print(f"\nwrote {OUTPUT.relative_to(ROOT)}")
     return 1 if failed else 0
 

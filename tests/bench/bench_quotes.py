@@ -1,7 +1,8 @@
 """Quote routing: 200 quote requests pushed at once, delivered by webhook to a local receiver.
 
-Run: `.venv/bin/python tests/bench/bench_quotes.py` (about 20 s; set
-TOURNEE_BENCH_DATABASE_URL=postgresql+psycopg://… to measure PostgreSQL too).
+Run: `.venv/bin/python tests/bench/bench_quotes.py` (about 40 s) on SQLite and on
+PostgreSQL (TOURNEE_BENCH_QUOTES_DATABASE_URL, default
+postgresql+psycopg://postgres@127.0.0.1:5432/tournee_bench, wiped first).
 
 One tablet pushes 200 `quote_request` creates in a single `POST /api/sync/push`
 (the test client, the real endpoint); 1 or 2 `tournee dispatch` processes, started
@@ -111,9 +112,8 @@ def run(url: str, dispatchers: int) -> dict:
 
 
 def main() -> list[dict]:
-    urls = [os.environ["DATABASE_URL"]]
-    if os.environ.get("TOURNEE_BENCH_DATABASE_URL"):
-        urls.append(os.environ["TOURNEE_BENCH_DATABASE_URL"])
+    urls = [os.environ["DATABASE_URL"], os.environ.get(
+        "TOURNEE_BENCH_QUOTES_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tournee_bench")]
     rows = [run(url, dispatchers) for url in urls for dispatchers in (1, 2)]
     print(f"{QUOTES} quote requests in one push, webhook to a local receiver answering 200\n")
     print("| database | dispatchers | push (s) | time to route p50 (s) | p95 (s) | max (s) | deliveries/s | p95 < 2 s |")
