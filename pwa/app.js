@@ -3,11 +3,11 @@
 // IndexedDB first; the network only ever refreshes it.
 import { render } from './vendor/preact.mjs';
 import './vendor/signals.mjs'; // components re-render when the signals they read change
-import { openDb, getMeta } from './lib/db.js';
+import { openDb, getMeta, outboxCount } from './lib/db.js';
 import { html, user, go, route } from './lib/ui.js';
 import { lang } from './lib/i18n.js';
 import { startSync } from './lib/sync-client.js';
-import { startUpdates } from './lib/update.js';
+import { startUpdates, resumeUpdate } from './lib/update.js';
 import { Shell } from './views/shell.js';
 import { signal } from './vendor/signals-core.mjs';
 import { isDesk, deskHome } from './views/desk/roles.js';
@@ -41,6 +41,7 @@ async function boot() {
   render(html`<${Root} />`, root);
   if (user.value && !isDesk(user.value)) startSync();
   startUpdates();
+  resumeUpdate(outboxCount);
 }
 
 boot();

@@ -186,19 +186,35 @@ export function attachmentRefused(localId, error) {
 }
 
 // ---- pull: apply server changes, rebasing records that still have pending mutations ----
+// Set-wise: one read of the outbox, one bulkGet and one bulkPut/bulkDelete per table and
+// page, so a first sign-in writes thousands of records in a few IndexedDB requests.
 export function applyPull(changes, seen) {
   const tables = [...ENTITIES.map((e) => db.table(e)), db.other, db.outbox];
   return guarded(() => db.transaction('rw', tables, async () => {
+    const pending = new Map();
+    for (const m of await db.outbox.orderBy('seq').toArray()) {
+      const k = `${m.entity}:${m.record_id}`;
+      pending.set(k, [...(pending.get(k) || []), m]);
+    }
+    const byTable = new Map();  // table → {keys, changes}
     for (const change of changes) {
-      const t = table(change.entity);
-      const k = key(change.entity, change.id);
       seen?.add(`${change.entity}:${change.id}`);
-      if (change.op === 'delete') { await t.delete(k); continue; }
-      const data = ENTITIES.includes(change.entity) ? change.data : { ...change.data, entity: change.entity };
-      const pending = await pendingFor(change.entity, change.id);
-      const local = await t.get(k);
-      const record = rebase(data, pending, local);
-      if (record) await t.put(record); else await t.delete(k);
+      const t = table(change.entity);
+      if (!byTable.has(t)) byTable.set(t, { keys: [], changes: [] });
+      byTable.get(t).keys.push(key(change.entity, change.id));
+      byTable.get(t).changes.push(change);
+    }
+    for (const [t, batch] of byTable) {
+      const locals = await t.bulkGet(batch.keys);
+      const puts = [], deletes = [];
+      batch.changes.forEach((change, i) => {
+        if (change.op === 'delete') { deletes.push(batch.keys[i]); return; }
+        const data = ENTITIES.includes(change.entity) ? change.data : { ...change.data, entity: change.entity };
+        const record = rebase(data, pending.get(`${change.entity}:${change.id}`) || [], locals[i]);
+        if (record) puts.push(record); else deletes.push(batch.keys[i]);
+      });
+      if (deletes.length) await t.bulkDelete(deletes);
+      if (puts.length) await t.bulkPut(puts);
     }
   }));
 }

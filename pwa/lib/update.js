@@ -38,10 +38,28 @@ export function startUpdates() {
   setInterval(checkForUpdate, 30 * 60_000);
 }
 
-/** The user accepted: let the waiting worker take over, then reload on the new release. */
-export function applyUpdate() {
-  const waiting = registration?.waiting;
-  if (!waiting) { location.reload(); return; }
-  navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
-  waiting.postMessage({ type: 'skipWaiting' });
+/** The user accepted: let the waiting worker take over, then reload on the new release.
+ * The choice is kept for this tab's session, so that if the page reloads before the
+ * new worker took over, it takes over on the next start (`resumeUpdate`). */
+export async function applyUpdate() {
+  sessionStorage.setItem('tournee-apply-update', '1');
+  const reg = (await navigator.serviceWorker.getRegistration('/')) || registration;
+  const worker = reg?.waiting || reg?.installing;
+  if (!worker) { sessionStorage.removeItem('tournee-apply-update'); location.reload(); return; }
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    sessionStorage.removeItem('tournee-apply-update');
+    location.reload();
+  }, { once: true });
+  if (worker.state === 'installing') {
+    await new Promise((done) => worker.addEventListener('statechange', () => { if (worker.state !== 'installing') done(); }));
+  }
+  worker.postMessage({ type: 'skipWaiting' });
+}
+
+/** At start: an update the user already accepted in this tab goes on once nothing waits to sync. */
+export async function resumeUpdate(outboxCount) {
+  if (!sessionStorage.getItem('tournee-apply-update') || !('serviceWorker' in navigator)) return;
+  const reg = await navigator.serviceWorker.getRegistration('/');
+  if (reg?.waiting && !(await outboxCount())) await applyUpdate();
+  else if (!reg?.waiting) sessionStorage.removeItem('tournee-apply-update');
 }

@@ -2,7 +2,7 @@
 // to sync, the sync button, navigation, banners (storage, session, update) and toasts.
 import { html, route, user, online, busy, toasts, go, toast } from '../lib/ui.js';
 import { t, lang, setLang } from '../lib/i18n.js';
-import { storageProblem } from '../lib/db.js';
+import { storageProblem, outboxCount } from '../lib/db.js';
 import { authState } from '../lib/api.js';
 import { pending, syncing, sync, syncError, lastSync } from '../lib/sync-client.js';
 import { updateReady, applyUpdate } from '../lib/update.js';
@@ -46,8 +46,9 @@ function Banners() {
     ${updateReady.value && !busy.value && html`<div class="banner info" role="status" data-testid="update-available">
       ${t('update')}
       <button data-testid="update-apply" onClick=${async () => {
-        if (pending.value) await sync();
-        if (pending.value) toast(t('updateWait'), 'error'); else applyUpdate();
+        // Read the outbox itself: the pending signal follows it a moment later.
+        if (await outboxCount()) await sync();
+        if (await outboxCount()) toast(t('updateWait'), 'error'); else applyUpdate();
       }}>${t('updateNow')}</button>
     </div>`}`;
 }
