@@ -7,7 +7,7 @@ is refused before it leaves the machine.
 from __future__ import annotations
 
 import pytest
-from e2e_server import CHROMIUM_ARGS, Api, ServerUnavailable, chromium_path, new_context, start_server
+from e2e_server import CHROMIUM_ARGS, NOT_LOOPBACK, Api, ServerUnavailable, chromium_path, start_server
 
 TABLET = {"width": 1280, "height": 800}
 
@@ -37,7 +37,10 @@ def browser():
 
 @pytest.fixture
 def context(browser, live_server):
-    context = new_context(browser, live_server.url, TABLET)
+    context = browser.new_context(base_url=live_server.url, viewport=TABLET, locale="fr-FR",
+                                  timezone_id="Europe/Paris", service_workers="allow")
+    context.route(NOT_LOOPBACK, lambda route: route.abort())
+    context.set_default_timeout(15_000)
     yield context
     context.close()
 
