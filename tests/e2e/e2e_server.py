@@ -60,15 +60,6 @@ class LiveServer:
             self.process.wait()
 
 
-def new_context(browser, base_url: str, viewport: dict, *, timeout_ms: int = 15_000):
-    """A French, Paris-time browser context on the server under test; nothing else is reachable."""
-    context = browser.new_context(base_url=base_url, viewport=viewport, locale="fr-FR",
-                                  timezone_id="Europe/Paris", service_workers="allow")
-    context.route(NOT_LOOPBACK, lambda route: route.abort())
-    context.set_default_timeout(timeout_ms)
-    return context
-
-
 def start_server(tmp: Path) -> LiveServer:
     env = {**os.environ, "TOURNEE_INSTANCE": str(tmp), "DATABASE_URL": f"sqlite:///{tmp / 'tournee.db'}",
            "SECRET_KEY": "e2e-not-secret-" + "x" * 32, "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8192"}

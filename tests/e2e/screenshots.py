@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from e2e_server import CHROMIUM_ARGS, ROOT, chromium_path, new_context, start_server  # noqa: E402
+from e2e_server import CHROMIUM_ARGS, NOT_LOOPBACK, ROOT, chromium_path, start_server  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from pwa import PHOTO, sign_in, workday  # noqa: E402
 
@@ -90,7 +90,10 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             for orientation, viewport in SIZES.items():
                 print(orientation)
-                context = new_context(browser, base, viewport, timeout_ms=20_000)
+                context = browser.new_context(base_url=base, viewport=viewport, locale="fr-FR",
+                                              timezone_id="Europe/Paris")
+                context.route(NOT_LOOPBACK, lambda route: route.abort())
+                context.set_default_timeout(20_000)
                 screens(context.new_page(), context, out, orientation)
                 context.close()
             browser.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from desk import DESKTOP, desk_sign_in  # noqa: E402
-from e2e_server import CHROMIUM_ARGS, ROOT, chromium_path, new_context, start_server  # noqa: E402
+from e2e_server import CHROMIUM_ARGS, NOT_LOOPBACK, ROOT, chromium_path, start_server  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
@@ -79,7 +79,9 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             for role in (telemarketer, backoffice, manager):
-                context = new_context(browser, base, DESKTOP, timeout_ms=20_000)
+                context = browser.new_context(base_url=base, viewport=DESKTOP, locale="fr-FR", timezone_id="Europe/Paris")
+                context.route(NOT_LOOPBACK, lambda route: route.abort())
+                context.set_default_timeout(20_000)
                 role(context.new_page(), out)
                 context.close()
             browser.close()
