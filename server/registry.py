@@ -30,7 +30,12 @@ def _api_blueprints():
         "server.kpis.routes",
         "server.tours.routes",
     ]
-    return [importlib.import_module(name) for name in names]
+    return [importlib.import_module(name) for name in names if _exists(name)]
+
+
+def _exists(name: str) -> bool:
+    import importlib.util
+    return importlib.util.find_spec(name) is not None
 
 
 def register_sync_entities() -> None:
@@ -52,6 +57,9 @@ def register_sync_entities() -> None:
 
 def extra_commands():
     from server.quotes.cli import dispatch_command
-    from server.segmentation.cli import commands as segmentation_commands
     from server.syncapi.cli import sync_cli
-    return [dispatch_command, sync_cli, *segmentation_commands()]
+    commands = [dispatch_command, sync_cli]
+    if _exists("server.segmentation.cli"):  # tolerate a domain whose CLI is not there yet
+        from server.segmentation.cli import commands as segmentation_commands
+        commands += segmentation_commands()
+    return commands
