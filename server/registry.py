@@ -30,12 +30,7 @@ def _api_blueprints():
         "server.kpis.routes",
         "server.tours.routes",
     ]
-    return [importlib.import_module(name) for name in names if _exists(name)]
-
-
-def _exists(name: str) -> bool:
-    import importlib.util
-    return importlib.util.find_spec(name) is not None
+    return [importlib.import_module(name) for name in names]
 
 
 def register_sync_entities() -> None:
@@ -57,9 +52,6 @@ def register_sync_entities() -> None:
 
 def extra_commands():
     from server.quotes.cli import dispatch_command
+    from server.segmentation.cli import commands as segmentation_commands
     from server.syncapi.cli import sync_cli
-    commands = [dispatch_command, sync_cli]
-    if _exists("server.segmentation.cli"):  # tolerate a domain whose CLI is not there yet
-        from server.segmentation.cli import commands as segmentation_commands
-        commands += segmentation_commands()
-    return commands
+    return [dispatch_command, sync_cli, *segmentation_commands()]

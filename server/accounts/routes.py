@@ -15,21 +15,18 @@ def _account_filters(stmt, args):
     if args.get("q"):
         like = f"%{args['q'].lower()}%"
         stmt = stmt.where(or_(Account.name.ilike(like), Account.city.ilike(like), Account.postcode.like(f"{args['q']}%")))
-    for name in ("segment", "owner_id", "status"):
-        if args.get(name):
-            stmt = stmt.where(getattr(Account, name) == args[name])
     return stmt
 
 
 def _contact_filters(stmt, args):
-    if args.get("account_id"):
-        stmt = stmt.where(Contact.account_id == args["account_id"])
     if args.get("q"):
         stmt = stmt.where(Contact.name.ilike(f"%{args['q']}%"))
     return stmt
 
 
-record_routes(blp, entity="account", path="/accounts", list_args=AccountListArgs, filters=_account_filters,
+record_routes(blp, entity="account", path="/accounts", list_args=AccountListArgs,
+              equal=("segment", "owner_id", "status"), filters=_account_filters,
               order_by=(Account.name, Account.id))
-record_routes(blp, entity="contact", path="/contacts", list_args=ContactListArgs, filters=_contact_filters,
+record_routes(blp, entity="contact", path="/contacts", list_args=ContactListArgs,
+              equal=("account_id",), filters=_contact_filters,
               order_by=(Contact.name, Contact.id))

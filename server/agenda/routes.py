@@ -11,9 +11,6 @@ blp = Blueprint("agenda", __name__, url_prefix="/api", description="Appointments
 
 
 def _filters(stmt, args):
-    for name in ("rep_id", "account_id"):
-        if args.get(name):
-            stmt = stmt.where(getattr(Appointment, name) == args[name])
     if args.get("start_from"):
         stmt = stmt.where(Appointment.start >= args["start_from"])
     if args.get("start_to"):
@@ -21,5 +18,6 @@ def _filters(stmt, args):
     return stmt
 
 
-record_routes(blp, entity="appointment", path="/appointments", list_args=AppointmentListArgs, filters=_filters,
+record_routes(blp, entity="appointment", path="/appointments", list_args=AppointmentListArgs,
+              equal=("rep_id", "account_id"), filters=_filters,
               order_by=(Appointment.start, Appointment.id))

@@ -43,15 +43,23 @@ def _create_body() -> dict:
 
 
 def record_routes(blp: Blueprint, *, entity: str, path: str, list_args: type[Schema],
-                  filters: Callable, order_by, creatable: bool = True, deletable: bool = True) -> None:
-    """Register `GET/POST {path}` and `GET/PATCH/DELETE {path}/<id>` on `blp`."""
+                  order_by, equal: tuple[str, ...] = (), filters: Callable | None = None,
+                  creatable: bool = True, deletable: bool = True) -> None:
+    """Register `GET/POST {path}` and `GET/PATCH/DELETE {path}/<id>` on `blp`.
+
+    The list filters by the `equal` query arguments, then by `filters(stmt, args)` for the rest."""
     model = registry.get(entity).model
 
     class Collection(MethodView):
         @blp.arguments(list_args, location="query")
         @blp.response(200, PageSchema)
         def get(self, args):
-            stmt = filters(scoped(entity, current_actor()), args)
+            stmt = scoped(entity, current_actor())
+            for name in equal:  # query arguments that match a column as they are
+                if args.get(name):
+                    stmt = stmt.where(getattr(model, name) == args[name])
+            if filters:
+                stmt = filters(stmt, args)
             total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
             page, per_page = args["page"], args["per_page"]
             rows = db.session.scalars(stmt.order_by(*order_by).limit(per_page).offset((page - 1) * per_page))

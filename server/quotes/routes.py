@@ -15,9 +15,6 @@ blp = Blueprint("quotes", __name__, url_prefix="/api", description="Quote reques
 
 
 def _filters(stmt, args):
-    for name in ("status", "team_id", "urgency", "account_id"):
-        if args.get(name):
-            stmt = stmt.where(getattr(QuoteRequest, name) == args[name])
     if args.get("created_after"):
         stmt = stmt.where(QuoteRequest.created_at >= args["created_after"])
     if args.get("created_before"):
@@ -26,7 +23,8 @@ def _filters(stmt, args):
 
 
 # Urgent first, then oldest first: the back office's queue order.
-record_routes(blp, entity="quote_request", path="/quotes", list_args=QuoteAgeArgs, filters=_filters,
+record_routes(blp, entity="quote_request", path="/quotes", list_args=QuoteAgeArgs,
+              equal=("status", "team_id", "urgency", "account_id"), filters=_filters,
               order_by=(case((QuoteRequest.urgency == "urgent", 0), else_=1), QuoteRequest.created_at, QuoteRequest.id),
               deletable=False)
 

@@ -10,16 +10,7 @@ from server.visits.schemas import VisitListArgs
 blp = Blueprint("visits", __name__, url_prefix="/api", description="Visits and tasks")
 
 
-def _filters(model):
-    def apply(stmt, args):
-        for name in ("account_id", "rep_id"):
-            if args.get(name):
-                stmt = stmt.where(getattr(model, name) == args[name])
-        return stmt
-    return apply
-
-
-record_routes(blp, entity="visit", path="/visits", list_args=VisitListArgs, filters=_filters(Visit),
+record_routes(blp, entity="visit", path="/visits", list_args=VisitListArgs, equal=("account_id", "rep_id"),
               order_by=(Visit.started_at.desc(), Visit.id))
-record_routes(blp, entity="task", path="/tasks", list_args=VisitListArgs, filters=_filters(Task),
+record_routes(blp, entity="task", path="/tasks", list_args=VisitListArgs, equal=("account_id", "rep_id"),
               order_by=(Task.due_at, Task.id))
