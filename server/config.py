@@ -93,6 +93,8 @@ class Config:
     # Hardening (server/security.py, observability.py, metrics.py): proxies in front whose
     # X-Forwarded-For/-Proto are trusted (0: none), log lines as json or text, and the
     # bearer token a Prometheus scraper sends to /metrics (unset: loopback callers only).
+    # Fault points (server/faults.py) for the fault tests; never on in production.
+    FAULT_INJECTION = os.environ.get("TOURNEE_FAULT_INJECTION") == "1"
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
@@ -119,3 +121,4 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_KIB = 1024
     RATELIMIT_STORAGE_URI = "memory://"
+    FAULT_INJECTION = True

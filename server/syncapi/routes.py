@@ -7,6 +7,7 @@ from marshmallow import ValidationError
 
 from server.actor import current_actor
 from server.errors import Problem, TooLarge, validation_errors
+from server import faults
 from server.extensions import db, limiter
 from server.syncapi.schemas import PullArgs, PushSchema, ResolveSchema
 from sync import clients, conflicts, pull, push
@@ -43,6 +44,8 @@ def push_mutations():
     clients.bind(db.session, client_id=envelope["client_id"], user_id=actor.id)
     results = push.push(session=db.session, actor=actor, client_id=envelope["client_id"],
                         mutations=envelope["mutations"])
+    db.session.flush()
+    faults.point("push.before_commit")
     db.session.commit()  # P8
     from server.db import utcnow
     return {"results": results, "server_time": utcnow().isoformat().replace("+00:00", "Z")}
