@@ -28,12 +28,21 @@ def wake_dispatchers(session: Session) -> None:
 class Listener:
     """Waits for a wake-up or the interval, whichever comes first."""
 
+    # After a lost connection (a database restart), LISTEN again at most this often.
+    RELISTEN_S = 5.0
+
     def __init__(self, engine: Engine) -> None:
         self.connection = None
-        if engine.dialect.name != "postgresql":
+        self.engine = engine
+        self._tried_at = 0.0
+        self._listen()
+
+    def _listen(self) -> None:
+        if self.engine.dialect.name != "postgresql":
             return
+        self._tried_at = time.monotonic()
         try:
-            raw = engine.raw_connection()
+            raw = self.engine.raw_connection()
             self.connection = raw.driver_connection
             self.connection.autocommit = True
             self.connection.execute(f"LISTEN {CHANNEL}")
@@ -43,6 +52,9 @@ class Listener:
             self.connection = None
 
     def wait(self, interval: float, stop: threading.Event) -> None:
+        if self.connection is None and self.engine.dialect.name == "postgresql" \
+                and time.monotonic() - self._tried_at > self.RELISTEN_S:
+            self._listen()
         if self.connection is None:
             stop.wait(interval)
             return

@@ -3,6 +3,7 @@ of waiting for its next poll; on SQLite it keeps polling."""
 from __future__ import annotations
 
 import threading
+import time
 
 from sqlalchemy.orm import sessionmaker
 
@@ -42,3 +43,30 @@ def test_an_idle_dispatcher_is_woken_by_a_new_quote(app, client, session, backen
         stop.set()
         worker.join(timeout=30)
     assert not worker.is_alive()
+
+
+def test_the_listener_listens_again_after_its_connection_died(app, session, backend, monkeypatch):
+    """A PostgreSQL restart kills the LISTEN connection; the dispatcher polls meanwhile and
+    LISTENs again, so later quotes wake it at once again."""
+    if backend != "postgresql":
+        return
+    from sqlalchemy import text
+
+    from sync.wakeup import CHANNEL
+    listener = Listener(db.engine)
+    monkeypatch.setattr(listener, "RELISTEN_S", 0.0)
+    stop = threading.Event()
+    pid = listener.connection.info.backend_pid
+    with db.engine.connect() as admin:
+        assert admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+    listener.wait(0.2, stop)  # notices the dead connection, falls back to polling
+    assert listener.connection is None
+    listener.wait(0.2, stop)  # and LISTENs again on the next wait
+    assert listener.connection is not None and listener.connection.info.backend_pid != pid
+    with db.engine.connect() as other:
+        other.execute(text("SELECT pg_notify(:c, '')"), {"c": CHANNEL})
+        other.commit()
+    began = time.monotonic()
+    listener.wait(30.0, stop)
+    assert time.monotonic() - began < 5, "the NOTIFY did not wake the renewed listener"
+    listener.close()
