@@ -15,6 +15,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
     app.json.ensure_ascii = False  # French names stay readable
+    _bound_connect_time(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     from server import errors, models  # noqa: F401  (models: every table registered)
@@ -43,6 +44,19 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     from server.cli import register_commands
     register_commands(app)
     return app
+
+
+def _bound_connect_time(app: Flask) -> None:
+    """On PostgreSQL, connections give up after DATABASE_CONNECT_TIMEOUT_S (503, not a hang)."""
+    from sqlalchemy.engine import make_url
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql" or "connect_timeout" in url.query:
+        return  # a timeout written in the URL wins
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args.setdefault("connect_timeout", app.config["DATABASE_CONNECT_TIMEOUT_S"])
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _migrations_dir() -> str:

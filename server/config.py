@@ -38,6 +38,10 @@ def _database_url() -> str:
 class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL only (create_app adds it): how long opening a connection may take before
+    # the request answers 503. psycopg's default is 130 s, so a database host that stops
+    # answering (failover, network partition) would hold every request for minutes.
+    DATABASE_CONNECT_TIMEOUT_S = int(os.environ.get("DATABASE_CONNECT_TIMEOUT_S", "5"))
     SECRET_KEY = _secret_key()
     PORT = int(os.environ.get("PORT", "8000"))
 
