@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
@@ -33,6 +33,7 @@ class Context:
     actor: Any
     numbers: ChangeNumbers
     received_at: datetime
+    clock_offset: timedelta = timedelta(0)  # the tablet's clock minus the server's (M2)
     time_ms: int = 0
     client_id: str | None = None
     known: dict[tuple[str, str], Any] = field(default_factory=dict)
@@ -56,8 +57,18 @@ class Context:
         return self.known[key]
 
 
-def _clamped_ms(client_time: datetime | None, received_at: datetime) -> int:
-    """M2: a client time in the future counts as the receive time."""
+def _clamped_ms(client_time: datetime | None, received_at: datetime, clock_offset: timedelta = timedelta(0)) -> int:
+    """M2: the client time on the server's clock; one still in the future counts as the receive time.
+
+    The clamp alone let a tablet whose clock is ahead win conflicts it should lose: typed
+    first, pushed last, its time became the receive time, later than an edit typed after
+    it. When the batch says what the tablet's clock read when sent (`sent_at`), its times
+    are moved back by the tablet's offset first (within the network delay)."""
+    if client_time is not None and clock_offset:
+        try:
+            client_time = client_time - clock_offset
+        except OverflowError:  # a nonsense clock pushes it off the calendar
+            client_time = None if clock_offset < timedelta(0) else datetime.min.replace(tzinfo=UTC)
     when = received_at if client_time is None or client_time > received_at else client_time
     return int(when.timestamp() * 1000)
 
@@ -67,27 +78,33 @@ def _clamped_ms(client_time: datetime | None, received_at: datetime) -> int:
 result_observers: list[Callable[[list[dict[str, Any]]], None]] = []
 
 
-def push(*, session: Session, actor, client_id: str | None, mutations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Apply `mutations` in order; one result each (P2–P8). The caller commits."""
+def push(*, session: Session, actor, client_id: str | None, mutations: list[dict[str, Any]],
+         sent_at: datetime | None = None) -> list[dict[str, Any]]:
+    """Apply `mutations` in order; one result each (P2–P8). The caller commits.
+
+    `sent_at`: what the tablet's clock read when it sent them (M2), if it said."""
     received_at = utcnow()
+    offset = sent_at - received_at if sent_at is not None else timedelta(0)
     fresh: list[tuple[dict, dict]] = []
     try:
         with session.begin_nested():
-            results = _push(session, actor, client_id, mutations, received_at, fresh, safe=False)
+            results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=False)
     except IntegrityError:
         # A constraint the checks did not foresee: redo one savepoint per mutation,
         # so the offending one is rejected alone.
         fresh.clear()
-        results = _push(session, actor, client_id, mutations, received_at, fresh, safe=True)
+        results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=True)
     for observe in result_observers:
         observe([result for _, result in fresh])
     return results
 
 
-def _push(session, actor, client_id, mutations, received_at, fresh, *, safe: bool) -> list[dict[str, Any]]:
+def _push(session, actor, client_id, mutations, received_at, clock_offset, fresh, *,
+          safe: bool) -> list[dict[str, Any]]:
     with change_numbers(session) as numbers:  # P2
         stored = ledger.known_results(session, (m["mutation_id"] for m in mutations))  # P3
-        ctx = Context(session=session, actor=actor, numbers=numbers, received_at=received_at, client_id=client_id)
+        ctx = Context(session=session, actor=actor, numbers=numbers, received_at=received_at,
+                      clock_offset=clock_offset, client_id=client_id)
         _prefetch(ctx, mutations)  # P4
         results = []
         # Hooks that query flush what they need themselves; autoflush before every
@@ -105,7 +122,7 @@ def _apply_all(ctx, session, mutations, stored, results, fresh, *, safe: bool) -
         if previous is not None:
             results.append(previous)
             continue
-        ctx.time_ms = _clamped_ms(mutation.get("client_time"), ctx.received_at)
+        ctx.time_ms = _clamped_ms(mutation.get("client_time"), ctx.received_at, ctx.clock_offset)
         if safe:
             try:
                 with session.begin_nested():

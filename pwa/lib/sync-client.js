@@ -74,7 +74,8 @@ async function push() {
       ({ mutation_id, entity, op, id, ...(op === 'create' ? {} : { base_version }), changes, client_time }));
     let response;
     try {
-      response = await api('/api/sync/push', { method: 'POST', body: { client_id, mutations } });
+      // sent_at: this device's clock now, so the server can put client_time on its own clock (PROTOCOL M2)
+      response = await api('/api/sync/push', { method: 'POST', body: { client_id, sent_at: new Date().toISOString(), mutations } });
     } catch (e) {
       if (e instanceof ApiError && e.status === 413 && batchSize > 1) { batchSize = Math.ceil(batchSize / 2); continue; }
       throw e;

@@ -43,7 +43,7 @@ def push_mutations():
     actor = current_actor()
     clients.bind(db.session, client_id=envelope["client_id"], user_id=actor.id)
     results = push.push(session=db.session, actor=actor, client_id=envelope["client_id"],
-                        mutations=envelope["mutations"])
+                        mutations=envelope["mutations"], sent_at=envelope["sent_at"])
     db.session.flush()
     faults.point("push.before_commit")
     db.session.commit()  # P8

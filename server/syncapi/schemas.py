@@ -19,6 +19,9 @@ class MutationSchema(Schema):
 class PushSchema(Schema):
     client_id = fields.String(required=True, validate=validate.Length(1, 64))
     mutations = fields.List(fields.Nested(MutationSchema), required=True)
+    # What the tablet's clock read when it sent the batch (PROTOCOL M2): optional, older
+    # clients omit it.
+    sent_at = When(allow_none=True, load_default=None)
 
 
 class PullArgs(Schema):
