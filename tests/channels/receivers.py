@@ -47,9 +47,11 @@ class ReceivedRequest:
 
 
 class HttpReceiver:
-    """A ThreadingHTTPServer on 127.0.0.1 that records every request it gets."""
+    """A ThreadingHTTPServer on 127.0.0.1 that records every request it gets.
 
-    def __init__(self) -> None:
+    `port` 0 takes a free one; a given port brings a receiver back where one was."""
+
+    def __init__(self, port: int = 0) -> None:
         self.requests: list[ReceivedRequest] = []
         self._replies: collections.deque[Reply] = collections.deque()
         self._lock = threading.Lock()
@@ -73,7 +75,7 @@ class HttpReceiver:
                 except (ConnectionResetError, BrokenPipeError):  # the sender hung up
                     pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = False  # server_close() joins handler threads
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05})
         self._thread.start()

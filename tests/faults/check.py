@@ -51,7 +51,7 @@ def ledger(conn: Connection, mutation_ids: Iterable[str]) -> dict[str, dict[str,
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ", ".join(f":m{i}" for i in range(len(chunk)))
-        rows = conn.execute(text(f"SELECT mutation_id, result FROM mutation_record WHERE mutation_id IN ({marks})"),
+        rows = conn.execute(text(f"SELECT mutation_id, result FROM sync_mutation WHERE mutation_id IN ({marks})"),
                             {f"m{i}": mid for i, mid in enumerate(chunk)})
         for mutation_id, result in rows:
             found[mutation_id] = json.loads(result) if isinstance(result, str) else result
@@ -120,3 +120,16 @@ def assert_quotes_delivered_once(conn: Connection, received: Iterable[Mapping[st
     twice = {q: n for q, n in accepted.items() if n > 1}
     assert redelivery_allowed or not twice, f"quotes accepted more than once: {twice}"
     return sum(n - 1 for n in twice.values())
+
+
+def receiver_log(requests: Iterable[Any], answers: Iterable[int] = ()) -> list[dict[str, Any]]:
+    """The log `assert_quotes_delivered_once` reads, from what an HTTP receiver recorded
+    (tests/channels/receivers.py `ReceivedRequest`s, in arrival order): each request's
+    webhook-id, the quote id of its JSON body, and the status answered (`answers` in
+    order, then 200, which is what that receiver says once its queued replies are used up)."""
+    statuses = list(answers)
+    log = []
+    for index, request in enumerate(requests):
+        log.append({"webhook_id": request.header("webhook-id"), "quote_id": json.loads(request.body)["data"]["id"],
+                    "status": statuses[index] if index < len(statuses) else 200})
+    return log
