@@ -59,7 +59,7 @@ def free_port() -> int:
 def start_server(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen([str(BIN / "gunicorn"), "wsgi:app", "--bind", f"127.0.0.1:{port}",
-                                "--workers", "4", "--threads", "4", "--worker-class", "gthread", "--timeout", "60"],
+                                "--workers", "4", "--threads", "4", "--worker-class", "gthread", "--timeout", "60", "--no-control-socket"],
                                cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90

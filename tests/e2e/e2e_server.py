@@ -70,7 +70,7 @@ def start_server(tmp: Path) -> LiveServer:
     log = tmp / "gunicorn.log"
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--threads", "8", "--timeout", "60"],
+         "--threads", "8", "--timeout", "60", "--no-control-socket"],
         cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     server = LiveServer(f"http://127.0.0.1:{port}", process, log, env)
     deadline = time.monotonic() + 60
