@@ -40,7 +40,7 @@ from uuid import uuid4
 
 import httpx
 
-from tests.bench.bench_load import BIN, ROOT, ensure_database, free_port, iso, login, pull_all, start_server
+from tests.bench.bench_load import BIN, ROOT, free_port, fresh_database, iso, login, pull_all, start_server
 from tests.faults.check import Sent, assert_nothing_lost_nothing_doubled, assert_quotes_delivered_once
 
 PG_URL = os.environ.get("TOURNEE_BENCH_FAULTS_DATABASE_URL",
@@ -226,16 +226,6 @@ def restart_postgres() -> float:
     subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True,
                    capture_output=True, timeout=120)
     return time.monotonic() - began
-
-
-def fresh_database(url: str) -> None:
-    import psycopg
-    from sqlalchemy.engine import make_url
-    ensure_database(url)
-    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
 
 
 def main() -> None:
