@@ -65,12 +65,8 @@ class _Pair:
         except OSError:
             pass
         finally:
-            self.dead.set()
+            self.kill()
             for sock in (self.client, self.upstream):
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 sock.close()
             on_exit(self)
 
