@@ -24,7 +24,6 @@ TOURNEE_BENCH_FAULTS_DATABASE_URL (default …/tournee_faults), emptied and relo
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -34,14 +33,15 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from uuid import uuid4
 
 import httpx
 
-from tests.bench.bench_load import BIN, ROOT, free_port, fresh_database, iso, login, pull_all, start_server
-from tests.faults.check import Sent, assert_nothing_lost_nothing_doubled, assert_quotes_delivered_once
+from tests.bench.bench_load import SERVER_ENV, iso, login, pull_all
+from tests.channels.receivers import HttpReceiver
+from tests.faults.check import Sent, assert_nothing_lost_nothing_doubled, assert_quotes_delivered_once, receiver_log
+from tests.live import BIN, ROOT, Live, empty_postgres, start
 
 PG_URL = os.environ.get("TOURNEE_BENCH_FAULTS_DATABASE_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/tournee_faults")
@@ -54,56 +54,27 @@ SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 
 class Receiver:
-    """The technical service: a webhook endpoint on a fixed loopback port that can go down.
-
-    Down means the port refuses connections, as a stopped service does. It logs every
-    request it answers; it de-duplicates on webhook-id as Standard Webhooks asks."""
+    """The technical service: tests/channels/receivers.py's HttpReceiver (answering 200) on
+    one port, which can go down (the port then refuses connections, as a stopped service's
+    does) and come back. `requests` holds what every incarnation received, in order."""
 
     def __init__(self) -> None:
-        self.port = free_port()
-        self.log: list[dict] = []
-        self.lock = threading.Lock()
-        self.server: ThreadingHTTPServer | None = None
-        self.thread: threading.Thread | None = None
-        self.up()
-
-    def up(self) -> None:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("content-length", "0")))
-                from sync.channels.webhook import verify
-                try:
-                    verify(SECRET, dict(self.headers.items()), body, tolerance_s=10**9)
-                    payload = json.loads(body)
-                    entry = {"webhook_id": self.headers["webhook-id"], "quote_id": payload["data"]["id"],
-                             "status": 200}
-                except Exception as error:  # noqa: BLE001 — a bad signature is a failure to report
-                    entry = {"webhook_id": self.headers.get("webhook-id"), "quote_id": None, "status": 400,
-                             "error": str(error)}
-                with receiver.lock:
-                    entry["duplicate"] = any(e["webhook_id"] == entry["webhook_id"] and e["status"] == 200
-                                             for e in receiver.log)
-                    receiver.log.append(entry)
-                self.send_response(entry["status"])
-                self.send_header("content-length", "0")
-                self.end_headers()
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-        self.thread.start()
+        self.current: HttpReceiver | None = HttpReceiver()
+        self.url = self.current.url
+        self.port = int(self.url.split(":")[2].split("/")[0])
+        self._before: list = []
 
     def down(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.current.close()
+        self._before += self.current.requests
+        self.current = None
+
+    def up(self) -> None:
+        self.current = HttpReceiver(port=self.port)
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/quotes"
+    def requests(self) -> list:
+        return self._before + (list(self.current.requests) if self.current else [])
 
 
 class Faults:
@@ -209,15 +180,19 @@ def tablet(base: str, session: dict, seed: int, sent: Sent, faults: Faults, stop
         errors.append(f"tablet {seed}: {error}")
 
 
-def worker_pids(master: subprocess.Popen) -> list[int]:
-    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-    return [int(pid) for pid in children]
-
-
 def start_dispatcher(env: dict, workdir: Path, name: str) -> subprocess.Popen:
     log = (workdir / f"{name}.log").open("wb")
     return subprocess.Popen([str(BIN / "tournee"), "dispatch", "--id", name], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
+
+
+def _signed(request) -> bool:
+    from sync.channels.webhook import WebhookVerificationError, verify
+    try:
+        verify(SECRET, dict(request.headers), request.body, tolerance_s=10**9)
+        return True
+    except WebhookVerificationError:
+        return False
 
 
 def restart_postgres() -> float:
@@ -229,36 +204,29 @@ def restart_postgres() -> float:
 
 
 def main() -> None:
-    fresh_database(PG_URL)
+    empty_postgres(PG_URL)
     workdir = Path(tempfile.mkdtemp(prefix="tournee-faults-"))
-    env = {**os.environ, "DATABASE_URL": PG_URL, "TOURNEE_INSTANCE": str(workdir),
-           "SECRET_KEY": "faults-bench-not-secret-" + "x" * 32, "PUSH_LIMIT_PER_USER": "100000 per minute",
-           "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute", "LOG_FORMAT": "json",
-           "DISPATCH_LEASE_S": "10", "DISPATCH_TIMEOUT_S": "3", "DISPATCH_INTERVAL_S": "0.5"}
-    demo = subprocess.run([str(BIN / "tournee"), "demo"], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=900)
-    if demo.returncode != 0:
-        raise RuntimeError(f"tournee demo failed: {demo.stderr[-800:]}")
+    # Short leases and timeouts so a killed dispatcher's claims come back within the run.
+    env = {**SERVER_ENV, "DISPATCH_LEASE_S": "10", "DISPATCH_TIMEOUT_S": "3", "DISPATCH_INTERVAL_S": "0.5"}
     receiver = Receiver()
-    server, base = start_server(env, workdir / "gunicorn.log")
-    dispatcher = start_dispatcher(env, workdir, "bench-1")
+    server = start(workdir, database_url=PG_URL, env=env, workers=4, threads=4, fault_injection=False)
+    dispatchers = [start_dispatcher(server.env, workdir, "bench-1")]
     try:
-        _run(base, server, env, workdir, receiver, dispatcher_box := [dispatcher])
+        _run(server, workdir, receiver, dispatchers)
     finally:
-        for process in (server, *dispatcher_box):
+        server.stop()
+        for process in dispatchers:
             process.terminate()
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
-        try:
-            receiver.down()
-        except Exception:  # noqa: BLE001 — already down
-            pass
+        if receiver.current:
+            receiver.current.close()
 
 
-def _run(base: str, server: subprocess.Popen, env: dict, workdir: Path, receiver: Receiver,
-         dispatchers: list[subprocess.Popen]) -> None:
+def _run(server: Live, workdir: Path, receiver: Receiver, dispatchers: list[subprocess.Popen]) -> None:
+    base, env = server.url, server.env
     admin = login(base, "admin@example.com")
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {admin['access_token']}"}, timeout=30) as c:
         for team in c.get("/api/admin/technical-teams").json():
@@ -288,11 +256,11 @@ def _run(base: str, server: subprocess.Popen, env: dict, workdir: Path, receiver
         time.sleep(max(0.0, faults.t0 + t - time.monotonic()))
 
     at(12)
-    victim = random.choice(worker_pids(server))
+    victim = random.choice(sorted(server.alive_workers()))
     os.kill(victim, signal.SIGKILL)
     faults.event(f"kill -9 gunicorn worker {victim}")
     at(22)
-    for victim in worker_pids(server)[:2]:
+    for victim in sorted(server.alive_workers())[:2]:
         os.kill(victim, signal.SIGKILL)
     faults.event("kill -9 two gunicorn workers at once")
     at(30)
@@ -312,7 +280,7 @@ def _run(base: str, server: subprocess.Popen, env: dict, workdir: Path, receiver
         faults.event(f"PostgreSQL restarted (pg_ctlcluster restart took {took:.1f} s)")
         recovered_after("PostgreSQL restart", began)
     at(70)
-    victim = random.choice(worker_pids(server))
+    victim = random.choice(sorted(server.alive_workers()))
     os.kill(victim, signal.SIGKILL)
     began = time.monotonic()
     faults.event(f"kill -9 gunicorn worker {victim}")
@@ -353,10 +321,10 @@ def _run(base: str, server: subprocess.Popen, env: dict, workdir: Path, receiver
             verdicts.append("mutations: every acknowledged one stored once, every other one acknowledged on retry")
         except AssertionError as failure:
             verdicts.append(f"**MUTATIONS FAILED**: {failure}")
+        requests = receiver.requests
         try:
-            with receiver.lock:
-                log = [e for e in receiver.log if e["quote_id"]]
-            redeliveries = assert_quotes_delivered_once(conn, log, quote_ids, redelivery_allowed=True)
+            redeliveries = assert_quotes_delivered_once(conn, receiver_log(requests), quote_ids,
+                                                        redelivery_allowed=True)
             verdicts.append(f"quotes: each accepted under its one webhook-id; {redeliveries} sent again under "
                             "the same id (de-duplicated by the receiver)")
         except AssertionError as failure:
@@ -365,7 +333,8 @@ def _run(base: str, server: subprocess.Popen, env: dict, workdir: Path, receiver
         attempts = conn.execute(text("SELECT count(*), count(*) FILTER (WHERE ok) FROM delivery_attempt")).one()
         undeliverable = conn.execute(text("SELECT count(*) FROM outbox_event WHERE state = 'undeliverable'")).scalar()
         ledger_rows = conn.execute(text("SELECT count(*) FROM sync_mutation")).scalar_one()
-    bad_signatures = sum(1 for e in receiver.log if e["status"] == 400)
+    bad_signatures = sum(1 for r in requests if not _signed(r))
+    repeated = len(requests) - len({r.header("webhook-id") for r in requests})
 
     print("\n| what | figure |\n|---|---|")
     print(f"| mutations sent / acknowledged / in the ledger | {len(sent.mutations)} / {len(sent.acknowledged)} "
@@ -376,8 +345,8 @@ def _run(base: str, server: subprocess.Popen, env: dict, workdir: Path, receiver
     print(f"| failures seen by tablets | {', '.join(f'{k} {v}' for k, v in faults.client_failures.most_common())} |")
     print(f"| quote requests / outbox undeliverable | {len(quote_ids)} / {undeliverable} |")
     print(f"| delivery attempts / accepted | {attempts[0]} / {attempts[1]} |")
-    print(f"| receiver: requests / same webhook-id again / bad signatures | {len(receiver.log)} / "
-          f"{sum(e['duplicate'] for e in receiver.log)} / {bad_signatures} |")
+    print(f"| receiver: requests / same webhook-id again / bad signatures | {len(requests)} / "
+          f"{repeated} / {bad_signatures} |")
     for label, seconds in recoveries.items():
         print(f"| first acknowledged push after the {label} | {seconds:.1f} s |")
     print(f"| outbox drained after the receiver came back | {drained_after:.0f} s |")

@@ -9,7 +9,7 @@ person taps, reads, taps), makes ACTIONS requests and stops; the whole run also 
 after DEADLINE_S. The tablets download their scope before the measured window opens
 (a tablet in the field synced long ago); that download is reported on its own. Only loopback: the server is started here on a free 127.0.0.1 port.
 
-PostgreSQL: TOURNEE_BENCH_DATABASE_URL (default
+The server is tests/live.py's. PostgreSQL: TOURNEE_BENCH_DATABASE_URL (default
 postgresql+psycopg://postgres@127.0.0.1:5432/tournee_load), emptied and loaded
 with `tournee demo` at each run.
 """
@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -31,50 +28,16 @@ from uuid import uuid4
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from tests.live import PASSWORD, empty_postgres, start
+
 PG_URL = os.environ.get("TOURNEE_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tournee_load")
 USERS = {"rep": 30, "telemarketer": 10, "office": 10}
 ACTIONS = int(os.environ.get("LOAD_ACTIONS", "40"))  # requests per simulated user
 DEADLINE_S = float(os.environ.get("LOAD_DEADLINE_S", "150"))
 THINK_S = (0.2, 1.0)
-PASSWORD = "tournee-demo"
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-    from sqlalchemy.engine import make_url
-    parsed = make_url(url)
-    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{parsed.database}"')
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen([str(BIN / "gunicorn"), "wsgi:app", "--bind", f"127.0.0.1:{port}",
-                                "--workers", "4", "--threads", "4", "--worker-class", "gthread", "--timeout", "60", "--no-control-socket"],
-                               cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {log.read_text()[-800:]}")
-        try:
-            if httpx.get(base + "/api/health", timeout=2).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("gunicorn did not answer /api/health within 90 s")
+# The limits a real team never reaches in a minute, but 50 simulated users from one address do.
+SERVER_ENV = {"PUSH_LIMIT_PER_USER": "100000 per minute", "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute",
+              "LOG_FORMAT": "json"}
 
 
 class Recorder:
@@ -239,36 +202,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-def fresh_database(url: str) -> None:
-    """An empty schema, so that every run starts from the same demo data (quotes still
-    routed, agendas as the demo made them) rather than from the previous run's."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-    ensure_database(url)
-    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-
-
 def main() -> list[dict]:
-    fresh_database(PG_URL)
+    # A fresh demo each run: the previous run's bookings and moved quotes would skew this one.
+    empty_postgres(PG_URL)
     workdir = Path(tempfile.mkdtemp(prefix="tournee-load-"))
-    env = {**os.environ, "DATABASE_URL": PG_URL, "TOURNEE_INSTANCE": str(workdir),
-           "SECRET_KEY": "load-test-not-secret-" + "x" * 32, "PUSH_LIMIT_PER_USER": "100000 per minute",
-           "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute", "LOG_FORMAT": "json"}
-    demo = subprocess.run([str(BIN / "tournee"), "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
-    if demo.returncode != 0:
-        raise RuntimeError(f"tournee demo failed: {demo.stderr[-800:]}")
-    process, base = start_server(env, workdir / "gunicorn.log")
+    server = start(workdir, database_url=PG_URL, workers=4, threads=4, fault_injection=False, env=SERVER_ENV)
     try:
-        return _run(base)
+        return _run(server.url)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        server.stop()
 
 
 def _run(base: str) -> list[dict]:

@@ -1,89 +1,33 @@
 """A real Tournée server for browser tests and screenshots, and a tiny API client.
 
 `start_server(tmp)` loads the demo data (`tournee demo`) into a fresh SQLite file
-under `tmp` and serves it with gunicorn on a free loopback port. `Api` talks to it
-the way an outside system would (stdlib only), to check what reached the server.
+under `tmp` and serves it with gunicorn on a free loopback port (tests/live.py). `Api`
+talks to it the way an outside system would (stdlib only), to check what reached the server.
 """
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-PASSWORD = "tournee-demo"
+if str(ROOT) not in sys.path:  # the screenshot scripts run as plain scripts
+    sys.path.insert(0, str(ROOT))
+from tests.live import PASSWORD, Live, ServerUnavailable, start  # noqa: E402,F401 (re-exported to the e2e files)
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 # Only the server under test is reachable from the browser: OSM tiles and the like are refused.
 NOT_LOOPBACK = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])[a-z]+://")
 
 
-class ServerUnavailable(RuntimeError):
-    """The server cannot run yet, or lacks an endpoint the browser tests need."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class LiveServer:
-    url: str
-    process: subprocess.Popen
-    log: Path
-    env: dict = field(repr=False)
-
-    def dispatch_once(self) -> str:
-        """Deliver the quote requests that are due, as `tournee dispatch --once` does in production."""
-        done = subprocess.run([str(BIN / "tournee"), "dispatch", "--once"], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stderr[-500:]
-        return done.stdout
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def start_server(tmp: Path) -> LiveServer:
-    env = {**os.environ, "TOURNEE_INSTANCE": str(tmp), "DATABASE_URL": f"sqlite:///{tmp / 'tournee.db'}",
-           "SECRET_KEY": "e2e-not-secret-" + "x" * 32, "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8192"}
-    demo = subprocess.run([str(BIN / "tournee"), "demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    if demo.returncode != 0:
-        raise ServerUnavailable(f"`tournee demo` failed: {demo.stderr.strip().splitlines()[-1:]}")
-    port = free_port()
-    log = tmp / "gunicorn.log"
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "wsgi:app", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "--threads", "8", "--timeout", "60", "--no-control-socket"],
-        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    server = LiveServer(f"http://127.0.0.1:{port}", process, log, env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise ServerUnavailable(f"gunicorn exited: {log.read_text()[-500:]}")
-        try:
-            urllib.request.urlopen(server.url + "/api/health", timeout=2).read()
-            return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):  # a worker still importing
-            time.sleep(0.3)
-    server.stop()
-    raise ServerUnavailable("gunicorn did not answer /api/health within 60 s")
+def start_server(tmp: Path) -> Live:
+    """The demo data in a fresh SQLite file under `tmp`, served by one gunicorn worker
+    (8 threads: a page's parallel requests) without the fault points."""
+    return start(tmp, database_url=f"sqlite:///{tmp / 'tournee.db'}", workers=1, threads=8, fault_injection=False)
 
 
 class Api:

@@ -1,6 +1,6 @@
 """A gunicorn worker killed in the middle of a push, and a response lost after the commit.
 
-One real server per backend (tests/faults/live.py): gunicorn, 2 workers × 4 threads, the
+One real server per backend (tests/live.py): gunicorn, 2 workers × 4 threads, the
 demo data, the fault points on, served through tests/faults/dropping_wsgi.py (which only
 acts on requests that ask it to). Tablets are demo reps pushing over real sockets; a
 dispatcher (`tournee dispatch --once`) delivers their quote requests by webhook to a
@@ -27,7 +27,7 @@ from tests.channels.receivers import HttpReceiver
 from tests.faults.check import (
     Sent, assert_nothing_lost_nothing_doubled, assert_quotes_delivered_once, ledger, receiver_log,
 )
-from tests.faults.live import Live, NoResponse, live_fixture, wait_until
+from tests.live import Live, NoResponse, live_fixture, wait_until
 
 KILL = {FAULT_HEADER: "push.before_commit=kill"}
 DROP = {"X-Test-Drop-Response": "1"}

@@ -1,14 +1,15 @@
-"""A real Tournée server for the fault tests: gunicorn with several workers, on SQLite or PostgreSQL.
+"""A real Tournée server in its own processes: gunicorn on SQLite or PostgreSQL, for the
+fault tests, the browser tests (tests/e2e/e2e_server.py) and the benchmarks.
 
 `start(tmp, database_url=…)` loads the demo (`tournee demo`) into the database and serves
-it with gunicorn on a free loopback port, with the fault points on
-(TOURNEE_FAULT_INJECTION=1) and a cheap password hash. Two workers by default, so a
+it with gunicorn on a free loopback port, with a cheap password hash and, unless told
+otherwise, the fault points on (TOURNEE_FAULT_INJECTION=1). Two workers by default, so a
 worker killed with SIGKILL leaves the master serving and starting a new one.
 
-`live_database(backend, tmp)` gives the database: a SQLite file under `tmp`, or on
-PostgreSQL a database of its own, `<test database>_live` next to the one
-TOURNEE_TEST_DATABASE_URL names (created when missing, its schema emptied), so the
-suite's database is never touched.
+`empty_postgres(url)` creates a PostgreSQL database when missing and empties its schema.
+`live_database(backend, tmp)` gives the fault tests' database: a SQLite file under `tmp`,
+or on PostgreSQL a database of its own, `<test database>_live` next to the one
+TOURNEE_TEST_DATABASE_URL names, so the suite's database is never touched.
 
 `live_fixture(target=…)` makes a module-scoped fixture, run once per backend (SQLite, and
 PostgreSQL when TOURNEE_TEST_DATABASE_URL is set): one server per module and backend.
@@ -36,7 +37,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine, make_url
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PASSWORD = "tournee-demo"
 PG_URL = os.environ.get("TOURNEE_TEST_DATABASE_URL")
@@ -71,29 +72,34 @@ def wait_until(condition: Callable[[], Any], timeout: float, what: str, interval
         time.sleep(interval)
 
 
-def live_database(backend: str, tmp: Path) -> str:
-    """A database URL for a live server: a fresh SQLite file, or `<test db>_live` on PostgreSQL, emptied."""
-    if backend == "sqlite":
-        return f"sqlite:///{tmp / 'tournee.db'}"
-    assert PG_URL, "PostgreSQL needs TOURNEE_TEST_DATABASE_URL"
-    url = make_url(PG_URL)
-    name = f"{url.database}_live"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+def empty_postgres(url: str) -> None:
+    """Create the PostgreSQL database `url` names when it is missing, and empty its schema."""
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}) is None:
+                conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     finally:
         admin.dispose()
-    live_url = url.set(database=name)
-    engine = create_engine(live_url)
+    engine = create_engine(parsed)
     try:
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
     finally:
         engine.dispose()
-    return live_url.render_as_string(hide_password=False)
+
+
+def live_database(backend: str, tmp: Path) -> str:
+    """A database URL for a live server: a fresh SQLite file, or `<test db>_live` on PostgreSQL, emptied."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / 'tournee.db'}"
+    assert PG_URL, "PostgreSQL needs TOURNEE_TEST_DATABASE_URL"
+    url = make_url(PG_URL)
+    live_url = url.set(database=f"{url.database}_live").render_as_string(hide_password=False)
+    empty_postgres(live_url)
+    return live_url
 
 
 @dataclass
@@ -161,7 +167,7 @@ class Live:
 
     def dispatch_once(self) -> str:
         """Deliver what is due, as `tournee dispatch --once` does in production."""
-        done = subprocess.run([str(BIN / "tournee"), "dispatch", "--once", "--id", "fault-tests"], cwd=ROOT,
+        done = subprocess.run([str(BIN / "tournee"), "dispatch", "--once", "--id", "live-server"], cwd=ROOT,
                               env=self.env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr[-1000:]
         return done.stdout
@@ -204,13 +210,14 @@ class Live:
 
 
 def start(tmp: Path, *, database_url: str, env: dict[str, str] | None = None, target: str = "wsgi:app",
-          workers: int = 2, threads: int = 4) -> Live:
-    """Load the demo into `database_url`, then serve `target` with gunicorn on a free loopback port."""
+          workers: int = 2, threads: int = 4, fault_injection: bool = True) -> Live:
+    """Load the demo into `database_url`, then serve `target` with gunicorn on a free loopback port.
+    `env` comes last: it can override every default set here."""
     tmp.mkdir(parents=True, exist_ok=True)
     full_env = {**os.environ, "TOURNEE_INSTANCE": str(tmp), "DATABASE_URL": database_url,
-                "SECRET_KEY": "fault-tests-not-secret-" + "x" * 32, "ARGON2_TIME_COST": "1",
-                "ARGON2_MEMORY_KIB": "8192", "TOURNEE_FAULT_INJECTION": "1", "DISPATCH_TIMEOUT_S": "2",
-                **(env or {})}
+                "SECRET_KEY": "live-server-not-secret-" + "x" * 32, "ARGON2_TIME_COST": "1",
+                "ARGON2_MEMORY_KIB": "8192", "TOURNEE_FAULT_INJECTION": "1" if fault_injection else "0",
+                "DISPATCH_TIMEOUT_S": "2", **(env or {})}
     demo = subprocess.run([str(BIN / "tournee"), "demo"], cwd=ROOT, env=full_env, capture_output=True, text=True,
                           timeout=300)
     if demo.returncode != 0:
