@@ -7,7 +7,8 @@ bookings, account searches), 10 back-office/manager sessions (quote lists and
 transitions, account lists). Each user waits a random 0.2–1.0 s between requests (a
 person taps, reads, taps), makes ACTIONS requests and stops; the whole run also stops
 after DEADLINE_S. The tablets download their scope before the measured window opens
-(a tablet in the field synced long ago); that download is reported on its own. Only loopback: the server is started here on a free 127.0.0.1 port.
+(a tablet in the field synced long ago); that download is reported on its own. Only loopback: the server
+is started here on a free 127.0.0.1 port.
 
 The server is tests/live.py's. PostgreSQL: TOURNEE_BENCH_DATABASE_URL (default
 postgresql+psycopg://postgres@127.0.0.1:5432/tournee_load), emptied and loaded
@@ -99,7 +100,19 @@ def iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def rep_user(rec: Recorder, base: str, session: dict, seed: int, start: threading.Barrier) -> None:
+def paced(rng: random.Random, ready: threading.Barrier):
+    """One user's turns in the measured window: it opens once every user is ready; then
+    up to ACTIONS turns, each after a think time, until DEADLINE_S."""
+    ready.wait()
+    stop = time.monotonic() + DEADLINE_S
+    for _ in range(ACTIONS):
+        if time.monotonic() > stop:
+            return
+        time.sleep(rng.uniform(*THINK_S))
+        yield
+
+
+def rep_user(rec: Recorder, base: str, session: dict, seed: int, ready: threading.Barrier) -> None:
     rng = random.Random(seed)
     headers = {"Authorization": f"Bearer {session['access_token']}"}
     rep_id = session["user"]["id"]
@@ -112,12 +125,7 @@ def rep_user(rec: Recorder, base: str, session: dict, seed: int, start: threadin
             rec.warmup.append((time.perf_counter() - began) * 1000)
         accounts = [data for (entity, _), data in records.items() if entity == "account"]
         client_id = str(uuid4())
-        start.wait()
-        stop = time.monotonic() + DEADLINE_S
-        for _ in range(ACTIONS):
-            if time.monotonic() > stop:
-                return
-            time.sleep(rng.uniform(*THINK_S))
+        for _ in paced(rng, ready):
             roll = rng.random()
             account = rng.choice(accounts)
             if roll < 0.35:
@@ -145,44 +153,34 @@ def rep_user(rec: Recorder, base: str, session: dict, seed: int, start: threadin
                 rec.call(client, "accounts list", "GET", f"/api/accounts?page={rng.randint(1, 6)}&per_page=50")
 
 
-def telemarketer_user(rec: Recorder, base: str, session: dict, seed: int, start: threading.Barrier,
+def telemarketer_user(rec: Recorder, base: str, session: dict, seed: int, ready: threading.Barrier,
                       team: list[tuple[str, str, str | None]]) -> None:
     rng = random.Random(seed)
     headers = {"Authorization": f"Bearer {session['access_token']}"}
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-        start.wait()
-        stop = time.monotonic() + DEADLINE_S
-        for _ in range(ACTIONS):
-            if time.monotonic() > stop:
-                return
-            time.sleep(rng.uniform(*THINK_S))
+        for _ in paced(rng, ready):
             rep_id, account_id, contact_id = rng.choice(team)
             roll = rng.random()
             if roll < 0.45:
-                start = workday(rng.randint(1, 5))
+                first = workday(rng.randint(1, 5))
                 rec.call(client, "slots", "GET", f"/api/reps/{rep_id}/slots?account_id={account_id}"
-                         f"&from={start.isoformat()}&to={(start + timedelta(days=7)).isoformat()}&duration=60")
+                         f"&from={first.isoformat()}&to={(first + timedelta(days=7)).isoformat()}&duration=60")
             elif roll < 0.65:
                 day = workday(rng.randint(7, 40))
-                start = datetime(day.year, day.month, day.day, rng.randint(8, 14), rng.choice((0, 30)), tzinfo=UTC)
+                begins = datetime(day.year, day.month, day.day, rng.randint(8, 14), rng.choice((0, 30)), tzinfo=UTC)
                 rec.call(client, "book appointment", "POST", "/api/appointments", ok=(200, 201), refused=(409,),
                          json={"rep_id": rep_id, "account_id": account_id, "contact_id": contact_id,
-                               "start": iso(start), "end": iso(start + timedelta(hours=1)), "purpose": "Présentation"})
+                               "start": iso(begins), "end": iso(begins + timedelta(hours=1)), "purpose": "Présentation"})
             else:
                 rec.call(client, "accounts search", "GET", f"/api/accounts?q={rng.choice('abcdefgilmnoprst')}&per_page=20")
 
 
-def office_user(rec: Recorder, base: str, session: dict, seed: int, start: threading.Barrier,
+def office_user(rec: Recorder, base: str, session: dict, seed: int, ready: threading.Barrier,
                 quotes: list[str]) -> None:
     rng = random.Random(seed)
     headers = {"Authorization": f"Bearer {session['access_token']}"}
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-        start.wait()
-        stop = time.monotonic() + DEADLINE_S
-        for _ in range(ACTIONS):
-            if time.monotonic() > stop:
-                return
-            time.sleep(rng.uniform(*THINK_S))
+        for _ in paced(rng, ready):
             roll = rng.random()
             if roll < 0.55:
                 status = rng.choice(("routed", "in_progress", "quoted", ""))
@@ -229,18 +227,18 @@ def _run(base: str) -> list[dict]:
         quotes = [q["id"] for q in c.get("/api/quotes?status=routed&per_page=500").json().get("items", [])]
     rec = Recorder()
     total = sum(USERS.values())
-    start = threading.Barrier(total + 1)
+    ready = threading.Barrier(total + 1)
     threads = []
     for i in range(USERS["rep"]):
-        threads.append(threading.Thread(target=rep_user, args=(rec, base, reps[i % 5], i, start)))
+        threads.append(threading.Thread(target=rep_user, args=(rec, base, reps[i % 5], i, ready)))
     for i in range(USERS["telemarketer"]):
-        threads.append(threading.Thread(target=telemarketer_user, args=(rec, base, tele, 100 + i, start, team)))
+        threads.append(threading.Thread(target=telemarketer_user, args=(rec, base, tele, 100 + i, ready, team)))
     for i in range(USERS["office"]):
         session = office if i < 7 else manager
-        threads.append(threading.Thread(target=office_user, args=(rec, base, session, 200 + i, start, quotes)))
+        threads.append(threading.Thread(target=office_user, args=(rec, base, session, 200 + i, ready, quotes)))
     for thread in threads:
         thread.start()
-    start.wait(timeout=600)  # every tablet has its scope: the measured window opens
+    ready.wait(timeout=600)  # every tablet has its scope: the measured window opens
     started = time.perf_counter()
     cpu_before = os.times()
     for thread in threads:
