@@ -13,12 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import column, select, table, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
-# entity → table holding its records (the entities the fault tests push)
-TABLES = {"visit": "visit", "account": "account", "contact": "contact", "quote_request": "quote_request",
-          "appointment": "appointment", "task": "task"}
+from sync.ledger import known_results
 
 
 @dataclass
@@ -46,16 +45,8 @@ class Sent:
 
 
 def ledger(conn: Connection, mutation_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    ids = list(mutation_ids)
-    found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ", ".join(f":m{i}" for i in range(len(chunk)))
-        rows = conn.execute(text(f"SELECT mutation_id, result FROM sync_mutation WHERE mutation_id IN ({marks})"),
-                            {f"m{i}": mid for i, mid in enumerate(chunk)})
-        for mutation_id, result in rows:
-            found[mutation_id] = json.loads(result) if isinstance(result, str) else result
-    return found
+    """mutation_id → the result the ledger keeps, for those of `mutation_ids` it holds."""
+    return known_results(Session(bind=conn), mutation_ids)
 
 
 def assert_nothing_lost_nothing_doubled(conn: Connection, sent: Sent, *, all_retried: bool = True) -> None:
@@ -67,23 +58,17 @@ def assert_nothing_lost_nothing_doubled(conn: Connection, sent: Sent, *, all_ret
         assert kept[mutation_id] == result, f"ledger result of {mutation_id} differs from the one acknowledged"
     if all_retried:
         assert not sent.unacknowledged, f"{len(sent.unacknowledged)} mutations never acknowledged"
-    # A created record exists exactly once, with the values sent (a lost write or a
-    # second row under another id would both show here).
+    # An applied creation is stored (its id is the primary key: never twice).
     created = defaultdict(list)
     for mutation_id, mutation in sent.mutations.items():
         if mutation["op"] == "create" and kept.get(mutation_id, {}).get("status") == "applied":
-            created[mutation["entity"]].append(mutation)
-    for entity, mutations in created.items():
-        table = TABLES[entity]
-        ids = [m["id"] for m in mutations]
-        counts = Counter()
+            created[mutation["entity"]].append(mutation["id"])
+    for entity, ids in created.items():
+        records = table(entity, column("id"))  # each entity is stored in the table of its name
+        stored = set()
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ", ".join(f":i{i}" for i in range(len(chunk)))
-            for (record_id,) in conn.execute(text(f'SELECT id FROM "{table}" WHERE id IN ({marks})'),
-                                             {f"i{i}": rid for i, rid in enumerate(chunk)}):
-                counts[record_id] += 1
-        missing = [rid for rid in ids if counts[rid] == 0]
+            stored.update(conn.scalars(select(records.c.id).where(records.c.id.in_(ids[start:start + 500]))))
+        missing = [record_id for record_id in ids if record_id not in stored]
         assert not missing, f"{len(missing)} applied {entity} creations are not stored (lost): {missing[:3]}"
 
 
