@@ -60,8 +60,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.current: HttpReceiver | None = HttpReceiver()
-        self.url = self.current.url
-        self.port = int(self.url.split(":")[2].split("/")[0])
+        self.url, self.port = self.current.url, self.current.port
         self._before: list = []
 
     def down(self) -> None:

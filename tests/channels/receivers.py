@@ -7,7 +7,6 @@ classes plus pytest fixtures; test modules import the fixtures they use.
 from __future__ import annotations
 
 import collections
-import socket
 import ssl
 import subprocess
 import threading
@@ -20,6 +19,8 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from tests.live import free_port  # noqa: F401 (also for the channel tests)
 
 
 # ---------------------------------------------------------------- HTTP
@@ -81,9 +82,12 @@ class HttpReceiver:
         self._thread.start()
 
     @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/hooks/quotes"
+        return f"http://127.0.0.1:{self.port}/hooks/quotes"
 
     def reply(self, *replies: Reply) -> None:
         """Queue answers for the next requests; once used up, answer 200."""
@@ -128,12 +132,6 @@ def http_receiver():
 
 
 # ---------------------------------------------------------------- SMTP
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RecordingHandler:
