@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: run test bench clean
+.PHONY: run test test-dates bench clean
 
 # The venv and the project, reinstalled only when pyproject.toml changed.
 $(BIN)/python:
@@ -33,6 +33,21 @@ run: $(STAMP)
 ## test: the suite on SQLite, and on PostgreSQL too when TOURNEE_TEST_DATABASE_URL is set
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
+
+# The tests whose outcome could depend on the day they run, and the instants (Europe/Paris)
+# they are run again at: a Tuesday, a Saturday, a Sunday evening, Christmas, 1 May, the day
+# before and the day of a DST change, and New Year's Eve two minutes to midnight.
+DATE_SENSITIVE := tests/tours tests/kpis tests/segmentation tests/test_demo.py
+PINNED_DATES := 2026-12-01T10:00:00+01:00 2026-12-05T10:00:00+01:00 2026-12-06T21:30:00+01:00 \
+	2026-12-25T09:00:00+01:00 2026-05-01T09:00:00+02:00 2027-03-27T12:00:00+01:00 \
+	2027-03-28T12:00:00+02:00 2026-12-31T23:58:00+01:00
+
+## test-dates: the date-sensitive tests again on SQLite, the clock pinned at each of PINNED_DATES
+test-dates: $(TEST_STAMP)
+	@for now in $(PINNED_DATES); do \
+		echo "== tests pinned at $$now"; \
+		TOURNEE_TEST_NOW=$$now TOURNEE_TEST_DATABASE_URL= $(BIN)/python -m pytest -q -p no:cacheprovider $(DATE_SENSITIVE) || exit 1; \
+	done
 
 ## bench: every tests/bench/bench_*.py, written to docs/benchmarks.md
 bench: $(BENCH_STAMP)

@@ -64,22 +64,54 @@ def create_user_command(email: str, name: str, role: str, team_id: str | None, p
 @click.option("--dispatcher/--no-dispatcher", default=True, help="also deliver quote requests")
 @with_appcontext
 def serve_command(port: int | None, workers: int | None, dispatcher: bool) -> None:
-    """Serve the API and the PWA with gunicorn (and a quote dispatcher beside it)."""
+    """Serve the API and the PWA with gunicorn (and a quote dispatcher beside it).
+
+    SIGTERM or SIGINT stops both children: gunicorn finishes its requests (graceful
+    timeout 5 s), the dispatcher is terminated, and whatever has not exited after
+    `STOP_TIMEOUT_S` is killed, so nothing is left holding the port."""
+    import signal
     import subprocess
 
     port = port or current_app.config["PORT"]
     workers = workers or max(2, 2 * (os.cpu_count() or 1))
-    children = []
-    if dispatcher:
-        children.append(subprocess.Popen([sys.executable, "-m", "server.cli", "dispatch"]))
-    cmd = [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
-           "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10"]
-    click.echo(f"Tournée on http://127.0.0.1:{port}  (Ctrl-C to stop)")
+    children: list[subprocess.Popen] = []
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)  # unwinds into `finally`, which stops the children
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
-        subprocess.call(cmd)
+        if dispatcher:
+            children.append(subprocess.Popen([sys.executable, "-m", "server.cli", "dispatch"]))
+        cmd = [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5"]
+        click.echo(f"Tournée on http://127.0.0.1:{port}  (Ctrl-C to stop)")
+        gunicorn = subprocess.Popen(cmd)
+        children.append(gunicorn)
+        gunicorn.wait()
     finally:
-        for child in children:
+        _stop_children(children)
+
+
+STOP_TIMEOUT_S = 8.0
+
+
+def _stop_children(children) -> None:
+    """SIGTERM to each child still running, then SIGKILL to any left after STOP_TIMEOUT_S."""
+    import subprocess
+    import time
+
+    for child in children:
+        if child.poll() is None:
             child.terminate()
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 def register_commands(app) -> None:

@@ -22,6 +22,7 @@ def _api_blueprints():
         "server.accounts.routes",
         "server.visits.routes",
         "server.agenda.routes",
+        "server.agenda.absences",
         "server.quotes.routes",
         "server.quotes.admin_routes",
         "server.quotes.attachments",
@@ -37,13 +38,15 @@ def register_sync_entities() -> None:
     """Fill the sync engine's registry with the domain's entities and scope rules."""
     from server import scope
     from server.accounts.entity import account_spec, contact_spec
+    from server.agenda.absences import absence_spec
     from server.agenda.entity import appointment_spec
     from server.quotes.entity import quote_spec
     from server.tours.entity import tour_plan_spec
     from server.visits.entity import task_spec, visit_spec
     from sync import registry
 
-    for spec in (account_spec, contact_spec, visit_spec, task_spec, appointment_spec, quote_spec, tour_plan_spec):
+    for spec in (account_spec, contact_spec, visit_spec, task_spec, appointment_spec, quote_spec, tour_plan_spec,
+                 absence_spec):
         registry.register(spec)
     registry.configure_scope(registry.ScopeHooks(
         condition=scope.condition, record_keys=scope.scope_keys, actor_keys=scope.actor_scope_keys,

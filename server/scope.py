@@ -11,19 +11,19 @@ from sqlalchemy.orm import Session
 
 from server.accounts.models import Account, Contact
 from server.actor import Actor
-from server.agenda.models import Appointment
+from server.agenda.models import Absence, Appointment
 from server.quotes.models import QuoteRequest
 from server.tours.models import TourPlan
 from server.users.models import User
 from server.visits.models import Task, Visit
 
 MODELS = {"account": Account, "contact": Contact, "visit": Visit, "task": Task,
-          "appointment": Appointment, "quote_request": QuoteRequest, "tour_plan": TourPlan}
+          "appointment": Appointment, "quote_request": QuoteRequest, "tour_plan": TourPlan, "absence": Absence}
 
 # What each role receives through sync (API.md → Sync → Scope).
 SYNC_ENTITIES = {
-    "rep": ("account", "contact", "visit", "task", "appointment", "quote_request", "tour_plan"),
-    "telemarketer": ("account", "contact", "appointment"),
+    "rep": ("account", "contact", "visit", "task", "appointment", "quote_request", "tour_plan", "absence"),
+    "telemarketer": ("account", "contact", "appointment", "absence"),
     "backoffice": ("account", "contact", "quote_request"),
     "manager": tuple(MODELS),
     "admin": tuple(MODELS),
@@ -65,10 +65,10 @@ def condition(entity: str, actor: Actor):
             return QuoteRequest.rep_id.in_(team_members(actor.team_id))
         return false()
     model = MODELS[entity]
-    rep_column = model.rep_id
+    rep_column = model.user_id if entity == "absence" else model.rep_id
     if role == "rep":
         return rep_column == actor.id
-    if role == "manager" or (role == "telemarketer" and entity in ("appointment", "tour_plan")):
+    if role == "manager" or (role == "telemarketer" and entity in ("appointment", "tour_plan", "absence")):
         return rep_column.in_(team_members(actor.team_id))
     return false()
 
@@ -111,7 +111,7 @@ def scope_keys(session: Session, entity: str, record) -> set[str]:
             QuoteRequest.account_id == record.id, QuoteRequest.team_id.is_not(None)).distinct())
         keys |= {f"tech:{t}" for t in techs}
     else:
-        rep_id = record.rep_id
+        rep_id = record.user_id if entity == "absence" else record.rep_id
         keys = {f"rep:{rep_id}"}
         if entity == "quote_request" and record.team_id:
             keys.add(f"tech:{record.team_id}")

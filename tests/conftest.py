@@ -7,8 +7,11 @@ by the real Alembic migrations; each test starts from empty tables.
 from __future__ import annotations
 
 import os
+import time
+from datetime import datetime
 
 import pytest
+import time_machine
 from hypothesis import settings
 from sqlalchemy import text
 
@@ -22,7 +25,22 @@ settings.register_profile("dev", max_examples=25, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 PG_URL = os.environ.get("TOURNEE_TEST_DATABASE_URL")
+# Run the whole session as if it were then (ISO date-time with offset); the clock ticks on
+# from there. .ci/run uses it to run the date-sensitive tests on weekends, holidays, DST
+# changes and New Year's Eve (see DATE_SENSITIVE there).
+PINNED_NOW = os.environ.get("TOURNEE_TEST_NOW")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pinned_now():
+    """The session's clock: the real one, or TOURNEE_TEST_NOW's instant, ticking."""
+    if not PINNED_NOW:
+        yield None
+        return
+    with time_machine.travel(datetime.fromisoformat(PINNED_NOW), tick=True) as traveller:
+        time.time()  # time-machine's clock starts ticking at its first reading, not at travel()
+        yield traveller
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

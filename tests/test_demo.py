@@ -155,6 +155,63 @@ def test_running_demo_again_changes_nothing(demo, demo_session):
 
 
 # Last in the module: it takes the conftest `app`, which empties the tables.
+def test_over_three_weeks_no_account_is_planned_twice_in_a_week(demo, demo_session):
+    """API.md → Working days: an account booked in a week is not planned again that week as
+    due, and an account due once appears once, on the demo's real agendas."""
+    from server.actor import Actor
+    from server.tours.service import week
+
+    rep = demo_session.scalar(select(User).where(User.email == "rep1@example.com"))
+    today = utcnow().astimezone(ZoneInfo("Europe/Paris")).date()
+    demo.config["TOUR_TIME_LIMIT_S"] = 0.2
+    for n in range(3):
+        doc = week(session=demo_session, actor=Actor.of(rep), rep_id=rep.id, day=today + timedelta(weeks=n),
+                   config=demo.config)
+        seen = [s["account_id"] for day in doc["days"] for s in day["stops"]]
+        assert seen, f"week {n} has stops"
+        doubles = {a for a in seen if seen.count(a) > 1}
+        assert not doubles, f"week {n}: planned twice: {doubles}"
+        assert all(day["working_day"] for day in doc["days"])
+
+
+def test_every_date_time_the_api_emits_carries_its_zone(demo):
+    """API.md → Working days: API times with an offset (or Z), never a floating local time,
+    across a manager's whole pull (every entity), a tour and the slots."""
+    import re
+
+    iso_time = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+    zoned = re.compile(r"(Z|[+-]\d\d:\d\d)$")
+    client = demo.test_client()
+
+    def token(email):
+        body = client.post("/api/auth/login", json={"email": email, "password": "tournee-demo"}).get_json()
+        return {"Authorization": f"Bearer {body['access_token']}"}, body["user"]
+
+    def floating(value, path="$"):
+        if isinstance(value, dict):
+            return [f for k, v in value.items() for f in floating(v, f"{path}.{k}")]
+        if isinstance(value, list):
+            return [f for i, v in enumerate(value) for f in floating(v, f"{path}[{i}]")]
+        return [f"{path}={value}"] if isinstance(value, str) and iso_time.match(value) and not zoned.search(value) else []
+
+    manager, _ = token("manager@example.com")
+    rep_headers, rep = token("rep1@example.com")
+    documents, cursor = [], "0"
+    while True:
+        page = client.get(f"/api/sync/pull?since={cursor}&limit=1000", headers=manager).get_json()
+        documents.append(page)
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            break
+    day = (utcnow() + timedelta(days=7)).date().isoformat()
+    documents.append(client.get(f"/api/tours/{rep['id']}/{day}", headers=rep_headers).get_json())
+    account = documents[0]["changes"][0]["data"]["id"]
+    documents.append(client.get(f"/api/accounts/{account}", headers=manager).get_json())
+    pulled = {c["entity"] for d in documents for c in d.get("changes", [])}
+    assert pulled >= {"account", "contact", "visit", "task", "appointment", "quote_request"}
+    assert [f for d in documents for f in floating(d)] == []
+
+
 def test_large_scale_makes_100_reps_in_10_teams(app, session):
     from server.demo import load_demo
     summary = load_demo(scale="large", reps_accounts=3)

@@ -110,7 +110,7 @@ export async function skipStop(repId, day, accountId, reason) {
 // ---- writes: record + mutation in one transaction (DESIGN.md offline rule 2) ----
 export function commit(entity, record, mutation, attachments = []) {
   return guarded(() => db.transaction('rw', table(entity), db.outbox, db.attachments, async () => {
-    if (record) await table(entity).put(record);
+    if (record) await table(entity).put(ENTITIES.includes(entity) ? record : { ...record, entity });
     else await table(entity).delete(key(entity, mutation.id));
     if (attachments.length) await db.attachments.bulkPut(attachments);
     await db.outbox.add({ ...mutation, record_id: mutation.id });

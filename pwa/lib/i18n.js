@@ -53,7 +53,7 @@ const fr = {
   done: 'Fait', skipped: 'Non visité', skip: 'Pas visité…', unskip: 'Annuler', skipWhy: 'Pourquoi pas de visite ?',
   skipLocal: 'Noté sur cette tablette seulement.', lunch: 'Pause déjeuner', leave: 'Départ', back: 'Retour',
   stale: 'Des rendez-vous de ce jour ont changé : la tournée sera recalculée au retour du réseau.',
-  dayOff: 'Jour non travaillé.', tourFailed: 'Tournée indisponible : {d}', plannedAt: 'Planifiée le {d}',
+  dayOff: 'Jour non travaillé.', dayOffShowing: '{off} — voici votre tournée de {day}', absent: 'Absence', tourFailed: 'Tournée indisponible : {d}', plannedAt: 'Planifiée le {d}',
   visits: 'visites', 'skip.closed': 'Fermé', 'skip.absent': 'Contact absent', 'skip.no-time': 'Plus le temps',
   'skip.moved': 'Reporté', 'skip.other': 'Autre raison',
   'unplanned.no time left in the working day': 'plus de temps dans la journée',
@@ -72,7 +72,9 @@ const fr = {
   'task.open': 'À faire', 'task.done': 'Faite', 'task.cancelled': 'Annulée',
   'op.create': 'Création', 'op.update': 'Modification', 'op.delete': 'Suppression',
   'entity.account': 'Compte', 'entity.contact': 'Contact', 'entity.visit': 'Visite', 'entity.task': 'Tâche',
-  'entity.appointment': 'Rendez-vous', 'entity.quote_request': 'Demande de devis', 'entity.attachment': 'Photo',
+  'entity.appointment': 'Rendez-vous', 'entity.absence': 'Absence',
+  'absence.declare': 'Déclarer une absence', 'absence.from': 'Du', 'absence.to': 'Au', 'absence.reason': 'Motif',
+  'absence.leave': 'Congés', 'absence.training': 'Formation', 'absence.sick': 'Arrêt maladie', 'absence.other': 'Autre absence', 'entity.quote_request': 'Demande de devis', 'entity.attachment': 'Photo',
 };
 
 const en = {
@@ -120,7 +122,7 @@ const en = {
   done: 'Done', skipped: 'Not visited', skip: 'Not visited…', unskip: 'Undo', skipWhy: 'Why no visit?',
   skipLocal: 'Noted on this tablet only.', lunch: 'Lunch break', leave: 'Leave', back: 'Back',
   stale: 'Appointments of this day changed: the tour will be planned again once online.',
-  dayOff: 'Day off.', tourFailed: 'Tour unavailable: {d}', plannedAt: 'Planned on {d}',
+  dayOff: 'Day off.', dayOffShowing: '{off} — here is your tour for {day}', absent: 'Absence', tourFailed: 'Tour unavailable: {d}', plannedAt: 'Planned on {d}',
   visits: 'visits', 'skip.closed': 'Closed', 'skip.absent': 'Contact away', 'skip.no-time': 'No time left',
   'skip.moved': 'Postponed', 'skip.other': 'Other reason',
   'unplanned.no time left in the working day': 'no time left in the working day',
@@ -138,7 +140,9 @@ const en = {
   'task.open': 'To do', 'task.done': 'Done', 'task.cancelled': 'Cancelled',
   'op.create': 'New', 'op.update': 'Change', 'op.delete': 'Deletion',
   'entity.account': 'Account', 'entity.contact': 'Contact', 'entity.visit': 'Visit', 'entity.task': 'Task',
-  'entity.appointment': 'Appointment', 'entity.quote_request': 'Quote request', 'entity.attachment': 'Photo',
+  'entity.appointment': 'Appointment', 'entity.absence': 'Absence',
+  'absence.declare': 'Declare an absence', 'absence.from': 'From', 'absence.to': 'To', 'absence.reason': 'Reason',
+  'absence.leave': 'Leave', 'absence.training': 'Training', 'absence.sick': 'Sick leave', 'absence.other': 'Other absence', 'entity.quote_request': 'Quote request', 'entity.attachment': 'Photo',
 };
 
 const dictionaries = { fr, en };

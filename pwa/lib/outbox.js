@@ -78,5 +78,13 @@ export async function requestQuote({ account_id, contact_id = null, visit_id = n
   return create('quote_request', fields, { id, local, attachments });
 }
 
+/**
+ * Days the rep will not work (leave, training, sickness), both included: an `absence`
+ * (API.md → Working days). Synced like the rest; the server then drops those days from the
+ * tours and from the slots telemarketers are offered.
+ */
+export const declareAbsence = ({ first_day, last_day, reason = 'leave', note = null }) =>
+  create('absence', { first_day, last_day, reason, note: note || null });
+
 export const cancelQuote = (id) => update('quote_request', id, { status: 'cancelled' });
 export const completeTask = (id) => update('task', id, { status: 'done' });

@@ -1,8 +1,33 @@
 // The week ahead: appointments booked for the rep and follow-up tasks, day by day.
 import { html, useLive, isoDay, addDays } from '../lib/ui.js';
 import { t, fmtDate, fmtTime } from '../lib/i18n.js';
+import { useState } from '../vendor/preact-hooks.mjs';
 import { appointmentsBetween, allOf, accountsByIds } from '../lib/db.js';
-import { completeTask } from '../lib/outbox.js';
+import { completeTask, declareAbsence } from '../lib/outbox.js';
+
+const REASONS = ['leave', 'training', 'sick', 'other'];
+
+/** Declare an absence, offline too: it waits in the outbox like any other change. */
+function AbsenceForm({ monday }) {
+  const [open, setOpen] = useState(false);
+  const [first, setFirst] = useState(monday);
+  const [last, setLast] = useState(monday);
+  const [reason, setReason] = useState('leave');
+  if (!open) return html`<button data-testid="absence-open" onClick=${() => setOpen(true)}>${t('absence.declare')}</button>`;
+  const save = async (e) => {
+    e.preventDefault();
+    await declareAbsence({ first_day: first, last_day: last < first ? first : last, reason });
+    setOpen(false);
+  };
+  return html`<form class="card absence-form" onSubmit=${save}>
+    <label>${t('absence.from')}<input type="date" required data-testid="absence-from" value=${first} onInput=${(e) => setFirst(e.target.value)} /></label>
+    <label>${t('absence.to')}<input type="date" required data-testid="absence-to" value=${last} min=${first} onInput=${(e) => setLast(e.target.value)} /></label>
+    <label>${t('absence.reason')}<select data-testid="absence-reason" value=${reason} onChange=${(e) => setReason(e.target.value)}>
+      ${REASONS.map((r) => html`<option value=${r}>${t(`absence.${r}`)}</option>`)}</select></label>
+    <button type="submit" data-testid="absence-save">${t('save')}</button>
+    <button type="button" onClick=${() => setOpen(false)}>${t('cancel')}</button>
+  </form>`;
+}
 
 export function Agenda({ day = isoDay() }) {
   const d = new Date(`${day}T12:00:00`);
@@ -15,7 +40,8 @@ export function Agenda({ day = isoDay() }) {
     const tasks = (await allOf('task')).filter((x) => x.due_at && x.status === 'open' && x.due_at < to);
     const accounts = await accountsByIds([...appts, ...tasks].map((x) => x.account_id || ''));
     const names = new Map(accounts.filter(Boolean).map((a) => [a.id, a.name]));
-    return { appts, tasks, names };
+    const absences = (await allOf('absence')).filter((a) => a.last_day >= monday && a.first_day < addDays(monday, 7));
+    return { appts, tasks, names, absences };
   }, [monday], null);
   if (!data) return html`<p class="muted">…</p>`;
   const onDay = (x, at) => isoDay(new Date(at)) === x;
@@ -26,11 +52,14 @@ export function Agenda({ day = isoDay() }) {
         <strong>${t('week')} ${fmtDate(monday, { day: 'numeric', month: 'long' })}</strong>
         <a href=${`#/agenda/${addDays(monday, 7)}`}>›</a>
       </div>
+      <${AbsenceForm} monday=${monday} />
       <div class="week">${days.map((x) => {
         const appts = data.appts.filter((a) => onDay(x, a.start)).sort((a, b) => (a.start < b.start ? -1 : 1));
         const tasks = data.tasks.filter((k) => onDay(x, k.due_at) || (x === isoDay() && k.due_at < x));
+        const away = data.absences.find((a) => a.first_day <= x && x <= a.last_day);
         return html`<div class=${`day card ${x === isoDay() ? 'today' : ''}`}>
           <h2><a href=${`#/tour/${x}`}>${fmtDate(x)}</a></h2>
+          ${away && html`<p class="notice" data-testid="absence-day">${t(`absence.${away.reason}`)}</p>`}
           ${!appts.length && !tasks.length && html`<p class="muted">${t('noAppointments')}</p>`}
           ${appts.map((a) => html`<a class="appt" href=${`#/account/${a.account_id}`}>
             <b>${fmtTime(a.start)}–${fmtTime(a.end)}</b> ${data.names.get(a.account_id) || ''}<small>${a.purpose || ''}</small></a>`)}

@@ -22,7 +22,7 @@ const weeksFetched = new Set(); // once per page load: the week's plans change l
 function useFetchedTour(rep, day) {
   const [state, setState] = useState({ loading: false, error: null });
   useEffect(() => {
-    if (!online.value || !rep) return undefined;
+    if (!online.value || !rep || !day) return undefined;
     let live = true;
     setState({ loading: true, error: null });
     api(`/api/tours/${rep}/${day}`)
@@ -41,10 +41,44 @@ function useFetchedTour(rep, day) {
   return state;
 }
 
+const worked = (plan) => (plan ? plan.working_day ?? plan.working : undefined);
+
+/**
+ * The day the tour screen opens on when the route names none: today, or — when the server
+ * said today is not worked (weekend, public holiday, absence) — the next working day it
+ * named (API.md → Working days). Offline with nothing stored for today, today.
+ */
+function useShownDay(rep, asked) {
+  const today = isoDay();
+  const kept = useLive(() => (asked ? null : tourPlanFor(rep, today)), [rep, asked, today]);
+  const ahead = useLive(() => (asked ? new Map() : tourPlansBetween(rep, addDays(today, 1), addDays(today, 7))), [rep, asked, today], new Map());
+  if (asked) return { day: asked, off: null };
+  const plan = kept?.plan;
+  if (plan && worked(plan) === false && plan.next_working_day) return { day: plan.next_working_day, off: plan };
+  const weekend = new Date(`${today}T12:00:00`).getDay() % 6 === 0;
+  if (!plan && weekend) { // offline on a weekend, today never stored: the first stored working day
+    const next = [...ahead.keys()].sort().find((x) => worked(ahead.get(x)?.plan) !== false);
+    if (next) return { day: next, off: { day_off: { kind: 'weekly' } } };
+  }
+  return { day: today, off: null };
+}
+
+/** "Dimanche — voici votre tournée de lundi 30 novembre" (or the holiday's name, or the absence). */
+function DayOffNotice({ off, day }) {
+  const today = isoDay();
+  const what = off.day_off?.kind === 'holiday' && off.day_off.name ? off.day_off.name
+    : off.day_off?.kind === 'absence' ? t('absent')
+      : fmtDate(today, { weekday: 'long' }).replace(/^./, (c) => c.toUpperCase());
+  return html`<p class="notice" role="status" data-testid="tour-day-off">${t('dayOffShowing', { off: what, day: fmtDate(day, { weekday: 'long', day: 'numeric', month: 'long' }) })}</p>`;
+}
+
 function WeekDays({ rep, day }) {
   const monday = mondayOf(day);
-  const days = [0, 1, 2, 3, 4, 5].map((i) => addDays(monday, i));
-  const plans = useLive(() => tourPlansBetween(rep, days[0], days[5]), [rep, monday], new Map());
+  const week = [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i));
+  const plans = useLive(() => tourPlansBetween(rep, week[0], week[6]), [rep, monday], new Map());
+  // The coming working days: a day the server said is not worked is left out, and so is a
+  // weekend day it said nothing about; the day on screen always stays.
+  const days = week.filter((x) => x === day || (worked(plans.get(x)?.plan) ?? (new Date(`${x}T12:00:00`).getDay() % 6 !== 0)));
   return html`<nav class="weekdays" aria-label=${t('week')}>${days.map((x) => {
     const p = plans.get(x)?.plan;
     const n = p?.stops?.length;
@@ -70,8 +104,9 @@ function Timeline({ plan, byId, day, rep, marks }) {
 
 const warning = (w) => (w.startsWith('cannot reach appointment') ? t('warn.reach') : t(`warn.${w}`));
 
-export function Tour({ day = isoDay() }) {
+export function Tour({ day: asked }) {
   const rep = user.value?.id;
+  const { day, off } = useShownDay(rep, asked);
   const kept = useLive(() => tourPlanFor(rep, day), [rep, day]);
   const plan = kept?.plan;
   const stops = plan?.stops || [];
@@ -99,7 +134,8 @@ export function Tour({ day = isoDay() }) {
           ${totals && stops.length > 0 && html`<p class="totals" data-testid="tour-totals">${stops.length} ${t('stops')} · ${done} ${t('done').toLowerCase()} · ${t('drive')} ${Math.round(totals.drive_min)} ${t('min')} / ${Math.round(totals.drive_km)} ${t('km')}</p>`}
           ${plan?.stale && html`<p class="notice warn" role="status">${t('stale')}</p>`}
           ${(plan?.warnings || []).map((w) => html`<p class="notice warn">${warning(w)}</p>`)}
-          ${plan && plan.working === false && !stops.length && html`<p class="muted">${t('dayOff')}</p>`}
+          ${off && html`<${DayOffNotice} off=${off} day=${day} />`}
+          ${plan && worked(plan) === false && html`<p class="muted" data-testid="tour-not-worked">${plan.day_off?.kind === 'holiday' && plan.day_off.name ? `${plan.day_off.name} · ` : ''}${t('dayOff')}</p>`}
           ${fetched.error && kept === null && html`<p class="error" role="alert">${t('tourFailed', { d: fetched.error.message })}</p>`}
           ${kept === null && !fallback && html`<p class="muted">…</p>`}
           ${fallback && html`<p class="muted">${t('noTour')}</p>`}

@@ -5,10 +5,13 @@ loop over visits or quotes; Python only adds up the few grouped rows (≤ reps �
 
 Definitions (the API's words, and our rules where it leaves a choice):
 - `visits.done`: on-site visits started in the period, by the segment of the account.
-- `visits.planned`: per rep and segment, what its action plan asks when one covers
-  the period (each plan's visit target × the share of the plan's days inside the
-  period), else what the cadence asks: accounts of the segment the rep owns ×
-  visits_per_year × days of the period / 365. Summed over the reps, rounded.
+- `visits.planned`: per rep and segment, day by day: the days an action plan covers
+  count through the plan (its visit target × the share of the plan's days inside the
+  period); the other days through the cadence, on the rep's working days only
+  (accounts of the segment × visits_per_year × working days among them ÷ working days
+  in a year). Summed over the reps, rounded. `planned_basis` (in all and per rep) says
+  how many days each source decided: `plan_days`, `cadence_days` and, among these,
+  `working_days`.
 - `coverage`: accounts of the segment (owned by the reps in scope) with an on-site
   visit within the segment's cadence interval (365 / visits_per_year days) before the
   end of `to`, over all accounts of the segment. Up to today it reads the accounts'
@@ -36,6 +39,7 @@ from sqlalchemy import Float, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
+from server.agenda.workdays import WorkCalendar, calendars_of, working_days_per_year
 from server.db import UTCDateTime, utcnow
 from server.kpis.models import ActionPlan
 from server.kpis.period import Period, RepScope
@@ -60,7 +64,7 @@ def kpis(*, session: Session, scope: RepScope, period: Period) -> dict[str, Any]
         covered = _coverage(session, scope, period, policy)
     quotes = _quotes(session, scope, period)
     plans = _plans(session, scope, period)
-    planned = _planned(reps, accounts, plans, policy, period)
+    planned, basis = _planned(session, reps, accounts, plans, policy, period)
 
     total = lambda table, field: {s: sum(row[field] for (_, seg), row in table.items() if seg == s) for s in SEGMENTS}  # noqa: E731
     done, minutes = total(visits, "done"), total(visits, "minutes")
@@ -88,7 +92,9 @@ def kpis(*, session: Session, scope: RepScope, period: Period) -> dict[str, Any]
         "opportunities": total(visits, "opportunities"),
         "accounts": owned,
         "action_plan": _attainment(plans, visits, quotes, period),
-        "by_rep": _by_rep(reps, visits, planned, accounts, covered, quotes),
+        "by_rep": _by_rep(reps, visits, planned, accounts, covered, quotes, basis),
+        "planned_basis": {key: sum(b[key] for b in basis.values())
+                          for key in ("plan_days", "cadence_days", "working_days")},
     }
 
 
@@ -191,19 +197,37 @@ def _target(plan: ActionPlan, segment: str, key: str) -> float:
     return float(((plan.targets or {}).get(segment) or {}).get(key) or 0)
 
 
-def _planned(reps, accounts, plans, policy, period: Period) -> dict[tuple[str, str], float]:
+def _planned(session: Session, reps, accounts, plans, policy, period: Period
+             ) -> tuple[dict[tuple[str, str], float], dict[str, dict[str, int]]]:
+    """Per (rep, segment), the visits the period asks for, and per rep how many of the
+    period's days each source decided (`{"plan_days", "cadence_days", "working_days"}`).
+
+    Day by day: a day covered by one of the rep's action plans counts through that plan
+    (its target × the share of its days inside the period, as before); a day no plan
+    covers counts through the cadence, on working days only: accounts × visits_per_year ×
+    (the rep's working days among the uncovered days) ÷ (its working days in a year,
+    weekly hours and public holidays, absences aside). An absence therefore lowers what
+    is planned; a weekend or a holiday does not dilute the cadence."""
     by_rep = defaultdict(list)
     for plan in plans:
         by_rep[plan.rep_id].append(plan)
-    out = {}
+    calendars = calendars_of(session, [rep_id for rep_id, _ in reps])
+    out, basis = {}, {}
+    every_day = [period.start + timedelta(days=n) for n in range(period.days)]
     for rep_id, _name in reps:
+        calendar = calendars.get(rep_id) or WorkCalendar(hours={})
+        rep_plans = by_rep.get(rep_id, [])
+        uncovered = [d for d in every_day if not any(p.period_start <= d <= p.period_end for p in rep_plans)]
+        worked = sum(1 for d in uncovered if calendar.is_working(d))
+        per_year = working_days_per_year(calendar, period.start)
+        basis[rep_id] = {"plan_days": period.days - len(uncovered), "cadence_days": len(uncovered),
+                         "working_days": worked}
         for s in SEGMENTS:
-            if by_rep.get(rep_id):
-                out[(rep_id, s)] = sum(_target(p, s, "visits") * plan_share(p, period) for p in by_rep[rep_id])
-            else:
-                per_year = (policy.get(s) or {}).get("visits_per_year") or 0
-                out[(rep_id, s)] = accounts.get((rep_id, s), 0) * per_year * period.days / 365
-    return out
+            from_plans = sum(_target(p, s, "visits") * plan_share(p, period) for p in rep_plans)
+            visits_per_year = (policy.get(s) or {}).get("visits_per_year") or 0
+            from_cadence = accounts.get((rep_id, s), 0) * visits_per_year * worked / per_year if per_year else 0.0
+            out[(rep_id, s)] = from_plans + from_cadence
+    return out, basis
 
 
 def _attainment(plans, visits, quotes, period: Period) -> dict[str, Any] | None:
@@ -223,7 +247,7 @@ def _attainment(plans, visits, quotes, period: Period) -> dict[str, Any] | None:
             "attainment": round(sum(ratios) / len(ratios), 4) if ratios else None}
 
 
-def _by_rep(reps, visits, planned, accounts, covered, quotes) -> list[dict[str, Any]]:
+def _by_rep(reps, visits, planned, accounts, covered, quotes, basis) -> list[dict[str, Any]]:
     out = []
     for rep_id, name in reps:
         pick = lambda table, field: sum(r[field] for (rep, _), r in table.items() if rep == rep_id)  # noqa: E731
@@ -235,7 +259,7 @@ def _by_rep(reps, visits, planned, accounts, covered, quotes) -> list[dict[str, 
                     "calls": pick(visits, "calls"), "accounts": owned, "coverage": _ratio(reached, owned) or 0.0,
                     "coverage_A": _ratio(covered.get((rep_id, "A"), 0), accounts.get((rep_id, "A"), 0)),
                     "won": won, "lost": lost, "conversion_rate": _ratio(won, won + lost),
-                    "revenue": round(pick(quotes, "revenue"), 2)})
+                    "revenue": round(pick(quotes, "revenue"), 2), "planned_basis": basis.get(rep_id)})
     return out
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
-from server.agenda.hours import day_hours
+from server.agenda.workdays import WorkCalendar, load_calendar
 from server.agenda.models import Appointment
 from server.tours.dayplan import Lunch
 from server.tours.travel import Point
@@ -34,16 +34,18 @@ class Rep:
     tz: ZoneInfo
     home: Point | None
     working_hours: dict[str, Any]
+    calendar: WorkCalendar
 
     @classmethod
-    def of(cls, user: User) -> "Rep":
+    def of(cls, session: Session, user: User) -> "Rep":
         home = (user.home_lat, user.home_lon) if user.home_lat is not None and user.home_lon is not None else None
         return cls(id=user.id, name=user.name, team_id=user.team_id, tz=ZoneInfo(user.timezone or "Europe/Paris"),
-                   home=home, working_hours=dict(user.working_hours or {}))
+                   home=home, working_hours=dict(user.working_hours or {}), calendar=load_calendar(session, user))
 
     def span(self, day: date) -> tuple[float, float] | None:
-        """(start, end) minutes of that weekday's working hours, None on a day off."""
-        hours = day_hours(self, day)  # reads .working_hours only; same defaults as the booking check
+        """(start, end) minutes of that day's working hours; None on a day off, a public
+        holiday or an absence (server/agenda/workdays.py; same rules as the booking check)."""
+        hours = self.calendar.span(day)
         return (hhmm(hours[0]), hhmm(hours[1])) if hours else None
 
     def lunch(self) -> Lunch:
@@ -119,7 +121,7 @@ def iso(moment: datetime, tz: ZoneInfo) -> str:
 
 def load_rep(session: Session, rep_id: str) -> Rep | None:
     user = session.get(User, rep_id)
-    return Rep.of(user) if user is not None and user.role == "rep" else None
+    return Rep.of(session, user) if user is not None and user.role == "rep" else None
 
 
 def appointments_between(session: Session, rep_id: str, start: datetime, end: datetime) -> list[Booked]:

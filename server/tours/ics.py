@@ -10,7 +10,7 @@ makes every earlier feed URL answer 404.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 from sqlalchemy import select
@@ -35,25 +35,26 @@ def feed(*, session: Session, rep_id: str, token: str | None, now: datetime | No
         raise NotFound("No such calendar.")
     now = now or utcnow()
     from server.tours.context import Rep
-    snapshot = Rep.of(rep)
+    snapshot = Rep.of(session, rep)
     today = now.astimezone(snapshot.tz).date()
     first, last = today - timedelta(days=DAYS_BACK), today + timedelta(weeks=WEEKS_AHEAD)
     start, end = day_bounds(first, snapshot.tz)[0], day_bounds(last, snapshot.tz)[1]
+    tz = snapshot.tz
     cal = Calendar()
     cal.add("prodid", "-//Tournée//agenda//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")  # a subscription feed (RFC 5546 §3.2.1), not an invitation
     cal.add("x-wr-calname", f"Tournée — {rep.name}")
-    cal.add("x-wr-timezone", str(snapshot.tz))
+    cal.add("x-wr-timezone", str(tz))
     rows = session.execute(
         select(Appointment, Account.name, Account.address, Account.city)
         .join(Account, Account.id == Appointment.account_id)
         .where(Appointment.rep_id == rep.id, Appointment.start >= start, Appointment.start < end)
         .order_by(Appointment.start))
-    booked_accounts = set()
     for a, name, address, city in rows:
-        booked_accounts.add((a.account_id, a.start.astimezone(snapshot.tz).date()))
-        event = _event(f"appointment-{a.id}@tournee", f"RDV · {name}", a.start, a.end, now,
+        event = _event(f"appointment-{a.id}@tournee", f"RDV · {name}", a.start, a.end, now, tz,
+                       sequence=a.version, modified=a.updated_at,
                        location=", ".join(p for p in (address, city) if p), description=a.purpose)
         event.add("status", "CANCELLED" if a.status == "cancelled" else "CONFIRMED")
         event.add("categories", ["appointment"])
@@ -64,22 +65,31 @@ def feed(*, session: Session, rep_id: str, token: str | None, now: datetime | No
                 continue  # listed above, from the appointment itself
             event = _event(f"stop-{plan.rep_id}-{plan.date.isoformat()}-{stop['account_id']}@tournee",
                            f"Visite · {stop.get('name') or ''}".strip(), datetime.fromisoformat(stop["arrive"]),
-                           datetime.fromisoformat(stop["depart"]), now,
+                           datetime.fromisoformat(stop["depart"]), now, tz, sequence=plan.version,
+                           modified=plan.updated_at,
                            description=f"Tournée planifiée ({stop.get('kind')}, segment {stop.get('segment')})")
             event.add("status", "TENTATIVE")
             event.add("categories", ["tour"])
             cal.add_component(event)
+    # One VTIMEZONE per TZID used (RFC 5545 §3.6.5): without it clients read floating times.
+    cal.add_missing_timezones()
     return cal.to_ical()
 
 
-def _event(uid: str, summary: str, start: datetime, end: datetime, now: datetime, *, location: str | None = None,
-           description: str | None = None) -> Event:
+def _event(uid: str, summary: str, start: datetime, end: datetime, now: datetime, tz, *, sequence: int,
+           modified: datetime | None, location: str | None = None, description: str | None = None) -> Event:
+    """A VEVENT in the rep's IANA zone (`DTSTART;TZID=Europe/Paris:…`), so a stop keeps its
+    wall-clock time across a DST change. `SEQUENCE` is the record's version (it only grows,
+    so a calendar sees a moved event as a newer one) and `LAST-MODIFIED` its last change."""
     event = Event()
     event.add("uid", uid)
     event.add("summary", summary)
-    event.add("dtstart", start)
-    event.add("dtend", end)
-    event.add("dtstamp", now)
+    event.add("dtstart", start.astimezone(tz))
+    event.add("dtend", end.astimezone(tz))
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("sequence", int(sequence or 0))
+    if modified is not None:
+        event.add("last-modified", modified.astimezone(UTC))
     if location:
         event.add("location", location)
     if description:

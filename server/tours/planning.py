@@ -75,7 +75,10 @@ def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days
     if span is None:
         return g
     start, end = day_bounds(day, rep.tz)
-    ahead = {a.account_id for a in appointments_between(session, rep.id, start, end + timedelta(days=horizon_days))}
+    # One visit per account per week (API.md → Working days): an account booked any day of
+    # this week, or within the horizon ahead, is not planned again as due.
+    week_start = day_bounds(day - timedelta(days=day.weekday()), rep.tz)[0]
+    ahead = {a.account_id for a in appointments_between(session, rep.id, week_start, end + timedelta(days=horizon_days))}
     exclude = ahead | {d.account_id for d in inputs.done} | planned_elsewhere(session, rep, day, today)
     policy = cadence(session)
     due = due_accounts(session, rep_id=rep.id, day_start=start, day_end=end, horizon_days=horizon_days,
@@ -222,9 +225,20 @@ def _document(g: Gathered, plan: DayPlan, home, booked: dict[str, Booked], done_
         "unplanned": unplanned + [{"account_id": key, "reason": reason} for key, reason in plan.unplanned],
         "totals": {"drive_km": round(plan.totals.drive_km, 1), "drive_min": round(plan.totals.drive_min, 1),
                    "visit_min": round(plan.totals.visit_min, 1)},
-        "lunch": lunch, "working": True, "solver": plan.solver, "warnings": list(plan.warnings),
+        "lunch": lunch, **working_day(rep, day), "solver": plan.solver, "warnings": list(plan.warnings),
         "planned_at": iso(now, tz), "stale": False,
     }
+
+
+def working_day(rep: Rep, day: date) -> dict[str, Any]:
+    """API.md → Working days: `working_day`, `next_working_day` (YYYY-MM-DD or null) and,
+    on a day not worked, `day_off` {kind: "weekly"|"holiday"|"absence", name}. `working`
+    is the older name of `working_day`, kept for tablets that read it."""
+    off = rep.calendar.off(day)
+    following = rep.calendar.next_working_day(day)
+    return {"working_day": off is None, "working": off is None,
+            "next_working_day": following.isoformat() if following else None,
+            "day_off": off.as_dict() if off else None}
 
 
 def _done_stop(g: Gathered, d: Done) -> dict[str, Any]:
@@ -245,4 +259,5 @@ def _day_off(g: Gathered, now: datetime) -> dict[str, Any]:
     return {"rep_id": rep.id, "date": day.isoformat(),
             "start": {"lat": home[0], "lon": home[1], "at": moment}, "end": {"lat": home[0], "lon": home[1], "at": moment},
             "stops": stops, "unplanned": [], "totals": {"drive_km": 0.0, "drive_min": 0.0, "visit_min": 0.0},
-            "lunch": None, "working": False, "solver": None, "warnings": [], "planned_at": iso(now, tz), "stale": False}
+            "lunch": None, **working_day(rep, day), "solver": None, "warnings": [], "planned_at": iso(now, tz),
+            "stale": False}

@@ -73,6 +73,8 @@ def _kept_or_planned(session: Session, rep: Rep, day: date, *, config, now: date
 def _stale(session: Session, rep: Rep, day: date, plan: dict) -> bool:
     if plan.get("stale") or "stops" not in plan:
         return True
+    if plan.get("working_day", plan.get("working", True)) != rep.calendar.is_working(day):
+        return True  # an absence or a holiday calendar changed since it was planned
     start, end = day_bounds(day, rep.tz)
     current = {(a.id, round(a.start.timestamp()), round(a.end.timestamp()))
                for a in appointments_between(session, rep.id, start, end)}
@@ -134,6 +136,15 @@ def appointment_changed(ctx, record) -> None:
             if not (kept.plan or {}).get("stale"):
                 kept.plan = {**(kept.plan or {}), "stale": True}
                 ctx.numbers.stamp(kept, ("plan",), time_ms=ctx.time_ms, user_id=ctx.actor.id)
+
+
+def days_changed(ctx, rep_id: str, days) -> None:
+    """The kept plans of `rep_id` on `days` go stale, in the writer's transaction (an absence
+    added, moved or removed), so they are planned again and tablets pull the flag."""
+    for kept in ctx.session.scalars(select(TourPlan).where(TourPlan.rep_id == rep_id, TourPlan.date.in_(sorted(days)))):
+        if not (kept.plan or {}).get("stale"):
+            kept.plan = {**(kept.plan or {}), "stale": True}
+            ctx.numbers.stamp(kept, ("plan",), time_ms=ctx.time_ms, user_id=ctx.actor.id)
 
 
 def kept_plans(session: Session, rep_id: str, first: date, last: date) -> list[TourPlan]:

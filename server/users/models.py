@@ -25,6 +25,9 @@ class Team(Base):
     __tablename__ = "team"
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(120))
+    # The public-holiday calendar its members do not work: a country or subdivision code
+    # of the `holidays` package ("FR", "FR-57" for Moselle…), see server/agenda/workdays.py.
+    holidays: Mapped[str] = mapped_column(String(16), default="FR", server_default="FR")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

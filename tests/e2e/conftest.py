@@ -6,10 +6,22 @@ is refused before it leaves the machine.
 """
 from __future__ import annotations
 
-import pytest
-from e2e_server import CHROMIUM_ARGS, NOT_LOOPBACK, Api, ServerUnavailable, chromium_path, start_server
+import datetime as dt
+import time
 
-TABLET = {"width": 1280, "height": 800}
+import pytest
+import time_machine
+from e2e_server import (CHROMIUM_ARGS, E2E_NOW, E2E_NOW_AT, Api, ServerUnavailable, chromium_path, new_context,
+                        start_server)
+
+
+@pytest.fixture(autouse=True)
+def e2e_clock():
+    """Each browser test runs on the server's and the pages' pinned clock (e2e_server.E2E_NOW);
+    per test, so the tests collected after these keep the real clock."""
+    with time_machine.travel(E2E_NOW + dt.timedelta(seconds=time.time() - E2E_NOW_AT), tick=True) as traveller:
+        time.time()  # time-machine's clock starts ticking at its first reading, not at travel()
+        yield traveller
 
 
 @pytest.fixture(scope="session")
@@ -37,10 +49,7 @@ def browser():
 
 @pytest.fixture
 def context(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=TABLET, locale="fr-FR",
-                                  timezone_id="Europe/Paris", service_workers="allow")
-    context.route(NOT_LOOPBACK, lambda route: route.abort())
-    context.set_default_timeout(15_000)
+    context = new_context(browser, live_server)
     yield context
     context.close()
 

@@ -6,9 +6,12 @@ talks to it the way an outside system would (stdlib only), to check what reached
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import re
 import shutil
+import time
 import sys
 import urllib.error
 import urllib.request
@@ -19,15 +22,40 @@ if str(ROOT) not in sys.path:  # the screenshot scripts run as plain scripts
     sys.path.insert(0, str(ROOT))
 from tests.live import PASSWORD, Live, ServerUnavailable, start  # noqa: E402,F401 (re-exported to the e2e files)
 
+# The browser tests' "now": a Tuesday morning in Paris, the same for the server (its processes
+# start under tests/pinned_clock) and for every page (Playwright's clock, tests/e2e/conftest.py),
+# so they pass whatever the real date. Another instant: TOURNEE_E2E_NOW (ISO, with offset).
+E2E_NOW = dt.datetime.fromisoformat(os.environ.get("TOURNEE_E2E_NOW", "2026-11-24T09:30:00+01:00"))
+E2E_NOW_AT = time.time()  # the real instant that E2E_NOW stands for: every clock pinned runs from it
+PINNED_CLOCK = ROOT / "tests" / "pinned_clock"
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 # Only the server under test is reachable from the browser: OSM tiles and the like are refused.
 NOT_LOOPBACK = re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])[a-z]+://")
 
 
+TABLET = {"width": 1280, "height": 800}
+
+
+def new_context(browser, live_server: Live, *, now: dt.datetime | None = None, viewport=None, locale: str = "fr-FR"):
+    """A fresh tablet-sized context on the server under test, its clock at `now` and flowing
+    on, every other address refused. By default `now` is this process's clock, which the
+    browser tests keep on the server's pinned one (conftest.e2e_clock)."""
+    context = browser.new_context(base_url=live_server.url, viewport=viewport or TABLET, locale=locale,
+                                  timezone_id="Europe/Paris", service_workers="allow")
+    context.clock.install(time=now or dt.datetime.now(dt.UTC))
+    context.route(NOT_LOOPBACK, lambda route: route.abort())
+    context.set_default_timeout(15_000)
+    return context
+
+
 def start_server(tmp: Path) -> Live:
     """The demo data in a fresh SQLite file under `tmp`, served by one gunicorn worker
     (8 threads: a page's parallel requests) without the fault points."""
-    return start(tmp, database_url=f"sqlite:///{tmp / 'tournee.db'}", workers=1, threads=8, fault_injection=False)
+    clock = {"PYTHONPATH": os.pathsep.join(filter(None, [str(PINNED_CLOCK), os.environ.get("PYTHONPATH")])),
+             "TOURNEE_TEST_NOW": E2E_NOW.isoformat(), "TOURNEE_TEST_NOW_AT": repr(E2E_NOW_AT)}
+    return start(tmp, database_url=f"sqlite:///{tmp / 'tournee.db'}", workers=1, threads=8, fault_injection=False,
+                 env=clock)
 
 
 class Api:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
-from e2e_server import PASSWORD
+from e2e_server import E2E_NOW, PASSWORD
 from playwright.sync_api import Page, expect
 
 # A 2×2 red PNG: a "photo" for quote requests.
@@ -14,8 +14,9 @@ PHOTO = base64.b64decode(
 
 
 def workday() -> str:
-    """Today, or the next Monday at the weekend: a day the demo rep has a tour (Europe/Paris)."""
-    day = dt.datetime.now(dt.timezone(dt.timedelta(hours=1))).date()
+    """The pinned day of the browser tests (a Tuesday, e2e_server.E2E_NOW), a day the demo rep
+    works and has a tour; at the weekend, the Monday after."""
+    day = E2E_NOW.date()
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     return day.isoformat()

@@ -10,13 +10,15 @@ server here.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+import time
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from e2e_server import CHROMIUM_ARGS, NOT_LOOPBACK, ROOT, chromium_path, start_server  # noqa: E402
+from e2e_server import CHROMIUM_ARGS, E2E_NOW, E2E_NOW_AT, NOT_LOOPBACK, ROOT, chromium_path, start_server  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from pwa import PHOTO, sign_in, workday  # noqa: E402
 
@@ -74,6 +76,22 @@ def screens(page, context, out: Path, orientation: str) -> None:
     shoot(page, out, "sync", orientation)
 
 
+def pinned_now(offset_days: int = 0, at: dt.time | None = None) -> dt.datetime:
+    """The server's pinned clock now (e2e_server.E2E_NOW, flowing), moved by `offset_days`."""
+    now = E2E_NOW + dt.timedelta(seconds=time.time() - E2E_NOW_AT, days=offset_days)
+    return dt.datetime.combine(now.date(), at, now.tzinfo) if at else now
+
+
+def sunday(page, context, out: Path, orientation: str) -> None:
+    """The tour screen opened on the Sunday after the pinned Tuesday: Monday's tour, and why."""
+    page.goto("/")
+    sign_in(page, "rep1@example.com")
+    page.goto("/#/tour")
+    expect(page.get_by_test_id("tour-day-off")).to_be_visible()
+    expect(page.get_by_test_id("tour-stop").first).to_be_visible()
+    shoot(page, out, "tour-sunday", orientation)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", help="URL of a running server with the demo data")
@@ -90,12 +108,16 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             for orientation, viewport in SIZES.items():
                 print(orientation)
-                context = browser.new_context(base_url=base, viewport=viewport, locale="fr-FR",
-                                              timezone_id="Europe/Paris")
-                context.route(NOT_LOOPBACK, lambda route: route.abort())
-                context.set_default_timeout(20_000)
-                screens(context.new_page(), context, out, orientation)
-                context.close()
+                for shots, now in ((screens, pinned_now()),
+                                   (sunday, pinned_now(6 - E2E_NOW.weekday(), dt.time(9, 0)))):
+                    context = browser.new_context(base_url=base, viewport=viewport, locale="fr-FR",
+                                                  timezone_id="Europe/Paris")
+                    if server:  # our own server runs on the pinned clock: so does the page
+                        context.clock.install(time=now)
+                    context.route(NOT_LOOPBACK, lambda route: route.abort())
+                    context.set_default_timeout(20_000)
+                    shots(context.new_page(), context, out, orientation)
+                    context.close()
             browser.close()
     finally:
         if server:

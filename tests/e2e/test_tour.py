@@ -102,3 +102,40 @@ def test_stop_skipped_with_a_reason_stays_and_an_offline_visit_marks_its_stop_do
     done = page.locator("li.stop").filter(has=page.locator(f'[data-account-id="{first}"]'))
     expect(done.get_by_test_id("stop-state")).to_have_text("Fait")
     expect(page.get_by_test_id("sync-pending")).to_have_text("1")
+
+
+def test_on_a_sunday_the_app_opens_on_mondays_tour_and_says_why(browser, live_server, api):
+    """API.md → PWA hooks: on a day the rep does not work, the tour screen opens on the next
+    working day, says so, and `tour-stop` is there. The page's clock is set to the Sunday
+    after the server's pinned Tuesday, so Monday is still ahead of the server."""
+    from e2e_server import E2E_NOW, new_context
+    from pwa import wait_synced
+
+    today = E2E_NOW.date()
+    sunday = today + dt.timedelta(days=6 - today.weekday())
+    monday = sunday + dt.timedelta(days=1)
+    rep = api("rep3@example.com")
+    sunday_doc = rep.call("GET", f"/api/tours/{rep.user['id']}/{sunday}")
+    assert sunday_doc["working_day"] is False and sunday_doc["next_working_day"] == monday.isoformat()
+    assert not [s for s in sunday_doc["stops"] if s["kind"] != "appointment"]
+    tour = rep.call("GET", f"/api/tours/{rep.user['id']}/{monday}")
+    assert tour["working_day"] is True and tour["stops"]
+
+    context = new_context(browser, live_server, now=dt.datetime.combine(sunday, dt.time(10, 0), PARIS))
+    try:
+        page = context.new_page()
+        page.goto("/")
+        page.get_by_test_id("login-email").fill("rep3@example.com")
+        page.get_by_test_id("login-password").fill("tournee-demo")
+        page.get_by_test_id("login-submit").click()
+        wait_synced(page)
+        page.goto("/#/tour")
+        expect(page.get_by_test_id("tour-day-off")).to_contain_text("Dimanche — voici votre tournée de lundi")
+        stops = page.get_by_test_id("tour-stop")
+        expect(stops).to_have_count(len(tour["stops"]))
+        assert [s.get_attribute("data-account-id") for s in stops.all()] == [s["account_id"] for s in tour["stops"]]
+        days = [c.get_attribute("data-day") for c in page.get_by_test_id("tour-day").all()]
+        assert days[0] == monday.isoformat() and sunday.isoformat() not in days
+        assert all(dt.date.fromisoformat(d).weekday() < 5 for d in days)  # the coming working days
+    finally:
+        context.close()

@@ -127,3 +127,30 @@ def test_coverage_up_to_today_reads_the_accounts_last_visit(client, headers, wor
     today = now.date()
     body = get(client, headers, f"from={(today - timedelta(days=6)).isoformat()}&to={(today + timedelta(days=1)).isoformat()}")
     assert body["coverage"] == {"A": 0.3333, "B": 0.5, "C": 0.0}
+
+
+def test_a_plan_covering_part_of_the_period_leaves_the_other_days_to_the_cadence(client, headers, world):
+    """The bug this guards: a plan for 16 March–30 April replaced the cadence for all of February
+    and March (planned fell from the cadence's figure to the plan's prorated share)."""
+    period = "from=2026-02-01&to=2026-03-31"
+    before = {r["name"]: r for r in get(client, headers, period)["by_rep"]}["R1"]
+    assert before["planned_basis"] == {"plan_days": 0, "cadence_days": 59, "working_days": 42}  # Feb 20 + Mar 22
+    plan = {"rep_id": world.r1.id, "period_start": "2026-03-16", "period_end": "2026-04-30",
+            "targets": {"A": {"visits": 46}}}
+    assert client.post("/api/action-plans", json=plan, headers=headers("manager")).status_code == 201
+    body = get(client, headers, period)
+    after = {r["name"]: r for r in body["by_rep"]}["R1"]
+    # 16–31 March by the plan (46 visits × 16 of its 46 days = 16); 1 Feb–15 March by the cadence,
+    # on its 30 working days out of the 42 it had before.
+    assert after["planned_basis"] == {"plan_days": 16, "cadence_days": 43, "working_days": 30}
+    cadence_part = before["planned"] * 30 / 42
+    assert abs(after["planned"] - (16 + cadence_part)) <= 1
+    assert body["planned_basis"]["plan_days"] == 16  # R2 has no plan
+
+
+def test_weekends_and_holidays_do_not_dilute_the_cadence(client, headers):
+    """May 2026 has 21 weekdays but 4 of them are public holidays (1, 8, 14 and 25 May): fewer
+    working days than June's 22, so fewer visits planned, although May is as long as June."""
+    may = {r["name"]: r for r in get(client, headers, "from=2026-05-01&to=2026-05-31")["by_rep"]}["R1"]
+    june = {r["name"]: r for r in get(client, headers, "from=2026-06-01&to=2026-06-30")["by_rep"]}["R1"]
+    assert may["planned_basis"]["working_days"] == 17 and june["planned_basis"]["working_days"] == 22

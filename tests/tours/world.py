@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from server.agenda.workdays import holiday_calendar
 from server.db import utcnow
 from server.users.models import User
 from tests.factories import make_account, make_appointment, make_team, make_user, token_headers
@@ -16,9 +17,13 @@ HOURS = {d: ["08:30", "18:00"] for d in ("mon", "tue", "wed", "thu", "fri")} | {
 
 
 def a_working_day(weeks_ahead: int = 1, weekday: int = 1) -> date:
-    """A Tuesday (by default) of a coming week: in the future, so the whole day is open to planning."""
+    """A Tuesday (by default) of a coming week: in the future, so the whole day is open to
+    planning, and not a French public holiday (a later week's when it is)."""
     today = datetime.now(PARIS).date()
-    return today - timedelta(days=today.weekday()) + timedelta(weeks=weeks_ahead, days=weekday)
+    day = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks_ahead, days=weekday)
+    while holiday_calendar("FR").get(day):
+        day += timedelta(weeks=1)
+    return day
 
 
 def local(day: date, hhmm: str) -> datetime:

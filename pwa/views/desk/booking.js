@@ -22,11 +22,14 @@ function Search() {
   </div>`;
 }
 
+// The week the telemarketer books into: this one, or the next from Saturday on (its days are over).
+const bookingWeek = (today) => (new Date(`${today}T12:00:00`).getDay() % 6 === 0 ? addDays(today, 2) : today);
+
 function Week({ repId, repName, version }) {
-  const { data } = useApi(`/api/tours/${repId}/week/${isoDay()}?v=${version}`);
+  const { data } = useApi(`/api/tours/${repId}/week/${bookingWeek(isoDay())}?v=${version}`);
   if (!data) return html`<p class="muted">${w('loading')}</p>`;
   return html`<div class="rep-week">
-    <h2>${w('repWeek', { name: repName || '' })}</h2>
+    <h2 data-testid="booking-week">${w('repWeek', { name: repName || '' })} · ${w('weekOf', { d: fmtDate(data.week_start, { day: 'numeric', month: 'long' }) })}</h2>
     <div class="week-cols">${(data.days || []).map((day) => html`<div class="week-day">
       <h3>${fmtDate(day.date)}</h3>
       ${(day.stops || []).map((s) => html`<div class=${`week-stop ${s.kind}`} data-testid=${s.kind === 'appointment' ? 'week-appt' : 'week-stop'}

@@ -9,6 +9,8 @@ import { w, money, pct } from './words.js';
 import { Chart, SEG_COLORS } from './charts.js';
 
 const SEGS = ['A', 'B', 'C'];
+// Where "planned" comes from: action-plan days vs cadence days (server/kpis/service.py).
+const plannedHelp = (b) => (b ? w('plannedHelp', { plan: b.plan_days, cadence: b.cadence_days, worked: b.working_days }) : '');
 const monthStart = (day) => `${day.slice(0, 7)}-01`;
 const monthEnd = (first) => addDays(`${addDays(first, 32).slice(0, 7)}-01`, -1);
 
@@ -73,7 +75,7 @@ export function Dashboard() {
       <div class="tile"><small>${w('attainment')}</small><strong data-testid="kpi-attainment">${pct(k.action_plan?.attainment)}</strong></div>
     </div>
     <div class="card"><table class="grid kpi-table" data-testid="kpi-segments">
-      <thead><tr><th></th><th>${w('visitsDone')}</th><th>${w('planned')}</th><th>${w('coverage')}</th>
+      <thead><tr><th></th><th>${w('visitsDone')}</th><th title=${plannedHelp(k.planned_basis)} data-testid="kpi-planned-help">${w('planned')} ⓘ</th><th>${w('coverage')}</th>
         <th>${w('timeShare')} (${w('timeTarget')})</th><th>${w('calls_')}</th><th>${w('revenue')}</th><th>${w('accounts')}</th></tr></thead>
       <tbody>${SEGS.map((s) => html`<tr data-testid=${`kpi-segment-${s}`}>
         <td><${Badge} segment=${s} /></td>
@@ -87,7 +89,7 @@ export function Dashboard() {
       <thead><tr><th>${w('rep')}</th><th>${w('visitsDone')}</th><th>${w('planned')}</th><th>${w('calls_')}</th>
         <th>${w('coverage')}</th><th>${w('won')}</th><th>${w('lost')}</th><th>${w('conversion')}</th><th>${w('revenue')}</th></tr></thead>
       <tbody>${k.by_rep.map((r) => html`<tr><td><a href="#/desk/dashboard" onClick=${() => setRep(r.rep_id)}>${r.name}</a></td>
-        <td class="num">${r.done}</td><td class="num">${r.planned}</td><td class="num">${r.calls}</td><td class="num">${pct(r.coverage)}</td>
+        <td class="num">${r.done}</td><td class="num" title=${plannedHelp(r.planned_basis)}>${r.planned}</td><td class="num">${r.calls}</td><td class="num">${pct(r.coverage)}</td>
         <td class="num">${r.won}</td><td class="num">${r.lost}</td><td class="num">${pct(r.conversion_rate)}</td>
         <td class="num">${money(r.revenue)}</td></tr>`)}</tbody></table></div>
     <div class="card"><${Trend} rep=${rep} /></div>`}

@@ -1,0 +1,160 @@
+"""A user's calendar of work: on which days, and between which hours, it works.
+
+Three sources, read together (API.md → Working days):
+
+1. **Weekly hours** — `user.working_hours`: `{"mon": ["08:30", "18:00"], …, "sat": null,
+   "lunch": ["12:00", "14:00", 60]}`; a weekday absent or null is not worked. A user
+   with no hours at all works Monday to Friday, 08:00–19:00.
+2. **Public holidays** of its team's calendar — `team.holidays`, a country code or a
+   country and subdivision (`"FR"`, `"FR-57"` Moselle, `"FR-6AE"` Alsace), read from the
+   `holidays` package (the Open World Holidays Framework, which follows the French
+   Code du travail L3133-1 and the local law of Alsace-Moselle). France by default.
+3. **Absences** — leave, training, sickness (`server/agenda/models.py: Absence`).
+
+`WorkCalendar` is plain data (no session), so the planner can hold it after the read
+transaction ends. Days are local days of the user's time zone.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+import holidays as holiday_calendars
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_HOURS: dict[str, Any] = {day: ["08:00", "19:00"] for day in DAYS[:5]}
+DEFAULT_HOLIDAYS = "FR"
+# How far `next_working_day` looks before it gives up (a user with no working weekday).
+SEARCH_DAYS = 400
+
+
+@lru_cache(maxsize=64)
+def holiday_calendar(code: str | None) -> holiday_calendars.HolidayBase:
+    """The public holidays of `code` ("FR", "FR-57", "DE-BY"…), names in French where the
+    calendar has them. Raises ValueError for a code the `holidays` package does not know."""
+    country, _, subdivision = (code or DEFAULT_HOLIDAYS).strip().upper().partition("-")
+    try:
+        calendar_class = holiday_calendars.country_holidays(country).__class__
+    except NotImplementedError:
+        raise ValueError(f"Unknown public-holiday calendar {code!r}.") from None
+    language = "fr" if "fr" in (calendar_class.supported_languages or ()) else None
+    try:
+        return holiday_calendars.country_holidays(country, subdiv=subdivision or None, language=language)
+    except NotImplementedError:
+        raise ValueError(f"Unknown public-holiday calendar {code!r}.") from None
+
+
+def valid_holidays_code(code: str) -> bool:
+    try:
+        holiday_calendar(code)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Off:
+    """Why a day is not worked: `kind` is "weekly" (no hours that weekday), "holiday" or
+    "absence"; `name` the holiday's name or the absence's reason."""
+
+    kind: str
+    name: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "name": self.name}
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    hours: dict[str, Any]
+    holidays_code: str = DEFAULT_HOLIDAYS
+    absences: tuple[tuple[date, date, str], ...] = field(default_factory=tuple)
+
+    def weekly_span(self, day: date) -> tuple[str, str] | None:
+        """("08:30", "18:00") for that weekday by the weekly hours alone, or None."""
+        hours = self.hours if any(self.hours.get(d) for d in DAYS) else {**DEFAULT_HOURS, **self.hours}
+        span = hours.get(DAYS[day.weekday()])
+        return (str(span[0]), str(span[1])) if span else None
+
+    def off(self, day: date) -> Off | None:
+        """Why `day` is not worked, or None when it is."""
+        if self.weekly_span(day) is None:
+            return Off("weekly")
+        name = holiday_calendar(self.holidays_code).get(day)
+        if name:
+            return Off("holiday", str(name))
+        for first, last, reason in self.absences:
+            if first <= day <= last:
+                return Off("absence", reason)
+        return None
+
+    def span(self, day: date) -> tuple[str, str] | None:
+        """That day's working hours, or None when it is not worked for any reason."""
+        return None if self.off(day) is not None else self.weekly_span(day)
+
+    def is_working(self, day: date) -> bool:
+        return self.off(day) is None
+
+    def next_working_day(self, day: date) -> date | None:
+        """The first worked day strictly after `day` (None if none within a year or so)."""
+        for n in range(1, SEARCH_DAYS):
+            candidate = day + timedelta(days=n)
+            if self.is_working(candidate):
+                return candidate
+        return None
+
+    def working_day_on_or_after(self, day: date) -> date | None:
+        return day if self.is_working(day) else self.next_working_day(day)
+
+    def working_days(self, first: date, last: date) -> list[date]:
+        """The worked days of [first, last], both included."""
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)
+                if self.is_working(first + timedelta(days=n))]
+
+
+def load_calendar(session: Session, user, *, absences: Iterable | None = None) -> WorkCalendar:
+    """The calendar of `user` (a `User`): its hours, its team's holidays, its absences."""
+    from server.agenda.models import Absence
+    from server.users.models import Team
+
+    code = session.scalar(select(Team.holidays).where(Team.id == user.team_id)) if user.team_id else None
+    if absences is None:
+        absences = session.scalars(select(Absence).where(Absence.user_id == user.id)).all()
+    spans = tuple(sorted((a.first_day, a.last_day, a.reason) for a in absences))
+    return WorkCalendar(hours=dict(user.working_hours or {}), holidays_code=code or DEFAULT_HOLIDAYS, absences=spans)
+
+
+def calendars_of(session: Session, user_ids: list[str]) -> dict[str, WorkCalendar]:
+    """The calendars of many users in three queries (KPIs over a whole company)."""
+    from server.agenda.models import Absence
+    from server.users.models import Team, User
+
+    if not user_ids:
+        return {}
+    users = session.execute(select(User.id, User.working_hours, Team.holidays)
+                            .outerjoin(Team, Team.id == User.team_id).where(User.id.in_(user_ids))).all()
+    absences: dict[str, list] = {}
+    for a in session.execute(select(Absence.user_id, Absence.first_day, Absence.last_day, Absence.reason)
+                             .where(Absence.user_id.in_(user_ids))):
+        absences.setdefault(a.user_id, []).append((a.first_day, a.last_day, a.reason))
+    return {u.id: WorkCalendar(hours=dict(u.working_hours or {}), holidays_code=u.holidays or DEFAULT_HOLIDAYS,
+                               absences=tuple(sorted(absences.get(u.id, ()))))
+            for u in users}
+
+
+def working_days_per_year(calendar: WorkCalendar, start: date) -> int:
+    """Working days in the 365 days from `start`, by weekly hours and public holidays
+    (absences aside): the year a cadence's `visits_per_year` is spread over."""
+    return _year_count(tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in calendar.hours.items())),
+                       calendar.holidays_code, start)
+
+
+@lru_cache(maxsize=256)
+def _year_count(hours: tuple, code: str, start: date) -> int:
+    plain = WorkCalendar(hours={k: list(v) if isinstance(v, tuple) else v for k, v in hours}, holidays_code=code)
+    return len(plain.working_days(start, start + timedelta(days=364)))
