@@ -29,7 +29,11 @@ function AbsenceForm({ monday }) {
   </form>`;
 }
 
-export function Agenda({ day = isoDay() }) {
+// On a weekend the week to come is the one that matters (the tour screen shows Monday's too).
+const upcoming = (today) => { const n = new Date(`${today}T12:00:00`).getDay(); return n === 6 ? addDays(today, 2) : n === 0 ? addDays(today, 1) : today; };
+
+export function Agenda({ day: asked }) {
+  const day = asked || upcoming(isoDay());
   const d = new Date(`${day}T12:00:00`);
   const monday = addDays(day, -((d.getDay() + 6) % 7));
   const days = [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i));

@@ -139,3 +139,25 @@ def test_on_a_sunday_the_app_opens_on_mondays_tour_and_says_why(browser, live_se
         assert all(dt.date.fromisoformat(d).weekday() < 5 for d in days)  # the coming working days
     finally:
         context.close()
+
+
+def test_an_absence_declared_offline_removes_the_day_from_the_plan_after_sync(page, context, api):
+    rep = api("rep4@example.com")
+    day = (dt.date.fromisoformat(workday()) + dt.timedelta(days=1)).isoformat()
+    assert rep.call("GET", f"/api/tours/{rep.user['id']}/{day}")["working_day"] is True
+    sign_in(page, "rep4@example.com")
+    context.set_offline(True)
+    page.goto(f"/#/agenda/{day}")
+    page.get_by_test_id("absence-open").click()
+    page.get_by_test_id("absence-from").fill(day)
+    page.get_by_test_id("absence-to").fill(day)
+    page.get_by_test_id("absence-reason").select_option("training")
+    page.get_by_test_id("absence-save").click()
+    expect(page.get_by_test_id("absence-day")).to_have_text("Formation")  # shown at once, offline
+    expect(page.get_by_test_id("sync-pending")).to_have_text("1")
+    context.set_offline(False)
+    page.get_by_test_id("sync-now").click()
+    expect(page.get_by_test_id("sync-pending")).to_have_text("0", timeout=30_000)
+    doc = rep.call("GET", f"/api/tours/{rep.user['id']}/{day}")
+    assert doc["working_day"] is False and doc["day_off"] == {"kind": "absence", "name": "training"}
+    assert not [s for s in doc["stops"] if s["kind"] != "appointment"]
