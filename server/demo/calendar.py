@@ -11,15 +11,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from server.agenda.workdays import holiday_calendar
+
 # Working hours 08:30–18:00 with lunch somewhere in 12:00–14:00: visits keep clear of
 # the whole lunch window so that no booking rule can find them inside it.
 WINDOWS = ((8 * 60 + 30, 12 * 60), (14 * 60, 18 * 60))
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)}
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
+    """Monday to Friday, French public holidays aside (the demo team's calendar, "FR")."""
+    return day.weekday() < 5 and not holiday_calendar("FR").get(day)
 
 
 def working_days(start: date, end: date) -> list[date]:
