@@ -26,6 +26,8 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     jwt.init_app(app)
     from server.users.tokens import init_jwt; init_jwt(jwt)
     limiter.init_app(app)
+    from server import bounds
+    bounds.init_app(app)  # after the limiter: its body check goes first, ahead of the limiter's keys
     compress.init_app(app)
     api.init_app(app)
     errors.register(app)

@@ -70,6 +70,13 @@ class Config:
     PUSH_LIMIT_PER_USER = os.environ.get("PUSH_LIMIT_PER_USER", "120 per minute")
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Generic ceilings of every JSON body, checked before any work (server/bounds.py);
+    # fields have tighter bounds of their own in their schemas. 20,000 characters is
+    # the longest text field (notes); 1,000 items the longest list (a pull page).
+    INPUT_MAX_DEPTH = int(os.environ.get("INPUT_MAX_DEPTH", "32"))
+    INPUT_MAX_STRING = int(os.environ.get("INPUT_MAX_STRING", "20000"))
+    INPUT_MAX_LIST = int(os.environ.get("INPUT_MAX_LIST", "1000"))
+    INPUT_MAX_KEYS = int(os.environ.get("INPUT_MAX_KEYS", "1000"))
     SYNC_MAX_MUTATIONS = 500
     SYNC_PULL_MAX_LIMIT = 1000
     # Tombstones older than this many days are pruned; None keeps everything.
