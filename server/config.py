@@ -91,6 +91,10 @@ class Config:
     DISPATCH_LEASE_S = float(os.environ.get("DISPATCH_LEASE_S", "60"))
     DISPATCH_BATCH = int(os.environ.get("DISPATCH_BATCH", "16"))
     DISPATCH_INTERVAL_S = float(os.environ.get("DISPATCH_INTERVAL_S", "1"))
+    # Outbound requests (webhooks) never reach loopback, private, link-local… addresses,
+    # except the hosts/networks listed here, comma-separated (sync/channels/outbound.py;
+    # docs/security.md). For an on-premises technical service only.
+    OUTBOUND_ALLOWED_HOSTS = os.environ.get("OUTBOUND_ALLOWED_HOSTS", "")
     PWA_DIR = ROOT / "pwa"
     # Tours (server/tours/service.py): OSRM's table service when OSRM_URL is set, else
     # great-circle km × ROAD_FACTOR driven at AVERAGE_SPEED_KMH (server/tours/travel.py).
@@ -133,3 +137,6 @@ class TestConfig(Config):
     ARGON2_MEMORY_KIB = 1024
     RATELIMIT_STORAGE_URI = "memory://"
     FAULT_INJECTION = True
+    # The tests' webhook receivers listen on 127.0.0.1: allowed here on purpose, and
+    # only here (tests of the refusal override it with "").
+    OUTBOUND_ALLOWED_HOSTS = "127.0.0.1"
