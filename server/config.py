@@ -62,11 +62,17 @@ class Config:
     ARGON2_MEMORY_KIB = int(os.environ.get("ARGON2_MEMORY_KIB", "19456"))
     ARGON2_PARALLELISM = 1
 
-    # Rate limits: memory by default, Redis at scale (RATELIMIT_STORAGE_URI=redis://…).
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Rate limits, shared by every worker and host: in the database by default
+    # (server/ratelimits/storage.py), Redis when RATELIMIT_STORAGE_URI=redis://… .
+    # Per address: failed sign-ins from one client address (the real one: TRUSTED_PROXIES,
+    # docs/deployment.md). Per account: exponential back-off (server/ratelimits/backoff.py),
+    # at sign-in by e-mail and for the current password of POST /api/me/password.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "tournee-db://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_LIMIT_PER_EMAIL = os.environ.get("LOGIN_LIMIT_PER_EMAIL", "10 per 5 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 5 minutes")
+    BACKOFF_FREE_FAILURES = int(os.environ.get("BACKOFF_FREE_FAILURES", "5"))
+    BACKOFF_BASE_S = float(os.environ.get("BACKOFF_BASE_S", "1"))
+    BACKOFF_MAX_S = float(os.environ.get("BACKOFF_MAX_S", "60"))
     PUSH_LIMIT_PER_USER = os.environ.get("PUSH_LIMIT_PER_USER", "120 per minute")
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
