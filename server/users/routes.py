@@ -62,6 +62,13 @@ def logout():
     service.logout(session=db.session, family_id=get_jwt()["fam"])
 
 
+@blp.route("/auth/logout-everywhere", methods=["POST"])
+@blp.response(204)
+def logout_everywhere():
+    """Sign out on every device (this one too) and revoke the ICS feed's secret."""
+    service.logout_everywhere(session=db.session, actor=current_actor())
+
+
 @blp.route("/me", methods=["GET"])
 @blp.response(200, MeSchema)
 def me():
