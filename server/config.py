@@ -113,12 +113,16 @@ class Config:
 
     # Hardening (server/security.py, observability.py, metrics.py): proxies in front whose
     # X-Forwarded-For/-Proto are trusted (0: none), log lines as json or text, and the
-    # bearer token a Prometheus scraper sends to /metrics (unset: loopback callers only).
+    # bearer token a Prometheus scraper sends to /metrics (unset: closed, unless allowed below).
     # Fault points (server/faults.py) for the fault tests; never on in production.
     FAULT_INJECTION = os.environ.get("TOURNEE_FAULT_INJECTION") == "1"
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    # /metrics without the token: only these callers (addresses or networks, comma-separated).
+    METRICS_ALLOWED_ADDRESSES = os.environ.get("METRICS_ALLOWED_ADDRESSES", "")
+    # A sign-in lasts at most this long, however often its refresh token is renewed.
+    SESSION_MAX_AGE = timedelta(days=int(os.environ.get("SESSION_MAX_AGE_DAYS", "90")))
 
     # flask-smorest / OpenAPI
     API_TITLE = "Tournée"
