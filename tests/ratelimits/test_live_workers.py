@@ -1,4 +1,4 @@
-"""Rate limits hold across gunicorn workers: 4 workers, limits in the database (the default).
+"""Rate limits and the sync ledger hold across gunicorn workers: 4 workers, limits in the database (the default).
 
 Before, each worker counted alone in memory: the per-e-mail limit of 10 first answered
 429 after 28 failures, the per-address limit of 50 after about 180. Here a failed
@@ -42,3 +42,35 @@ def test_per_address_limit_holds_across_workers_and_keys_on_the_real_client(live
     assert failures_before_429(live, lambda n: f"{prefix}-{n}@example.com", "203.0.113.2") == 20
     # Another client behind the same proxy is not held back by that one.
     assert attempt(live, "rep4@example.com", "203.0.113.3", PASSWORD) == 200
+
+
+def test_the_ledger_answers_each_user_its_own_results_whichever_worker_serves(live):
+    """rep1's mutation id replayed by rep2 (on 4 workers) is refused and tells nothing."""
+    def sign_in(email, address):
+        response = live.request("POST", "/api/auth/login", {"email": email, "password": PASSWORD},
+                                headers={"X-Forwarded-For": address})
+        assert response.status == 200, response.body[:200]
+        return response.json()["access_token"]
+
+    def first_account(token):
+        page = live.request("GET", "/api/accounts?per_page=1", token=token).json()
+        return page["items"][0]
+
+    rep1, rep2 = sign_in("rep1@example.com", "203.0.113.10"), sign_in("rep5@example.com", "203.0.113.11")
+    mine, theirs = first_account(rep1), first_account(rep2)
+    mutation_id = new_id()
+
+    def push(token, account, phone):
+        body = {"client_id": new_id(), "mutations": [{"mutation_id": mutation_id, "entity": "account", "op": "update",
+                                                      "id": account["id"], "changes": {"phone": phone}}]}
+        response = live.request("POST", "/api/sync/push", body, token=token)
+        assert response.status == 200, response.body[:300]
+        return response.json()["results"][0]
+
+    first = push(rep1, mine, "+33 3 80 12 34 56")
+    assert first["status"] == "applied"
+    for _ in range(4):  # whichever worker answers
+        refused = push(rep2, theirs, "+33 3 85 00 00 00")
+        assert refused["status"] == "rejected" and refused["error"]["type"].endswith("/id_conflict")
+        assert mine["id"] not in str(refused) and "version" not in refused
+        assert push(rep1, mine, "+33 1 00 00 00 00") == first
