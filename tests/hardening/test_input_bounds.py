@@ -123,3 +123,13 @@ def test_too_many_quote_items_are_refused(world, client):
                                    "items": items}))["results"][0]
     assert result["status"] == "rejected"
     assert "items" in result["error"]["errors"]
+
+
+def test_an_import_mapping_nested_deep_is_a_422_not_a_500():
+    from server.accounts.transfer_service import parse_mapping
+    from server.errors import Invalid
+    with pytest.raises(Invalid) as refused:
+        parse_mapping("[" * 200_000)
+    assert list(refused.value.errors) == ["mapping"]
+    with pytest.raises(Invalid):
+        parse_mapping('{"a": ' * 5000 + "null" + "}" * 5000)
