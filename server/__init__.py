@@ -25,7 +25,10 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
     jwt.init_app(app)
     from server.users.tokens import init_jwt; init_jwt(jwt)
+    _limits_storage(app)
     limiter.init_app(app)
+    from server import bounds
+    bounds.init_app(app)  # after the limiter: its body check goes first, ahead of the limiter's keys
     compress.init_app(app)
     api.init_app(app)
     errors.register(app)
@@ -44,6 +47,13 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     from server.cli import register_commands
     register_commands(app)
     return app
+
+
+def _limits_storage(app: Flask) -> None:
+    """The database storage of the rate limits (the default) counts in the app's database."""
+    from server.ratelimits import storage  # noqa: F401  (registers the tournee-db:// scheme)
+    if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("tournee-db:"):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"database_url": app.config["SQLALCHEMY_DATABASE_URI"]}
 
 
 def _bound_connect_time(app: Flask) -> None:

@@ -85,7 +85,8 @@ def serve_command(port: int | None, workers: int | None, dispatcher: bool) -> No
         if dispatcher:
             children.append(subprocess.Popen([sys.executable, "-m", "server.cli", "dispatch"]))
         cmd = [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5"]
+               "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5",
+               "--logger-class", "server.accesslog.RedactingLogger"]  # no ICS token in the access log
         click.echo(f"Tournée on http://127.0.0.1:{port}  (Ctrl-C to stop)")
         gunicorn = subprocess.Popen(cmd)
         children.append(gunicorn)

@@ -62,14 +62,27 @@ class Config:
     ARGON2_MEMORY_KIB = int(os.environ.get("ARGON2_MEMORY_KIB", "19456"))
     ARGON2_PARALLELISM = 1
 
-    # Rate limits: memory by default, Redis at scale (RATELIMIT_STORAGE_URI=redis://…).
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Rate limits, shared by every worker and host: in the database by default
+    # (server/ratelimits/storage.py), Redis when RATELIMIT_STORAGE_URI=redis://… .
+    # Per address: failed sign-ins from one client address (the real one: TRUSTED_PROXIES,
+    # docs/deployment.md). Per account: exponential back-off (server/ratelimits/backoff.py),
+    # at sign-in by e-mail and for the current password of POST /api/me/password.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "tournee-db://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_LIMIT_PER_EMAIL = os.environ.get("LOGIN_LIMIT_PER_EMAIL", "10 per 5 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 5 minutes")
+    BACKOFF_FREE_FAILURES = int(os.environ.get("BACKOFF_FREE_FAILURES", "5"))
+    BACKOFF_BASE_S = float(os.environ.get("BACKOFF_BASE_S", "1"))
+    BACKOFF_MAX_S = float(os.environ.get("BACKOFF_MAX_S", "60"))
     PUSH_LIMIT_PER_USER = os.environ.get("PUSH_LIMIT_PER_USER", "120 per minute")
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Generic ceilings of every JSON body, checked before any work (server/bounds.py);
+    # fields have tighter bounds of their own in their schemas. 20,000 characters is
+    # the longest text field (notes); 1,000 items the longest list (a pull page).
+    INPUT_MAX_DEPTH = int(os.environ.get("INPUT_MAX_DEPTH", "32"))
+    INPUT_MAX_STRING = int(os.environ.get("INPUT_MAX_STRING", "20000"))
+    INPUT_MAX_LIST = int(os.environ.get("INPUT_MAX_LIST", "1000"))
+    INPUT_MAX_KEYS = int(os.environ.get("INPUT_MAX_KEYS", "1000"))
     SYNC_MAX_MUTATIONS = 500
     SYNC_PULL_MAX_LIMIT = 1000
     # Tombstones older than this many days are pruned; None keeps everything.
@@ -84,6 +97,10 @@ class Config:
     DISPATCH_LEASE_S = float(os.environ.get("DISPATCH_LEASE_S", "60"))
     DISPATCH_BATCH = int(os.environ.get("DISPATCH_BATCH", "16"))
     DISPATCH_INTERVAL_S = float(os.environ.get("DISPATCH_INTERVAL_S", "1"))
+    # Outbound requests (webhooks) never reach loopback, private, link-local… addresses,
+    # except the hosts/networks listed here, comma-separated (sync/channels/outbound.py;
+    # docs/security.md). For an on-premises technical service only.
+    OUTBOUND_ALLOWED_HOSTS = os.environ.get("OUTBOUND_ALLOWED_HOSTS", "")
     PWA_DIR = ROOT / "pwa"
     # Tours (server/tours/service.py): OSRM's table service when OSRM_URL is set, else
     # great-circle km × ROAD_FACTOR driven at AVERAGE_SPEED_KMH (server/tours/travel.py).
@@ -96,12 +113,16 @@ class Config:
 
     # Hardening (server/security.py, observability.py, metrics.py): proxies in front whose
     # X-Forwarded-For/-Proto are trusted (0: none), log lines as json or text, and the
-    # bearer token a Prometheus scraper sends to /metrics (unset: loopback callers only).
+    # bearer token a Prometheus scraper sends to /metrics (unset: closed, unless allowed below).
     # Fault points (server/faults.py) for the fault tests; never on in production.
     FAULT_INJECTION = os.environ.get("TOURNEE_FAULT_INJECTION") == "1"
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    # /metrics without the token: only these callers (addresses or networks, comma-separated).
+    METRICS_ALLOWED_ADDRESSES = os.environ.get("METRICS_ALLOWED_ADDRESSES", "")
+    # A sign-in lasts at most this long, however often its refresh token is renewed.
+    SESSION_MAX_AGE = timedelta(days=int(os.environ.get("SESSION_MAX_AGE_DAYS", "90")))
 
     # flask-smorest / OpenAPI
     API_TITLE = "Tournée"
@@ -126,3 +147,6 @@ class TestConfig(Config):
     ARGON2_MEMORY_KIB = 1024
     RATELIMIT_STORAGE_URI = "memory://"
     FAULT_INJECTION = True
+    # The tests' webhook receivers listen on 127.0.0.1: allowed here on purpose, and
+    # only here (tests of the refusal override it with "").
+    OUTBOUND_ALLOWED_HOSTS = "127.0.0.1"

@@ -14,8 +14,10 @@ every worker can write (wiped at each start), and call
 `prometheus_client.multiprocess.mark_process_dead(worker.pid)` from gunicorn's
 `child_exit` hook; each scrape then merges every worker's values (docs/deployment.md).
 
-Access: not under /api (no user token). With `METRICS_TOKEN` set, the scraper sends
-`Authorization: Bearer <token>`; without it, only loopback callers are answered.
+Access: not under /api (no user token), and closed by default. The scraper sends
+`Authorization: Bearer <METRICS_TOKEN>`, or its address is listed in
+`METRICS_ALLOWED_ADDRESSES` (addresses or networks); nobody else is answered,
+loopback callers included (a reverse proxy on the same host is loopback too).
 """
 from __future__ import annotations
 
@@ -79,22 +81,38 @@ def metrics_view():
 
 
 def _refusal():
-    token = current_app.config.get("METRICS_TOKEN")
+    """Closed by default: the bearer `METRICS_TOKEN`, or a caller in `METRICS_ALLOWED_ADDRESSES`.
+
+    Loopback alone is not enough: behind a reverse proxy on the same host every
+    caller comes from loopback. The address is the real client's (TRUSTED_PROXIES)."""
+    config = current_app.config
+    token = config.get("METRICS_TOKEN")
+    if token and hmac.compare_digest(request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode()):
+        return None
+    if _allowed_address(request.remote_addr, config.get("METRICS_ALLOWED_ADDRESSES") or ""):
+        return None
     if token:
-        given = request.headers.get("Authorization", "")
-        if hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-            return None
         doc = {"type": PROBLEM_BASE + "unauthorized", "title": "Authentication required", "status": 401,
                "detail": "Send the metrics token as a bearer token."}
         return problem_response(doc, 401, {"WWW-Authenticate": "Bearer"})
-    try:
-        if ipaddress.ip_address(request.remote_addr or "").is_loopback:
-            return None
-    except ValueError:
-        pass
     doc = {"type": PROBLEM_BASE + "forbidden", "title": "Forbidden", "status": 403,
-           "detail": "Metrics are served to loopback callers only unless METRICS_TOKEN is set."}
+           "detail": "Metrics are closed: set METRICS_TOKEN, or list the scraper in METRICS_ALLOWED_ADDRESSES."}
     return problem_response(doc, 403)
+
+
+def _allowed_address(address: str | None, allowed: str) -> bool:
+    """`allowed`: comma-separated addresses or networks (`127.0.0.1, 10.0.0.0/8`)."""
+    try:
+        caller = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    for entry in (e.strip() for e in allowed.split(",")):
+        try:
+            if entry and caller in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 class DatabaseCollector:

@@ -2,6 +2,7 @@
 from server.accounts.models import Account, Contact  # noqa: F401
 from server.agenda.models import Appointment  # noqa: F401
 from server.kpis.models import ActionPlan  # noqa: F401
+from server.ratelimits.models import RateLimitCounter  # noqa: F401
 from server.quotes.models import Attachment, QuoteEvent, QuoteRequest, RoutingRule, TechnicalTeam  # noqa: F401
 from server.segmentation.models import CommercialModel  # noqa: F401
 from server.tours.models import TourPlan  # noqa: F401

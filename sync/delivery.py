@@ -20,7 +20,7 @@ from server.accounts.models import Account, Contact
 from server.quotes.models import Attachment, QuoteRequest, TechnicalTeam
 from server.users.models import User
 from sync import registry
-from sync.channels import DeliveryResult, email, webhook
+from sync.channels import DeliveryResult, email, outbound, webhook
 from sync.channels.text import render_quote_subject, render_quote_text
 from sync.models import OutboxEvent
 
@@ -36,6 +36,8 @@ class Settings:
     timeout_s: float = 10.0  # API.md: no answer within 10 s is a failure
     lease_s: float = 60.0  # API.md: a dead dispatcher's claim is taken up within 60 s
     batch: int = 16
+    # Internal hosts webhooks may reach on purpose (OUTBOUND_ALLOWED_HOSTS; sync/channels/outbound.py).
+    allowed_hosts: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,8 @@ def send(job: Job, settings: Settings, client: httpx.Client | None = None) -> De
         if job.channel == "webhook":
             return webhook.deliver(url=job.url, secret=job.secret, msg_id=job.webhook_id, event_type=job.kind,
                                    data=job.payload, timestamp=job.occurred_at, client=client,
-                                   timeout_s=settings.timeout_s)
+                                   timeout_s=settings.timeout_s,
+                                   allowed=outbound.parse_allowed(settings.allowed_hosts))
         if job.channel == "email":
             body = {"type": job.kind, "timestamp": job.occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
                     "data": job.payload}
@@ -112,7 +115,7 @@ def send(job: Job, settings: Settings, client: httpx.Client | None = None) -> De
         return DeliveryResult(ok=False, permanent=True, error=f"unknown channel {job.channel!r}")
     except Exception as exc:  # noqa: BLE001 — one broken delivery must not stop the dispatcher
         log.exception("delivery of %s failed unexpectedly", job.webhook_id)
-        return DeliveryResult(ok=False, error=_short(f"{type(exc).__name__}: {exc}"))
+        return DeliveryResult(ok=False, error=f"delivery failed ({type(exc).__name__})")
 
 
 def _short(text: str) -> str:

@@ -11,14 +11,21 @@ from server.db import utcnow
 from sync.models import MutationRecord
 
 
-def known_results(session: Session, mutation_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+def known_results(session: Session, mutation_ids: Iterable[str], *,
+                  user_id: str | None = None) -> dict[str, dict[str, Any] | None]:
+    """The stored result of each known id; `None` for an id that another user wrote.
+
+    Results are keyed by who wrote them (P3): another user's id is never answered
+    with that user's result, whatever it holds (ids, versions, conflict values).
+    Without `user_id` (checks and tools), every stored result is returned."""
     ids = list(set(mutation_ids))
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, dict[str, Any] | None] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        rows = session.execute(select(MutationRecord.mutation_id, MutationRecord.result)
+        rows = session.execute(select(MutationRecord.mutation_id, MutationRecord.user_id, MutationRecord.result)
                                .where(MutationRecord.mutation_id.in_(chunk)))
-        found.update({row.mutation_id: row.result for row in rows})
+        found.update({row.mutation_id: row.result if user_id is None or row.user_id == user_id else None
+                      for row in rows})
     return found
 
 

@@ -102,7 +102,7 @@ def push(*, session: Session, actor, client_id: str | None, mutations: list[dict
 def _push(session, actor, client_id, mutations, received_at, clock_offset, fresh, *,
           safe: bool) -> list[dict[str, Any]]:
     with change_numbers(session) as numbers:  # P2
-        stored = ledger.known_results(session, (m["mutation_id"] for m in mutations))  # P3
+        stored = ledger.known_results(session, (m["mutation_id"] for m in mutations), user_id=actor.id)  # P3
         ctx = Context(session=session, actor=actor, numbers=numbers, received_at=received_at,
                       clock_offset=clock_offset, client_id=client_id)
         _prefetch(ctx, mutations)  # P4
@@ -118,9 +118,13 @@ def _push(session, actor, client_id, mutations, received_at, clock_offset, fresh
 
 def _apply_all(ctx, session, mutations, stored, results, fresh, *, safe: bool) -> None:
     for mutation in mutations:  # P5
-        previous = stored.get(mutation["mutation_id"])
-        if previous is not None:
-            results.append(previous)
+        mutation_id = mutation["mutation_id"]
+        if mutation_id in stored:
+            previous = stored[mutation_id]
+            # P3: another user's id is refused and tells nothing of what it did.
+            results.append(previous if previous is not None else _rejected(
+                mutation, IdConflict("This mutation id is already used; send a new one.",
+                                     errors={"mutation_id": ["Already used."]})))
             continue
         ctx.time_ms = _clamped_ms(mutation.get("client_time"), ctx.received_at, ctx.clock_offset)
         if safe:

@@ -217,7 +217,9 @@ def start(tmp: Path, *, database_url: str, env: dict[str, str] | None = None, ta
     full_env = {**os.environ, "TOURNEE_INSTANCE": str(tmp), "DATABASE_URL": database_url,
                 "SECRET_KEY": "live-server-not-secret-" + "x" * 32, "ARGON2_TIME_COST": "1",
                 "ARGON2_MEMORY_KIB": "8192", "TOURNEE_FAULT_INJECTION": "1" if fault_injection else "0",
-                "DISPATCH_TIMEOUT_S": "2", **(env or {})}
+                "DISPATCH_TIMEOUT_S": "2",
+                # The tests' webhook receivers listen on loopback: allowed on purpose (docs/security.md).
+                "OUTBOUND_ALLOWED_HOSTS": "127.0.0.1", **(env or {})}
     demo = subprocess.run([str(BIN / "tournee"), "demo"], cwd=ROOT, env=full_env, capture_output=True, text=True,
                           timeout=300)
     if demo.returncode != 0:

@@ -74,7 +74,7 @@ def test_demo_users_have_the_documented_roles_and_password(demo_session):
     assert [t.name for t in users["backoffice@example.com"].technical_teams] == ["Service technique"]
     assert verify_password(users["rep1@example.com"].password_hash, "tournee-demo")
     rep = users["rep1@example.com"]
-    assert rep.timezone == "Europe/Paris" and rep.ics_token and rep.working_hours["lunch"] == ["12:00", "14:00", 60]
+    assert rep.timezone == "Europe/Paris" and rep.ics_token_hash and rep.working_hours["lunch"] == ["12:00", "14:00", 60]
 
 
 def test_each_rep_owns_about_300_accounts_near_its_home_base(demo_session):

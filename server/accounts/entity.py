@@ -1,9 +1,13 @@
 """Accounts and contacts as the sync engine sees them: who writes what, how it merges."""
 from __future__ import annotations
 
+import json
+
 from server.accounts.models import Account, Contact
-from server.accounts.schemas import AccountChangesSchema, ContactChangesSchema
+from server.accounts.schemas import CUSTOM_MAX_BYTES, CUSTOM_MAX_KEYS, AccountChangesSchema, ContactChangesSchema
+from server.common.fields import MAX_SET_ITEMS
 from server.errors import Invalid
+from sync.merge import apply_set_op
 from sync.registry import LWW, SET, EntitySpec
 
 ACCOUNT_OUT = ("id", "version", "name", "status", "segment", "computed_segment", "segment_override", "owner_id",
@@ -19,6 +23,7 @@ def _account_defaults(ctx) -> dict:
 
 
 def _check_owner(ctx, record, values) -> None:
+    _check_totals(record, values)
     owner_id = values.get("owner_id")
     if owner_id is None:
         return
@@ -27,6 +32,27 @@ def _check_owner(ctx, record, values) -> None:
     in_team = owner is not None and owner.role == "rep" and (ctx.actor.role == "admin" or owner.team_id == ctx.actor.team_id)
     if not in_team:
         raise Invalid("The owner must be a rep of your team.", errors={"owner_id": ["Unknown rep."]})
+
+
+def _check_totals(record, values) -> None:
+    """Changes are bounded one by one (schemas); the record they build is bounded too."""
+    tags = values.get("tags")
+    if isinstance(tags, dict):  # an update's set operation; a creation's tags are a list already
+        tags = apply_set_op(getattr(record, "tags", None), tags)
+    if isinstance(tags, list):
+        if len(tags) > MAX_SET_ITEMS:
+            raise Invalid("Too many tags.", errors={"tags": [f"At most {MAX_SET_ITEMS} tags."]})
+    if isinstance(values.get("custom"), dict):
+        custom = dict(getattr(record, "custom", None) or {})
+        for key, value in values["custom"].items():
+            if value is None:
+                custom.pop(key, None)
+            else:
+                custom[key] = value
+        size = len(json.dumps(custom, ensure_ascii=False).encode())
+        if len(custom) > CUSTOM_MAX_KEYS or size > CUSTOM_MAX_BYTES:
+            raise Invalid("Too many custom values.", errors={"custom": [
+                f"At most {CUSTOM_MAX_KEYS} keys and {CUSTOM_MAX_BYTES} bytes in all."]})
 
 
 def _derive_segment(ctx, record, op) -> None:

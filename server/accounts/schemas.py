@@ -5,7 +5,12 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from server.accounts.models import ACCOUNT_STATUSES, CONTACT_ROLES, SEGMENTS
+from server.bounds import bounded_blob
 from server.common.fields import UUID, SetOp
+
+# Free-form objects are served to every pull of the account's scope: kept small.
+CUSTOM_MAX_KEYS, CUSTOM_MAX_BYTES = 100, 32 * 1024
+OPENING_HOURS_MAX_KEYS, OPENING_HOURS_MAX_BYTES = 14, 4 * 1024
 
 
 class SegmentOverrideSchema(Schema):
@@ -26,15 +31,17 @@ class AccountChangesSchema(Schema):
     phone = fields.String(allow_none=True, validate=validate.Length(max=40))
     email = fields.Email(allow_none=True)
     tags = fields.Nested(SetOp)
-    custom = fields.Dict(keys=fields.String(validate=validate.Length(1, 60)))
-    opening_hours = fields.Dict(allow_none=True)
+    custom = fields.Dict(keys=fields.String(validate=validate.Length(1, 60)),
+                         validate=bounded_blob("custom", max_keys=CUSTOM_MAX_KEYS, max_bytes=CUSTOM_MAX_BYTES))
+    opening_hours = fields.Dict(allow_none=True, validate=bounded_blob(
+        "opening_hours", max_keys=OPENING_HOURS_MAX_KEYS, max_bytes=OPENING_HOURS_MAX_BYTES))
     notes = fields.String(allow_none=True, validate=validate.Length(max=20000))
 
 
 class ContactChangesSchema(Schema):
     account_id = UUID(required=True)
     name = fields.String(required=True, validate=validate.Length(1, 160))
-    roles = fields.List(fields.String(validate=validate.OneOf(CONTACT_ROLES)))
+    roles = fields.List(fields.String(validate=validate.OneOf(CONTACT_ROLES)), validate=validate.Length(max=20))
     phone = fields.String(allow_none=True, validate=validate.Length(max=40))
     email = fields.Email(allow_none=True)
 

@@ -24,8 +24,8 @@ def parse_mapping(text: str | None) -> dict[str, str | None]:
     if not text:
         return {}
     try:
-        mapping = json.loads(text)
-    except ValueError:
+        mapping = json.loads(text) if len(text) <= 100_000 else None
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep (server/bounds.py)
         mapping = None
     if not isinstance(mapping, dict) or not all(isinstance(k, str) and (v is None or isinstance(v, str))
                                                  for k, v in mapping.items()):

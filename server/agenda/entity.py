@@ -26,6 +26,8 @@ def _check_booking(ctx, record, values) -> None:
     _localise(ctx, record, values)
     merged = {name: getattr(record, name) for name in FIELDS} if record is not None else {}
     merged.update(values)
+    if record is None or "rep_id" in values:
+        _check_owner(ctx, merged)
     if merged.get("status", "booked") != "booked":
         return
     start, end = merged["start"], merged["end"]
@@ -41,6 +43,18 @@ def _check_booking(ctx, record, values) -> None:
         raise Overlap("The rep already has an appointment at that time.", errors={"start": ["Overlaps another appointment."]})
     from server.agenda import hours
     hours.check_within_working_hours(ctx.session, rep_id=merged["rep_id"], start=start, end=end)
+
+
+def _check_owner(ctx, merged) -> None:
+    """A rep is booked only at the accounts it owns (refused, not moved to the owner's agenda).
+
+    Booking rep2 at rep1's account left rep2 with a stop it could not open and rep1
+    unaware of the visit. The booker chooses again: the account's owner, or the
+    account is reassigned first (docs/security.md)."""
+    account = ctx.find("account", merged.get("account_id") or "")
+    if account is not None and account.owner_id != merged.get("rep_id"):
+        raise Invalid("The rep does not own this account; book the account's own rep.",
+                      errors={"rep_id": ["Not the owner of the account."]})
 
 
 def _localise(ctx, record, values) -> None:

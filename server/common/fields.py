@@ -25,11 +25,17 @@ def When(**kwargs) -> fields.AwareDateTime:  # noqa: N802
     return fields.AwareDateTime(default_timezone=UTC, **kwargs)
 
 
+# A set field (tags) holds at most this many items, and one change names at most as many.
+MAX_SET_ITEMS = 100
+
+
 class SetOp(Schema):
     """Set-valued fields (tags) change by additions and removals, so edits merge (PROTOCOL M6)."""
 
-    add = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=list)
-    remove = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=list)
+    add = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=list,
+                      validate=validate.Length(max=MAX_SET_ITEMS))
+    remove = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=list,
+                         validate=validate.Length(max=MAX_SET_ITEMS))
 
 
 class PageArgs(Schema):

@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from server.common.fields import UUID
 from server.quotes.models import CHANNELS, URGENCIES
+from sync.channels import outbound
 
 
 def _whsec(value: str) -> None:
@@ -26,11 +27,27 @@ def _whsec(value: str) -> None:
         raise ValidationError("The key must be 24 to 64 bytes.")
 
 
+def _outbound(url: str | None) -> None:
+    """Webhook URLs reach public addresses only, or hosts the operator listed (sync/channels/outbound.py)."""
+    if url is None:
+        return
+    from flask import current_app
+    try:
+        outbound.check_url(url, outbound.parse_allowed(current_app.config["OUTBOUND_ALLOWED_HOSTS"]))
+    except outbound.RefusedDestination as refused:
+        raise ValidationError(f"This URL is refused ({refused.reason}): webhooks only reach public "
+                              "addresses, unless the server's settings allow this host.") from None
+
+
+def _webhook_url(**kwargs) -> fields.Url:
+    return fields.Url(schemes={"http", "https"}, require_tld=False,
+                      validate=[validate.Length(max=500), _outbound], **kwargs)
+
+
 class TeamInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 120))
     channel = fields.String(load_default="inbox", validate=validate.OneOf(CHANNELS))
-    webhook_url = fields.Url(allow_none=True, load_default=None, schemes={"http", "https"}, require_tld=False,
-                             validate=validate.Length(max=500))
+    webhook_url = _webhook_url(allow_none=True, load_default=None)
     webhook_secret = fields.String(allow_none=True, load_default=None, validate=_whsec, load_only=True)
     email = fields.Email(allow_none=True, load_default=None, validate=validate.Length(max=254))
     is_default = fields.Boolean(load_default=False)
@@ -53,8 +70,7 @@ def check_channel(data: dict) -> None:
 class TeamPatchSchema(Schema):
     name = fields.String(validate=validate.Length(1, 120))
     channel = fields.String(validate=validate.OneOf(CHANNELS))
-    webhook_url = fields.Url(allow_none=True, schemes={"http", "https"}, require_tld=False,
-                             validate=validate.Length(max=500))
+    webhook_url = _webhook_url(allow_none=True)
     webhook_secret = fields.String(validate=_whsec, load_only=True)
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     is_default = fields.Boolean()

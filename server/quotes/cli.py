@@ -19,7 +19,7 @@ def settings_from_config(config):
     from sync.delivery import Settings
     return Settings(smtp_url=config["SMTP_URL"], mail_sender=config["MAIL_SENDER"],
                     timeout_s=config["DISPATCH_TIMEOUT_S"], lease_s=config["DISPATCH_LEASE_S"],
-                    batch=config["DISPATCH_BATCH"])
+                    batch=config["DISPATCH_BATCH"], allowed_hosts=config["OUTBOUND_ALLOWED_HOSTS"])
 
 
 @click.command("dispatch")

@@ -84,13 +84,21 @@ def retry_delivery(*, session: Session, actor: Actor, quote_id: str) -> QuoteReq
     return quote
 
 
+DELIVERY_LOG_ROLES = frozenset({"backoffice", "manager", "admin"})
+
+
 def history(*, session: Session, actor: Actor, quote_id: str) -> dict:
-    """The quote's steps and the state of its delivery (attempts, last error)."""
+    """The quote's steps and the state of its delivery (attempts, last error).
+
+    The delivery log is the back office's, managers' and admins' only: it tells how a
+    technical service's endpoint answers, none of a rep's business (`delivery` is null)."""
     quote = get_in_scope(session, "quote_request", quote_id, actor)
     if quote is None:
         raise NotFound(f"No quote request {quote_id}.")
     events = session.scalars(select(QuoteEvent).where(QuoteEvent.quote_id == quote.id)
                              .order_by(QuoteEvent.at, QuoteEvent.id)).all()
-    delivery = session.scalars(select(OutboxEvent).where(OutboxEvent.quote_id == quote.id)
-                               .order_by(OutboxEvent.created_at.desc())).first()
+    delivery = None
+    if actor.role in DELIVERY_LOG_ROLES:
+        delivery = session.scalars(select(OutboxEvent).where(OutboxEvent.quote_id == quote.id)
+                                   .order_by(OutboxEvent.created_at.desc())).first()
     return {"events": events, "delivery": delivery}

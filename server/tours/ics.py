@@ -4,12 +4,11 @@
 the rep's own secret `ics_token` instead of a bearer token; a wrong or missing token
 answers 404, like an unknown rep. The feed holds the rep's appointments (booked and
 done) and the visits of its kept tour plans, from a week back to `WEEKS_AHEAD` ahead.
-Rotating the token (`POST /api/reps/{rep_id}/ics-token`, the rep itself or an admin)
-makes every earlier feed URL answer 404.
+The token's storage, revocation and rotation (`POST /api/reps/{rep_id}/ics-token`)
+are server/tours/ics_tokens.py's.
 """
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -17,22 +16,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
-from server.actor import Actor
 from server.agenda.models import Appointment
-from server.db import is_uuid, utcnow
-from server.errors import NotFound
+from server.db import utcnow
+from server.tours import ics_tokens
 from server.tours.context import day_bounds
 from server.tours.service import kept_plans
-from server.users.models import User
 
 WEEKS_AHEAD = 4
 DAYS_BACK = 7
 
 
 def feed(*, session: Session, rep_id: str, token: str | None, now: datetime | None = None) -> bytes:
-    rep = session.get(User, rep_id) if is_uuid(rep_id) else None
-    if rep is None or not rep.ics_token or not token or not secrets.compare_digest(rep.ics_token, token):
-        raise NotFound("No such calendar.")
+    rep = ics_tokens.rep_for_feed(session, rep_id=rep_id, token=token)
     now = now or utcnow()
     from server.tours.context import Rep
     snapshot = Rep.of(session, rep)
@@ -96,11 +91,3 @@ def _event(uid: str, summary: str, start: datetime, end: datetime, now: datetime
         event.add("description", description)
     return event
 
-
-def rotate_token(*, session: Session, actor: Actor, rep_id: str) -> str:
-    """A new secret for the rep's feed (the rep itself or an admin); earlier URLs stop working."""
-    rep = session.get(User, rep_id) if is_uuid(rep_id) else None
-    if rep is None or rep.role != "rep" or not (actor.role == "admin" or actor.id == rep.id):
-        raise NotFound(f"No rep {rep_id}.")
-    rep.ics_token = secrets.token_urlsafe(24)
-    return rep.ics_token

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 from server.actor import current_actor
 from server.errors import Invalid
 from server.extensions import db
-from server.tours import ics, service, slots
+from server.tours import ics, ics_tokens, service, slots
 
 blp = Blueprint("tours", __name__, url_prefix="/api", description="Tours, slots and the agenda feed")
 
@@ -85,7 +85,7 @@ def agenda_ics(rep_id):
 @blp.route("/reps/<string:rep_id>/ics-token", methods=["POST"])
 @blp.response(200)
 def rotate_ics_token(rep_id):
-    """A new feed secret (the rep itself or an admin); the old feed URL stops working."""
-    token = ics.rotate_token(session=db.session, actor=current_actor(), rep_id=rep_id)
+    """A new feed secret (the rep itself, its manager or an admin), answered once; the old feed URL stops working."""
+    token = ics_tokens.rotate(session=db.session, actor=current_actor(), rep_id=rep_id)
     db.session.commit()
     return {"ics_token": token, "url": url_for("tours.agenda_ics", rep_id=rep_id, token=token, _external=True)}

@@ -47,10 +47,21 @@ class User(Base):
     home_address: Mapped[str | None] = mapped_column(String(255))
     # {"mon": ["08:30", "18:00"], …, "lunch": ["12:00", "14:00", 60]}
     working_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    ics_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # SHA-256 of the ICS feed's secret (server/tours/ics_tokens.py): the secret itself is never stored.
+    ics_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     technical_teams = relationship("TechnicalTeam", secondary=user_technical_team, lazy="selectin")
+
+    @property
+    def ics_token(self) -> None:
+        """Write-only: the feed's secret is kept as its hash alone."""
+        raise AttributeError("the ICS token is not stored; only its hash is (ics_token_hash)")
+
+    @ics_token.setter
+    def ics_token(self, token: str | None) -> None:
+        from server.tours.ics_tokens import token_hash
+        self.ics_token_hash = token_hash(token) if token else None
 
 
 class TokenFamily(Base):

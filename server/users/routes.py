@@ -10,33 +10,37 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
 from server.actor import current_actor
+from server.errors import Invalid, Unauthorized
 from server.extensions import db, limiter
+from server.ratelimits import backoff
 from server.users import service, tokens
 from server.users.schemas import LoginResultSchema, LoginSchema, MeSchema, PasswordChangeSchema, TokenPairSchema
 
 blp = Blueprint("auth", __name__, url_prefix="/api", description="Sign-in, tokens and the signed-in user.")
 
 
-def _login_email_key() -> str:
-    """Rate-limit key: the e-mail of the attempt, read without failing on a malformed body."""
-    body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    return "login-email:" + (service.normalise_email(email) if isinstance(email, str) else "-")
-
-
 def _failed(response) -> bool:
-    """Only failed attempts count towards the login limits."""
+    """Only failed attempts count towards the per-address limit."""
     return response.status_code == 401
 
 
 @blp.route("/auth/login", methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_EMAIL"], key_func=_login_email_key, deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=get_remote_address, deduct_when=_failed)
 @blp.arguments(LoginSchema)
 @blp.response(200, LoginResultSchema)
 def login(credentials):
-    """Sign in with e-mail and password; answers an access token, a refresh token and the user."""
-    user, pair = service.login(session=db.session, **credentials)
+    """Sign in with e-mail and password; answers an access token, a refresh token and the user.
+
+    `429` (with `Retry-After`) after too many failures from the client's address, or
+    during the e-mail's back-off after repeated failures (server/ratelimits/backoff.py)."""
+    email = service.normalise_email(credentials["email"])
+    backoff.check("login", email)
+    try:
+        user, pair = service.login(session=db.session, **credentials)
+    except Unauthorized:
+        backoff.failed("login", email)
+        raise
+    backoff.succeeded("login", email)
     return {**pair, "user": user}
 
 
@@ -58,6 +62,13 @@ def logout():
     service.logout(session=db.session, family_id=get_jwt()["fam"])
 
 
+@blp.route("/auth/logout-everywhere", methods=["POST"])
+@blp.response(204)
+def logout_everywhere():
+    """Sign out on every device (this one too) and revoke the ICS feed's secret."""
+    service.logout_everywhere(session=db.session, actor=current_actor())
+
+
 @blp.route("/me", methods=["GET"])
 @blp.response(200, MeSchema)
 def me():
@@ -69,5 +80,14 @@ def me():
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
 def change_password(change):
-    """Change one's password; every other sign-in of the user is closed."""
-    service.change_password(session=db.session, actor=current_actor(), family_id=get_jwt()["fam"], **change)
+    """Change one's password; every other sign-in of the user is closed, and the ICS feed's secret.
+
+    Wrong current passwords are throttled like sign-ins (back-off per user: `429`)."""
+    actor = current_actor()
+    backoff.check("password", actor.id)
+    try:
+        service.change_password(session=db.session, actor=actor, family_id=get_jwt()["fam"], **change)
+    except Invalid:
+        backoff.failed("password", actor.id)
+        raise
+    backoff.succeeded("password", actor.id)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from server.actor import Actor
 from server.errors import Invalid, Unauthorized
 from server.users import passwords, tokens
+from server.tours import ics_tokens
 from server.users.models import ROLES, User
 
 BAD_CREDENTIALS = "Wrong e-mail or password."
@@ -54,7 +55,7 @@ def logout(*, session, family_id: str) -> None:
 
 
 def change_password(*, session, actor: Actor, family_id: str, current_password: str, new_password: str) -> None:
-    """Set a new password and close every other sign-in of the user (this one stays)."""
+    """Set a new password and close every other sign-in of the user (this one stays); the ICS feed's secret is revoked."""
     current_hash = session.scalar(select(User.password_hash).where(User.id == actor.id))
     _end_read(session)
     if not passwords.verify_password(current_hash, current_password):
@@ -63,6 +64,14 @@ def change_password(*, session, actor: Actor, family_id: str, current_password: 
     session.get(User, actor.id).password_hash = new_hash
     tokens.revoke_other_families(session=session, user_id=actor.id, keep_family_id=family_id,
                                  reason="password_change")
+    ics_tokens.revoke(session, user_id=actor.id)  # a feed URL is a credential too
+    session.commit()
+
+
+def logout_everywhere(*, session, actor: Actor) -> None:
+    """Close every sign-in of the user, this one included, and revoke its ICS feed's secret."""
+    tokens.revoke_other_families(session=session, user_id=actor.id, keep_family_id=None, reason="logout_everywhere")
+    ics_tokens.revoke(session, user_id=actor.id)
     session.commit()
 
 

@@ -131,6 +131,9 @@ def _is_revoked(_header: dict, claims: dict) -> bool:
     user, family = row
     if family.revoked_at is not None or not user.active:
         return True
+    # An absolute lifetime: renewing the refresh token every month does not keep a sign-in forever.
+    if family.created_at + current_app.config["SESSION_MAX_AGE"] <= utcnow():
+        return True
     g.actor = Actor.of(user)
     return False
 

@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from sync.channels import DeliveryResult
+from sync.channels import DeliveryResult, outbound
 
 __all__ = [
     "WebhookVerificationError",
@@ -48,7 +48,6 @@ SIGNATURE_VERSION = "v1"
 USER_AGENT = "tournee-webhooks/1"
 # Statuses whose Retry-After we pass on to the dispatcher.
 RETRY_AFTER_STATUSES = frozenset({429, 502, 503})
-_MAX_ERROR_LEN = 200
 _DELAY_SECONDS = re.compile(r"\d+(\.\d+)?")
 
 
@@ -169,10 +168,6 @@ def build_body(event_type: str, data: Mapping[str, Any], occurred_at: datetime) 
     ).encode("utf-8")
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= _MAX_ERROR_LEN else text[: _MAX_ERROR_LEN - 1] + "…"
-
-
 def _from_response(response: httpx.Response) -> DeliveryResult:
     status = response.status_code
     if 200 <= status < 300:
@@ -183,11 +178,8 @@ def _from_response(response: httpx.Response) -> DeliveryResult:
             error="HTTP 410 Gone: the endpoint asks to be disabled",
         )
     if 300 <= status < 400:
-        location = response.headers.get("location", "?")
-        return DeliveryResult(
-            ok=False, status_code=status,
-            error=_short(f"HTTP {status} redirect to {location} (redirects are not followed)"),
-        )
+        # Where it points stays unsaid: the delivery log is no window on the receiver's side.
+        return DeliveryResult(ok=False, status_code=status, error=f"HTTP {status}: redirect not followed")
     retry_after = None
     if status in RETRY_AFTER_STATUSES:
         retry_after = parse_retry_after(response.headers.get("retry-after"))
@@ -197,17 +189,23 @@ def _from_response(response: httpx.Response) -> DeliveryResult:
 
 
 def _from_exception(exc: Exception, timeout_s: float) -> DeliveryResult:
-    if isinstance(exc, httpx.ConnectTimeout):
-        return DeliveryResult(ok=False, error=f"connection timeout after {timeout_s:g} s")
+    """A short reason in words: never the exception's text, which may quote what answered."""
     if isinstance(exc, httpx.TimeoutException):
-        return DeliveryResult(ok=False, error=f"timeout after {timeout_s:g} s")
+        return DeliveryResult(ok=False, error=f"no answer within {timeout_s:g} s")
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return DeliveryResult(ok=False, permanent=True, error=_short(f"invalid webhook URL: {exc}"))
+        return DeliveryResult(ok=False, permanent=True, error="invalid webhook URL")
     if isinstance(exc, httpx.ConnectError):
-        return DeliveryResult(ok=False, error=_short(f"connection failed: {exc}"))
+        return DeliveryResult(ok=False, error="connection failed")
     if isinstance(exc, httpx.RemoteProtocolError):
-        return DeliveryResult(ok=False, error=_short(f"no valid HTTP answer: {exc}"))
-    return DeliveryResult(ok=False, error=_short(f"{type(exc).__name__}: {exc}"))
+        return DeliveryResult(ok=False, error="not an HTTP answer")
+    return DeliveryResult(ok=False, error="delivery failed")
+
+
+def _pinned(url: str, destination: outbound.Destination) -> tuple[httpx.URL, dict[str, Any]]:
+    """The URL with the checked address in place of the name; TLS still checks the name (SNI)."""
+    pinned = httpx.URL(url).copy_with(host=destination.address)
+    extensions = {"sni_hostname": destination.host} if destination.scheme == "https" else {}
+    return pinned, extensions
 
 
 def deliver(
@@ -220,14 +218,23 @@ def deliver(
     timestamp: datetime | None = None,
     client: httpx.Client | None = None,
     timeout_s: float = 10.0,
+    allowed: outbound.Allowed = outbound.Allowed(),
 ) -> DeliveryResult:
     """POST one signed event to ``url``; report the outcome, never raise for network errors.
 
     ``timestamp`` is when the event happened (default: now); pass the same value on
     every retry so the body is byte-identical. Redirects are never followed. The
-    caller's ``client`` is used as is and left open; otherwise a client is created
-    and closed here.
+    host is resolved and checked first (sync/channels/outbound.py: internal
+    addresses are refused unless ``allowed``), and the request goes to the address
+    that was checked. The caller's ``client`` is used as is and left open; otherwise
+    a client is created and closed here.
     """
+    try:
+        destination = outbound.resolve(url, allowed)
+    except outbound.RefusedDestination as refused:
+        # An internal address will not become right by retrying; a name not found may.
+        return DeliveryResult(ok=False, permanent=refused.reason != "host name not found",
+                              error=f"destination refused: {refused.reason}")
     body = build_body(event_type, data, timestamp or datetime.now(UTC))
     sent_at = int(time.time())
     try:
@@ -241,6 +248,8 @@ def deliver(
         "content-type": "application/json",
         "user-agent": USER_AGENT,
     }
+    pinned, extensions = _pinned(url, destination)
+    headers["host"] = httpx.URL(url).netloc.decode("ascii")
     own_client = client is None
     if own_client:
         client = httpx.Client(follow_redirects=False, timeout=timeout_s)
@@ -248,7 +257,7 @@ def deliver(
         # Streamed so that only the status line and headers are read: the receiver's
         # body is of no use and could be large.
         with client.stream(
-            "POST", url, content=body, headers=headers,
+            "POST", pinned, content=body, headers=headers, extensions=extensions,
             timeout=httpx.Timeout(timeout_s), follow_redirects=False,
         ) as response:
             return _from_response(response)

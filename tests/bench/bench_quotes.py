@@ -67,7 +67,8 @@ def run(url: str, dispatchers: int) -> dict:
                        webhook_secret="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         db.session.commit()
         headers = token_headers(app, rep)
-        env = {**os.environ, "DATABASE_URL": url, "DISPATCH_INTERVAL_S": "1"}
+        env = {**os.environ, "DATABASE_URL": url, "DISPATCH_INTERVAL_S": "1",
+               "OUTBOUND_ALLOWED_HOSTS": "127.0.0.1"}  # the receiver listens on loopback
         workers = [subprocess.Popen([sys.executable, "-m", "server.cli", "dispatch", "--id", f"bench-{i}"],
                                     cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                    for i in range(dispatchers)]

@@ -85,11 +85,13 @@ def test_forwarded_proto_is_ignored_without_a_trusted_proxy(client):
 
 
 def test_behind_a_trusted_proxy_the_forwarded_scheme_and_address_count(database_url):
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, TRUSTED_PROXIES=1)
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, TRUSTED_PROXIES=1,
+                     METRICS_ALLOWED_ADDRESSES="127.0.0.1")
     client = app.test_client()
     response = client.get("/api/health", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"})
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
-    # the real client address, as the per-address login limit and /metrics see it
+    # the real client address, as the per-address login limit and /metrics see it: not the proxy's loopback
+    assert client.get("/metrics", headers={"X-Forwarded-For": "127.0.0.1"}).status_code == 200
     refused = client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
     assert refused.status_code == 403
     assert refused.mimetype == "application/problem+json"

@@ -49,8 +49,12 @@ def test_log_format_json_puts_the_json_formatter_on_the_stream_handler(database_
         root.removeHandler(handler)
 
 
+SCRAPER = "scraper-token"
+
+
 def _metrics(client, **kwargs) -> dict[str, list]:
-    response = client.get("/metrics", **kwargs)
+    client.application.config["METRICS_TOKEN"] = SCRAPER  # closed by default: the scraper has the token
+    response = client.get("/metrics", headers={"Authorization": f"Bearer {SCRAPER}"}, **kwargs)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == "text/plain"
     return {family.name: family.samples for family in text_string_to_metric_families(response.get_data(as_text=True))}
@@ -104,10 +108,19 @@ def test_metrics_need_the_token_when_one_is_set(database_url):
     assert client.get("/metrics", headers={"Authorization": "Bearer s3cret"}, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
 
 
-def test_metrics_without_a_token_answer_loopback_only(client):
+def test_metrics_are_closed_by_default_even_to_loopback(client):
+    """Behind a reverse proxy on the same host, every caller is loopback."""
+    for address in ("127.0.0.1", "::1", "198.51.100.7"):
+        refused = client.get("/metrics", environ_base={"REMOTE_ADDR": address})
+        assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
+
+
+def test_metrics_answer_the_addresses_an_operator_lists(database_url):
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, METRICS_ALLOWED_ADDRESSES="10.0.0.0/8, ::1")
+    client = app.test_client()
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "::1"}).status_code == 200
-    refused = client.get("/metrics", environ_base={"REMOTE_ADDR": "198.51.100.7"})
-    assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 403
 
 
 def test_health_reports_the_outbox(client):

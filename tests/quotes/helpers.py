@@ -11,8 +11,10 @@ from sync.models import OutboxEvent
 from tests.factories import make_tech_team, make_user
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-# Short timeouts so that a receiver that hangs costs a fraction of a second.
-FAST = Settings(timeout_s=0.5, lease_s=60, smtp_url="smtp://127.0.0.1:1", mail_sender="tournee@test.example")
+# Short timeouts so that a receiver that hangs costs a fraction of a second; the
+# receivers listen on 127.0.0.1, which webhooks may reach only because it is listed.
+FAST = Settings(timeout_s=0.5, lease_s=60, smtp_url="smtp://127.0.0.1:1", mail_sender="tournee@test.example",
+                allowed_hosts="127.0.0.1")
 
 
 def webhook_team(session, url: str, **fields):

@@ -29,7 +29,8 @@ QUOTES = 8
 def start(database_url: str, tmp_path: Path, name: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-" + "k" * 40,
            "TOURNEE_INSTANCE": str(tmp_path), "DISPATCH_LEASE_S": "4", "DISPATCH_TIMEOUT_S": "2",
-           "DISPATCH_INTERVAL_S": "0.2", "DISPATCH_BATCH": "16"}
+           "DISPATCH_INTERVAL_S": "0.2", "DISPATCH_BATCH": "16",
+           "OUTBOUND_ALLOWED_HOSTS": "127.0.0.1"}  # the receiver listens on loopback
     log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115 — closed with the process
     return subprocess.Popen([sys.executable, "-m", "server.cli", "dispatch", "--id", name], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)

@@ -75,7 +75,7 @@ def test_every_event_is_delivered_exactly_once_by_concurrent_dispatchers(world, 
     webhook_team(db.session, http_receiver.url)
     expected = pending_quotes(world, 24)
     factory = sessionmaker(bind=db.engine)
-    settings = Settings(timeout_s=2, lease_s=60, batch=3)
+    settings = Settings(timeout_s=2, lease_s=60, batch=3, allowed_hosts="127.0.0.1")
 
     def work(i):
         dispatcher = Dispatcher(session_factory=factory, dispatcher_id=f"d{i}", settings=settings)

@@ -49,7 +49,9 @@ def test_rotating_the_token_retires_the_old_feed_url(app, client, world):
     assert client.get(f"/api/reps/{world.rep.id}/agenda.ics?token={fresh['ics_token']}").status_code == 200
     by_admin = client.post(f"/api/reps/{world.rep.id}/ics-token", headers=world.headers(app, "admin"))
     assert by_admin.status_code == 200 and by_admin.get_json()["ics_token"] != fresh["ics_token"]
-    for who in ("other_rep", "manager", "tele"):
+    by_manager = client.post(f"/api/reps/{world.rep.id}/ics-token", headers=world.headers(app, "manager"))
+    assert by_manager.status_code == 200 and by_manager.get_json()["ics_token"] != by_admin.get_json()["ics_token"]
+    for who in ("other_rep", "other_manager", "tele"):
         refused = client.post(f"/api/reps/{world.rep.id}/ics-token", headers=world.headers(app, who))
         assert refused.status_code == 404 and refused.headers["Content-Type"] == "application/problem+json"
 

@@ -77,17 +77,31 @@ def test_missing_password_is_a_422_problem_naming_the_field(client, user):
     assert list(doc["errors"]) == ["password"]
 
 
-def test_too_many_failed_attempts_for_one_email_get_a_429_problem(app, client, user):
-    app.config["LOGIN_LIMIT_PER_EMAIL"] = "3 per 5 minutes"
+def test_repeated_failures_for_one_email_make_the_next_attempt_wait(app, client, user):
+    app.config.update(BACKOFF_FREE_FAILURES=3, BACKOFF_BASE_S=30)
     for _ in range(3):
         assert login(client, password="guess").status_code == 401
 
-    # Even the right password is refused now, from another address and spelt in capitals.
+    # During the back-off even the right password waits, from another address and spelt in capitals.
     response = login(client, email="RITA@test.example", REMOTE_ADDR="10.0.0.9")
 
     assert_problem(response, 429, "rate_limited")
-    assert int(response.headers["Retry-After"]) > 0
+    assert 0 < int(response.headers["Retry-After"]) <= 30
     assert login(client, email="someone.else@test.example").status_code == 401  # other e-mails go on
+
+
+def test_the_back_off_doubles_with_each_failure_and_is_capped():
+    from server.ratelimits.backoff import Policy
+    rules = Policy(free=5, base_s=1, max_s=60)
+    assert [rules.delay(n) for n in range(1, 14)] == [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60, 60]
+
+
+def test_a_success_clears_the_back_off(app, client, user):
+    app.config.update(BACKOFF_FREE_FAILURES=2, BACKOFF_BASE_S=1)
+    assert login(client, password="guess").status_code == 401
+    assert login(client).status_code == 200
+    assert login(client, password="guess").status_code == 401  # counted from zero again: no wait yet
+    assert login(client).status_code == 200
 
 
 def test_too_many_failed_attempts_from_one_address_get_a_429_problem(app, client, user):
@@ -100,7 +114,7 @@ def test_too_many_failed_attempts_from_one_address_get_a_429_problem(app, client
 
 
 def test_successful_logins_do_not_count_towards_the_limit(app, client, user):
-    app.config["LOGIN_LIMIT_PER_EMAIL"] = "2 per 5 minutes"
+    app.config.update(BACKOFF_FREE_FAILURES=2, LOGIN_LIMIT_PER_ADDRESS="2 per 5 minutes")
 
     assert [login(client).status_code for _ in range(4)] == [200] * 4
 

@@ -1,0 +1,110 @@
+"""A `limits` storage in the SQL database, so every gunicorn worker (and host) counts together.
+
+`limits` (flask-limiter's engine) ships memory, Redis, Memcached and MongoDB storages
+but none over SQL, so this one implements its `Storage` interface (counters with an
+expiry: what the fixed-window strategy needs) with one upsert per hit:
+`INSERT … ON CONFLICT (key) DO UPDATE … RETURNING count`, atomic on PostgreSQL and
+SQLite alike. It registers the `tournee-db://` scheme; `RATELIMIT_STORAGE_URI` picks
+it by default (server/config.py), `redis://…` picks Redis instead.
+
+The counters live in the application's PostgreSQL database (table
+`rate_limit_counter`, created by the migrations). On SQLite they live in a file of
+their own beside the database: a request holds SQLite's single write lock until it
+ends, and the limiter counts a failed login after the view, still inside it.
+"""
+from __future__ import annotations
+
+import os
+import random
+import time
+
+from limits.storage import Storage
+from sqlalchemy import case, create_engine, delete, func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from server.ratelimits.models import RateLimitCounter
+
+TABLE = RateLimitCounter.__table__
+
+
+def counters_url(database_url: str) -> str:
+    """Where the counters live for an application database (see the module's docstring)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return database_url
+    if not url.database or url.database == ":memory:":
+        return "sqlite://"
+    return url.set(database=url.database + "-ratelimits").render_as_string(hide_password=False)
+
+
+class DatabaseStorage(Storage):
+    """Fixed-window counters in a SQL table; options: `database_url`."""
+
+    STORAGE_SCHEME = ["tournee-db"]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions)
+        self.url = counters_url(str(options["database_url"]))
+        self._engine: Engine | None = None
+        self._pid = 0
+
+    @property
+    def base_exceptions(self):
+        return SQLAlchemyError
+
+    @property
+    def engine(self) -> Engine:
+        """One engine per process: gunicorn forks workers, and pooled connections do not survive a fork."""
+        if self._engine is None or self._pid != os.getpid():
+            self._engine = create_engine(self.url, pool_pre_ping=True)
+            self._pid = os.getpid()
+            if self._engine.dialect.name == "sqlite":
+                TABLE.create(self._engine, checkfirst=True)  # its own file: no migrations there
+        return self._engine
+
+    def _insert(self):
+        return (postgresql if self.engine.dialect.name == "postgresql" else sqlite).insert(TABLE)
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        stmt = self._insert().values(key=key, count=amount, expires_at=now + expiry)
+        stale = TABLE.c.expires_at <= now
+        stmt = stmt.on_conflict_do_update(index_elements=[TABLE.c.key], set_={
+            "count": case((stale, amount), else_=TABLE.c.count + amount),
+            "expires_at": case((stale, now + expiry), else_=TABLE.c.expires_at),
+        }).returning(TABLE.c.count)
+        with self.engine.begin() as conn:
+            count = conn.execute(stmt).scalar_one()
+            if random.random() < 0.01:  # now and then, drop what expired long ago
+                conn.execute(delete(TABLE).where(TABLE.c.expires_at < now - 3600))
+        return int(count)
+
+    def get(self, key: str) -> int:
+        with self.engine.connect() as conn:
+            count = conn.scalar(select(TABLE.c.count).where(TABLE.c.key == key, TABLE.c.expires_at > time.time()))
+        return int(count or 0)
+
+    def get_expiry(self, key: str) -> float:
+        with self.engine.connect() as conn:
+            expires = conn.scalar(select(TABLE.c.expires_at).where(TABLE.c.key == key))
+        return float(expires) if expires is not None else time.time()
+
+    def check(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except SQLAlchemyError:
+            return False
+
+    def reset(self) -> int | None:
+        with self.engine.begin() as conn:
+            count = conn.scalar(select(func.count()).select_from(TABLE))
+            conn.execute(delete(TABLE))
+        return int(count or 0)
+
+    def clear(self, key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(TABLE).where(TABLE.c.key == key))

@@ -1,0 +1,61 @@
+"""The database storage of the rate limits (server/ratelimits/storage.py), on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from limits import RateLimitItemPerMinute
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+from server.ratelimits.storage import DatabaseStorage, counters_url
+
+
+@pytest.fixture
+def storage(app, database_url):
+    store = storage_from_string("tournee-db://", database_url=database_url)
+    store.reset()
+    yield store
+    store.reset()
+
+
+def test_the_scheme_picks_the_database_storage(storage):
+    assert isinstance(storage, DatabaseStorage) and storage.check()
+
+
+def test_counters_count_expire_and_clear(storage):
+    assert storage.get("k") == 0
+    assert [storage.incr("k", 60) for _ in range(3)] == [1, 2, 3]
+    assert storage.incr("k", 60, amount=5) == 8
+    assert time.time() < storage.get_expiry("k") <= time.time() + 60
+    storage.clear("k")
+    assert storage.get("k") == 0
+    assert storage.incr("short", 1) == 1
+    time.sleep(1.1)
+    assert storage.get("short") == 0
+    assert storage.incr("short", 1) == 1  # a new window starts at 1
+
+
+def test_every_concurrent_hit_is_counted(storage):
+    def hit():
+        for _ in range(25):
+            storage.incr("busy", 60)
+    threads = [threading.Thread(target=hit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert storage.get("busy") == 200
+
+
+def test_a_limit_of_ten_is_ten_through_the_limits_strategy(storage):
+    limiter = FixedWindowRateLimiter(storage)
+    ten = RateLimitItemPerMinute(10)
+    assert [limiter.hit(ten, "login", "10.0.0.1") for _ in range(12)] == [True] * 10 + [False] * 2
+    assert limiter.hit(ten, "login", "10.0.0.2")
+
+
+def test_sqlite_counters_live_in_a_file_of_their_own():
+    assert counters_url("sqlite:////srv/tournee/tournee.db") == "sqlite:////srv/tournee/tournee.db-ratelimits"
+    assert counters_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"

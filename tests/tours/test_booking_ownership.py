@@ -1,0 +1,57 @@
+"""A rep is booked only at the accounts it owns (server/agenda/entity.py): refused, online and offline."""
+from __future__ import annotations
+
+import pytest
+
+from server.db import new_id
+from server.users.models import Team
+from tests.factories import make_account, make_user
+from tests.sync.helpers import Tablet, mutation
+from tests.tours.world import HOURS, a_working_day, make_world
+
+
+@pytest.fixture
+def world(session):
+    world = make_world(session, due_accounts=2)
+    team = session.get(Team, world.rep.team_id)  # rep's team: its telemarketer books both
+    world.rep2 = make_user(session, "rep", team=team, timezone="Europe/Paris", working_hours=HOURS)
+    world.rep2_account = make_account(session, world.rep2)
+    session.commit()
+    return world
+
+
+def booking(world, rep, account, start="10:00:00", end="11:00:00"):
+    day = a_working_day().isoformat()
+    return {"rep_id": rep.id, "account_id": account.id, "start": f"{day}T{start}", "end": f"{day}T{end}",
+            "purpose": "Présentation"}
+
+
+def test_booking_a_rep_at_an_account_it_does_not_own_is_refused(app, client, world):
+    response = client.post("/api/appointments", json=booking(world, world.rep2, world.accounts[0]),
+                           headers=world.headers(app, "tele"))
+    assert response.status_code == 422, response.get_json()
+    assert list(response.get_json()["errors"]) == ["rep_id"]
+    owner = client.post("/api/appointments", json=booking(world, world.rep, world.accounts[0]),
+                        headers=world.headers(app, "tele"))
+    assert owner.status_code == 201, owner.get_json()
+
+
+def test_offline_bookings_follow_the_same_rule(app, client, world):
+    tablet = Tablet(client, world.headers(app, "tele"))
+    result = tablet.push(mutation("appointment", "create", new_id(),
+                                  booking(world, world.rep2, world.accounts[0])))["results"][0]
+    assert result["status"] == "rejected" and result["error"]["type"].endswith("/validation")
+    assert "rep_id" in result["error"]["errors"]
+
+
+def test_moving_an_appointment_to_a_rep_that_does_not_own_the_account_is_refused(app, client, world):
+    created = client.post("/api/appointments", json=booking(world, world.rep, world.accounts[0]),
+                          headers=world.headers(app, "tele"))
+    assert created.status_code == 201, created.get_json()
+    moved = client.patch(f"/api/appointments/{created.get_json()['id']}", json={"changes": {"rep_id": world.rep2.id}},
+                         headers=world.headers(app, "tele"))
+    assert moved.status_code == 422 and "rep_id" in moved.get_json()["errors"]
+    # The other rep's own account stays bookable for it.
+    own = client.post("/api/appointments", json=booking(world, world.rep2, world.rep2_account),
+                      headers=world.headers(app, "tele"))
+    assert own.status_code == 201, own.get_json()
