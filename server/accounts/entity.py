@@ -4,7 +4,7 @@ from __future__ import annotations
 from server.accounts.models import Account, Contact
 from server.accounts.schemas import AccountChangesSchema, ContactChangesSchema
 from server.errors import Invalid
-from sync.registry import LWW, SET, EntitySpec
+from sync.registry import LWW, MAP, SET, EntitySpec, split_field
 
 ACCOUNT_OUT = ("id", "version", "name", "status", "segment", "computed_segment", "segment_override", "owner_id",
                "external_ref", "address", "postcode", "city", "lat", "lon", "phone", "email", "tags", "custom",
@@ -32,7 +32,8 @@ def _check_owner(ctx, record, values) -> None:
 def _derive_segment(ctx, record, op) -> None:
     """`segment` is the override's when there is one, else the model's (API.md → Commercial model)."""
     from server.segmentation.service import SCORED_FIELDS, rescore
-    written = {name for name, meta in (record.field_meta or {}).items() if meta and meta[0] == record.version}
+    written = {split_field(name)[0] for name, meta in (record.field_meta or {}).items()
+               if meta and meta[0] == record.version}
     if op == "create" or written & set(SCORED_FIELDS):
         rescore(ctx.session, record)  # criteria data or override changed: score with the active model
         return
@@ -44,7 +45,7 @@ def _derive_segment(ctx, record, op) -> None:
 
 account_spec = EntitySpec(
     name="account", model=Account,
-    policies={name: (SET if name == "tags" else LWW) for name in STAFF_ACCOUNT_FIELDS},
+    policies={name: {"tags": SET, "custom": MAP}.get(name, LWW) for name in STAFF_ACCOUNT_FIELDS},
     creatable={"rep": REP_ACCOUNT_FIELDS, "manager": STAFF_ACCOUNT_FIELDS, "admin": STAFF_ACCOUNT_FIELDS},
     updatable={"rep": REP_ACCOUNT_FIELDS, "manager": STAFF_ACCOUNT_FIELDS, "admin": STAFF_ACCOUNT_FIELDS},
     deletable_by=frozenset({"manager", "admin"}),
