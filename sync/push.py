@@ -21,7 +21,7 @@ from sync import ledger, registry
 from sync.changes import ChangeNumbers, change_numbers
 from sync.conflicts import file_lost_values
 from sync.merge import FieldConflict, MergeOutcome, _concurrent, apply_map_op, apply_set_op, merge, read, stamp_names
-from sync.models import Tombstone
+from sync.models import RecordAlias, Tombstone
 from sync.registry import MAP, SET, EntitySpec, _plain, split_field
 
 
@@ -39,6 +39,7 @@ class Context:
     known: dict[tuple[str, str], Any] = field(default_factory=dict)
     taken_ids: set[tuple[str, str]] = field(default_factory=set)  # ids that exist or existed
     memo: dict[str, Any] = field(default_factory=dict)
+    unaliased: set[tuple[str, str]] = field(default_factory=set)  # ids looked up in the alias table
 
     def once(self, key: str, compute):
         """A value computed once per push (the active commercial model, the cadence…)."""
@@ -54,6 +55,12 @@ class Context:
             stmt = select(spec.model).where(spec.model.id == record_id,
                                             registry.scope.condition(entity, self.actor))
             self.known[key] = self.session.scalars(stmt).first()
+        if self.known[key] is None and key not in self.unaliased:  # P10: an id linked to another record
+            self.unaliased.add(key)
+            target = self.session.scalar(select(RecordAlias.record_id).where(
+                RecordAlias.entity == entity, RecordAlias.alias_id == record_id))
+            if target is not None:
+                self.known[key] = self.find(entity, target)
         return self.known[key]
 
 
@@ -223,8 +230,12 @@ def _load(spec: EntitySpec, changes: dict, *, partial: bool) -> dict[str, Any]:
 def _check_parents(ctx: Context, spec: EntitySpec, values: dict[str, Any]) -> None:
     for fname, parent in spec.parents.items():
         value = values.get(fname)
-        if value is not None and ctx.find(parent, value) is None:
+        if value is None:
+            continue
+        found = ctx.find(parent, value)
+        if found is None:
             raise NotFound(f"No {parent} {value} in your scope.", errors={fname: ["Not found."]})
+        values[fname] = found.id  # an alias names the record it was linked to (P10)
 
 
 def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> dict[str, Any]:
@@ -248,6 +259,10 @@ def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     _check_parents(ctx, spec, values)
     if spec.before_create:
         spec.before_create(ctx, None, values)
+    duplicate = spec.find_duplicate(ctx, values) if spec.find_duplicate else None
+    if duplicate is not None:  # P10: link to the record already there rather than double it
+        from sync.link import link
+        return link(ctx, spec, mutation, values, duplicate)
     record = spec.model(id=record_id, field_meta={}, **values)
     # When the record was made on the tablet (clamped, M2): quote turnaround counts from it.
     record.created_at = datetime.fromtimestamp(ctx.time_ms / 1000, tz=UTC)

@@ -51,6 +51,8 @@ class EntitySpec:
     parents: dict[str, str] = field(default_factory=dict)
     # fields whose change can move the record to other scopes (PROTOCOL P9)
     scope_fields: frozenset[str] = frozenset()
+    # (ctx, values) → an existing record in the caller's scope that a create duplicates, or None (P10)
+    find_duplicate: Callable | None = None
 
     def dump(self, record) -> dict[str, Any]:
         return {name: _plain(getattr(record, name)) for name in self.output_fields}

@@ -34,7 +34,7 @@ export async function update(entity, id, changes) {
 
 // ---- what a rep does ----
 
-/** Account fields a rep may edit: phone, email, notes, segment_override; tags go through editTags. */
+/** Account fields a rep may edit: name, address, phone, email, notes, segment_override, custom keys; tags go through editTags. */
 export const editAccount = (id, changes) => update('account', id, changes);
 export const editTags = (id, add = [], remove = []) => update('account', id, { tags: { add, remove } });
 
@@ -76,6 +76,27 @@ export async function requestQuote({ account_id, contact_id = null, visit_id = n
   // Shown as "on this tablet" until the server's status comes back with a pull.
   const local = { status: 'submitted', created_at: new Date().toISOString() };
   return create('quote_request', fields, { id, local, attachments });
+}
+
+/** A contact met on site: name, roles (decision_maker, billing, technical…), phone, e-mail, custom values. */
+export const createContact = (fields) => create('contact', { roles: [], custom: {}, ...fields });
+/** Contact changes: only the fields given; `custom` names only its changed keys (PROTOCOL M7). */
+export const editContact = (id, changes) => update('contact', id, changes);
+
+/**
+ * A prospect met on the road, owned by the rep (the server sets owner_id), with its first
+ * contact and a storefront photo (kept in IndexedDB until uploaded, like quote photos).
+ */
+export async function createProspect({ account, contact = null, photos = [] }) {
+  const id = uuidv7();
+  const attachments = photos.map((blob) => ({
+    id: uuidv7(), owner_id: id, blob, type: blob.type, size: blob.size, created_at: new Date().toISOString(),
+  }));
+  const fields = { status: 'prospect', tags: [], custom: {}, ...account,
+    ...(attachments.length ? { attachment_ids: attachments.map((a) => a.id) } : {}) };
+  const record = await create('account', fields, { id, attachments, local: { segment: 'C' } });
+  if (contact) await createContact({ ...contact, account_id: id });
+  return record;
 }
 
 export const cancelQuote = (id) => update('quote_request', id, { status: 'cancelled' });

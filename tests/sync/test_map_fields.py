@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.db import new_id
-from tests.factories import make_account, make_team, make_user, token_headers
+from tests.factories import make_account, make_custom_field, make_team, make_user, token_headers
 from tests.sync.helpers import Tablet, later, mutation
 
 # Scores A with the default commercial model (tests/segmentation/conftest.py).
@@ -26,6 +26,7 @@ def world(app, session):
     rep = make_user(session, "rep", team=team)
     manager = make_user(session, "manager", team=team)
     account = make_account(session, rep, custom=dict(SCORING))
+    make_custom_field(session, "parc_machines")
     session.commit()
     return {"rep": rep, "manager": manager, "account": account}
 
@@ -146,6 +147,8 @@ def test_random_concurrent_key_edits_on_two_tablets_converge_and_lose_nothing(ap
     _empty_tables()
     rep = make_user(db.session, "rep", team=make_team(db.session))
     account = make_account(db.session, rep, custom={"keep": "me", "k1": 0})
+    for key in (*KEYS, "keep"):
+        make_custom_field(db.session, key, "text" if key == "keep" else "number")
     db.session.commit()
     headers = token_headers(app, rep)
     tablets = [Tablet(client, headers), Tablet(client, headers)]
