@@ -27,7 +27,8 @@ TABLET = {"width": 1280, "height": 800}
 def shoot(page, out: Path, name: str) -> None:
     page.wait_for_timeout(500)
     page.evaluate("document.querySelector('.toasts')?.replaceChildren()")
-    page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+    page.evaluate("window.scrollTo(0, 0)")  # filling the last fields scrolled the form
+    page.screenshot(path=str(out / f"{name}.png"))
     print(f"  {name}.png")
 
 
