@@ -91,7 +91,9 @@ const fr = {
   addContact: 'Ajouter un contact', editContact: 'Modifier le contact', roles: 'Rôles', leftCompany: 'A quitté l’entreprise',
   leftOn: 'Parti le {d}', contactSaved: 'Contact enregistré sur la tablette.', correctAddress: 'Adresse',
   mergeSuggestion: 'Ce compte existait déjà (créé sur une autre tablette) : les deux fiches n’en font qu’une. Vos valeurs différentes sont gardées dans les conflits, à rétablir si besoin.',
-  seeConflicts: 'Voir les conflits', photoTooBig: 'Photo trop lourde (max {n} Mo).',
+  seeConflicts: 'Voir les conflits', statuses: 'Statuts des comptes', lifecycle: 'Étape du cycle de vie',
+  'lifecycle.prospect': 'Prospect', 'lifecycle.client': 'Client', 'lifecycle.former_client': 'Ancien client',
+  'lifecycle.competitor': 'Concurrent', 'lifecycle.other': 'Autre', photoTooBig: 'Photo trop lourde (max {n} Mo).',
   invalidValue: 'Valeur invalide', photoSaved: 'Photo gardée sur la tablette.',
 };
 
@@ -176,7 +178,9 @@ const en = {
   addContact: 'Add a contact', editContact: 'Edit the contact', roles: 'Roles', leftCompany: 'Left the company',
   leftOn: 'Left on {d}', contactSaved: 'Contact saved on this tablet.', correctAddress: 'Address',
   mergeSuggestion: 'This account already existed (created on another tablet): both records are now one. Your different values are kept in the conflicts, to restore if needed.',
-  seeConflicts: 'See the conflicts', photoTooBig: 'Photo too large (max {n} MB).',
+  seeConflicts: 'See the conflicts', statuses: 'Account statuses', lifecycle: 'Lifecycle kind',
+  'lifecycle.prospect': 'Prospect', 'lifecycle.client': 'Client', 'lifecycle.former_client': 'Former client',
+  'lifecycle.competitor': 'Competitor', 'lifecycle.other': 'Other', photoTooBig: 'Photo too large (max {n} MB).',
   invalidValue: 'Invalid value', photoSaved: 'Photo kept on this tablet.',
 };
 

@@ -44,14 +44,19 @@ export const editTags = (id, add = [], remove = []) => update('account', id, { t
  * rep and computes `verified` itself). TODO(API.md): Records does not list visit
  * lat/lon/verified yet; the tablet's own `verified` stays local (_verified) until it does.
  */
-export async function logVisit({ account_id, appointment_id = null, started_at, kind, outcome, notes, maturity, next_action, next_due, geo, rep_id }) {
+export async function logVisit({ account_id, appointment_id = null, started_at, kind, outcome, notes, maturity, next_action, next_due, geo, rep_id, photos = [] }) {
+  const id = uuidv7();
+  const attachments = photos.map((blob) => ({
+    id: uuidv7(), owner_id: id, blob, type: blob.type, size: blob.size, created_at: new Date().toISOString(),
+  }));
   const fields = {
     account_id, appointment_id, started_at, ended_at: new Date().toISOString(), kind, outcome,
     notes: notes || null, maturity: maturity ? Number(maturity) : null, next_action: next_action || null,
     ...(geo ? { lat: geo.lat, lon: geo.lon } : {}),
+    ...(attachments.length ? { attachment_ids: attachments.map((a) => a.id) } : {}),
   };
   const local = { rep_id, ...(geo ? { _verified: geo.verified } : {}) };
-  const visit = await create('visit', fields, { local });
+  const visit = await create('visit', fields, { id, local, attachments });
   if (next_action && next_due) {
     // The follow-up after a meeting (PRODUCT.md: automatic follow-ups) becomes a task.
     await create('task', {

@@ -71,7 +71,7 @@ export function QuoteForm({ accountId, visitId }) {
         <label>${t('urgency')}<select value=${form.urgency} onChange=${set('urgency')}>
           ${['normal', 'urgent'].map((u) => html`<option value=${u}>${t(`urgency.${u}`)}</option>`)}</select></label>
         <label>${t('contacts')}<select value=${form.contact_id} onChange=${set('contact_id')}>
-          <option value="">—</option>${contacts.map((c) => html`<option value=${c.id}>${c.name}</option>`)}</select></label>
+          <option value="">—</option>${contacts.filter((c) => !c.left_at).map((c) => html`<option value=${c.id}>${c.name}</option>`)}</select></label>
       </div>
       <fieldset><legend>${t('items')}</legend>
         ${items.map((it, i) => html`<div class="row item">

@@ -294,9 +294,8 @@ def _plan(creates, updates, owners, model) -> Plan:
         row["owner_id"] = owners[values["owner_email"]][0]
         row["custom"] = {k[7:]: v for k, v in values.items() if k.startswith("custom.")}
         row.update(_segment(model, row, None))
-        row["_fields"] = [k for k in values if not k.startswith("custom.") and k != "owner_email"] + ["owner_id"]
-        if row["custom"]:
-            row["_fields"].append("custom")
+        # custom keys are stamped one by one, as the sync engine merges them (PROTOCOL M7)
+        row["_fields"] = [k for k in values if k != "owner_email"] + ["owner_id"]
         inserts.append(row)
     changes = []
     for current, values in updates:
@@ -306,7 +305,9 @@ def _plan(creates, updates, owners, model) -> Plan:
         row["custom"] = {**(current["custom"] or {}), **{k[7:]: v for k, v in values.items() if k.startswith("custom.")}}
         row["last_visit_at"], row["next_due_at"] = current["last_visit_at"], current["next_due_at"]
         row.update(_segment(model, row, current["segment_override"]))
-        written = [k for k in (*ACCOUNT_COLUMNS, "owner_id", "custom") if row[k] != current[k]]
+        written = [k for k in (*ACCOUNT_COLUMNS, "owner_id") if row[k] != current[k]]
+        before = current["custom"] or {}
+        written += [f"custom.{k}" for k, v in row["custom"].items() if before.get(k) != v]  # per key (M7)
         scored = ("segment", "computed_segment", "weight_score", "potential_score", "model_version", "next_due_at")
         if written or any(row[k] != current[k] for k in scored):
             changes.append((current, row, written))

@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from sqlalchemy import update
+
+from server.accounts.models import Account
 
 from server.db import new_id
 from tests.factories import make_account, make_contact, make_custom_field, make_team, make_user, token_headers
-from tests.sync.helpers import Tablet, mutation
+from tests.sync.helpers import Tablet, later, mutation
 
 PARC = {"key": "parc_machines", "entity": "account", "label": {"fr": "Parc machines", "en": "Machine fleet"},
         "type": "number"}
@@ -216,3 +219,22 @@ def test_import_reads_custom_columns_by_key_or_label_and_checks_them(client, hea
                  f"C-2;Usinage Petit;{rep_email};douze;soudure")
     assert bad.status_code == 422
     assert {(i["line"], i["field"]) for i in bad.get_json()["report"]} == {(2, "parc_machines"), (2, "gamme")}
+
+
+def test_an_import_of_a_key_conflicts_with_a_tablet_edit_of_that_key_from_before(client, headers, session, world):
+    make_custom_field(session, "parc_machines")
+    session.commit()
+    account = world["account"]
+    tablet = Tablet(client, headers("rep"))
+    tablet.pull()
+    base = tablet.replica[("account", account.id)]["version"]
+    session.execute(update(Account).where(Account.id == account.id).values(external_ref="C-9"))  # imports match by it
+    session.commit()
+    data = f"external_ref;name;owner_email;parc_machines\nC-9;{account.name};{world['rep'].email};40\n".encode()
+    imported = client.post("/api/accounts/import", data={"file": (io.BytesIO(data), "comptes.csv")},
+                           headers=headers("manager"), content_type="multipart/form-data")
+    assert imported.status_code == 200, imported.get_json()
+    result = tablet.push(mutation("account", "update", account.id, {"custom": {"parc_machines": 12, "sector": "btp"}},
+                                  base_version=base, client_time=later(-3600)))["results"][0]
+    assert result["status"] == "conflict"
+    assert [c["field"] for c in result["conflicts"]] == ["custom.parc_machines"]  # sector merged without conflict

@@ -5,6 +5,7 @@ import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { t, lang } from '../../lib/i18n.js';
 import { useApi, post, patch, del, problemText } from './fetch.js';
+import { StatusesEditor } from './statuses.js';
 
 const TYPES = ['text', 'number', 'choice', 'choices', 'date', 'boolean'];
 const EMPTY = { key: '', entity: 'account', fr: '', en: '', type: 'text', options: '', required: false };
@@ -92,5 +93,6 @@ export function FieldsEditor() {
       ${data && !data.length && html`<p class="muted">${t('noFields')}</p>`}</div>
     <${NewField} reload=${reload} />
     <${Purge} />
+    <${StatusesEditor} />
   </section>`;
 }
