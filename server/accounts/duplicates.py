@@ -50,3 +50,33 @@ def find_duplicate(ctx, values: dict[str, Any]) -> Account | None:
         if name and postcode and account.postcode == postcode and normalise_name(account.name) == name:
             return account
     return None
+
+
+def suggestions(session, actor) -> list[dict[str, Any]]:
+    """Groups of accounts in the caller's scope that look like one company (same SIRET, or same
+    normalised name in the same postcode): merge suggestions for accounts two reps created apart,
+    which the push could not link because neither rep sees the other's.
+
+    `[{"by": "siret"|"name", "accounts": [{id, name, postcode, city, owner_id}]}]`, oldest account first."""
+    from server.scope import condition
+    rows = session.execute(select(Account.id, Account.name, Account.postcode, Account.city, Account.owner_id,
+                                  Account.custom).where(condition("account", actor))
+                           .order_by(Account.created_at, Account.id)).all()
+    groups: dict[tuple[str, str], list] = {}
+    for row in rows:
+        siret = _siret((row.custom or {}).get("siret"))
+        if len(siret) >= 9:
+            groups.setdefault(("siret", siret), []).append(row)
+        name = normalise_name(row.name)
+        if name and row.postcode:
+            groups.setdefault(("name", f"{name}|{row.postcode}"), []).append(row)
+    seen: set[frozenset[str]] = set()
+    out = []
+    for (by, _), members in groups.items():
+        ids = frozenset(m.id for m in members)
+        if len(ids) < 2 or ids in seen:
+            continue
+        seen.add(ids)
+        out.append({"by": by, "accounts": [{"id": m.id, "name": m.name, "postcode": m.postcode, "city": m.city,
+                                            "owner_id": m.owner_id} for m in members]})
+    return out

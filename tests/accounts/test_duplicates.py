@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from server.db import new_id
+from server.users.models import Team
 from tests.factories import make_custom_field, make_team, make_user, token_headers
 from tests.sync.helpers import Tablet, later, mutation
 
@@ -73,3 +74,18 @@ def test_a_namesake_elsewhere_is_another_account(client, tablets):
     result = second.push(mutation("account", "create", new_id(), {"name": "Boulangerie Roux", "postcode": "71100"}))
     assert result["results"][0]["status"] == "applied" and "linked_from" not in result["results"][0]
     assert len(_accounts(client, first)) == 2
+
+
+def test_two_reps_creating_one_company_get_a_merge_suggestion_their_manager_sees(app, client, session, rep):
+    team = session.get(Team, rep.team_id)
+    other, manager = make_user(session, "rep", team=team), make_user(session, "manager", team=team)
+    session.commit()
+    mine, theirs = Tablet(client, token_headers(app, rep)), Tablet(client, token_headers(app, other))
+    one, two = new_id(), new_id()
+    mine.push(mutation("account", "create", one, {"name": "Menuiserie Petit", "postcode": "21000"}))
+    result = theirs.push(mutation("account", "create", two, {"name": "menuiserie PETIT", "postcode": "21000"}))
+    assert result["results"][0]["id"] == two  # the other rep's account is out of its scope: not linked
+    body = client.get("/api/accounts/duplicates", headers=token_headers(app, manager)).get_json()
+    assert [(g["by"], [a["id"] for a in g["accounts"]]) for g in body["items"]] == [("name", [one, two])]
+    alone = client.get("/api/accounts/duplicates", headers=mine.headers).get_json()
+    assert alone["items"] == []  # a rep sees its own accounts only
