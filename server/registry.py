@@ -20,6 +20,8 @@ def _api_blueprints():
         "server.users.routes",
         "server.syncapi.routes",
         "server.accounts.routes",
+        "server.customfields.routes",
+        "server.accounts.status_routes",
         "server.visits.routes",
         "server.agenda.routes",
         "server.agenda.absences",

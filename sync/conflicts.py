@@ -47,6 +47,7 @@ def dump(entry: ConflictEntry) -> dict[str, Any]:
 def resolve(*, session: Session, actor, conflict_id: str, keep: str) -> dict[str, Any]:
     """Apply the user's choice: `lost` writes the lost value back as a new change; `kept` closes it."""
     from server.errors import Immutable, NotFound
+    from sync.merge import as_changes
     from sync.push import apply_online
 
     entry = session.scalars(select(ConflictEntry).where(ConflictEntry.id == conflict_id,
@@ -56,7 +57,7 @@ def resolve(*, session: Session, actor, conflict_id: str, keep: str) -> dict[str
     result = None
     if keep == "lost" and not entry.resolved:
         result = apply_online(session=session, actor=actor, entity=entry.entity, op="update",
-                              record_id=entry.record_id, changes={entry.field: entry.lost_value})
+                              record_id=entry.record_id, changes=as_changes(entry.field, entry.lost_value))
         if result.get("deleted"):
             raise Immutable("The record was deleted; its value can no longer be restored.")
     entry.resolved = True

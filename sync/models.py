@@ -40,6 +40,18 @@ class Tombstone(Base):
                       Index("ix_tombstone_entity_record", "entity", "record_id"))
 
 
+class RecordAlias(Base):
+    """An id a tablet gave a record the server linked to an existing one (PROTOCOL P10):
+    two tablets created the same company offline. Later mutations naming the alias apply
+    to the record it points to."""
+
+    __tablename__ = "sync_alias"
+    entity: Mapped[str] = mapped_column(String(30), primary_key=True)
+    alias_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class MutationRecord(Base):
     """The mutation ledger: the first result of every mutation, returned as is on replay."""
 

@@ -20,9 +20,9 @@ from server.errors import Forbidden, IdConflict, Invalid, NotFound, Problem, val
 from sync import ledger, registry
 from sync.changes import ChangeNumbers, change_numbers
 from sync.conflicts import file_lost_values
-from sync.merge import MergeOutcome, _concurrent, apply_set_op, merge
-from sync.models import Tombstone
-from sync.registry import SET, EntitySpec, _plain
+from sync.merge import FieldConflict, MergeOutcome, _concurrent, apply_map_op, apply_set_op, merge, read, stamp_names
+from sync.models import RecordAlias, Tombstone
+from sync.registry import MAP, SET, EntitySpec, _plain, split_field
 
 
 @dataclass
@@ -39,6 +39,7 @@ class Context:
     known: dict[tuple[str, str], Any] = field(default_factory=dict)
     taken_ids: set[tuple[str, str]] = field(default_factory=set)  # ids that exist or existed
     memo: dict[str, Any] = field(default_factory=dict)
+    unaliased: set[tuple[str, str]] = field(default_factory=set)  # ids looked up in the alias table
 
     def once(self, key: str, compute):
         """A value computed once per push (the active commercial model, the cadence…)."""
@@ -54,6 +55,12 @@ class Context:
             stmt = select(spec.model).where(spec.model.id == record_id,
                                             registry.scope.condition(entity, self.actor))
             self.known[key] = self.session.scalars(stmt).first()
+        if self.known[key] is None and key not in self.unaliased:  # P10: an id linked to another record
+            self.unaliased.add(key)
+            target = self.session.scalar(select(RecordAlias.record_id).where(
+                RecordAlias.entity == entity, RecordAlias.alias_id == record_id))
+            if target is not None:
+                self.known[key] = self.find(entity, target)
         return self.known[key]
 
 
@@ -227,8 +234,12 @@ def _load(spec: EntitySpec, changes: dict, *, partial: bool) -> dict[str, Any]:
 def _check_parents(ctx: Context, spec: EntitySpec, values: dict[str, Any]) -> None:
     for fname, parent in spec.parents.items():
         value = values.get(fname)
-        if value is not None and ctx.find(parent, value) is None:
+        if value is None:
+            continue
+        found = ctx.find(parent, value)
+        if found is None:
             raise NotFound(f"No {parent} {value} in your scope.", errors={fname: ["Not found."]})
+        values[fname] = found.id  # an alias names the record it was linked to (P10)
 
 
 def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> dict[str, Any]:
@@ -246,13 +257,20 @@ def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
         raise Invalid("The record lacks required fields.", errors=missing)
     for k in set_fields & values.keys():
         values[k] = apply_set_op([], values[k])
+    for k, policy in spec.policies.items():  # M7: a new record's map holds the keys given a value
+        if policy == MAP and isinstance(values.get(k), dict):
+            values[k] = apply_map_op({}, values[k])
     _check_parents(ctx, spec, values)
     if spec.before_create:
         spec.before_create(ctx, None, values)
+    duplicate = spec.find_duplicate(ctx, values) if spec.find_duplicate else None
+    if duplicate is not None:  # P10: link to the record already there rather than double it
+        from sync.link import link
+        return link(ctx, spec, mutation, values, duplicate)
     record = spec.model(id=record_id, field_meta={}, **values)
     # When the record was made on the tablet (clamped, M2): quote turnaround counts from it.
     record.created_at = datetime.fromtimestamp(ctx.time_ms / 1000, tz=UTC)
-    version = ctx.numbers.stamp(record, values.keys(), time_ms=ctx.time_ms, user_id=ctx.actor.id,
+    version = ctx.numbers.stamp(record, stamp_names(values, spec.policies), time_ms=ctx.time_ms, user_id=ctx.actor.id,
                                 client_id=ctx.client_id)
     ctx.session.add(record)
     ctx.known[(spec.name, record_id)] = record
@@ -279,7 +297,7 @@ def _update(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     for name, value in outcome.writes.items():
         setattr(record, name, value)
     if outcome.writes:
-        ctx.numbers.stamp(record, outcome.writes.keys(), time_ms=ctx.time_ms, user_id=ctx.actor.id,
+        ctx.numbers.stamp(record, outcome.stamps, time_ms=ctx.time_ms, user_id=ctx.actor.id,
                           client_id=ctx.client_id)
         if moves & outcome.writes.keys():
             _scope_exit(ctx, spec, record, before_keys)
@@ -303,12 +321,20 @@ def _update_of_missing(ctx: Context, spec: EntitySpec, mutation: dict, changes: 
         Tombstone.entity == spec.name, Tombstone.record_id == mutation["id"], Tombstone.scope.in_(keys)).limit(1)))
     if not visible:
         raise NotFound(f"No {spec.name} {mutation['id']} in your scope.")
-    from sync.merge import FieldConflict
-    conflicts = [FieldConflict(name, value, None, "theirs", None) for name, value in changes.items()]
+    conflicts = [FieldConflict(name, value, None, "theirs", None) for name, value in _per_key(spec, changes)]
     file_lost_values(ctx.session, entity=spec.name, record_id=mutation["id"], actor_id=ctx.actor.id,
                      mutation_id=mutation["mutation_id"], conflicts=conflicts)
     return {"mutation_id": mutation["mutation_id"], "status": "conflict", "id": mutation["id"],
             "version": stone.seq, "deleted": True, "conflicts": [c.as_result(_plain) for c in conflicts]}
+
+
+def _per_key(spec: EntitySpec, changes: dict[str, Any]):
+    """A mutation's changes as conflict-log fields: each key of a map field on its own (M7)."""
+    for name, value in changes.items():
+        if spec.policies.get(name) == MAP and isinstance(value, dict):
+            yield from ((f"{name}.{key}", sub) for key, sub in value.items())
+        else:
+            yield name, value
 
 
 def _scope_exit(ctx: Context, spec: EntitySpec, record, before_keys: set[str]) -> None:
@@ -332,10 +358,10 @@ def _delete(ctx: Context, spec: EntitySpec, mutation: dict) -> dict[str, Any]:
     if ctx.actor.role not in spec.deletable_by:
         raise Forbidden(f"Your role may not delete {spec.name} records.")
     base = mutation.get("base_version")
-    from sync.merge import FieldConflict
-    conflicts = [FieldConflict(name, None, getattr(record, name), "yours", last[2] if len(last) > 2 else None)
+    conflicts = [FieldConflict(name, None, read(record, name), "yours", last[2] if len(last) > 2 else None)
                  for name, last in (record.field_meta or {}).items()
-                 if base is not None and _concurrent(last, base, ctx.client_id) and name in spec.policies]
+                 if base is not None and _concurrent(last, base, ctx.client_id)
+                 and split_field(name)[0] in spec.policies]
     seq = ctx.numbers.next()
     keys = registry.scope.record_keys(ctx.session, spec.name, record)
     ctx.numbers.tombstone(spec.name, record.id, keys, seq=seq, deleted=True)

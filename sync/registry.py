@@ -15,6 +15,15 @@ from marshmallow import Schema
 
 LWW = "lww"  # scalar: last writer wins by clamped client time (PROTOCOL M4)
 SET = "set"  # {"add": [...], "remove": [...]}, never conflicts (M6)
+MAP = "map"  # {"key": value | null}: each key merges as a field of its own, "field.key" (M7)
+
+
+def split_field(name: str) -> tuple[str, str | None]:
+    """`custom.parc_machines` → ("custom", "parc_machines"); a plain field → (name, None).
+
+    Field names have no dots, so the first dot separates a map field from its key."""
+    field_name, dot, key = name.partition(".")
+    return field_name, (key if dot else None)
 
 
 @dataclass
@@ -42,6 +51,8 @@ class EntitySpec:
     parents: dict[str, str] = field(default_factory=dict)
     # fields whose change can move the record to other scopes (PROTOCOL P9)
     scope_fields: frozenset[str] = frozenset()
+    # (ctx, values) → an existing record in the caller's scope that a create duplicates, or None (P10)
+    find_duplicate: Callable | None = None
 
     def dump(self, record) -> dict[str, Any]:
         return {name: _plain(getattr(record, name)) for name in self.output_fields}

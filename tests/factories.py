@@ -7,6 +7,7 @@ from datetime import timedelta
 from server.accounts.models import Account, Contact
 from server.actor import Actor
 from server.agenda.models import Appointment
+from server.customfields.models import CustomField
 from server.db import new_id, utcnow
 from server.quotes.models import QuoteRequest, TechnicalTeam
 from server.users.models import Team, User
@@ -96,3 +97,13 @@ def token_headers(app, user: User) -> dict[str, str]:
     pair = issue_pair(session=db.session, user=user)
     db.session.commit()
     return {"Authorization": f"Bearer {pair['access_token']}"}
+
+
+def make_custom_field(session, key: str, type: str = "number", *, entity: str = "account",  # noqa: A002
+                      options: list | None = None, required: bool = False) -> CustomField:
+    """A custom field definition (API.md → Custom fields), labelled after its key."""
+    definition = CustomField(key=key, entity=entity, type=type, options=options, required=required,
+                             label={"fr": key, "en": key})
+    session.add(definition)
+    session.flush()
+    return definition

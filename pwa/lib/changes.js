@@ -1,7 +1,10 @@
 // Pure helpers shared by the local store and the outbox: how a mutation's
 // `changes` apply to a record, and how two pending changes fold together.
 
-/** Apply API.md-shaped changes to a record; tags take {add, remove}. */
+/** Fields whose changes name keys, as the server's registry declares them (MAP policy). */
+export const MAP_FIELDS = new Set(['custom']);
+
+/** Apply API.md-shaped changes to a record; tags take {add, remove}, custom takes {key: value|null}. */
 export function applyChanges(record, changes) {
   const next = { ...record };
   for (const [field, value] of Object.entries(changes || {})) {
@@ -10,6 +13,13 @@ export function applyChanges(record, changes) {
       for (const tag of value.add || []) tags.add(tag);
       for (const tag of value.remove || []) tags.delete(tag);
       next.tags = [...tags];
+    } else if (MAP_FIELDS.has(field) && value && typeof value === 'object') {
+      // Map fields change only the keys named; null removes a key (sync/PROTOCOL.md M7).
+      const map = { ...(next[field] || {}) };
+      for (const [key, item] of Object.entries(value)) {
+        if (item === null) delete map[key]; else map[key] = item;
+      }
+      next[field] = map;
     } else {
       next[field] = value;
     }

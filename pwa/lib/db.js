@@ -126,11 +126,13 @@ export const pendingFor = (entity, id) => db.outbox.where('[entity+record_id]').
 
 /** Results came back: acknowledged mutations leave the outbox, rejected ones go to the visible list. */
 export function acknowledge(results, sentById) {
-  return db.transaction('rw', db.outbox, db.rejected, db.attachments, async () => {
+  const tables = [db.outbox, db.rejected, db.attachments, ...ENTITIES.map((e) => db.table(e))];
+  return db.transaction('rw', tables, async () => {
     for (const result of results) {
       const sent = sentById.get(result.mutation_id);
       if (!sent) continue;
       await db.outbox.delete(sent.seq);
+      if (result.linked_from && result.id !== sent.id) await relink(sent.entity, sent.id, result.id);
       if (result.status === 'rejected') {
         await db.rejected.add({ mutation_id: sent.mutation_id, entity: sent.entity, op: sent.op, record_id: sent.id,
           changes: sent.changes, error: result.error || null, at: new Date().toISOString() });
@@ -144,6 +146,29 @@ export function acknowledge(results, sentById) {
   });
 }
 
+/**
+ * The server linked a record created here to one that already existed (sync/PROTOCOL.md P10):
+ * the local copy, the records that point to it and the pending mutations move to the
+ * server's id. `_linked_from` stays on the record so the account screen can say so.
+ */
+async function relink(entity, from, to) {
+  const local = await table(entity).get(key(entity, from));
+  if (local) {
+    await table(entity).delete(key(entity, from));
+    const existing = await table(entity).get(key(entity, to));
+    await table(entity).put({ ...local, ...(existing || {}), id: to, _linked_from: from });
+  }
+  for (const child of ENTITIES.filter((e) => e !== entity)) {
+    if (entity === 'account' && child !== 'tour_plan') {
+      await db.table(child).where('account_id').equals(from).modify({ account_id: to });
+    }
+  }
+  await db.outbox.toCollection().modify((m) => {
+    if (m.entity === entity && m.record_id === from) { m.id = to; m.record_id = to; }
+    if (entity === 'account' && m.changes?.account_id === from) m.changes.account_id = to;
+  });
+}
+
 export const dismissRejected = (seq) => db.transaction('rw', db.rejected, ...ENTITIES.map((e) => db.table(e)), async () => {
   const entry = await db.rejected.get(seq);
   // A create the server refused will never come back from a pull: drop the local copy too.
@@ -154,6 +179,8 @@ export const dismissRejected = (seq) => db.transaction('rw', db.rejected, ...ENT
 // ---- attachments (photos waiting to upload) ----
 export const attachmentsOf = (ownerId) => db.attachments.where('owner_id').equals(ownerId).toArray();
 export const getAttachment = (id) => db.attachments.get(id);
+/** A photo taken on this tablet, by the id the server gave it on upload. */
+export const attachmentByServerId = (serverId) => db.attachments.filter((a) => a.server_id === serverId).first();
 /** After an upload: remember the server id, and write it into the outbox mutations that reference the photo. */
 export function attachmentUploaded(localId, serverId) {
   return db.transaction('rw', db.attachments, db.outbox, async () => {

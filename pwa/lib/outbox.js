@@ -34,7 +34,7 @@ export async function update(entity, id, changes) {
 
 // ---- what a rep does ----
 
-/** Account fields a rep may edit: phone, email, notes, segment_override; tags go through editTags. */
+/** Account fields a rep may edit: name, address, phone, email, notes, segment_override, custom keys; tags go through editTags. */
 export const editAccount = (id, changes) => update('account', id, changes);
 export const editTags = (id, add = [], remove = []) => update('account', id, { tags: { add, remove } });
 
@@ -44,14 +44,19 @@ export const editTags = (id, add = [], remove = []) => update('account', id, { t
  * rep and computes `verified` itself). TODO(API.md): Records does not list visit
  * lat/lon/verified yet; the tablet's own `verified` stays local (_verified) until it does.
  */
-export async function logVisit({ account_id, appointment_id = null, started_at, kind, outcome, notes, maturity, next_action, next_due, geo, rep_id }) {
+export async function logVisit({ account_id, appointment_id = null, started_at, kind, outcome, notes, maturity, next_action, next_due, geo, rep_id, photos = [] }) {
+  const id = uuidv7();
+  const attachments = photos.map((blob) => ({
+    id: uuidv7(), owner_id: id, blob, type: blob.type, size: blob.size, created_at: new Date().toISOString(),
+  }));
   const fields = {
     account_id, appointment_id, started_at, ended_at: new Date().toISOString(), kind, outcome,
     notes: notes || null, maturity: maturity ? Number(maturity) : null, next_action: next_action || null,
     ...(geo ? { lat: geo.lat, lon: geo.lon } : {}),
+    ...(attachments.length ? { attachment_ids: attachments.map((a) => a.id) } : {}),
   };
   const local = { rep_id, ...(geo ? { _verified: geo.verified } : {}) };
-  const visit = await create('visit', fields, { local });
+  const visit = await create('visit', fields, { id, local, attachments });
   if (next_action && next_due) {
     // The follow-up after a meeting (PRODUCT.md: automatic follow-ups) becomes a task.
     await create('task', {
@@ -85,6 +90,27 @@ export async function requestQuote({ account_id, contact_id = null, visit_id = n
  */
 export const declareAbsence = ({ first_day, last_day, reason = 'leave', note = null }) =>
   create('absence', { first_day, last_day, reason, note: note || null });
+
+/** A contact met on site: name, roles (decision_maker, billing, technical…), phone, e-mail, custom values. */
+export const createContact = (fields) => create('contact', { roles: [], custom: {}, ...fields });
+/** Contact changes: only the fields given; `custom` names only its changed keys (PROTOCOL M7). */
+export const editContact = (id, changes) => update('contact', id, changes);
+
+/**
+ * A prospect met on the road, owned by the rep (the server sets owner_id), with its first
+ * contact and a storefront photo (kept in IndexedDB until uploaded, like quote photos).
+ */
+export async function createProspect({ account, contact = null, photos = [] }) {
+  const id = uuidv7();
+  const attachments = photos.map((blob) => ({
+    id: uuidv7(), owner_id: id, blob, type: blob.type, size: blob.size, created_at: new Date().toISOString(),
+  }));
+  const fields = { status: 'prospect', tags: [], custom: {}, ...account,
+    ...(attachments.length ? { attachment_ids: attachments.map((a) => a.id) } : {}) };
+  const record = await create('account', fields, { id, attachments, local: { segment: 'C' } });
+  if (contact) await createContact({ ...contact, account_id: id });
+  return record;
+}
 
 export const cancelQuote = (id) => update('quote_request', id, { status: 'cancelled' });
 export const completeTask = (id) => update('task', id, { status: 'done' });

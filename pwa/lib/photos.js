@@ -1,6 +1,9 @@
 // Photos for quote requests: downscaled on the tablet to at most 1600 px on the
 // long side, as JPEG, so a basement full of photos does not fill the storage.
 const MAX_SIDE = 1600;
+// A downscaled photo above this is refused with a message (the server's cap,
+// ATTACHMENT_MAX_BYTES, is higher: this keeps the tablet's storage for many photos).
+export const MAX_PHOTO_BYTES = 4e6;
 
 export async function downscale(file, maxSide = MAX_SIDE, quality = 0.85) {
   const bitmap = await createImageBitmap(file);

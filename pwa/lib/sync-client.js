@@ -7,6 +7,7 @@
 // 4. 410 on pull: pull again from 0, pending mutations replayed on top (db.applyPull);
 // 5. one tab syncs at a time (Web Locks); the others hear about it over a BroadcastChannel.
 import { signal } from '../vendor/signals-core.mjs';
+import { refreshFields, loadFields } from './fields.js';
 import { api, ApiError, AuthLost, authState } from './api.js';
 import * as db from './db.js';
 import { onWrite } from './outbox.js';
@@ -126,6 +127,7 @@ async function cycle() {
       refused = e;
     }
     await pull();
+    await refreshFields(); // custom fields and statuses, for the forms offline
     if (refused) throw refused;
     const at = new Date().toISOString();
     await db.setMeta('last_sync', at);
@@ -164,6 +166,7 @@ export async function startSync() {
   if (started) { schedule(0); return; }
   started = true;
   lastSync.value = (await db.getMeta('last_sync')) ?? null;
+  await loadFields();
   db.live(() => db.outboxCount()).subscribe((n) => { pending.value = n; });
   db.live(() => db.rejectedAll()).subscribe((list) => { rejectedCount.value = list.length; });
   addEventListener('online', () => schedule(0));

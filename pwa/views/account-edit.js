@@ -1,11 +1,12 @@
-// Account fields a rep may change offline: phone, e-mail, notes, tags, and a
-// segment override with its reason. Only the fields that changed are sent.
+// Account fields a rep may change offline: name, address, phone, e-mail, notes, tags,
+// and a segment override with its reason. Only the fields that changed are sent.
 import { useState, useEffect } from '../vendor/preact-hooks.mjs';
 import { html, busy, toast, failed } from '../lib/ui.js';
 import { t } from '../lib/i18n.js';
 import { editAccount, editTags } from '../lib/outbox.js';
+import { accountStatuses, statusLabel } from '../lib/fields.js';
 
-const FIELDS = ['phone', 'email', 'notes'];
+const FIELDS = ['name', 'status', 'address', 'postcode', 'city', 'phone', 'email', 'notes'];
 
 function Tags({ account }) {
   const [tag, setTag] = useState('');
@@ -28,6 +29,7 @@ function Tags({ account }) {
 
 export function AccountEdit({ account }) {
   const initial = () => ({
+    name: account.name || '', status: account.status || '', address: account.address || '', postcode: account.postcode || '', city: account.city || '',
     phone: account.phone || '', email: account.email || '', notes: account.notes || '',
     override: account.segment_override?.segment || '', reason: account.segment_override?.reason || '',
   });
@@ -41,6 +43,7 @@ export function AccountEdit({ account }) {
     e.preventDefault();
     const changes = {};
     for (const f of FIELDS) if (form[f] !== (account[f] || '')) changes[f] = form[f] || null;
+    if ('name' in changes && !changes.name) { toast(`${t('name')} : ${t('required')}`, 'error'); return; }
     const current = account.segment_override;
     if (form.override !== (current?.segment || '') || (form.override && form.reason !== (current?.reason || ''))) {
       if (form.override && !form.reason.trim()) { toast(`${t('reason')} : ${t('required')}`, 'error'); return; }
@@ -56,6 +59,16 @@ export function AccountEdit({ account }) {
   return html`
     <section class="card"><h2>${t('tags')}</h2><${Tags} account=${account} /></section>
     <form class="card edit" onSubmit=${save}>
+      <div class="row">
+        <label class="grow">${t('name')}<input data-testid="account-name" value=${form.name} onInput=${set('name')} /></label>
+        <label>${t('status')}<select data-testid="account-status" value=${form.status} onChange=${set('status')}>
+          ${accountStatuses.value.map((s) => html`<option value=${s.key}>${statusLabel(s.key)}</option>`)}</select></label>
+      </div>
+      <label>${t('address')}<input data-testid="account-address" value=${form.address} onInput=${set('address')} /></label>
+      <div class="row">
+        <label>${t('postcode')}<input data-testid="account-postcode" value=${form.postcode} onInput=${set('postcode')} /></label>
+        <label class="grow">${t('city')}<input data-testid="account-city" value=${form.city} onInput=${set('city')} /></label>
+      </div>
       <label>${t('phone')}<input data-testid="account-phone" type="tel" value=${form.phone} onInput=${set('phone')} /></label>
       <label>${t('email')}<input data-testid="account-email" type="email" value=${form.email} onInput=${set('email')} /></label>
       <label>${t('notes')}<textarea rows="3" value=${form.notes} onInput=${set('notes')}></textarea></label>

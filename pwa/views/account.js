@@ -4,8 +4,10 @@ import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, useLive, Badge } from '../lib/ui.js';
 import { t, word, fmtDateTime, fmtDate } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
-import { getRecord, byAccount } from '../lib/db.js';
+import { getRecord, byAccount, getAttachment, attachmentByServerId } from '../lib/db.js';
+import { statusLabel } from '../lib/fields.js';
 import { AccountEdit } from './account-edit.js';
+import { AccountCustom } from './account-custom.js';
 import { navigateUrl } from './tour-stop.js';
 import { Icon } from '../lib/icons.js';
 
@@ -46,6 +48,21 @@ function Timeline({ accountId }) {
     <ul class="timeline">${items.map((x) => html`<li><span>${x.icon}</span><time>${fmtDate(x.at)}</time> ${x.text}</li>`)}</ul></section>`;
 }
 
+/** The account's photos taken on this tablet (kept until synced, then by their server id). */
+function AccountPhotos({ account }) {
+  const [urls, setUrls] = useState([]);
+  useEffect(() => {
+    let made = [];
+    Promise.all((account.attachment_ids || []).map(async (pid) => {
+      const local = (await getAttachment(pid)) || (await attachmentByServerId(pid));
+      if (local?.blob) { const u = URL.createObjectURL(local.blob); made.push(u); return u; }
+      return null; // taken on another device: the desk shows it
+    })).then((list) => setUrls(list.filter(Boolean)));
+    return () => made.forEach((u) => URL.revokeObjectURL(u));
+  }, [account.attachment_ids?.join(',')]);
+  return html`<div class="photos" data-testid="account-photos">${urls.map((u) => html`<figure><img src=${u} alt="" /></figure>`)}</div>`;
+}
+
 export function Account({ id }) {
   const account = useLive(() => getRecord('account', id), [id]);
   const contacts = useLive(() => byAccount('contact', id), [id], []);
@@ -53,10 +70,13 @@ export function Account({ id }) {
   if (!account) return html`<p class="muted">404</p>`;
   return html`
     <section class="account">
+      ${account._linked_from && html`<div class="banner info" role="status" data-testid="merge-suggestion">
+        ${t('mergeSuggestion')} <a class="button small" href="#/sync">${t('seeConflicts')}</a></div>`}
       <header class="account-head card">
         <div>
           <h1><${Badge} segment=${account.segment} /> ${account.name}</h1>
-          <p>${account.address}, ${account.postcode} ${account.city} · ${word('account', account.status)}</p>
+          <p>${[account.address, [account.postcode, account.city].filter(Boolean).join(' ')].filter(Boolean).join(', ')} · ${statusLabel(account.status)}</p>
+          ${(account.attachment_ids || []).length > 0 && html`<${AccountPhotos} account=${account} />`}
           <p class="muted">${account.last_visit_at && `${t('visit')}: ${fmtDateTime(account.last_visit_at)}`}
             ${account.next_due_at && ` · ${t('due')}: ${fmtDate(account.next_due_at)}`}</p>
         </div>
@@ -69,12 +89,16 @@ export function Account({ id }) {
       <div class="columns">
         <div>
           <${AccountEdit} account=${account} />
+          <${AccountCustom} account=${account} />
           <${Explanation} account=${account} />
         </div>
         <div>
-          <section class="card"><h2>${t('contacts')}</h2>
-            <ul class="contacts">${contacts.map((c) => html`<li>
-              <strong>${c.name}</strong> <small data-testid="contact-roles">${(c.roles || []).map((r) => word('role', r)).join(', ')}</small>
+          <section class="card"><h2>${t('contacts')}
+              <a class="button small" data-testid="add-contact" href=${`#/account/${id}/contact/new`}>${t('addContact')}</a></h2>
+            <ul class="contacts">${contacts.map((c) => html`<li class=${c.left_at ? 'left' : ''} data-testid="contact-item" data-contact-id=${c.id}>
+              <a href=${`#/account/${id}/contact/${c.id}`} data-testid="edit-contact"><strong>${c.name}</strong></a>
+              <small data-testid="contact-roles">${(c.roles || []).map((r) => word('role', r)).join(', ')}</small>
+              ${c.left_at && html`<small class="muted">${t('leftOn', { d: fmtDate(c.left_at) })}</small>`}
               ${c.phone && html`<a class="button small" href=${`tel:${c.phone.replace(/\s/g, '')}`}><${Icon} name="phone" size=${18} /> ${c.phone}</a>`}
               ${c.email && html`<a class="button small" href=${`mailto:${c.email}`}><${Icon} name="mail" size=${18} /> ${c.email}</a>`}
             </li>`)}</ul>

@@ -9,7 +9,10 @@ export function Accounts() {
   const accounts = useLive(() => searchAccounts(q), [q], []);
   return html`
     <section class="card">
-      <input class="search" type="search" placeholder=${t('search')} value=${q} onInput=${(e) => setQ(e.target.value)} />
+      <div class="row">
+        <input class="search grow" type="search" placeholder=${t('search')} value=${q} onInput=${(e) => setQ(e.target.value)} />
+        <a class="button primary" data-testid="new-prospect" href="#/account/new">${t('newProspect')}</a>
+      </div>
       <ul class="account-list">${accounts.map((a) => html`<li>
         <a href=${`#/account/${a.id}`}><${Badge} segment=${a.segment} />
           <strong>${a.name}</strong><span>${a.postcode} ${a.city}</span>

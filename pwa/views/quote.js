@@ -6,13 +6,14 @@ import { html, busy, toast, go, useLive, failed } from '../lib/ui.js';
 import { t } from '../lib/i18n.js';
 import { getRecord, byAccount } from '../lib/db.js';
 import { requestQuote } from '../lib/outbox.js';
-import { downscale } from '../lib/photos.js';
+import { downscale, MAX_PHOTO_BYTES } from '../lib/photos.js';
 import { Icon } from '../lib/icons.js';
 
 const LINES = ['Maintenance', 'Pièces détachées', 'Outillage', 'Formation', 'Contrat de service'];
 const emptyItem = () => ({ label: '', quantity: '1', unit: 'u' });
 
-function Photos({ photos, setPhotos }) {
+/** Photos taken on site (quotes, new prospects), downscaled and checked against the size cap. */
+export function Photos({ photos, setPhotos, testid = 'quote-photo', legend = t('photos') }) {
   const [urls, setUrls] = useState([]);
   useEffect(() => {
     const made = photos.map((p) => URL.createObjectURL(p));
@@ -24,15 +25,17 @@ function Photos({ photos, setPhotos }) {
     e.target.value = '';
     try {
       const small = await Promise.all(files.map((f) => downscale(f)));
-      setPhotos([...photos, ...small]);
+      const kept = small.filter((b) => b.size <= MAX_PHOTO_BYTES);
+      if (kept.length < small.length) toast(t('photoTooBig', { n: MAX_PHOTO_BYTES / 1e6 }), 'error');
+      setPhotos([...photos, ...kept]);
     } catch (err) { failed(err); }
   }
   return html`
-    <fieldset><legend>${t('photos')}</legend>
+    <fieldset><legend>${legend}</legend>
       <div class="photos">${urls.map((u, i) => html`<figure>
         <img src=${u} alt="" /><button type="button" onClick=${() => setPhotos(photos.filter((_, j) => j !== i))}>×</button></figure>`)}
         <label class="button photo-add"><${Icon} name="camera" /> ${t('addPhoto')}
-          <input data-testid="quote-photo" type="file" accept="image/*" capture="environment" multiple class="visually-hidden" onChange=${add} />
+          <input data-testid=${testid} type="file" accept="image/*" capture="environment" multiple class="visually-hidden" onChange=${add} />
         </label>
       </div>
     </fieldset>`;
@@ -68,7 +71,7 @@ export function QuoteForm({ accountId, visitId }) {
         <label>${t('urgency')}<select value=${form.urgency} onChange=${set('urgency')}>
           ${['normal', 'urgent'].map((u) => html`<option value=${u}>${t(`urgency.${u}`)}</option>`)}</select></label>
         <label>${t('contacts')}<select value=${form.contact_id} onChange=${set('contact_id')}>
-          <option value="">—</option>${contacts.map((c) => html`<option value=${c.id}>${c.name}</option>`)}</select></label>
+          <option value="">—</option>${contacts.filter((c) => !c.left_at).map((c) => html`<option value=${c.id}>${c.name}</option>`)}</select></label>
       </div>
       <fieldset><legend>${t('items')}</legend>
         ${items.map((it, i) => html`<div class="row item">

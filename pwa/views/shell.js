@@ -11,6 +11,8 @@ import { Login } from './login.js';
 import { Tour } from './tour.js';
 import { Accounts } from './accounts.js';
 import { Account } from './account.js';
+import { AccountNew } from './account-new.js';
+import { ContactEdit } from './contact-edit.js';
 import { VisitForm } from './visit.js';
 import { QuoteForm } from './quote.js';
 import { Quotes } from './quotes.js';
@@ -25,6 +27,8 @@ function screen({ parts, query }) {
   if (name === 'tour') return html`<${Tour} day=${id} />`;
   if (name === 'accounts') return html`<${Accounts} />`;
   if (name === 'account' && sub === 'visit') return html`<${VisitForm} accountId=${id} appointmentId=${query.get('appointment')} />`;
+  if (name === 'account' && id === 'new') return html`<${AccountNew} />`;
+  if (name === 'account' && sub === 'contact') return html`<${ContactEdit} accountId=${id} contactId=${parts[3] || 'new'} />`;
   if (name === 'account' && sub === 'quote') return html`<${QuoteForm} accountId=${id} visitId=${query.get('visit')} />`;
   if (name === 'account') return html`<${Account} id=${id} />`;
   if (name === 'quotes') return html`<${Quotes} />`;

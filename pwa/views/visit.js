@@ -7,6 +7,7 @@ import { t } from '../lib/i18n.js';
 import { getRecord } from '../lib/db.js';
 import { logVisit } from '../lib/outbox.js';
 import { Icon } from '../lib/icons.js';
+import { Photos } from './quote.js';
 
 const OUTCOMES = ['interested', 'follow-up', 'quote-requested', 'order', 'not-interested', 'absent'];
 const KINDS = ['onsite', 'phone', 'video'];
@@ -40,6 +41,7 @@ export function VisitForm({ accountId, appointmentId }) {
   const geo = useCheckInPosition(account);
   const [form, setForm] = useState({ started_at: localInput(), kind: 'onsite', outcome: 'interested', notes: '', maturity: '', next_action: '', next_due: '' });
   const [saved, setSaved] = useState(null);
+  const [photos, setPhotos] = useState([]);
   const set = (field) => (e) => { setForm({ ...form, [field]: e.target.value }); busy.value = true; };
 
   async function save(e) {
@@ -47,7 +49,7 @@ export function VisitForm({ accountId, appointmentId }) {
     try {
       const visit = await logVisit({
         ...form, account_id: accountId, appointment_id: appointmentId || null, rep_id: user.value.id,
-        started_at: new Date(form.started_at).toISOString(), geo: geo || null,
+        started_at: new Date(form.started_at).toISOString(), geo: geo || null, photos,
       });
       busy.value = false;
       toast(t('visitSaved'));
@@ -76,6 +78,7 @@ export function VisitForm({ accountId, appointmentId }) {
         <label class="grow">${t('nextAction')}<input data-testid="visit-next-action" value=${form.next_action} onInput=${set('next_action')} /></label>
         <label>${t('dueDate')}<input type="date" value=${form.next_due} onInput=${set('next_due')} /></label>
       </div>
+      <${Photos} photos=${photos} setPhotos=${setPhotos} testid="visit-photo" />
       <p class="muted geo"><${Icon} name="pin" size=${18} /> ${geo === null ? '…' : geo === false ? t('geoNone')
         : geo.verified ? t('geoOk', { m: geo.metres }) : t('geoFar', { m: geo.metres ?? '?' })}</p>
       <div class="actions">

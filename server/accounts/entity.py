@@ -3,23 +3,26 @@ from __future__ import annotations
 
 import json
 
+from server.accounts.duplicates import find_duplicate
 from server.accounts.models import Account, Contact
 from server.accounts.schemas import CUSTOM_MAX_BYTES, CUSTOM_MAX_KEYS, AccountChangesSchema, ContactChangesSchema
 from server.common.fields import MAX_SET_ITEMS
 from server.errors import Invalid
 from sync.merge import apply_set_op
-from sync.registry import LWW, SET, EntitySpec
+from sync.registry import LWW, MAP, SET, EntitySpec, split_field
 
 ACCOUNT_OUT = ("id", "version", "name", "status", "segment", "computed_segment", "segment_override", "owner_id",
                "external_ref", "address", "postcode", "city", "lat", "lon", "phone", "email", "tags", "custom",
-               "opening_hours", "last_visit_at", "next_due_at", "notes", "weight_score", "potential_score")
+               "opening_hours", "last_visit_at", "next_due_at", "notes", "weight_score", "potential_score",
+               "attachment_ids")
 REP_ACCOUNT_FIELDS = frozenset({"name", "status", "segment_override", "address", "postcode", "city", "lat", "lon",
-                                "phone", "email", "tags", "custom", "opening_hours", "notes"})
+                                "phone", "email", "tags", "custom", "opening_hours", "notes", "attachment_ids"})
 STAFF_ACCOUNT_FIELDS = REP_ACCOUNT_FIELDS | {"owner_id"}
 
 
 def _account_defaults(ctx) -> dict:
-    return {"owner_id": ctx.actor.id, "tags": {"add": [], "remove": []}, "custom": {}}
+    return {"owner_id": ctx.actor.id, "tags": {"add": [], "remove": []}, "custom": {},
+            "attachment_ids": {"add": [], "remove": []}}
 
 
 def _check_owner(ctx, record, values) -> None:
@@ -55,10 +58,48 @@ def _check_totals(record, values) -> None:
                 f"At most {CUSTOM_MAX_KEYS} keys and {CUSTOM_MAX_BYTES} bytes in all."]})
 
 
+def _check_custom(entity: str):
+    """Values of `custom` against the company's definitions (API.md → Custom fields): 422/`rejected`."""
+    def hook(ctx, record, values) -> None:
+        if "custom" not in values:
+            if record is None:  # a create without custom still owes the required ones
+                values = {**values, "custom": {}}
+            else:
+                return
+        from server.customfields.values import check, known_fields
+        known = ctx.once(f"custom_fields:{entity}", lambda: known_fields(ctx.session, entity))
+        errors = check(values["custom"] or {}, known, creating=record is None)
+        if errors:
+            raise Invalid("Some custom fields have invalid values.", errors=errors)
+    return hook
+
+
+def _check_status(ctx, values) -> None:
+    """A status of the company's list (server/accounts/statuses.py)."""
+    if values.get("status") is None:
+        return
+    from server.accounts.statuses import statuses
+    known = ctx.once("account_statuses", lambda: {s["key"] for s in statuses(ctx.session)})
+    if values["status"] not in known:
+        raise Invalid("Unknown account status.", errors={"status": [f"Must be one of: {', '.join(sorted(known))}."]})
+
+
+def _account_rules(ctx, record, values) -> None:
+    from server.quotes.entity import check_attachments
+    _check_owner(ctx, record, values)
+    _check_status(ctx, values)
+    _check_custom("account")(ctx, record, values)
+    photos = values.get("attachment_ids")
+    if photos:  # a list on create (set op applied already), {"add", "remove"} on update
+        added = photos if isinstance(photos, list) else photos.get("add") or []
+        check_attachments(ctx, added, already=set(record.attachment_ids or []) if record is not None else ())
+
+
 def _derive_segment(ctx, record, op) -> None:
     """`segment` is the override's when there is one, else the model's (API.md → Commercial model)."""
     from server.segmentation.service import SCORED_FIELDS, rescore
-    written = {name for name, meta in (record.field_meta or {}).items() if meta and meta[0] == record.version}
+    written = {split_field(name)[0] for name, meta in (record.field_meta or {}).items()
+               if meta and meta[0] == record.version}
     if op == "create" or written & set(SCORED_FIELDS):
         rescore(ctx.session, record)  # criteria data or override changed: score with the active model
         return
@@ -70,27 +111,31 @@ def _derive_segment(ctx, record, op) -> None:
 
 account_spec = EntitySpec(
     name="account", model=Account,
-    policies={name: (SET if name == "tags" else LWW) for name in STAFF_ACCOUNT_FIELDS},
+    # Photos are a set: two reps adding photos offline both keep theirs (M6).
+    policies={name: {"tags": SET, "attachment_ids": SET, "custom": MAP}.get(name, LWW) for name in STAFF_ACCOUNT_FIELDS},
     creatable={"rep": REP_ACCOUNT_FIELDS, "manager": STAFF_ACCOUNT_FIELDS, "admin": STAFF_ACCOUNT_FIELDS},
     updatable={"rep": REP_ACCOUNT_FIELDS, "manager": STAFF_ACCOUNT_FIELDS, "admin": STAFF_ACCOUNT_FIELDS},
     deletable_by=frozenset({"manager", "admin"}),
     schema=AccountChangesSchema(), output_fields=ACCOUNT_OUT,
     required_on_create=frozenset({"name", "owner_id"}),
     server_defaults=_account_defaults,
-    before_create=_check_owner, before_update=_check_owner, after_change=_derive_segment,
+    before_create=_account_rules, before_update=_account_rules, after_change=_derive_segment,
     scope_fields=frozenset({"owner_id"}),
+    find_duplicate=find_duplicate,
 )
 
-CONTACT_FIELDS = frozenset({"account_id", "name", "roles", "phone", "email"})
+CONTACT_FIELDS = frozenset({"account_id", "name", "roles", "phone", "email", "custom", "left_at"})
 
 contact_spec = EntitySpec(
     name="contact", model=Contact,
-    policies={name: LWW for name in CONTACT_FIELDS},
+    policies={name: MAP if name == "custom" else LWW for name in CONTACT_FIELDS},
     creatable={role: CONTACT_FIELDS for role in ("rep", "manager", "admin")},
     updatable={role: CONTACT_FIELDS - {"account_id"} for role in ("rep", "manager", "admin")},
     deletable_by=frozenset({"rep", "manager", "admin"}),
-    schema=ContactChangesSchema(), output_fields=("id", "version", "account_id", "name", "roles", "phone", "email"),
+    schema=ContactChangesSchema(), output_fields=("id", "version", "account_id", "name", "roles", "phone", "email", "custom",
+                                                       "left_at"),
     required_on_create=frozenset({"account_id", "name"}),
-    server_defaults=lambda ctx: {"roles": []},
+    server_defaults=lambda ctx: {"roles": [], "custom": {}},
     parents={"account_id": "account"},
+    before_create=_check_custom("contact"), before_update=_check_custom("contact"),
 )

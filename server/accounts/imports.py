@@ -31,6 +31,8 @@ from sqlalchemy.orm import Session
 
 from server.accounts.csvfile import ImportRejected, Issue, Table
 from server.accounts.models import ACCOUNT_STATUSES, Account, Contact
+from server.accounts.statuses import by_label
+from server.customfields.values import definitions_by_key
 from server.actor import Actor
 from server.db import new_id, utcnow
 from server.scope import condition
@@ -69,9 +71,21 @@ class Outcome:
         return {**self.counts(), "report": [i.as_dict() for i in self.issues]}
 
 
+def label_aliases(types: dict[str, Any]) -> dict[str, str]:
+    """Column headers that name a custom field by its French or English label → its key."""
+    return {_slug(label): key for key, kind in types.items() if isinstance(kind, dict) and "labels" in kind
+            for label in kind["labels"] if label}
+
+
+def _slug(name: str) -> str:
+    return name.casefold().strip().replace(" ", "_").replace("-", "_")
+
+
 def resolve_columns(table: Table, mapping: dict[str, str | None], known: set[str], issues: list[Issue],
-                    *, custom_keys: set[str] = frozenset()) -> dict[int, str]:
-    """Column index → target field; unknown columns are reported on line 1."""
+                    *, custom_keys: set[str] = frozenset(), labels: dict[str, str] | None = None) -> dict[int, str]:
+    """Column index → target field; unknown columns are reported on line 1.
+
+    A custom field's column may be headed by its key, `custom.<key>`, or its label."""
     lowered = {k.casefold(): v for k, v in mapping.items()}
     targets: dict[int, str] = {}
     for i, name in enumerate(table.header):
@@ -85,7 +99,7 @@ def resolve_columns(table: Table, mapping: dict[str, str | None], known: set[str
                 continue
         else:
             slug = key.replace(" ", "_").replace("-", "_")
-            target = ALIASES.get(slug, slug)
+            target = ALIASES.get(slug, (labels or {}).get(_slug(name), slug))
             if target in EXPORT_ONLY:
                 continue
             if target in custom_keys:
@@ -111,6 +125,10 @@ def convert(target: str, raw: str, types: dict[str, str], line: int, issues: lis
 
     if target.startswith("custom."):
         kind = types.get(target[7:])
+        if isinstance(kind, dict):  # a custom field definition (server/customfields)
+            from server.customfields.values import from_cell
+            value, reason = from_cell(kind, raw)
+            return bad(reason) if reason else value
         if kind == "number":
             number = parse_number(raw)
             if number is None:
@@ -126,8 +144,9 @@ def convert(target: str, raw: str, types: dict[str, str], line: int, issues: lis
             return bad(f"Not a {'latitude' if target == 'lat' else 'longitude'}: {raw!r}.")
         return number
     if target == "status":
-        status = STATUS_ALIASES.get(raw.casefold(), raw.casefold().replace(" ", "_"))
-        return status if status in ACCOUNT_STATUSES else bad(f"Unknown status {raw!r}.")
+        known = types.get("@statuses") or {s: s for s in ACCOUNT_STATUSES}
+        status = known.get(raw.casefold()) or known.get(STATUS_ALIASES.get(raw.casefold(), raw.casefold().replace(" ", "_")))
+        return status if status is not None else bad(f"Unknown status {raw!r}.")
     if target == "tags":
         return sorted({t.strip() for t in raw.replace("|", ",").split(",") if t.strip()})
     if target in LIMITS and len(raw) > LIMITS[target]:
@@ -183,9 +202,12 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
     outcome, issues = Outcome("accounts", dry_run, lines=len(table.rows)), list(table.issues)
     with change_numbers(session) as numbers:  # C1: lock before reading what we may write
         model = ensure_stored(session) if not dry_run else _active(session)
-        types = criterion_types(model.definition)
+        types: dict[str, Any] = {**criterion_types(model.definition), **definitions_by_key(session, "account")}
+        custom_keys = set(types)
+        types["@statuses"] = by_label(session)  # the company's statuses by key or label
         known = set(ACCOUNT_COLUMNS) | {"owner_email"}
-        targets = resolve_columns(table, mapping or {}, known, issues, custom_keys=set(types))
+        targets = resolve_columns(table, mapping or {}, known, issues, custom_keys=custom_keys,
+                                  labels=label_aliases(types))
         if issues:  # a bad header would make every line wrong: report the header alone
             raise ImportRejected(issues, **outcome.counts())
         lines = parse_lines(table, targets, types, issues, key="external_ref")
@@ -272,9 +294,8 @@ def _plan(creates, updates, owners, model) -> Plan:
         row["owner_id"] = owners[values["owner_email"]][0]
         row["custom"] = {k[7:]: v for k, v in values.items() if k.startswith("custom.")}
         row.update(_segment(model, row, None))
-        row["_fields"] = [k for k in values if not k.startswith("custom.") and k != "owner_email"] + ["owner_id"]
-        if row["custom"]:
-            row["_fields"].append("custom")
+        # custom keys are stamped one by one, as the sync engine merges them (PROTOCOL M7)
+        row["_fields"] = [k for k in values if k != "owner_email"] + ["owner_id"]
         inserts.append(row)
     changes = []
     for current, values in updates:
@@ -284,7 +305,9 @@ def _plan(creates, updates, owners, model) -> Plan:
         row["custom"] = {**(current["custom"] or {}), **{k[7:]: v for k, v in values.items() if k.startswith("custom.")}}
         row["last_visit_at"], row["next_due_at"] = current["last_visit_at"], current["next_due_at"]
         row.update(_segment(model, row, current["segment_override"]))
-        written = [k for k in (*ACCOUNT_COLUMNS, "owner_id", "custom") if row[k] != current[k]]
+        written = [k for k in (*ACCOUNT_COLUMNS, "owner_id") if row[k] != current[k]]
+        before = current["custom"] or {}
+        written += [f"custom.{k}" for k, v in row["custom"].items() if before.get(k) != v]  # per key (M7)
         scored = ("segment", "computed_segment", "weight_score", "potential_score", "model_version", "next_due_at")
         if written or any(row[k] != current[k] for k in scored):
             changes.append((current, row, written))

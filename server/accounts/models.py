@@ -1,7 +1,7 @@
 """Accounts (the companies a rep visits) and their contacts."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
@@ -9,7 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base, SyncMixin
 
+# The built-in statuses, used while the company has not defined its own (server/accounts/statuses.py).
 ACCOUNT_STATUSES = ("client", "prospect", "former_client", "competitor", "partner")
+# The lifecycle kinds KPIs and tours read; every status, built-in or custom, maps to one.
+LIFECYCLE_KINDS = ("prospect", "client", "former_client", "competitor", "other")
 SEGMENTS = ("A", "B", "C")
 CONTACT_ROLES = ("decision_maker", "billing", "technical", "purchasing", "user", "other")
 
@@ -37,6 +40,8 @@ class Account(SyncMixin, Base):
     tags: Mapped[list[Any]] = mapped_column(JSON, default=list)
     # Company-specific fields and criteria data (revenue_last_year, employees, sector…).
     custom: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Photos of the account (the storefront…): ids of attachments (POST /api/attachments).
+    attachment_ids: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
     # {"mon": ["08:00", "12:00", "14:00", "18:00"], …}: when the account receives visits.
     opening_hours: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     last_visit_at: Mapped[datetime | None]
@@ -55,3 +60,18 @@ class Contact(SyncMixin, Base):
     roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(254))
+    # Values of the company's contact fields (server/customfields), by key.
+    custom: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
+    # The day the contact left the company: kept for history, no longer offered.
+    left_at: Mapped[date | None]
+
+
+class AccountStatus(Base):
+    """A status of the company's own list (PRODUCT.md: statuses are customizable), labelled
+    in French and English and mapped to the lifecycle kind that KPIs and tours read."""
+
+    __tablename__ = "account_status"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"fr": "…", "en": "…"}
+    kind: Mapped[str] = mapped_column(String(20))  # one of LIFECYCLE_KINDS
+    position: Mapped[int] = mapped_column(default=0)

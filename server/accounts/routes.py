@@ -24,6 +24,16 @@ def _contact_filters(stmt, args):
     return stmt
 
 
+@blp.route("/accounts/duplicates", methods=["GET"])
+@blp.response(200)
+def duplicate_suggestions():
+    """Likely duplicates in your scope (merge suggestions): `{"items": [{by, accounts: [{id, name, postcode, city, owner_id}]}]}`."""
+    from server.accounts.duplicates import suggestions
+    from server.actor import current_actor
+    from server.extensions import db
+    return {"items": suggestions(db.session, current_actor())}
+
+
 record_routes(blp, entity="account", path="/accounts", list_args=AccountListArgs,
               equal=("segment", "owner_id", "status"), filters=_account_filters,
               order_by=(Account.name, Account.id))

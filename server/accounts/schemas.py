@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from server.accounts.models import ACCOUNT_STATUSES, CONTACT_ROLES, SEGMENTS
+from server.accounts.models import CONTACT_ROLES, SEGMENTS
 from server.bounds import bounded_blob
 from server.common.fields import UUID, SetOp
 
@@ -20,7 +20,7 @@ class SegmentOverrideSchema(Schema):
 
 class AccountChangesSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 200))
-    status = fields.String(validate=validate.OneOf(ACCOUNT_STATUSES))
+    status = fields.String(validate=validate.Length(1, 40))  # one of the company's statuses (entity.py)
     segment_override = fields.Nested(SegmentOverrideSchema, allow_none=True)
     owner_id = UUID()
     address = fields.String(allow_none=True, validate=validate.Length(max=255))
@@ -31,6 +31,7 @@ class AccountChangesSchema(Schema):
     phone = fields.String(allow_none=True, validate=validate.Length(max=40))
     email = fields.Email(allow_none=True)
     tags = fields.Nested(SetOp)
+    attachment_ids = fields.Nested(SetOp)  # photos (storefront…), {"add": [ids], "remove": [ids]}
     custom = fields.Dict(keys=fields.String(validate=validate.Length(1, 60)),
                          validate=bounded_blob("custom", max_keys=CUSTOM_MAX_KEYS, max_bytes=CUSTOM_MAX_BYTES))
     opening_hours = fields.Dict(allow_none=True, validate=bounded_blob(
@@ -44,13 +45,16 @@ class ContactChangesSchema(Schema):
     roles = fields.List(fields.String(validate=validate.OneOf(CONTACT_ROLES)), validate=validate.Length(max=20))
     phone = fields.String(allow_none=True, validate=validate.Length(max=40))
     email = fields.Email(allow_none=True)
+    # {key: value | null}: only the keys named change (PROTOCOL M7); values checked against definitions.
+    custom = fields.Dict(keys=fields.String(validate=validate.Length(1, 60)))
+    left_at = fields.Date(allow_none=True)
 
 
 class AccountListArgs(Schema):
     q = fields.String(validate=validate.Length(max=100))
     segment = fields.String(validate=validate.OneOf(SEGMENTS))
     owner_id = UUID()
-    status = fields.String(validate=validate.OneOf(ACCOUNT_STATUSES))
+    status = fields.String(validate=validate.Length(1, 40))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
 

@@ -31,6 +31,7 @@ from server.demo.accounts import make_portfolio
 from server.demo.appointments import make_appointments, make_tasks
 from server.demo.bulk import Writer
 from server.demo.calendar import Agenda
+from server.demo.fields import make_fields
 from server.demo.history import make_history
 from server.demo.people import Cast, Rep, active_model, admin_exists, make_admin, make_cast
 from server.demo.quotes import make_quotes
@@ -85,6 +86,7 @@ def load_demo(*, scale: str = "normal", reps_accounts: int | None = None, sessio
             print(f"demo: rep{rep.index} loaded ({writer.counts['account']} accounts so far, "
                   f"{perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
     make_admin(session, cast)
+    make_fields(session)
     session.commit()
     return _summary(session, writer, cast, scale, perf_counter() - started)
 

@@ -17,6 +17,7 @@ from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
+from server.accounts.statuses import keys_of_kind
 from server.actor import Actor
 from server.agenda.models import Appointment
 from server.kpis.period import NotAllowed
@@ -39,7 +40,7 @@ def call_list(*, session: Session, actor: Actor, rep_id: str | None = None, segm
                                   Appointment.start >= now)
     stmt = (select(Account, User.name.label("owner_name"))
             .join(User, User.id == Account.owner_id)
-            .where(condition("account", actor), Account.status != "competitor",
+            .where(condition("account", actor), Account.status.not_in(keys_of_kind(session, "competitor")),
                    or_(Account.next_due_at.is_(None), Account.next_due_at < until), ~booked_ahead))
     if rep_id:
         stmt = stmt.where(Account.owner_id == rep_id)

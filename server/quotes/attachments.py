@@ -1,4 +1,4 @@
-"""/api/attachments: photos and documents for quote requests, stored by content hash.
+"""/api/attachments: photos and documents of quote requests, accounts and visits, stored by content hash.
 
 The type is read from the file's first bytes (JPEG, PNG or PDF), never from its
 name or the client's Content-Type. Files live under ATTACHMENTS_DIR as
@@ -86,13 +86,18 @@ def _visible(attachment: Attachment, actor: Actor) -> bool:
     if attachment.uploaded_by == actor.id or actor.role == "admin":
         return True
     # JSON lists of UUIDs: the quoted id inside the text is an exact match.
-    names_it = cast(QuoteRequest.attachment_ids, String).like(f'%"{attachment.id}"%')
-    return bool(db.session.scalar(select(exists().where(names_it, condition("quote_request", actor)))))
+    from server.accounts.models import Account
+    from server.visits.models import Visit
+    for entity, model in (("quote_request", QuoteRequest), ("account", Account), ("visit", Visit)):
+        names_it = cast(model.attachment_ids, String).like(f'%"{attachment.id}"%')
+        if db.session.scalar(select(exists().where(names_it, condition(entity, actor)))):
+            return True
+    return False
 
 
 @blp.get("/attachments/<string:attachment_id>")
 def download(attachment_id):
-    """The file, for its uploader and for whoever can see a quote request that names it."""
+    """The file, for its uploader and for whoever can see a quote request, account or visit that names it."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or not _visible(attachment, current_actor()):
         raise NotFound(f"No attachment {attachment_id}.")

@@ -19,11 +19,12 @@ CANCELLABLE = ("submitted", "routed")
 def _before_create(ctx, _record, values) -> None:
     if values.get("status", "submitted") != "submitted":
         raise Invalid("A new quote request is submitted.", errors={"status": ["Must be 'submitted' or absent."]})
-    _check_attachments(ctx, values.get("attachment_ids") or [])
+    check_attachments(ctx, values.get("attachment_ids") or [])
 
 
-def _check_attachments(ctx, ids, already=()) -> None:
-    """A quote may only name photos and documents its author uploaded (POST /api/attachments)."""
+def check_attachments(ctx, ids, already=()) -> None:
+    """A record (quote, account, visit) may only name photos and documents its author uploaded
+    (POST /api/attachments); `already` are those it names already."""
     new = [i for i in dict.fromkeys(ids) if i not in already]
     if not new:
         return
@@ -34,7 +35,7 @@ def _check_attachments(ctx, ids, already=()) -> None:
                                                                Attachment.uploaded_by == ctx.actor.id)))
     unknown = [i for i in new if i not in mine]
     if unknown:
-        raise Invalid("The quote names attachments you did not upload.",
+        raise Invalid("The change names attachments you did not upload.",
                       errors={"attachment_ids": [f"Unknown attachment {i}." for i in unknown]})
 
 
@@ -51,7 +52,7 @@ def _before_update(ctx, record: QuoteRequest, values) -> None:
         raise Immutable(f"A quote request {record.status} can no longer be changed.",
                         errors={name: ["Frozen once routed."] for name in sorted(others)})
     if "attachment_ids" in values:
-        _check_attachments(ctx, values["attachment_ids"] or [], already=set(record.attachment_ids or []))
+        check_attachments(ctx, values["attachment_ids"] or [], already=set(record.attachment_ids or []))
 
 
 def _after_change(ctx, record: QuoteRequest, op: str) -> None:

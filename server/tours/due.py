@@ -37,6 +37,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
+from server.accounts.statuses import keys_of_kind
 from server.segmentation.cadence import visit_minutes
 
 SEGMENT_BASE = {"A": 30, "B": 20, "C": 10}
@@ -72,7 +73,8 @@ def due_accounts(session: Session, *, rep_id: str, day_start: datetime, day_end:
     stmt = (select(Account.id, Account.name, Account.segment, Account.lat, Account.lon, Account.opening_hours,
                    Account.next_due_at)
             .where(Account.owner_id == rep_id, Account.lat.is_not(None), Account.lon.is_not(None),
-                   Account.status != "competitor", or_(Account.next_due_at < limit, never_visited)))
+                   Account.status.not_in(keys_of_kind(session, "competitor")),
+                   or_(Account.next_due_at < limit, never_visited)))
     skip = set(exclude)
     out = []
     for row in session.execute(stmt):

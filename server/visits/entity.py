@@ -14,9 +14,9 @@ from server.visits.schemas import TaskChangesSchema, VisitChangesSchema
 from sync.registry import LWW, EntitySpec
 
 VISIT_OUT = ("id", "version", "account_id", "rep_id", "appointment_id", "started_at", "ended_at", "kind", "outcome",
-             "notes", "maturity", "next_action", "lat", "lon", "verified")
+             "notes", "maturity", "next_action", "lat", "lon", "verified", "attachment_ids")
 VISIT_FIELDS = frozenset({"account_id", "appointment_id", "started_at", "ended_at", "kind", "outcome", "notes",
-                          "maturity", "next_action", "lat", "lon"})
+                          "maturity", "next_action", "lat", "lon", "attachment_ids"})
 VERIFY_RADIUS_M = 500.0
 
 
@@ -29,7 +29,7 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def _visit_defaults(ctx) -> dict:
-    return {"rep_id": ctx.actor.id, "kind": "onsite"}
+    return {"rep_id": ctx.actor.id, "kind": "onsite", "attachment_ids": []}
 
 
 def _after_visit(ctx, visit: Visit, op: str) -> None:
@@ -47,6 +47,12 @@ def _after_visit(ctx, visit: Visit, op: str) -> None:
     ctx.numbers.stamp(account, ("last_visit_at", "next_due_at"), time_ms=ctx.time_ms, user_id=ctx.actor.id)
 
 
+def _before_visit(ctx, values) -> None:
+    from server.quotes.entity import check_attachments
+    check_rep(ctx, values)
+    check_attachments(ctx, values.get("attachment_ids") or [])
+
+
 visit_spec = EntitySpec(
     name="visit", model=Visit,
     policies={name: LWW for name in VISIT_FIELDS | {"rep_id"}},
@@ -55,7 +61,7 @@ visit_spec = EntitySpec(
     deletable_by=frozenset({"admin"}),
     schema=VisitChangesSchema(), output_fields=VISIT_OUT,
     required_on_create=frozenset({"account_id", "started_at", "rep_id"}),
-    server_defaults=_visit_defaults, before_create=lambda ctx, _r, values: check_rep(ctx, values),
+    server_defaults=_visit_defaults, before_create=lambda ctx, _r, values: _before_visit(ctx, values),
     after_change=_after_visit,
     parents={"account_id": "account"}, scope_fields=frozenset({"rep_id"}),
 )

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base, SyncMixin
@@ -29,6 +30,8 @@ class Visit(SyncMixin, Base):
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     verified: Mapped[bool | None]
+    # Photos taken during the visit: ids of attachments (POST /api/attachments).
+    attachment_ids: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
 
     __table_args__ = (Index("ix_visit_rep_version", "rep_id", "version"),
                       Index("ix_visit_account_started", "account_id", "started_at"),

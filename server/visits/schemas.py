@@ -20,6 +20,8 @@ class VisitChangesSchema(Schema):
     next_action = fields.String(allow_none=True, validate=validate.Length(max=500))
     lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
     lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))
+    # Photos taken during the visit, uploaded first (POST /api/attachments).
+    attachment_ids = fields.List(UUID(), validate=validate.Length(max=20))
 
     @validates_schema
     def _ends_after_start(self, data, **_):

@@ -93,3 +93,23 @@ def read_meta(page: Page, key: str):
         };
         open.onerror = () => reject(open.error);
       })""", key)
+
+
+def new_prospect(page: Page, name: str, postcode: str, contact: str, parc: str | None = None,
+                 photo: bool = True) -> None:
+    """Fill the new-prospect form (a contact with the billing role too, a custom value, a storefront photo) and create."""
+    page.goto("/#/accounts")
+    page.get_by_test_id("new-prospect").click()
+    page.get_by_test_id("prospect-name").fill(name)
+    page.get_by_test_id("prospect-address").fill("12 rue de la Liberté")
+    page.get_by_test_id("prospect-postcode").fill(postcode)
+    page.get_by_test_id("prospect-city").fill("Dijon")
+    page.get_by_test_id("prospect-contact-name").fill(contact)
+    page.get_by_test_id("contact-role-billing").check()
+    if parc is not None:
+        page.get_by_test_id("custom-parc_machines").fill(parc)
+    if photo:
+        page.get_by_test_id("prospect-photo").set_input_files(
+            files=[{"name": "devanture.png", "mimeType": "image/png", "buffer": PHOTO}])
+        expect(page.locator(".photos img")).to_have_count(1)
+    page.get_by_test_id("prospect-save").click()

@@ -2,7 +2,9 @@
 
 Two tablets of one rep and one online user (the manager) edit the same accounts and
 contacts; tablets push in random interleavings, with responses lost (the batch is
-resent), duplicated and in random page sizes. Invariants:
+resent), duplicated and in random page sizes; edits name fields, tags and keys of
+`custom` (merged key by key). Invariants:
+- a key of `custom` that no edit names is never dropped;
 - a replayed mutation gets the very same result (no mutation applied twice);
 - versions a tablet pulls for a record only go up;
 - every acknowledged mutation is applied, merged, or its lost value is in the conflict log;
@@ -18,12 +20,14 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from server.db import new_id
 from tests.conftest import _empty_tables
-from tests.factories import make_account, make_team, make_user, token_headers
+from tests.factories import make_account, make_custom_field, make_team, make_user, token_headers
 from tests.sync.helpers import iso
 
 FIELDS = ("phone", "notes", "city")
 VALUES = st.sampled_from(["a", "b", "c", "d"])
 TAGS = st.sampled_from(["or", "salon", "fidèle"])
+KEYS = st.sampled_from(["parc_machines", "employees", "revenue_trend_3y"])  # keys of `custom`, merged one by one (M7)
+KEY_VALUES = st.one_of(st.none(), st.integers(0, 3))
 
 
 class Device:
@@ -36,7 +40,7 @@ class Device:
 
 
 def test_tablets_and_online_edits_converge(app, client):
-    seen = {"acknowledged": 0, "conflict": 0, "replayed": 0}
+    seen = {"acknowledged": 0, "conflict": 0, "replayed": 0, "key_conflict": 0}
 
     class SyncMachine(RuleBasedStateMachine):
         @initialize()
@@ -47,7 +51,9 @@ def test_tablets_and_online_edits_converge(app, client):
             team = make_team(session)
             rep = make_user(session, "rep", team=team)
             manager = make_user(session, "manager", team=team)
-            self.account_ids = [make_account(session, rep).id for _ in range(2)]
+            self.account_ids = [make_account(session, rep, custom={"keep": "me"}).id for _ in range(2)]
+            make_custom_field(session, "parc_machines")
+            make_custom_field(session, "keep", "text")
             self.rep_headers = token_headers(app, rep)
             self.manager_headers = token_headers(app, manager)
             self.tablets = [Device(client, self.rep_headers, new_id()) for _ in range(2)]
@@ -79,6 +85,17 @@ def test_tablets_and_online_edits_converge(app, client):
         def tablet_tag(self, t, a, tag, add):
             self._local(self.tablets[t], "account", self.account_ids[a], "update",
                         {"tags": {"add": [tag] if add else [], "remove": [] if add else [tag]}})
+
+        @rule(t=st.integers(0, 1), a=st.integers(0, 1), key=KEYS, value=KEY_VALUES)
+        def tablet_custom(self, t, a, key, value):
+            self._local(self.tablets[t], "account", self.account_ids[a], "update", {"custom": {key: value}})
+
+        @rule(a=st.integers(0, 1), key=KEYS, value=KEY_VALUES)
+        def online_custom(self, a, key, value):
+            response = client.patch(f"/api/accounts/{self.account_ids[a]}",
+                                    json={"changes": {"custom": {key: value}}}, headers=self.manager_headers)
+            assert response.status_code == 200, response.get_json()
+            assert response.get_json()["custom"].get(key) == value
 
         @rule(t=st.integers(0, 1), a=st.integers(0, 1))
         def tablet_new_contact(self, t, a):
@@ -120,23 +137,34 @@ def test_tablets_and_online_edits_converge(app, client):
             self.acknowledged.extend(zip(batch, results))
             seen["acknowledged"] += len(batch)
             seen["conflict"] += sum(r["status"] == "conflict" for r in results)
+            seen["key_conflict"] += sum(c["field"].startswith("custom.") for r in results for c in r.get("conflicts", []))
             seen["replayed"] += sum(m["mutation_id"] in self.replayed for m in batch)
 
         def _check_landed(self, batch, results):
-            """Right after a push, the last applied write of each field is what the server holds."""
+            """Right after a push, the last applied write of each field is what the server holds.
+
+            A replayed mutation (its first response was lost) was applied when first sent; edits
+            made since may have changed its fields, so nothing is expected of its record now."""
             last: dict[tuple[str, str, str], object] = {}
+            replayed_records = {m["id"] for m in batch if m["mutation_id"] in self.replayed}
             for m, r in zip(batch, results):
+                if m["id"] in replayed_records:
+                    continue
                 if r["status"] in ("applied", "merged", "conflict") and m["op"] == "update" and not r.get("deleted"):
                     lost = {c["field"] for c in r.get("conflicts", []) if c["kept"] == "theirs"}
                     for field, value in m["changes"].items():
-                        if field not in lost:
+                        if field == "custom":  # per key: a lost key leaves the others landed
+                            last.update({(m["entity"], m["id"], f"custom.{k}"): v for k, v in value.items()
+                                         if f"custom.{k}" not in lost})
+                        elif field not in lost:
                             last[(m["entity"], m["id"], field)] = value
             for (entity, record_id, field), value in last.items():
                 path = "accounts" if entity == "account" else "contacts"
                 response = client.get(f"/api/{path}/{record_id}", headers=self.rep_headers)
                 if response.status_code == 404:
                     continue  # deleted by a later mutation of the same batch
-                held = response.get_json()[field]
+                data = response.get_json()
+                held = data["custom"].get(field[7:]) if field.startswith("custom.") else data[field]
                 if field == "tags":
                     assert set(value["add"]) <= set(held) and not set(value["remove"]) & set(held)
                 else:
@@ -171,6 +199,14 @@ def test_tablets_and_online_edits_converge(app, client):
                     # only deletes/updates of records another device deleted may be refused
                     assert r["error"]["type"].rsplit("/", 1)[-1] in ("not_found", "id_conflict"), r
 
+        @invariant()
+        def untouched_keys_stay(self):
+            """No edit names the key `keep`: a per-key change never drops it (M7)."""
+            if hasattr(self, "account_ids"):
+                for account_id in self.account_ids:
+                    custom = client.get(f"/api/accounts/{account_id}", headers=self.rep_headers).get_json()["custom"]
+                    assert custom.get("keep") == "me", custom
+
         def teardown(self):
             if not hasattr(self, "tablets"):
                 return
@@ -200,3 +236,4 @@ def test_tablets_and_online_edits_converge(app, client):
     # The machine really exercised the protocol: pushes, replays after lost responses, conflicts.
     print(seen)
     assert seen["acknowledged"] > 20 and seen["replayed"] > 0 and seen["conflict"] > 0, seen
+    assert seen["key_conflict"] > 0, seen  # per-key conflicts of `custom` were exercised

@@ -91,7 +91,7 @@ function BookForm({ account, reps }) {
         <label>${w('duration')}<input type="number" min="15" max="240" step="15" value=${minutes}
           onInput=${(e) => setMinutes(Number(e.target.value) || 30)} /></label>
         <label>${w('contact')}<select data-testid="book-contact" value=${contactId} onChange=${(e) => setContactId(e.target.value)}>
-          <option value="">–</option>${contacts.map((c) => html`<option value=${c.id}>${c.name}${c.phone ? ` · ${c.phone}` : ''}</option>`)}
+          <option value="">–</option>${contacts.filter((c) => !c.left_at).map((c) => html`<option value=${c.id}>${c.name}${c.phone ? ` · ${c.phone}` : ''}</option>`)}
         </select></label></div>
       <label>${w('purpose')}<input data-testid="book-purpose" value=${purpose} onInput=${(e) => setPurpose(e.target.value)} /></label>
       <p>${w('chosenSlot')} : <strong>${slot ? `${fmtDateTime(slot.start)}–${fmtTime(slot.end)}` : '–'}</strong></p>

@@ -12,6 +12,8 @@ import { Board } from './board.js';
 import { Dashboard } from './dashboard.js';
 import { Plans } from './plans.js';
 import { ModelEditor } from './model.js';
+import { FieldsEditor } from './fields.js';
+import { Duplicates } from './duplicates.js';
 
 function screen(name, id, query) {
   if (name === 'calls') return html`<${CallList} />`;
@@ -20,6 +22,8 @@ function screen(name, id, query) {
   if (name === 'dashboard') return html`<${Dashboard} query=${query} />`;
   if (name === 'plans') return html`<${Plans} planId=${id} />`;
   if (name === 'model') return html`<${ModelEditor} />`;
+  if (name === 'fields') return html`<${FieldsEditor} />`;
+  if (name === 'duplicates') return html`<${Duplicates} />`;
   return null;
 }
 

@@ -1,0 +1,68 @@
+// The company's custom field definitions (API.md → Custom fields), kept on the tablet
+// so that the account screen and the new-prospect form show them offline.
+import { signal } from '../vendor/signals-core.mjs';
+import { api } from './api.js';
+import { getMeta, setMeta } from './db.js';
+import { lang, word } from './i18n.js';
+
+export const customFields = signal([]);
+export const accountStatuses = signal([]);
+
+/** The lists this tablet last fetched. */
+export async function loadFields() {
+  customFields.value = (await getMeta('custom_fields')) || [];
+  accountStatuses.value = (await getMeta('account_statuses')) || [];
+}
+
+/** Fetch the lists again after a sync; offline, the stored ones stay. */
+export async function refreshFields() {
+  try {
+    const [list, statuses] = await Promise.all([api('/api/custom-fields'), api('/api/account-statuses')]);
+    await setMeta('custom_fields', list);
+    await setMeta('account_statuses', statuses.items);
+    customFields.value = list;
+    accountStatuses.value = statuses.items;
+  } catch { /* offline, or signed out: keep what the tablet has */ }
+}
+
+/** A status in words: the company's label, else the built-in word, else the key. */
+export function statusLabel(key) {
+  const status = accountStatuses.value.find((s) => s.key === key);
+  return status ? (status.label?.[lang.value] || status.label?.fr || key) : word('account', key);
+}
+
+export const fieldsOf = (entity) => customFields.value.filter((f) => f.entity === entity);
+export const fieldLabel = (f) => f.label?.[lang.value] || f.label?.fr || f.key;
+
+/** A form input's text as the field's value (null when empty); throws on a value the type refuses. */
+export function parseInput(field, raw) {
+  if (raw == null) return null;
+  if (field.type === 'choices') return raw.length ? raw : null;
+  if (field.type === 'boolean') return raw === '' ? null : raw === 'true';
+  const text = String(raw ?? '').trim();
+  if (!text) return null;
+  if (field.type === 'number') {
+    const n = Number(text.replace(/\s/g, '').replace(',', '.'));
+    if (!Number.isFinite(n)) throw new Error(field.key);
+    return n;
+  }
+  return text;
+}
+
+/** The field's value as a form input holds it. */
+export function inputValue(field, value) {
+  if (field.type === 'choices') return Array.isArray(value) ? value : [];
+  if (field.type === 'boolean') return value == null ? '' : String(value);
+  return value == null ? '' : String(value);
+}
+
+/** `{key: value|null}` of the keys whose input differs from the stored values (PROTOCOL M7). */
+export function changedKeys(fields, form, stored) {
+  const changes = {};
+  for (const f of fields) {
+    const value = parseInput(f, form[f.key]);
+    const before = (stored || {})[f.key] ?? null;
+    if (JSON.stringify(value) !== JSON.stringify(before)) changes[f.key] = value;
+  }
+  return changes;
+}

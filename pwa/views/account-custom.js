@@ -1,0 +1,39 @@
+// The account's custom fields on the tablet: shown and edited offline; only the
+// keys that changed are sent, so two reps filling different fields both keep theirs.
+import { useState, useEffect } from '../vendor/preact-hooks.mjs';
+import { html, busy, toast, failed } from '../lib/ui.js';
+import { t } from '../lib/i18n.js';
+import { editAccount } from '../lib/outbox.js';
+import { fieldsOf, inputValue, changedKeys, fieldLabel } from '../lib/fields.js';
+import { CustomInputs } from './custom-fields.js';
+
+export function AccountCustom({ account }) {
+  const fields = fieldsOf('account');
+  const initial = () => Object.fromEntries(fields.map((f) => [f.key, inputValue(f, (account.custom || {})[f.key])]));
+  const [form, setForm] = useState(initial);
+  const [dirty, setDirty] = useState(false);
+  useEffect(() => { if (!dirty) setForm(initial()); }, [account, fields.length]);
+  if (!fields.length) return null;
+  const onChange = (key, value) => { setForm({ ...form, [key]: value }); setDirty(true); busy.value = true; };
+
+  async function save(e) {
+    e.preventDefault();
+    let changes;
+    try { changes = changedKeys(fields, form, account.custom); } catch (err) {
+      const field = fields.find((f) => f.key === err.message);
+      toast(`${field ? fieldLabel(field) : ''} : ${t('invalidValue')}`, 'error');
+      return;
+    }
+    try {
+      if (Object.keys(changes).length) await editAccount(account.id, { custom: changes });
+      setDirty(false); busy.value = false;
+      toast(t('saved'));
+    } catch (err) { failed(err); }
+  }
+
+  return html`<form class="card edit" data-testid="account-custom" onSubmit=${save}>
+    <h2>${t('customFields')}</h2>
+    <div class="row wrap"><${CustomInputs} fields=${fields} form=${form} onChange=${onChange} /></div>
+    <button class="primary" data-testid="custom-save" type="submit" disabled=${!dirty}>${t('save')}</button>
+  </form>`;
+}

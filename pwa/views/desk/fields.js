@@ -1,0 +1,98 @@
+// Manager: the company's custom fields (API.md → Custom fields). Define a field on
+// accounts or contacts (labels FR/EN, type, choices, required), change it, remove it;
+// a removed field's values stay in exports until purged here.
+import { useState } from '../../vendor/preact-hooks.mjs';
+import { html, toast } from '../../lib/ui.js';
+import { t, lang } from '../../lib/i18n.js';
+import { useApi, post, patch, del, problemText } from './fetch.js';
+import { StatusesEditor } from './statuses.js';
+
+const TYPES = ['text', 'number', 'choice', 'choices', 'date', 'boolean'];
+const EMPTY = { key: '', entity: 'account', fr: '', en: '', type: 'text', options: '', required: false };
+const hasOptions = (type) => type === 'choice' || type === 'choices';
+const optionList = (text) => text.split('\n').map((o) => o.trim()).filter(Boolean);
+
+function Row({ field, reload }) {
+  const [edit, setEdit] = useState(null);
+  const start = () => setEdit({ fr: field.label.fr, en: field.label.en, options: (field.options || []).join('\n'), required: field.required });
+  async function save() {
+    const body = { label: { fr: edit.fr, en: edit.en }, required: edit.required };
+    if (hasOptions(field.type)) body.options = optionList(edit.options);
+    try { await patch(`/api/custom-fields/${field.id}`, body); toast(t('fieldSaved')); setEdit(null); reload(); } catch (e) { toast(problemText(e), 'error'); }
+  }
+  async function remove() {
+    try { await del(`/api/custom-fields/${field.id}`); toast(t('fieldRemoved')); reload(); } catch (e) { toast(problemText(e), 'error'); }
+  }
+  if (!edit) {
+    return html`<tr data-testid="field-row" data-key=${field.key}>
+      <td><code>${field.key}</code></td><td>${t(`fieldEntity.${field.entity}`)}</td>
+      <td>${field.label[lang.value] || field.label.fr}</td><td>${t(`field.${field.type}`)}</td>
+      <td>${(field.options || []).join(', ')}</td><td>${field.required ? '✓' : ''}</td>
+      <td><button class="small" data-testid="field-edit" onClick=${start}>✎</button>
+        <button class="small" data-testid="field-remove" onClick=${remove}>${t('removeField')}</button></td></tr>`;
+  }
+  return html`<tr data-testid="field-row-edit"><td><code>${field.key}</code></td><td>${t(`fieldEntity.${field.entity}`)}</td>
+    <td><input value=${edit.fr} onInput=${(e) => setEdit({ ...edit, fr: e.target.value })} />
+      <input value=${edit.en} onInput=${(e) => setEdit({ ...edit, en: e.target.value })} /></td>
+    <td>${t(`field.${field.type}`)}</td>
+    <td>${hasOptions(field.type) && html`<textarea rows="3" value=${edit.options} onInput=${(e) => setEdit({ ...edit, options: e.target.value })}></textarea>`}</td>
+    <td><input type="checkbox" checked=${edit.required} onChange=${(e) => setEdit({ ...edit, required: e.target.checked })} /></td>
+    <td><button class="small primary" data-testid="field-save" onClick=${save}>${t('save')}</button>
+      <button class="small" onClick=${() => setEdit(null)}>${t('cancel')}</button></td></tr>`;
+}
+
+function NewField({ reload }) {
+  const [form, setForm] = useState(EMPTY);
+  const set = (k) => (e) => setForm({ ...form, [k]: e.target.type === 'checkbox' ? e.target.checked : e.target.value });
+  async function add(e) {
+    e.preventDefault();
+    const body = { key: form.key.trim(), entity: form.entity, label: { fr: form.fr.trim(), en: form.en.trim() },
+      type: form.type, required: form.required, ...(hasOptions(form.type) ? { options: optionList(form.options) } : {}) };
+    try { await post('/api/custom-fields', body); toast(t('fieldAdded')); setForm(EMPTY); reload(); } catch (err) { toast(problemText(err), 'error'); }
+  }
+  return html`<form class="card field-new" data-testid="field-form" onSubmit=${add}>
+    <h2>${t('addField')}</h2>
+    <div class="row">
+      <label>${t('fieldKey')}<input data-testid="field-key" value=${form.key} onInput=${set('key')} pattern="[a-z][a-z0-9_]*" required /></label>
+      <label>${t('fieldEntity')}<select data-testid="field-entity" value=${form.entity} onChange=${set('entity')}>
+        ${['account', 'contact'].map((x) => html`<option value=${x}>${t(`fieldEntity.${x}`)}</option>`)}</select></label>
+      <label>${t('fieldType')}<select data-testid="field-type" value=${form.type} onChange=${set('type')}>
+        ${TYPES.map((x) => html`<option value=${x}>${t(`field.${x}`)}</option>`)}</select></label>
+    </div>
+    <div class="row">
+      <label>${t('fieldLabelFr')}<input data-testid="field-label-fr" value=${form.fr} onInput=${set('fr')} required /></label>
+      <label>${t('fieldLabelEn')}<input data-testid="field-label-en" value=${form.en} onInput=${set('en')} required /></label>
+    </div>
+    ${hasOptions(form.type) && html`<label>${t('fieldOptions')}<textarea data-testid="field-options" rows="4" value=${form.options} onInput=${set('options')}></textarea></label>`}
+    <label class="check"><input type="checkbox" data-testid="field-required" checked=${form.required} onChange=${set('required')} /> ${t('fieldRequired')}</label>
+    <button class="primary" data-testid="field-add" type="submit">${t('addField')}</button>
+  </form>`;
+}
+
+function Purge() {
+  const [form, setForm] = useState({ entity: 'account', key: '' });
+  async function purge(e) {
+    e.preventDefault();
+    try { const r = await post('/api/custom-fields/purge', form); toast(t('purged', { n: r.purged })); } catch (err) { toast(problemText(err), 'error'); }
+  }
+  return html`<form class="card" onSubmit=${purge}><h2>${t('purge')}</h2><div class="row">
+    <label>${t('fieldEntity')}<select value=${form.entity} onChange=${(e) => setForm({ ...form, entity: e.target.value })}>
+      ${['account', 'contact'].map((x) => html`<option value=${x}>${t(`fieldEntity.${x}`)}</option>`)}</select></label>
+    <label>${t('purgeKey')}<input value=${form.key} onInput=${(e) => setForm({ ...form, key: e.target.value })} required /></label>
+    <button type="submit">${t('purge')}</button></div></form>`;
+}
+
+export function FieldsEditor() {
+  const { data, reload } = useApi('/api/custom-fields');
+  return html`<section class="fields">
+    <h1>${t('fields')}</h1>
+    <div class="card"><table class="grid" data-testid="fields-table">
+      <thead><tr><th>${t('fieldKey')}</th><th>${t('fieldEntity')}</th><th>${t('label')}</th><th>${t('fieldType')}</th>
+        <th>${t('fieldOptions')}</th><th>${t('fieldRequired')}</th><th></th></tr></thead>
+      <tbody>${(data || []).map((f) => html`<${Row} key=${f.id} field=${f} reload=${reload} />`)}</tbody></table>
+      ${data && !data.length && html`<p class="muted">${t('noFields')}</p>`}</div>
+    <${NewField} reload=${reload} />
+    <${Purge} />
+    <${StatusesEditor} />
+  </section>`;
+}

@@ -1,0 +1,29 @@
+// Manager: the company's account statuses, each mapped to the lifecycle kind that
+// KPIs and tours read (prospect, client, former client, competitor, other).
+import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
+import { html, toast } from '../../lib/ui.js';
+import { t } from '../../lib/i18n.js';
+import { useApi, put, problemText } from './fetch.js';
+
+const KINDS = ['prospect', 'client', 'former_client', 'competitor', 'other'];
+
+export function StatusesEditor() {
+  const { data, reload } = useApi('/api/account-statuses');
+  const [rows, setRows] = useState(null);
+  useEffect(() => { if (data) setRows(data.items.map(({ key, label, kind }) => ({ key, fr: label.fr, en: label.en, kind }))); }, [data]);
+  if (!rows) return null;
+  const edit = (i, k) => (e) => setRows(rows.map((r, j) => (j === i ? { ...r, [k]: e.target.value } : r)));
+  async function save() {
+    const items = rows.filter((r) => r.key.trim()).map((r) => ({ key: r.key.trim(), label: { fr: r.fr, en: r.en }, kind: r.kind }));
+    try { await put('/api/account-statuses', { items }); toast(t('fieldSaved')); reload(); } catch (e) { toast(problemText(e), 'error'); }
+  }
+  return html`<div class="card" data-testid="statuses-editor"><h2>${t('statuses')}</h2>
+    <table class="grid"><thead><tr><th>${t('fieldKey')}</th><th>${t('fieldLabelFr')}</th><th>${t('fieldLabelEn')}</th><th>${t('lifecycle')}</th><th></th></tr></thead>
+      <tbody>${rows.map((r, i) => html`<tr data-testid="status-row">
+        <td><input value=${r.key} onInput=${edit(i, 'key')} /></td><td><input value=${r.fr} onInput=${edit(i, 'fr')} /></td>
+        <td><input value=${r.en} onInput=${edit(i, 'en')} /></td>
+        <td><select value=${r.kind} onChange=${edit(i, 'kind')}>${KINDS.map((k) => html`<option value=${k}>${t(`lifecycle.${k}`)}</option>`)}</select></td>
+        <td><button class="small" onClick=${() => setRows(rows.filter((_, j) => j !== i))}>×</button></td></tr>`)}</tbody></table>
+    <div class="row"><button onClick=${() => setRows([...rows, { key: '', fr: '', en: '', kind: 'other' }])}>+</button>
+      <button class="primary" data-testid="statuses-save" onClick=${save}>${t('save')}</button></div></div>`;
+}

@@ -1,0 +1,54 @@
+"""What clients send and get about custom field definitions (API.md → Custom fields)."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from server.customfields.models import ENTITIES, TYPES
+
+KEY = r"^[a-z][a-z0-9_]{0,59}$"  # no dots: conflicts name keys as "custom.<key>" (PROTOCOL M7)
+
+
+class LabelSchema(Schema):
+    fr = fields.String(required=True, validate=validate.Length(1, 120))
+    en = fields.String(required=True, validate=validate.Length(1, 120))
+
+
+class CustomFieldSchema(Schema):
+    """In (POST) and out: the contract's shape, plus `id` and `position` (display order)."""
+
+    id = fields.String(dump_only=True)
+    key = fields.String(required=True, validate=validate.Regexp(KEY, error="Lower-case letters, digits and _ only."))
+    entity = fields.String(required=True, validate=validate.OneOf(ENTITIES))
+    label = fields.Nested(LabelSchema, required=True)
+    type = fields.String(required=True, validate=validate.OneOf(TYPES))
+    options = fields.List(fields.String(validate=validate.Length(1, 120)), allow_none=True,
+                          validate=validate.Length(max=200), load_default=None)
+    required = fields.Boolean(load_default=False)
+    position = fields.Integer(load_default=0, validate=validate.Range(0, 10_000))
+
+    @validates_schema
+    def _options(self, data, partial=None, **_kwargs):
+        kind, options = data.get("type"), data.get("options")
+        if kind in ("choice", "choices"):
+            if not options:
+                raise ValidationError("A choice field needs its options.", "options")
+            if len(set(options)) != len(options):
+                raise ValidationError("Options must differ.", "options")
+        elif options and not partial:
+            raise ValidationError("Only choice fields have options.", "options")
+
+
+class CustomFieldUpdateSchema(CustomFieldSchema):
+    """PATCH: the key and entity name stored values, so they do not change."""
+
+    class Meta:
+        exclude = ("key", "entity")
+
+
+class CustomFieldListArgs(Schema):
+    entity = fields.String(validate=validate.OneOf(ENTITIES))
+
+
+class PurgeSchema(Schema):
+    entity = fields.String(required=True, validate=validate.OneOf(ENTITIES))
+    key = fields.String(required=True, validate=validate.Regexp(KEY))

@@ -1,0 +1,18 @@
+"""The demo company's own fields (API.md → Custom fields): what its reps fill in on the tablet."""
+from __future__ import annotations
+
+from server.customfields.models import CustomField
+
+DEMO_FIELDS = (
+    {"key": "siret", "entity": "account", "label": {"fr": "SIRET", "en": "SIRET"}, "type": "text", "position": 0},
+    {"key": "parc_machines", "entity": "account", "label": {"fr": "Parc machines", "en": "Machine fleet"},
+     "type": "number", "position": 1},
+    {"key": "gamme_interet", "entity": "account", "label": {"fr": "Gammes d’intérêt", "en": "Product lines of interest"},
+     "type": "choices", "options": ["Compresseurs", "Outillage", "Levage", "Pièces"], "position": 2},
+    {"key": "linkedin", "entity": "contact", "label": {"fr": "Profil LinkedIn", "en": "LinkedIn profile"},
+     "type": "text", "position": 0},
+)
+
+
+def make_fields(session) -> None:
+    session.add_all(CustomField(**field) for field in DEMO_FIELDS)
