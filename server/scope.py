@@ -12,17 +12,19 @@ from sqlalchemy.orm import Session
 from server.accounts.models import Account, Contact
 from server.actor import Actor
 from server.agenda.models import Appointment
+from server.forecast.models import Opportunity
 from server.quotes.models import QuoteRequest
 from server.tours.models import TourPlan
 from server.users.models import User
 from server.visits.models import Task, Visit
 
 MODELS = {"account": Account, "contact": Contact, "visit": Visit, "task": Task,
-          "appointment": Appointment, "quote_request": QuoteRequest, "tour_plan": TourPlan}
+          "appointment": Appointment, "quote_request": QuoteRequest, "tour_plan": TourPlan,
+          "opportunity": Opportunity}
 
 # What each role receives through sync (API.md → Sync → Scope).
 SYNC_ENTITIES = {
-    "rep": ("account", "contact", "visit", "task", "appointment", "quote_request", "tour_plan"),
+    "rep": ("account", "contact", "visit", "task", "appointment", "quote_request", "tour_plan", "opportunity"),
     "telemarketer": ("account", "contact", "appointment"),
     "backoffice": ("account", "contact", "quote_request"),
     "manager": tuple(MODELS),

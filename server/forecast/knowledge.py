@@ -1,0 +1,83 @@
+"""What the company's closed history said at an instant: the win model, the typical
+delay to close and the typical amount per product line.
+
+Everything here reads only deals closed by `as_of`, so the backtest can rebuild what
+was known on the first day of a past month. The live forecast asks for "now" and
+keeps the answer until the history changes (`cached`).
+"""
+from __future__ import annotations
+
+import statistics
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, true
+from sqlalchemy.orm import Session
+
+from server.forecast import deals as deal_store
+from server.forecast.deals import Deal
+from server.forecast.models import Opportunity
+from server.forecast.probability import Model, train
+from server.quotes.models import QuoteRequest
+
+DEFAULT_DELAY_DAYS = 45  # until the company has won a deal
+
+
+@dataclass(frozen=True)
+class Known:
+    model: Model
+    delay_days: int  # median days from opening to winning
+    amounts: dict[str, float]  # mean won amount per product line; "" for all lines
+
+    def amount(self, product_line: str) -> float:
+        """The amount to assume for a deal without estimate nor quote yet."""
+        return self.amounts.get(product_line, self.amounts.get("", 0.0))
+
+
+def knowledge(history: list[Deal], as_of: datetime, *, stage_probabilities: dict[str, float],
+              min_history: int) -> Known:
+    """What the deals closed by `as_of` teach (nothing after it is read)."""
+    closed = [d for d in history if d.closed_by(as_of)]
+    won = [d for d in closed if d.outcome == "won"]
+    delays = [(d.closed_at - d.opened_at).total_seconds() / 86400 for d in won]
+    delay = round(statistics.median(delays)) if delays else DEFAULT_DELAY_DAYS
+    by_line: dict[str, list[float]] = {}
+    for deal in won:
+        by_line.setdefault(deal.product_line, []).append(deal.won_amount)
+        by_line.setdefault("", []).append(deal.won_amount)
+    amounts = {line: statistics.fmean(values) for line, values in by_line.items()}
+    model = train(closed, stage_probabilities=stage_probabilities, min_history=min_history)
+    return Known(model=model, delay_days=max(1, delay), amounts=amounts)
+
+
+_cache: dict[str, tuple[tuple, Known]] = {}
+_lock = threading.Lock()
+
+
+def cached(session: Session, now: datetime, config) -> Known:
+    """The company-wide knowledge at `now`, trained again only when a quote request or an
+    opportunity changed (their last update times and counts are the fingerprint) or a day passed."""
+    if not config.get("FORECAST_CACHE", True):
+        return _train_now(session, now, config)
+    # updated_at moves on every change, the back office's workflow steps included.
+    fingerprint = (
+        *session.execute(select(func.max(QuoteRequest.updated_at), func.count(QuoteRequest.id))).one(),
+        *session.execute(select(func.max(Opportunity.updated_at), func.count(Opportunity.id))).one(),
+        now.date(), repr(config["FORECAST_STAGE_PROBABILITIES"]), config["FORECAST_MIN_HISTORY"],
+        str(session.get_bind().url),
+    )
+    with _lock:
+        hit = _cache.get("company")
+        if hit is not None and hit[0] == fingerprint:
+            return hit[1]
+    known = _train_now(session, now, config)
+    with _lock:
+        _cache["company"] = (fingerprint, known)
+    return known
+
+
+def _train_now(session: Session, now: datetime, config) -> Known:
+    return knowledge(deal_store.load(session, lambda _column: true()), now,
+                     stage_probabilities=config["FORECAST_STAGE_PROBABILITIES"],
+                     min_history=config["FORECAST_MIN_HISTORY"])
