@@ -7,6 +7,7 @@ keeps the answer until the history changes (`cached`).
 """
 from __future__ import annotations
 
+import bisect
 import statistics
 import threading
 from dataclasses import dataclass
@@ -29,10 +30,41 @@ class Known:
     model: Model
     delay_days: int  # median days from opening to winning
     amounts: dict[str, float]  # mean won amount per product line; "" for all lines
+    won_delays: tuple[float, ...] = ()  # days from opening to the win, sorted
+    lost_delays: tuple[float, ...] = ()  # days from opening to the loss, sorted
 
     def amount(self, product_line: str) -> float:
         """The amount to assume for a deal without estimate nor quote yet."""
         return self.amounts.get(product_line, self.amounts.get("", 0.0))
+
+    def still_open(self, p: float, age_days: float) -> float:
+        """The win probability `p` of a deal, updated on its still being open at `age_days`
+        (Bayes' rule with the survival of won and of lost deals in the history):
+
+            p · S_won(age) / (p · S_won(age) + (1 − p) · S_lost(age))
+
+        where S(age) is the share of closed deals still open at that age, counted
+        (k + ½)/(n + 1) so that an age beyond every closed deal does not divide by zero.
+        A deal older than most wins but not most losses is now less likely to be won."""
+        won, lost = _survival(self.won_delays, age_days), _survival(self.lost_delays, age_days)
+        if won is None or lost is None:
+            return p
+        return p * won / (p * won + (1 - p) * lost) if p > 0 else 0.0
+
+    def remaining_days(self, age_days: float) -> float:
+        """Median time left before a win for a deal open at `age_days`: the median of the
+        wins that took longer, minus its age (the history's median delay when none did)."""
+        longer = [d for d in self.won_delays[bisect.bisect_right(self.won_delays, age_days):]]
+        if not longer:
+            return 0.0
+        return statistics.median(longer) - age_days
+
+
+def _survival(delays: tuple[float, ...], age_days: float) -> float | None:
+    if not delays:
+        return None
+    beyond = len(delays) - bisect.bisect_right(delays, age_days)
+    return (beyond + 0.5) / (len(delays) + 1)
 
 
 def knowledge(history: list[Deal], as_of: datetime, *, stage_probabilities: dict[str, float],
@@ -48,7 +80,9 @@ def knowledge(history: list[Deal], as_of: datetime, *, stage_probabilities: dict
         by_line.setdefault("", []).append(deal.won_amount)
     amounts = {line: statistics.fmean(values) for line, values in by_line.items()}
     model = train(closed, stage_probabilities=stage_probabilities, min_history=min_history)
-    return Known(model=model, delay_days=max(1, delay), amounts=amounts)
+    lost = sorted((d.closed_at - d.opened_at).total_seconds() / 86400 for d in closed if d.outcome == "lost")
+    return Known(model=model, delay_days=max(1, delay), amounts=amounts, won_delays=tuple(sorted(delays)),
+                 lost_delays=tuple(lost))
 
 
 _cache: dict[str, tuple[tuple, Known]] = {}

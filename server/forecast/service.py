@@ -10,8 +10,9 @@ Definitions (API.md → Forecast):
   (the cumulative roll-ups of Salesforce's forecast categories).
 The amount of an open deal is its quoted amount once quoted, else the rep's estimate,
 else the mean won amount of its product line (server/forecast/knowledge.py); its
-expected close date is the one set on the opportunity, else its opening date plus
-the history's median delay from opening to winning.
+expected close date is the one set on the opportunity, else today plus the median
+time that won deals of its age still took; its probability is the model's, updated
+on its still being open at its age (`Known.still_open`).
 """
 from __future__ import annotations
 
@@ -26,10 +27,19 @@ FIGURES = ("won", "weighted", "best_case", "commit")
 
 
 def expected_close(deal: Deal, known: Known, as_of: datetime, zone) -> date:
-    """When an open deal is expected to close, seen from `as_of` (never before that day)."""
+    """When an open deal is expected to close, seen from `as_of` (never before that day): the
+    date set on the opportunity, else `as_of` plus the median time the history's wins of
+    that age still took (server/forecast/knowledge.py)."""
     today = as_of.astimezone(zone).date()
-    day = deal.expected_close or (deal.opened_at.astimezone(zone).date() + timedelta(days=known.delay_days))
-    return max(day, today)
+    if deal.expected_close is not None:
+        return max(deal.expected_close, today)
+    if not known.won_delays:
+        return max(deal.opened_at.astimezone(zone).date() + timedelta(days=known.delay_days), today)
+    return (as_of + timedelta(days=known.remaining_days(_age(deal, as_of)))).astimezone(zone).date()
+
+
+def _age(deal: Deal, as_of: datetime) -> float:
+    return max(0.0, (as_of - deal.opened_at).total_seconds() / 86400)
 
 
 def amount(deal: Deal, known: Known, as_of: datetime) -> float:
@@ -38,7 +48,12 @@ def amount(deal: Deal, known: Known, as_of: datetime) -> float:
 
 
 def probability(deal: Deal, known: Known, as_of: datetime) -> float:
-    return known.model.probability(deal.stage(as_of), deal.maturity, deal.segment, deal.product_line)
+    """The model's probability for the deal's stage, maturity, segment and product line, updated
+    on its age when the model is calibrated (the stage fallback stays the configured figure)."""
+    p = known.model.probability(deal.stage(as_of), deal.maturity, deal.segment, deal.product_line)
+    if known.model.kind != "calibrated":
+        return p
+    return known.still_open(p, _age(deal, as_of))
 
 
 def open_in(deals: list[Deal], known: Known, as_of: datetime, period: Period):
