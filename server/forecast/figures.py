@@ -4,13 +4,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import true
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
+from server.accounts.csvfile import french_number, write_rows
+from server.accounts.models import Account
 from server.actor import Actor
 from server.db import utcnow
 from server.forecast import adjustments, backtest, deals, knowledge, service
 from server.kpis.period import NotAllowed, Period, RepScope, period_of, rep_scope
+from server.users.models import User
 
 
 def default_period(actor: Actor, start: date | None, end: date | None, now: datetime) -> Period:
@@ -54,8 +57,25 @@ def pipeline(*, session: Session, actor: Actor, args: dict, now: datetime | None
     """GET /api/forecast/pipeline: the open deals behind the forecast, and the model's calibration."""
     now = now or utcnow()
     _scope, period, known, scoped = _context(session, actor, args, now)
-    return {"from": period.start.isoformat(), "to": period.end.isoformat(),
-            "deals": service.pipeline(deals=scoped, known=known, now=now, period=period)}
+    rows = service.pipeline(deals=scoped, known=known, now=now, period=period)
+    accounts = dict(session.execute(select(Account.id, Account.name).where(
+        Account.id.in_({r["account_id"] for r in rows}))).tuples().all()) if rows else {}
+    reps = dict(session.execute(select(User.id, User.name).where(
+        User.id.in_({r["rep_id"] for r in rows}))).tuples().all()) if rows else {}
+    for row in rows:
+        row["account_name"], row["rep_name"] = accounts.get(row["account_id"]), reps.get(row["rep_id"])
+    return {"from": period.start.isoformat(), "to": period.end.isoformat(), "as_of": now.isoformat(), "deals": rows}
+
+
+def csv_text(figures: dict) -> str:
+    """GET /api/forecast.csv: one line per group and the total, for French spreadsheets
+    (semicolons, UTF-8 with BOM, decimal commas)."""
+    header = ["from", "to", "key", "won", "weighted", "best_case", "commit", "open_count"]
+    span = [figures["from"], figures["to"]]
+    lines = [[*span, g["key"], *(french_number(g[n]) for n in header[3:7]), g["open_count"]] for g in figures["groups"]]
+    lines.append([*span, "total", *(french_number(figures[n]) for n in header[3:7]),
+                  sum(g["open_count"] for g in figures["groups"])])
+    return "".join(write_rows(header, lines))
 
 
 def model(*, session: Session, actor: Actor, now: datetime | None = None) -> dict:

@@ -1,6 +1,7 @@
 """Opportunities (record endpoints shared with sync) and the forecast, its backtest and adjustments."""
 from __future__ import annotations
 
+from flask import Response
 from flask_smorest import Blueprint
 
 from server.actor import current_actor
@@ -34,6 +35,17 @@ def forecast(args):
     result = figures.forecast(session=db.session, actor=current_actor(), args=args)
     db.session.commit()  # the week's snapshot
     return result
+
+
+@blp.get("/forecast.csv")
+@blp.arguments(ForecastArgs, location="query")
+def forecast_csv(args):
+    """The same figures as GET /api/forecast, one group per line (semicolons, UTF-8 with BOM, decimal commas)."""
+    result = figures.forecast(session=db.session, actor=current_actor(), args=args)
+    db.session.commit()
+    name = f"forecast-{result['from']}-{result['to']}.csv"
+    return Response(figures.csv_text(result), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @blp.get("/forecast/pipeline")

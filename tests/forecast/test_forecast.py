@@ -76,3 +76,24 @@ def test_bad_period_is_a_problem(client, app, world):
     response = get(client, app, world.manager, **{"from": "2026-04-01", "to": "2026-03-01"})
     assert response.status_code == 422
     assert "from" in response.get_json()["errors"]
+
+
+def test_csv_for_french_spreadsheets(client, app, world):
+    response = client.get("/api/forecast.csv", query_string={**MARCH, "group_by": "rep"},
+                          headers=token_headers(app, world.manager))
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufefffrom;to;key;won;weighted;best_case;commit;open_count\r\n")
+    assert f"2026-03-01;2026-03-31;{world.r2.id};0;230;800;0;2\r\n" in text
+    assert text.endswith("2026-03-01;2026-03-31;total;1000;1230;3800;3000;3\r\n")
+
+
+def test_the_pipeline_drills_down_to_the_deals(client, app, world):
+    response = client.get("/api/forecast/pipeline", query_string=MARCH, headers=token_headers(app, world.manager))
+    assert response.status_code == 200
+    deals = response.get_json()["deals"]
+    assert [(d["stage"], d["category"], d["amount"], d["weighted"]) for d in deals] == [
+        ("quoted", "commit", 2000.0, 1000.0), ("requested", "pipeline", 750.0, 150.0),
+        ("lead", "best_case", 800.0, 80.0)]
+    assert deals[0]["account_name"] == world.a1.name and deals[0]["rep_name"] == "R1"
+    assert round(sum(d["weighted"] for d in deals), 2) == 1230.0
