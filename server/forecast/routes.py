@@ -13,6 +13,7 @@ from server.forecast.models import Opportunity
 from server.forecast.schemas import (AdjustmentListArgs, AdjustmentSchema, BacktestArgs, ForecastArgs,
                                      SnapshotArgs)
 from server.kpis.period import rep_scope
+from server.tours.routes import writes_on_get
 
 blp = Blueprint("forecast", __name__, url_prefix="/api", description="Opportunities and the sales forecast")
 
@@ -28,6 +29,7 @@ record_routes(blp, entity="opportunity", path="/opportunities", list_args=Opport
 
 
 @blp.get("/forecast")
+@writes_on_get  # the week's snapshot
 @blp.arguments(ForecastArgs, location="query")
 @blp.response(200)
 def forecast(args):
@@ -38,6 +40,7 @@ def forecast(args):
 
 
 @blp.get("/forecast.csv")
+@writes_on_get
 @blp.arguments(ForecastArgs, location="query")
 def forecast_csv(args):
     """The same figures as GET /api/forecast, one group per line (semicolons, UTF-8 with BOM, decimal commas)."""
