@@ -12,7 +12,8 @@ import { Chart } from './charts.js';
 const STAGES = ['lead', 'requested', 'in_progress', 'quoted'];
 const CATEGORIES = ['pipeline', 'best_case', 'commit'];
 const FIGURES = ['won', 'weighted', 'commit', 'best_case'];
-const endOfMonth = (day, months) => addDays(`${addDays(`${day.slice(0, 7)}-01`, 31 * months + 1).slice(0, 7)}-01`, -1);
+// The last day of the `months`-th month counted from day's own (3: this quarter, as the API's default).
+const lastDay = (day, months) => addDays(`${addDays(`${day.slice(0, 7)}-01`, 31 * months + 1).slice(0, 7)}-01`, -1);
 const monthAt = (m) => new Date(`${m}-15T12:00:00`).getTime() / 1000;
 
 async function downloadCsv(query) {
@@ -87,7 +88,7 @@ function Adjust({ reps, onDone }) {
 export function Forecast() {
   const today = isoDay();
   const [from, setFrom] = useState(`${today.slice(0, 7)}-01`);
-  const [to, setTo] = useState(endOfMonth(today, 2));
+  const [to, setTo] = useState(lastDay(today, 3));
   const [rep, setRep] = useState('');
   const [groupBy, setGroupBy] = useState('month');
   const [picked, pick] = useState(null);
