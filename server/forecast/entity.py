@@ -13,9 +13,11 @@ from server.forecast.models import Opportunity
 from server.forecast.schemas import OpportunityChangesSchema
 from sync.registry import LWW, EntitySpec
 
+# A rep closes its opportunity (`outcome`); the server notes when (`closed_at`), so a
+# win cannot be backdated into a month already reported. Staff may correct the date.
 REP_FIELDS = frozenset({"account_id", "quote_id", "title", "product_line", "amount", "expected_close", "category",
-                        "maturity", "outcome", "closed_at", "notes"})
-STAFF_FIELDS = REP_FIELDS | {"rep_id", "category_override"}
+                        "maturity", "outcome", "notes"})
+STAFF_FIELDS = REP_FIELDS | {"rep_id", "category_override", "closed_at"}
 OUT = ("id", "version", "account_id", "rep_id", "quote_id", "title", "product_line", "amount", "expected_close",
        "category", "category_override", "forecast_category", "maturity", "outcome", "closed_at", "notes",
        "created_at")

@@ -78,3 +78,11 @@ def test_the_forecast_is_snapshotted_once_a_week(client, app, world, clock):
     weeks = client.get("/api/forecast/snapshots", query_string={"month": "2026-03"},
                        headers=token_headers(app, world.manager)).get_json()
     assert [(w["week"], w["won"]) for w in weeks] == [("2026-03-09", 1000.0), ("2026-03-16", 1800.0)]
+
+
+def test_a_rep_cannot_backdate_a_win(client, app, world):
+    response = client.patch(f"/api/opportunities/{world.l1.id}", headers=token_headers(app, world.r2),
+                            json={"changes": {"outcome": "won", "closed_at": "2026-02-01T09:00:00Z"}})
+    assert response.status_code == 422
+    assert client.get(f"/api/opportunities/{world.l1.id}", headers=token_headers(app, world.r2)).get_json()[
+        "outcome"] is None
