@@ -117,9 +117,10 @@ def _quotes(session: Session, rep_filter, closed_since) -> list[Deal]:
 
 def _lone_opportunities(session: Session, rep_filter, closed_since) -> list[Deal]:
     o = Opportunity
-    stmt = (select(o.id, o.rep_id, o.account_id, Account.segment, o.product_line, o.maturity, o.created_at,
+    # The segment per row (an index lookup): a join made PostgreSQL scan every account.
+    segment = select(Account.segment).where(Account.id == o.account_id).scalar_subquery()
+    stmt = (select(o.id, o.rep_id, o.account_id, segment, o.product_line, o.maturity, o.created_at,
                    o.amount, o.outcome, o.closed_at, o.expected_close, o.category, o.category_override)
-            .join(Account, Account.id == o.account_id)
             .where(o.quote_id.is_(None), rep_filter(o.rep_id)))
     if closed_since is not None:
         stmt = stmt.where(or_(o.outcome.is_(None), and_(o.outcome.is_not(None), o.closed_at >= closed_since)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import statistics
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,10 +55,13 @@ class Known:
     def remaining_days(self, age_days: float) -> float:
         """Median time left before a win for a deal open at `age_days`: the median of the
         wins that took longer, minus its age (the history's median delay when none did)."""
-        longer = [d for d in self.won_delays[bisect.bisect_right(self.won_delays, age_days):]]
-        if not longer:
+        delays = self.won_delays
+        start = bisect.bisect_right(delays, age_days)
+        count = len(delays) - start
+        if not count:
             return 0.0
-        return statistics.median(longer) - age_days
+        # The median of a sorted suffix, read in place (no copy: this runs for every open deal).
+        return (delays[start + (count - 1) // 2] + delays[start + count // 2]) / 2 - age_days
 
 
 def _survival(delays: tuple[float, ...], age_days: float) -> float | None:
@@ -85,29 +89,34 @@ def knowledge(history: list[Deal], as_of: datetime, *, stage_probabilities: dict
                  lost_delays=tuple(lost))
 
 
-_cache: dict[str, tuple[tuple, Known]] = {}
+_cache: dict[str, tuple[tuple, float, Known]] = {}
 _lock = threading.Lock()
+RECHECK_S = 60  # the model may lag the history by this much: probabilities move slowly
 
 
 def cached(session: Session, now: datetime, config) -> Known:
-    """The company-wide knowledge at `now`, trained again only when a quote request or an
-    opportunity changed (their last update times and counts are the fingerprint) or a day passed."""
+    """The company-wide knowledge at `now`. Trained again when a quote request or an
+    opportunity changed (their last update times and counts are the fingerprint) or a
+    day passed; the fingerprint itself is read at most once every RECHECK_S seconds."""
     if not config.get("FORECAST_CACHE", True):
         return _train_now(session, now, config)
+    key = f"{session.get_bind().url}"
+    with _lock:
+        hit = _cache.get(key)
+    if hit is not None and hit[0][-1] == now.date() and time.monotonic() - hit[1] < RECHECK_S:
+        return hit[2]
     # updated_at moves on every change, the back office's workflow steps included.
     fingerprint = (
         *session.execute(select(func.max(QuoteRequest.updated_at), func.count(QuoteRequest.id))).one(),
         *session.execute(select(func.max(Opportunity.updated_at), func.count(Opportunity.id))).one(),
-        now.date(), repr(config["FORECAST_STAGE_PROBABILITIES"]), config["FORECAST_MIN_HISTORY"],
-        str(session.get_bind().url),
+        repr(config["FORECAST_STAGE_PROBABILITIES"]), config["FORECAST_MIN_HISTORY"], now.date(),
     )
+    if hit is not None and hit[0] == fingerprint:
+        known = hit[2]
+    else:
+        known = _train_now(session, now, config)
     with _lock:
-        hit = _cache.get("company")
-        if hit is not None and hit[0] == fingerprint:
-            return hit[1]
-    known = _train_now(session, now, config)
-    with _lock:
-        _cache["company"] = (fingerprint, known)
+        _cache[key] = (fingerprint, time.monotonic(), known)
     return known
 
 
