@@ -7,10 +7,13 @@ request follows the quote's status.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from server.common.rules import check_rep
 from server.errors import Forbidden, Invalid
 from server.forecast.models import Opportunity
 from server.forecast.schemas import OpportunityChangesSchema
+from server.visits.models import Visit
 from sync.registry import LWW, EntitySpec
 
 # A rep closes its opportunity (`outcome`); the server notes when (`closed_at`), so a
@@ -21,6 +24,15 @@ STAFF_FIELDS = REP_FIELDS | {"rep_id", "category_override", "closed_at"}
 OUT = ("id", "version", "account_id", "rep_id", "quote_id", "title", "product_line", "amount", "expected_close",
        "category", "category_override", "forecast_category", "maturity", "outcome", "closed_at", "notes",
        "created_at")
+
+
+def _create(ctx, record: None, values: dict) -> None:
+    """A new opportunity takes the account's project maturity from its last visit unless the rep gave one."""
+    _check(ctx, record, values)
+    if values.get("maturity") is None:
+        values["maturity"] = ctx.session.scalar(
+            select(Visit.maturity).where(Visit.account_id == values["account_id"], Visit.maturity.is_not(None))
+            .order_by(Visit.started_at.desc()).limit(1))
 
 
 def _check(ctx, record: Opportunity | None, values: dict) -> None:
@@ -55,6 +67,6 @@ opportunity_spec = EntitySpec(
     schema=OpportunityChangesSchema(), output_fields=OUT,
     required_on_create=frozenset({"account_id", "rep_id"}),
     server_defaults=lambda ctx: {"rep_id": ctx.actor.id, "category": "pipeline"},
-    before_create=_check, before_update=_check,
+    before_create=_create, before_update=_check,
     parents={"account_id": "account"}, scope_fields=frozenset({"rep_id"}),
 )

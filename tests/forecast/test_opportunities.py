@@ -86,3 +86,18 @@ def test_a_rep_cannot_backdate_a_win(client, app, world):
     assert response.status_code == 422
     assert client.get(f"/api/opportunities/{world.l1.id}", headers=token_headers(app, world.r2)).get_json()[
         "outcome"] is None
+
+
+def test_a_new_opportunity_takes_the_maturity_of_the_last_visit(client, app, world, session):
+    from datetime import UTC, datetime
+
+    from tests.factories import make_visit
+    make_visit(session, world.a1, world.r1, started_at=datetime(2026, 2, 1, 9, tzinfo=UTC), maturity=2)
+    make_visit(session, world.a1, world.r1, started_at=datetime(2026, 3, 6, 9, tzinfo=UTC), maturity=4)
+    session.commit()
+    headers = token_headers(app, world.r1)
+    made = client.post("/api/opportunities", headers=headers, json={"account_id": world.a1.id, "amount": 100})
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["maturity"] == 4
+    given = client.post("/api/opportunities", headers=headers, json={"account_id": world.a1.id, "maturity": 1})
+    assert given.get_json()["maturity"] == 1
