@@ -88,6 +88,11 @@ class Config:
     # Tombstones older than this many days are pruned; None keeps everything.
     SYNC_RETENTION_DAYS = int(os.environ["SYNC_RETENTION_DAYS"]) if os.environ.get("SYNC_RETENTION_DAYS") else None
 
+    # Forecast (server/forecast): the stage probabilities used while the company's closed
+    # history is thinner than FORECAST_MIN_HISTORY deals (common CRM defaults per stage).
+    FORECAST_STAGE_PROBABILITIES = {"lead": 0.1, "requested": 0.2, "in_progress": 0.3, "quoted": 0.5}
+    FORECAST_MIN_HISTORY = int(os.environ.get("FORECAST_MIN_HISTORY", "30"))
+
     SMTP_URL = os.environ.get("SMTP_URL", "smtp://127.0.0.1:25")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "tournee@localhost")
     ATTACHMENTS_DIR = Path(os.environ.get("ATTACHMENTS_DIR", INSTANCE / "attachments"))
@@ -150,3 +155,5 @@ class TestConfig(Config):
     # The tests' webhook receivers listen on 127.0.0.1: allowed here on purpose, and
     # only here (tests of the refusal override it with "").
     OUTBOUND_ALLOWED_HOSTS = "127.0.0.1"
+    # Tests rebuild the history between cases; a cached model could outlive its data.
+    FORECAST_CACHE = False

@@ -1,6 +1,7 @@
 """Imports every model so that metadata (Alembic, create_all) sees all tables."""
 from server.accounts.models import Account, AccountStatus, Contact  # noqa: F401
 from server.agenda.models import Appointment  # noqa: F401
+from server.forecast.models import ForecastAdjustment, ForecastSnapshot, Opportunity  # noqa: F401
 from server.kpis.models import ActionPlan  # noqa: F401
 from server.ratelimits.models import RateLimitCounter  # noqa: F401
 from server.quotes.models import Attachment, QuoteEvent, QuoteRequest, RoutingRule, TechnicalTeam  # noqa: F401

@@ -32,6 +32,7 @@ def _api_blueprints():
         "server.accounts.transfer",
         "server.kpis.routes",
         "server.tours.routes",
+        "server.forecast.routes",
     ]
     return [importlib.import_module(name) for name in names]
 
@@ -42,13 +43,14 @@ def register_sync_entities() -> None:
     from server.accounts.entity import account_spec, contact_spec
     from server.agenda.absences import absence_spec
     from server.agenda.entity import appointment_spec
+    from server.forecast.entity import opportunity_spec
     from server.quotes.entity import quote_spec
     from server.tours.entity import tour_plan_spec
     from server.visits.entity import task_spec, visit_spec
     from sync import registry
 
     for spec in (account_spec, contact_spec, visit_spec, task_spec, appointment_spec, quote_spec, tour_plan_spec,
-                 absence_spec):
+                 absence_spec, opportunity_spec):
         registry.register(spec)
     registry.configure_scope(registry.ScopeHooks(
         condition=scope.condition, record_keys=scope.scope_keys, actor_keys=scope.actor_scope_keys,

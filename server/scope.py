@@ -12,17 +12,20 @@ from sqlalchemy.orm import Session
 from server.accounts.models import Account, Contact
 from server.actor import Actor
 from server.agenda.models import Absence, Appointment
+from server.forecast.models import Opportunity
 from server.quotes.models import QuoteRequest
 from server.tours.models import TourPlan
 from server.users.models import User
 from server.visits.models import Task, Visit
 
 MODELS = {"account": Account, "contact": Contact, "visit": Visit, "task": Task,
-          "appointment": Appointment, "quote_request": QuoteRequest, "tour_plan": TourPlan, "absence": Absence}
+          "appointment": Appointment, "quote_request": QuoteRequest, "tour_plan": TourPlan, "absence": Absence,
+          "opportunity": Opportunity}
 
 # What each role receives through sync (API.md → Sync → Scope).
 SYNC_ENTITIES = {
-    "rep": ("account", "contact", "visit", "task", "appointment", "quote_request", "tour_plan", "absence"),
+    "rep": ("account", "contact", "visit", "task", "appointment", "quote_request", "tour_plan", "absence",
+            "opportunity"),
     "telemarketer": ("account", "contact", "appointment", "absence"),
     "backoffice": ("account", "contact", "quote_request"),
     "manager": tuple(MODELS),

@@ -131,6 +131,10 @@ def _stamp_unstamped(session: Session, _context, _instances) -> None:
 
 
 def _flush_counter(session: Session) -> None:
+    # Flush first: records changed since the last flush are stamped by the safety net
+    # (before_flush) now, so the counter written back covers their numbers too. Written
+    # back before that flush, it stayed below them and a pull from it never ended.
+    session.flush()
     numbers = session.info.get("change_numbers")
     if numbers is not None:
         numbers.flush()

@@ -16,6 +16,7 @@ from server.config import TestConfig
 from server.db import utcnow
 from server.demo.places import TOWNS, distance_km
 from server.extensions import db
+from server.forecast.models import Opportunity
 from server.quotes.models import QUOTE_STATUSES, QuoteRequest
 from server.segmentation.models import CommercialModel
 from server.users.models import Team, User
@@ -24,7 +25,7 @@ from server.visits.models import Task, Visit
 from sync.models import ChangeCounter
 from tests.conftest import _empty_tables
 
-SYNCABLE = (Account, Contact, Visit, Appointment, Task, QuoteRequest)
+SYNCABLE = (Account, Contact, Visit, Appointment, Task, QuoteRequest, Opportunity)
 
 
 @pytest.fixture(scope="module")

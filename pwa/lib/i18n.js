@@ -4,6 +4,12 @@
 import { signal } from '../vendor/signals-core.mjs';
 
 const fr = {
+  pipeline: 'Mes affaires', 'pl.account': 'Compte', 'pl.asOf': 'Prévision calculée le {at}', 'pl.none': 'Prévision reçue à la prochaine synchro.',
+  'pl.open': 'Ouvrir une affaire', 'pl.pickAccount': 'Choisissez un compte.', 'pl.amount': 'Montant estimé (€)',
+  'pl.close': 'Clôture prévue', 'pl.category': 'Catégorie', 'pl.cat.pipeline': 'Pipeline', 'pl.cat.best_case': 'Meilleur cas',
+  'pl.cat.commit': 'Engagé', 'pl.fig.won': 'Gagné', 'pl.fig.weighted': 'Pondéré', 'pl.fig.commit': 'Engagé',
+  'pl.fig.best_case': 'Meilleur cas', 'pl.stage.lead': 'Piste', 'pl.stage.requested': 'Devis demandé',
+  'pl.stage.in_progress': 'En chiffrage', 'pl.stage.quoted': 'Chiffré',
   app: 'Tournée', login: 'Connexion', email: 'E-mail', password: 'Mot de passe',
   signIn: 'Se connecter', badLogin: 'E-mail ou mot de passe incorrect.',
   tooMany: 'Trop de tentatives, réessayez dans un moment.',
@@ -101,6 +107,12 @@ const fr = {
 };
 
 const en = {
+  pipeline: 'My deals', 'pl.account': 'Account', 'pl.asOf': 'Forecast computed {at}', 'pl.none': 'Forecast comes with the next sync.',
+  'pl.open': 'Open a deal', 'pl.pickAccount': 'Pick an account.', 'pl.amount': 'Estimated amount (€)',
+  'pl.close': 'Expected close', 'pl.category': 'Category', 'pl.cat.pipeline': 'Pipeline', 'pl.cat.best_case': 'Best case',
+  'pl.cat.commit': 'Commit', 'pl.fig.won': 'Won', 'pl.fig.weighted': 'Weighted', 'pl.fig.commit': 'Commit',
+  'pl.fig.best_case': 'Best case', 'pl.stage.lead': 'Lead', 'pl.stage.requested': 'Quote requested',
+  'pl.stage.in_progress': 'Being quoted', 'pl.stage.quoted': 'Quoted',
   app: 'Tournée', login: 'Sign in', email: 'E-mail', password: 'Password', signIn: 'Sign in',
   badLogin: 'Wrong e-mail or password.', tooMany: 'Too many attempts, try again later.',
   offlineLogin: 'No network: signing in needs the network the first time.',

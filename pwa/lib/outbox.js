@@ -114,3 +114,9 @@ export async function createProspect({ account, contact = null, photos = [] }) {
 
 export const cancelQuote = (id) => update('quote_request', id, { status: 'cancelled' });
 export const completeTask = (id) => update('task', id, { status: 'done' });
+
+/** An opportunity opened on site, before any quote (server/forecast/entity.py). */
+// Kept in the store's shared table of other entities, keyed by [entity, id].
+export const openOpportunity = ({ account_id, amount, expected_close, category, maturity, title = null }) =>
+  create('opportunity', { account_id, amount, expected_close, category, maturity, title },
+    { local: { entity: 'opportunity', created_at: new Date().toISOString() } });

@@ -16,10 +16,11 @@ import { ContactEdit } from './contact-edit.js';
 import { VisitForm } from './visit.js';
 import { QuoteForm } from './quote.js';
 import { Quotes } from './quotes.js';
+import { Pipeline } from './pipeline.js';
 import { Agenda } from './agenda.js';
 import { SyncScreen } from './sync.js';
 
-const NAV = ['tour', 'accounts', 'agenda', 'quotes', 'sync'];
+const NAV = ['tour', 'accounts', 'agenda', 'quotes', 'pipeline', 'sync'];
 
 function screen({ parts, query }) {
   const [name, id, sub] = parts;
@@ -32,6 +33,7 @@ function screen({ parts, query }) {
   if (name === 'account' && sub === 'quote') return html`<${QuoteForm} accountId=${id} visitId=${query.get('visit')} />`;
   if (name === 'account') return html`<${Account} id=${id} />`;
   if (name === 'quotes') return html`<${Quotes} />`;
+  if (name === 'pipeline') return html`<${Pipeline} />`;
   if (name === 'agenda') return html`<${Agenda} day=${id} />`;
   if (name === 'sync') return html`<${SyncScreen} />`;
   return html`<${Tour} />`;

@@ -3,7 +3,8 @@
 `load_demo()` makes the users of API.md ("Demo data"), five reps around Dijon,
 Beaune, Dole, Auxerre and Chalon-sur-Saône with about 300 accounts each, three
 years of visits on the cadence of the default commercial model, appointments in
-the current and next two weeks, quote requests in every status and open tasks.
+the current and next two weeks, three years of quote requests with their outcomes
+(every status) and the reps' opportunities, and open tasks.
 `scale="large"` makes 100 reps × 1,000 accounts for the benchmarks, one rep per
 transaction so memory stays bounded.
 
@@ -35,6 +36,7 @@ from server.demo.fields import make_fields
 from server.demo.history import make_history
 from server.demo.people import Cast, Rep, active_model, admin_exists, make_admin, make_cast
 from server.demo.quotes import make_quotes
+from server.forecast.models import Opportunity
 from server.quotes.models import QuoteEvent, QuoteRequest
 from server.visits.models import Task, Visit
 from sync.models import OutboxEvent
@@ -111,13 +113,14 @@ def _load_rep(session, writer: Writer, fake: Faker, rep: Rep, cast: Cast, defini
                           first_day=today - timedelta(days=3 * 365), force=force)
     quotes = make_quotes(rng=rng, visits=visits, accounts={a["id"]: a for a in portfolio.accounts},
                          contacts_of=portfolio.contacts_of, rep_id=rep.user.id, teams=cast.tech_teams,
-                         backoffice_id=cast.backoffice_id, now=now)
+                         backoffice_id=cast.backoffice_id, now=now, zone=agenda.zone)
     tasks = make_tasks(rng=rng, visits=visits, rep_id=rep.user.id, now=now)
     booked = sorted(appointments.values(), key=lambda a: a["start"])
-    writer.stamp(portfolio.accounts, portfolio.contacts, booked, visits, tasks, quotes["quotes"])
+    writer.stamp(portfolio.accounts, portfolio.contacts, booked, visits, tasks, quotes["quotes"], quotes["opportunities"])
     for model, rows in ((Account, portfolio.accounts), (Contact, portfolio.contacts), (Appointment, booked),
                         (Visit, visits), (Task, tasks), (QuoteRequest, quotes["quotes"]),
-                        (QuoteEvent, quotes["events"]), (OutboxEvent, quotes["outbox"])):
+                        (QuoteEvent, quotes["events"]), (OutboxEvent, quotes["outbox"]),
+                        (Opportunity, quotes["opportunities"])):
         writer.insert(model, rows)
 
 

@@ -19,6 +19,8 @@ def _filters(stmt, args):
         stmt = stmt.where(QuoteRequest.created_at >= args["created_after"])
     if args.get("created_before"):
         stmt = stmt.where(QuoteRequest.created_at < args["created_before"])
+    if args.get("closed_after"):
+        stmt = stmt.where(QuoteRequest.closed_at >= args["closed_after"])
     return stmt
 
 

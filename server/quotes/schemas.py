@@ -39,6 +39,7 @@ class QuoteAgeArgs(QuoteListArgs):
 
     created_after = When()
     created_before = When()
+    closed_after = When()
 
 
 class TransitionSchema(Schema):

@@ -135,6 +135,12 @@ def test_the_queue_filters_by_status_team_urgency_and_age_urgent_first(client, w
     created = quote(urgent).created_at
     assert ids("created_after=" + iso(created + timedelta(microseconds=1))) == []
     assert ids("created_before=" + iso(created)) == [normal]
+    assert move(client, headers(backoffice), normal, "in_progress").status_code == 200
+    assert move(client, headers(backoffice), normal, "quoted", amount=100).status_code == 200
+    assert move(client, headers(backoffice), normal, "won").status_code == 200
+    closed = quote(normal).closed_at
+    assert ids("closed_after=" + iso(closed)) == [normal]  # the desk's "closed lately" column
+    assert ids("closed_after=" + iso(closed + timedelta(microseconds=1))) == []
     manager_view = client.get("/api/quotes?status=submitted", headers=headers(world.manager)).get_json()
     assert [q["id"] for q in manager_view["items"]] == [later]
 

@@ -112,3 +112,27 @@ def test_telemarketer_pulls_accounts_contacts_and_appointments_of_its_team_only(
     changes = Tablet(client, token_headers(app, tele)).pull()
     assert {c["entity"] for c in changes} == {"account", "contact"}
     assert len([c for c in changes if c["entity"] == "account"]) == 8
+
+
+def test_a_change_left_unflushed_at_commit_stays_below_the_counter(app, client, session):
+    """A record changed outside the engine after the transaction's last flush (the dispatcher
+    routing a second quote of an account already in its team's scope) is stamped at commit;
+    the counter must cover that number, or a pull from it would report more forever."""
+    from sqlalchemy import func, select
+
+    from sync.changes import numbers_for
+    from sync.models import ChangeCounter
+    from tests.factories import make_account, make_team, make_user, token_headers
+
+    rep = make_user(session, "rep", team=make_team(session))
+    account, other = make_account(session, rep), make_account(session, rep)
+    session.commit()
+    numbers_for(session).stamp(account, ("name",), time_ms=0, user_id=None)  # the counter, locked and used
+    session.flush()
+    other.notes = "changed after the last flush"
+    session.commit()
+    counter = session.get(ChangeCounter, 1).value
+    assert session.scalar(select(func.max(account.__class__.version))) <= counter
+    page = client.get("/api/sync/pull?since=0&limit=1000", headers=token_headers(app, rep)).get_json()
+    later = client.get(f"/api/sync/pull?since={page['cursor']}", headers=token_headers(app, rep)).get_json()
+    assert later["has_more"] is False and later["changes"] == []

@@ -25,13 +25,16 @@ export function ageClass(hours, target) {
 
 const PAGE = 40;
 
-/** One status of a column; closed ones show their last page (the newest), the queue its first (the oldest). */
-function useStatus(status, newest, version) {
-  const count = useApi(newest ? `/api/quotes?status=${status}&per_page=1&v=${version}` : null).data?.total;
-  const page = newest ? Math.max(1, Math.ceil((count || 0) / PAGE)) : 1;
-  const last = useApi(newest && count == null ? null : `/api/quotes?status=${status}&per_page=${PAGE}&page=${page}&v=${version}`);
-  const before = useApi(newest && page > 1 ? `/api/quotes?status=${status}&per_page=${PAGE}&page=${page - 1}&v=${version}` : null);
-  return { total: last.data?.total || 0, items: [...(before.data?.items || []), ...(last.data?.items || [])] };
+const RECENT_DAYS = 30;
+
+/** One status of a column: the queue's first page (the oldest); closed ones, those closed in the last
+ * RECENT_DAYS (the list's order is the queue's, so the newest are picked here by `closed_at`). */
+function useStatus(status, recent, version) {
+  // Whole days, so that the path (and the fetch) stays the same from one render to the next.
+  const since = `${new Date(Date.now() - RECENT_DAYS * 86400000).toISOString().slice(0, 10)}T00:00:00Z`;
+  const list = useApi(recent ? `/api/quotes?status=${status}&closed_after=${since}&per_page=1000&v=${version}`
+    : `/api/quotes?status=${status}&per_page=${PAGE}&v=${version}`);
+  return { total: list.data?.total || 0, items: list.data?.items || [] };
 }
 
 function Column({ column, target, version, selected }) {

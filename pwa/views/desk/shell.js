@@ -10,6 +10,7 @@ import { CallList } from './calls.js';
 import { Booking } from './booking.js';
 import { Board } from './board.js';
 import { Dashboard } from './dashboard.js';
+import { Forecast } from './forecast.js';
 import { Plans } from './plans.js';
 import { ModelEditor } from './model.js';
 import { FieldsEditor } from './fields.js';
@@ -20,6 +21,7 @@ function screen(name, id, query) {
   if (name === 'book') return html`<${Booking} accountId=${id} />`;
   if (name === 'board') return html`<${Board} quoteId=${id} />`;
   if (name === 'dashboard') return html`<${Dashboard} query=${query} />`;
+  if (name === 'forecast') return html`<${Forecast} />`;
   if (name === 'plans') return html`<${Plans} planId=${id} />`;
   if (name === 'model') return html`<${ModelEditor} />`;
   if (name === 'fields') return html`<${FieldsEditor} />`;

@@ -4,6 +4,18 @@
 import { lang, t } from '../../lib/i18n.js';
 
 const fr = {
+  forecast: 'Prévisions', 'fc.won': 'Gagné', 'fc.weighted': 'Pondéré', 'fc.commit': 'Engagé', 'fc.best_case': 'Meilleur cas',
+  'fc.adjustment': 'Ajustements', 'fc.open': 'Ouvertes', 'fc.groupBy': 'Par', 'fc.by.month': 'Mois', 'fc.by.rep': 'Commercial',
+  'fc.by.segment': 'Segment', 'fc.by.product_line': 'Gamme', 'fc.backtest': 'Prévision du 1er du mois et CA gagné',
+  'fc.actual': 'Gagné', 'fc.forecast': 'Prévision', 'fc.stageBaseline': 'Probabilités fixes par étape',
+  'fc.mape': 'Erreur moyenne (MAPE) {m} % — probabilités fixes {s} %, mois précédent {l} % ; biais {b} %',
+  'fc.model': 'Modèle de probabilité', 'fc.kind.calibrated': 'Appris sur {n} affaires conclues',
+  'fc.kind.stage': 'Historique trop court ({n} affaires) : probabilités fixes par étape', 'fc.band': 'Tranche',
+  'fc.examples': 'Exemples', 'fc.predicted': 'Prévu', 'fc.observed': 'Observé', 'fc.pipeline': 'Affaires ouvertes par étape et catégorie',
+  'fc.deals': 'Affaires', 'fc.stage': 'Étape', 'fc.category': 'Catégorie', 'fc.close': 'Clôture prévue',
+  'fc.probability': 'Probabilité', 'fc.stage.lead': 'Piste', 'fc.stage.requested': 'Devis demandé',
+  'fc.stage.in_progress': 'En chiffrage', 'fc.stage.quoted': 'Chiffré', 'fc.cat.pipeline': 'Pipeline',
+  'fc.cat.best_case': 'Meilleur cas', 'fc.cat.commit': 'Engagé', 'fc.adjust': 'Ajuster',
   calls: 'À appeler', book: 'Prendre RDV', board: 'Devis', dashboard: 'Tableau de bord', plans: 'Plans d’action',
   model: 'Modèle commercial', signOut: 'Se déconnecter', 'role.telemarketer': 'Téléprospection',
   'role.backoffice': 'Service technique', 'role.manager': 'Direction commerciale', 'role.admin': 'Administration',
@@ -36,6 +48,18 @@ const fr = {
   axis_weight: 'Poids', axis_potential: 'Potentiel', loading: 'Chargement…', error: 'Erreur : {d}', outcome: 'Résultat',
 };
 const en = {
+  forecast: 'Forecast', 'fc.won': 'Won', 'fc.weighted': 'Weighted', 'fc.commit': 'Commit', 'fc.best_case': 'Best case',
+  'fc.adjustment': 'Adjustments', 'fc.open': 'Open', 'fc.groupBy': 'By', 'fc.by.month': 'Month', 'fc.by.rep': 'Rep',
+  'fc.by.segment': 'Segment', 'fc.by.product_line': 'Product line', 'fc.backtest': 'Forecast on the 1st of the month and revenue won',
+  'fc.actual': 'Won', 'fc.forecast': 'Forecast', 'fc.stageBaseline': 'Fixed stage probabilities',
+  'fc.mape': 'Mean error (MAPE) {m} % — fixed stage probabilities {s} %, last month {l} %; bias {b} %',
+  'fc.model': 'Probability model', 'fc.kind.calibrated': 'Learned from {n} closed deals',
+  'fc.kind.stage': 'History too short ({n} deals): fixed stage probabilities', 'fc.band': 'Band',
+  'fc.examples': 'Examples', 'fc.predicted': 'Predicted', 'fc.observed': 'Observed', 'fc.pipeline': 'Open deals by stage and category',
+  'fc.deals': 'Deals', 'fc.stage': 'Stage', 'fc.category': 'Category', 'fc.close': 'Expected close',
+  'fc.probability': 'Probability', 'fc.stage.lead': 'Lead', 'fc.stage.requested': 'Quote requested',
+  'fc.stage.in_progress': 'Being quoted', 'fc.stage.quoted': 'Quoted', 'fc.cat.pipeline': 'Pipeline',
+  'fc.cat.best_case': 'Best case', 'fc.cat.commit': 'Commit', 'fc.adjust': 'Adjust',
   calls: 'To call', book: 'Book', board: 'Quotes', dashboard: 'Dashboard', plans: 'Action plans',
   model: 'Commercial model', signOut: 'Sign out', 'role.telemarketer': 'Telemarketing', 'role.backoffice': 'Technical service',
   'role.manager': 'Sales management', 'role.admin': 'Administration', callList: 'Accounts to call',

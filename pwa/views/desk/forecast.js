@@ -1,0 +1,127 @@
+// Manager: the sales forecast (API.md → Forecast) for a period, a team or a rep —
+// won, weighted, commit, best case; the backtest chart (forecast made on each month's
+// first day against what was won, beside the naive baselines); the pipeline by stage
+// and category with a drill-down to the deals; the model's calibration; CSV export.
+import { useState } from '../../vendor/preact-hooks.mjs';
+import { html, isoDay, addDays, toast } from '../../lib/ui.js';
+import { getMeta } from '../../lib/db.js';
+import { useApi, post, problemText } from './fetch.js';
+import { w, money, pct } from './words.js';
+import { Chart } from './charts.js';
+
+const STAGES = ['lead', 'requested', 'in_progress', 'quoted'];
+const CATEGORIES = ['pipeline', 'best_case', 'commit'];
+const FIGURES = ['won', 'weighted', 'commit', 'best_case'];
+// The last day of the `months`-th month counted from day's own (3: this quarter, as the API's default).
+const lastDay = (day, months) => addDays(`${addDays(`${day.slice(0, 7)}-01`, 31 * months + 1).slice(0, 7)}-01`, -1);
+const monthAt = (m) => new Date(`${m}-15T12:00:00`).getTime() / 1000;
+
+async function downloadCsv(query) {
+  const tokens = await getMeta('tokens');
+  const res = await fetch(`/api/forecast.csv?${query}`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+  if (!res.ok) { toast(`CSV: HTTP ${res.status}`, 'error'); return; }
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await res.blob());
+  link.download = `forecast-${query.replace(/[^0-9-]+/g, '_')}.csv`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
+
+function Backtest({ rep }) {
+  const { data } = useApi(`/api/forecast/backtest?months=12${rep ? `&rep_id=${rep}` : ''}`);
+  if (!data) return html`<p class="muted">${w('loading')}</p>`;
+  const x = data.months.map((m) => monthAt(m.month));
+  return html`<div data-testid="forecast-backtest">
+    <${Chart} testid="chart-backtest" title=${w('fc.backtest')} x=${x} yFormat=${(v) => `${Math.round(v / 1000)} k€`}
+      series=${[{ label: w('fc.actual'), color: '#2e7d32', bars: true, values: data.months.map((m) => m.actual) },
+        { label: w('fc.forecast'), color: '#1565c0', values: data.months.map((m) => m.forecast) },
+        { label: w('fc.stageBaseline'), color: '#9e9e9e', values: data.months.map((m) => m.stage) }]} />
+    <p class="muted" data-testid="forecast-mape">${w('fc.mape', { m: data.mape, s: data.baseline_mape.stage,
+      l: data.baseline_mape.last_period, b: data.bias })}</p></div>`;
+}
+
+function Calibration() {
+  const { data } = useApi('/api/forecast/model');
+  if (!data) return null;
+  return html`<div class="card" data-testid="forecast-model"><h2>${w('fc.model')}</h2>
+    <p>${w(`fc.kind.${data.kind}`, { n: data.trained_on })} · Brier ${data.brier.toLocaleString()}</p>
+    <table class="grid"><thead><tr><th>${w('fc.band')}</th><th>${w('fc.examples')}</th><th>${w('fc.predicted')}</th>
+      <th>${w('fc.observed')}</th></tr></thead>
+      <tbody>${data.calibration.map((b) => html`<tr><td>${pct(b.low)}–${pct(b.high)}</td><td class="num">${b.count}</td>
+        <td class="num">${pct(b.predicted)}</td><td class="num">${pct(b.observed)}</td></tr>`)}</tbody></table></div>`;
+}
+
+function Pipeline({ deals, pick, picked }) {
+  const sum = (s, c) => deals.filter((d) => d.stage === s && d.category === c).reduce((n, d) => n + d.amount, 0);
+  return html`<table class="grid" data-testid="forecast-pipeline">
+    <thead><tr><th></th>${CATEGORIES.map((c) => html`<th>${w(`fc.cat.${c}`)}</th>`)}</tr></thead>
+    <tbody>${STAGES.map((s) => html`<tr><th>${w(`fc.stage.${s}`)}</th>${CATEGORIES.map((c) => html`
+      <td class=${`num ${picked && picked[0] === s && picked[1] === c ? 'active' : ''}`}>
+        <a href="#/desk/forecast" data-testid=${`pipeline-${s}-${c}`} onClick=${(e) => { e.preventDefault(); pick([s, c]); }}>${money(sum(s, c))}</a></td>`)}</tr>`)}
+    </tbody></table>`;
+}
+
+function Deals({ deals }) {
+  return html`<table class="grid" data-testid="forecast-deals"><thead><tr><th>${w('account')}</th><th>${w('rep')}</th>
+    <th>${w('fc.stage')}</th><th>${w('fc.category')}</th><th>${w('fc.close')}</th><th>${w('amount')}</th>
+    <th>${w('fc.probability')}</th><th>${w('fc.weighted')}</th></tr></thead>
+    <tbody>${deals.slice(0, 50).map((d) => html`<tr data-testid="forecast-deal">
+      <td>${d.account_name}</td><td>${d.rep_name}</td><td>${w(`fc.stage.${d.stage}`)}</td><td>${w(`fc.cat.${d.category}`)}</td>
+      <td>${new Date(`${d.expected_close}T12:00:00`).toLocaleDateString()}</td><td class="num">${money(d.amount)}</td>
+      <td class="num">${pct(d.probability)}</td><td class="num">${money(d.weighted)}</td></tr>`)}</tbody></table>`;
+}
+
+function Adjust({ reps, onDone }) {
+  const [form, setForm] = useState({ rep_id: '', month: isoDay().slice(0, 7), amount: '', reason: '' });
+  const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
+  const save = () => post('/api/forecast/adjustments', { ...form, amount: Number(form.amount) })
+    .then(() => { toast(w('done')); onDone(); }, (e) => toast(problemText(e), 'error'));
+  return html`<div class="filters adjust" data-testid="forecast-adjust">
+    <select value=${form.rep_id} onChange=${set('rep_id')}><option value="">${w('rep')}</option>
+      ${reps.map((r) => html`<option value=${r.id}>${r.name}</option>`)}</select>
+    <input type="month" value=${form.month} onChange=${set('month')} />
+    <input type="number" placeholder=${w('amount')} value=${form.amount} onInput=${set('amount')} />
+    <input placeholder=${w('reason')} value=${form.reason} onInput=${set('reason')} />
+    <button onClick=${save}>${w('fc.adjust')}</button></div>`;
+}
+
+export function Forecast() {
+  const today = isoDay();
+  const [from, setFrom] = useState(`${today.slice(0, 7)}-01`);
+  const [to, setTo] = useState(lastDay(today, 3));
+  const [rep, setRep] = useState('');
+  const [groupBy, setGroupBy] = useState('month');
+  const [picked, pick] = useState(null);
+  const reps = useApi('/api/reps').data || [];
+  const query = `from=${from}&to=${to}${rep ? `&rep_id=${rep}` : ''}`;
+  const { data: f, error, reload } = useApi(`/api/forecast?${query}&group_by=${groupBy}`);
+  const pipeline = useApi(`/api/forecast/pipeline?${query}`).data;
+  const deals = (pipeline?.deals || []).filter((d) => !picked || (d.stage === picked[0] && d.category === picked[1]));
+  const names = Object.fromEntries(reps.map((r) => [r.id, r.name]));
+  return html`<section class="dashboard forecast">
+    <div class="card filters">
+      <label>${w('from')}<input type="date" data-testid="forecast-from" value=${from} onChange=${(e) => setFrom(e.target.value)} /></label>
+      <label>${w('to')}<input type="date" data-testid="forecast-to" value=${to} onChange=${(e) => setTo(e.target.value)} /></label>
+      <label>${w('rep')}<select data-testid="forecast-rep" value=${rep} onChange=${(e) => setRep(e.target.value)}>
+        <option value="">${w('allReps')}</option>${reps.map((r) => html`<option value=${r.id}>${r.name}</option>`)}</select></label>
+      <label>${w('fc.groupBy')}<select data-testid="forecast-group" value=${groupBy} onChange=${(e) => setGroupBy(e.target.value)}>
+        ${['month', 'rep', 'segment', 'product_line'].map((g) => html`<option value=${g}>${w(`fc.by.${g}`)}</option>`)}</select></label>
+      <button data-testid="forecast-csv" onClick=${() => downloadCsv(`${query}&group_by=${groupBy}`)}>${w('exportCsv')}</button>
+    </div>
+    ${error && html`<p class="error">${problemText(error)}</p>`}
+    ${f && html`<div class="tiles">${FIGURES.map((k) => html`<div class="tile"><small>${w(`fc.${k}`)}</small>
+        <strong data-testid=${`forecast-${k}`}>${money(f[k])}</strong></div>`)}
+      <div class="tile"><small>${w('fc.adjustment')}</small><strong>${money(f.adjustment)}</strong>
+        <span>${f.adjustments.slice(0, 2).map((a) => `${names[a.rep_id] || ''} ${a.month}: ${a.reason}`).join(' · ')}</span></div></div>
+    <div class="card"><table class="grid" data-testid="forecast-groups"><thead><tr><th></th>
+      ${FIGURES.map((k) => html`<th>${w(`fc.${k}`)}</th>`)}<th>${w('fc.open')}</th></tr></thead>
+      <tbody>${f.groups.map((g) => html`<tr><td>${groupBy === 'rep' ? names[g.key] || g.key : g.key}</td>
+        ${FIGURES.map((k) => html`<td class="num">${money(g[k])}</td>`)}<td class="num">${g.open_count}</td></tr>`)}</tbody></table>
+      <${Adjust} reps=${reps} onDone=${reload} /></div>`}
+    <div class="card"><${Backtest} rep=${rep} /></div>
+    ${pipeline && html`<div class="card"><h2>${w('fc.pipeline')}</h2><${Pipeline} deals=${pipeline.deals} pick=${pick} picked=${picked} />
+      <h2>${w('fc.deals')}${picked ? ` — ${w(`fc.stage.${picked[0]}`)}, ${w(`fc.cat.${picked[1]}`)}` : ''}</h2>
+      <${Deals} deals=${deals} /></div>`}
+    <${Calibration} />
+  </section>`;
+}
