@@ -42,6 +42,8 @@ def forecast(args):
 @blp.get("/forecast.csv")
 @writes_on_get
 @blp.arguments(ForecastArgs, location="query")
+@blp.alt_response(200, schema={"type": "string"}, content_type="text/csv", success=True,
+                  description="Semicolon-separated, UTF-8 with BOM, decimal commas")
 def forecast_csv(args):
     """The same figures as GET /api/forecast, one group per line (semicolons, UTF-8 with BOM, decimal commas)."""
     result = figures.forecast(session=db.session, actor=current_actor(), args=args)
