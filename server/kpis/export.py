@@ -1,15 +1,14 @@
 """GET /api/kpis.csv: the figures of GET /api/kpis, one per line, for spreadsheets."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
-
-from server.accounts.csvfile import write_rows
 
 HEADER = ["from", "to", "figure", "segment", "value"]
 
 
 def rows(figures: dict[str, Any]) -> list[list[Any]]:
-    span = [figures["from"], figures["to"]]
+    span = [date.fromisoformat(figures["from"]), date.fromisoformat(figures["to"])]
     out: list[list[Any]] = []
     for s, counts in figures["visits"].items():
         out += [[*span, "visits_done", s, counts["done"]], [*span, "visits_planned", s, counts["planned"]]]
@@ -25,8 +24,4 @@ def rows(figures: dict[str, Any]) -> list[list[Any]]:
     for rep in figures["by_rep"]:
         for k in ("done", "planned", "calls", "coverage", "won", "lost", "revenue"):
             out.append([*span, f"rep_{k}", rep["name"], rep[k]])
-    return [[("" if v is None else v) for v in row] for row in out]
-
-
-def csv_text(figures: dict[str, Any]) -> str:
-    return "".join(write_rows(HEADER, rows(figures)))
+    return out

@@ -5,11 +5,13 @@ from flask_smorest import Blueprint
 from sqlalchemy import case
 
 from server.actor import current_actor
+from server.common import exports
 from server.common.records import dump, record_routes
+from server.common.spreadsheet import csv_response
 from server.extensions import db
 from server.quotes import service
 from server.quotes.models import QuoteRequest
-from server.quotes.schemas import HistorySchema, QuoteAgeArgs, TransitionSchema
+from server.quotes.schemas import HistorySchema, QuoteAgeArgs, QuoteExportArgs, TransitionSchema
 
 blp = Blueprint("quotes", __name__, url_prefix="/api", description="Quote requests")
 
@@ -20,6 +22,17 @@ def _filters(stmt, args):
     if args.get("created_before"):
         stmt = stmt.where(QuoteRequest.created_at < args["created_before"])
     return stmt
+
+
+@blp.get("/quotes/export.csv")
+@blp.arguments(QuoteExportArgs, location="query")
+@blp.alt_response(200, schema={"type": "string"}, content_type="text/csv", success=True,
+                  description="Semicolon-separated, UTF-8 with BOM")
+def export_quotes(args):
+    """The quote requests in your scope as CSV (`;`, UTF-8 with BOM, amounts with a decimal comma), oldest first."""
+    actor = current_actor()
+    header, rows = exports.quotes(session=db.session, actor=actor, status=args.get("status"))
+    return csv_response("quotes.csv", header, rows, zone=actor.timezone)
 
 
 # Urgent first, then oldest first: the back office's queue order.

@@ -34,6 +34,10 @@ class QuoteListArgs(Schema):
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
 
 
+class QuoteExportArgs(Schema):
+    status = fields.String(validate=validate.OneOf(QUOTE_STATUSES))
+
+
 class QuoteAgeArgs(QuoteListArgs):
     """The back office's queue filters: by status, team, urgency and age (creation time)."""
 

@@ -109,10 +109,11 @@ def test_csv_export_has_the_same_figures(client, headers):
     assert response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0] == "from;to;figure;segment;value"
-    assert "2026-03-01;2026-03-31;visits_done;A;4" in lines
-    assert "2026-03-01;2026-03-31;coverage;A;0.6667" in lines
-    assert "2026-03-01;2026-03-31;quotes_turnaround_hours_p90;;43.2" in lines
-    assert "2026-03-01;2026-03-31;rep_revenue;R2;4000.0" in lines
+    # French Excel reads these as dates and numbers: JJ/MM/AAAA, decimal commas
+    assert "01/03/2026;31/03/2026;visits_done;A;4" in lines
+    assert "01/03/2026;31/03/2026;coverage;A;0,6667" in lines
+    assert "01/03/2026;31/03/2026;quotes_turnaround_hours_p90;;43,2" in lines
+    assert "01/03/2026;31/03/2026;rep_revenue;R2;4000" in lines
 
 
 def test_coverage_up_to_today_reads_the_accounts_last_visit(client, headers, world, session):
