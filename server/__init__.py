@@ -40,6 +40,8 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     from server.registry import register_blueprints, register_sync_entities
     register_sync_entities()  # before the blueprints: record routes read the registry
     register_blueprints(app, api)
+    from server.common import search
+    search.install()
 
     from server.cli import register_commands
     register_commands(app)

@@ -46,6 +46,7 @@ class AccountListArgs(Schema):
     status = fields.String(validate=validate.OneOf(ACCOUNT_STATUSES))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+    limit = fields.Integer(validate=validate.Range(min=1, max=1000), metadata={"description": "Alias of per_page"})
 
 
 class ContactListArgs(Schema):
@@ -53,3 +54,4 @@ class ContactListArgs(Schema):
     q = fields.String(validate=validate.Length(max=100))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+    limit = fields.Integer(validate=validate.Range(min=1, max=1000), metadata={"description": "Alias of per_page"})

@@ -26,6 +26,7 @@ class QuoteChangesSchema(Schema):
 
 
 class QuoteListArgs(Schema):
+    q = fields.String(validate=validate.Length(max=100), metadata={"description": "The account's name, town or postcode"})
     status = fields.String(validate=validate.OneOf(QUOTE_STATUSES))
     team_id = UUID()
     urgency = fields.String(validate=validate.OneOf(URGENCIES))
