@@ -29,6 +29,8 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     compress.init_app(app)
     api.init_app(app)
     errors.register(app)
+    from server import i18n
+    i18n.init_app(app)  # compiles the catalogues when needed: no manual step
     from server import metrics, observability, security
     observability.init_app(app)  # before metrics: it starts the request clock both read
     metrics.init_app(app)

@@ -55,4 +55,5 @@ def export_file():
     """The caller's accounts as CSV (`;`, UTF-8 with BOM, decimal commas, `JJ/MM/AAAA` dates, formulas quoted), importable back."""
     actor = current_actor()
     header, rows = service.export_accounts(session=db.session, actor=actor)
-    return csv_response("accounts.csv", header, rows, zone=actor.timezone)
+    # field names as headers: the file imports back as it is (API.md → Account files)
+    return csv_response("accounts.csv", header, rows, zone=actor.timezone, translate_header=False)

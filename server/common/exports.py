@@ -21,11 +21,14 @@ from server.scope import condition
 from server.users.models import User
 from server.visits.models import Visit
 
-CONTACT_HEADER = ["id", "account_id", "account_ref", "account_name", "name", "roles", "phone", "email"]
-VISIT_HEADER = ["id", "account_id", "account_name", "rep_id", "rep_name", "started_at", "ended_at", "kind",
-                "outcome", "maturity", "notes", "next_action"]
-QUOTE_HEADER = ["id", "account_id", "account_name", "rep_name", "product_line", "urgency", "status", "team_name",
-                "created_at", "routed_at", "quoted_at", "closed_at", "amount", "items", "notes"]
+# Headers are msgids: csv_response writes them in the caller's language (server/i18n.py).
+CONTACT_HEADER = ["Id", "Account id", "Account reference", "Account", "Name", "Roles", "Phone", "E-mail"]
+VISIT_HEADER = ["Id", "Account id", "Account", "Rep id", "Rep", "Started at", "Ended at", "Kind", "Outcome",
+                "Maturity", "Notes", "Next action"]
+QUOTE_HEADER = ["Id", "Account id", "Account", "Rep", "Product line", "Urgency", "Status", "Technical team",
+                "Created at", "Routed at", "Quoted at", "Closed at", "Amount", "Items", "Notes"]
+PLAN_TARGETS = {"visits": "%(segment)s visits target", "calls": "%(segment)s calls target",
+                "revenue": "%(segment)s revenue target"}
 
 
 def _rows(session: Session, stmt: Select) -> Iterator[list[Any]]:
@@ -77,12 +80,12 @@ def quotes(*, session: Session, actor: Actor, status: str | None = None) -> tupl
 
 
 def action_plans(*, session: Session, actor: Actor, plans: list) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of the given plans: one column per segment and figure (`A_visits`…)."""
+    """Header and rows of the given plans: one column per segment and target ("A visits target"…)."""
     from server.kpis.plans import KEYS
     from server.kpis.service import SEGMENTS
     names = dict(session.execute(select(User.id, User.name).where(User.id.in_({p.rep_id for p in plans}))).all())
-    targets = [f"{s}_{f}" for s in SEGMENTS for f in KEYS]
-    header = ["id", "rep_id", "rep_name", "period_start", "period_end", *targets, "notes"]
+    targets = [PLAN_TARGETS[f] % {"segment": s} for s in SEGMENTS for f in KEYS]
+    header = ["Id", "Rep id", "Rep", "Period start", "Period end", *targets, "Notes"]
     rows = [[p.id, p.rep_id, names.get(p.rep_id), p.period_start, p.period_end,
              *((p.targets or {}).get(s, {}).get(f) for s in SEGMENTS for f in KEYS), p.notes]
             for p in plans]

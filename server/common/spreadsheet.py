@@ -59,9 +59,14 @@ def cell(value: Any, *, zone: ZoneInfo | None = None) -> str:
     return protect(str(value))
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[list[Any]], *, zone: str | None = None) -> Response:
-    """A streamed `text/csv` attachment: the header as given, each value through `cell()`."""
+def csv_response(filename: str, header: list[str], rows: Iterable[list[Any]], *, zone: str | None = None,
+                 translate_header: bool = True) -> Response:
+    """A streamed `text/csv` attachment: the header in the caller's language (its items are
+    msgids; `translate_header=False` keeps field names, for files that import back), each
+    value through `cell()`."""
+    from server.i18n import translate
     tz = ZoneInfo(zone) if zone else None
     cells = ([cell(v, zone=tz) for v in row] for row in rows)
-    return Response(stream_with_context(write_rows([protect(h) for h in header], cells)),
+    names = [translate(h) for h in header] if translate_header else header
+    return Response(stream_with_context(write_rows([protect(h) for h in names], cells)),
                     mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})

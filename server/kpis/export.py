@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-HEADER = ["from", "to", "figure", "segment", "value"]
+HEADER = ["From", "To", "Figure", "Segment", "Value"]  # msgids: written in the caller's language
 
 
 def rows(figures: dict[str, Any]) -> list[list[Any]]:

@@ -108,7 +108,7 @@ def test_csv_export_has_the_same_figures(client, headers):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert lines[0] == "from;to;figure;segment;value"
+    assert lines[0] == "Du;Au;Indicateur;Segment;Valeur"  # headers in the caller's language, French by default
     # French Excel reads these as dates and numbers: JJ/MM/AAAA, decimal commas
     assert "01/03/2026;31/03/2026;visits_done;A;4" in lines
     assert "01/03/2026;31/03/2026;coverage;A;0,6667" in lines

@@ -89,7 +89,7 @@ def test_contacts_export(client, headers, session, world):
     make_contact(session, make_account(session, world.outsider), name="Ailleurs")
     session.commit()
     rows = read_french(client.get("/api/contacts/export.csv", headers=headers("rep")))
-    assert [(r["name"], r["account_ref"], r["account_name"], r["roles"], r["phone"]) for r in rows] == [
+    assert [(r["Nom"], r["Référence du compte"], r["Compte"], r["Rôles"], r["Téléphone"]) for r in rows] == [
         ("'@Martin", "C-9", "Aéro", "billing|technical", "'+33 6 00 00 00 00")]
 
 
@@ -102,10 +102,10 @@ def test_visits_export_has_french_dates_and_the_account_name(client, headers, se
     rows = read_french(client.get("/api/visits/export.csv?from=2026-03-01&to=2026-03-31", headers=headers("manager")))
     assert len(rows) == 1
     row = rows[0]
-    assert row["account_name"] == "Fromagerie Allard" and row["rep_name"] == world.rep.name
-    assert french_datetime(row["started_at"]) == datetime(2026, 3, 2, 9, 15)  # Paris time
-    assert french_datetime(row["ended_at"]) == datetime(2026, 3, 2, 10, 0)
-    assert row["notes"] == "'-rappeler" and french_number(row["maturity"]) == 4
+    assert row["Compte"] == "Fromagerie Allard" and row["Commercial"] == world.rep.name
+    assert french_datetime(row["Début"]) == datetime(2026, 3, 2, 9, 15)  # Paris time
+    assert french_datetime(row["Fin"]) == datetime(2026, 3, 2, 10, 0)
+    assert row["Notes"] == "'-rappeler" and french_number(row["Maturité"]) == 4
     assert read_french(client.get("/api/visits/export.csv", headers=headers("outsider"))) == []
 
 
@@ -115,9 +115,11 @@ def test_quotes_export_keeps_the_cents(client, headers, session, world):
     session.commit()
     rows = read_french(client.get("/api/quotes/export.csv", headers=headers("rep")))
     assert len(rows) == 1
-    assert french_number(rows[0]["amount"]) == 1234.5 and rows[0]["amount"] == "1234,5"
-    assert french_datetime(rows[0]["created_at"]) == datetime(2026, 2, 1, 1, 0)
-    assert rows[0]["status"] == "quoted" and rows[0]["account_name"] == "Aéro"
+    assert french_number(rows[0]["Montant"]) == 1234.5 and rows[0]["Montant"] == "1234,5"
+    assert french_datetime(rows[0]["Créée le"]) == datetime(2026, 2, 1, 1, 0)
+    assert rows[0]["Statut"] == "quoted" and rows[0]["Compte"] == "Aéro"
+    english = client.get("/api/quotes/export.csv", headers={**headers("rep"), "Accept-Language": "en"})
+    assert english.get_data(as_text=True).lstrip("\ufeff").startswith("Id;Account id;Account;Rep;Product line;")
 
 
 def test_action_plans_export(client, headers, session, world):
@@ -126,9 +128,9 @@ def test_action_plans_export(client, headers, session, world):
     session.commit()
     rows = read_french(client.get("/api/action-plans/export.csv", headers=headers("manager")))
     assert len(rows) == 1
-    assert french_date(rows[0]["period_start"]) == date(2026, 1, 1)
-    assert french_number(rows[0]["A_revenue"]) == 15000.5 and french_number(rows[0]["A_visits"]) == 12
-    assert rows[0]["rep_name"] == world.rep.name
+    assert french_date(rows[0]["Début de période"]) == date(2026, 1, 1)
+    assert french_number(rows[0]["Objectif CA A"]) == 15000.5 and french_number(rows[0]["Objectif visites A"]) == 12
+    assert rows[0]["Commercial"] == world.rep.name
 
 
 @pytest.mark.parametrize("path", ["/api/accounts/export.csv", "/api/contacts/export.csv", "/api/visits/export.csv",
