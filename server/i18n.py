@@ -15,6 +15,7 @@
 """
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -52,7 +53,7 @@ def compile_catalogues(folder: Path = CATALOGUES) -> None:
             continue
         with po.open("rb") as source:
             catalog = read_po(source, locale=po.parts[-3])
-        tmp = mo.with_suffix(".mo.tmp")
+        tmp = mo.with_suffix(f".mo.{os.getpid()}.tmp")
         with tmp.open("wb") as target:
             write_mo(target, catalog)
         tmp.replace(mo)  # atomic: several workers may start at once

@@ -116,3 +116,12 @@ def test_messages_with_values_and_schema_messages_are_translated(client, quote_w
     assert doc["errors"]["extra"] == ["Champ inconnu."]
     assert client.get("/api/me").get_json()["title"] == "Connexion requise"
     assert client.get("/api/me", headers={"Accept-Language": "en"}).get_json()["title"] == "Authentication required"
+
+
+@pytest.mark.parametrize(("language", "expected"), [("fr", "transmise par boîte de réception"),
+                                                     ("en", "delivered by inbox")])
+def test_the_dispatchers_notes_are_translated_with_their_values(app, language, expected):
+    from server.i18n import translate
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert translate("delivered by inbox") == expected
+        assert translate("Typed by a person.") == "Typed by a person."  # not a catalogue message: as it is

@@ -86,7 +86,8 @@ const fr = {
   'field.appointment_id': 'rendez-vous', 'field.visit_id': 'visite', 'field.rep_id': 'commercial',
   'field.opening_hours': 'horaires', 'field.verified': 'position vérifiée', 'field.geo_precision': 'précision de la position',
   // Counts and lengths, through Intl.PluralRules and Intl.NumberFormat (fmt* below).
-  'items.one': '{n} article', 'items.other': '{n} articles', 'days.short': '{n} j', 'hours.short': '{n} h',
+  'items.one': '{n} article', 'items.other': '{n} articles', 'won.one': '{n} gagné', 'won.other': '{n} gagnés',
+  'lost.one': '{n} perdu', 'lost.other': '{n} perdus', 'days.short': '{n} j', 'hours.short': '{n} h',
   confirmCancelQuote: 'Annuler cette demande de devis ? Le service technique en sera informé.',
   confirmDelete: 'Supprimer définitivement ?', confirmRevert: 'Annuler le segment forcé par le commercial ?',
   confirmDeactivate: 'Désactiver cet utilisateur ? Il sera déconnecté de tous ses appareils.',
@@ -167,7 +168,8 @@ const en = {
   'field.start': 'start', 'field.end': 'end', 'field.purpose': 'purpose', 'field.account_id': 'account',
   'field.appointment_id': 'appointment', 'field.visit_id': 'visit', 'field.rep_id': 'rep',
   'field.opening_hours': 'opening hours', 'field.verified': 'verified position', 'field.geo_precision': 'position precision',
-  'items.one': '{n} item', 'items.other': '{n} items', 'days.short': '{n} d', 'hours.short': '{n} h',
+  'items.one': '{n} item', 'items.other': '{n} items', 'won.one': '{n} won', 'won.other': '{n} won',
+  'lost.one': '{n} lost', 'lost.other': '{n} lost', 'days.short': '{n} d', 'hours.short': '{n} h',
   confirmCancelQuote: 'Cancel this quote request? The technical service will be told.',
   confirmDelete: 'Delete for good?', confirmRevert: 'Revert the segment the rep forced?',
   confirmDeactivate: 'Deactivate this user? They will be signed out of every device.',
@@ -242,3 +244,22 @@ export function fmtDay(iso, withWeekday = false) {
 /** 120000 → "120 k€" (fr) / "€120K" (en): chart axes. */
 export const compactMoney = (n) => (n == null ? '–'
   : nf({ style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 }).format(n));
+
+// Product lines: one managed list, keys as the server routes them (routing rules match
+// `product_line`), labels per language; values typed before the list (or in another
+// case, with or without accents) are shown with the label of the key they fold to.
+export const PRODUCT_LINES = {
+  moteurs: { fr: 'Moteurs', en: 'Motors' }, maintenance: { fr: 'Maintenance', en: 'Maintenance' },
+  'pièces': { fr: 'Pièces détachées', en: 'Spare parts' }, hydraulique: { fr: 'Hydraulique', en: 'Hydraulics' },
+  formation: { fr: 'Formation', en: 'Training' }, outillage: { fr: 'Outillage', en: 'Tools' },
+  contrat: { fr: 'Contrat de service', en: 'Service contract' },
+};
+const fold = (s) => String(s).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+const LINE_OF = new Map(Object.entries(PRODUCT_LINES).flatMap(([key, labels]) =>
+  [key, labels.fr, labels.en].map((name) => [fold(name), key])));
+/** productLine('Maintenance') → "Maintenance"; productLine('pieces') → "Pièces détachées" / "Spare parts". */
+export function productLine(value) {
+  if (value == null || value === '') return '';
+  const key = LINE_OF.get(fold(value));
+  return key ? PRODUCT_LINES[key][lang.value] : String(value);
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from server.common.fields import UUID, When
+from server.i18n import translate
 from server.quotes.models import QUOTE_STATUSES, URGENCIES
 
 
@@ -57,7 +58,8 @@ class QuoteEventSchema(Schema):
     id = fields.String()
     status = fields.String()
     actor_id = fields.String(allow_none=True)
-    note = fields.String(allow_none=True)
+    # the dispatcher's own notes ("delivered by inbox") in the caller's language (server/i18n.py)
+    note = fields.Function(lambda event: translate(event.note), allow_none=True)
     amount = fields.Float(allow_none=True)
     at = fields.AwareDateTime()
 

@@ -3,7 +3,8 @@
     .venv/bin/python tests/e2e/screenshots.py [--base http://127.0.0.1:8000] [--out docs/screenshots]
 
 Without --base it starts its own server on the demo data (like the browser tests).
-Writes docs/screenshots/<screen>-<landscape|portrait>.png. The map is shown offline
+Writes docs/screenshots/<screen>-<landscape|portrait>.png in French and
+<screen>-<landscape|portrait>-en.png in English. The map is shown offline
 (schematic), since tiles come from the internet and the browser only reaches the
 server here.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from itertools import product
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -21,13 +23,15 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from pwa import PHOTO, sign_in, workday  # noqa: E402
 
 SIZES = {"landscape": {"width": 1280, "height": 800}, "portrait": {"width": 800, "height": 1280}}
+LANGUAGES = {"fr": ("fr-FR", ""), "en": ("en-GB", "-en")}  # language → (browser locale, file suffix)
+suffix = ""
 
 
 def shoot(page, out: Path, name: str, orientation: str) -> None:
     page.wait_for_timeout(400)  # let fonts and transitions settle
     page.evaluate("document.querySelector('.toasts')?.replaceChildren()")  # passing messages hide the screen
-    page.screenshot(path=str(out / f"{name}-{orientation}.png"))
-    print(f"  {name}-{orientation}.png")
+    page.screenshot(path=str(out / f"{name}-{orientation}{suffix}.png"))
+    print(f"  {name}-{orientation}{suffix}.png")
 
 
 def screens(page, context, out: Path, orientation: str) -> None:
@@ -88,10 +92,13 @@ def main() -> None:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            for orientation, viewport in SIZES.items():
-                print(orientation)
-                context = browser.new_context(base_url=base, viewport=viewport, locale="fr-FR",
+            for (lang, (locale, ending)), (orientation, viewport) in product(LANGUAGES.items(), SIZES.items()):
+                global suffix
+                suffix = ending
+                print(lang, orientation)
+                context = browser.new_context(base_url=base, viewport=viewport, locale=locale,
                                               timezone_id="Europe/Paris")
+                context.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
                 context.route(NOT_LOOPBACK, lambda route: route.abort())
                 context.set_default_timeout(20_000)
                 screens(context.new_page(), context, out, orientation)

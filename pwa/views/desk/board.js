@@ -3,7 +3,7 @@
 // turnaround (a setting of this desk, 48 h by default).
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, go } from '../../lib/ui.js';
-import { t, count, fmtHours } from '../../lib/i18n.js';
+import { t, count, fmtHours, productLine } from '../../lib/i18n.js';
 import { useApi } from './fetch.js';
 import { w, money } from './words.js';
 import { QuoteDetail, useName } from './quote-detail.js';
@@ -52,7 +52,7 @@ function Card({ q, target, selected, closed }) {
   return html`<a class=${`quote-card ${selected ? 'selected' : ''} ${q.urgency}`} href=${`#/desk/board/${q.id}`}
       data-testid="quote-card" data-quote-id=${q.id} data-status=${q.status}>
     <strong>${name || '…'}</strong>
-    <span>${q.product_line || ''} · ${count('items', (q.items || []).length)}</span>
+    <span>${productLine(q.product_line)} · ${count('items', (q.items || []).length)}</span>
     <span class="card-foot">
       ${q.urgency === 'urgent' && html`<span class="status st-lost">${t('urgency.urgent')}</span>`}
       ${closed ? html`<span class=${`status st-${q.status}`}>${t(`status.${q.status}`)}</span>`

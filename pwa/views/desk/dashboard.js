@@ -6,7 +6,7 @@ import { getMeta } from '../../lib/db.js';
 import { api } from '../../lib/api.js';
 import { useApi, problemText } from './fetch.js';
 import { w, money, pct } from './words.js';
-import { fmtHours, compactMoney } from '../../lib/i18n.js';
+import { fmtHours, compactMoney, count } from '../../lib/i18n.js';
 import { Chart, SEG_COLORS } from './charts.js';
 
 const SEGS = ['A', 'B', 'C'];
@@ -67,7 +67,7 @@ export function Dashboard() {
     ${k && html`<div class="tiles">
       <div class="tile"><small>${w('revenue')}</small><strong data-testid="kpi-revenue">${money(SEGS.reduce((n, s) => n + k.revenue[s], 0))}</strong></div>
       <div class="tile"><small>${w('conversion')}</small><strong data-testid="kpi-conversion">${pct(k.quotes.conversion_rate)}</strong>
-        <span>${k.quotes.won} ${w('won').toLowerCase()} / ${k.quotes.lost} ${w('lost').toLowerCase()}</span></div>
+        <span>${count('won', k.quotes.won)} / ${count('lost', k.quotes.lost)}</span></div>
       <div class="tile"><small>${w('turnaround')}</small><strong>${fmtHours(k.quotes.turnaround_hours_p50)} / ${fmtHours(k.quotes.turnaround_hours_p90)}</strong></div>
       <div class="tile"><small>${w('averageBasket')}</small><strong>${money(k.quotes.average_amount)}</strong></div>
       <div class="tile"><small>${w('opportunities')}</small><strong>${SEGS.reduce((n, s) => n + k.opportunities[s], 0)}</strong></div>

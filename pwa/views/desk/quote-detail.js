@@ -3,7 +3,7 @@
 // sends an undeliverable one again (POST /api/quotes/{id}/retry-delivery).
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
-import { t, fmtDateTime, fmtMoney } from '../../lib/i18n.js';
+import { t, fmtDateTime, fmtMoney, productLine } from '../../lib/i18n.js';
 import { getMeta } from '../../lib/db.js';
 import { api } from '../../lib/api.js';
 import { useApi, post, problemText } from './fetch.js';
@@ -71,7 +71,7 @@ export function QuoteDetail({ id, onChanged, onClose }) {
       <dt>${w('account')}</dt><dd>${account ? `${account.address || ''} ${account.postcode || ''} ${account.city || ''}` : ''}</dd>
       <dt>${w('contact')}</dt><dd>${contact ? `${contact.name} ${contact.phone || ''} ${contact.email || ''}` : '–'}</dd>
       <dt>${w('rep')}</dt><dd>${reps.find((r) => r.id === q.rep_id)?.name || '–'}</dd>
-      <dt>${t('productLine')}</dt><dd>${q.product_line || '–'}</dd>
+      <dt>${t('productLine')}</dt><dd>${productLine(q.product_line) || '–'}</dd>
       <dt>${t('quote')}</dt><dd>${fmtDateTime(q.created_at)}</dd>
     </dl>
     <table class="grid"><thead><tr><th>${t('label')}</th><th>${t('quantity')}</th><th>${t('unit')}</th></tr></thead>
