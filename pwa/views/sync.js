@@ -52,7 +52,7 @@ function Conflicts() {
     ${list === false || (!online.value && list === null) ? html`<p class="muted">${t('conflictsOnline')}</p>` : null}
     ${list && !open.length && html`<p class="muted">${t('noConflicts')}</p>`}
     <ul class="conflicts">${open.map((c) => html`<li data-testid="conflict-item" data-conflict-id=${c.id}>
-      <div><strong>${word('entity', c.entity)} · ${c.field}</strong> <small>${fmtDateTime(c.at)}</small><br />
+      <div><strong>${word('entity', c.entity)} · ${word('field', c.field)}</strong> <small>${fmtDateTime(c.at)}</small><br />
         ${t('yours')} : <mark>${show(c.lost_value)}</mark> · ${t('theirs')} : ${show(c.kept_value)}</div>
       <button data-testid="conflict-restore" onClick=${() => restore(c)}>${t('restore')}</button></li>`)}</ul></section>`;
 }
@@ -83,7 +83,7 @@ export function SyncScreen() {
         <ul class="rejected">${rejected.map((r) => html`<li data-testid="rejected-item">
           <div><strong>${word('op', r.op)} · ${word('entity', r.entity)}</strong> · ${Object.keys(r.changes || {}).map((f) => word('field', f)).join(', ')}<br />
             <span class="error">${r.error?.detail || r.error?.title || r.error?.type || '?'}</span>
-            ${r.error?.errors && html`<small> ${JSON.stringify(r.error.errors)}</small>`}</div>
+            ${r.error?.errors && html`<small> ${Object.entries(r.error.errors).map(([f, m]) => `${word('field', f.split('.').pop())} : ${[].concat(m).join(' ')}`).join(' · ')}</small>`}</div>
           <button onClick=${() => dismissRejected(r.seq)}>${t('dismiss')}</button></li>`)}</ul></section>`}
       <${Conflicts} />
       <div class="card"><button class="danger" data-testid="logout" onClick=${signOut}>${t('logout')} (${user.value?.email})</button></div>

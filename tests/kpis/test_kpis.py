@@ -110,10 +110,12 @@ def test_csv_export_has_the_same_figures(client, headers):
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert lines[0] == "Du;Au;Indicateur;Segment;Valeur"  # headers in the caller's language, French by default
     # French Excel reads these as dates and numbers: JJ/MM/AAAA, decimal commas
-    assert "01/03/2026;31/03/2026;visits_done;A;4" in lines
-    assert "01/03/2026;31/03/2026;coverage;A;0,6667" in lines
-    assert "01/03/2026;31/03/2026;quotes_turnaround_hours_p90;;43,2" in lines
-    assert "01/03/2026;31/03/2026;rep_revenue;R2;4000" in lines
+    assert "01/03/2026;31/03/2026;Visites faites;A;4" in lines
+    assert "01/03/2026;31/03/2026;Couverture;A;0,6667" in lines
+    assert "01/03/2026;31/03/2026;Délai devis, 90e centile (heures);;43,2" in lines
+    assert "01/03/2026;31/03/2026;Commercial : CA gagné;R2;4000" in lines
+    english = client.get(f"/api/kpis.csv?{MARCH}", headers={**headers("manager"), "Accept-Language": "en"})
+    assert "01/03/2026;31/03/2026;Visits done;A;4" in english.get_data(as_text=True).splitlines()
 
 
 def test_coverage_up_to_today_reads_the_accounts_last_visit(client, headers, world, session):
