@@ -60,9 +60,16 @@ def compile_catalogues(folder: Path = CATALOGUES) -> None:
 
 
 def init_app(app: Flask) -> None:
-    compile_catalogues()
+    folder = CATALOGUES
+    try:
+        compile_catalogues(folder)
+    except OSError:  # installed read-only: compile a copy under the instance folder
+        import shutil
+        folder = Path(app.instance_path) / "translations"
+        shutil.copytree(CATALOGUES, folder, dirs_exist_ok=True)
+        compile_catalogues(folder)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(CATALOGUES))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(folder))
     babel.init_app(app, locale_selector=select_locale)
     # Flask-Babel keeps the chosen locale in `g`, which lives as long as the app context:
     # forget it at each request so that a context shared by several requests (tests,
