@@ -6,7 +6,7 @@ import { getMeta } from '../../lib/db.js';
 import { api } from '../../lib/api.js';
 import { useApi, problemText } from './fetch.js';
 import { w, money, pct } from './words.js';
-import { fmtHours, compactMoney, count } from '../../lib/i18n.js';
+import { fmtHours, compactMoney, count, lang } from '../../lib/i18n.js';
 import { Chart, SEG_COLORS } from './charts.js';
 
 const SEGS = ['A', 'B', 'C'];
@@ -38,7 +38,7 @@ function Trend({ rep }) {
 
 async function downloadCsv(query) {
   const tokens = await getMeta('tokens');
-  const res = await fetch(`/api/kpis.csv?${query}`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+  const res = await fetch(`/api/kpis.csv?${query}`, { headers: { Authorization: `Bearer ${tokens.access_token}`, 'Accept-Language': lang.value } });
   if (!res.ok) { toast(`CSV: HTTP ${res.status}`, 'error'); return; }
   const link = document.createElement('a');
   link.href = URL.createObjectURL(await res.blob());
