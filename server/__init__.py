@@ -32,6 +32,8 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     compress.init_app(app)
     api.init_app(app)
     errors.register(app)
+    from server import i18n
+    i18n.init_app(app)  # compiles the catalogues when needed: no manual step
     from server import metrics, observability, security
     observability.init_app(app)  # before metrics: it starts the request clock both read
     metrics.init_app(app)
@@ -43,6 +45,8 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     from server.registry import register_blueprints, register_sync_entities
     register_sync_entities()  # before the blueprints: record routes read the registry
     register_blueprints(app, api)
+    from server.common import search
+    search.install()
 
     from server.cli import register_commands
     register_commands(app)

@@ -22,11 +22,13 @@ class Actor:
     team_id: str | None
     tech_team_ids: tuple[str, ...] = ()
     timezone: str = "Europe/Paris"
+    locale: str | None = None  # "fr" | "en": the language of its messages (server/i18n.py)
 
     @classmethod
     def of(cls, user) -> "Actor":
         return cls(id=user.id, role=user.role, name=user.name, email=user.email, team_id=user.team_id,
-                   tech_team_ids=tuple(sorted(t.id for t in user.technical_teams)), timezone=user.timezone)
+                   tech_team_ids=tuple(sorted(t.id for t in user.technical_teams)), timezone=user.timezone,
+                   locale=getattr(user, "locale", None))
 
     @property
     def is_staff(self) -> bool:

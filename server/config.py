@@ -136,7 +136,7 @@ class Config:
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "/docs"
-    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5.17.14/"
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/static/"  # vendored: server/web/swagger-ui (no CDN)
     COMPRESS_MIMETYPES = ["application/json", "text/html", "text/css", "text/javascript",
                           "application/javascript", "application/problem+json", "image/svg+xml"]
     COMPRESS_ALGORITHM = ["gzip"]

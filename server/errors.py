@@ -97,6 +97,10 @@ class TooLarge(Problem):
 
 
 def problem_response(doc: dict[str, Any], status: int, headers: dict[str, str] | None = None):
+    """The problem document, its words in the caller's language (server/i18n.py), as problem+json."""
+    if "babel" in current_app.extensions:
+        from server.i18n import translate_problem
+        doc = translate_problem(doc)
     response = current_app.response_class(json.dumps(doc), status=status,
                                           mimetype="application/problem+json")
     for key, value in (headers or {}).items():

@@ -7,11 +7,12 @@ from our own files only. Preact applies `style=` props through the CSSOM
 (`el.style.cssText`, `el.style[prop]`), which `style-src` does not govern, so the
 PWA needs no `'unsafe-inline'` for styles; the e2e tests load it under this policy.
 
-`/api/docs` is the exception: flask-smorest's Swagger UI page loads its bundle from a
-CDN and starts it with one inline script. Rather than vendoring 1.5 MB of
-swagger-ui-dist, that page alone gets a relaxed policy: the CDN for scripts and
-styles, and the inline script allowed by its SHA-256 hash (computed from the page
-itself), never by `'unsafe-inline'` for scripts. See docs/security.md.
+`/api/docs` is the exception: flask-smorest's Swagger UI page loads its bundle (vendored
+swagger-ui-dist, served by this server from server/web/swagger-ui: the docs work
+without internet) and starts it with one inline script. That page alone gets a relaxed
+policy: the inline script allowed by its SHA-256 hash (computed from the page itself),
+never by `'unsafe-inline'` for scripts, and inline styles, which Swagger UI injects.
+See docs/security.md.
 """
 from __future__ import annotations
 
@@ -58,7 +59,9 @@ def secure_headers(response: Response) -> Response:
         headers["Content-Security-Policy"] = _docs_csp(response)
     else:
         headers["Content-Security-Policy"] = CSP
-    if path.startswith("/api/") or path == "/metrics":
+    if path.startswith("/api/docs/static/"):
+        pass  # vendored Swagger UI files: cacheable (server/web/routes.py)
+    elif path.startswith("/api/") or path == "/metrics":
         # Tokens and scoped records never land in a shared or disk cache.
         headers["Cache-Control"] = "no-store"
     headers["X-Content-Type-Options"] = "nosniff"

@@ -155,6 +155,29 @@ def test_running_demo_again_changes_nothing(demo, demo_session):
     assert (counts(demo_session), max_version(demo_session)) == before
 
 
+def test_exported_accounts_import_back_unchanged(demo, demo_session):
+    """API.md → Account files: every export re-imports unchanged, whoever created the records."""
+    import io
+
+    from tests.factories import token_headers
+    admin = demo_session.scalar(select(User).where(User.email == "admin@example.com"))
+    headers = token_headers(demo, admin)
+    before = counts(demo_session), max_version(demo_session)
+    demo_session.close()
+    client = demo.test_client()
+    exported = client.get("/api/accounts/export.csv", headers=headers)
+    assert exported.status_code == 200
+    lines = exported.get_data(as_text=True).splitlines()
+    assert len(lines) == before[0]["account"] + 1
+    body = {"file": (io.BytesIO(exported.get_data()), "accounts.csv")}
+    response = client.post("/api/accounts/import", data=body, headers=headers, content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_json()
+    outcome = response.get_json()
+    assert (outcome["created"], outcome["updated"], outcome["unchanged"]) == (0, 0, before[0]["account"])
+    demo_session.expire_all()
+    assert (counts(demo_session), max_version(demo_session)) == before
+
+
 # Last in the module: it takes the conftest `app`, which empties the tables.
 def test_over_three_weeks_no_account_is_planned_twice_in_a_week(demo, demo_session):
     """API.md → Working days: an account booked in a week is not planned again that week as

@@ -2,6 +2,7 @@
 // RFC 9457 problems turned into errors the sync client can classify.
 import { signal } from '../vendor/signals-core.mjs';
 import { getMeta, setMeta } from './db.js';
+import { lang } from './i18n.js';
 
 /** 'ok' | 'lost': lost means the refresh token was refused; the outbox is kept until the user signs in again. */
 export const authState = signal('ok');
@@ -19,7 +20,8 @@ export class ApiError extends Error {
 export class AuthLost extends Error {}
 
 async function send(path, { method = 'GET', body, form, token, signal: abort } = {}) {
-  const headers = { Accept: 'application/json' };
+  // The server answers in the language on screen (problem documents, notes, CSV headers).
+  const headers = { Accept: 'application/json', 'Accept-Language': lang.value };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const init = { method, headers, cache: 'no-store', signal: abort, body: form ?? (body === undefined ? undefined : JSON.stringify(body)) };

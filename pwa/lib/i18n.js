@@ -104,6 +104,24 @@ const fr = {
   'lifecycle.prospect': 'Prospect', 'lifecycle.client': 'Client', 'lifecycle.former_client': 'Ancien client',
   'lifecycle.competitor': 'Concurrent', 'lifecycle.other': 'Autre', photoTooBig: 'Photo trop lourde (max {n} Mo).',
   invalidValue: 'Valeur invalide', photoSaved: 'Photo gardée sur la tablette.',
+  // Pending changes in words (sync.js): "Visite chez Fromagerie Allard — notes, maturité".
+  at: '{what} chez {name}',
+  'field.name': 'nom', 'field.status': 'statut', 'field.address': 'adresse', 'field.postcode': 'code postal',
+  'field.city': 'ville', 'field.phone': 'téléphone', 'field.email': 'e-mail', 'field.tags': 'étiquettes',
+  'field.notes': 'notes', 'field.segment_override': 'segment forcé', 'field.lat': 'position', 'field.lon': 'position',
+  'field.custom': 'champs de l’entreprise', 'field.roles': 'rôles', 'field.kind': 'type', 'field.outcome': 'résultat',
+  'field.maturity': 'maturité', 'field.next_action': 'prochaine action', 'field.started_at': 'début',
+  'field.ended_at': 'fin', 'field.product_line': 'gamme', 'field.items': 'articles', 'field.urgency': 'urgence',
+  'field.contact_id': 'contact', 'field.attachment_ids': 'photos', 'field.title': 'titre', 'field.due_at': 'échéance',
+  'field.start': 'début', 'field.end': 'fin', 'field.purpose': 'objet', 'field.account_id': 'compte',
+  'field.appointment_id': 'rendez-vous', 'field.visit_id': 'visite', 'field.rep_id': 'commercial',
+  'field.opening_hours': 'horaires', 'field.verified': 'position vérifiée', 'field.geo_precision': 'précision de la position',
+  // Counts and lengths, through Intl.PluralRules and Intl.NumberFormat (fmt* below).
+  'items.one': '{n} article', 'items.other': '{n} articles', 'won.one': '{n} gagné', 'won.other': '{n} gagnés',
+  'lost.one': '{n} perdu', 'lost.other': '{n} perdus', 'days.short': '{n} j', 'hours.short': '{n} h',
+  confirmCancelQuote: 'Annuler cette demande de devis ? Le service technique en sera informé.',
+  confirmDelete: 'Supprimer définitivement ?', confirmRevert: 'Annuler le segment forcé par le commercial ?',
+  confirmDeactivate: 'Désactiver cet utilisateur ? Il sera déconnecté de tous ses appareils.',
 };
 
 const en = {
@@ -200,9 +218,25 @@ const en = {
   'lifecycle.prospect': 'Prospect', 'lifecycle.client': 'Client', 'lifecycle.former_client': 'Former client',
   'lifecycle.competitor': 'Competitor', 'lifecycle.other': 'Other', photoTooBig: 'Photo too large (max {n} MB).',
   invalidValue: 'Invalid value', photoSaved: 'Photo kept on this tablet.',
+  at: '{what} at {name}',
+  'field.name': 'name', 'field.status': 'status', 'field.address': 'address', 'field.postcode': 'postcode',
+  'field.city': 'town', 'field.phone': 'phone', 'field.email': 'e-mail', 'field.tags': 'tags',
+  'field.notes': 'notes', 'field.segment_override': 'segment override', 'field.lat': 'position', 'field.lon': 'position',
+  'field.custom': 'company fields', 'field.roles': 'roles', 'field.kind': 'kind', 'field.outcome': 'outcome',
+  'field.maturity': 'maturity', 'field.next_action': 'next action', 'field.started_at': 'start',
+  'field.ended_at': 'end', 'field.product_line': 'product line', 'field.items': 'items', 'field.urgency': 'urgency',
+  'field.contact_id': 'contact', 'field.attachment_ids': 'photos', 'field.title': 'title', 'field.due_at': 'due date',
+  'field.start': 'start', 'field.end': 'end', 'field.purpose': 'purpose', 'field.account_id': 'account',
+  'field.appointment_id': 'appointment', 'field.visit_id': 'visit', 'field.rep_id': 'rep',
+  'field.opening_hours': 'opening hours', 'field.verified': 'verified position', 'field.geo_precision': 'position precision',
+  'items.one': '{n} item', 'items.other': '{n} items', 'won.one': '{n} won', 'won.other': '{n} won',
+  'lost.one': '{n} lost', 'lost.other': '{n} lost', 'days.short': '{n} d', 'hours.short': '{n} h',
+  confirmCancelQuote: 'Cancel this quote request? The technical service will be told.',
+  confirmDelete: 'Delete for good?', confirmRevert: 'Revert the segment the rep forced?',
+  confirmDeactivate: 'Deactivate this user? They will be signed out of every device.',
 };
 
-const dictionaries = { fr, en };
+export const dictionaries = { fr, en }; // exported for the language check of the browser tests
 const stored = globalThis.localStorage?.getItem('tournee-lang');
 const guess = (globalThis.navigator?.language || 'fr').slice(0, 2);
 export const lang = signal(stored || (guess === 'en' ? 'en' : 'fr'));
@@ -229,6 +263,64 @@ export function word(kind, value) {
 
 export const locale = () => (lang.value === 'en' ? 'en-GB' : 'fr-FR');
 export const fmtTime = (iso) => iso ? new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' }) : '';
-export const fmtDate = (iso, opts = { weekday: 'short', day: 'numeric', month: 'short' }) =>
-  iso ? new Date(iso.length === 10 ? iso + 'T12:00:00' : iso).toLocaleDateString(locale(), opts) : '';
+export const fmtDate = (iso, opts) =>
+  iso ? (opts ? new Date(iso.length === 10 ? iso + 'T12:00:00' : iso).toLocaleDateString(locale(), opts) : fmtDay(iso, true)) : '';
 export const fmtDateTime = (iso) => iso ? `${fmtDate(iso)} ${fmtTime(iso)}` : '';
+
+// Numbers, amounts, durations and counts in the user's language, through Intl.*
+// (STYLE habit 15): "1 234,50 €", "3 j 4 h", "0,85", "1 article" / "2 articles".
+const nf = (opts) => new Intl.NumberFormat(locale(), opts);
+/** 6.3 → "6,3" (fr) / "6.3" (en); at most `digits` decimals. */
+export const fmtNumber = (n, digits = 1) => (n == null ? '–' : nf({ maximumFractionDigits: digits }).format(n));
+/** 1234.5 → "1 234,50 €"; 1235 → "1 235 €": cents only when there are cents. */
+export const fmtMoney = (n) => {
+  if (n == null) return '–';
+  const cents = Math.round(n * 100) % 100 !== 0;
+  return nf({ style: 'currency', currency: 'EUR', minimumFractionDigits: cents ? 2 : 0, maximumFractionDigits: cents ? 2 : 0 }).format(n);
+};
+/** 0.8502 → "85 %". */
+export const fmtPercent = (x) => (x == null ? '–' : nf({ style: 'percent', maximumFractionDigits: 0 }).format(x));
+/** 76 (hours) → "3 j 4 h"; 5.5 → "5 h 30"; under a day in hours, beyond in days and hours. */
+export function fmtHours(hours) {
+  if (hours == null) return '–';
+  const total = Math.round(hours * 60);
+  const days = Math.floor(total / 1440), h = Math.floor((total % 1440) / 60), m = total % 60;
+  if (days) return h ? `${t('days.short', { n: fmtNumber(days, 0) })} ${t('hours.short', { n: h })}` : t('days.short', { n: fmtNumber(days, 0) });
+  if (h && m && h < 10) return `${h} h ${String(m).padStart(2, '0')}`;
+  return t('hours.short', { n: m && !h ? fmtNumber(total / 60, 1) : h });
+}
+/** count('items', 1) → "1 article": the key's `.one`/`.other` form chosen by Intl.PluralRules. */
+export function count(key, n) {
+  const form = new Intl.PluralRules(locale()).select(n) === 'one' ? 'one' : 'other';
+  return t(`${key}.${form}`, { n: fmtNumber(n, 0) });
+}
+/** A date with its year only when it is not the current one: "12 mars" / "12 mars 2024". */
+export function fmtDay(iso, withWeekday = false) {
+  if (!iso) return '';
+  const d = new Date(iso.length === 10 ? iso + 'T12:00:00' : iso);
+  const opts = { day: 'numeric', month: 'short', ...(withWeekday ? { weekday: 'short' } : {}) };
+  if (d.getFullYear() !== new Date().getFullYear()) opts.year = 'numeric';
+  return d.toLocaleDateString(locale(), opts);
+}
+/** 120000 → "120 k€" (fr) / "€120K" (en): chart axes. */
+export const compactMoney = (n) => (n == null ? '–'
+  : nf({ style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 }).format(n));
+
+// Product lines: one managed list, keys as the server routes them (routing rules match
+// `product_line`), labels per language; values typed before the list (or in another
+// case, with or without accents) are shown with the label of the key they fold to.
+export const PRODUCT_LINES = {
+  moteurs: { fr: 'Moteurs', en: 'Motors' }, maintenance: { fr: 'Maintenance', en: 'Maintenance' },
+  'pièces': { fr: 'Pièces détachées', en: 'Spare parts' }, hydraulique: { fr: 'Hydraulique', en: 'Hydraulics' },
+  formation: { fr: 'Formation', en: 'Training' }, outillage: { fr: 'Outillage', en: 'Tools' },
+  contrat: { fr: 'Contrat de service', en: 'Service contract' },
+};
+const fold = (s) => String(s).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+const LINE_OF = new Map(Object.entries(PRODUCT_LINES).flatMap(([key, labels]) =>
+  [key, labels.fr, labels.en].map((name) => [fold(name), key])));
+/** productLine('Maintenance') → "Maintenance"; productLine('pieces') → "Pièces détachées" / "Spare parts". */
+export function productLine(value) {
+  if (value == null || value === '') return '';
+  const key = LINE_OF.get(fold(value));
+  return key ? PRODUCT_LINES[key][lang.value] : String(value);
+}

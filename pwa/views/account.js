@@ -2,7 +2,7 @@
 // segment) and the actions of the visit. Edits are local first (account-edit.js).
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, useLive, Badge } from '../lib/ui.js';
-import { t, word, fmtDateTime, fmtDate } from '../lib/i18n.js';
+import { t, word, fmtDateTime, fmtDate, productLine } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { getRecord, byAccount, getAttachment, attachmentByServerId } from '../lib/db.js';
 import { statusLabel } from '../lib/fields.js';
@@ -40,7 +40,7 @@ function Timeline({ accountId }) {
   const tasks = useLive(() => byAccount('task', accountId), [accountId], []);
   const items = [
     ...visits.map((v) => ({ at: v.started_at, icon: '•', text: `${t('visit')} · ${t(`outcome.${v.outcome}`)}${v.notes ? ` — ${v.notes}` : ''}` })),
-    ...quotes.map((q) => ({ at: q.created_at, icon: '•', text: `${t('quote')} · ${q.product_line || ''} · ${t(`status.${q._local ? 'local' : q.status}`)}` })),
+    ...quotes.map((q) => ({ at: q.created_at, icon: '•', text: `${t('quote')} · ${productLine(q.product_line)} · ${t(`status.${q._local ? 'local' : q.status}`)}` })),
     ...appts.map((a) => ({ at: a.start, icon: '•', text: `${t('appointment')}${a.status && a.status !== 'booked' ? ` (${word('appointment', a.status)})` : ''} · ${a.purpose || ''}` })),
     ...tasks.map((x) => ({ at: x.due_at, icon: x.status === 'done' ? '✓' : '•', text: `${t('task')} · ${x.title}` })),
   ].filter((x) => x.at).sort((a, b) => (a.at < b.at ? 1 : -1));

@@ -3,13 +3,12 @@
 // the request is pushed, and the server routes it to the technical service.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, busy, toast, go, useLive, failed } from '../lib/ui.js';
-import { t } from '../lib/i18n.js';
+import { t, PRODUCT_LINES, productLine } from '../lib/i18n.js';
 import { getRecord, byAccount } from '../lib/db.js';
 import { requestQuote } from '../lib/outbox.js';
 import { downscale, MAX_PHOTO_BYTES } from '../lib/photos.js';
 import { Icon } from '../lib/icons.js';
 
-const LINES = ['Maintenance', 'Pièces détachées', 'Outillage', 'Formation', 'Contrat de service'];
 const emptyItem = () => ({ label: '', quantity: '1', unit: 'u' });
 
 /** Photos taken on site (quotes, new prospects), downscaled and checked against the size cap. */
@@ -67,7 +66,7 @@ export function QuoteForm({ accountId, visitId }) {
       <div class="row">
         <label class="grow">${t('productLine')}
           <input data-testid="quote-product-line" list="product-lines" required value=${form.product_line} onInput=${set('product_line')} />
-          <datalist id="product-lines">${LINES.map((l) => html`<option value=${l} />`)}</datalist></label>
+          <datalist id="product-lines">${Object.keys(PRODUCT_LINES).map((k) => html`<option value=${k} label=${productLine(k)} />`)}</datalist></label>
         <label>${t('urgency')}<select value=${form.urgency} onChange=${set('urgency')}>
           ${['normal', 'urgent'].map((u) => html`<option value=${u}>${t(`urgency.${u}`)}</option>`)}</select></label>
         <label>${t('contacts')}<select value=${form.contact_id} onChange=${set('contact_id')}>

@@ -1,6 +1,6 @@
 // My quote requests and where each one stands (routed, quoted, won…), newest first.
 import { html, useLive, toast } from '../lib/ui.js';
-import { t, fmtDateTime } from '../lib/i18n.js';
+import { t, count, fmtDateTime, fmtMoney, productLine } from '../lib/i18n.js';
 import { allOf, accountsByIds } from '../lib/db.js';
 import { cancelQuote } from '../lib/outbox.js';
 
@@ -18,12 +18,12 @@ export function Quotes() {
       <table class="list"><tbody>${quotes.map((q) => html`
         <tr data-testid="quote-row" data-quote-id=${q.id}>
           <td><a href=${`#/account/${q.account_id}`}>${q.account?.name || q.account_id}</a><br />
-            <small>${q.product_line} · ${(q.items || []).length} ${t('items').toLowerCase()}${q.urgency === 'urgent' ? ` · ${t('urgency.urgent')}` : ''}</small></td>
+            <small>${productLine(q.product_line)} · ${count('items', (q.items || []).length)}${q.urgency === 'urgent' ? ` · ${t('urgency.urgent')}` : ''}</small></td>
           <td>${fmtDateTime(q.created_at)}</td>
           <td><span class=${`status st-${q._local ? 'local' : q.status}`}>${t(`status.${q._local ? 'local' : q.status}`)}</span>
-            ${q.amount != null && html`<br /><small>${q.amount.toLocaleString()} €</small>`}</td>
+            ${q.amount != null && html`<br /><small>${fmtMoney(q.amount)}</small>`}</td>
           <td>${['submitted', 'routed'].includes(q.status) && !q._local && html`
-            <button class="small" onClick=${() => cancelQuote(q.id).then(() => toast(t('saved')))}>${t('cancel')}</button>`}</td>
+            <button class="small" onClick=${() => confirm(t('confirmCancelQuote')) && cancelQuote(q.id).then(() => toast(t('saved')))}>${t('cancel')}</button>`}</td>
         </tr>`)}</tbody></table>
     </section>`;
 }

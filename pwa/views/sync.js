@@ -5,8 +5,32 @@ import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, useLive, toast, user, go } from '../lib/ui.js';
 import { t, word, fmtDateTime } from '../lib/i18n.js';
 import { api, logout } from '../lib/api.js';
-import { outboxAll, rejectedAll, dismissRejected, clearAll } from '../lib/db.js';
+import { outboxAll, rejectedAll, dismissRejected, clearAll, getRecord, accountsByIds } from '../lib/db.js';
 import { pending, lastSync, syncError, syncing, sync } from '../lib/sync-client.js';
+
+/** Each waiting change with the name of its account: the queue in words, never ids or field names. */
+async function queueInWords() {
+  const queue = await outboxAll();
+  const accountOf = await Promise.all(queue.map(async (m) => {
+    if (m.entity === 'account') return m.id;
+    return m.changes?.account_id || (await getRecord(m.entity, m.id))?.account_id;
+  }));
+  const names = new Map((await accountsByIds([...new Set(accountOf.filter(Boolean))]))
+    .filter(Boolean).map((a) => [a.id, a.name]));
+  return queue.map((m, i) => ({ ...m, accountName: names.get(accountOf[i]) }));
+}
+
+// References and times a rep did not type: left out of the list of what changed.
+const UNSAID = new Set(['account_id', 'appointment_id', 'visit_id', 'contact_id', 'rep_id', 'started_at', 'ended_at',
+  'lat', 'lon', 'verified', 'geo_precision', 'attachment_ids']);
+
+/** "Visite chez Fromagerie Allard — notes, maturité": what, where, and the fields in words. */
+function describe(m) {
+  const what = m.entity === 'account' ? `${word('entity', 'account')} ${m.accountName || ''}`.trim()
+    : m.accountName ? t('at', { what: word('entity', m.entity), name: m.accountName }) : word('entity', m.entity);
+  const fields = [...new Set(Object.keys(m.changes || {}).filter((f) => !UNSAID.has(f)).map((f) => word('field', f)))];
+  return `${m.op === 'delete' ? `${word('op', 'delete')} · ` : ''}${what}${fields.length ? ` — ${fields.join(', ')}` : ''}`;
+}
 
 const show = (v) => (v == null ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const errorText = (e) => (e.kind === 'auth' ? t('reconnect') : e.kind === 'network' ? t('errNetwork') : e.kind === 'server' ? t('errServer') : e.detail);
@@ -28,13 +52,13 @@ function Conflicts() {
     ${list === false || (!online.value && list === null) ? html`<p class="muted">${t('conflictsOnline')}</p>` : null}
     ${list && !open.length && html`<p class="muted">${t('noConflicts')}</p>`}
     <ul class="conflicts">${open.map((c) => html`<li data-testid="conflict-item" data-conflict-id=${c.id}>
-      <div><strong>${word('entity', c.entity)} · ${c.field}</strong> <small>${fmtDateTime(c.at)}</small><br />
+      <div><strong>${word('entity', c.entity)} · ${word('field', c.field)}</strong> <small>${fmtDateTime(c.at)}</small><br />
         ${t('yours')} : <mark>${show(c.lost_value)}</mark> · ${t('theirs')} : ${show(c.kept_value)}</div>
       <button data-testid="conflict-restore" onClick=${() => restore(c)}>${t('restore')}</button></li>`)}</ul></section>`;
 }
 
 export function SyncScreen() {
-  const queue = useLive(() => outboxAll(), [], []);
+  const queue = useLive(() => queueInWords(), [], []);
   const rejected = useLive(() => rejectedAll(), [], []);
   const error = syncError.value;
   async function signOut() {
@@ -54,12 +78,12 @@ export function SyncScreen() {
         <button class="primary" disabled=${syncing.value} onClick=${() => sync()}>${syncing.value ? t('syncing') : t('syncNow')}</button>
       </div>
       ${queue.length > 0 && html`<section class="card"><h2>${t('pendingChanges')}</h2>
-        <ul class="queue">${queue.map((m) => html`<li>${word('op', m.op)} · ${word('entity', m.entity)} · ${Object.keys(m.changes || {}).join(', ')} <small>${fmtDateTime(m.client_time)}</small></li>`)}</ul></section>`}
+        <ul class="queue">${queue.map((m) => html`<li data-testid="pending-item">${describe(m)} <small>${fmtDateTime(m.client_time)}</small></li>`)}</ul></section>`}
       ${rejected.length > 0 && html`<section class="card"><h2>${t('rejected')}</h2>
         <ul class="rejected">${rejected.map((r) => html`<li data-testid="rejected-item">
-          <div><strong>${word('op', r.op)} · ${word('entity', r.entity)}</strong> · ${Object.keys(r.changes || {}).join(', ')}<br />
+          <div><strong>${word('op', r.op)} · ${word('entity', r.entity)}</strong> · ${Object.keys(r.changes || {}).map((f) => word('field', f)).join(', ')}<br />
             <span class="error">${r.error?.detail || r.error?.title || r.error?.type || '?'}</span>
-            ${r.error?.errors && html`<small> ${JSON.stringify(r.error.errors)}</small>`}</div>
+            ${r.error?.errors && html`<small> ${Object.entries(r.error.errors).map(([f, m]) => `${word('field', f.split('.').pop())} : ${[].concat(m).join(' ')}`).join(' · ')}</small>`}</div>
           <button onClick=${() => dismissRejected(r.seq)}>${t('dismiss')}</button></li>`)}</ul></section>`}
       <${Conflicts} />
       <div class="card"><button class="danger" data-testid="logout" onClick=${signOut}>${t('logout')} (${user.value?.email})</button></div>

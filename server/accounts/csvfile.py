@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from server.common.formulas import unprotect
 from server.errors import Invalid, TooLarge
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -87,7 +88,7 @@ def read_table(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_lines: in
                 continue
             if len(rows) >= max_lines:
                 raise TooLarge(f"The file has more than {max_lines} lines; split it.", max_lines=max_lines)
-            rows.append((line, cells))
+            rows.append((line, [unprotect(c) for c in cells]))
     except csv.Error as exc:
         raise ImportRejected([Issue(reader.line_num, "_file", f"Unreadable CSV: {exc}.")]) from None
     table = Table(header=header, rows=rows, delimiter=delimiter)

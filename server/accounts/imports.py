@@ -30,6 +30,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from server.accounts.csvfile import ImportRejected, Issue, Table
+from server.accounts.matching import line_key, stored_by_id
 from server.accounts.models import ACCOUNT_STATUSES, Account, Contact
 from server.accounts.statuses import by_label
 from server.customfields.values import definitions_by_key
@@ -44,7 +45,7 @@ ACCOUNT_COLUMNS = ("external_ref", "name", "status", "address", "postcode", "cit
                    "tags", "notes")
 ALIASES = {"owner": "owner_email", "ref": "external_ref", "code_postal": "postcode", "ville": "city",
            "nom": "name", "raison_sociale": "name", "adresse": "address", "telephone": "phone"}
-EXPORT_ONLY = frozenset({"id", "segment", "computed_segment", "weight_score", "potential_score", "model_version",
+EXPORT_ONLY = frozenset({"segment", "computed_segment", "weight_score", "potential_score", "model_version",
                          "override_segment", "override_reason", "last_visit_at", "next_due_at"})
 STATUS_ALIASES = {"ancien client": "former_client", "ancien_client": "former_client", "concurrent": "competitor",
                   "partenaire": "partner", "former client": "former_client"}
@@ -148,7 +149,7 @@ def convert(target: str, raw: str, types: dict[str, str], line: int, issues: lis
         status = known.get(raw.casefold()) or known.get(STATUS_ALIASES.get(raw.casefold(), raw.casefold().replace(" ", "_")))
         return status if status is not None else bad(f"Unknown status {raw!r}.")
     if target == "tags":
-        return sorted({t.strip() for t in raw.replace("|", ",").split(",") if t.strip()})
+        return list(dict.fromkeys(t.strip() for t in raw.replace("|", ",").split(",") if t.strip()))  # as exported
     if target in LIMITS and len(raw) > LIMITS[target]:
         return bad(f"Longer than {LIMITS[target]} characters.")
     try:
@@ -173,9 +174,9 @@ def parse_lines(table: Table, targets: dict[int, str], types: dict[str, str], is
                 value = convert(target, raw, types, line, issues, table.header[i])
                 if value is not None:
                     values[target] = value
-        ref = values.get(key)
+        ref = line_key(values) if key == "external_ref" else values.get(key)
         if ref is None:
-            issues.append(Issue(line, key, "Missing: every line needs one."))
+            issues.append(Issue(line, key, "Missing: every line needs one (or the account's id)."))
         elif ref in first_seen:
             issues.append(Issue(line, key, f"Duplicate of line {first_seen[ref]}."))
         else:
@@ -205,7 +206,7 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
         types: dict[str, Any] = {**criterion_types(model.definition), **definitions_by_key(session, "account")}
         custom_keys = set(types)
         types["@statuses"] = by_label(session)  # the company's statuses by key or label
-        known = set(ACCOUNT_COLUMNS) | {"owner_email"}
+        known = set(ACCOUNT_COLUMNS) | {"owner_email", "id"}
         targets = resolve_columns(table, mapping or {}, known, issues, custom_keys=custom_keys,
                                   labels=label_aliases(types))
         if issues:  # a bad header would make every line wrong: report the header alone
@@ -213,11 +214,15 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
         lines = parse_lines(table, targets, types, issues, key="external_ref")
         existing = _existing(session, [v["external_ref"] for _, v in lines if "external_ref" in v])
         owners = reps_by_email(session, actor, {v["owner_email"] for _, v in lines if "owner_email" in v})
-        in_scope = _in_scope(session, actor, [row["id"] for row in existing.values()])
+        by_id = stored_by_id(session, lines, _EXISTING)
+        in_scope = _in_scope(session, actor, [row["id"] for row in (*existing.values(), *by_id.values())])
         creates, updates = [], []
         for line, values in lines:
             ref = values.get("external_ref")
-            current = existing.get(ref) if ref else None
+            current = existing.get(ref) if ref else by_id.get(values.get("id"))
+            if ref is None and "id" in values and (current is None or current["id"] not in in_scope):
+                issues.append(Issue(line, "id", "No account with this id."))
+                continue
             owner = values.get("owner_email")
             if owner is not None and owner not in owners:
                 issues.append(Issue(line, "owner_email", f"No rep {owner} in your team."))

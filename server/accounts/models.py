@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from server.common.search import searchable
 from server.db import Base, SyncMixin
 
 # The built-in statuses, used while the company has not defined its own (server/accounts/statuses.py).
@@ -17,6 +18,7 @@ SEGMENTS = ("A", "B", "C")
 CONTACT_ROLES = ("decision_maker", "billing", "technical", "purchasing", "user", "other")
 
 
+@searchable("name", "city", "postcode")
 class Account(SyncMixin, Base):
     __tablename__ = "account"
     name: Mapped[str] = mapped_column(String(200))
@@ -47,12 +49,17 @@ class Account(SyncMixin, Base):
     last_visit_at: Mapped[datetime | None]
     next_due_at: Mapped[datetime | None] = mapped_column(index=True)
     notes: Mapped[str | None] = mapped_column(Text)
+    # fold(name, city, postcode), kept by server/common/search.py for `q`
+    search: Mapped[str | None] = mapped_column(String(400))
 
     __table_args__ = (Index("ix_account_owner_version", "owner_id", "version"),
                       # KPIs (server/kpis): accounts and coverage per owner and segment, index-only on PostgreSQL.
-                      Index("ix_account_owner_segment", "owner_id", "segment", postgresql_include=["last_visit_at"]))
+                      Index("ix_account_owner_segment", "owner_id", "segment", postgresql_include=["last_visit_at"]),
+                      # `q` (server/common/search.py): trigrams answer LIKE '%…%' on PostgreSQL
+                      Index("ix_account_search", "search", postgresql_using="gin", postgresql_ops={"search": "gin_trgm_ops"}))
 
 
+@searchable("name")
 class Contact(SyncMixin, Base):
     __tablename__ = "contact"
     account_id: Mapped[str] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
@@ -64,6 +71,9 @@ class Contact(SyncMixin, Base):
     custom: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
     # The day the contact left the company: kept for history, no longer offered.
     left_at: Mapped[date | None]
+    search: Mapped[str | None] = mapped_column(String(200))  # fold(name): server/common/search.py
+
+    __table_args__ = (Index("ix_contact_search", "search", postgresql_using="gin", postgresql_ops={"search": "gin_trgm_ops"}),)
 
 
 class AccountStatus(Base):

@@ -2,25 +2,23 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from sqlalchemy import or_
-
 from server.accounts.models import Account, Contact
 from server.accounts.schemas import AccountListArgs, ContactListArgs
 from server.common.records import record_routes
+from server.common.search import matches
 
 blp = Blueprint("accounts", __name__, url_prefix="/api", description="Accounts and contacts")
 
 
 def _account_filters(stmt, args):
-    if args.get("q"):
-        like = f"%{args['q'].lower()}%"
-        stmt = stmt.where(or_(Account.name.ilike(like), Account.city.ilike(like), Account.postcode.like(f"{args['q']}%")))
+    if args.get("q"):  # names, towns and postcodes, whatever their case and accents
+        stmt = stmt.where(matches(Account.search, args["q"]))
     return stmt
 
 
 def _contact_filters(stmt, args):
     if args.get("q"):
-        stmt = stmt.where(Contact.name.ilike(f"%{args['q']}%"))
+        stmt = stmt.where(matches(Contact.search, args["q"]))
     return stmt
 
 

@@ -57,6 +57,7 @@ class AccountListArgs(Schema):
     status = fields.String(validate=validate.Length(1, 40))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+    limit = fields.Integer(validate=validate.Range(min=1, max=1000), metadata={"description": "Alias of per_page"})
 
 
 class ContactListArgs(Schema):
@@ -64,3 +65,4 @@ class ContactListArgs(Schema):
     q = fields.String(validate=validate.Length(max=100))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+    limit = fields.Integer(validate=validate.Range(min=1, max=1000), metadata={"description": "Alias of per_page"})

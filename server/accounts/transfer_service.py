@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.accounts.csvfile import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES, french_number, read_table
+from server.accounts.csvfile import DEFAULT_MAX_BYTES, DEFAULT_MAX_LINES, read_table
 from server.accounts.imports import ACCOUNT_COLUMNS, Outcome, import_accounts
 from server.accounts.models import Account
 from server.actor import Actor
@@ -47,15 +47,16 @@ def run_import(*, session: Session, actor: Actor, data: bytes, kind: str = "acco
     return import_accounts(session=session, actor=actor, table=table, mapping=mapping, dry_run=dry_run)
 
 
-_BASE = ("external_ref", "name", "status", "segment", "computed_segment", "weight_score", "potential_score",
+_BASE = ("id", "external_ref", "name", "status", "segment", "computed_segment", "weight_score", "potential_score",
          "override_segment", "override_reason", "owner_email", "address", "postcode", "city", "lat", "lon", "phone",
          "email", "tags", "last_visit_at", "next_due_at", "notes")
 
 
 def export_accounts(*, session: Session, actor: Actor) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of the caller's accounts; custom fields as `custom.<key>` columns."""
+    """Header and rows (typed values, for server/common/spreadsheet.py) of the caller's accounts;
+    custom fields as `custom.<key>` columns; `id` lets an account without `external_ref` be matched on import."""
     columns = [getattr(Account, c) for c in ACCOUNT_COLUMNS]
-    stmt = (select(*columns, Account.segment, Account.computed_segment, Account.weight_score,
+    stmt = (select(Account.id, *columns, Account.segment, Account.computed_segment, Account.weight_score,
                    Account.potential_score, Account.segment_override, Account.last_visit_at, Account.next_due_at,
                    Account.custom, User.email.label("owner_email"))
             .join(User, User.id == Account.owner_id).where(condition("account", actor)).order_by(Account.name, Account.id))
@@ -67,19 +68,5 @@ def export_accounts(*, session: Session, actor: Actor) -> tuple[list[str], list[
         override = r["segment_override"] or {}
         base = {**r, "override_segment": override.get("segment"), "override_reason": override.get("reason"),
                 "tags": "|".join(r["tags"] or [])}
-        rows.append([_cell(base.get(name)) for name in _BASE] + [_cell((r["custom"] or {}).get(k)) for k in keys])
+        rows.append([base.get(name) for name in _BASE] + [(r["custom"] or {}).get(k) for k in keys])
     return header, rows
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, int | float):
-        return french_number(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)

@@ -1,10 +1,12 @@
 """KPIs, their CSV export, individual action plans and the telemarketer's call list."""
 from __future__ import annotations
 
-from flask import Response, request
+from flask import request
 from flask_smorest import Blueprint
 
 from server.actor import current_actor
+from server.common import exports
+from server.common.spreadsheet import csv_response
 from server.errors import Invalid
 from server.extensions import db
 from server.kpis import calls, export, plans, service
@@ -31,11 +33,10 @@ def kpis(args):
 @blp.get("/kpis.csv")
 @blp.arguments(KpiArgs, location="query")
 def kpis_csv(args):
-    """The same figures as GET /api/kpis, one per line (semicolon-separated, UTF-8 with BOM)."""
+    """The same figures as GET /api/kpis, one per line (`;`, UTF-8 with BOM, decimal commas, `JJ/MM/AAAA` dates)."""
     figures = _figures(args)
     name = f"kpis-{figures['from']}-{figures['to']}.csv"
-    return Response(export.csv_text(figures), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_response(name, export.HEADER, export.rows(figures))
 
 
 @blp.get("/call-list")
@@ -59,6 +60,18 @@ def reps():
 def list_plans(args):
     """Action plans in your scope (a rep: its own), newest period first."""
     return plans.listing(session=db.session, actor=current_actor(), **args)
+
+
+@blp.get("/action-plans/export.csv")
+@blp.arguments(ActionPlanListArgs, location="query")
+@blp.alt_response(200, schema={"type": "string"}, content_type="text/csv", success=True,
+                  description="Semicolon-separated, UTF-8 with BOM")
+def export_plans(args):
+    """The action plans in your scope as CSV: one column per segment and target (`A_visits`…), `JJ/MM/AAAA` dates."""
+    actor = current_actor()
+    header, rows = exports.action_plans(session=db.session, actor=actor,
+                                        plans=plans.listing(session=db.session, actor=actor, **args))
+    return csv_response("action-plans.csv", header, rows, zone=actor.timezone)
 
 
 @blp.post("/action-plans")

@@ -2,19 +2,25 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from sqlalchemy import case
+from sqlalchemy import case, select
 
 from server.actor import current_actor
+from server.common import exports
+from server.accounts.models import Account
 from server.common.records import dump, record_routes
+from server.common.search import matches
+from server.common.spreadsheet import csv_response
 from server.extensions import db
 from server.quotes import service
 from server.quotes.models import QuoteRequest
-from server.quotes.schemas import HistorySchema, QuoteAgeArgs, TransitionSchema
+from server.quotes.schemas import HistorySchema, QuoteAgeArgs, QuoteExportArgs, TransitionSchema
 
 blp = Blueprint("quotes", __name__, url_prefix="/api", description="Quote requests")
 
 
 def _filters(stmt, args):
+    if args.get("q"):  # the account's name, town or postcode, whatever their case and accents
+        stmt = stmt.where(QuoteRequest.account_id.in_(select(Account.id).where(matches(Account.search, args["q"]))))
     if args.get("created_after"):
         stmt = stmt.where(QuoteRequest.created_at >= args["created_after"])
     if args.get("created_before"):
@@ -22,6 +28,17 @@ def _filters(stmt, args):
     if args.get("closed_after"):
         stmt = stmt.where(QuoteRequest.closed_at >= args["closed_after"])
     return stmt
+
+
+@blp.get("/quotes/export.csv")
+@blp.arguments(QuoteExportArgs, location="query")
+@blp.alt_response(200, schema={"type": "string"}, content_type="text/csv", success=True,
+                  description="Semicolon-separated, UTF-8 with BOM")
+def export_quotes(args):
+    """The quote requests in your scope as CSV (`;`, UTF-8 with BOM, amounts with a decimal comma), oldest first."""
+    actor = current_actor()
+    header, rows = exports.quotes(session=db.session, actor=actor, status=args.get("status"))
+    return csv_response("quotes.csv", header, rows, zone=actor.timezone)
 
 
 # Urgent first, then oldest first: the back office's queue order.

@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from server.common.fields import UUID, When
+from server.i18n import translate
 from server.quotes.models import QUOTE_STATUSES, URGENCIES
 
 
@@ -26,12 +27,17 @@ class QuoteChangesSchema(Schema):
 
 
 class QuoteListArgs(Schema):
+    q = fields.String(validate=validate.Length(max=100), metadata={"description": "The account's name, town or postcode"})
     status = fields.String(validate=validate.OneOf(QUOTE_STATUSES))
     team_id = UUID()
     urgency = fields.String(validate=validate.OneOf(URGENCIES))
     account_id = UUID()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+
+
+class QuoteExportArgs(Schema):
+    status = fields.String(validate=validate.OneOf(QUOTE_STATUSES))
 
 
 class QuoteAgeArgs(QuoteListArgs):
@@ -53,7 +59,8 @@ class QuoteEventSchema(Schema):
     id = fields.String()
     status = fields.String()
     actor_id = fields.String(allow_none=True)
-    note = fields.String(allow_none=True)
+    # the dispatcher's own notes ("delivered by inbox") in the caller's language (server/i18n.py)
+    note = fields.Function(lambda event: translate(event.note), allow_none=True)
     amount = fields.Float(allow_none=True)
     at = fields.AwareDateTime()
 

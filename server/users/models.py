@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Float, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from server.common.search import searchable
 from server.db import Base, new_id, utcnow
 
 ROLES = ("rep", "telemarketer", "backoffice", "manager", "admin")
@@ -31,6 +32,7 @@ class Team(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+@searchable("name", "email")
 class User(Base):
     __tablename__ = "user"
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -50,6 +52,7 @@ class User(Base):
     # SHA-256 of the ICS feed's secret (server/tours/ics_tokens.py): the secret itself is never stored.
     ics_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    search: Mapped[str | None] = mapped_column(String(400))  # fold(name, email): server/common/search.py
 
     technical_teams = relationship("TechnicalTeam", secondary=user_technical_team, lazy="selectin")
 
@@ -62,6 +65,7 @@ class User(Base):
     def ics_token(self, token: str | None) -> None:
         from server.tours.ics_tokens import token_hash
         self.ics_token_hash = token_hash(token) if token else None
+    __table_args__ = (Index("ix_user_search", "search", postgresql_using="gin", postgresql_ops={"search": "gin_trgm_ops"}),)
 
 
 class TokenFamily(Base):

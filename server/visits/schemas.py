@@ -40,6 +40,15 @@ class TaskChangesSchema(Schema):
     notes = fields.String(allow_none=True, validate=validate.Length(max=20000))
 
 
+class VisitExportArgs(Schema):
+    """The visits to export: started from `from` to `to` (inclusive days), of an account or a rep."""
+
+    from_ = fields.Date(data_key="from", load_default=None)
+    to = fields.Date(load_default=None)
+    account_id = UUID(load_default=None)
+    rep_id = UUID(load_default=None)
+
+
 class VisitListArgs(Schema):
     account_id = UUID()
     rep_id = UUID()

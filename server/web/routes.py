@@ -61,6 +61,19 @@ def index():
     return response
 
 
+SWAGGER_UI = Path(__file__).resolve().parent / "swagger-ui"
+
+
+@bp.get("/api/docs/static/<path:filename>")
+def docs_static(filename: str):
+    """Swagger UI's files for /api/docs (vendored swagger-ui-dist: swagger-ui/VERSIONS), so the docs need no CDN."""
+    if filename.startswith("licenses/") or not filename.endswith((".js", ".css")):
+        abort(404)
+    response = send_from_directory(SWAGGER_UI, filename, max_age=86400)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @bp.get("/<path:filename>")
 def static_file(filename: str):
     if filename.startswith("api/"):

@@ -3,7 +3,8 @@
     .venv/bin/python tests/e2e/screenshots.py [--base http://127.0.0.1:8000] [--out docs/screenshots]
 
 Without --base it starts its own server on the demo data (like the browser tests).
-Writes docs/screenshots/<screen>-<landscape|portrait>.png. The map is shown offline
+Writes docs/screenshots/<screen>-<landscape|portrait>.png in French and
+<screen>-<landscape|portrait>-en.png in English. The map is shown offline
 (schematic), since tiles come from the internet and the browser only reaches the
 server here.
 """
@@ -14,6 +15,7 @@ import datetime as dt
 import sys
 import time
 import tempfile
+from itertools import product
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -23,13 +25,15 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from pwa import PHOTO, sign_in, workday  # noqa: E402
 
 SIZES = {"landscape": {"width": 1280, "height": 800}, "portrait": {"width": 800, "height": 1280}}
+LANGUAGES = {"fr": ("fr-FR", ""), "en": ("en-GB", "-en")}  # language → (browser locale, file suffix)
+suffix = ""
 
 
 def shoot(page, out: Path, name: str, orientation: str) -> None:
     page.wait_for_timeout(400)  # let fonts and transitions settle
     page.evaluate("document.querySelector('.toasts')?.replaceChildren()")  # passing messages hide the screen
-    page.screenshot(path=str(out / f"{name}-{orientation}.png"))
-    print(f"  {name}-{orientation}.png")
+    page.screenshot(path=str(out / f"{name}-{orientation}{suffix}.png"))
+    print(f"  {name}-{orientation}{suffix}.png")
 
 
 def screens(page, context, out: Path, orientation: str) -> None:
@@ -106,14 +110,17 @@ def main() -> None:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            for orientation, viewport in SIZES.items():
-                print(orientation)
+            for (lang, (locale, ending)), (orientation, viewport) in product(LANGUAGES.items(), SIZES.items()):
+                global suffix
+                suffix = ending
+                print(lang, orientation)
                 for shots, now in ((screens, pinned_now()),
                                    (sunday, pinned_now(6 - E2E_NOW.weekday(), dt.time(9, 0)))):
-                    context = browser.new_context(base_url=base, viewport=viewport, locale="fr-FR",
+                    context = browser.new_context(base_url=base, viewport=viewport, locale=locale,
                                                   timezone_id="Europe/Paris")
                     if server:  # our own server runs on the pinned clock: so does the page
                         context.clock.install(time=now)
+                    context.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
                     context.route(NOT_LOOPBACK, lambda route: route.abort())
                     context.set_default_timeout(20_000)
                     shots(context.new_page(), context, out, orientation)

@@ -3,7 +3,7 @@
     .venv/bin/python tests/e2e/screenshots_desk.py [--base http://127.0.0.1:8000] [--out docs/screenshots]
 
 Without --base it starts its own server on the demo data (like the browser tests).
-Writes docs/screenshots/desk-<screen>.png. Nothing is saved: the booking stops at
+Writes docs/screenshots/desk-<screen>.png in French and desk-<screen>-en.png in English. Nothing is saved: the booking stops at
 the chosen slot, the quote is only opened, the model change is only dry-run.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from itertools import product
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -20,11 +21,15 @@ from e2e_server import CHROMIUM_ARGS, NOT_LOOPBACK, ROOT, chromium_path, start_s
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
+LANGUAGES = {"fr": ("fr-FR", ""), "en": ("en-GB", "-en")}  # language → (browser locale, file suffix)
+suffix = ""
+
+
 def shoot(page, out: Path, name: str) -> None:
     page.wait_for_timeout(500)
     page.evaluate("document.querySelector('.toasts')?.replaceChildren()")
-    page.screenshot(path=str(out / f"desk-{name}.png"))
-    print(f"  desk-{name}.png")
+    page.screenshot(path=str(out / f"desk-{name}{suffix}.png"))
+    print(f"  desk-{name}{suffix}.png")
 
 
 def telemarketer(page, out: Path) -> None:
@@ -78,8 +83,11 @@ def main() -> None:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            for role in (telemarketer, backoffice, manager):
-                context = browser.new_context(base_url=base, viewport=DESKTOP, locale="fr-FR", timezone_id="Europe/Paris")
+            for (lang, (locale, ending)), role in product(LANGUAGES.items(), (telemarketer, backoffice, manager)):
+                global suffix
+                suffix = ending
+                context = browser.new_context(base_url=base, viewport=DESKTOP, locale=locale, timezone_id="Europe/Paris")
+                context.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
                 context.route(NOT_LOOPBACK, lambda route: route.abort())
                 context.set_default_timeout(20_000)
                 role(context.new_page(), out)

@@ -29,3 +29,18 @@ def test_the_app_runs_under_the_strict_policy_without_a_single_violation(page):
 
     assert page.evaluate("window.__cspViolations || []") == []
     assert not [text for text in console if "Content Security Policy" in text]
+
+
+def test_api_docs_render_from_the_server_alone_under_their_policy(page):
+    """The OpenAPI docs need nothing but this server (vendored swagger-ui-dist): the
+    context refuses every other address, so a CDN file would leave a blank page."""
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.add_init_script(WATCH)
+    page.goto("/api/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_be_visible()
+    expect(page.locator(".opblock-tag").first).to_be_visible()
+    expect(page.locator(".opblock-summary-path", has_text="/api/accounts/export.csv").first).to_be_attached()
+    base = page.url.split("/api/")[0]
+    assert requested and all(url.startswith((base, "data:")) for url in requested), requested
+    assert page.evaluate("window.__cspViolations || []") == []

@@ -67,8 +67,13 @@ def test_api_docs_get_their_own_policy_allowing_only_its_inline_script_by_hash(c
     response = client.get("/api/docs")
     assert response.status_code == 200
     csp = _directives(response.headers["Content-Security-Policy"])
-    assert "https://cdn.jsdelivr.net" in csp["script-src"]
+    assert all(not source.startswith("http") for source in csp["script-src"] + csp["style-src"])  # no CDN
     assert "'unsafe-inline'" not in csp["script-src"]
+    html = response.get_data(as_text=True)
+    assert 'src="/api/docs/static/swagger-ui-bundle.js"' in html
+    bundle = client.get("/api/docs/static/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and bundle.mimetype == "text/javascript"
+    assert client.get("/api/docs/static/licenses/swagger-ui-dist.LICENSE").status_code == 404
     assert any(source.startswith("'sha256-") for source in csp["script-src"])
     assert csp["frame-ancestors"] == ["'none'"]
 

@@ -108,11 +108,14 @@ def test_csv_export_has_the_same_figures(client, headers):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert lines[0] == "from;to;figure;segment;value"
-    assert "2026-03-01;2026-03-31;visits_done;A;4" in lines
-    assert "2026-03-01;2026-03-31;coverage;A;0.6667" in lines
-    assert "2026-03-01;2026-03-31;quotes_turnaround_hours_p90;;43.2" in lines
-    assert "2026-03-01;2026-03-31;rep_revenue;R2;4000.0" in lines
+    assert lines[0] == "Du;Au;Indicateur;Segment;Valeur"  # headers in the caller's language, French by default
+    # French Excel reads these as dates and numbers: JJ/MM/AAAA, decimal commas
+    assert "01/03/2026;31/03/2026;Visites faites;A;4" in lines
+    assert "01/03/2026;31/03/2026;Couverture;A;0,6667" in lines
+    assert "01/03/2026;31/03/2026;Délai devis, 90e centile (heures);;43,2" in lines
+    assert "01/03/2026;31/03/2026;Commercial : CA gagné;R2;4000" in lines
+    english = client.get(f"/api/kpis.csv?{MARCH}", headers={**headers("manager"), "Accept-Language": "en"})
+    assert "01/03/2026;31/03/2026;Visits done;A;4" in english.get_data(as_text=True).splitlines()
 
 
 def test_coverage_up_to_today_reads_the_accounts_last_visit(client, headers, world, session):

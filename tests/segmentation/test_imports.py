@@ -60,7 +60,7 @@ def test_bad_lines_are_reported_and_nothing_is_written(client, headers, session,
     assert report == {(3, "owner_email"), (4, "revenue_last_year"), (5, "external_ref"), (6, "external_ref"),
                       (7, "maintenance_inhouse"), (8, "owner_email")}
     reasons = {i["line"]: i["reason"] for i in response.get_json()["report"]}
-    assert "line 2" in reasons[5]
+    assert reasons[5] == "Doublon de la ligne 2."  # in French by default (API.md → Language)
     assert count(session) == 0
 
 
@@ -128,7 +128,7 @@ def test_file_that_is_not_utf8_is_refused(client, headers, session, world):
     response = upload(client, headers, "external_ref;name\nC-1;Société".encode("latin-1"))
     assert response.status_code == 422
     assert response.get_json()["report"][0] == {"line": 2, "field": "_file",
-                                                "reason": "The file is not UTF-8 text (save it as CSV UTF-8)."}
+                                                "reason": "Le fichier n'est pas du texte UTF-8 (enregistrez-le en « CSV UTF-8 »)."}
 
 
 @pytest.mark.parametrize(("who", "status"), [("rep", 403), ("tele", 403), ("backoffice", 403), ("admin", 200)])
@@ -196,4 +196,4 @@ def test_import_without_a_file_is_a_422_problem(client, headers, world):
     response = client.post("/api/accounts/import", data={"dry_run": "true"}, headers=headers("manager"),
                            content_type="multipart/form-data")
     assert response.status_code == 422
-    assert response.get_json()["errors"] == {"file": ["Missing file."]}
+    assert response.get_json()["errors"] == {"file": ["Fichier manquant."]}

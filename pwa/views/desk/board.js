@@ -3,9 +3,9 @@
 // turnaround (a setting of this desk, 48 h by default).
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, go } from '../../lib/ui.js';
-import { t } from '../../lib/i18n.js';
+import { t, count, fmtHours, productLine } from '../../lib/i18n.js';
 import { useApi } from './fetch.js';
-import { w } from './words.js';
+import { w, money } from './words.js';
 import { QuoteDetail, useName } from './quote-detail.js';
 
 const COLUMNS = [
@@ -55,12 +55,12 @@ function Card({ q, target, selected, closed }) {
   return html`<a class=${`quote-card ${selected ? 'selected' : ''} ${q.urgency}`} href=${`#/desk/board/${q.id}`}
       data-testid="quote-card" data-quote-id=${q.id} data-status=${q.status}>
     <strong>${name || '…'}</strong>
-    <span>${q.product_line || ''} · ${(q.items || []).length} ${t('items').toLowerCase()}</span>
+    <span>${productLine(q.product_line)} · ${count('items', (q.items || []).length)}</span>
     <span class="card-foot">
       ${q.urgency === 'urgent' && html`<span class="status st-lost">${t('urgency.urgent')}</span>`}
       ${closed ? html`<span class=${`status st-${q.status}`}>${t(`status.${q.status}`)}</span>`
-        : html`<span class=${ageClass(hours, target)}>${w('age', { n: Math.round(hours) })}</span>`}
-      ${q.amount != null && html`<span>${Math.round(q.amount).toLocaleString()} €</span>`}
+        : html`<span class=${ageClass(hours, target)}>${fmtHours(hours)}</span>`}
+      ${q.amount != null && html`<span>${money(q.amount)}</span>`}
     </span></a>`;
 }
 

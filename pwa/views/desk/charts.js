@@ -2,6 +2,7 @@
 // start-up), with its stylesheet (a <link>: the CSP forbids inline styles).
 import { useEffect, useRef } from '../../vendor/preact-hooks.mjs';
 import { html } from '../../lib/ui.js';
+import { locale, fmtNumber } from '../../lib/i18n.js';
 
 let loading = null;
 function loadUplot() {
@@ -26,11 +27,16 @@ export function Chart({ x, series, title, height = 240, yFormat, testid }) {
     loadUplot().then((uPlot) => {
       if (!alive || !box.current) return;
       const bars = uPlot.paths.bars({ size: [0.6, 60] });
+      const month = new Intl.DateTimeFormat(locale(), { month: 'short', year: '2-digit' });
+      const day = new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', year: 'numeric' });
       const opts = {
         title, width: box.current.clientWidth || 600, height,
         scales: { x: { time: true } },
-        axes: [{}, { values: (u, ticks) => ticks.map((v) => (yFormat ? yFormat(v) : v)) , size: 70 }],
-        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: s.bars ? `${s.color}99` : undefined,
+        // Axis ticks and legend values through Intl, in the user's language (uPlot's own are English).
+        axes: [{ values: (u, ticks) => ticks.map((v) => month.format(new Date(v * 1000))) },
+          { values: (u, ticks) => ticks.map((v) => (yFormat ? yFormat(v) : fmtNumber(v, 1))), size: 70 }],
+        series: [{ label: '', value: (u, v) => (v == null ? '–' : day.format(new Date(v * 1000))) },
+          ...series.map((s) => ({ label: s.label, value: (u, v) => (v == null ? '–' : yFormat ? yFormat(v) : fmtNumber(v, 1)), stroke: s.color, fill: s.bars ? `${s.color}99` : undefined,
           width: 2, paths: s.bars ? bars : undefined, points: { show: !s.bars } }))],
       };
       plot = new uPlot(opts, [x, ...series.map((s) => s.values)], box.current);

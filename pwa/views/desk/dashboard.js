@@ -6,6 +6,7 @@ import { getMeta } from '../../lib/db.js';
 import { api } from '../../lib/api.js';
 import { useApi, problemText } from './fetch.js';
 import { w, money, pct } from './words.js';
+import { fmtHours, compactMoney, count, lang } from '../../lib/i18n.js';
 import { Chart, SEG_COLORS } from './charts.js';
 
 const SEGS = ['A', 'B', 'C'];
@@ -32,14 +33,14 @@ function Trend({ rep }) {
   return html`<div class="charts">
     <${Chart} testid="chart-visits" title=${w('visitsDone')} x=${x}
       series=${SEGS.map((s) => ({ label: s, color: SEG_COLORS[s], values: months.map((m) => m.k.visits[s].done) }))} />
-    <${Chart} testid="chart-revenue" title=${w('revenue')} x=${x} yFormat=${(v) => `${Math.round(v / 1000)} k€`}
+    <${Chart} testid="chart-revenue" title=${w('revenue')} x=${x} yFormat=${(v) => compactMoney(v)}
       series=${SEGS.map((s) => ({ label: s, color: SEG_COLORS[s], bars: false, values: months.map((m) => m.k.revenue[s]) }))} />
   </div>`;
 }
 
 async function downloadCsv(query) {
   const tokens = await getMeta('tokens');
-  const res = await fetch(`/api/kpis.csv?${query}`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+  const res = await fetch(`/api/kpis.csv?${query}`, { headers: { Authorization: `Bearer ${tokens.access_token}`, 'Accept-Language': lang.value } });
   if (!res.ok) { toast(`CSV: HTTP ${res.status}`, 'error'); return; }
   const link = document.createElement('a');
   link.href = URL.createObjectURL(await res.blob());
@@ -68,8 +69,8 @@ export function Dashboard() {
     ${k && html`<div class="tiles">
       <div class="tile"><small>${w('revenue')}</small><strong data-testid="kpi-revenue">${money(SEGS.reduce((n, s) => n + k.revenue[s], 0))}</strong></div>
       <div class="tile"><small>${w('conversion')}</small><strong data-testid="kpi-conversion">${pct(k.quotes.conversion_rate)}</strong>
-        <span>${k.quotes.won} ${w('won').toLowerCase()} / ${k.quotes.lost} ${w('lost').toLowerCase()}</span></div>
-      <div class="tile"><small>${w('turnaround')}</small><strong>${k.quotes.turnaround_hours_p50 ?? '–'} h / ${k.quotes.turnaround_hours_p90 ?? '–'} h</strong></div>
+        <span>${count('won', k.quotes.won)} / ${count('lost', k.quotes.lost)}</span></div>
+      <div class="tile"><small>${w('turnaround')}</small><strong>${fmtHours(k.quotes.turnaround_hours_p50)} / ${fmtHours(k.quotes.turnaround_hours_p90)}</strong></div>
       <div class="tile"><small>${w('averageBasket')}</small><strong>${money(k.quotes.average_amount)}</strong></div>
       <div class="tile"><small>${w('opportunities')}</small><strong>${SEGS.reduce((n, s) => n + k.opportunities[s], 0)}</strong></div>
       <div class="tile"><small>${w('attainment')}</small><strong data-testid="kpi-attainment">${pct(k.action_plan?.attainment)}</strong></div>

@@ -23,7 +23,7 @@ function Overrides() {
       <td>${o.name}</td><td><${Badge} segment=${o.computed_segment} /> → <${Badge} segment=${o.segment} /></td>
       <td>${o.override?.reason || ''}</td>
       <td>${o.accepted ? '✓' : html`<button class="small" onClick=${() => decide(o.account_id, 'accept')}>${w('accept')}</button>`}
-        <button class="small" onClick=${() => decide(o.account_id, 'revert')}>${w('revert')}</button></td></tr>`)}</tbody></table></div>`;
+        <button class="small" onClick=${() => confirm(w('confirmRevert')) && decide(o.account_id, 'revert')}>${w('revert')}</button></td></tr>`)}</tbody></table></div>`;
 }
 
 export function ModelEditor() {

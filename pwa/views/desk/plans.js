@@ -2,7 +2,7 @@
 // period, co-built with the rep — and each plan's progress against a steady pace.
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast, go, isoDay, addDays } from '../../lib/ui.js';
-import { fmtDate } from '../../lib/i18n.js';
+import { fmtDate, fmtNumber } from '../../lib/i18n.js';
 import { useApi, post, patch, del, problemText } from './fetch.js';
 import { w, money, pct } from './words.js';
 
@@ -49,7 +49,7 @@ function Progress({ id }) {
     <table class="grid"><thead><tr><th></th>${KEYS.map(([, l]) => html`<th>${w(l)}</th>`)}</tr></thead>
     <tbody>${SEGS.map((s) => html`<tr><th>${s}</th>${KEYS.map(([k]) => {
       const c = data.segments[s][k];
-      const show = k === 'revenue' ? money : (n) => n;
+      const show = k === 'revenue' ? money : (n) => fmtNumber(n, 1);
       return html`<td>${show(c.actual)} / ${show(c.target)}<br /><small class="muted">${w('expected', { n: show(c.expected_to_date) })}</small></td>`;
     })}</tr>`)}</tbody></table></div>`;
 }
@@ -61,6 +61,7 @@ export function Plans({ planId }) {
   const current = plans.find((p) => p.id === planId);
   const name = (id) => reps.find((r) => r.id === id)?.name || id;
   async function remove(plan) {
+    if (!confirm(w('confirmDelete'))) return; // destructive: never one tap
     try { await del(`/api/action-plans/${plan.id}`); list.reload(); go('/desk/plans'); } catch (e) { toast(problemText(e), 'error'); }
   }
   return html`<section class="plans">

@@ -3,7 +3,7 @@
 // sends an undeliverable one again (POST /api/quotes/{id}/retry-delivery).
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
-import { t, fmtDateTime } from '../../lib/i18n.js';
+import { t, fmtDateTime, fmtMoney, productLine } from '../../lib/i18n.js';
 import { getMeta } from '../../lib/db.js';
 import { api } from '../../lib/api.js';
 import { useApi, post, problemText } from './fetch.js';
@@ -66,12 +66,12 @@ export function QuoteDetail({ id, onChanged, onClose }) {
     <div class="head-row"><h2>${account?.name || '…'}</h2><button onClick=${onClose} aria-label=${w('close')}>✕</button></div>
     <p><span class=${`status st-${q.status}`} data-testid="quote-status">${t(`status.${q.status}`)}</span>
       ${q.urgency === 'urgent' && html` <span class="status st-lost">${t('urgency.urgent')}</span>`}
-      ${q.amount != null && html` <strong>${Math.round(q.amount).toLocaleString()} €</strong>`}</p>
+      ${q.amount != null && html` <strong>${fmtMoney(q.amount)}</strong>`}</p>
     <dl class="facts">
       <dt>${w('account')}</dt><dd>${account ? `${account.address || ''} ${account.postcode || ''} ${account.city || ''}` : ''}</dd>
       <dt>${w('contact')}</dt><dd>${contact ? `${contact.name} ${contact.phone || ''} ${contact.email || ''}` : '–'}</dd>
       <dt>${w('rep')}</dt><dd>${reps.find((r) => r.id === q.rep_id)?.name || '–'}</dd>
-      <dt>${t('productLine')}</dt><dd>${q.product_line || '–'}</dd>
+      <dt>${t('productLine')}</dt><dd>${productLine(q.product_line) || '–'}</dd>
       <dt>${t('quote')}</dt><dd>${fmtDateTime(q.created_at)}</dd>
     </dl>
     <table class="grid"><thead><tr><th>${t('label')}</th><th>${t('quantity')}</th><th>${t('unit')}</th></tr></thead>
@@ -88,10 +88,10 @@ export function QuoteDetail({ id, onChanged, onClose }) {
         data-testid=${`quote-to-${to}`} onClick=${() => move(to)}>${w(LABEL[to])}</button>`)}</div></div>`}
     ${q.status === 'undeliverable' && html`<div class="transition">
       <button class="primary" data-testid="quote-retry" onClick=${() => act(`/api/quotes/${id}/retry-delivery`, {})}>${w('retry')}</button></div>`}
-    ${delivery && html`<h3>${w('deliveryLog')}</h3><p data-testid="delivery-log">${delivery.state} · ${w('attempts', { n: delivery.attempts })}
+    ${delivery && html`<h3>${w('deliveryLog')}</h3><p data-testid="delivery-log">${w(`delivery.${delivery.state}`)} · ${w('attempts', { n: delivery.attempts })}
       ${delivery.last_error && html`<br /><small class="error">${w('lastError')} : ${delivery.last_error}</small>`}</p>`}
     <h3>${w('history')}</h3>
     <ul class="timeline">${(history.data?.events || []).map((e) => html`<li><time>${fmtDateTime(e.at)}</time>
-      ${t(`status.${e.status}`)}${e.amount != null ? ` · ${Math.round(e.amount).toLocaleString()} €` : ''}${e.note ? ` · ${e.note}` : ''}</li>`)}</ul>
+      ${t(`status.${e.status}`)}${e.amount != null ? ` · ${fmtMoney(e.amount)}` : ''}${e.note ? ` · ${e.note}` : ''}</li>`)}</ul>
   </aside>`;
 }

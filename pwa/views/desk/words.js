@@ -46,6 +46,8 @@ const fr = {
   dataCoverage: 'Données présentes', overrides: 'Segments forcés par les commerciaux', accept: 'Accepter', revert: 'Annuler',
   reason: 'Raison', version: 'Version {v}', sumSplit: 'La répartition doit faire 100 %.', noChanges: 'Aucun changement.',
   axis_weight: 'Poids', axis_potential: 'Potentiel', loading: 'Chargement…', error: 'Erreur : {d}', outcome: 'Résultat',
+  'delivery.pending': 'en attente d’envoi', 'delivery.delivered': 'transmise', 'delivery.undeliverable': 'non distribuée',
+  'channel.webhook': 'webhook', 'channel.email': 'e-mail', 'channel.inbox': 'boîte de réception',
 };
 const en = {
   forecast: 'Forecast', 'fc.won': 'Won', 'fc.weighted': 'Weighted', 'fc.commit': 'Commit', 'fc.best_case': 'Best case',
@@ -89,8 +91,10 @@ const en = {
   dataCoverage: 'Data present', overrides: 'Segments overridden by reps', accept: 'Accept', revert: 'Revert',
   reason: 'Reason', version: 'Version {v}', sumSplit: 'The split must add up to 100 %.', noChanges: 'No change.',
   axis_weight: 'Weight', axis_potential: 'Potential', loading: 'Loading…', error: 'Error: {d}', outcome: 'Outcome',
+  'delivery.pending': 'waiting to be sent', 'delivery.delivered': 'delivered', 'delivery.undeliverable': 'undeliverable',
+  'channel.webhook': 'webhook', 'channel.email': 'e-mail', 'channel.inbox': 'inbox',
 };
-const dictionaries = { fr, en };
+export const dictionaries = { fr, en }; // exported for the language check of the browser tests
 
 /** w('late', {n: 3}) → "retard 3 j"; falls back to the tablet app's words. */
 export function w(key, vars) {
@@ -99,5 +103,5 @@ export function w(key, vars) {
   return vars ? text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '') : text;
 }
 
-export const money = (n) => (n == null ? '–' : `${Math.round(n).toLocaleString(lang.value === 'en' ? 'en-GB' : 'fr-FR')} €`);
-export const pct = (x) => (x == null ? '–' : `${Math.round(x * 100)} %`);
+// Through Intl (lib/i18n.js): cents when there are cents, the locale's own percent sign.
+export { fmtMoney as money, fmtPercent as pct } from '../../lib/i18n.js';

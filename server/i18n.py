@@ -1,0 +1,129 @@
+"""The server's words: gettext catalogues (Flask-Babel), French by default (API.md → Language).
+
+- The catalogues are `server/translations/<fr|en>/LC_MESSAGES/messages.po`, committed;
+  `init_app` compiles each into its `.mo` when that is missing or older, so `make run`
+  and `make test` need no manual step (the `.mo` files are not committed).
+- The language of a response: the signed-in user's `locale` when it has one, else the
+  request's `Accept-Language` (`fr` or `en`), else French.
+- The code writes its messages in English, as msgids. Problem documents are
+  translated in one place, as they are rendered (server/errors.py →
+  `translate_problem`): `title`, `detail`, field messages and import report reasons.
+  A message built with values (`f"No rep {rep_id}."`) is found through its catalogue
+  template (`"No rep %(rep_id)s."`): each template becomes a pattern, the values are
+  taken back from the text, translated when the catalogue knows them (`account` →
+  `compte`), and put into the translation.
+"""
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, g, has_request_context, request
+from flask_babel import Babel, get_locale, gettext, refresh
+
+LANGUAGES = ("fr", "en")
+DEFAULT = "fr"
+CATALOGUES = Path(__file__).resolve().parent / "translations"
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The user's `locale`, else the best of `Accept-Language`, else French."""
+    if not has_request_context():
+        return DEFAULT
+    actor = g.get("actor")
+    chosen = getattr(actor, "locale", None)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
+
+
+def compile_catalogues(folder: Path = CATALOGUES) -> None:
+    """Write each `messages.mo` from its `messages.po` when it is missing or older."""
+    for po in folder.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=po.parts[-3])
+        tmp = mo.with_suffix(f".mo.{os.getpid()}.tmp")
+        with tmp.open("wb") as target:
+            write_mo(target, catalog)
+        tmp.replace(mo)  # atomic: several workers may start at once
+
+
+def init_app(app: Flask) -> None:
+    folder = CATALOGUES
+    try:
+        compile_catalogues(folder)
+    except OSError:  # installed read-only: compile a copy under the instance folder
+        import shutil
+        folder = Path(app.instance_path) / "translations"
+        shutil.copytree(CATALOGUES, folder, dirs_exist_ok=True)
+        compile_catalogues(folder)
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(folder))
+    babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel keeps the chosen locale in `g`, which lives as long as the app context:
+    # forget it at each request so that a context shared by several requests (tests,
+    # CLI) does not answer in the language of the first.
+    app.before_request(refresh)
+
+
+@lru_cache(maxsize=1)
+def _templates() -> tuple[tuple[re.Pattern, str], ...]:
+    """The catalogue's msgids with placeholders, as patterns; the most literal first."""
+    with (CATALOGUES / "en" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        ids = [m.id for m in read_po(source) if isinstance(m.id, str) and _PLACEHOLDER.search(m.id)]
+    patterns = []
+    for msgid in sorted(ids, key=lambda i: -len(_PLACEHOLDER.sub("", i))):
+        parts, last = [], 0
+        for match in _PLACEHOLDER.finditer(msgid):
+            parts.append(re.escape(msgid[last:match.start()].replace("%%", "%")))
+            parts.append(f"(?P<{match.group(1)}>.*?)")
+            last = match.end()
+        parts.append(re.escape(msgid[last:].replace("%%", "%")))
+        patterns.append((re.compile("".join(parts) + r"\Z", re.S), msgid))
+    return tuple(patterns)
+
+
+def translate(text: Any) -> Any:
+    """`text` in the response's language: an exact msgid, else a template filled back."""
+    if not isinstance(text, str) or not text:
+        return text
+    found = gettext(text)
+    if found != text or str(get_locale()) == "en":
+        return found
+    for pattern, msgid in _templates():
+        match = pattern.match(text)
+        if match:
+            values = {k: _value(v) for k, v in match.groupdict().items()}
+            return gettext(msgid, **values)
+    return text
+
+
+def _value(value: str) -> str:
+    bare = value.strip("'\"")
+    translated = gettext(bare) if bare else bare
+    return translated if translated != bare else value
+
+
+def translate_problem(doc: dict[str, Any]) -> dict[str, Any]:
+    """A problem document with its words in the response's language (title, detail, fields, report)."""
+    out = dict(doc)
+    for key in ("title", "detail"):
+        out[key] = translate(out.get(key))
+    if isinstance(out.get("errors"), dict):
+        out["errors"] = {field: [translate(m) for m in messages] if isinstance(messages, list) else messages
+                         for field, messages in out["errors"].items()}
+    if isinstance(out.get("report"), list):
+        out["report"] = [{**item, "reason": translate(item.get("reason"))} if isinstance(item, dict) else item
+                         for item in out["report"]]
+    return out

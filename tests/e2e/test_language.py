@@ -1,0 +1,102 @@
+"""Every screen of every role, in French and in English: no word of the other language
+from the catalogues, no raw enum value or field name, no number written the other
+language's way (API.md → Language; STYLE habit 15)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from desk import DESKTOP, desk_sign_in
+from playwright.sync_api import Page, expect
+from pwa import sign_in, workday
+
+pytestmark = pytest.mark.e2e
+
+# snake_case tokens (in_progress, account_id…) and the hyphenated enum values of the API.
+RAW = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b(?:follow-up|quote-requested|not-interested|decision_maker)\b")
+OTHER_NUMBERS = {
+    "fr": re.compile(r"\d\.\d|€[ \u00a0\u202f]?\d"),  # 6.3, €1,234 are English
+    "en": re.compile(r"\d,\d{1,2}(?!\d)|\d[ \u00a0\u202f]€"),  # 6,3 and 1 234 € are French
+}
+WORDS = """async (lang) => {
+  const other = lang === 'fr' ? 'en' : 'fr';
+  const tablet = (await import('/lib/i18n.js')).dictionaries;
+  const desk = (await import('/views/desk/words.js')).dictionaries;
+  const mine = new Set([...Object.values(tablet[lang]), ...Object.values(desk[lang])].map((s) => s.toLowerCase()));
+  const words = new Set();
+  for (const dict of [tablet, desk]) {
+    for (const [key, text] of Object.entries(dict[other])) {
+      const value = text.toLowerCase();
+      // distinctive phrases only — two words or more, 10 letters or more, no placeholder, not also a
+      // phrase of this language — so that the demo's own French texts (notes: "projet en cours") do not count
+      if (key === 'language' || value.includes('{') || !value.includes(' ') || value.length < 10 || mine.has(value)) continue;
+      if ((dict[lang][key] || '').toLowerCase() === value) continue;
+      words.add(value);
+    }
+  }
+  return [...words];
+}"""
+# The language switch names the other language; notes are what people typed (the demo's are French).
+TEXT = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (el.closest('.lang, .note, script, style') || !el.checkVisibility()) continue;
+    parts.push(walker.currentNode.nodeValue);
+  }
+  return parts.join('\\n');
+}"""
+
+
+def check(page: Page, lang: str, screen: str, words: list[str]) -> None:
+    page.wait_for_load_state("networkidle")
+    text = page.evaluate(TEXT)
+    low = text.lower()
+    assert [w for w in words if w in low] == [], f"{lang} {screen}: words of the other language"
+    assert RAW.findall(text) == [], f"{lang} {screen}: raw values"
+    wrong = [text[max(0, m.start() - 12):m.end() + 12] for m in OTHER_NUMBERS[lang].finditer(text)]
+    assert wrong == [], f"{lang} {screen}: numbers written the other way"
+
+
+def in_language(page: Page, lang: str) -> list[str]:
+    page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
+    return []
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_rep_screens_speak_one_language(page, lang):
+    in_language(page, lang)
+    sign_in(page, "rep1@example.com")
+    words = page.evaluate(WORDS, lang)
+    assert words, "no phrase to look for: the check would prove nothing"
+    check(page, lang, "tour", words)
+    page.get_by_test_id("tour-stop").first.click()
+    expect(page.get_by_test_id("log-visit")).to_be_visible()
+    check(page, lang, "account", words)
+    for screen in ("accounts", "agenda", "quotes", "sync"):
+        page.goto(f"/#/{screen}" if screen != "agenda" else f"/#/agenda/{workday()}")
+        page.wait_for_timeout(500)
+        check(page, lang, screen, words)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize(("email", "first", "screens"), [
+    ("tele@example.com", "calls", ["calls", "book"]),
+    ("backoffice@example.com", "board", ["board"]),
+    ("manager@example.com", "dashboard", ["dashboard", "plans", "model", "calls", "board"]),
+])
+def test_the_desk_screens_speak_one_language(page, lang, email, first, screens):
+    page.set_viewport_size(DESKTOP)
+    in_language(page, lang)
+    desk_sign_in(page, email, first)
+    words = page.evaluate(WORDS, lang)
+    for screen in screens:
+        page.get_by_test_id(f"desk-nav-{screen}").click()
+        page.wait_for_timeout(800)
+        check(page, lang, screen, words)
+        if screen == "board":  # a routed quote: its history holds the dispatcher's note
+            page.get_by_test_id("board-new").get_by_test_id("quote-card").first.click()
+            expect(page.get_by_test_id("quote-detail")).to_be_visible()
+            page.wait_for_timeout(500)
+            check(page, lang, "quote detail", words)

@@ -1,0 +1,109 @@
+"""`q` folds case and accents on every list, whatever the Unicode normalisation, on both databases."""
+from __future__ import annotations
+
+import io
+import unicodedata
+
+import pytest
+from sqlalchemy import select
+
+from server.accounts.models import Account
+from server.common.search import fold
+from server.users.models import User
+from tests.factories import make_account, make_contact, make_quote, make_team, make_user, token_headers
+
+NFD = lambda text: unicodedata.normalize("NFD", text)  # noqa: E731  (reads like the standard's name)
+
+
+@pytest.fixture
+def people(app, session):
+    team = make_team(session)
+    rep = make_user(session, "rep", team=team, email="rep.s@test.example")
+    manager = make_user(session, "manager", team=team)
+    session.commit()
+    return rep, manager
+
+
+def names(client, headers, path):
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return sorted(item["name"] for item in response.get_json()["items"])
+
+
+def test_fold_drops_case_accents_and_ligatures():
+    assert fold("  École  Saint-Joseph", "DIJON") == "ecole saint-joseph dijon"
+    assert fold(NFD("Étienne")) == fold("Étienne") == fold("ETIENNE") == "etienne"
+    assert fold("Œuvres de Cœur") == "oeuvres de coeur"
+
+
+@pytest.mark.parametrize("query", ["etienne", "ETIENNE", "Étienne", NFD("Étienne"), "étIENNE", "etien"])
+def test_accounts_are_found_whatever_case_accents_and_normalisation(app, session, client, people, query):
+    rep, _ = people
+    make_account(session, rep, name="Garage Étienne")
+    make_account(session, rep, name=NFD("Boulangerie Étienne"))  # stored decomposed, as macOS writes it
+    make_account(session, rep, name="Garage Martin")
+    session.commit()
+    assert names(client, token_headers(app, rep), f"/api/accounts?q={query}") == sorted(
+        ["Garage Étienne", NFD("Boulangerie Étienne")])
+
+
+def test_accounts_match_towns_postcodes_and_every_word(app, session, client, people):
+    rep, _ = people
+    make_account(session, rep, name="École Saint-Joseph", city="Châlons", postcode="51000")
+    make_account(session, rep, name="École Jules Ferry", city="Dijon", postcode="21000")
+    session.commit()
+    h = token_headers(app, rep)
+    assert names(client, h, "/api/accounts?q=ÉCOLE") == ["École Jules Ferry", "École Saint-Joseph"]
+    assert names(client, h, "/api/accounts?q=ecole chalons") == ["École Saint-Joseph"]
+    assert names(client, h, "/api/accounts?q=2100") == ["École Jules Ferry"]
+    assert names(client, h, "/api/accounts?q=100%25") == []  # % is a character, not a wildcard
+
+
+def test_a_change_through_rest_updates_the_search(app, session, client, people):
+    rep, _ = people
+    account = make_account(session, rep, name="Ancien nom")
+    session.commit()
+    h = token_headers(app, rep)
+    response = client.patch(f"/api/accounts/{account.id}", json={"changes": {"name": "Cœur d'Éponge"},
+                                                                  "base_version": account.version}, headers=h)
+    assert response.status_code == 200, response.get_json()
+    assert names(client, h, "/api/accounts?q=coeur d'eponge") == ["Cœur d'Éponge"]
+    assert names(client, h, "/api/accounts?q=ancien") == []
+
+
+def test_an_import_keeps_the_search_up_to_date(app, session, client, people):
+    rep, manager = people
+    make_account(session, rep, external_ref="R-1", name="Avant")
+    session.commit()
+    data = "external_ref;name;owner_email;city\nR-1;Fromagerie Émile;;\nR-2;Hôtel Ibis;rep.s@test.example;Évian\n"
+    response = client.post("/api/accounts/import", data={"file": (io.BytesIO(data.encode()), "a.csv")},
+                           headers=token_headers(app, manager), content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_json()
+    h = token_headers(app, rep)
+    assert names(client, h, "/api/accounts?q=emile") == ["Fromagerie Émile"]
+    assert names(client, h, "/api/accounts?q=EVIAN") == ["Hôtel Ibis"]
+    assert session.scalar(select(Account.search).where(Account.external_ref == "R-1")) == "fromagerie emile dijon 21000"
+
+
+def test_contacts_quotes_and_users_fold_too(app, session, client, people):
+    rep, manager = people
+    account = make_account(session, rep, name="Société Générale d'Électricité")
+    make_contact(session, account, name="Hélène Dupré")
+    make_contact(session, account, name="Paul Martin")
+    make_quote(session, account, rep)
+    make_quote(session, make_account(session, rep, name="Autre"), rep)
+    session.commit()
+    h = token_headers(app, rep)
+    assert names(client, h, f"/api/contacts?q={NFD('HÉLÈNE')}") == ["Hélène Dupré"]
+    quotes = client.get("/api/quotes?q=electricite", headers=h).get_json()
+    assert quotes["total"] == 1 and quotes["items"][0]["account_id"] == account.id
+    assert session.scalar(select(User.search).where(User.id == rep.id)) == fold(rep.name, "rep.s@test.example")
+
+
+def test_limit_is_an_alias_of_per_page(app, session, client, people):
+    rep, _ = people
+    for _ in range(5):
+        make_account(session, rep)
+    session.commit()
+    body = client.get("/api/accounts?limit=2", headers=token_headers(app, rep)).get_json()
+    assert len(body["items"]) == 2 and body["total"] == 5

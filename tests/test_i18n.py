@@ -1,0 +1,127 @@
+"""One source of words on the server: gettext catalogues, French by default, English complete
+(API.md → Language). Fails when a message the code can send is missing in either language."""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from server.i18n import CATALOGUES, LANGUAGES
+from tests.factories import make_account, make_quote, make_team, make_user, token_headers
+
+ROOT = Path(__file__).resolve().parents[1]
+PROBLEMS = {"Invalid", "NotFound", "Forbidden", "Overlap", "IdConflict", "Immutable", "IllegalTransition",
+            "Unauthorized", "Gone", "TooLarge", "NotAllowed", "NoOverride", "MalformedEnvelope", "ClientMismatch",
+            "Problem", "Issue", "bad"}
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    with (CATALOGUES / lang / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        return {m.id: m.string for m in read_po(source) if m.id}
+
+
+def _template(node) -> str | None:
+    """A string literal as its msgid; an f-string with its values as %(name)s placeholders."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "%(x)s" for v in node.values)
+    return None
+
+
+def messages_in_code() -> dict[str, str]:
+    """Every title, detail and field message given to a problem in server/ and sync/ → where."""
+    found: dict[str, str] = {}
+    for path in [*ROOT.glob("server/**/*.py"), *ROOT.glob("sync/**/*.py")]:
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            texts = []
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", None))
+                if name in PROBLEMS:
+                    texts += node.args[2:3] if name == "Issue" else node.args[:1]
+                    for kw in node.keywords:
+                        if kw.arg == "errors" and isinstance(kw.value, ast.Dict):
+                            texts += [e for v in kw.value.values if isinstance(v, ast.List) for e in v.elts]
+            elif isinstance(node, ast.ClassDef):
+                for statement in node.body:
+                    if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Tuple) \
+                            and len(statement.value.elts) == 3:
+                        texts.append(statement.value.elts[2])  # status, kind, title = …
+                    elif isinstance(statement, ast.Assign) and any(getattr(t, "id", "") == "title" for t in statement.targets):
+                        texts.append(statement.value)
+            for text in filter(None, map(_template, texts)):
+                found.setdefault(text, f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def _shape(msgid: str) -> str:
+    return PLACEHOLDER.sub("%(x)s", msgid)
+
+
+def test_both_catalogues_hold_the_same_keys_each_translated():
+    fr, en = catalogue("fr"), catalogue("en")
+    assert set(LANGUAGES) == {"fr", "en"}
+    assert sorted(set(fr) ^ set(en)) == []
+    assert [k for k, v in fr.items() if not v] == [] and [k for k, v in en.items() if not v] == []
+    for msgid in fr:  # a translation keeps every value of its message
+        assert sorted(PLACEHOLDER.findall(fr[msgid])) == sorted(PLACEHOLDER.findall(msgid)), msgid
+    untranslated = [k for k, v in fr.items() if v == k and " " in k]
+    assert untranslated == [], "French side left in English"
+
+
+def test_every_message_the_code_sends_has_a_translation():
+    known = {_shape(k) for k in catalogue("fr")}
+    missing = {text: where for text, where in messages_in_code().items() if _shape(text) not in known}
+    assert missing == {}
+
+
+@pytest.fixture
+def quote_world(app, session):
+    team = make_team(session)
+    rep = make_user(session, "rep", team=team)
+    admin = make_user(session, "admin")
+    quote = make_quote(session, make_account(session, rep), rep, status="in_progress")
+    session.commit()
+    return quote, token_headers(app, admin)
+
+
+def test_problems_are_in_french_by_default_and_in_english_when_asked(client, quote_world):
+    quote, headers = quote_world
+    path = f"/api/quotes/{quote.id}/transition"
+    french = client.post(path, json={"to": "quoted"}, headers=headers)
+    assert french.status_code == 422
+    doc = french.get_json()
+    assert (doc["title"], doc["detail"]) == ("Saisie invalide", "Chiffrer un devis demande son montant.")
+    assert doc["errors"] == {"amount": ["Obligatoire quand le devis est chiffré."]}
+    english = client.post(path, json={"to": "quoted"}, headers={**headers, "Accept-Language": "en-GB,en;q=0.9"})
+    doc = english.get_json()
+    assert (doc["title"], doc["detail"]) == ("Invalid input", "Quoting needs the amount.")
+    assert doc["errors"] == {"amount": ["Required when the quote is quoted."]}
+
+
+def test_messages_with_values_and_schema_messages_are_translated(client, quote_world):
+    quote, headers = quote_world
+    missing = client.get("/api/quotes/0190f0e0-0000-7000-8000-000000000000", headers=headers).get_json()
+    assert missing["detail"] == "Introuvable : demande de devis 0190f0e0-0000-7000-8000-000000000000."
+    bad = client.post(f"/api/quotes/{quote.id}/transition", json={"to": "nowhere", "extra": 1}, headers=headers)
+    doc = bad.get_json()
+    assert doc["detail"] == "La requête contient des champs invalides."
+    assert doc["errors"]["to"] == ["Doit être l'une des valeurs : in_progress, quoted, won, lost."]
+    assert doc["errors"]["extra"] == ["Champ inconnu."]
+    assert client.get("/api/me").get_json()["title"] == "Connexion requise"
+    assert client.get("/api/me", headers={"Accept-Language": "en"}).get_json()["title"] == "Authentication required"
+
+
+@pytest.mark.parametrize(("language", "expected"), [("fr", "transmise par boîte de réception"),
+                                                     ("en", "delivered by inbox")])
+def test_the_dispatchers_notes_are_translated_with_their_values(app, language, expected):
+    from server.i18n import translate
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert translate("delivered by inbox") == expected
+        assert translate("Typed by a person.") == "Typed by a person."  # not a catalogue message: as it is
