@@ -6,8 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from conftest import TABLET
-from e2e_server import NOT_LOOPBACK
+from e2e_server import new_context
 from playwright.sync_api import expect
 from pwa import new_prospect, pending, sign_in, sync_now
 
@@ -18,10 +17,7 @@ REP = "rep4@example.com"
 
 @pytest.fixture
 def second_tablet(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport=TABLET, locale="fr-FR",
-                                  timezone_id="Europe/Paris", service_workers="allow")
-    context.route(NOT_LOOPBACK, lambda route: route.abort())
-    context.set_default_timeout(15_000)
+    context = new_context(browser, live_server)  # on the pinned clock, like the first tablet
     yield context
     context.close()
 
