@@ -18,6 +18,8 @@ def _api_blueprints():
     import importlib
     names = [
         "server.users.routes",
+        "server.users.people_routes",
+        "server.users.reset_routes",
         "server.syncapi.routes",
         "server.accounts.routes",
         "server.visits.routes",
