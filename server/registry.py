@@ -30,6 +30,7 @@ def _api_blueprints():
         "server.quotes.attachments",
         "server.segmentation.routes",
         "server.accounts.transfer",
+        "server.accounts.quality",
         "server.kpis.routes",
         "server.tours.routes",
     ]
