@@ -159,3 +159,32 @@ def _attach_manager(session, team: Team) -> None:
     """The team's manager belongs to it (a manager's scope is its team_id)."""
     if team.manager_id:
         session.get(User, team.manager_id).team_id = team.id
+
+
+def reassign_accounts(*, session, actor: Actor, user_id: str, to_ids: list[str]) -> int:
+    """Give every account of rep `user_id` to the reps `to_ids` (a leaving rep), in blocks
+    of neighbouring postcodes so each keeps a compact area; the number moved.
+
+    Each move is an owner change through the sync engine (server/accounts/entity.py), so
+    tablets lose and gain the accounts as for any reassignment (sync/PROTOCOL.md P9).
+    Raises Invalid when a target is not an active rep the caller may give accounts to.
+    """
+    from server.accounts.models import Account
+    from sync.push import push
+    from sync.push import _problem_from
+    leaving = get_person(session=session, actor=actor, user_id=user_id)
+    if actor.role not in ("admin", "manager") or (actor.role == "manager" and leaving.team_id != actor.team_id):
+        raise NotFound(f"No user {user_id}.")
+    targets = [session.scalar(visible_users(actor).where(User.id == rep_id)) for rep_id in dict.fromkeys(to_ids)]
+    if not to_ids or any(t is None or t.role != "rep" or not t.active or t.id == leaving.id for t in targets):
+        raise Invalid("Give the accounts to active reps in your scope.", errors={"to": ["Not an active rep of yours."]})
+    accounts = session.execute(select(Account.id, Account.version).where(Account.owner_id == leaving.id)
+                               .order_by(Account.postcode, Account.city, Account.id)).all()
+    block = -(-len(accounts) // len(targets)) if accounts else 1
+    mutations = [{"mutation_id": secrets.token_hex(16), "entity": "account", "op": "update", "id": row.id,
+                  "base_version": row.version, "changes": {"owner_id": targets[n // block].id}, "client_time": None}
+                 for n, row in enumerate(accounts)]
+    for result in push(session=session, actor=actor, client_id=None, mutations=mutations):
+        if result["status"] == "rejected":
+            raise _problem_from(result["error"])
+    return len(accounts)

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from flask import request
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from server.common.fields import UUID
 
 from server.actor import current_actor
 from server.extensions import db
@@ -71,6 +74,20 @@ def resend_invitation(user_id):
     token = links.issue(session=db.session, user=user, purpose="invitation")
     db.session.commit()
     mail.send_link(user=user, purpose="invitation", link=link_url(token))
+
+
+class ReassignSchema(Schema):
+    to = fields.List(UUID(), required=True, validate=validate.Length(min=1, max=50))
+
+
+@blp.post("/users/<string:user_id>/reassign")
+@blp.arguments(ReassignSchema)
+@blp.response(200)
+def reassign(body, user_id):
+    """Give all accounts of a (leaving) rep to the reps in `to`, by blocks of postcodes: `{"moved": n}`."""
+    moved = people.reassign_accounts(session=db.session, actor=current_actor(), user_id=user_id, to_ids=body["to"])
+    db.session.commit()
+    return {"moved": moved}
 
 
 @blp.get("/teams")

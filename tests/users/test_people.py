@@ -120,3 +120,26 @@ def test_teams_are_created_and_changed_by_an_admin(app, client, company):
     assert_problem(client.post("/api/teams", json={"name": "Mine"}, headers=manager), 404, "not_found")
     assert_problem(client.patch(f"/api/teams/{company['other'].id}", json={"name": "Mine"}, headers=manager),
                    404, "not_found")
+
+
+def test_a_leaving_reps_accounts_go_to_others_in_postcode_blocks(app, client, session, company):
+    from sqlalchemy import select
+
+    from server.accounts.models import Account
+    from tests.factories import make_account
+    heir = make_user(session, "rep", team=company["team"], email="hugo@test.example")
+    for n, code in enumerate(["21000", "21200", "39100", "71100"]):
+        make_account(session, company["rep"], name=f"Compte {n}", postcode=code)
+    session.commit()
+    manager = token_headers(app, company["manager"])
+    outside = client.post(f"/api/users/{company['rep'].id}/reassign", json={"to": [company["stranger"].id]},
+                          headers=manager)
+    assert_problem(outside, 422, "validation")
+    response = client.post(f"/api/users/{company['rep'].id}/reassign", json={"to": [heir.id, company["rep"].id]},
+                           headers=manager)
+    assert_problem(response, 422, "validation")
+    response = client.post(f"/api/users/{company['rep'].id}/reassign", json={"to": [heir.id]}, headers=manager)
+    assert response.status_code == 200 and response.get_json() == {"moved": 4}
+    session.expire_all()
+    owners = set(session.scalars(select(Account.owner_id)))
+    assert owners == {heir.id}
