@@ -9,6 +9,8 @@ import { lang } from './lib/i18n.js';
 import { startSync } from './lib/sync-client.js';
 import { startUpdates, resumeUpdate } from './lib/update.js';
 import { Shell } from './views/shell.js';
+import { Login } from './views/login.js';
+import { authState } from './lib/api.js';
 import { signal } from './vendor/signals-core.mjs';
 import { isDesk, deskHome } from './views/desk/roles.js';
 
@@ -20,6 +22,9 @@ const deskShell = signal(null);
 const PUBLIC_PAGES = ['login', 'forgot', 'password']; // reachable signed out (e-mailed links)
 function Root() {
   if (!isDesk(user.value) || PUBLIC_PAGES.includes(route.value.parts[0])) return html`<${Shell} />`;
+  // The desk works online: a session closed by the server (user deactivated, password
+  // reset) means signing in again at once.
+  if (authState.value === 'lost') return html`<${Login} />`;
   if (!deskShell.value) {
     import('./views/desk/shell.js').then((m) => { deskShell.value = m.DeskShell; });
     return html`<p class="boot">Tournée…</p>`;

@@ -46,7 +46,6 @@ export function ChoosePassword({ token }) {
     try {
       await publicPost('/api/auth/password-reset/confirm', { token, password });
       setDone(true);
-      setTimeout(() => go('/login'), 1200);
     } catch (e) {
       if (e instanceof ApiError && e.status === 400) setError(t('badLink'));
       else if (e instanceof ApiError && e.problem?.errors?.password) setError(e.problem.errors.password.join(' '));
@@ -67,6 +66,7 @@ export function ChoosePassword({ token }) {
       </label>
       ${error && html`<p class="error" role="alert" data-testid="password-error">${error}</p>`}
       ${done && html`<p class="ok" role="status" data-testid="password-done">${t('passwordSet')}</p>`}
-      <button class="primary" data-testid="password-submit" type="submit" disabled=${done}>${t('choosePassword')}</button>
+      ${done ? html`<button class="primary" type="button" data-testid="password-to-login" onClick=${() => go('/login')}>${t('signIn')}</button>`
+    : html`<button class="primary" data-testid="password-submit" type="submit">${t('choosePassword')}</button>`}
     </form>`;
 }

@@ -3,8 +3,8 @@
 export const SCREENS = {
   telemarketer: ['calls', 'book'],
   backoffice: ['board'],
-  manager: ['dashboard', 'plans', 'model', 'calls', 'book', 'board'],
-  admin: ['dashboard', 'plans', 'model', 'calls', 'book', 'board'],
+  manager: ['dashboard', 'plans', 'model', 'calls', 'book', 'board', 'people', 'import', 'quality'],
+  admin: ['dashboard', 'plans', 'model', 'calls', 'book', 'board', 'people', 'import', 'quality'],
 };
 export const isDesk = (u) => !!u && u.role in SCREENS;
 export const deskHome = (u) => `/desk/${SCREENS[u.role][0]}`;

@@ -12,6 +12,10 @@ import { Board } from './board.js';
 import { Dashboard } from './dashboard.js';
 import { Plans } from './plans.js';
 import { ModelEditor } from './model.js';
+import { People } from './people.js';
+import { Reassign } from './reassign.js';
+import { Import } from './imports.js';
+import { Quality } from './quality.js';
 
 function screen(name, id, query) {
   if (name === 'calls') return html`<${CallList} />`;
@@ -20,6 +24,10 @@ function screen(name, id, query) {
   if (name === 'dashboard') return html`<${Dashboard} query=${query} />`;
   if (name === 'plans') return html`<${Plans} planId=${id} />`;
   if (name === 'model') return html`<${ModelEditor} />`;
+  if (name === 'people' && id?.startsWith('transfer-')) return html`<${Reassign} userId=${id.slice(9)} />`;
+  if (name === 'people') return html`<${People} />`;
+  if (name === 'import') return html`<${Import} />`;
+  if (name === 'quality') return html`<${Quality} />`;
   return null;
 }
 

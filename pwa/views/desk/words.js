@@ -2,6 +2,7 @@
 // Same language switch as the tablet app (lib/i18n.js's `lang`); unknown keys fall
 // back to the tablet app's dictionary, so shared words stay in one place.
 import { lang, t } from '../../lib/i18n.js';
+import * as setup from './words-setup.js';
 
 const fr = {
   calls: 'À appeler', book: 'Prendre RDV', board: 'Devis', dashboard: 'Tableau de bord', plans: 'Plans d’action',
@@ -66,6 +67,8 @@ const en = {
   reason: 'Reason', version: 'Version {v}', sumSplit: 'The split must add up to 100 %.', noChanges: 'No change.',
   axis_weight: 'Weight', axis_potential: 'Potential', loading: 'Loading…', error: 'Error: {d}', outcome: 'Outcome',
 };
+Object.assign(fr, setup.fr);
+Object.assign(en, setup.en);
 const dictionaries = { fr, en };
 
 /** w('late', {n: 3}) → "retard 3 j"; falls back to the tablet app's words. */
