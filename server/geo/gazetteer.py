@@ -43,7 +43,8 @@ def _index() -> tuple[dict[str, list[tuple[str, float, float]]], dict[str, list[
             if row.get("country_code") != "FR":
                 continue
             key, lat, lon = normalise_commune(row["city"]), float(row["latitude"]), float(row["longitude"])
-            by_postcode.setdefault(row["postal_code"], []).append((key, lat, lon))
+            # CEDEX codes ("21048 CEDEX") are filed under their five digits, as addresses write them.
+            by_postcode.setdefault(row["postal_code"][:5], []).append((key, lat, lon))
             by_name.setdefault(key, []).append((lat, lon))
     return by_postcode, by_name
 
