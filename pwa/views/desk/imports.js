@@ -22,8 +22,27 @@ async function send(file, mapping, dryRun) {
   }
 }
 
+// The first lines of a CSV file, decoded as the server will (UTF-16 by its BOM, UTF-8,
+// else Windows-1252), so the manager sees its columns before anything is sent.
+async function preview(file) {
+  if (/\.xlsx$/i.test(file.name)) return null;
+  const bytes = new Uint8Array(await file.slice(0, 8192).arrayBuffer());
+  let text;
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) text = new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes);
+  else { try { text = new TextDecoder('utf-8', { fatal: true }).decode(bytes); } catch { text = new TextDecoder('windows-1252').decode(bytes); } }
+  const lines = text.replace(/^\ufeff/, '').split(/\r?\n/).filter((l) => l.trim()).slice(0, 6);
+  const sep = [';', '\t', ','].map((c) => [c, (lines[0] || '').split(c).length]).sort((a, b) => b[1] - a[1])[0][0];
+  return lines.map((l) => l.split(sep).map((c) => c.replace(/^"|"$/g, '')));
+}
+
+function Preview({ rows }) {
+  if (!rows?.length) return null;
+  return html`<table class="grid" data-testid="import-preview"><thead><tr>${rows[0].map((h) => html`<th>${h}</th>`)}</tr></thead>
+    <tbody>${rows.slice(1).map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table>`;
+}
+
 function Located({ located }) {
-  if (!located) return null;
+  if (!located || located.none === undefined) return null;
   return html`<p data-testid="import-located">${w('locatedCounts', { commune: located.commune || 0, address: (located.address || 0) + (located.street || 0), manual: located.manual || 0, none: located.none || 0 })}</p>`;
 }
 
@@ -32,6 +51,7 @@ export function Import() {
   const [mapping, setMapping] = useState({});
   const [result, setResult] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [rows, setRows] = useState(null);
   async function run(dryRun) {
     setBusy(true);
     try {
@@ -46,7 +66,8 @@ export function Import() {
     <h1>${w('importTitle')}</h1>
     <p class="muted">${w('importHelp')}</p>
     <input type="file" data-testid="import-file" accept=".csv,.txt,.xlsx,text/csv"
-      onChange=${(e) => { setFile(e.target.files[0]); setResult(null); setMapping({}); }} />
+      onChange=${(e) => { const f = e.target.files[0]; setFile(f); setResult(null); setMapping({}); setRows(null); if (f) preview(f).then(setRows); }} />
+    <${Preview} rows=${rows} />
     ${badColumns.length > 0 && html`<fieldset data-testid="import-mapping"><legend>${w('mapColumns')}</legend>
       ${badColumns.map((c) => html`<label class="map-row">${c}
         <select data-testid="map-column" data-column=${c} value=${mapping[c] === null ? '__ignore' : mapping[c] || ''}
