@@ -35,7 +35,7 @@ from server.accounts.headers import field_for, header_key
 from server.accounts.models import ACCOUNT_STATUSES, Account, Contact
 from server.actor import Actor
 from server.db import new_id, utcnow
-from server.geo.locate import locate
+from server.geo.locate import locate_many
 from server.scope import condition
 from server.segmentation import cadence
 from server.segmentation.scoring import parse_bool, parse_number
@@ -298,7 +298,7 @@ def _plan(creates, updates, owners, model) -> Plan:
         if row["custom"]:
             row["_fields"].append("custom")
         inserts.append(row)
-    changes = []
+    built = []
     for current, values in updates:
         row = {c: current[c] for c in ACCOUNT_COLUMNS}
         row.update({k: v for k, v in values.items() if k in ACCOUNT_COLUMNS})
@@ -308,6 +308,10 @@ def _plan(creates, updates, owners, model) -> Plan:
         row.update(_segment(model, row, current["segment_override"]))
         row["geo_precision"] = current["geo_precision"]
         _locate(row, values, current)
+        built.append((current, row))
+    _locate_pending([*inserts, *(row for _c, row in built)])
+    changes = []
+    for current, row in built:
         written = [k for k in (*ACCOUNT_COLUMNS, "owner_id", "custom", "geo_precision") if row[k] != current[k]]
         scored = ("segment", "computed_segment", "weight_score", "potential_score", "model_version", "next_due_at")
         if written or any(row[k] != current[k] for k in scored):
@@ -325,10 +329,16 @@ def _locate(row: dict[str, Any], values: dict[str, Any], current: dict[str, Any]
     if current is not None and (current["geo_precision"] == "manual"
                                 or not any(k in values for k in ("address", "postcode", "city"))):
         return []
-    position = locate(address=row.get("address"), postcode=row.get("postcode"), city=row.get("city"))
-    row["lat"], row["lon"] = (position.lat, position.lon) if position else (None, None)
-    row["geo_precision"] = position.precision if position else None
+    row["_locate"] = True  # located together, in one batch (_locate_pending)
     return ["lat", "lon", "geo_precision"]
+
+
+def _locate_pending(rows: list[dict[str, Any]]) -> None:
+    pending = [row for row in rows if row.pop("_locate", False)]
+    positions = locate_many([(row.get("address"), row.get("postcode"), row.get("city")) for row in pending])
+    for row, position in zip(pending, positions, strict=True):
+        row["lat"], row["lon"] = (position.lat, position.lon) if position else (None, None)
+        row["geo_precision"] = position.precision if position else None
 
 
 def _located_counts(plan: Plan) -> dict[str, int]:

@@ -1,7 +1,9 @@
 """Locating an address: what the server does for an account or a home without lat/lon.
 
-The embedded gazetteer (commune centres, offline) is the default; its precision is
-`"commune"`. A position set by a person (`"manual"`) is never replaced here.
+With `GEOCODER_URL` set, the national address base (server/geo/ban.py) first; when it
+is down, slow or does not know the address, the embedded gazetteer (commune centres,
+offline, precision `"commune"`), so that nothing ever waits on the network for long.
+A position set by a person (`"manual"`) is never replaced here.
 """
 from __future__ import annotations
 
@@ -19,10 +21,56 @@ class Position:
     precision: str
 
 
-def locate(*, address: str | None, postcode: str | None, city: str | None) -> Position | None:
-    """The best position known for this address offline, or None (no usable position)."""
+def _commune(postcode: str | None, city: str | None) -> Position | None:
     found = locate_commune(postcode, city)
     return Position(found[0], found[1], "commune") if found else None
+
+
+def _geocoder():
+    """(url, timeout_s, min_interval_s) of the configured HTTP geocoder, or None."""
+    try:
+        from flask import current_app
+        config = current_app.config
+    except RuntimeError:  # outside an app (a script): offline only
+        return None
+    url = config.get("GEOCODER_URL")
+    return (url, float(config.get("GEOCODER_TIMEOUT_S", 5)), float(config.get("GEOCODER_MIN_INTERVAL_S", 0.02))) \
+        if url else None
+
+
+def locate(*, address: str | None, postcode: str | None, city: str | None) -> Position | None:
+    """The best position known for this address, or None (no usable position)."""
+    geocoder = _geocoder()
+    if geocoder and address:
+        from server.geo import ban
+        url, timeout_s, interval_s = geocoder
+        try:
+            found = ban.geocode_one(url, address or "", postcode or "", city or "", timeout_s, interval_s)
+        except ban.GeocoderUnavailable:
+            found = None
+        if found:
+            return found
+    return _commune(postcode, city)
+
+
+def locate_many(rows: list[tuple[str | None, str | None, str | None]]) -> list[Position | None]:
+    """[(address, postcode, city)] → positions, one HTTP batch when a geocoder is configured."""
+    found: list[Position | None] = [None] * len(rows)
+    geocoder = _geocoder()
+    with_address = [n for n, row in enumerate(rows) if row[0]]
+    if geocoder and with_address:
+        from server.geo import ban
+        url, timeout_s, interval_s = geocoder
+        try:
+            from flask import current_app
+            batch_timeout_s = float(current_app.config.get("GEOCODER_BATCH_TIMEOUT_S", 60))
+            answers = ban.geocode_batch(url, [rows[n] for n in with_address], timeout_s=batch_timeout_s,
+                                        min_interval_s=interval_s)
+            for n, answer in zip(with_address, answers, strict=True):
+                found[n] = answer
+        except ban.GeocoderUnavailable:
+            pass  # the gazetteer below: an import never waits on a geocoder that is down
+    return [position or _commune(row[1], row[2]) for position, row in zip(found, rows, strict=True)]
 
 
 def fill_position(values: dict, *, stored=None) -> None:
