@@ -37,11 +37,11 @@ def choose_password(page, link: str, password: str) -> None:
     page.get_by_test_id("password-new").fill("azerty")
     page.get_by_test_id("password-again").fill("azerty")
     page.get_by_test_id("password-submit").click()
-    expect(page.get_by_test_id("password-error")).to_be_visible()
+    expect(page.get_by_test_id("password-error")).to_be_visible(timeout=20_000)
     page.get_by_test_id("password-new").fill(password)
     page.get_by_test_id("password-again").fill(password)
     page.get_by_test_id("password-submit").click()
-    expect(page.get_by_test_id("password-done")).to_be_visible()
+    expect(page.get_by_test_id("password-done")).to_be_visible(timeout=20_000)
 
 
 def sign_in_as(page, email: str, password: str) -> None:
@@ -59,7 +59,8 @@ def test_admin_sets_up_a_team_and_a_rep_who_signs_in_from_the_invitation(page, b
     new_team.get_by_test_id("team-name").fill("Franche-Comté")
     new_team.get_by_test_id("team-holidays").fill("FR")
     new_team.get_by_test_id("team-save").click()
-    expect(page.get_by_test_id("team-row").get_by_test_id("team-name").last).to_have_value("Franche-Comté")
+    expect(page.get_by_test_id("team-row").get_by_test_id("team-name").last).to_have_value("Franche-Comté",
+                                                                                        timeout=20_000)
 
     page.get_by_test_id("person-new").click()
     form = page.get_by_test_id("person-form")
@@ -74,7 +75,7 @@ def test_admin_sets_up_a_team_and_a_rep_who_signs_in_from_the_invitation(page, b
     form.get_by_test_id("hours-mon-start").fill("07:45")
     form.get_by_test_id("person-save").click()
     row = page.get_by_test_id("person-row").filter(has_text="nina@example.com")
-    expect(row).to_be_visible()
+    expect(row).to_be_visible(timeout=30_000)  # the first located home loads the gazetteer (seconds)
 
     admin = api("admin@example.com")
     nina = next(u for u in admin.call("GET", "/api/users")["items"] if u["email"] == "nina@example.com")
@@ -97,7 +98,7 @@ def test_forgotten_password_end_to_end(page, mailbox):
     page.get_by_test_id("login-forgot").click()
     page.get_by_test_id("forgot-email").fill("rep3@example.com")
     page.get_by_test_id("forgot-submit").click()
-    expect(page.get_by_test_id("forgot-sent")).to_be_visible()
+    expect(page.get_by_test_id("forgot-sent")).to_be_visible(timeout=20_000)
     link = link_for(mailbox, "rep3@example.com", already)
     choose_password(page, link, "un nouveau départ pour rep trois")
     spent = page.context.new_page()
@@ -105,7 +106,7 @@ def test_forgotten_password_end_to_end(page, mailbox):
     spent.get_by_test_id("password-new").fill("encore une autre phrase longue")
     spent.get_by_test_id("password-again").fill("encore une autre phrase longue")
     spent.get_by_test_id("password-submit").click()
-    expect(spent.get_by_test_id("password-error")).to_be_visible()
+    expect(spent.get_by_test_id("password-error")).to_be_visible(timeout=20_000)
     spent.close()
     page.get_by_test_id("password-to-login").click()
     page.get_by_test_id("login-email").fill("rep3@example.com")
