@@ -27,6 +27,7 @@ def _api_blueprints():
         "server.agenda.absences",
         "server.quotes.routes",
         "server.quotes.admin_routes",
+        "server.quotes.channel_test",
         "server.quotes.attachments",
         "server.segmentation.routes",
         "server.accounts.transfer",

@@ -127,3 +127,12 @@ def test_a_deactivated_user_is_signed_out_at_its_next_request(page, api):
         expect(page.get_by_test_id("login-email")).to_be_visible(timeout=20_000)
     finally:
         admin.call("PATCH", f"/api/users/{tele['id']}", {"active": True})
+
+
+def test_admin_tests_a_technical_teams_channel_from_the_routing_screen(page):
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "admin@example.com", "dashboard")
+    page.get_by_test_id("desk-nav-routing").click()
+    expect(page.get_by_test_id("tech-team-row").first).to_be_visible(timeout=20_000)
+    page.get_by_test_id("channel-test").first.click()
+    expect(page.get_by_test_id("channel-test-result").first).to_be_visible(timeout=20_000)

@@ -4,7 +4,7 @@ export const SCREENS = {
   telemarketer: ['calls', 'book'],
   backoffice: ['board'],
   manager: ['dashboard', 'plans', 'model', 'calls', 'book', 'board', 'people', 'import', 'quality'],
-  admin: ['dashboard', 'plans', 'model', 'calls', 'book', 'board', 'people', 'import', 'quality'],
+  admin: ['dashboard', 'plans', 'model', 'calls', 'book', 'board', 'people', 'import', 'quality', 'routing'],
 };
 export const isDesk = (u) => !!u && u.role in SCREENS;
 export const deskHome = (u) => `/desk/${SCREENS[u.role][0]}`;

@@ -16,6 +16,7 @@ import { People } from './people.js';
 import { Reassign } from './reassign.js';
 import { Import } from './imports.js';
 import { Quality } from './quality.js';
+import { Routing } from './routing.js';
 
 function screen(name, id, query) {
   if (name === 'calls') return html`<${CallList} />`;
@@ -28,6 +29,7 @@ function screen(name, id, query) {
   if (name === 'people') return html`<${People} />`;
   if (name === 'import') return html`<${Import} />`;
   if (name === 'quality') return html`<${Quality} />`;
+  if (name === 'routing') return html`<${Routing} />`;
   return null;
 }
 

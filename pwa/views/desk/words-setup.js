@@ -27,6 +27,11 @@ export const fr = {
   withoutPositionHelp: 'Ils ne peuvent pas être planifiés : les tournées les signalent « sans localisation » les jours où ils sont dus. Complétez l’adresse ou placez-les sur la carte.',
   withoutOwner: 'Comptes sans commercial actif', duplicates: 'Doublons probables', 'dup.siret': 'Même SIRET',
   'dup.name_postcode': 'Même nom et code postal', 'dup.phone': 'Même téléphone',
+  routing: 'Routage des devis', technicalTeams: 'Équipes techniques', channel: 'Canal', destination: 'Destination',
+  'channel.webhook': 'Webhook', 'channel.email': 'E-mail', 'channel.inbox': 'Boîte de réception', testChannel: 'Tester',
+  testOk: 'Livraison de test reçue', testFailed: 'Échec de la livraison de test', routingRules: 'Règles de routage',
+  routingHelp: 'La première règle qui correspond (priorité la plus basse d’abord) choisit l’équipe ; l’équipe par défaut (★) reçoit le reste.',
+  priority: 'Priorité', productLine: 'Gamme', urgency: 'Urgence', technicalTeam: 'Équipe technique', addRule: 'Ajouter la règle',
 };
 export const en = {
   people: 'Teams and users', import: 'Import', quality: 'Data quality', teams: 'Sales teams', newUser: 'New user', name: 'Name',
@@ -55,4 +60,9 @@ export const en = {
   withoutPositionHelp: 'They cannot be planned: tours flag them "no location" on the days they are due. Complete the address or place them on the map.',
   withoutOwner: 'Accounts without an active rep', duplicates: 'Likely duplicates', 'dup.siret': 'Same SIRET',
   'dup.name_postcode': 'Same name and postcode', 'dup.phone': 'Same phone',
+  routing: 'Quote routing', technicalTeams: 'Technical teams', channel: 'Channel', destination: 'Destination',
+  'channel.webhook': 'Webhook', 'channel.email': 'E-mail', 'channel.inbox': 'Inbox', testChannel: 'Test',
+  testOk: 'Test delivery received', testFailed: 'Test delivery failed', routingRules: 'Routing rules',
+  routingHelp: 'The first matching rule (lowest priority first) picks the team; the default team (★) gets the rest.',
+  priority: 'Priority', productLine: 'Product line', urgency: 'Urgency', technicalTeam: 'Technical team', addRule: 'Add the rule',
 };
