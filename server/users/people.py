@@ -42,7 +42,7 @@ def get_person(*, session, actor: Actor, user_id: str) -> User:
 
 def create_person(*, session, actor: Actor, values: dict) -> User:
     """Add a user without a usable password (its invitation sets one); flushed, not committed."""
-    _check_may_manage(session, actor, role=values["role"], team_id=values.get("team_id"))
+    check_may_manage(session, actor, role=values["role"], team_id=values.get("team_id"))
     email = values["email"].strip().lower()
     if session.scalar(select(User.id).where(func.lower(User.email) == email)) is not None:
         raise EmailTaken("This e-mail is already used.", errors={"email": ["Already used by another user."]})
@@ -65,8 +65,8 @@ def update_person(*, session, actor: Actor, user_id: str, values: dict) -> User:
             raise Forbidden("You may not change your own role, team or access.",
                             errors={k: ["Not allowed."] for k in values if k not in ("name", "home")})
         if user.id != actor.id:
-            _check_may_manage(session, actor, role=user.role, team_id=user.team_id)
-            _check_may_manage(session, actor, role=values.get("role", user.role),
+            check_may_manage(session, actor, role=user.role, team_id=user.team_id)
+            check_may_manage(session, actor, role=values.get("role", user.role),
                               team_id=values.get("team_id", user.team_id))
     if "email" in values:
         email = values["email"].strip().lower()
@@ -91,7 +91,7 @@ def update_person(*, session, actor: Actor, user_id: str, values: dict) -> User:
     return user
 
 
-def _check_may_manage(session, actor: Actor, *, role: str, team_id: str | None) -> None:
+def check_may_manage(session, actor: Actor, *, role: str, team_id: str | None) -> None:
     if team_id is not None and session.get(Team, team_id) is None:
         raise Invalid("Unknown team.", errors={"team_id": ["No such team."]})
     if actor.role == "admin":

@@ -70,7 +70,7 @@ def resend_invitation(user_id):
     actor = current_actor()
     user = people.get_person(session=db.session, actor=actor, user_id=user_id)
     if actor.role != "admin":
-        people._check_may_manage(db.session, actor, role=user.role, team_id=user.team_id)
+        people.check_may_manage(db.session, actor, role=user.role, team_id=user.team_id)
     token = links.issue(session=db.session, user=user, purpose="invitation")
     db.session.commit()
     mail.send_link(user=user, purpose="invitation", link=link_url(token))

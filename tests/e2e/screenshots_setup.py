@@ -30,7 +30,7 @@ CRM_EXPORT = ("N° client;Raison sociale;Adresse;CP;Ville;Tél.;SIRET;Commercial
 def shoot(page, out: Path, name: str) -> None:
     page.wait_for_timeout(500)
     page.evaluate("document.querySelector('.toasts')?.replaceChildren()")
-    page.screenshot(path=str(out / f"setup-{name}.png"), full_page=True)
+    page.screenshot(path=str(out / f"setup-{name}.png"))
     print(f"  setup-{name}.png")
 
 
