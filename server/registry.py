@@ -58,7 +58,8 @@ def register_sync_entities() -> None:
 
 
 def extra_commands():
+    from server.geo.cli import geocode_command
     from server.quotes.cli import dispatch_command
     from server.segmentation.cli import commands as segmentation_commands
     from server.syncapi.cli import sync_cli
-    return [dispatch_command, sync_cli, *segmentation_commands()]
+    return [dispatch_command, sync_cli, geocode_command, *segmentation_commands()]

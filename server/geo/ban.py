@@ -13,8 +13,8 @@ call has a timeout (`GEOCODER_TIMEOUT_S`) and a pace (`GEOCODER_MIN_INTERVAL_S`
 between calls, the public API allows about 50 per second per address); answers are
 cached per process. A 429, a 5xx, a timeout or a network error raises
 GeocoderUnavailable: the caller falls back to the embedded gazetteer (precision
-"commune"); the data-quality screen counts such accounts. (A job that tries them
-again later is not built yet.)
+"commune"), and `tournee geocode` (server/geo/cli.py, from cron) tries such accounts
+again later.
 """
 from __future__ import annotations
 

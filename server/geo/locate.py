@@ -69,7 +69,7 @@ def locate_many(rows: list[tuple[str | None, str | None, str | None]]) -> list[P
             for n, answer in zip(with_address, answers, strict=True):
                 found[n] = answer
         except ban.GeocoderUnavailable:
-            pass  # the gazetteer below: an import never waits on a geocoder that is down
+            pass  # the gazetteer below; `tournee geocode` tries again later
     return [position or _commune(row[1], row[2]) for position, row in zip(found, rows, strict=True)]
 
 

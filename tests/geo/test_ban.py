@@ -131,3 +131,22 @@ def test_an_import_is_located_through_the_batch(app, client, session, fake_ban):
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["located"]["address"] == 1
     assert session.scalar(select(Account.geo_precision).where(Account.external_ref == "C-1")) == "address"
+
+
+def test_tournee_geocode_tries_commune_level_accounts_again_and_leaves_manual_ones(app, runner, session, fake_ban):
+    from server.accounts.models import Account
+    from tests.factories import make_account, make_user
+    rep = make_user(session, "rep")
+    waiting = make_account(session, rep, address="8 boulevard du Port", postcode="21200", city="Meursanges",
+                           lat=47.0, lon=4.9, geo_precision="commune")
+    placed = make_account(session, rep, address="8 boulevard du Port", postcode="21200", city="Meursanges",
+                          lat=47.5, lon=5.5, geo_precision="manual")
+    session.commit()
+    version = waiting.version
+    result = runner.invoke(args=["geocode"])
+    assert result.exit_code == 0, result.output
+    assert "1 account(s) tried, 1 located" in result.output
+    session.expire_all()
+    again = session.get(Account, waiting.id)
+    assert (again.lat, again.lon, again.geo_precision) == (46.99, 4.94, "address") and again.version > version
+    assert (session.get(Account, placed.id).lat, session.get(Account, placed.id).geo_precision) == (47.5, "manual")
