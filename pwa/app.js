@@ -9,6 +9,8 @@ import { lang } from './lib/i18n.js';
 import { startSync } from './lib/sync-client.js';
 import { startUpdates, resumeUpdate } from './lib/update.js';
 import { Shell } from './views/shell.js';
+import { Login } from './views/login.js';
+import { authState } from './lib/api.js';
 import { signal } from './vendor/signals-core.mjs';
 import { isDesk, deskHome } from './views/desk/roles.js';
 
@@ -17,8 +19,12 @@ const root = document.getElementById('app');
 // Telemarketers, the back office and managers get the desk screens (online, no local
 // copy), loaded on demand: a rep's tablet never downloads them.
 const deskShell = signal(null);
+const PUBLIC_PAGES = ['login', 'forgot', 'password']; // reachable signed out (e-mailed links)
 function Root() {
-  if (!isDesk(user.value) || route.value.parts[0] === 'login') return html`<${Shell} />`;
+  if (!isDesk(user.value) || PUBLIC_PAGES.includes(route.value.parts[0])) return html`<${Shell} />`;
+  // The desk works online: a session closed by the server (user deactivated, password
+  // reset) means signing in again at once.
+  if (authState.value === 'lost') return html`<${Login} />`;
   if (!deskShell.value) {
     import('./views/desk/shell.js').then((m) => { deskShell.value = m.DeskShell; });
     return html`<p class="boot">Tournée…</p>`;
@@ -34,7 +40,8 @@ async function boot() {
   } catch {
     // The shell shows storageProblem in words (blocked by another tab, unavailable…).
   }
-  if (!user.value) go('/login');
+  if (PUBLIC_PAGES.includes(route.value.parts[0]) && route.value.parts[0] !== 'login') { /* an e-mailed link */ }
+  else if (!user.value) go('/login');
   else if (isDesk(user.value)) { if (route.value.parts[0] !== 'desk') go(deskHome(user.value)); }
   else if (!route.value.parts.length || route.value.parts[0] === 'login') go('/tour');
   root.textContent = '';

@@ -73,6 +73,9 @@ class Config:
     BACKOFF_FREE_FAILURES = int(os.environ.get("BACKOFF_FREE_FAILURES", "5"))
     BACKOFF_BASE_S = float(os.environ.get("BACKOFF_BASE_S", "1"))
     BACKOFF_MAX_S = float(os.environ.get("BACKOFF_MAX_S", "60"))
+    # Password-reset requests (server/users/reset_routes.py): each sends an e-mail.
+    RESET_LIMIT_PER_EMAIL = os.environ.get("RESET_LIMIT_PER_EMAIL", "3 per hour")
+    RESET_LIMIT_PER_ADDRESS = os.environ.get("RESET_LIMIT_PER_ADDRESS", "20 per hour")
     PUSH_LIMIT_PER_USER = os.environ.get("PUSH_LIMIT_PER_USER", "120 per minute")
 
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
@@ -110,6 +113,12 @@ class Config:
     # Tours (server/tours/service.py): OSRM's table service when OSRM_URL is set, else
     # great-circle km × ROAD_FACTOR driven at AVERAGE_SPEED_KMH (server/tours/travel.py).
     OSRM_URL = os.environ.get("OSRM_URL") or None
+    # Locating addresses (server/geo): the national address base's API when GEOCODER_URL is
+    # set (https://api-adresse.data.gouv.fr), else the embedded commune gazetteer only.
+    GEOCODER_URL = os.environ.get("GEOCODER_URL") or None
+    GEOCODER_TIMEOUT_S = float(os.environ.get("GEOCODER_TIMEOUT_S", "5"))
+    GEOCODER_BATCH_TIMEOUT_S = float(os.environ.get("GEOCODER_BATCH_TIMEOUT_S", "60"))  # an import's one batch
+    GEOCODER_MIN_INTERVAL_S = float(os.environ.get("GEOCODER_MIN_INTERVAL_S", "0.02"))
     ROAD_FACTOR = float(os.environ.get("ROAD_FACTOR", "1.3"))
     AVERAGE_SPEED_KMH = float(os.environ.get("AVERAGE_SPEED_KMH", "50"))
     TOUR_TIME_LIMIT_S = float(os.environ.get("TOUR_TIME_LIMIT_S", "1.0"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import request
 from flask_jwt_extended import verify_jwt_in_request
 
-PUBLIC = frozenset({"/api/health", "/api/auth/login", "/api/auth/refresh", "/api/openapi.json"})
+PUBLIC = frozenset({"/api/health", "/api/auth/login", "/api/auth/refresh", "/api/openapi.json",
+                    "/api/auth/password-reset", "/api/auth/password-reset/confirm"})
 
 
 def require_access_token() -> None:

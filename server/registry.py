@@ -18,6 +18,8 @@ def _api_blueprints():
     import importlib
     names = [
         "server.users.routes",
+        "server.users.people_routes",
+        "server.users.reset_routes",
         "server.syncapi.routes",
         "server.accounts.routes",
         "server.customfields.routes",
@@ -27,9 +29,11 @@ def _api_blueprints():
         "server.agenda.absences",
         "server.quotes.routes",
         "server.quotes.admin_routes",
+        "server.quotes.channel_test",
         "server.quotes.attachments",
         "server.segmentation.routes",
         "server.accounts.transfer",
+        "server.accounts.quality",
         "server.kpis.routes",
         "server.tours.routes",
         "server.forecast.routes",
@@ -58,7 +62,8 @@ def register_sync_entities() -> None:
 
 
 def extra_commands():
+    from server.geo.cli import geocode_command
     from server.quotes.cli import dispatch_command
     from server.segmentation.cli import commands as segmentation_commands
     from server.syncapi.cli import sync_cli
-    return [dispatch_command, sync_cli, *segmentation_commands()]
+    return [dispatch_command, sync_cli, geocode_command, *segmentation_commands()]

@@ -79,6 +79,13 @@ export async function login(email, password) {
   return user;
 }
 
+/** POST to a public path (password reset): no token; a problem becomes an ApiError. */
+export async function publicPost(path, body) {
+  const res = await send(path, { method: 'POST', body });
+  if (!res.ok) throw await failure(res);
+  return res.status === 204 || res.status === 202 ? null : res.json();
+}
+
 export async function logout() {
   const tokens = await getMeta('tokens');
   if (tokens) await send('/api/auth/logout', { method: 'POST', token: tokens.access_token }).catch(() => {});

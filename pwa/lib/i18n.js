@@ -122,6 +122,12 @@ const fr = {
   confirmCancelQuote: 'Annuler cette demande de devis ? Le service technique en sera informé.',
   confirmDelete: 'Supprimer définitivement ?', confirmRevert: 'Annuler le segment forcé par le commercial ?',
   confirmDeactivate: 'Désactiver cet utilisateur ? Il sera déconnecté de tous ses appareils.',
+  forgot: 'Mot de passe oublié ?', forgotTitle: 'Mot de passe oublié', sendLink: 'Recevoir un lien',
+  linkSent: 'Si cette adresse a un compte, un lien valable 1 heure vient d’y être envoyé.',
+  choosePassword: 'Choisir mon mot de passe', newPassword: 'Nouveau mot de passe', confirmPassword: 'Confirmer',
+  passwordRules: 'Au moins 12 caractères, ou une phrase d’au moins 4 mots. Pas votre adresse e-mail, ni un mot de passe courant (« azerty123 »…).',
+  passwordsDiffer: 'Les deux saisies diffèrent.', passwordSet: 'Mot de passe enregistré : connectez-vous.',
+  badLink: 'Ce lien a déjà servi, a expiré ou est inconnu : demandez-en un nouveau.', backToLogin: 'Retour à la connexion',
 };
 
 const en = {
@@ -131,6 +137,12 @@ const en = {
   'pl.cat.commit': 'Commit', 'pl.fig.won': 'Won', 'pl.fig.weighted': 'Weighted', 'pl.fig.commit': 'Commit',
   'pl.fig.best_case': 'Best case', 'pl.stage.lead': 'Lead', 'pl.stage.requested': 'Quote requested',
   'pl.stage.in_progress': 'Being quoted', 'pl.stage.quoted': 'Quoted',
+  forgot: 'Forgot your password?', forgotTitle: 'Forgotten password', sendLink: 'Send me a link',
+  linkSent: 'If this address has an account, a link valid 1 hour has just been sent to it.',
+  choosePassword: 'Choose my password', newPassword: 'New password', confirmPassword: 'Confirm',
+  passwordRules: 'At least 12 characters, or a passphrase of at least 4 words. Not your e-mail address, nor a common password ("qwerty123"…).',
+  passwordsDiffer: 'The two entries differ.', passwordSet: 'Password saved: sign in.',
+  badLink: 'This link was already used, has expired or is unknown: ask for a new one.', backToLogin: 'Back to sign-in',
   app: 'Tournée', login: 'Sign in', email: 'E-mail', password: 'Password', signIn: 'Sign in',
   badLogin: 'Wrong e-mail or password.', tooMany: 'Too many attempts, try again later.',
   offlineLogin: 'No network: signing in needs the network the first time.',

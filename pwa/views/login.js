@@ -50,6 +50,7 @@ export function Login() {
       </label>
       ${error && html`<p class="error" role="alert">${error}</p>`}
       <button class="primary" data-testid="login-submit" type="submit" disabled=${sending}>${t('signIn')}</button>
+      <a href="#/forgot" data-testid="login-forgot">${t('forgot')}</a>
     </form>`;
 }
 

@@ -8,6 +8,7 @@ import { pending, syncing, sync, syncError, lastSync } from '../lib/sync-client.
 import { updateReady, applyUpdate } from '../lib/update.js';
 import { Icon } from '../lib/icons.js';
 import { Login } from './login.js';
+import { ForgotPassword, ChoosePassword } from './password.js';
 import { Tour } from './tour.js';
 import { Accounts } from './accounts.js';
 import { Account } from './account.js';
@@ -24,6 +25,8 @@ const NAV = ['tour', 'accounts', 'agenda', 'quotes', 'pipeline', 'sync'];
 
 function screen({ parts, query }) {
   const [name, id, sub] = parts;
+  if (name === 'forgot') return html`<${ForgotPassword} />`;
+  if (name === 'password') return html`<${ChoosePassword} token=${id} />`;
   if (!user.value || name === 'login') return html`<${Login} />`;
   if (name === 'tour') return html`<${Tour} day=${id} />`;
   if (name === 'accounts') return html`<${Accounts} />`;

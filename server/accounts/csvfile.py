@@ -1,11 +1,16 @@
 """Reading a CSV file as French offices write them, and writing one back.
 
-UTF-8 with or without BOM; `;`, `,` or tab as separator, detected on the header line;
-one header row; blank lines skipped; every problem reported as `{line, field, reason}`
-with the file's own line numbers (the header is line 1).
+Encodings: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Texte Unicode"), and
+otherwise what charset-normalizer finds among the 8-bit code pages French software
+writes (Windows-1252 from Excel's "CSV (séparateur: point-virgule)", ISO-8859-15,
+Mac Roman) and BOM-less UTF-16. `.xlsx` workbooks are read by spreadsheet.py.
+`;`, `,` or tab as separator, detected on the header line; one header row; blank
+lines skipped; every problem reported as `{line, column, message}` (also under the
+older names `field` and `reason`) with the file's own line numbers (the header is line 1).
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Iterable, Iterator
@@ -25,7 +30,8 @@ class Issue:
     reason: str
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "field": self.field, "reason": self.reason}
+        return {"line": self.line, "column": self.field, "message": self.reason,
+                "field": self.field, "reason": self.reason}
 
 
 @dataclass
@@ -50,12 +56,28 @@ class ImportRejected(Invalid):
                          report=[i.as_dict() for i in issues], **counts)
 
 
+# The code pages a French office's file may come in when it is not UTF-8; charset-normalizer
+# picks the one under which the text reads most plausibly (Windows-1252 first on a tie).
+LEGACY_ENCODINGS = ["cp1252", "iso8859_15", "mac_roman", "utf_16_le", "utf_16_be"]
+
+
 def decode(data: bytes) -> str:
+    """The file's text, whatever encoding of LEGACY_ENCODINGS (or UTF-8/UTF-16 with BOM) it uses."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportRejected([Issue(1, "_file", "The file says UTF-16 but is not.")]) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise ImportRejected([Issue(line, "_file", "The file is not UTF-8 text (save it as CSV UTF-8).")]) from None
+    from charset_normalizer import from_bytes
+    best = from_bytes(data, cp_isolation=LEGACY_ENCODINGS).best()
+    if best is None:
+        raise ImportRejected([Issue(line, "_file", "Unreadable text: save the file as CSV (UTF-8 or Windows) "
+                                                   "or as an Excel workbook (.xlsx).")])
+    return str(best)
 
 
 def detect_delimiter(first_line: str) -> str:
@@ -74,6 +96,10 @@ def read_table(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_lines: in
     """Split a CSV file into its header and rows; refuses files over the limits (413)."""
     if len(data) > max_bytes:
         raise TooLarge(f"The file is larger than {max_bytes} bytes; split it.", max_bytes=max_bytes)
+    from server.accounts import spreadsheet
+    if spreadsheet.is_workbook(data):
+        header, rows = spreadsheet.read_workbook(data, max_lines=max_lines)
+        return _checked(Table(header=header, rows=rows, delimiter=";"))
     text = decode(data)
     if not text.strip():
         raise ImportRejected([Issue(1, "_file", "The file is empty.")])
@@ -91,7 +117,12 @@ def read_table(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_lines: in
             rows.append((line, [unprotect(c) for c in cells]))
     except csv.Error as exc:
         raise ImportRejected([Issue(reader.line_num, "_file", f"Unreadable CSV: {exc}.")]) from None
-    table = Table(header=header, rows=rows, delimiter=delimiter)
+    return _checked(Table(header=header, rows=rows, delimiter=delimiter))
+
+
+def _checked(table: Table) -> Table:
+    """File the header's and the lines' shape problems on the table."""
+    header, rows = table.header, table.rows
     seen: dict[str, int] = {}
     for i, name in enumerate(header):
         key = name.casefold()

@@ -14,7 +14,7 @@ from sync.registry import LWW, MAP, SET, EntitySpec, split_field
 ACCOUNT_OUT = ("id", "version", "name", "status", "segment", "computed_segment", "segment_override", "owner_id",
                "external_ref", "address", "postcode", "city", "lat", "lon", "phone", "email", "tags", "custom",
                "opening_hours", "last_visit_at", "next_due_at", "notes", "weight_score", "potential_score",
-               "attachment_ids")
+               "attachment_ids", "geo_precision")
 REP_ACCOUNT_FIELDS = frozenset({"name", "status", "segment_override", "address", "postcode", "city", "lat", "lon",
                                 "phone", "email", "tags", "custom", "opening_hours", "notes", "attachment_ids"})
 STAFF_ACCOUNT_FIELDS = REP_ACCOUNT_FIELDS | {"owner_id"}
@@ -109,6 +109,28 @@ def _derive_segment(ctx, record, op) -> None:
         record.segment = segment
 
 
+def _place(ctx, record, op) -> None:
+    """Locate the account (API.md → Account files and locations): lat/lon written by a
+    person → "manual"; an address written without lat/lon → located by the server, unless
+    a person placed it before (a manual position is never overwritten by geocoding)."""
+    from server.geo.locate import locate
+    written = {name for name, meta in (record.field_meta or {}).items() if meta and meta[0] == record.version}
+    if {"lat", "lon"} & written:
+        placed = record.lat is not None and record.lon is not None
+        record.geo_precision = "manual" if placed else None
+        return
+    if record.geo_precision == "manual" or not (op == "create" or {"address", "postcode", "city"} & written):
+        return
+    position = locate(address=record.address, postcode=record.postcode, city=record.city)
+    record.lat, record.lon = (position.lat, position.lon) if position else (None, None)
+    record.geo_precision = position.precision if position else None
+
+
+def _after_account_change(ctx, record, op) -> None:
+    _place(ctx, record, op)
+    _derive_segment(ctx, record, op)
+
+
 account_spec = EntitySpec(
     name="account", model=Account,
     # Photos are a set: two reps adding photos offline both keep theirs (M6).
@@ -119,7 +141,7 @@ account_spec = EntitySpec(
     schema=AccountChangesSchema(), output_fields=ACCOUNT_OUT,
     required_on_create=frozenset({"name", "owner_id"}),
     server_defaults=_account_defaults,
-    before_create=_account_rules, before_update=_account_rules, after_change=_derive_segment,
+    before_create=_account_rules, before_update=_account_rules, after_change=_after_account_change,
     scope_fields=frozenset({"owner_id"}),
     find_duplicate=find_duplicate,
 )

@@ -3,7 +3,8 @@
 Used by `tournee import-accounts` and `POST /api/accounts/import` (contacts: see
 contact_imports.py). The rules:
 
-- Columns are matched by name (case-insensitive): the fields of ACCOUNT_COLUMNS,
+- Columns are matched by name whatever their case, accents and punctuation, French or
+  English (headers.py: "Raison sociale", "CP", "Tél.", "Commercial"…): the fields of ACCOUNT_COLUMNS,
   `owner_email` (alias `owner`), `custom.<key>` for company fields, and the bare key
   of any criterion of the active model (`revenue_last_year`). A `mapping`
   (`{"CSV column": "field"}`, or `null` to ignore a column) renames the others.
@@ -31,11 +32,13 @@ from sqlalchemy.orm import Session
 
 from server.accounts.csvfile import ImportRejected, Issue, Table
 from server.accounts.matching import line_key, stored_by_id
+from server.accounts.headers import field_for, header_key
 from server.accounts.models import ACCOUNT_STATUSES, Account, Contact
 from server.accounts.statuses import by_label
 from server.customfields.values import definitions_by_key
 from server.actor import Actor
 from server.db import new_id, utcnow
+from server.geo.locate import locate_many
 from server.scope import condition
 from server.segmentation import cadence
 from server.segmentation.scoring import parse_bool, parse_number
@@ -43,8 +46,6 @@ from server.users.models import User
 
 ACCOUNT_COLUMNS = ("external_ref", "name", "status", "address", "postcode", "city", "lat", "lon", "phone", "email",
                    "tags", "notes")
-ALIASES = {"owner": "owner_email", "ref": "external_ref", "code_postal": "postcode", "ville": "city",
-           "nom": "name", "raison_sociale": "name", "adresse": "address", "telephone": "phone"}
 EXPORT_ONLY = frozenset({"segment", "computed_segment", "weight_score", "potential_score", "model_version",
                          "override_segment", "override_reason", "last_visit_at", "next_due_at"})
 STATUS_ALIASES = {"ancien client": "former_client", "ancien_client": "former_client", "concurrent": "competitor",
@@ -63,10 +64,12 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     issues: list[Issue] = field(default_factory=list)
+    # How the file's accounts are placed: {"address": n, "street": n, "commune": n, "manual": n, "none": n}.
+    located: dict[str, int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, Any]:
         return {"kind": self.kind, "dry_run": self.dry_run, "lines": self.lines, "created": self.created,
-                "updated": self.updated, "unchanged": self.unchanged}
+                "updated": self.updated, "unchanged": self.unchanged, "located": self.located}
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.counts(), "report": [i.as_dict() for i in self.issues]}
@@ -86,11 +89,14 @@ def resolve_columns(table: Table, mapping: dict[str, str | None], known: set[str
                     *, custom_keys: set[str] = frozenset(), labels: dict[str, str] | None = None) -> dict[int, str]:
     """Column index → target field; unknown columns are reported on line 1.
 
-    A custom field's column may be headed by its key, `custom.<key>`, or its label."""
-    lowered = {k.casefold(): v for k, v in mapping.items()}
+    Headers and the mapping's keys match whatever their case, accents and punctuation
+    (headers.py), French or English names alike; a custom field's column may be headed by
+    its key, `custom.<key>`, or its label.
+    """
+    lowered = {header_key(k): v for k, v in mapping.items()}
     targets: dict[int, str] = {}
     for i, name in enumerate(table.header):
-        key = name.casefold()
+        key = header_key(name)
         if key in lowered:
             target = lowered[key]
             if target is None:
@@ -99,8 +105,7 @@ def resolve_columns(table: Table, mapping: dict[str, str | None], known: set[str
                 issues.append(Issue(1, name, f"Mapped to unknown field {target!r}."))
                 continue
         else:
-            slug = key.replace(" ", "_").replace("-", "_")
-            target = ALIASES.get(slug, (labels or {}).get(_slug(name), slug))
+            target = (labels or {}).get(_slug(name)) or field_for(name)
             if target in EXPORT_ONLY:
                 continue
             if target in custom_keys:
@@ -153,13 +158,15 @@ def convert(target: str, raw: str, types: dict[str, str], line: int, issues: lis
     if target in LIMITS and len(raw) > LIMITS[target]:
         return bad(f"Longer than {LIMITS[target]} characters.")
     try:
-        if target in ("email", "owner_email"):
+        if target == "email" or (target == "owner_email" and "@" in raw):
             _email(raw)
         elif target == "postcode":
             _postcode(raw)
     except ValidationError:
         return bad(f"Not a valid {target.replace('_', ' ')}: {raw!r}.")
-    return raw.casefold() if target == "owner_email" else raw
+    if target == "owner_email":  # a rep's e-mail, or its name as the old CRM wrote it
+        return raw.casefold() if "@" in raw else "name:" + header_key(raw)
+    return raw
 
 
 def parse_lines(table: Table, targets: dict[int, str], types: dict[str, str], issues: list[Issue],
@@ -186,13 +193,24 @@ def parse_lines(table: Table, targets: dict[int, str], types: dict[str, str], is
 
 
 def reps_by_email(session: Session, actor: Actor, emails: set[str]) -> dict[str, tuple[str, str | None]]:
-    """E-mail → (rep id, team id) for the reps the caller may give accounts to."""
+    """E-mail (or "name:<key>" of a rep's name) → (rep id, team id) for the reps the caller
+    may give accounts to. A name that two such reps share matches neither."""
     if not emails:
         return {}
-    stmt = select(User.email, User.id, User.team_id).where(User.role == "rep", User.email.in_(sorted(emails)))
+    names = {e for e in emails if e.startswith("name:")}
+    stmt = select(User.email, User.name, User.id, User.team_id).where(User.role == "rep")
+    stmt = stmt.where(User.email.in_(sorted(emails - names))) if not names else stmt
     if actor.role != "admin":
         stmt = stmt.where(User.team_id == actor.team_id)
-    return {email.casefold(): (uid, team) for email, uid, team in session.execute(stmt)}
+    found: dict[str, tuple[str, str | None]] = {}
+    shared: set[str] = set()
+    for email, name, uid, team in session.execute(stmt):
+        found[email.casefold()] = (uid, team)
+        key = "name:" + header_key(name)
+        if key in found:
+            shared.add(key)
+        found[key] = (uid, team)
+    return {k: v for k, v in found.items() if k not in shared and (k in emails)}
 
 
 def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: dict[str, str | None] | None = None,
@@ -225,7 +243,8 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
                 continue
             owner = values.get("owner_email")
             if owner is not None and owner not in owners:
-                issues.append(Issue(line, "owner_email", f"No rep {owner} in your team."))
+                who = owner[5:] if owner.startswith("name:") else owner
+                issues.append(Issue(line, "owner_email", f"No rep {who} in your team (or several of that name)."))
             if current is None:
                 for required in ("name", "owner_email"):
                     if required not in values:
@@ -238,6 +257,7 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
         if issues:
             raise ImportRejected(issues, **outcome.counts())
         plan = _plan(creates, updates, owners, model)
+        outcome.located = _located_counts(plan)
         outcome.created, outcome.updated = len(plan.inserts), len(plan.changes)
         outcome.unchanged = len(updates) - len(plan.changes)
         if not dry_run:
@@ -253,7 +273,7 @@ def _active(session):
 _EXISTING = (Account.id, Account.external_ref, Account.owner_id, Account.field_meta, Account.custom,
              Account.segment_override, Account.last_visit_at, Account.next_due_at, Account.segment,
              Account.computed_segment, Account.weight_score, Account.potential_score, Account.model_version,
-             *(getattr(Account, c) for c in ACCOUNT_COLUMNS if c != "external_ref"))
+             Account.geo_precision, *(getattr(Account, c) for c in ACCOUNT_COLUMNS if c != "external_ref"))
 
 
 def _existing(session: Session, refs: list[str]) -> dict[str, dict[str, Any]]:
@@ -301,8 +321,9 @@ def _plan(creates, updates, owners, model) -> Plan:
         row.update(_segment(model, row, None))
         # custom keys are stamped one by one, as the sync engine merges them (PROTOCOL M7)
         row["_fields"] = [k for k in values if k != "owner_email"] + ["owner_id"]
+        row["_fields"] += _locate(row, values, None)
         inserts.append(row)
-    changes = []
+    built = []
     for current, values in updates:
         row = {c: current[c] for c in ACCOUNT_COLUMNS}
         row.update({k: v for k, v in values.items() if k in ACCOUNT_COLUMNS})
@@ -310,7 +331,13 @@ def _plan(creates, updates, owners, model) -> Plan:
         row["custom"] = {**(current["custom"] or {}), **{k[7:]: v for k, v in values.items() if k.startswith("custom.")}}
         row["last_visit_at"], row["next_due_at"] = current["last_visit_at"], current["next_due_at"]
         row.update(_segment(model, row, current["segment_override"]))
-        written = [k for k in (*ACCOUNT_COLUMNS, "owner_id") if row[k] != current[k]]
+        row["geo_precision"] = current["geo_precision"]
+        _locate(row, values, current)
+        built.append((current, row))
+    _locate_pending([*inserts, *(row for _c, row in built)])
+    changes = []
+    for current, row in built:
+        written = [k for k in (*ACCOUNT_COLUMNS, "owner_id", "geo_precision") if row[k] != current[k]]
         before = current["custom"] or {}
         written += [f"custom.{k}" for k, v in row["custom"].items() if before.get(k) != v]  # per key (M7)
         scored = ("segment", "computed_segment", "weight_score", "potential_score", "model_version", "next_due_at")
@@ -318,6 +345,35 @@ def _plan(creates, updates, owners, model) -> Plan:
             changes.append((current, row, written))
     teams = {uid: team for uid, team in owners.values()}
     return Plan(inserts, changes, teams)
+
+
+def _locate(row: dict[str, Any], values: dict[str, Any], current: dict[str, Any] | None) -> list[str]:
+    """Place the row: the file's lat/lon ("manual": given by the company), else its address
+    located offline (server/geo), never over a stored manual position. The fields written."""
+    if "lat" in values and "lon" in values:
+        row["geo_precision"] = "manual"
+        return ["geo_precision"]
+    if current is not None and (current["geo_precision"] == "manual"
+                                or not any(k in values for k in ("address", "postcode", "city"))):
+        return []
+    row["_locate"] = True  # located together, in one batch (_locate_pending)
+    return ["lat", "lon", "geo_precision"]
+
+
+def _locate_pending(rows: list[dict[str, Any]]) -> None:
+    pending = [row for row in rows if row.pop("_locate", False)]
+    positions = locate_many([(row.get("address"), row.get("postcode"), row.get("city")) for row in pending])
+    for row, position in zip(pending, positions, strict=True):
+        row["lat"], row["lon"] = (position.lat, position.lon) if position else (None, None)
+        row["geo_precision"] = position.precision if position else None
+
+
+def _located_counts(plan: Plan) -> dict[str, int]:
+    counts = {"address": 0, "street": 0, "commune": 0, "manual": 0, "none": 0}
+    rows = [*plan.inserts, *(row for _c, row, _w in plan.changes)]
+    for row in rows:
+        counts[row.get("geo_precision") or "none"] += 1
+    return counts
 
 
 def _write(session: Session, numbers, actor: Actor, plan: Plan) -> None:

@@ -37,6 +37,9 @@ class Account(SyncMixin, Base):
     city: Mapped[str | None] = mapped_column(String(120))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    # How the position was found: "address", "street", "commune" (geocoded), "manual"
+    # (set by a person, never overwritten by geocoding) or None (no usable position).
+    geo_precision: Mapped[str | None] = mapped_column(String(10))
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(254))
     tags: Mapped[list[Any]] = mapped_column(JSON, default=list)

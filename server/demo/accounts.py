@@ -85,6 +85,7 @@ def _account(rng: random.Random, fake, town: Town, definition: dict[str, Any], n
         "id": new_id(), "name": f"{name} {form}" if form else name, "status": status, "segment": segment, "computed_segment": segment,
         "segment_override": None, "weight_score": scores["weight"], "potential_score": scores["potential"],
         "address": fake.street_address(), "postcode": commune.postcode, "city": commune.name, "lat": lat, "lon": lon,
+        "geo_precision": "address",  # invented addresses, placed as an address geocoder would
         "phone": phone(rng, town.phone_prefix) if rng.random() < 0.95 else None,
         "email": f"contact@{slug(name)[:40]}.fr" if has_email else None,  # the domain leaves out the legal form
         "tags": rng.sample(texts.TAGS, k=pick(rng, ((0, 40), (1, 35), (2, 18), (3, 7)))),

@@ -3,8 +3,10 @@
 An account is **due** when its `next_due_at` falls before the end of the day plus a
 horizon (`TOUR_DUE_HORIZON_DAYS`, 7 by default), or when it is an A or B account
 never visited (no `last_visit_at`, no `next_due_at`). It is **overdue** when
-`next_due_at` is before the start of the day. Competitors and accounts without
-coordinates are never due (a tour cannot drive to them).
+`next_due_at` is before the start of the day. Competitors are never due. Accounts
+without coordinates cannot be driven to: they are not candidates, but `unlocated_due`
+names those due that day so that the tour lists them in `unplanned` with the reason
+`no_location` (API.md → Account files and locations) instead of dropping them silently.
 
 **Priority** (the planner drops lower priorities first) = segment base (A 30, B 20,
 C 10) + one point per full week overdue, capped at 9: an overdue C never outranks a
@@ -67,14 +69,10 @@ class DueAccount:
 def due_accounts(session: Session, *, rep_id: str, day_start: datetime, day_end: datetime, horizon_days: int,
                  policy: dict[str, dict], exclude: Iterable[str] = ()) -> list[DueAccount]:
     """The rep's due accounts for the day [day_start, day_end) (UTC), most urgent first."""
-    limit = day_end + timedelta(days=horizon_days)
-    never_visited = and_(Account.next_due_at.is_(None), Account.last_visit_at.is_(None),
-                         Account.segment.in_(("A", "B")))
     stmt = (select(Account.id, Account.name, Account.segment, Account.lat, Account.lon, Account.opening_hours,
                    Account.next_due_at)
-            .where(Account.owner_id == rep_id, Account.lat.is_not(None), Account.lon.is_not(None),
-                   Account.status.not_in(keys_of_kind(session, "competitor")),
-                   or_(Account.next_due_at < limit, never_visited)))
+            .where(_due_by(session, rep_id, day_end + timedelta(days=horizon_days)),
+                   Account.lat.is_not(None), Account.lon.is_not(None)))
     skip = set(exclude)
     out = []
     for row in session.execute(stmt):
@@ -90,6 +88,23 @@ def due_accounts(session: Session, *, rep_id: str, day_start: datetime, day_end:
                               priority=priority, visit_min=visit_minutes(policy, segment)))
     out.sort(key=lambda d: (-d.priority, -d.overdue_days, d.name, d.account_id))
     return out
+
+
+def unlocated_due(session: Session, *, rep_id: str, day_end: datetime, exclude: Iterable[str] = ()) -> list[str]:
+    """Ids of the rep's accounts due by the end of the day (or never visited A/B) that have
+    no usable position: the tour cannot plan them and says so (reason `no_location`)."""
+    stmt = (select(Account.id).where(_due_by(session, rep_id, day_end), or_(Account.lat.is_(None), Account.lon.is_(None)))
+            .order_by(Account.segment, Account.next_due_at, Account.id))
+    skip = set(exclude)
+    return [account_id for account_id in session.scalars(stmt) if account_id not in skip]
+
+
+def _due_by(session: Session, rep_id: str, limit: datetime):
+    """The rep's accounts due before `limit`, or A/B never visited; competitors (by lifecycle kind) never."""
+    never_visited = and_(Account.next_due_at.is_(None), Account.last_visit_at.is_(None),
+                         Account.segment.in_(("A", "B")))
+    return and_(Account.owner_id == rep_id, Account.status.not_in(keys_of_kind(session, "competitor")),
+                or_(Account.next_due_at < limit, never_visited))
 
 
 def pick_for_day(due: list[DueAccount], *, working_min: float, lunch_min: float, booked_min: dict[str, float],

@@ -31,13 +31,14 @@ from server.tours.context import (
     Booked, DayInputs, Done, Rep, appointments_between, at, day_bounds, day_inputs, hhmm, iso, minutes_of,
 )
 from server.tours.dayplan import OUTSIDE_HOURS, DayPlan
-from server.tours.due import DueAccount, due_accounts, pick_for_day
+from server.tours.due import DueAccount, due_accounts, pick_for_day, unlocated_due
 from server.tours.models import TourPlan
 from server.tours.planner import Appointment, Candidate, plan_day
 from server.tours.travel import HaversineTravel, OsrmTravel, TravelModel
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CLOSED = "closed that day"
+NO_LOCATION = "no_location"  # API.md → Account files and locations
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Gathered:
     now_min: float | None  # nothing new before this minute of the day
     candidates: list[DueAccount] = field(default_factory=list)
     places: dict[str, tuple[str, str, float | None, float | None]] = field(default_factory=dict)  # done visits
+    unlocated: list[str] = field(default_factory=list)  # due that day, no usable position
 
 
 def travel_model(config) -> TravelModel:
@@ -86,6 +88,7 @@ def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days
     booked_min: dict[str, float] = {}
     for a in inputs.appointments:
         booked_min[a.segment] = booked_min.get(a.segment, 0.0) + (a.end - a.start).total_seconds() / 60
+    g.unlocated = unlocated_due(session, rep_id=rep.id, day_end=end, exclude=exclude)
     g.candidates = pick_for_day(due, working_min=span[1] - span[0], lunch_min=rep.lunch().duration,
                                 booked_min=booked_min, split=time_split(session))
     if inputs.done:
@@ -116,6 +119,7 @@ def solve(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetim
     windows = [_window(a.id, a.lat, a.lon, a.start, a.end, home, day, tz) for a in g.inputs.appointments]
     done_windows, loose = _done_windows(g, home)
     candidates, unplanned = _candidates(g)
+    unplanned = [{"account_id": a, "reason": NO_LOCATION} for a in g.unlocated] + unplanned
     plan = plan_day(depot=home, day_start=day_start, day_end=day_end, candidates=candidates,
                     appointments=windows + list(done_windows), lunch=rep.lunch(), travel=travel,
                     time_limit_s=time_limit_s)

@@ -14,7 +14,9 @@ start on a `SLOT_STEP_MIN` grid is tried (cheap: no solver run per slot):
   overlaps are taken out of the sequence (the next re-plan moves them). A day without a
   kept plan counts its appointments only.
 
-Ranked by added driving, then by start. A date-time without offset is read in the
+Ranked by added driving, then by start. An account without a usable position cannot
+be ranked by driving: its slots come in time order, each with `added_drive_min: null`
+and `"reason": "no_location"` (API.md → Account files and locations). A date-time without offset is read in the
 rep's time zone; a bare date covers that whole day.
 """
 from __future__ import annotations
@@ -83,6 +85,10 @@ def suggest(*, session: Session, actor: Actor, rep_id: str, account_id: str | No
         found += _day_slots(rep, day, account.id, place, account.opening_hours, minutes, booked.get(day, []),
                             plans.get(day, {}), begin, finish, travel, step)
         day += timedelta(days=1)
+    if place is None:
+        found.sort(key=lambda s: s[1])
+        return [{"start": iso(s, rep.tz), "end": iso(e, rep.tz), "added_drive_min": None, "reason": "no_location"}
+                for _added, s, e in found[:limit]]
     found.sort(key=lambda s: (s[0], s[1]))
     return [{"start": iso(s, rep.tz), "end": iso(e, rep.tz), "added_drive_min": round(added, 1)}
             for added, s, e in found[:limit]]

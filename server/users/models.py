@@ -29,6 +29,9 @@ class Team(Base):
     # The public-holiday calendar its members do not work: a country or subdivision code
     # of the `holidays` package ("FR", "FR-57" for Moselle…), see server/agenda/workdays.py.
     holidays: Mapped[str] = mapped_column(String(16), default="FR", server_default="FR")
+    # The manager who leads it (a user of role manager). No foreign key: team and user
+    # point at each other, and a cycle of constraints would need deferred creation.
+    manager_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -47,6 +50,10 @@ class User(Base):
     home_lat: Mapped[float | None] = mapped_column(Float)
     home_lon: Mapped[float | None] = mapped_column(Float)
     home_address: Mapped[str | None] = mapped_column(String(255))
+    home_postcode: Mapped[str | None] = mapped_column(String(10))
+    home_city: Mapped[str | None] = mapped_column(String(120))
+    # The language of its screens and e-mails ("fr" or "en").
+    locale: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
     # {"mon": ["08:30", "18:00"], …, "lunch": ["12:00", "14:00", 60]}
     working_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # SHA-256 of the ICS feed's secret (server/tours/ics_tokens.py): the secret itself is never stored.
@@ -86,3 +93,19 @@ class TokenFamily(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class LinkToken(Base):
+    """A single-use link sent by e-mail: an invitation (choose a password) or a reset.
+
+    Only the SHA-256 of the token is kept, so a copy of the database opens no account.
+    """
+
+    __tablename__ = "link_token"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(12))  # "invitation" | "reset"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -25,9 +25,19 @@ def e2e_clock():
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def mailbox():
+    """A real SMTP server (aiosmtpd) on loopback that the live server sends its e-mails to
+    (invitations, password resets); its handler keeps every message received."""
+    from tests.channels.receivers import RecordingHandler, SmtpReceiver
+    receiver = SmtpReceiver(RecordingHandler())
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, mailbox):
     try:
-        server = start_server(tmp_path_factory.mktemp("e2e-server"))
+        server = start_server(tmp_path_factory.mktemp("e2e-server"), env={"SMTP_URL": mailbox.url()})
     except ServerUnavailable as error:  # a broken server is a failure, never a skip
         pytest.fail(f"the server under test did not start: {error}")
     yield server

@@ -49,13 +49,13 @@ def new_context(browser, live_server: Live, *, now: dt.datetime | None = None, v
     return context
 
 
-def start_server(tmp: Path) -> Live:
+def start_server(tmp: Path, env: dict[str, str] | None = None) -> Live:
     """The demo data in a fresh SQLite file under `tmp`, served by one gunicorn worker
     (8 threads: a page's parallel requests) without the fault points."""
     clock = {"PYTHONPATH": os.pathsep.join(filter(None, [str(PINNED_CLOCK), os.environ.get("PYTHONPATH")])),
              "TOURNEE_TEST_NOW": E2E_NOW.isoformat(), "TOURNEE_TEST_NOW_AT": repr(E2E_NOW_AT)}
     return start(tmp, database_url=f"sqlite:///{tmp / 'tournee.db'}", workers=1, threads=8, fault_injection=False,
-                 env=clock)
+                 env={**clock, **(env or {})})
 
 
 class Api:

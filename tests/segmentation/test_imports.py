@@ -104,15 +104,15 @@ def test_dry_run_counts_and_writes_nothing(client, headers, session, world):
 
 
 def test_unknown_columns_are_refused_unless_mapped(client, headers, session, world):
-    data = csv_bytes("Code client;Raison sociale;Commercial;Commentaire", "C-1;Essai;rep.a@test.example;à ignorer")
+    data = csv_bytes("Code client;Raison sociale;Commercial;Divers;Zone", "C-1;Essai;rep.a@test.example;à ignorer;N")
     refused = upload(client, headers, data)
     assert refused.status_code == 422
-    assert {(i["line"], i["field"]) for i in refused.get_json()["report"]} == {(1, "Code client"), (1, "Commentaire"),
-                                                                            (1, "Commercial")}
-    mapping = {"Code client": "external_ref", "Raison sociale": "name", "Commercial": "owner_email", "Commentaire": None}
+    assert {(i["line"], i["column"]) for i in refused.get_json()["report"]} == {(1, "Divers"), (1, "Zone")}
+    mapping = {"DIVERS": "notes", "zone": None}
     accepted = upload(client, headers, data, mapping=json.dumps(mapping))
     assert accepted.status_code == 200, accepted.get_json()
-    assert session.scalar(select(Account.name).where(Account.external_ref == "C-1")) == "Essai"
+    stored = session.execute(select(Account.name, Account.notes).where(Account.external_ref == "C-1")).one()
+    assert tuple(stored) == ("Essai", "à ignorer")
 
 
 def test_file_over_the_limit_is_413(app, client, headers, session, world):
@@ -124,11 +124,12 @@ def test_file_over_the_limit_is_413(app, client, headers, session, world):
     assert count(session) == 0
 
 
-def test_file_that_is_not_utf8_is_refused(client, headers, session, world):
-    response = upload(client, headers, "external_ref;name\nC-1;Société".encode("latin-1"))
+def test_a_file_that_is_no_text_is_refused_by_line(client, headers, session, world):
+    response = upload(client, headers, b"%PDF-1.4\x00\x01\x02\xff\xfe\x00\x00garbage\x03\x04")
     assert response.status_code == 422
-    assert response.get_json()["report"][0] == {"line": 2, "field": "_file",
-                                                "reason": "Le fichier n'est pas du texte UTF-8 (enregistrez-le en « CSV UTF-8 »)."}
+    (issue,) = response.get_json()["report"]
+    assert issue["column"] == "_file" and "xlsx" in issue["message"]
+    assert count(session) == 0
 
 
 @pytest.mark.parametrize(("who", "status"), [("rep", 403), ("tele", 403), ("backoffice", 403), ("admin", 200)])

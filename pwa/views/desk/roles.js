@@ -3,8 +3,8 @@
 export const SCREENS = {
   telemarketer: ['calls', 'book'],
   backoffice: ['board'],
-  manager: ['dashboard', 'forecast', 'plans', 'model', 'fields', 'duplicates', 'calls', 'book', 'board'],
-  admin: ['dashboard', 'forecast', 'plans', 'model', 'fields', 'duplicates', 'calls', 'book', 'board'],
+  manager: ['dashboard', 'forecast', 'plans', 'model', 'fields', 'duplicates', 'calls', 'book', 'board', 'people', 'import', 'quality'],
+  admin: ['dashboard', 'forecast', 'plans', 'model', 'fields', 'duplicates', 'calls', 'book', 'board', 'people', 'import', 'quality', 'routing'],
 };
 export const isDesk = (u) => !!u && u.role in SCREENS;
 export const deskHome = (u) => `/desk/${SCREENS[u.role][0]}`;

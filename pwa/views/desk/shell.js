@@ -15,6 +15,11 @@ import { Plans } from './plans.js';
 import { ModelEditor } from './model.js';
 import { FieldsEditor } from './fields.js';
 import { Duplicates } from './duplicates.js';
+import { People } from './people.js';
+import { Reassign } from './reassign.js';
+import { Import } from './imports.js';
+import { Quality } from './quality.js';
+import { Routing } from './routing.js';
 
 function screen(name, id, query) {
   if (name === 'calls') return html`<${CallList} />`;
@@ -26,6 +31,11 @@ function screen(name, id, query) {
   if (name === 'model') return html`<${ModelEditor} />`;
   if (name === 'fields') return html`<${FieldsEditor} />`;
   if (name === 'duplicates') return html`<${Duplicates} />`;
+  if (name === 'people' && id?.startsWith('transfer-')) return html`<${Reassign} userId=${id.slice(9)} />`;
+  if (name === 'people') return html`<${People} />`;
+  if (name === 'import') return html`<${Import} />`;
+  if (name === 'quality') return html`<${Quality} />`;
+  if (name === 'routing') return html`<${Routing} />`;
   return null;
 }
 

@@ -2,6 +2,7 @@
 // Same language switch as the tablet app (lib/i18n.js's `lang`); unknown keys fall
 // back to the tablet app's dictionary, so shared words stay in one place.
 import { lang, t } from '../../lib/i18n.js';
+import * as setup from './words-setup.js';
 
 const fr = {
   forecast: 'Prévisions', 'fc.won': 'Gagné', 'fc.weighted': 'Pondéré', 'fc.commit': 'Engagé', 'fc.best_case': 'Meilleur cas',
@@ -94,6 +95,8 @@ const en = {
   'delivery.pending': 'waiting to be sent', 'delivery.delivered': 'delivered', 'delivery.undeliverable': 'undeliverable',
   'channel.webhook': 'webhook', 'channel.email': 'e-mail', 'channel.inbox': 'inbox',
 };
+Object.assign(fr, setup.fr);
+Object.assign(en, setup.en);
 export const dictionaries = { fr, en }; // exported for the language check of the browser tests
 
 /** w('late', {n: 3}) → "retard 3 j"; falls back to the tablet app's words. */

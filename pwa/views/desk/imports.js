@@ -1,0 +1,89 @@
+// Account import (API.md → Account files and locations): choose a file (CSV as Excel
+// writes it, or .xlsx), see how its columns are read, map the others, dry-run the
+// whole file line by line, then import all or nothing.
+import { useState } from '../../vendor/preact-hooks.mjs';
+import { html, toast } from '../../lib/ui.js';
+import { api, ApiError } from '../../lib/api.js';
+import { w } from './words.js';
+
+const FIELDS = ['external_ref', 'name', 'status', 'address', 'postcode', 'city', 'lat', 'lon', 'phone', 'email', 'tags',
+  'notes', 'owner_email', 'custom.siret'];
+
+async function send(file, mapping, dryRun) {
+  const form = new FormData();
+  form.append('file', file);
+  form.append('dry_run', dryRun ? '1' : '0');
+  if (Object.keys(mapping).length) form.append('mapping', JSON.stringify(mapping));
+  try {
+    return { ok: true, body: await api('/api/accounts/import', { method: 'POST', form }) };
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 422) return { ok: false, body: e.problem };
+    throw e;
+  }
+}
+
+// The first lines of a CSV file, decoded as the server will (UTF-16 by its BOM, UTF-8,
+// else Windows-1252), so the manager sees its columns before anything is sent.
+async function preview(file) {
+  if (/\.xlsx$/i.test(file.name)) return null;
+  const bytes = new Uint8Array(await file.slice(0, 8192).arrayBuffer());
+  let text;
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) text = new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes);
+  else { try { text = new TextDecoder('utf-8', { fatal: true }).decode(bytes); } catch { text = new TextDecoder('windows-1252').decode(bytes); } }
+  const lines = text.replace(/^\ufeff/, '').split(/\r?\n/).filter((l) => l.trim()).slice(0, 6);
+  const sep = [';', '\t', ','].map((c) => [c, (lines[0] || '').split(c).length]).sort((a, b) => b[1] - a[1])[0][0];
+  return lines.map((l) => l.split(sep).map((c) => c.replace(/^"|"$/g, '')));
+}
+
+function Preview({ rows }) {
+  if (!rows?.length) return null;
+  return html`<table class="grid" data-testid="import-preview"><thead><tr>${rows[0].map((h) => html`<th>${h}</th>`)}</tr></thead>
+    <tbody>${rows.slice(1).map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table>`;
+}
+
+function Located({ located }) {
+  if (!located || located.none === undefined) return null;
+  return html`<p data-testid="import-located">${w('locatedCounts', { commune: located.commune || 0, address: (located.address || 0) + (located.street || 0), manual: located.manual || 0, none: located.none || 0 })}</p>`;
+}
+
+export function Import() {
+  const [file, setFile] = useState(null);
+  const [mapping, setMapping] = useState({});
+  const [result, setResult] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [rows, setRows] = useState(null);
+  async function run(dryRun) {
+    setBusy(true);
+    try {
+      const r = await send(file, mapping, dryRun);
+      setResult({ ...r, dryRun });
+      if (r.ok && !dryRun) toast(w('imported', { n: r.body.created + r.body.updated }));
+    } catch (e) { toast(e.message, 'error'); } finally { setBusy(false); }
+  }
+  const report = result?.body?.report || [];
+  const badColumns = [...new Set(report.filter((i) => i.line === 1 && !i.column.startsWith('_')).map((i) => i.column))];
+  return html`<section class="card">
+    <h1>${w('importTitle')}</h1>
+    <p class="muted">${w('importHelp')}</p>
+    <input type="file" data-testid="import-file" accept=".csv,.txt,.xlsx,text/csv"
+      onChange=${(e) => { const f = e.target.files[0]; setFile(f); setResult(null); setMapping({}); setRows(null); if (f) preview(f).then(setRows); }} />
+    <${Preview} rows=${rows} />
+    ${badColumns.length > 0 && html`<fieldset data-testid="import-mapping"><legend>${w('mapColumns')}</legend>
+      ${badColumns.map((c) => html`<label class="map-row">${c}
+        <select data-testid="map-column" data-column=${c} value=${mapping[c] === null ? '__ignore' : mapping[c] || ''}
+          onChange=${(e) => setMapping({ ...mapping, [c]: e.target.value === '__ignore' ? null : e.target.value })}>
+          <option value="">–</option><option value="__ignore">${w('ignoreColumn')}</option>
+          ${FIELDS.map((f) => html`<option value=${f}>${w(`field.${f}`)}</option>`)}</select></label>`)}</fieldset>`}
+    <div class="actions">
+      <button data-testid="import-dry-run" disabled=${!file || busy} onClick=${() => run(true)}>${w('dryRunImport')}</button>
+      <button class="primary" data-testid="import-run" disabled=${!file || busy || !(result?.ok && result.dryRun)} onClick=${() => run(false)}>${w('runImport')}</button>
+    </div>
+    ${result && html`<div data-testid="import-report" class=${result.ok ? 'ok' : 'error'}>
+      <p>${result.ok ? w(result.dryRun ? 'dryRunOk' : 'importDone', { created: result.body.created, updated: result.body.updated, unchanged: result.body.unchanged })
+        : w('importRefused', { n: report.length })}</p>
+      <${Located} located=${result.body.located} />
+      ${report.length > 0 && html`<table class="grid"><thead><tr><th>${w('line')}</th><th>${w('column')}</th><th>${w('problem')}</th></tr></thead>
+        <tbody>${report.map((i) => html`<tr data-testid="import-issue"><td>${i.line}</td><td>${i.column}</td><td>${i.message}</td></tr>`)}</tbody></table>`}
+    </div>`}
+  </section>`;
+}

@@ -1,0 +1,96 @@
+// Users and teams (API.md → Company set-up): an admin for everyone, a manager for its
+// team's reps and telemarketers. Create (the person gets an invitation e-mail), edit
+// home base, hours, language and time zone, deactivate (signed out at once).
+import { useState } from '../../vendor/preact-hooks.mjs';
+import { html, toast } from '../../lib/ui.js';
+import { user } from '../../lib/ui.js';
+import { useApi, post, patch, problemText } from './fetch.js';
+import { w } from './words.js';
+import { Teams } from './teams.js';
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const WEEKDAYS = { mon: ['08:30', '18:00'], tue: ['08:30', '18:00'], wed: ['08:30', '18:00'], thu: ['08:30', '18:00'], fri: ['08:30', '18:00'] };
+const blank = () => ({ email: '', name: '', role: 'rep', team_id: user.value.team_id || '', locale: 'fr', time_zone: 'Europe/Paris',
+  address: '', postcode: '', city: '', hours: { ...WEEKDAYS }, lunch: ['12:00', '14:00', 60] });
+
+function fromUser(u) {
+  const hours = {};
+  DAYS.forEach((d) => { if (u.working_hours?.[d]) hours[d] = u.working_hours[d]; });
+  return { ...u, team_id: u.team_id || '', address: u.home?.address || '', postcode: u.home?.postcode || '', city: u.home?.city || '',
+    hours, lunch: u.working_hours?.lunch || ['12:00', '14:00', 60] };
+}
+
+function body(f, creating) {
+  const working_hours = { lunch: f.lunch };
+  DAYS.forEach((d) => { working_hours[d] = f.hours[d] || null; });
+  const home = f.address || f.postcode || f.city ? { address: f.address || null, postcode: f.postcode || null, city: f.city || null } : null;
+  const out = { name: f.name, role: f.role, team_id: f.team_id || null, locale: f.locale, time_zone: f.time_zone, working_hours, home };
+  if (creating || f.email) out.email = f.email;
+  return out;
+}
+
+function PersonForm({ initial, teams, onDone }) {
+  const [f, setF] = useState(initial);
+  const creating = !initial.id;
+  const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
+  const setDay = (d, i) => (e) => { const span = [...(f.hours[d] || ['08:30', '18:00'])]; span[i] = e.target.value; setF({ ...f, hours: { ...f.hours, [d]: span } }); };
+  const toggleDay = (d) => (e) => { const hours = { ...f.hours }; if (e.target.checked) hours[d] = ['08:30', '18:00']; else delete hours[d]; setF({ ...f, hours }); };
+  async function save(event) {
+    event.preventDefault();
+    try {
+      if (creating) await post('/api/users', body(f, true)); else await patch(`/api/users/${f.id}`, body(f, false));
+      toast(creating ? w('invited', { email: f.email }) : w('saved'));
+      onDone();
+    } catch (e) { toast(problemText(e), 'error'); }
+  }
+  const roles = user.value.role === 'admin' ? ['rep', 'telemarketer', 'manager', 'backoffice', 'admin'] : ['rep', 'telemarketer'];
+  return html`<form class="card person-form" onSubmit=${save} data-testid="person-form">
+    <h2>${creating ? w('newUser') : f.name}</h2>
+    <div class="grid-form">
+      <label>${w('name')}<input data-testid="person-name" required value=${f.name} onInput=${set('name')} /></label>
+      <label>E-mail<input data-testid="person-email" type="email" required value=${f.email} onInput=${set('email')} /></label>
+      <label>${w('roleLabel')}<select data-testid="person-role" value=${f.role} onChange=${set('role')}>${roles.map((r) => html`<option value=${r}>${w(`role.${r}`)}</option>`)}</select></label>
+      <label>${w('team')}<select data-testid="person-team" value=${f.team_id} onChange=${set('team_id')}><option value="">–</option>${(teams || []).map((t) => html`<option value=${t.id}>${t.name}</option>`)}</select></label>
+      <label>${w('language')}<select value=${f.locale} onChange=${set('locale')}><option value="fr">Français</option><option value="en">English</option></select></label>
+      <label>${w('timeZone')}<input value=${f.time_zone} onInput=${set('time_zone')} /></label>
+    </div>
+    <fieldset><legend>${w('homeBase')}</legend>
+      <input data-testid="person-address" placeholder=${w('address')} value=${f.address} onInput=${set('address')} />
+      <input data-testid="person-postcode" class="narrow" placeholder=${w('postcode')} value=${f.postcode} onInput=${set('postcode')} />
+      <input data-testid="person-city" placeholder=${w('city')} value=${f.city} onInput=${set('city')} />
+    </fieldset>
+    <fieldset><legend>${w('workingHours')}</legend>${DAYS.map((d) => html`
+      <div class="day-row"><label><input type="checkbox" data-testid=${`hours-${d}`} checked=${!!f.hours[d]} onChange=${toggleDay(d)} /> ${w(`day.${d}`)}</label>
+        ${f.hours[d] && html`<input type="time" data-testid=${`hours-${d}-start`} value=${f.hours[d][0]} onInput=${setDay(d, 0)} />–<input type="time" data-testid=${`hours-${d}-end`} value=${f.hours[d][1]} onInput=${setDay(d, 1)} />`}</div>`)}
+    </fieldset>
+    <button class="primary" type="submit" data-testid="person-save">${creating ? w('createAndInvite') : w('save')}</button>
+    <button type="button" onClick=${onDone}>${w('close')}</button>
+  </form>`;
+}
+
+export function People() {
+  const users = useApi('/api/users');
+  const teams = useApi('/api/teams');
+  const [editing, setEditing] = useState(null);
+  const done = () => { setEditing(null); users.reload(); };
+  async function setActive(u, active) {
+    if (!active && !confirm(w('confirmDeactivate', { name: u.name }))) return;
+    try { await patch(`/api/users/${u.id}`, { active }); users.reload(); } catch (e) { toast(problemText(e), 'error'); }
+  }
+  const teamName = (id) => teams.data?.items.find((t) => t.id === id)?.name || '–';
+  return html`<section class="card">
+    <div class="head-row"><h1>${w('people')}</h1>
+      <button class="primary" data-testid="person-new" onClick=${() => setEditing(blank())}>${w('newUser')}</button></div>
+    ${editing && html`<${PersonForm} initial=${editing} teams=${teams.data?.items} onDone=${done} />`}
+    ${users.data && html`<table class="grid"><thead><tr><th>${w('name')}</th><th>E-mail</th><th>${w('roleLabel')}</th><th>${w('team')}</th><th>${w('homeBase')}</th><th></th></tr></thead>
+      <tbody>${users.data.items.map((u) => html`<tr data-testid="person-row" data-user-id=${u.id} class=${u.active ? '' : 'inactive'}>
+        <td>${u.name}${!u.active && html` <small class="muted">(${w('inactive')})</small>`}</td><td>${u.email}</td><td>${w(`role.${u.role}`)}</td><td>${teamName(u.team_id)}</td>
+        <td>${u.home ? html`${u.home.city || ''} ${u.home.lat == null ? html`<small class="error">${w('notLocated')}</small>` : ''}` : '–'}</td>
+        <td><button onClick=${() => setEditing(fromUser(u))}>${w('edit')}</button>
+          ${u.id !== user.value.id && (u.active
+            ? html`<button data-testid="person-deactivate" onClick=${() => setActive(u, false)}>${w('deactivate')}</button>`
+            : html`<button onClick=${() => setActive(u, true)}>${w('reactivate')}</button>`)}
+          ${u.role === 'rep' && html`<a class="button" href=${`#/desk/people/transfer-${u.id}`}>${w('reassign')}</a>`}</td></tr>`)}</tbody></table>`}
+  </section>
+  ${user.value.role === 'admin' && html`<${Teams} teams=${teams} users=${users.data?.items || []} />`}`;
+}

@@ -1,0 +1,50 @@
+"""`POST /api/admin/technical-teams/{id}/test` (admin): send the team a test delivery
+through its channel and answer what came back, so a set-up is checked before the
+first real quote request.
+
+A webhook gets a Standard Webhooks delivery signed like the real ones (type
+`quote_request.test`, a `webhook-id` starting with `test-`); an e-mail team gets a
+test message; an inbox team needs no delivery. Answer: `{"ok", "channel",
+"status_code", "error"}` — the receiver's status (HTTP or SMTP reply) and the reason
+when it failed. Nothing is stored: a test is not a quote request.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from server.actor import current_actor
+from server.errors import NotFound
+from server.extensions import db
+from server.quotes.models import TechnicalTeam
+
+blp = Blueprint("channel_test", __name__, url_prefix="/api/admin", description="Technical teams: test a channel")
+
+
+@blp.post("/technical-teams/<string:team_id>/test")
+@blp.response(200)
+def test_channel(team_id):
+    """Send a signed test delivery to the team's webhook (or a test e-mail); answer the outcome."""
+    team = db.session.get(TechnicalTeam, team_id) if current_actor().role == "admin" else None
+    if team is None:
+        raise NotFound(f"No technical team {team_id}.")
+    timeout_s = float(current_app.config.get("DISPATCH_TIMEOUT_S", 10))
+    msg_id = f"test-{uuid.uuid4()}"
+    data = {"test": True, "team": {"id": team.id, "name": team.name}}
+    if team.channel == "webhook":
+        from sync.channels.webhook import deliver
+        result = deliver(url=team.webhook_url or "", secret=team.webhook_secret or "", msg_id=msg_id,
+                         event_type="quote_request.test", data=data, timestamp=datetime.now(UTC),
+                         timeout_s=timeout_s)
+    elif team.channel == "email":
+        from sync.channels.email import send
+        result = send(smtp_url=current_app.config["SMTP_URL"], sender=current_app.config["MAIL_SENDER"],
+                      to=team.email or "", msg_id=msg_id, subject="Tournée : test de livraison",
+                      text="Message de test : les demandes de devis de Tournée arriveront à cette adresse.",
+                      attachment_name="test.json", attachment=data, timeout_s=timeout_s)
+    else:
+        return {"ok": True, "channel": team.channel, "status_code": None, "error": None}
+    return {"ok": result.ok, "channel": team.channel, "status_code": result.status_code, "error": result.error}

@@ -1,0 +1,118 @@
+"""HTTP routes of company set-up: users and teams (API.md → Company set-up, stable).
+
+Thin routes (STYLE habit 3); scope and rules in server/users/people.py.
+"""
+from __future__ import annotations
+
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from server.common.fields import UUID
+
+from server.actor import current_actor
+from server.extensions import db
+from server.users import links, mail, people
+from server.users.people_schemas import (
+    PersonInSchema, PersonListSchema, PersonPatchSchema, PersonSchema, SalesTeamInSchema, SalesTeamListSchema,
+    SalesTeamPatchSchema, SalesTeamSchema,
+)
+
+blp = Blueprint("people", __name__, url_prefix="/api", description="Users and teams of the company.")
+
+
+def link_url(token: str) -> str:
+    """The page of the PWA where a link's holder chooses a password."""
+    return f"{request.host_url}#/password/{token}"
+
+
+@blp.get("/users")
+@blp.response(200, PersonListSchema)
+def list_users():
+    """Users in the caller's scope: an admin all, a manager its team, others themselves."""
+    items = db.session.scalars(people.visible_users(current_actor())).all()
+    return {"items": items, "total": len(items)}
+
+
+@blp.post("/users")
+@blp.arguments(PersonInSchema)
+@blp.response(201, PersonSchema)
+def create_user(values):
+    """Create a user; it receives an invitation e-mail with a link valid 7 days. 409 on a used e-mail."""
+    user = people.create_person(session=db.session, actor=current_actor(), values=values)
+    token = links.issue(session=db.session, user=user, purpose="invitation")
+    db.session.commit()
+    mail.send_link(user=user, purpose="invitation", link=link_url(token))
+    return user
+
+
+@blp.get("/users/<string:user_id>")
+@blp.response(200, PersonSchema)
+def get_user(user_id):
+    """One user in the caller's scope."""
+    return people.get_person(session=db.session, actor=current_actor(), user_id=user_id)
+
+
+@blp.patch("/users/<string:user_id>")
+@blp.arguments(PersonPatchSchema(partial=True))
+@blp.response(200, PersonSchema)
+def update_user(values, user_id):
+    """Change a user; `active: false` signs it out everywhere at once."""
+    user = people.update_person(session=db.session, actor=current_actor(), user_id=user_id, values=values)
+    db.session.commit()
+    return user
+
+
+@blp.post("/users/<string:user_id>/invitation")
+@blp.response(202)
+def resend_invitation(user_id):
+    """Send a new invitation link (the user lost it, or it expired)."""
+    actor = current_actor()
+    user = people.get_person(session=db.session, actor=actor, user_id=user_id)
+    if actor.role != "admin":
+        people.check_may_manage(db.session, actor, role=user.role, team_id=user.team_id)
+    token = links.issue(session=db.session, user=user, purpose="invitation")
+    db.session.commit()
+    mail.send_link(user=user, purpose="invitation", link=link_url(token))
+
+
+class ReassignSchema(Schema):
+    to = fields.List(UUID(), required=True, validate=validate.Length(min=1, max=50))
+
+
+@blp.post("/users/<string:user_id>/reassign")
+@blp.arguments(ReassignSchema)
+@blp.response(200)
+def reassign(body, user_id):
+    """Give all accounts of a (leaving) rep to the reps in `to`, by blocks of postcodes: `{"moved": n}`."""
+    moved = people.reassign_accounts(session=db.session, actor=current_actor(), user_id=user_id, to_ids=body["to"])
+    db.session.commit()
+    return {"moved": moved}
+
+
+@blp.get("/teams")
+@blp.response(200, SalesTeamListSchema)
+def list_teams():
+    """Teams in the caller's scope: an admin all, others their own."""
+    items = db.session.scalars(people.visible_teams(current_actor())).all()
+    return {"items": items, "total": len(items)}
+
+
+@blp.post("/teams")
+@blp.arguments(SalesTeamInSchema)
+@blp.response(201, SalesTeamSchema)
+def create_team(values):
+    """Create a sales team with its manager and public-holiday calendar (admin)."""
+    team = people.create_team(session=db.session, actor=current_actor(), values=values)
+    db.session.commit()
+    return team
+
+
+@blp.patch("/teams/<string:team_id>")
+@blp.arguments(SalesTeamPatchSchema(partial=True))
+@blp.response(200, SalesTeamSchema)
+def update_team(values, team_id):
+    """Change a team's name, manager or public-holiday calendar (admin)."""
+    team = people.update_team(session=db.session, actor=current_actor(), team_id=team_id, values=values)
+    db.session.commit()
+    return team

@@ -1,0 +1,81 @@
+"""Forgotten password by e-mail (API.md → Company set-up), on a real SMTP server on loopback."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from server.db import utcnow
+from server.users import password_rules
+from tests.channels.receivers import smtp_receiver  # noqa: F401 (fixture)
+from tests.users.conftest import assert_problem, bearer, login
+
+
+def _link(message) -> str:
+    return re.search(r"#/password/(\S+)", message.get_content()).group(1)
+
+
+@pytest.fixture
+def relay(app, smtp_receiver):
+    receiver = smtp_receiver()
+    app.config["SMTP_URL"] = receiver.url()
+    return receiver.handler
+
+
+def test_same_answer_whatever_the_email_and_a_link_for_a_known_user(client, user, relay):
+    assert client.post("/api/auth/password-reset", json={"email": "nobody@test.example"}).status_code == 202
+    assert relay.messages == []
+    assert client.post("/api/auth/password-reset", json={"email": "Rita@Test.example"}).status_code == 202
+    (message,) = relay.messages
+    assert message["To"] == "rita@test.example" and "1 heure" in message.get_content()
+
+
+def test_the_reset_sets_the_password_and_closes_every_session(client, user, relay):
+    session_before = login(client).get_json()
+    client.post("/api/auth/password-reset", json={"email": "rita@test.example"})
+    token = _link(relay.messages[0])
+    assert client.post("/api/auth/password-reset/confirm",
+                       json={"token": token, "password": "le chat dort sous la table"}).status_code == 204
+    assert_problem(client.get("/api/me", headers=bearer(session_before["access_token"])), 401, "unauthorized")
+    assert_problem(login(client), 401, "unauthorized")
+    assert login(client, password="le chat dort sous la table").status_code == 200
+    spent = client.post("/api/auth/password-reset/confirm", json={"token": token, "password": "encore un autre essai"})
+    assert_problem(spent, 400, "bad_link")
+
+
+def test_an_expired_or_unknown_link_is_a_400(client, user, relay):
+    client.post("/api/auth/password-reset", json={"email": "rita@test.example"})
+    token = _link(relay.messages[0])
+    with time_machine.travel(utcnow() + timedelta(hours=1, minutes=1)):
+        expired = client.post("/api/auth/password-reset/confirm",
+                              json={"token": token, "password": "le chat dort sous la table"})
+    assert_problem(expired, 400, "bad_link")
+    unknown = client.post("/api/auth/password-reset/confirm", json={"token": "nope", "password": "le chat dort"})
+    assert_problem(unknown, 400, "bad_link")
+
+
+def test_a_weak_password_is_refused_in_words_and_the_link_stays_usable(client, user, relay):
+    client.post("/api/auth/password-reset", json={"email": "rita@test.example"})
+    token = _link(relay.messages[0])
+    for weak in ("short", "rita@test.example", "password1234"):
+        doc = assert_problem(client.post("/api/auth/password-reset/confirm", json={"token": token, "password": weak}),
+                             422, "validation")
+        assert doc["errors"]["password"]
+    assert client.post("/api/auth/password-reset/confirm",
+                       json={"token": token, "password": "Xq7-vent-du-nord"}).status_code == 204
+
+
+@pytest.mark.parametrize(("password", "ok"), [("correct horse battery staple", True), ("Vélo-rouge-2026!", True),
+                                                ("qwertyuiop123", False), ("iloveyou", False), ("abc def", False)])
+def test_password_rules(password, ok):
+    assert (password_rules.problems(password, email="a@b.example") == []) is ok
+
+
+def test_requests_are_rate_limited_per_email(app, client, user, relay):
+    app.config["RESET_LIMIT_PER_EMAIL"] = "2 per hour"
+    codes = [client.post("/api/auth/password-reset", json={"email": "rita@test.example"}).status_code
+             for _ in range(3)]
+    assert codes == [202, 202, 429]
+    assert len(relay.messages) == 2
