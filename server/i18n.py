@@ -38,7 +38,9 @@ def select_locale() -> str:
     """The user's `locale`, else the best of `Accept-Language`, else French."""
     if not has_request_context():
         return DEFAULT
-    actor = g.get("actor")
+    # The signed-in user's language; a request without credentials has no user (and `g`
+    # may outlive a request where an app context is shared, as in the tests).
+    actor = g.get("actor") if request.headers.get("Authorization") else None
     chosen = getattr(actor, "locale", None)
     if chosen in LANGUAGES:
         return chosen

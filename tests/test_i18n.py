@@ -99,7 +99,15 @@ def test_problems_are_in_french_by_default_and_in_english_when_asked(client, quo
     doc = french.get_json()
     assert (doc["title"], doc["detail"]) == ("Saisie invalide", "Chiffrer un devis demande son montant.")
     assert doc["errors"] == {"amount": ["Obligatoire quand le devis est chiffré."]}
-    english = client.post(path, json={"to": "quoted"}, headers={**headers, "Accept-Language": "en-GB,en;q=0.9"})
+    # A signed-in user's own language wins over the request's Accept-Language (API.md → Language).
+    assert client.post(path, json={"to": "quoted"}, headers={**headers, "Accept-Language": "en"}).get_json()[
+        "title"] == "Saisie invalide"
+    from server.extensions import db
+    from server.users.models import User
+    for user in db.session.scalars(db.select(User)):
+        user.locale = "en"
+    db.session.commit()
+    english = client.post(path, json={"to": "quoted"}, headers=headers)
     doc = english.get_json()
     assert (doc["title"], doc["detail"]) == ("Invalid input", "Quoting needs the amount.")
     assert doc["errors"] == {"amount": ["Required when the quote is quoted."]}
