@@ -253,10 +253,15 @@ const stored = globalThis.localStorage?.getItem('tournee-lang');
 const guess = (globalThis.navigator?.language || 'fr').slice(0, 2);
 export const lang = signal(stored || (guess === 'en' ? 'en' : 'fr'));
 
+const savers = new Set();
+/** Called with the new language when the user switches (the shell saves it as the user's locale). */
+export const onLangChange = (fn) => { savers.add(fn); return () => savers.delete(fn); };
+
 export function setLang(code) {
   lang.value = code;
   localStorage.setItem('tournee-lang', code);
   document.documentElement.lang = code;
+  savers.forEach((fn) => fn(code));
 }
 
 /** t('overdue', {n: 3}) → "En retard de 3 j". Reading lang.value subscribes the component. */

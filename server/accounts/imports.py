@@ -351,10 +351,12 @@ def _locate(row: dict[str, Any], values: dict[str, Any], current: dict[str, Any]
     """Place the row: the file's lat/lon ("manual": given by the company), else its address
     located offline (server/geo), never over a stored manual position. The fields written."""
     if "lat" in values and "lon" in values:
+        if current is not None and (values["lat"], values["lon"]) == (current["lat"], current["lon"]):
+            return []  # the stored position sent back (an export imported again): not a new one
         row["geo_precision"] = "manual"
         return ["geo_precision"]
-    if current is not None and (current["geo_precision"] == "manual"
-                                or not any(k in values for k in ("address", "postcode", "city"))):
+    if current is not None and (current["geo_precision"] == "manual" or not any(
+            k in values and values[k] != current[k] for k in ("address", "postcode", "city"))):
         return []
     row["_locate"] = True  # located together, in one batch (_locate_pending)
     return ["lat", "lon", "geo_precision"]

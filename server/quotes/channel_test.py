@@ -35,10 +35,13 @@ def test_channel(team_id):
     msg_id = f"test-{uuid.uuid4()}"
     data = {"test": True, "team": {"id": team.id, "name": team.name}}
     if team.channel == "webhook":
+        from sync.channels import outbound
         from sync.channels.webhook import deliver
+        # The same outbound rules as real deliveries (OUTBOUND_ALLOWED_HOSTS; docs/security.md).
         result = deliver(url=team.webhook_url or "", secret=team.webhook_secret or "", msg_id=msg_id,
                          event_type="quote_request.test", data=data, timestamp=datetime.now(UTC),
-                         timeout_s=timeout_s)
+                         timeout_s=timeout_s,
+                         allowed=outbound.parse_allowed(current_app.config["OUTBOUND_ALLOWED_HOSTS"]))
     elif team.channel == "email":
         from sync.channels.email import send
         result = send(smtp_url=current_app.config["SMTP_URL"], sender=current_app.config["MAIL_SENDER"],

@@ -103,7 +103,7 @@ def test_another_team_is_404_for_a_manager_and_other_roles_are_403(client, heade
     assert client.get(f"/api/kpis?{MARCH}").status_code == 401
 
 
-def test_csv_export_has_the_same_figures(client, headers):
+def test_csv_export_has_the_same_figures(client, headers, world, session):
     response = client.get(f"/api/kpis.csv?{MARCH}", headers=headers("manager"))
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -114,7 +114,9 @@ def test_csv_export_has_the_same_figures(client, headers):
     assert "01/03/2026;31/03/2026;Couverture;A;0,6667" in lines
     assert "01/03/2026;31/03/2026;Délai devis, 90e centile (heures);;43,2" in lines
     assert "01/03/2026;31/03/2026;Commercial : CA gagné;R2;4000" in lines
-    english = client.get(f"/api/kpis.csv?{MARCH}", headers={**headers("manager"), "Accept-Language": "en"})
+    world.manager.locale = "en"  # the user's own language (API.md → Language: before Accept-Language)
+    session.commit()
+    english = client.get(f"/api/kpis.csv?{MARCH}", headers=headers("manager"))
     assert "01/03/2026;31/03/2026;Visits done;A;4" in english.get_data(as_text=True).splitlines()
 
 

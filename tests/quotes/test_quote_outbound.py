@@ -105,7 +105,9 @@ def test_a_service_that_is_not_http_leaves_no_trace_of_its_banner(client, world,
     quote_id = submit(client, headers(world.rep), world.account)
     dispatch()
     server.close()
-    assert event_of(quote_id).last_error == "not an HTTP answer"
+    # Whether the peer's close or its garbage reaches httpx first is a race: either short reason,
+    # never the banner.
+    assert event_of(quote_id).last_error in ("not an HTTP answer", "delivery failed")
 
 
 def test_only_back_office_managers_and_admins_see_the_delivery_log(client, world, headers, http_receiver):

@@ -118,7 +118,9 @@ def test_quotes_export_keeps_the_cents(client, headers, session, world):
     assert french_number(rows[0]["Montant"]) == 1234.5 and rows[0]["Montant"] == "1234,5"
     assert french_datetime(rows[0]["Créée le"]) == datetime(2026, 2, 1, 1, 0)
     assert rows[0]["Statut"] == "quoted" and rows[0]["Compte"] == "Aéro"
-    english = client.get("/api/quotes/export.csv", headers={**headers("rep"), "Accept-Language": "en"})
+    world.rep.locale = "en"  # the user's own language (API.md → Language: before Accept-Language)
+    session.commit()
+    english = client.get("/api/quotes/export.csv", headers=headers("rep"))
     assert english.get_data(as_text=True).lstrip("\ufeff").startswith("Id;Account id;Account;Rep;Product line;")
 
 
