@@ -1,6 +1,7 @@
 """Flask extensions, created unbound at import (STYLE habit 1); `create_app` binds them."""
 from __future__ import annotations
 
+import contextlib
 import contextvars
 
 from flask import request
@@ -44,6 +45,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _sqlite_begin(conn) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+@contextlib.contextmanager
+def writing():
+    """Within a read request, the transactions begun inside the block are writes (SQLite:
+    BEGIN IMMEDIATE); for a GET that keeps a plan it had to make (server/tours/service.py)."""
+    token = write_intent.set(True)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
 
 
 def mark_request_intent() -> None:
