@@ -111,7 +111,7 @@ def planned_elsewhere(session: Session, rep: Rep, day: date, today: date) -> set
 
 
 def solve(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetime,
-          solver: str = "ortools") -> dict[str, Any]:
+          solver: str = "pyvrp") -> dict[str, Any]:
     """The tour document of the gathered day. `solver="fallback"` is the quick plan (the
     insertion heuristic alone, a few milliseconds) that a request may afford."""
     rep, day, tz = g.inputs.rep, g.inputs.day, g.inputs.rep.tz

@@ -51,7 +51,7 @@ def test_a_day_never_planned_answers_a_quick_plan_that_the_planner_improves(app,
 
     assert run_planner(app, session) >= 1
     full = get_tour(client, headers, world.rep.id, day)
-    assert full["solver"] == "ortools" and "provisional" not in full and full["stale"] is False
+    assert full["solver"] == "pyvrp" and "provisional" not in full and full["stale"] is False
     assert full["planned_at"] >= quick["planned_at"]
     assert not session.scalar(select(TourPlanJob).where(TourPlanJob.rep_id == world.rep.id,
                                                        TourPlanJob.date == day))
@@ -72,7 +72,7 @@ def test_a_kept_plans_get_takes_no_write_lock_and_writes_nothing(app, client, se
         week = client.get(f"/api/tours/{world.rep.id}/week/{day.isoformat()}", headers=headers)
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
-    assert tour["solver"] == "ortools" and week.status_code == 200
+    assert tour["solver"] == "pyvrp" and week.status_code == 200
     assert statements and not [s for s in statements if s.startswith(WRITES)]
 
 
@@ -91,14 +91,14 @@ def test_plans_update_after_a_booking_without_a_request_planning_them(app, clien
 
     assert run_planner(app, session) >= 1  # no GET in between
     after = kept_plan(session, world.rep.id, day)
-    assert after["stale"] is False and after["solver"] == "ortools" and after["planned_at"] >= before["planned_at"]
+    assert after["stale"] is False and after["solver"] == "pyvrp" and after["planned_at"] >= before["planned_at"]
     assert booked in {s["appointment_id"] for s in after["stops"]}
 
 
 def test_the_planner_plans_the_coming_working_days_ahead(app, session, world):
     run_planner(app, session)
     plans = session.scalars(select(TourPlan).where(TourPlan.rep_id == world.rep.id)).all()
-    assert plans and all(p.plan["solver"] == "ortools" and p.plan["working_day"] for p in plans)
+    assert plans and all(p.plan["solver"] == "pyvrp" and p.plan["working_day"] for p in plans)
     assert run_planner(app, session) == 0  # nothing left to do: every coming day is kept in full
 
 
