@@ -16,7 +16,6 @@ on any day, and driving ≤ 1.00× PyVRP's on the days both keep as many visits.
 """
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import time
@@ -39,8 +38,6 @@ def bench_days() -> list[tuple[str, dict]]:
 def demo_days() -> list[tuple[str, dict]]:
     """The keyword arguments the planner gets for each demo rep's working days of the coming week."""
     folder = tempfile.mkdtemp(prefix="tournee-bench-planner-")
-    os.environ["TOURNEE_INSTANCE"] = folder
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/tournee.db"
     from flask_migrate import upgrade
     from sqlalchemy import select
 
@@ -52,7 +49,8 @@ def demo_days() -> list[tuple[str, dict]]:
     from server.tours.context import load_rep
     from server.users.models import User
 
-    app = create_app()
+    # The URL is given to the app itself: server.config has read the environment already.
+    app = create_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder}/tournee.db")
     caught: list[tuple[str, dict]] = []
     with app.app_context():
         upgrade()
