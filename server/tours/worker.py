@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.db import utcnow
@@ -104,10 +104,13 @@ def run_once(session: Session, *, config, now: datetime | None = None, planner_i
         for rep_id, day, requested_at in jobs:
             rep = load_rep(session, rep_id)
             try:
-                if rep is not None:
-                    plan_and_keep(session, rep, day, config=config, now=now, force=True, quick=False,
-                                  job_requested_at=requested_at)
-                    planned += 1
+                if rep is None:  # the user is gone: nothing to plan
+                    session.execute(delete(TourPlanJob).where(TourPlanJob.rep_id == rep_id, TourPlanJob.date == day))
+                    session.commit()
+                    continue
+                plan_and_keep(session, rep, day, config=config, now=now, force=True, quick=False,
+                              job_requested_at=requested_at)
+                planned += 1
             except Exception:  # one bad day must not stop the others; its lease expires
                 session.rollback()
                 log.exception("planning %s of rep %s failed", day, rep_id)
