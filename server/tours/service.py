@@ -137,9 +137,11 @@ def request_plan(session: Session, rep_id: str, day: date, *, now: datetime | No
     already queued is requested again (so a planner busy with it plans it once more)."""
     values = {"rep_id": rep_id, "date": day, "requested_at": now or utcnow()}
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(TourPlanJob).values(**values)
-    session.execute(stmt.on_conflict_do_update(index_elements=["rep_id", "date"],
-                                               set_={"requested_at": stmt.excluded.requested_at}))
+    stmt = insert(TourPlanJob.__table__).values(**values)
+    # On the connection, not through the ORM: an ORM statement would flush the session,
+    # and a push's hooks run without autoflush while it hands out change numbers.
+    session.connection().execute(stmt.on_conflict_do_update(index_elements=["rep_id", "date"],
+                                                            set_={"requested_at": stmt.excluded.requested_at}))
 
 
 def annotate(session: Session, rep: Rep, day: date, plan: dict[str, Any], *, now: datetime) -> dict[str, Any]:
