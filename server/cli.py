@@ -62,12 +62,13 @@ def create_user_command(email: str, name: str, role: str, team_id: str | None, p
 @click.option("--port", type=int, default=None, help="default: PORT or 8000")
 @click.option("--workers", type=int, default=None, help="gunicorn workers (default 2 × cores)")
 @click.option("--dispatcher/--no-dispatcher", default=True, help="also deliver quote requests")
+@click.option("--planner/--no-planner", default=True, help="also plan tours in the background")
 @with_appcontext
-def serve_command(port: int | None, workers: int | None, dispatcher: bool) -> None:
-    """Serve the API and the PWA with gunicorn (and a quote dispatcher beside it).
+def serve_command(port: int | None, workers: int | None, dispatcher: bool, planner: bool) -> None:
+    """Serve the API and the PWA with gunicorn (and a quote dispatcher and a tour planner beside it).
 
-    SIGTERM or SIGINT stops both children: gunicorn finishes its requests (graceful
-    timeout 5 s), the dispatcher is terminated, and whatever has not exited after
+    SIGTERM or SIGINT stops every child: gunicorn finishes its requests (graceful
+    timeout 5 s), the dispatcher and the planner are terminated, and whatever has not exited after
     `STOP_TIMEOUT_S` is killed, so nothing is left holding the port."""
     import signal
     import subprocess
@@ -84,6 +85,8 @@ def serve_command(port: int | None, workers: int | None, dispatcher: bool) -> No
     try:
         if dispatcher:
             children.append(subprocess.Popen([sys.executable, "-m", "server.cli", "dispatch"]))
+        if planner:
+            children.append(subprocess.Popen([sys.executable, "-m", "server.cli", "plan-tours"]))
         cmd = [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5",
                "--logger-class", "server.accesslog.RedactingLogger"]  # no ICS token in the access log

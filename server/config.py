@@ -123,6 +123,9 @@ class Config:
     AVERAGE_SPEED_KMH = float(os.environ.get("AVERAGE_SPEED_KMH", "50"))
     TOUR_TIME_LIMIT_S = float(os.environ.get("TOUR_TIME_LIMIT_S", "1.0"))
     TOUR_DUE_HORIZON_DAYS = int(os.environ.get("TOUR_DUE_HORIZON_DAYS", "7"))
+    # The background tour planner (server/tours/worker.py): days planned ahead, seconds between polls.
+    TOUR_PLAN_AHEAD_DAYS = int(os.environ.get("TOUR_PLAN_AHEAD_DAYS", "5"))
+    TOUR_PLAN_INTERVAL_S = float(os.environ.get("TOUR_PLAN_INTERVAL_S", "2.0"))
     SLOT_STEP_MIN = int(os.environ.get("SLOT_STEP_MIN", "15"))
 
     # Hardening (server/security.py, observability.py, metrics.py): proxies in front whose

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound at import (STYLE habit 1); `create_app` binds them."""
 from __future__ import annotations
 
+import contextlib
 import contextvars
 
 from flask import request
@@ -46,11 +47,28 @@ def _sqlite_begin(conn) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
 
+@contextlib.contextmanager
+def writing():
+    """Within a read request, the transactions begun inside the block are writes (SQLite:
+    BEGIN IMMEDIATE); for a GET that keeps a plan it had to make (server/tours/service.py)."""
+    token = write_intent.set(True)
+    try:
+        yield
+    finally:
+        write_intent.reset(token)
+
+
+def writes_on_get(view):
+    """Mark a GET view that writes (the forecast's weekly snapshot): on SQLite it must
+    begin a write transaction (BEGIN IMMEDIATE), like a POST."""
+    view.writes_on_get = True
+    return view
+
+
 def mark_request_intent() -> None:
     """before_request hook: reads take a plain BEGIN, writes BEGIN IMMEDIATE.
 
-    A GET view that writes (a tour planned on first request) says so with
-    `view.writes_on_get = True`.
+    A GET view that writes says so with `@writes_on_get` (`view.writes_on_get = True`).
     """
     from flask import current_app
 

@@ -66,4 +66,5 @@ def extra_commands():
     from server.quotes.cli import dispatch_command
     from server.segmentation.cli import commands as segmentation_commands
     from server.syncapi.cli import sync_cli
-    return [dispatch_command, sync_cli, geocode_command, *segmentation_commands()]
+    from server.tours.cli import plan_tours_command
+    return [dispatch_command, sync_cli, geocode_command, plan_tours_command, *segmentation_commands()]

@@ -7,13 +7,12 @@ from flask_smorest import Blueprint
 from server.actor import current_actor
 from server.common.fields import PageArgs, UUID
 from server.common.records import record_routes
-from server.extensions import db
+from server.extensions import db, writes_on_get
 from server.forecast import adjustments, figures
 from server.forecast.models import Opportunity
 from server.forecast.schemas import (AdjustmentListArgs, AdjustmentSchema, BacktestArgs, ForecastArgs,
                                      SnapshotArgs)
 from server.kpis.period import rep_scope
-from server.tours.routes import writes_on_get
 
 blp = Blueprint("forecast", __name__, url_prefix="/api", description="Opportunities and the sales forecast")
 

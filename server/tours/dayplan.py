@@ -72,7 +72,7 @@ class DayPlan:
     return_drive_min: float
     return_drive_km: float
     lunch: tuple[float, float] | None  # (start, end); may be taken mid-drive
-    solver: str  # "ortools" | "fallback" | "appointments-only" | "nearest-neighbour"
+    solver: str  # "pyvrp" | "ortools" | "fallback" | "appointments-only" | "nearest-neighbour" | "pyvrp-peer"
     warnings: list[str] = field(default_factory=list)
 
 

@@ -1,13 +1,13 @@
 """A rep's planned day, kept once made so the tablet has it offline."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.db import Base, SyncMixin
+from server.db import Base, SyncMixin, UTCDateTime
 
 
 class TourPlan(SyncMixin, Base):
@@ -19,3 +19,19 @@ class TourPlan(SyncMixin, Base):
     solver: Mapped[str | None]
 
     __table_args__ = (UniqueConstraint("rep_id", "date"),)
+
+
+class TourPlanJob(Base):
+    """A day to plan (again) in the background: one row per (rep, date), not synced.
+
+    `requested_at` moves on each request, so a request made while the day is being
+    planned is not lost; `claimed_by` / `lease_until` are the planner's lease
+    (server/tours/worker.py), left to expire when a planner dies.
+    """
+
+    __tablename__ = "tour_plan_job"
+    rep_id: Mapped[str] = mapped_column(String(36), ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    date: Mapped[date] = mapped_column(primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(timezone=True), index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(timezone=True))

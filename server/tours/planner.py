@@ -2,9 +2,13 @@
 
 Owns the entry point :func:`plan_day`: it turns the day (home base, working hours,
 lunch, booked appointments, candidate accounts) into a :class:`~server.tours.dayplan.Problem`,
-asks OR-Tools for an order (solver.py), falls back to the heuristic (fallback.py) when
-OR-Tools fails, lays the order on the clock (timeline.py) and explains in plain words
-why each candidate left out did not fit. Pure Python: no Flask, no database.
+asks PyVRP for an order (pyvrp_solver.py; OR-Tools, solver.py, on request), falls back to
+the heuristic (fallback.py) when the solver fails, lays the order on the clock
+(timeline.py, which also judges it) and explains in plain words why each candidate left
+out did not fit. Pure Python: no Flask, no database.
+
+PyVRP is the engine because it keeps more visits and more priority than the OR-Tools
+model at the same wall time (tests/bench/bench_planner.py, docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import time
 from collections.abc import Sequence
 from typing import Literal
 
-from server.tours import fallback, solver as ortools_solver
+from server.tours import fallback, pyvrp_solver, solver as ortools_solver
 from server.tours.dayplan import (
     APPOINTMENTS_CLASH, LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS,
     Appointment, Candidate, DayPlan, Lunch, PlannedStop, Problem, Totals,
@@ -28,7 +32,7 @@ __all__ = ["plan_day", "nearest_neighbour_order", "Appointment", "Candidate", "D
 log = logging.getLogger(__name__)
 nearest_neighbour_order = fallback.nearest_neighbour_order
 
-# Share of the time budget left to OR-Tools; the rest pays for the travel matrix,
+# Share of the time budget left to the solver; the rest pays for the travel matrix,
 # building the model and explaining the candidates left out.
 SOLVER_SHARE = 0.8
 
@@ -43,16 +47,18 @@ def plan_day(
     lunch: Lunch | None = Lunch(),
     travel: TravelModel | None = None,
     time_limit_s: float = 1.0,
-    solver: Literal["ortools", "fallback", "nearest-neighbour"] = "ortools",
+    solver: Literal["pyvrp", "ortools", "fallback", "nearest-neighbour", "pyvrp-peer"] = "pyvrp",
     solution_limit: int | None = None,
 ) -> DayPlan:
     """Plan the day; ``time_limit_s`` bounds the whole call, not only the search.
 
     ``solution_limit`` overrides how many solutions OR-Tools looks at (solver.py).
-    ``solver="nearest-neighbour"`` is the benchmark's naive baseline, not for reps.
+    ``solver="nearest-neighbour"`` is the benchmark's naive baseline, not for reps;
+    ``solver="pyvrp-peer"`` its peer: PyVRP alone for the whole ``time_limit_s``, its
+    order judged by timeline.py but not completed by the fallback.
     """
     started = time.perf_counter()
-    if solver not in ("ortools", "fallback", "nearest-neighbour"):
+    if solver not in ("pyvrp", "ortools", "fallback", "nearest-neighbour", "pyvrp-peer"):
         raise ValueError(f"unknown solver {solver!r}")
     booked = {a.key for a in appointments}
     unplanned: list[tuple[str, str]] = []
@@ -73,26 +79,29 @@ def plan_day(
         return _appointments_only(p, appointments, kept, unplanned)
     used = solver
     order = None
-    if solver == "ortools":
+    if solver in ("pyvrp", "ortools"):
         try:
-            # The heuristic's tour is one more start for OR-Tools: never worse than it.
-            initial = fallback.plan_order(p)
-            budget = SOLVER_SHARE * time_limit_s - (time.perf_counter() - started)
-            order = ortools_solver.solve(
-                p, time_limit_s=max(0.05, budget), solution_limit=solution_limit, initial=initial
-            )
+            budget = max(0.05, SOLVER_SHARE * time_limit_s - (time.perf_counter() - started))
+            if solver == "pyvrp":
+                order = pyvrp_solver.solve(p, time_limit_s=budget)
+            else:
+                # The heuristic's tour is one more start for OR-Tools: never worse than it.
+                order = ortools_solver.solve(p, time_limit_s=budget, solution_limit=solution_limit,
+                                             initial=fallback.plan_order(p))
         except Exception:  # a solver crash must not leave the rep without a tour
-            log.exception("OR-Tools failed; planning with the fallback heuristic")
+            log.exception("%s failed; planning with the fallback heuristic", solver)
         if order is not None and timeline(p, order) is None:
-            log.error("OR-Tools returned an infeasible order; using the fallback heuristic")
+            log.error("%s returned an infeasible order; using the fallback heuristic", solver)
             order = None
     elif solver == "nearest-neighbour":
         order = fallback.greedy_order(p)
+    elif solver == "pyvrp-peer":
+        order = pyvrp_solver.solve(p, time_limit_s=time_limit_s, no_improvement=None)
     if order is None:
         used, order = "fallback", fallback.plan_order(p)
     assert order is not None  # the appointments alone fit (checked above)
     dropped = sorted(set(p.candidate_nodes) - set(order), key=lambda n: (-p.priority[n], n))
-    if used != "nearest-neighbour":
+    if used not in ("nearest-neighbour", "pyvrp-peer"):
         # Cheap safety net: offer any place the search left free to the stops left out.
         dropped = insert_all(p, order, dropped)
     unplanned += [(kept[n - p.n_appointments - 1].key, _reason(p, order, n)) for n in dropped]

@@ -51,10 +51,15 @@ class Gathered:
     unlocated: list[str] = field(default_factory=list)  # due that day, no usable position
 
 
+def quick_travel(config) -> TravelModel:
+    """Straight lines × `ROAD_FACTOR` at `AVERAGE_SPEED_KMH`: no network call, for the quick plan."""
+    return HaversineTravel(road_factor=float(config.get("ROAD_FACTOR", 1.3)),
+                           speed_kmh=float(config.get("AVERAGE_SPEED_KMH", 50.0)))
+
+
 def travel_model(config) -> TravelModel:
     """OSRM when `OSRM_URL` is set (haversine for what it cannot answer), else haversine."""
-    haversine = HaversineTravel(road_factor=float(config.get("ROAD_FACTOR", 1.3)),
-                                speed_kmh=float(config.get("AVERAGE_SPEED_KMH", 50.0)))
+    haversine = quick_travel(config)
     url = config.get("OSRM_URL")
     return OsrmTravel(url, fallback=haversine) if url else haversine
 
@@ -108,7 +113,10 @@ def planned_elsewhere(session: Session, rep: Rep, day: date, today: date) -> set
             if s.get("kind") != "appointment" and not s.get("done")}
 
 
-def solve(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetime) -> dict[str, Any]:
+def solve(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetime,
+          solver: str = "pyvrp") -> dict[str, Any]:
+    """The tour document of the gathered day. `solver="fallback"` is the quick plan (the
+    insertion heuristic alone, a few milliseconds) that a request may afford."""
     rep, day, tz = g.inputs.rep, g.inputs.day, g.inputs.rep.tz
     if g.span is None:
         return _day_off(g, now)
@@ -122,12 +130,13 @@ def solve(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetim
     unplanned = [{"account_id": a, "reason": NO_LOCATION} for a in g.unlocated] + unplanned
     plan = plan_day(depot=home, day_start=day_start, day_end=day_end, candidates=candidates,
                     appointments=windows + list(done_windows), lunch=rep.lunch(), travel=travel,
-                    time_limit_s=time_limit_s)
+                    time_limit_s=time_limit_s, solver=solver)
     if done_windows and plan.solver == "appointments-only":
         loose += list(done_windows.values())
         done_windows = {}
         plan = plan_day(depot=home, day_start=day_start, day_end=day_end, candidates=candidates,
-                        appointments=windows, lunch=rep.lunch(), travel=travel, time_limit_s=time_limit_s)
+                        appointments=windows, lunch=rep.lunch(), travel=travel, time_limit_s=time_limit_s,
+                        solver=solver)
     return _document(g, plan, home, booked, done_windows, loose, unplanned, now)
 
 

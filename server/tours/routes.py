@@ -23,12 +23,6 @@ class SlotArgs(Schema):
     limit = fields.Integer(load_default=slots.DEFAULT_LIMIT, validate=validate.Range(min=1, max=500))
 
 
-def writes_on_get(view):
-    """Planned on first request: SQLite must begin a write transaction (server/extensions.py)."""
-    view.writes_on_get = True
-    return view
-
-
 def _day(text: str) -> date:
     try:
         if len(text) != 10:
@@ -39,10 +33,9 @@ def _day(text: str) -> date:
 
 
 @blp.route("/tours/<string:rep_id>/<string:day>", methods=["GET"])
-@writes_on_get
 @blp.response(200)
 def get_tour(rep_id, day):
-    """The rep's tour of that day: planned on first request, then kept (re-planned when stale)."""
+    """The rep's tour of that day: the kept plan (a plain read); a quick plan at once when never planned or stale."""
     return service.get_tour(session=db.session, actor=current_actor(), rep_id=rep_id, day=_day(day),
                             config=current_app.config)
 
@@ -56,7 +49,6 @@ def replan(rep_id, day):
 
 
 @blp.route("/tours/<string:rep_id>/week/<string:day>", methods=["GET"])
-@writes_on_get
 @blp.response(200)
 def get_week(rep_id, day):
     """The working days of the week of that date, each planned (or kept) like a single day."""

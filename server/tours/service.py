@@ -10,24 +10,33 @@
 - Read-time marks, never stored: a stop is `"done": true` when the rep logged an on-site
   visit at that account that day (or its appointment is `done`); `"skipped": true` when
   its time is over without a visit.
-- Planning reads everything, ends the read transaction, plans (no lock held, up to
-  `TOUR_TIME_LIMIT_S`), then writes under the change counter's lock (PROTOCOL C1),
-  which also makes two first requests for the same day keep one plan.
+- Planning is off the request path (server/tours/worker.py): a kept plan's GET is a
+  plain read (SQLite: a deferred BEGIN, no write lock). A day never planned, or whose
+  kept plan is stale, gets a *quick plan* at once (the insertion heuristic on straight-
+  line drives, a few ms; `"solver": "fallback"`, `"provisional": true`), kept and
+  queued (`TourPlanJob`) for the background planner, which replaces it with the full
+  search. Bookings, cancellations and absences queue the days they touch themselves.
+- Keeping a plan reads everything, ends the read transaction, plans (no lock held),
+  then writes under the change counter's lock (PROTOCOL C1), which also makes two
+  first requests for the same day keep one plan.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import delete, inspect, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.actor import Actor
 from server.db import is_uuid, utcnow
 from server.errors import NotFound
+from server.extensions import writing
 from server.tours.context import Rep, appointments_between, day_bounds, load_rep, visits_between
-from server.tours.models import TourPlan
-from server.tours.planning import gather, solve, travel_model
+from server.tours.models import TourPlan, TourPlanJob
+from server.tours.planning import gather, quick_travel, solve, travel_model
 from sync.changes import change_numbers, now_ms
 
 
@@ -49,7 +58,7 @@ def get_tour(*, session: Session, actor: Actor, rep_id: str, day: date, config, 
 
 def replan(*, session: Session, actor: Actor, rep_id: str, day: date, config, now: datetime | None = None) -> dict:
     rep = authorised_rep(session, actor, rep_id)
-    return _plan_and_keep(session, rep, day, config=config, now=now or utcnow(), force=True)
+    return plan_and_keep(session, rep, day, config=config, now=now or utcnow(), force=True, quick=True)
 
 
 def week(*, session: Session, actor: Actor, rep_id: str, day: date, config, now: datetime | None = None) -> dict:
@@ -67,7 +76,7 @@ def _kept_or_planned(session: Session, rep: Rep, day: date, *, config, now: date
     kept = session.scalar(select(TourPlan).where(TourPlan.rep_id == rep.id, TourPlan.date == day))
     if kept is not None and not _stale(session, rep, day, kept.plan or {}):
         return annotate(session, rep, day, kept.plan, now=now)
-    return _plan_and_keep(session, rep, day, config=config, now=now, force=kept is not None)
+    return plan_and_keep(session, rep, day, config=config, now=now, force=kept is not None, quick=True)
 
 
 def _stale(session: Session, rep: Rep, day: date, plan: dict) -> bool:
@@ -84,24 +93,55 @@ def _stale(session: Session, rep: Rep, day: date, plan: dict) -> bool:
     return current != shown
 
 
-def _plan_and_keep(session: Session, rep: Rep, day: date, *, config, now: datetime, force: bool) -> dict:
+def plan_and_keep(session: Session, rep: Rep, day: date, *, config, now: datetime, force: bool, quick: bool,
+                  job_requested_at: datetime | None = None) -> dict:
+    """Plan the day from the current state and keep it; the kept document with read-time marks.
+
+    `quick`: the request path's plan (see the module's docstring), queued for the
+    background planner in the same transaction. Otherwise the full search (up to
+    `TOUR_TIME_LIMIT_S`) for the background planner, which passes the `requested_at`
+    of the job it claimed: the job is done unless it was requested again meanwhile."""
     gathered = gather(session, rep, day, now=now, horizon_days=int(config.get("TOUR_DUE_HORIZON_DAYS", 7)))
     session.rollback()  # end the read transaction: no lock is held while the solver thinks
-    doc = solve(gathered, travel=travel_model(config), time_limit_s=float(config.get("TOUR_TIME_LIMIT_S", 1.0)),
-                now=now)
-    with change_numbers(session) as numbers:  # C1: serialised with every other writer until commit
-        kept = session.scalar(select(TourPlan).where(TourPlan.rep_id == rep.id, TourPlan.date == day))
-        if kept is not None and not force and not (kept.plan or {}).get("stale") and "stops" in (kept.plan or {}):
-            doc = kept.plan  # another request planned it first: keep that one
-        else:
-            if kept is None:
-                kept = TourPlan(rep_id=rep.id, date=day, plan=doc, solver=doc["solver"], field_meta={})
-                session.add(kept)
+    if quick:
+        doc = {**solve(gathered, travel=quick_travel(config), time_limit_s=0.05, now=now, solver="fallback"),
+               "provisional": True}
+    else:
+        doc = solve(gathered, travel=travel_model(config), time_limit_s=float(config.get("TOUR_TIME_LIMIT_S", 1.0)),
+                    now=now)
+    with writing():
+        with change_numbers(session) as numbers:  # C1: serialised with every other writer until commit
+            kept = session.scalar(select(TourPlan).where(TourPlan.rep_id == rep.id, TourPlan.date == day))
+            if kept is not None and not force and not (kept.plan or {}).get("stale") and "stops" in (kept.plan or {}):
+                doc = kept.plan  # another request planned it first: keep that one
             else:
-                kept.plan, kept.solver = doc, doc["solver"]
-            numbers.stamp(kept, ("plan", "solver"), time_ms=now_ms(), user_id=None)
-    session.commit()
+                if kept is None:
+                    kept = TourPlan(rep_id=rep.id, date=day, plan=doc, solver=doc["solver"], field_meta={})
+                    session.add(kept)
+                else:
+                    kept.plan, kept.solver = doc, doc["solver"]
+                numbers.stamp(kept, ("plan", "solver"), time_ms=now_ms(), user_id=None)
+                if quick and gathered.span is not None:
+                    request_plan(session, rep.id, day, now=now)
+            if job_requested_at is not None:
+                session.execute(delete(TourPlanJob).where(
+                    TourPlanJob.rep_id == rep.id, TourPlanJob.date == day, TourPlanJob.requested_at == job_requested_at))
+                session.execute(update(TourPlanJob).where(TourPlanJob.rep_id == rep.id, TourPlanJob.date == day)
+                                .values(claimed_by=None, lease_until=None))
+        session.commit()
     return annotate(session, rep, day, doc, now=now)
+
+
+def request_plan(session: Session, rep_id: str, day: date, *, now: datetime | None = None) -> None:
+    """Queue (rep, day) for the background planner, in the caller's transaction; a day
+    already queued is requested again (so a planner busy with it plans it once more)."""
+    values = {"rep_id": rep_id, "date": day, "requested_at": now or utcnow()}
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(TourPlanJob.__table__).values(**values)
+    # On the connection, not through the ORM: an ORM statement would flush the session,
+    # and a push's hooks run without autoflush while it hands out change numbers.
+    session.connection().execute(stmt.on_conflict_do_update(index_elements=["rep_id", "date"],
+                                                            set_={"requested_at": stmt.excluded.requested_at}))
 
 
 def annotate(session: Session, rep: Rep, day: date, plan: dict[str, Any], *, now: datetime) -> dict[str, Any]:
@@ -120,7 +160,8 @@ def annotate(session: Session, rep: Rep, day: date, plan: dict[str, Any], *, now
 
 
 def appointment_changed(ctx, record) -> None:
-    """after_change of an appointment: the kept plans of the day it left and the day it is on go stale."""
+    """after_change of an appointment: the kept plans of the day it left and the day it is on go
+    stale, and are queued for the background planner."""
     state = inspect(record)
     pairs = {(record.rep_id, record.start)}
     old_rep = state.attrs.rep_id.history.deleted
@@ -136,6 +177,7 @@ def appointment_changed(ctx, record) -> None:
             if not (kept.plan or {}).get("stale"):
                 kept.plan = {**(kept.plan or {}), "stale": True}
                 ctx.numbers.stamp(kept, ("plan",), time_ms=ctx.time_ms, user_id=ctx.actor.id)
+            request_plan(ctx.session, rep_id, day)
 
 
 def days_changed(ctx, rep_id: str, days) -> None:
@@ -145,6 +187,7 @@ def days_changed(ctx, rep_id: str, days) -> None:
         if not (kept.plan or {}).get("stale"):
             kept.plan = {**(kept.plan or {}), "stale": True}
             ctx.numbers.stamp(kept, ("plan",), time_ms=ctx.time_ms, user_id=ctx.actor.id)
+        request_plan(ctx.session, rep_id, kept.date)
 
 
 def kept_plans(session: Session, rep_id: str, first: date, last: date) -> list[TourPlan]:

@@ -47,7 +47,8 @@ def run(module: str) -> tuple[int, str]:
 
 def section(module: str, doc: str, code: int, output: str) -> str:
     # Log lines (timestamps, INFO) are noise in the report; tables and result lines stay.
-    kept = [line for line in output.splitlines() if " INFO " not in line and "WARNING" not in line]
+    kept = [line for line in output.splitlines()
+            if " INFO " not in line and not line.startswith("INFO ") and "WARNING" not in line]
     body = "\n".join(kept).strip() or "(no output)"
     if not any(line.lstrip().startswith("|") for line in kept):
         body = f"```\n{body}\n```"

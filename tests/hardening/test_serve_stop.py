@@ -1,5 +1,5 @@
-"""`tournee serve` stops cleanly: SIGTERM or SIGINT ends gunicorn and the dispatcher it
-started within 10 s, and nothing is left listening on the port."""
+"""`tournee serve` stops cleanly: SIGTERM or SIGINT ends gunicorn, the dispatcher and the
+tour planner it started within 10 s, and nothing is left listening on the port."""
 from __future__ import annotations
 
 import os
@@ -47,7 +47,8 @@ def test_serve_stops_gunicorn_and_the_dispatcher_on_a_signal(tmp_path, signum):
                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until(lambda: _listening(port), 60, "gunicorn listening")
-        wait_until(lambda: len(_processes_of(tmp_path)) >= 4, 30, "serve, dispatcher, gunicorn master and worker")
+        wait_until(lambda: len(_processes_of(tmp_path)) >= 5, 30,
+                   "serve, dispatcher, tour planner, gunicorn master and worker")
         serve.send_signal(signum)
         started = time.monotonic()
         serve.wait(timeout=10)

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.tours import solver as ortools_solver
+from server.tours import pyvrp_solver, solver as ortools_solver
 from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, DayPlan
 from server.tours.fallback import nearest_neighbour_order
 from server.tours.planner import Appointment, Candidate, Lunch, plan_day
@@ -100,7 +100,7 @@ APPOINTMENTS = [
 ]
 
 
-@pytest.mark.parametrize("solver", ["ortools", "fallback"])
+@pytest.mark.parametrize("solver", ["pyvrp", "ortools", "fallback"])
 def test_appointments_are_kept_at_their_exact_times_with_lunch_and_reasons(solver):
     candidates = [make_candidate(f"c{i}", dlat=0.02 * (i % 7) - 0.06, dlon=0.03 * (i % 5) - 0.06) for i in range(25)]
     plan = plan_day(depot=HOME, **DAY, candidates=candidates, appointments=APPOINTMENTS, solver=solver)
@@ -113,20 +113,21 @@ def test_appointments_are_kept_at_their_exact_times_with_lunch_and_reasons(solve
     assert plan.totals.visit_min == pytest.approx(sum(s.depart - s.arrive for s in plan.stops))
 
 
-def test_the_fallback_is_used_when_ortools_fails(monkeypatch):
+@pytest.mark.parametrize("solver, module", [("pyvrp", pyvrp_solver), ("ortools", ortools_solver)])
+def test_the_fallback_is_used_when_the_solver_fails(monkeypatch, solver, module):
     def broken(*args, **kwargs):
         raise RuntimeError("solver crashed")
 
-    monkeypatch.setattr(ortools_solver, "solve", broken)
+    monkeypatch.setattr(module, "solve", broken)
     candidates = [make_candidate("c1"), make_candidate("c2", dlat=-0.05)]
-    plan = plan_day(depot=HOME, **DAY, candidates=candidates, appointments=APPOINTMENTS)
+    plan = plan_day(depot=HOME, **DAY, candidates=candidates, appointments=APPOINTMENTS, solver=solver)
 
     assert plan.solver == "fallback"
     assert {s.key for s in plan.stops} == {"a-morning", "a-afternoon", "c1", "c2"}
     assert_feasible(plan, **DAY, candidates=candidates, appointments=APPOINTMENTS, lunch=Lunch())
 
 
-@pytest.mark.parametrize("solver", ["ortools", "fallback"])
+@pytest.mark.parametrize("solver", ["pyvrp", "ortools", "fallback"])
 def test_opening_hours_are_respected(solver):
     candidates = [
         make_candidate("afternoon-only", opens=15 * 60, closes=17 * 60),
@@ -139,7 +140,7 @@ def test_opening_hours_are_respected(solver):
     assert_feasible(plan, **DAY, candidates=candidates, appointments=[], lunch=Lunch())
 
 
-@pytest.mark.parametrize("solver", ["ortools", "fallback"])
+@pytest.mark.parametrize("solver", ["pyvrp", "ortools", "fallback"])
 def test_higher_priority_is_kept_when_time_is_short(solver):
     # A two-hour day fits one of these 80-minute visits.
     day = {"day_start": 8 * 60, "day_end": 10 * 60}
@@ -211,7 +212,7 @@ def days(draw):
             "appointments": appointments, "lunch": lunch}
 
 
-@pytest.mark.parametrize("solver", ["ortools", "fallback"])
+@pytest.mark.parametrize("solver", ["pyvrp", "ortools", "fallback"])
 @settings(max_examples=30, deadline=None)
 @given(day=days())
 def test_every_plan_is_feasible(solver, day):
