@@ -59,4 +59,6 @@ def redeem(*, session, token: str, password: str) -> User:
                     .values(used_at=utcnow()).execution_options(synchronize_session=False))
     user.password_hash = passwords.hash_password(password)
     tokens.revoke_other_families(session=session, user_id=user.id, keep_family_id=None, reason="password_reset")
+    from server.tours import ics_tokens
+    ics_tokens.revoke(session, user_id=user.id)  # the calendar feed's secret goes with the old password
     return user

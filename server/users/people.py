@@ -87,6 +87,8 @@ def update_person(*, session, actor: Actor, user_id: str, values: dict) -> User:
         user.active = values["active"]
         if not user.active:
             tokens.revoke_other_families(session=session, user_id=user.id, keep_family_id=None, reason="deactivated")
+            from server.tours import ics_tokens
+            ics_tokens.revoke(session, user_id=user.id)  # its calendar feed stops answering too
     session.flush()
     return user
 

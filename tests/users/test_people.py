@@ -92,6 +92,11 @@ def test_a_rep_sees_only_itself_and_creates_nobody(app, client, company):
 
 
 def test_deactivating_revokes_every_token_at_once(app, client, company):
+    from server.extensions import db
+    company["rep"].ics_token = "feed-of-a-leaving-rep"
+    db.session.commit()
+    feed = f"/api/reps/{company['rep'].id}/agenda.ics?token=feed-of-a-leaving-rep"
+    assert client.get(feed).status_code == 200
     first = login(client).get_json()
     second = login(client).get_json()
     assert client.get("/api/me", headers=bearer(first["access_token"])).status_code == 200
@@ -102,6 +107,7 @@ def test_deactivating_revokes_every_token_at_once(app, client, company):
         assert_problem(client.get("/api/me", headers=bearer(pair["access_token"])), 401, "unauthorized")
         assert client.post("/api/auth/refresh", headers=bearer(pair["refresh_token"])).status_code == 401
     assert_problem(login(client), 401, "unauthorized")
+    assert client.get(feed).status_code == 404  # its calendar feed stops answering too
 
 
 def test_teams_are_created_and_changed_by_an_admin(app, client, company):
