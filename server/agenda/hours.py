@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from server.agenda.workdays import DAYS, load_calendar  # noqa: F401  (DAYS: re-exported for callers)
+from server.agenda.workdays import load_calendar
 from server.errors import Overlap
 from server.users.models import User
 

@@ -16,7 +16,6 @@ transaction ends. Days are local days of the user's time zone.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -117,16 +116,9 @@ class WorkCalendar:
                 if self.is_working(first + timedelta(days=n))]
 
 
-def load_calendar(session: Session, user, *, absences: Iterable | None = None) -> WorkCalendar:
+def load_calendar(session: Session, user) -> WorkCalendar:
     """The calendar of `user` (a `User`): its hours, its team's holidays, its absences."""
-    from server.agenda.models import Absence
-    from server.users.models import Team
-
-    code = session.scalar(select(Team.holidays).where(Team.id == user.team_id)) if user.team_id else None
-    if absences is None:
-        absences = session.scalars(select(Absence).where(Absence.user_id == user.id)).all()
-    spans = tuple(sorted((a.first_day, a.last_day, a.reason) for a in absences))
-    return WorkCalendar(hours=dict(user.working_hours or {}), holidays_code=code or DEFAULT_HOLIDAYS, absences=spans)
+    return calendars_of(session, [user.id]).get(user.id) or WorkCalendar(hours=dict(user.working_hours or {}))
 
 
 def calendars_of(session: Session, user_ids: list[str]) -> dict[str, WorkCalendar]:
