@@ -23,7 +23,7 @@ from server.tours.dayplan import (
     APPOINTMENTS_CLASH, LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS,
     Appointment, Candidate, DayPlan, Lunch, PlannedStop, Problem, Totals,
 )
-from server.tours.fallback import insert_all
+from server.tours.fallback import improve, insert_all
 from server.tours.timeline import Timeline, timeline
 from server.tours.travel import HaversineTravel, Point, TravelModel
 
@@ -102,8 +102,10 @@ def plan_day(
     assert order is not None  # the appointments alone fit (checked above)
     dropped = sorted(set(p.candidate_nodes) - set(order), key=lambda n: (-p.priority[n], n))
     if used not in ("nearest-neighbour", "pyvrp-peer"):
-        # Cheap safety net: offer any place the search left free to the stops left out.
-        dropped = insert_all(p, order, dropped)
+        # A few ms of local search on the solver's order, with timeline.py as the judge:
+        # it lets lunch fall on any leg where PyVRP's model eats at a stop, and 2-opt and
+        # segment moves catch what the search left; time freed goes to the stops left out.
+        dropped = improve(p, order, dropped)
     unplanned += [(kept[n - p.n_appointments - 1].key, _reason(p, order, n)) for n in dropped]
     tl = timeline(p, order)
     assert tl is not None
