@@ -14,13 +14,25 @@ Printed next to each target:
 - driving against the best plan PyVRP finds in a 30 s search (`solver="pyvrp-peer"`),
   target ≤ 1.03×, on 2 days of each kind. A plan that keeps other stops than the 30 s plan drives a different tour,
   so the stops kept are shown beside the figure;
-- driving against a nearest-neighbour tour of the same stops, target ≥ 15 % less. The
-  baseline rep always drives to the closest account that still fits (appointments at
-  their times, opening hours, lunch, end of day): `plan_day(solver="nearest-neighbour")`.
-  Only days where that greedy tour fits all the planner's stops are compared (fewer
-  stops would drive less). For information: the plain nearest-neighbour order of the
-  same stops with time windows ignored (not drivable: it misses appointments), and how
-  many visits the planner keeps against a greedy day built from the same candidates.
+- driving against a nearest-neighbour tour of the same stops, target ≥ 15 % less, on
+  every day: the planner's stops with their clock taken away (no appointment times,
+  opening hours or lunch: a plain tour from home base and back), planned by `plan_day`
+  and by always driving to the closest stop not yet visited. Nearest neighbour ignores
+  the clock, so it is measured where there is none; with the clock, the order is
+  mostly set by the appointments and opening hours, not by the routing.
+  This replaces a comparison with a greedy rep who drives to the closest account that
+  still fits the clock, counted only on days where that greedy tour kept all the
+  planner's stops: a selection of the days whose order the clock forces (9 country
+  days out of 20 and no city day in the last run), where both tours are the same
+  (median 1.000) — it said nothing about routing, and "nan" for the city.
+  The 15 % is a figure for tours of many stops (DESIGN.md: 25–40); with the 7–10 stops
+  of a country day the nearest-neighbour tour is often nearly the shortest there is. So
+  beside the country figure stands its floor, the shortest tour of the same stops
+  (exact, Held–Karp): no planner can go below it.
+- For information: the planner's driving against the nearest-neighbour order of its
+  stops with the clock ignored (not drivable: it misses appointments), and how many
+  visits it keeps against a greedy day built from the same candidates (`plan_day(
+  solver="nearest-neighbour")`: the closest account that still fits, always).
 
 `main()` prints a Markdown table and returns its rows, for the `make bench` runner.
 """
@@ -81,6 +93,24 @@ def random_day(seed: int, kind: str = "country") -> dict:
             return {"candidates": candidates, "appointments": appointments}
 
 
+def shortest_tour_drive(plan: DayPlan) -> float:
+    """Driving minutes of the shortest tour from home base through the plan's stops and back.
+
+    Held–Karp dynamic programming (Held & Karp 1962), O(2^n · n²): for the ≤ 12 stops of a country day."""
+    points = [HOME, *((s.lat, s.lon) for s in plan.stops)]
+    minutes, _ = HaversineTravel().matrices(points)
+    n = len(points) - 1
+    assert n <= 12, "exact only for small tours"
+    best = {(1 << k, k): minutes[0][k + 1] for k in range(n)}  # (visited set, last stop): minutes
+    for size in range(2, n + 1):
+        for visited in (m for m in range(1 << n) if m.bit_count() == size):
+            for last in (k for k in range(n) if visited >> k & 1):
+                before = visited & ~(1 << last)
+                best[visited, last] = min(best[before, k] + minutes[k + 1][last + 1]
+                                          for k in range(n) if before >> k & 1)
+    return min(best[(1 << n) - 1, k] + minutes[k + 1][0] for k in range(n)) if n else 0.0
+
+
 def naive_order_drive(plan: DayPlan) -> float:
     points = [HOME, *((s.lat, s.lon) for s in plan.stops)]
     minutes, _ = HaversineTravel().matrices(points)
@@ -88,20 +118,26 @@ def naive_order_drive(plan: DayPlan) -> float:
     return sum(minutes[a][b] for a, b in zip(order, order[1:]))
 
 
+def without_clock(plan: DayPlan) -> DayPlan:
+    """The plan's stops as a plain tour (same visit lengths, no times to keep, no lunch), planned."""
+    stops = [Candidate(key=s.key, lat=s.lat, lon=s.lon, service_min=s.depart - s.arrive) for s in plan.stops]
+    tour = plan_day(depot=HOME, **DAY, candidates=stops, lunch=None)
+    assert len(tour.stops) == len(stops), "the stops fit with their clock, so they fit without it"
+    return tour
+
+
 def bench_kind(kind: str) -> list[dict]:
     days, reference_days = KINDS[kind][:2]
-    times, vs_nn, vs_naive, visits, per_visit, plans = [], [], [], [], [], []
+    times, vs_nn, vs_naive, visits, per_visit, plans, floor = [], [], [], [], [], [], []
     for seed in range(days):
         day = random_day(seed, kind)
         started = time.perf_counter()
         plan = plan_day(depot=HOME, **DAY, **day)
         times.append(time.perf_counter() - started)
         plans.append((day, plan))
-        kept = {s.key for s in plan.stops}
-        greedy = plan_day(depot=HOME, **DAY, candidates=[c for c in day["candidates"] if c.key in kept],
-                          appointments=day["appointments"], solver="nearest-neighbour")
-        if len(greedy.stops) == len(plan.stops):  # like for like only
-            vs_nn.append(plan.totals.drive_min / greedy.totals.drive_min)
+        vs_nn.append(without_clock(plan).totals.drive_min / naive_order_drive(plan))
+        if kind == "country":
+            floor.append(shortest_tour_drive(plan) / naive_order_drive(plan))
         vs_naive.append(plan.totals.drive_min / naive_order_drive(plan))
         greedy_day = plan_day(depot=HOME, **DAY, **day, solver="nearest-neighbour")
         visits.append(len(plan.stops) / len(greedy_day.stops))
@@ -120,10 +156,11 @@ def bench_kind(kind: str) -> list[dict]:
         _row(f"{k}: plan time, max (s)", max(times), "< 1 s", max(times) < 1),
         _row(f"{kind}: driving vs best in {REFERENCE_S:.0f} s, worst of {reference_days} days "
              f"(stops kept: {'; '.join(same)})", max(vs_best), "≤ 1.03×", max(vs_best) <= 1.03),
-        _row(f"{kind}: driving vs nearest-neighbour tour of the same stops, median of the "
-             f"{len(vs_nn)} days where that tour fits them all",
-             statistics.median(vs_nn) if vs_nn else math.nan, "≤ 0.85×",
-             bool(vs_nn) and statistics.median(vs_nn) <= 0.85),
+        _row(f"{kind}: driving vs nearest-neighbour tour of the same stops without the clock, "
+             f"median of {len(vs_nn)} days", statistics.median(vs_nn), "≤ 0.85×",
+             statistics.median(vs_nn) <= 0.85),
+        *([_row(f"{kind}: floor: the shortest tour of the same stops vs nearest-neighbour, median of "
+                f"{len(floor)} days", statistics.median(floor), "(the best possible)", None)] if floor else []),
         _row(f"{kind}: driving vs nearest-neighbour order ignoring time windows, median",
              statistics.median(vs_naive), "(information)", None),
         _row(f"{kind}: visits kept vs a nearest-neighbour day from the same candidates, median",
