@@ -32,7 +32,7 @@ Definitions (the API's words, and our rules where it leaves a choice):
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Float, and_, case, cast, func, literal, select
@@ -213,14 +213,14 @@ def _planned(session: Session, reps, accounts, plans, policy, period: Period
         by_rep[plan.rep_id].append(plan)
     calendars = calendars_of(session, [rep_id for rep_id, _ in reps])
     out, basis = {}, {}
-    every_day = [period.start + timedelta(days=n) for n in range(period.days)]
     for rep_id, _name in reps:
         calendar = calendars.get(rep_id) or WorkCalendar(hours={})
         rep_plans = by_rep.get(rep_id, [])
-        uncovered = [d for d in every_day if not any(p.period_start <= d <= p.period_end for p in rep_plans)]
-        worked = sum(1 for d in uncovered if calendar.is_working(d))
+        gaps = _uncovered(period, [(p.period_start, p.period_end) for p in rep_plans])
+        uncovered = sum((last - first).days + 1 for first, last in gaps)
+        worked = sum(calendar.count_working(first, last) for first, last in gaps)
         per_year = working_days_per_year(calendar, period.start)
-        basis[rep_id] = {"plan_days": period.days - len(uncovered), "cadence_days": len(uncovered),
+        basis[rep_id] = {"plan_days": period.days - uncovered, "cadence_days": uncovered,
                          "working_days": worked}
         for s in SEGMENTS:
             from_plans = sum(_target(p, s, "visits") * plan_share(p, period) for p in rep_plans)
@@ -228,6 +228,20 @@ def _planned(session: Session, reps, accounts, plans, policy, period: Period
             from_cadence = accounts.get((rep_id, s), 0) * visits_per_year * worked / per_year if per_year else 0.0
             out[(rep_id, s)] = from_plans + from_cadence
     return out, basis
+
+
+def _uncovered(period: Period, spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """The runs of the period's days (first, last, both included) that no span covers."""
+    gaps, day = [], period.start
+    for first, last in sorted(spans):
+        if first > day:
+            gaps.append((day, min(first - timedelta(days=1), period.end)))
+        day = max(day, last + timedelta(days=1))
+        if day > period.end:
+            break
+    if day <= period.end:
+        gaps.append((day, period.end))
+    return [(a, b) for a, b in gaps if a <= b]
 
 
 def _attainment(plans, visits, quotes, period: Period) -> dict[str, Any] | None:
