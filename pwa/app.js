@@ -8,7 +8,7 @@ import { html, user, go, route } from './lib/ui.js';
 import { lang, onLangChange } from './lib/i18n.js';
 import { startSync } from './lib/sync-client.js';
 import { startUpdates, resumeUpdate } from './lib/update.js';
-import { Shell } from './views/shell.js';
+import { Shell, loadScreens } from './views/shell.js';
 import { Login } from './views/login.js';
 import { authState, api } from './lib/api.js';
 
@@ -48,6 +48,9 @@ async function boot() {
   else if (!user.value) go('/login');
   else if (isDesk(user.value)) { if (route.value.parts[0] !== 'desk') go(deskHome(user.value)); }
   else if (!route.value.parts.length || route.value.parts[0] === 'login') go('/tour');
+  // A rep's screens are fetched before the first render (from the service worker's cache
+  // offline), so that the tour appears at once rather than after a placeholder.
+  if (user.value && !isDesk(user.value)) await loadScreens().catch(() => {});
   root.textContent = '';
   render(html`<${Root} />`, root);
   if (user.value && !isDesk(user.value)) startSync();

@@ -7,39 +7,30 @@ import { authState } from '../lib/api.js';
 import { pending, syncing, sync, syncError, lastSync } from '../lib/sync-client.js';
 import { updateReady, applyUpdate } from '../lib/update.js';
 import { Icon } from '../lib/icons.js';
+import { signal } from '../vendor/signals-core.mjs';
 import { Login } from './login.js';
 import { ForgotPassword, ChoosePassword } from './password.js';
-import { Tour } from './tour.js';
-import { Accounts } from './accounts.js';
-import { Account } from './account.js';
-import { AccountNew } from './account-new.js';
-import { ContactEdit } from './contact-edit.js';
-import { VisitForm } from './visit.js';
-import { QuoteForm } from './quote.js';
-import { Quotes } from './quotes.js';
-import { Pipeline } from './pipeline.js';
-import { Agenda } from './agenda.js';
-import { SyncScreen } from './sync.js';
 
 const NAV = ['tour', 'accounts', 'agenda', 'quotes', 'pipeline', 'sync'];
 
-function screen({ parts, query }) {
-  const [name, id, sub] = parts;
+// The tablet's screens are a module of their own, loaded once a rep is signed in: the
+// desk roles (and the login page) never download them.
+const screens = signal(null);
+let loading = null;
+export const loadScreens = () => (loading ??= import('./screens.js').then(
+  (m) => { screens.value = m.screen; },
+  (error) => { loading = null; throw error; })); // the next render tries again
+
+function screen(r) {
+  const [name, id] = r.parts;
   if (name === 'forgot') return html`<${ForgotPassword} />`;
   if (name === 'password') return html`<${ChoosePassword} token=${id} />`;
   if (!user.value || name === 'login') return html`<${Login} />`;
-  if (name === 'tour') return html`<${Tour} day=${id} />`;
-  if (name === 'accounts') return html`<${Accounts} />`;
-  if (name === 'account' && sub === 'visit') return html`<${VisitForm} accountId=${id} appointmentId=${query.get('appointment')} />`;
-  if (name === 'account' && id === 'new') return html`<${AccountNew} />`;
-  if (name === 'account' && sub === 'contact') return html`<${ContactEdit} accountId=${id} contactId=${parts[3] || 'new'} />`;
-  if (name === 'account' && sub === 'quote') return html`<${QuoteForm} accountId=${id} visitId=${query.get('visit')} />`;
-  if (name === 'account') return html`<${Account} id=${id} />`;
-  if (name === 'quotes') return html`<${Quotes} />`;
-  if (name === 'pipeline') return html`<${Pipeline} />`;
-  if (name === 'agenda') return html`<${Agenda} day=${id} />`;
-  if (name === 'sync') return html`<${SyncScreen} />`;
-  return html`<${Tour} />`;
+  if (!screens.value) {
+    loadScreens().catch(() => {});
+    return html`<p class="boot">Tournée…</p>`;
+  }
+  return screens.value(r);
 }
 
 function Banners() {
