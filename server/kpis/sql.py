@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 def minutes_between(session: Session, start, end):
     """end − start in minutes, as a SQL expression."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", end - start) / 60.0
+        # date_part gives a double; EXTRACT gives a numeric since PostgreSQL 14, whose slower
+        # arithmetic showed over the ~350,000 visits of a company's year (bench_kpis).
+        return func.date_part("epoch", end - start) / 60.0
     return (func.julianday(end) - func.julianday(start)) * 1440.0
 
 
