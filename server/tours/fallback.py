@@ -124,14 +124,19 @@ def _move_segments(p: Problem, order: list[int]) -> bool:
             removed = t[before][first] + t[last][after] - t[before][after]
             rest = order[:i] + order[i + length:]
             segment = order[i:i + length]
+            # Reversed, a run drives its own legs the other way (travel times may be asymmetric).
+            ways = [(segment, 0)]
+            if length > 1:
+                back = segment[::-1]
+                ways.append((back, _legs(t, back) - _legs(t, segment)))
             best: tuple[int, list[int]] | None = None
             gap = [0, *rest, 0]
             for pos in range(len(rest) + 1):
                 if pos == i:
                     continue  # where it came from
                 a, b = gap[pos], gap[pos + 1]
-                for seg in (segment, segment[::-1]) if length > 1 else (segment,):
-                    added = t[a][seg[0]] + t[seg[-1]][b] - t[a][b]
+                for seg, inner in ways:
+                    added = t[a][seg[0]] + t[seg[-1]][b] - t[a][b] + inner
                     if added - removed < (best[0] if best else 0):
                         trial = [*rest[:pos], *seg, *rest[pos:]]
                         if feasible(p, trial):
@@ -141,3 +146,7 @@ def _move_segments(p: Problem, order: list[int]) -> bool:
             else:
                 i += 1
     return improved
+
+
+def _legs(t: Sequence[Sequence[int]], run: Sequence[int]) -> int:
+    return sum(t[a][b] for a, b in zip(run, run[1:]))
