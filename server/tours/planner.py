@@ -10,9 +10,10 @@ no database.
 
 PyVRP is the engine because it keeps more visits and more priority than the OR-Tools
 model at the same wall time (tests/bench/bench_planner.py, docs/benchmarks.md). The
-polish is why the planner's driving is not above PyVRP's alone given the same time:
-PyVRP's model has the rep eat at a stop, timeline.py lets lunch fall on any leg, and a
-few ms of 2-opt and segment moves judged by the latter find what the model cannot see.
+polish is why the planner's driving is not above PyVRP's alone given the same time
+(which the search spends to its end): a few ms of 2-opt and segment moves, judged by
+timeline.py (where lunch may fall on any leg, not only at a stop as in PyVRP's model),
+catch what the search left when it stopped.
 """
 
 from __future__ import annotations
