@@ -120,8 +120,8 @@ def watch(page) -> tuple[set[str], set]:
     """The URLs `page` requests from now on, and the requests still in flight."""
     loaded, flying = set(), set()
     page.on("request", lambda r: (loaded.add(r.url), flying.add(r)))
-    page.on("requestfinished", flying.discard)
-    page.on("requestfailed", flying.discard)
+    page.on("requestfinished", lambda r: flying.discard(r))
+    page.on("requestfailed", lambda r: flying.discard(r))
     return loaded, flying
 
 
