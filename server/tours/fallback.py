@@ -80,9 +80,35 @@ def improve(p: Problem, order: list[int], left_out: Sequence[int]) -> list[int]:
     for _ in range(MAX_PASSES):
         improved = _two_opt(p, order) | _move_segments(p, order)
         left = insert_all(p, order, left)
+        improved |= _swap_up(p, order, left)
         if not improved:
             break
     return left
+
+
+def _swap_up(p: Problem, order: list[int], left: list[int]) -> bool:
+    """Swap a kept stop for a left-out one of higher priority wherever that fits (in place).
+
+    The search can stall on which accounts to keep (one for another is a plateau of its
+    moves); a swap never loses a visit and always gains priority, the first rule of a day."""
+    swapped = False
+    for node in sorted(left, key=lambda n: (-p.priority[n], n)):
+        route = [0, *order, 0]
+        saving = {k: p.travel_s[route[i]][k] + p.travel_s[k][route[i + 2]] - p.travel_s[route[i]][route[i + 2]]
+                  for i, k in enumerate(order)}
+        lower = sorted((k for k in order if not p.is_appointment(k) and p.priority[k] < p.priority[node]),
+                       key=lambda k: (p.priority[k], -saving[k], k))
+        for out in lower:
+            rest = [n for n in order if n != out]
+            found = cheapest_insertion(p, rest, node)
+            if found is not None:
+                rest.insert(found[1], node)
+                order[:] = rest
+                left.remove(node)
+                left.append(out)
+                swapped = True
+                break
+    return swapped
 
 
 def insert_all(p: Problem, order: list[int], queue: Sequence[int]) -> list[int]:
