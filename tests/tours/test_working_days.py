@@ -10,6 +10,7 @@ import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from server.agenda.workdays import holiday_calendar
 from tests.factories import make_appointment
@@ -197,3 +198,21 @@ def test_an_account_booked_in_a_week_is_not_planned_again_that_week(app, client,
     week = client.get(f"/api/tours/{world.rep.id}/week/{monday.isoformat()}", headers=world.headers(app, "rep")).get_json()
     seen: list[str] = [s["account_id"] for d in week["days"] for s in d["stops"]]
     assert len(seen) == len(set(seen)), "an account appears once in the week"
+
+
+@settings(max_examples=200, deadline=None)
+@given(days=st.sets(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])),
+       code=st.sampled_from(["FR", "FR-57", "DE-BY"]),
+       first=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+       length=st.integers(min_value=-3, max_value=800),
+       absences=st.lists(st.tuples(st.integers(-40, 800), st.integers(0, 30)), max_size=3))
+def test_counting_working_days_agrees_with_them_day_by_day(days, code, first, length, absences):
+    """The KPIs count a year of working days per rep by arithmetic (WorkCalendar.count_working)."""
+    from server.agenda.workdays import WorkCalendar
+
+    hours = {day: ["08:00", "18:00"] for day in days}  # no day at all: Monday to Friday by default
+    off = tuple(sorted((first + timedelta(days=a), first + timedelta(days=a + n), "leave") for a, n in absences))
+    calendar = WorkCalendar(hours=hours, holidays_code=code, absences=off)
+    last = first + timedelta(days=length)
+    expected = len(calendar.working_days(first, last)) if last >= first else 0
+    assert calendar.count_working(first, last) == expected
