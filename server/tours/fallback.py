@@ -10,6 +10,7 @@ few ms for 40 stops. The same moves (:func:`improve`) polish the solvers' orders
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 
 from server.tours.dayplan import Problem
@@ -70,14 +71,18 @@ def plan_order(p: Problem) -> list[int] | None:
     return order
 
 
-def improve(p: Problem, order: list[int], left_out: Sequence[int]) -> list[int]:
+def improve(p: Problem, order: list[int], left_out: Sequence[int], *, deadline: float | None = None) -> list[int]:
     """Shorten ``order`` in place by 2-opt and segment moves, offering freed time to ``left_out``.
 
     A move is kept only when it shortens the drive and the clock stays feasible, so no
     node is ever dropped; returns the nodes of ``left_out`` that still found no place.
+    After the first pass (a few ms), no new one starts past ``deadline`` (a
+    `time.perf_counter()` value).
     """
     left = list(left_out)
-    for _ in range(MAX_PASSES):
+    for n in range(MAX_PASSES):
+        if n and deadline is not None and time.perf_counter() > deadline:
+            break
         improved = _two_opt(p, order) | _move_segments(p, order)
         left = insert_all(p, order, left)
         improved |= _swap_up(p, order, left)

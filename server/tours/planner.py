@@ -110,7 +110,7 @@ def plan_day(
         # A few ms of local search on the solver's order, with timeline.py as the judge:
         # it lets lunch fall on any leg where PyVRP's model eats at a stop, and 2-opt and
         # segment moves catch what the search left; time freed goes to the stops left out.
-        dropped = improve(p, order, dropped)
+        dropped = improve(p, order, dropped, deadline=started + time_limit_s)
     unplanned += [(kept[n - p.n_appointments - 1].key, _reason(p, order, n)) for n in dropped]
     tl = timeline(p, order)
     assert tl is not None
