@@ -59,8 +59,9 @@ def plan_day(
 
     ``solution_limit`` overrides how many solutions OR-Tools looks at (solver.py).
     ``solver="nearest-neighbour"`` is the benchmark's naive baseline, not for reps;
-    ``solver="pyvrp-peer"`` its peer: PyVRP alone for the whole ``time_limit_s``, its
-    order judged by timeline.py but not completed by the fallback.
+    ``solver="pyvrp-peer"`` its peer: PyVRP alone until ``time_limit_s`` (counted, like
+    the planner's, from the start of the call: the travel matrix and the problem are built
+    on the same clock), its order judged by timeline.py but not completed by the fallback.
     """
     started = time.perf_counter()
     if solver not in ("pyvrp", "ortools", "fallback", "nearest-neighbour", "pyvrp-peer"):
@@ -101,7 +102,9 @@ def plan_day(
     elif solver == "nearest-neighbour":
         order = fallback.greedy_order(p)
     elif solver == "pyvrp-peer":
-        order = pyvrp_solver.solve(p, time_limit_s=time_limit_s, no_improvement=None)
+        # The same clock as the planner's: the matrix and the problem were built on it.
+        budget = max(0.01, time_limit_s - (time.perf_counter() - started))
+        order = pyvrp_solver.solve(p, time_limit_s=budget, no_improvement=None)
     if order is None:
         used, order = "fallback", fallback.plan_order(p)
     assert order is not None  # the appointments alone fit (checked above)

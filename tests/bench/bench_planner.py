@@ -9,7 +9,10 @@ appointments as required clients at their booked start, lunch, prizes from the
 priorities); each plan is laid out by timeline.py, which also judges it.
 
 For each day the planner runs with its defaults and its wall time is measured; PyVRP
-(server/tours/pyvrp_solver.py) then searches for exactly that long. Reported per day:
+(server/tours/pyvrp_solver.py) then gets a call of exactly that long: like the planner,
+it searches for what is left once the travel matrix and the problem are built (both
+calls' wall times are shown). Until 2026-11 the peer searched for the whole wall time on
+top of building them, a head start of the planner's set-up time. Reported per day:
 visits kept, priority kept (sum of the kept accounts' priorities) and driving minutes.
 Targets (issue "Ahead of the peers"): never fewer visits nor less priority than PyVRP
 on any day, and driving ≤ 1.00× PyVRP's on the days both keep as many visits.
@@ -94,9 +97,11 @@ def compare(days: list[tuple[str, dict]]) -> list[dict]:
         started = time.perf_counter()
         ours = plan_day(**kwargs)
         wall = time.perf_counter() - started
+        started = time.perf_counter()
         peer = plan_day(**kwargs, solver="pyvrp-peer", time_limit_s=wall)
+        peer_wall = time.perf_counter() - started
         (v1, p1, d1), (v2, p2, d2) = figures(kwargs, ours), figures(kwargs, peer)
-        rows.append({"day": name, "wall_s": wall, "visits": (v1, v2), "priority": (p1, p2), "drive": (d1, d2),
+        rows.append({"day": name, "wall_s": (wall, peer_wall), "visits": (v1, v2), "priority": (p1, p2), "drive": (d1, d2),
                      "solvers": (ours.solver, peer.solver)})
     return rows
 
@@ -104,13 +109,13 @@ def compare(days: list[tuple[str, dict]]) -> list[dict]:
 def main() -> list[dict]:
     days = bench_days() + demo_days()
     rows = compare(days)
-    print("| day | time (s) | visits kept: planner / PyVRP | priority kept | driving min | driving × |")
+    print("| day | time (s): planner / PyVRP | visits kept: planner / PyVRP | priority kept | driving min | driving × |")
     print("|---|---|---|---|---|---|")
     for r in rows:
         (v1, v2), (p1, p2), (d1, d2) = r["visits"], r["priority"], r["drive"]
         ratio = f"{d1 / d2:.3f}" if v1 == v2 and d2 else ""
         flag = " **fewer**" if v1 < v2 or p1 < p2 else ""
-        print(f"| {r['day']} | {r['wall_s']:.2f} | {v1} / {v2}{flag} | {p1} / {p2} | {d1:.0f} / {d2:.0f} | {ratio} |")
+        print(f"| {r['day']} | {r['wall_s'][0]:.2f} / {r['wall_s'][1]:.2f} | {v1} / {v2}{flag} | {p1} / {p2} | {d1:.0f} / {d2:.0f} | {ratio} |")
     visits = [sum(r["visits"][i] for r in rows) for i in (0, 1)]
     priority = [sum(r["priority"][i] for r in rows) for i in (0, 1)]
     behind = [r["day"] for r in rows if r["visits"][0] < r["visits"][1] or r["priority"][0] < r["priority"][1]]
