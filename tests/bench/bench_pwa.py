@@ -237,7 +237,7 @@ def measure(base: str) -> list[dict]:
         for role, files in role_sets(browser, base, set(online_js), page).items():
             total = sum(gz(p) for p in files)
             vendored = sum(gz(p) for p in files if "vendor" in p.parts)
-            rows.append({"what": f"JS of the {ROLE_WORDS[role]}'s screens, all opened: {len(files)} files",
+            rows.append({"what": f"JS of every screen of the {ROLE_WORDS[role]}, all opened: {len(files)} files",
                          "target": "< 150 KB", "ok": total < 150 * 1024,
                          "value": f"{kb(total)} gz ({kb(vendored)} vendored + {kb(total - vendored)} own)"})
         page.goto(f"/#/tour/{workday()}")
