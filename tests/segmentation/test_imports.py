@@ -61,7 +61,13 @@ def test_bad_lines_are_reported_and_nothing_is_written(client, headers, session,
                       (7, "maintenance_inhouse"), (8, "owner_email")}
     reasons = {i["line"]: i["reason"] for i in response.get_json()["report"]}
     assert reasons[5] == "Doublon de la ligne 2."  # in French by default (API.md → Language)
+    messages = {i["line"]: i["message"] for i in response.get_json()["report"]}
+    assert messages[5] == "Doublon de la ligne 2."  # `message` too, not only `reason`
     assert count(session) == 0
+    world.manager.locale = "en"
+    session.commit()
+    english = {i["line"]: i["message"] for i in upload(client, headers, csv_bytes(*lines)).get_json()["report"]}
+    assert english[5] == "Duplicate of line 2."
 
 
 def test_upsert_by_external_ref_keeps_what_the_file_leaves_empty(client, headers, session, world):
