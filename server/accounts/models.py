@@ -18,7 +18,7 @@ SEGMENTS = ("A", "B", "C")
 CONTACT_ROLES = ("decision_maker", "billing", "technical", "purchasing", "user", "other")
 
 
-@searchable("name", "city", "postcode")
+@searchable("name", "city", "postcode", "external_ref")
 class Account(SyncMixin, Base):
     __tablename__ = "account"
     name: Mapped[str] = mapped_column(String(200))
@@ -52,8 +52,8 @@ class Account(SyncMixin, Base):
     last_visit_at: Mapped[datetime | None]
     next_due_at: Mapped[datetime | None] = mapped_column(index=True)
     notes: Mapped[str | None] = mapped_column(Text)
-    # fold(name, city, postcode), kept by server/common/search.py for `q`
-    search: Mapped[str | None] = mapped_column(String(400))
+    # fold(name, city, postcode, external_ref), kept by server/common/search.py for `q`
+    search: Mapped[str | None] = mapped_column(String(420))
 
     __table_args__ = (Index("ix_account_owner_version", "owner_id", "version"),
                       # KPIs (server/kpis): accounts and coverage per owner and segment, index-only on PostgreSQL.
