@@ -59,7 +59,10 @@ class Account(SyncMixin, Base):
                       # KPIs (server/kpis): accounts and coverage per owner and segment, index-only on PostgreSQL.
                       Index("ix_account_owner_segment", "owner_id", "segment", postgresql_include=["last_visit_at"]),
                       # `q` (server/common/search.py): trigrams answer LIKE '%…%' on PostgreSQL
-                      Index("ix_account_search", "search", postgresql_using="gin", postgresql_ops={"search": "gin_trgm_ops"}))
+                      Index("ix_account_search", "search", postgresql_using="gin", postgresql_ops={"search": "gin_trgm_ops"}),
+                      # …and on SQLite a search scans this narrow index instead of the table: it holds
+                      # what the count and the page's sort read (docs/benchmarks.md, bench_search).
+                      Index("ix_account_search_sorted", "search", "name", "id").ddl_if(dialect="sqlite"))
 
 
 @searchable("name")
