@@ -330,13 +330,13 @@ export const compactMoney = (n) => (n == null ? '–'
 // stored quotes use), set by lib/fields.js from what the device last fetched. Until then, the
 // server's built-in list (server/quotes/product_lines.py), so a first start offline shows words.
 export const productLines = signal([
-  { key: 'moteurs', label: { fr: 'Moteurs', en: 'Motors' }, aliases: ['moteur', 'motors'] },
+  { key: 'moteurs', label: { fr: 'Moteurs', en: 'Motors' }, aliases: ['moteur'] },
   { key: 'maintenance', label: { fr: 'Maintenance', en: 'Maintenance' }, aliases: [] },
-  { key: 'pieces', label: { fr: 'Pièces détachées', en: 'Spare parts' }, aliases: ['pièces', 'pieces'] },
+  { key: 'pieces', label: { fr: 'Pièces détachées', en: 'Spare parts' }, aliases: ['pièces'] },
   { key: 'hydraulique', label: { fr: 'Hydraulique', en: 'Hydraulics' }, aliases: [] },
   { key: 'formation', label: { fr: 'Formation', en: 'Training' }, aliases: [] },
   { key: 'outillage', label: { fr: 'Outillage', en: 'Tools' }, aliases: [] },
-  { key: 'contrat', label: { fr: 'Contrat de service', en: 'Service contract' }, aliases: ['contrat'] },
+  { key: 'contrat', label: { fr: 'Contrat de service', en: 'Service contract' }, aliases: [] },
 ]);
 const fold = (s) => String(s).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim().replace(/\s+/g, ' ');
 let linesIndexed = null;

@@ -18,13 +18,13 @@ from server.common.search import fold
 from server.quotes.models import ProductLine
 
 BUILT_IN: tuple[dict[str, Any], ...] = (
-    {"key": "moteurs", "label": {"fr": "Moteurs", "en": "Motors"}, "aliases": ["moteur", "motors"]},
+    {"key": "moteurs", "label": {"fr": "Moteurs", "en": "Motors"}, "aliases": ["moteur"]},
     {"key": "maintenance", "label": {"fr": "Maintenance", "en": "Maintenance"}, "aliases": []},
-    {"key": "pieces", "label": {"fr": "Pièces détachées", "en": "Spare parts"}, "aliases": ["pièces", "pieces"]},
+    {"key": "pieces", "label": {"fr": "Pièces détachées", "en": "Spare parts"}, "aliases": ["pièces"]},
     {"key": "hydraulique", "label": {"fr": "Hydraulique", "en": "Hydraulics"}, "aliases": []},
     {"key": "formation", "label": {"fr": "Formation", "en": "Training"}, "aliases": []},
     {"key": "outillage", "label": {"fr": "Outillage", "en": "Tools"}, "aliases": []},
-    {"key": "contrat", "label": {"fr": "Contrat de service", "en": "Service contract"}, "aliases": ["contrat"]},
+    {"key": "contrat", "label": {"fr": "Contrat de service", "en": "Service contract"}, "aliases": []},
 )
 
 
