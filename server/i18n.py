@@ -126,6 +126,12 @@ def translate_problem(doc: dict[str, Any]) -> dict[str, Any]:
         out["errors"] = {field: [translate(m) for m in messages] if isinstance(messages, list) else messages
                          for field, messages in out["errors"].items()}
     if isinstance(out.get("report"), list):
-        out["report"] = [{**item, "reason": translate(item.get("reason"))} if isinstance(item, dict) else item
-                         for item in out["report"]]
+        out["report"] = translate_report(out["report"])
     return out
+
+
+def translate_report(report: list[Any]) -> list[Any]:
+    """An import report's items (`{line, column, message, field, reason}`) with `message` and
+    `reason` in the response's language; other keys as they are."""
+    return [{**item, **{key: translate(item[key]) for key in ("message", "reason") if key in item}}
+            if isinstance(item, dict) else item for item in report]

@@ -4,7 +4,9 @@ from server.agenda.models import Appointment  # noqa: F401
 from server.forecast.models import ForecastAdjustment, ForecastSnapshot, Opportunity  # noqa: F401
 from server.kpis.models import ActionPlan  # noqa: F401
 from server.ratelimits.models import RateLimitCounter  # noqa: F401
-from server.quotes.models import Attachment, QuoteEvent, QuoteRequest, RoutingRule, TechnicalTeam  # noqa: F401
+from server.quotes.models import (  # noqa: F401
+    Attachment, ProductLine, QuoteEvent, QuoteRequest, RoutingRule, TechnicalTeam,
+)
 from server.segmentation.models import CommercialModel  # noqa: F401
 from server.tours.models import TourPlan  # noqa: F401
 from server.users.models import Team, TokenFamily, User  # noqa: F401

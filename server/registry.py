@@ -24,6 +24,7 @@ def _api_blueprints():
         "server.accounts.routes",
         "server.customfields.routes",
         "server.accounts.status_routes",
+        "server.quotes.product_line_routes",
         "server.visits.routes",
         "server.agenda.routes",
         "server.agenda.absences",

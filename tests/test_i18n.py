@@ -20,8 +20,17 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def catalogue(lang: str) -> dict[str, str]:
+    """msgid → translation; a plural entry gives its singular (first form) and its plural (last form)."""
+    out: dict[str, str] = {}
     with (CATALOGUES / lang / "LC_MESSAGES" / "messages.po").open("rb") as source:
-        return {m.id: m.string for m in read_po(source) if m.id}
+        for m in read_po(source):
+            if isinstance(m.id, tuple):
+                forms = list(m.string)
+                if all(forms):  # an empty form leaves its key out: the "every key translated" check fails
+                    out[m.id[0]], out[m.id[1]] = forms[0], forms[-1]
+            elif m.id:
+                out[m.id] = m.string
+    return out
 
 
 def _template(node) -> str | None:

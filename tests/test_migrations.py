@@ -11,7 +11,14 @@ from server.extensions import db
 
 def _differences():
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": False})
+        dialect = conn.dialect.name
+
+        def on_this_database(obj, _name, type_, reflected, _compare_to):
+            # An index the models make for one database only (`Index(...).ddl_if(dialect=...)`),
+            # which Alembic's comparison does not read.
+            only = getattr(getattr(obj, "_ddl_if", None), "dialect", None)
+            return reflected or type_ != "index" or only in (None, dialect)
+        context = MigrationContext.configure(conn, opts={"compare_type": False, "include_object": on_this_database})
         return compare_metadata(context, db.metadata)
 
 

@@ -1,9 +1,9 @@
-// The company's custom field definitions (API.md → Custom fields), kept on the tablet
-// so that the account screen and the new-prospect form show them offline.
+// The company's custom field definitions (API.md → Custom fields), account statuses and
+// product lines, kept on the tablet so that its screens show them offline.
 import { signal } from '../vendor/signals-core.mjs';
 import { api } from './api.js';
 import { getMeta, setMeta } from './db.js';
-import { lang, word } from './i18n.js';
+import { lang, word, productLines } from './i18n.js';
 
 export const customFields = signal([]);
 export const accountStatuses = signal([]);
@@ -12,17 +12,27 @@ export const accountStatuses = signal([]);
 export async function loadFields() {
   customFields.value = (await getMeta('custom_fields')) || [];
   accountStatuses.value = (await getMeta('account_statuses')) || [];
+  const lines = await getMeta('product_lines');
+  if (lines?.length) productLines.value = lines;
 }
 
 /** Fetch the lists again after a sync; offline, the stored ones stay. */
 export async function refreshFields() {
   try {
-    const [list, statuses] = await Promise.all([api('/api/custom-fields'), api('/api/account-statuses')]);
+    const [list, statuses, lines] = await Promise.all([api('/api/custom-fields'), api('/api/account-statuses'),
+      api('/api/product-lines')]);
     await setMeta('custom_fields', list);
     await setMeta('account_statuses', statuses.items);
+    await setMeta('product_lines', lines.items);
     customFields.value = list;
     accountStatuses.value = statuses.items;
+    productLines.value = lines.items;
   } catch { /* offline, or signed out: keep what the tablet has */ }
+}
+
+/** The desk (online, no sync): the company's product lines, for the screens that show quotes. */
+export async function refreshProductLines() {
+  try { productLines.value = (await api('/api/product-lines')).items; } catch { /* the built-in list stays */ }
 }
 
 /** A status in words: the company's label, else the built-in word, else the key. */

@@ -100,7 +100,7 @@ const fr = {
   leftOn: 'Parti le {d}', contactSaved: 'Contact enregistré sur la tablette.', correctAddress: 'Adresse',
   mergeSuggestion: 'Ce compte existait déjà (créé sur une autre tablette) : les deux fiches n’en font qu’une. Vos valeurs différentes sont gardées dans les conflits, à rétablir si besoin.',
   seeConflicts: 'Voir les conflits', duplicates: 'Doublons probables',
-  noDuplicates: 'Aucun doublon probable dans l’équipe.', statuses: 'Statuts des comptes', lifecycle: 'Étape du cycle de vie',
+  noDuplicates: 'Aucun doublon probable dans l’équipe.', statuses: 'Statuts des comptes', productLines: 'Gammes de produits', lineAliases: 'Autres noms (séparés par des virgules)', productLinesSaved: 'Gammes enregistrées.', lifecycle: 'Étape du cycle de vie',
   'lifecycle.prospect': 'Prospect', 'lifecycle.client': 'Client', 'lifecycle.former_client': 'Ancien client',
   'lifecycle.competitor': 'Concurrent', 'lifecycle.other': 'Autre', photoTooBig: 'Photo trop lourde (max {n} Mo).',
   invalidValue: 'Valeur invalide', photoSaved: 'Photo gardée sur la tablette.',
@@ -226,7 +226,7 @@ const en = {
   leftOn: 'Left on {d}', contactSaved: 'Contact saved on this tablet.', correctAddress: 'Address',
   mergeSuggestion: 'This account already existed (created on another tablet): both records are now one. Your different values are kept in the conflicts, to restore if needed.',
   seeConflicts: 'See the conflicts', duplicates: 'Likely duplicates',
-  noDuplicates: 'No likely duplicates in the team.', statuses: 'Account statuses', lifecycle: 'Lifecycle kind',
+  noDuplicates: 'No likely duplicates in the team.', statuses: 'Account statuses', productLines: 'Product lines', lineAliases: 'Other names (comma-separated)', productLinesSaved: 'Product lines saved.', lifecycle: 'Lifecycle kind',
   'lifecycle.prospect': 'Prospect', 'lifecycle.client': 'Client', 'lifecycle.former_client': 'Former client',
   'lifecycle.competitor': 'Competitor', 'lifecycle.other': 'Other', photoTooBig: 'Photo too large (max {n} MB).',
   invalidValue: 'Invalid value', photoSaved: 'Photo kept on this tablet.',
@@ -326,18 +326,33 @@ export const compactMoney = (n) => (n == null ? '–'
 // Product lines: one managed list, keys as the server routes them (routing rules match
 // `product_line`), labels per language; values typed before the list (or in another
 // case, with or without accents) are shown with the label of the key they fold to.
-export const PRODUCT_LINES = {
-  moteurs: { fr: 'Moteurs', en: 'Motors' }, maintenance: { fr: 'Maintenance', en: 'Maintenance' },
-  'pièces': { fr: 'Pièces détachées', en: 'Spare parts' }, hydraulique: { fr: 'Hydraulique', en: 'Hydraulics' },
-  formation: { fr: 'Formation', en: 'Training' }, outillage: { fr: 'Outillage', en: 'Tools' },
-  contrat: { fr: 'Contrat de service', en: 'Service contract' },
-};
-const fold = (s) => String(s).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
-const LINE_OF = new Map(Object.entries(PRODUCT_LINES).flatMap(([key, labels]) =>
-  [key, labels.fr, labels.en].map((name) => [fold(name), key])));
-/** productLine('Maintenance') → "Maintenance"; productLine('pieces') → "Pièces détachées" / "Spare parts". */
+// The company's product lines (GET /api/product-lines: key, labels, aliases — the other spellings
+// stored quotes use), set by lib/fields.js from what the device last fetched. Until then, the
+// server's built-in list (server/quotes/product_lines.py), so a first start offline shows words.
+export const productLines = signal([
+  { key: 'moteurs', label: { fr: 'Moteurs', en: 'Motors' }, aliases: ['moteur'] },
+  { key: 'maintenance', label: { fr: 'Maintenance', en: 'Maintenance' }, aliases: [] },
+  { key: 'pieces', label: { fr: 'Pièces détachées', en: 'Spare parts' }, aliases: ['pièces'] },
+  { key: 'hydraulique', label: { fr: 'Hydraulique', en: 'Hydraulics' }, aliases: [] },
+  { key: 'formation', label: { fr: 'Formation', en: 'Training' }, aliases: [] },
+  { key: 'outillage', label: { fr: 'Outillage', en: 'Tools' }, aliases: [] },
+  { key: 'contrat', label: { fr: 'Contrat de service', en: 'Service contract' }, aliases: [] },
+]);
+const fold = (s) => String(s).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim().replace(/\s+/g, ' ');
+let linesIndexed = null;
+let lineOf = new Map();
+/** The line a stored text names (key, either label or an alias; case and accents aside), or undefined. */
+export function lineFor(value) {
+  if (linesIndexed !== productLines.value) {
+    linesIndexed = productLines.value;
+    lineOf = new Map(linesIndexed.flatMap((line) => [line.key, ...Object.values(line.label || {}), ...(line.aliases || [])]
+      .map((name) => [fold(name), line])));
+  }
+  return value == null || value === '' ? undefined : lineOf.get(fold(value));
+}
+/** productLine('Maintenance') → "Maintenance"; productLine('pièces') → "Pièces détachées" / "Spare parts". */
 export function productLine(value) {
   if (value == null || value === '') return '';
-  const key = LINE_OF.get(fold(value));
-  return key ? PRODUCT_LINES[key][lang.value] : String(value);
+  const line = lineFor(value);
+  return line ? (line.label[lang.value] || line.label.fr) : String(value);
 }

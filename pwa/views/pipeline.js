@@ -3,7 +3,7 @@
 // opened on this tablet since, and a form to open one on site without a quote.
 import { useState, useEffect } from '../vendor/preact-hooks.mjs';
 import { html, useLive, online, toast, isoDay } from '../lib/ui.js';
-import { t, word, fmtDate, fmtDateTime, locale } from '../lib/i18n.js';
+import { t, word, fmtDate, fmtDateTime, locale, productLine } from '../lib/i18n.js';
 import { allOf, accountsByIds, getMeta, setMeta, searchAccounts } from '../lib/db.js';
 import { api } from '../lib/api.js';
 import { openOpportunity } from '../lib/outbox.js';
@@ -71,7 +71,7 @@ export function Pipeline() {
         <td>${o.expected_close ? fmtDate(o.expected_close) : ''}</td><td class="num">${money(o.amount)}</td>
         <td><span class="status st-local">${t('status.local')}</span></td></tr>`)}
       ${(kept?.deals || []).map((d) => html`<tr data-testid="pipeline-deal">
-        <td><a href=${`#/account/${d.account_id}`}>${d.account_name}</a><br /><small>${word('pl.stage', d.stage)} · ${d.product_line}</small></td>
+        <td><a href=${`#/account/${d.account_id}`}>${d.account_name}</a><br /><small>${word('pl.stage', d.stage)} · ${productLine(d.product_line)}</small></td>
         <td>${word('pl.cat', d.category)}</td><td>${fmtDate(d.expected_close)}</td><td class="num">${money(d.amount)}</td>
         <td class="num">${Math.round(d.probability * 100)} %</td></tr>`)}
     </tbody></table></section>`;

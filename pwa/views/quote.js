@@ -3,7 +3,7 @@
 // the request is pushed, and the server routes it to the technical service.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, busy, toast, go, useLive, failed } from '../lib/ui.js';
-import { t, PRODUCT_LINES, productLine } from '../lib/i18n.js';
+import { t, productLines, lang } from '../lib/i18n.js';
 import { getRecord, byAccount } from '../lib/db.js';
 import { requestQuote } from '../lib/outbox.js';
 import { downscale, MAX_PHOTO_BYTES } from '../lib/photos.js';
@@ -66,7 +66,7 @@ export function QuoteForm({ accountId, visitId }) {
       <div class="row">
         <label class="grow">${t('productLine')}
           <input data-testid="quote-product-line" list="product-lines" required value=${form.product_line} onInput=${set('product_line')} />
-          <datalist id="product-lines">${Object.keys(PRODUCT_LINES).map((k) => html`<option value=${k} label=${productLine(k)} />`)}</datalist></label>
+          <datalist id="product-lines">${productLines.value.map((l) => html`<option value=${l.key} label=${l.label[lang.value] || l.label.fr} />`)}</datalist></label>
         <label>${t('urgency')}<select value=${form.urgency} onChange=${set('urgency')}>
           ${['normal', 'urgent'].map((u) => html`<option value=${u}>${t(`urgency.${u}`)}</option>`)}</select></label>
         <label>${t('contacts')}<select value=${form.contact_id} onChange=${set('contact_id')}>

@@ -1,11 +1,16 @@
 """Contact import: the same file rules as accounts (imports.py), all or nothing.
 
-Columns: `account_ref` (the account's `external_ref`, required; the account must be
-in the caller's scope), `name` (required), `roles` (separated by `|` or `,`; French
+Columns: `account_ref` (the account's `external_ref`) or `account_id` (the account's
+id, for accounts made on a tablet, which have no reference): one of them, the account
+in the caller's scope; `name` (required), `roles` (separated by `|` or `,`; French
 names accepted: décideur, facturation, technique, achats, utilisateur), `phone`,
-`email`. A contact is upserted by its account and e-mail when the line has one,
-else by its account and name (case-insensitive); the same key twice in the file is
-an error.
+`email`, and `id`. A line with an `id` updates that contact; otherwise a contact is
+upserted by its account and e-mail when the line has one, else by its account and name
+(case-insensitive); the same key twice in the file is an error.
+
+The contacts export (server/common/exports.py) is such a file, headed in French or in
+English, so it imports back unchanged (API.md → Account files): its `Account` column,
+the account's name, is for the reader and ignored.
 """
 from __future__ import annotations
 
@@ -22,11 +27,23 @@ from server.actor import Actor
 from server.db import new_id, utcnow
 from server.scope import condition
 
-CONTACT_COLUMNS = ("account_ref", "name", "roles", "phone", "email")
+CONTACT_COLUMNS = ("account_ref", "account_id", "id", "name", "roles", "phone", "email")
+# Header keys (headers.header_key) → field, None to skip: the export's own headers in both
+# languages (CONTACT_HEADER through the catalogues) and what contact files usually say.
+HEADER_ALIASES: dict[str, str | None] = {
+    "id": "id", "identifiant": "id", "contact_id": "id", "id_contact": "id",
+    "account_id": "account_id", "identifiant_du_compte": "account_id",
+    "account_ref": "account_ref", "account_reference": "account_ref", "reference_du_compte": "account_ref",
+    "ref_client": "account_ref", "code_client": "account_ref", "reference": "account_ref",
+    "account": None, "compte": None, "account_name": None,
+    "name": "name", "nom": "name", "roles": "roles", "role": "roles", "fonction": "roles",
+    "phone": "phone", "telephone": "phone", "tel": "phone", "mobile": "phone", "portable": "phone",
+    "email": "email", "e_mail": "email", "courriel": "email", "mail": "email",
+}
 ROLE_ALIASES = {"décideur": "decision_maker", "decideur": "decision_maker", "facturation": "billing",
                 "technique": "technical", "achats": "purchasing", "achat": "purchasing", "utilisateur": "user",
                 "autre": "other", "decision maker": "decision_maker"}
-LIMITS = {"account_ref": 80, "name": 160, "phone": 40, "email": 254}
+LIMITS = {"account_ref": 80, "account_id": 36, "id": 36, "name": 160, "phone": 40, "email": 254}
 _email = validate.Email()
 
 
@@ -60,7 +77,7 @@ def import_contacts(*, session: Session, actor: Actor, table: Table, mapping: di
     from sync.changes import change_numbers, now_ms
     outcome, issues = Outcome("contacts", dry_run, lines=len(table.rows)), list(table.issues)
     with change_numbers(session) as numbers:
-        targets = resolve_columns(table, mapping or {}, set(CONTACT_COLUMNS), issues)
+        targets = resolve_columns(table, mapping or {}, set(CONTACT_COLUMNS), issues, aliases=HEADER_ALIASES)
         if issues:  # a bad header would make every line wrong: report the header alone
             raise ImportRejected(issues, **outcome.counts())
         lines = []
@@ -73,35 +90,39 @@ def import_contacts(*, session: Session, actor: Actor, table: Table, mapping: di
                     if value is not None:
                         values[target] = value
             lines.append((line, values))
-        refs = sorted({v["account_ref"] for _, v in lines if "account_ref" in v})
-        accounts: dict[str, str] = {}
-        for start in range(0, len(refs), 500):
-            stmt = select(Account.external_ref, Account.id).where(Account.external_ref.in_(refs[start:start + 500]),
-                                                                  condition("account", actor))
-            accounts.update(dict(session.execute(stmt).all()))
-        existing = _existing(session, list(accounts.values()))
+        accounts = _accounts_in_scope(session, actor, lines)
+        by_id = _contacts_by_id(session, actor, sorted({v["id"] for _, v in lines if "id" in v}))
+        existing = _existing(session, sorted(set(accounts.values())))
         seen: dict[tuple[str, str], int] = {}
         inserts, changes = [], []
         for line, values in lines:
-            for required in ("account_ref", "name"):
-                if required not in values:
-                    issues.append(Issue(line, required, "Missing: every line needs one."))
-            account_id = accounts.get(values.get("account_ref"))
-            if "account_ref" in values and account_id is None:
-                issues.append(Issue(line, "account_ref", "No account with this external_ref in your scope."))
+            if "name" not in values:
+                issues.append(Issue(line, "name", "Missing: every line needs one."))
+            if "id" in values:  # the contact itself (an export read back): its account is its own
+                current = by_id.get(values["id"])
+                if current is None:
+                    issues.append(Issue(line, "id", "No contact with this id in your scope."))
+                    continue
+                account_id = current["account_id"]
+            else:
+                current = None
+                account_id = _account_of(values, accounts, line, issues)
             if account_id is None or "name" not in values:
                 continue
             key = (account_id, "@" + values["email"].casefold() if "email" in values else values["name"].casefold())
+            if current is not None:
+                key = (account_id, "#" + current["id"])
             if key in seen:
-                issues.append(Issue(line, "email" if "email" in values else "name", f"Duplicate of line {seen[key]}."))
+                issues.append(Issue(line, "id" if "id" in values else "email" if "email" in values else "name",
+                                    f"Duplicate of line {seen[key]}."))
                 continue
             seen[key] = line
-            current = existing.get(key)
-            fields = {k: v for k, v in values.items() if k != "account_ref"}
+            current = current or existing.get(key)
+            fields = {k: v for k, v in values.items() if k not in ("account_ref", "account_id", "id")}
             if current is None:
                 inserts.append({"account_id": account_id, "roles": [], "phone": None, "email": None, **fields})
             else:
-                written = [k for k, v in fields.items() if current[k] != v]
+                written = [k for k, v in fields.items() if _stored(current, k) != v]
                 if written:
                     changes.append((current, fields, written))
         if issues:
@@ -127,6 +148,48 @@ def import_contacts(*, session: Session, actor: Actor, table: Table, mapping: di
         for start in range(0, len(updates), 1000):
             session.execute(update(Contact), updates[start:start + 1000])
     return outcome
+
+
+def _stored(current: dict[str, Any], key: str) -> Any:
+    """A stored value as a line gives it: roles as a sorted list (the order means nothing)."""
+    return sorted(current["roles"] or []) if key == "roles" else current[key]
+
+
+def _accounts_in_scope(session: Session, actor: Actor, lines) -> dict[tuple[str, str], str]:
+    """("ref", external_ref) and ("id", account id) → the account id, for the lines' accounts in scope."""
+    found: dict[tuple[str, str], str] = {}
+    for kind, column, field in (("ref", Account.external_ref, "account_ref"), ("id", Account.id, "account_id")):
+        keys = sorted({v[field] for _, v in lines if field in v})
+        for start in range(0, len(keys), 500):
+            stmt = select(column, Account.id).where(column.in_(keys[start:start + 500]), condition("account", actor))
+            found.update({(kind, key): account_id for key, account_id in session.execute(stmt)})
+    return found
+
+
+def _account_of(values: dict[str, Any], accounts: dict[tuple[str, str], str], line: int,
+                issues: list[Issue]) -> str | None:
+    """The line's account (by reference, else by id), or None with an issue filed."""
+    if "account_ref" in values:
+        found = accounts.get(("ref", values["account_ref"]))
+        if found is None:
+            issues.append(Issue(line, "account_ref", "No account with this external_ref in your scope."))
+        return found
+    if "account_id" in values:
+        found = accounts.get(("id", values["account_id"]))
+        if found is None:
+            issues.append(Issue(line, "account_id", "No account with this id."))
+        return found
+    issues.append(Issue(line, "account_ref", "Missing: every line needs one."))
+    return None
+
+
+def _contacts_by_id(session: Session, actor: Actor, ids: list[str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        stmt = select(Contact.id, Contact.account_id, Contact.name, Contact.roles, Contact.phone, Contact.email,
+                      Contact.field_meta).where(Contact.id.in_(ids[start:start + 500]), condition("contact", actor))
+        found.update({row.id: dict(row._mapping) for row in session.execute(stmt)})
+    return found
 
 
 def _existing(session: Session, account_ids: list[str]) -> dict[tuple[str, str], dict[str, Any]]:

@@ -10,8 +10,10 @@ contact_imports.py). The rules:
   (`{"CSV column": "field"}`, or `null` to ignore a column) renames the others.
   Export-only columns (segment, scores, due dates) are ignored, so an export can be
   imported back. Any other column is an error: nothing is guessed.
-- Every line needs `external_ref`; a new account needs `name` and an owner (a rep
-  of the caller's team, by e-mail; any rep for an admin). An empty cell leaves the
+- Every line needs `external_ref` (or the `id` an export writes); a file with neither
+  column matches its lines on name and postcode instead (matching.py), so that an old
+  CRM's export creates its accounts once and updates them when imported again. A new
+  account needs `name` and an owner (a rep of the caller's team, by e-mail; any rep for an admin). An empty cell leaves the
   stored value as it is (an import never erases data by omission).
 - Numbers take French decimal commas and spaces ("182 000,50"); criteria values are
   typed as the model says (number, boolean oui/non, category).
@@ -31,7 +33,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from server.accounts.csvfile import ImportRejected, Issue, Table
-from server.accounts.matching import line_key, stored_by_id
+from server.accounts.matching import line_key, name_key, stored_by_id, stored_by_name
 from server.accounts.headers import field_for, header_key
 from server.accounts.models import ACCOUNT_STATUSES, Account, Contact
 from server.accounts.statuses import by_label
@@ -86,12 +88,14 @@ def _slug(name: str) -> str:
 
 
 def resolve_columns(table: Table, mapping: dict[str, str | None], known: set[str], issues: list[Issue],
-                    *, custom_keys: set[str] = frozenset(), labels: dict[str, str] | None = None) -> dict[int, str]:
+                    *, custom_keys: set[str] = frozenset(), labels: dict[str, str] | None = None,
+                    aliases: dict[str, str | None] | None = None) -> dict[int, str]:
     """Column index → target field; unknown columns are reported on line 1.
 
     Headers and the mapping's keys match whatever their case, accents and punctuation
     (headers.py), French or English names alike; a custom field's column may be headed by
-    its key, `custom.<key>`, or its label.
+    its key, `custom.<key>`, or its label. `aliases` (header key → field, or None for a column
+    to skip) win over the accounts' ones: a contacts file's "Identifiant" is the contact's id.
     """
     lowered = {header_key(k): v for k, v in mapping.items()}
     targets: dict[int, str] = {}
@@ -105,8 +109,11 @@ def resolve_columns(table: Table, mapping: dict[str, str | None], known: set[str
                 issues.append(Issue(1, name, f"Mapped to unknown field {target!r}."))
                 continue
         else:
-            target = (labels or {}).get(_slug(name)) or field_for(name)
-            if target in EXPORT_ONLY:
+            if aliases is not None and key in aliases:
+                target = aliases[key]
+            else:
+                target = (labels or {}).get(_slug(name)) or field_for(name)
+            if target is None or target in EXPORT_ONLY:
                 continue
             if target in custom_keys:
                 target = f"custom.{target}"
@@ -170,8 +177,9 @@ def convert(target: str, raw: str, types: dict[str, str], line: int, issues: lis
 
 
 def parse_lines(table: Table, targets: dict[int, str], types: dict[str, str], issues: list[Issue],
-                *, key: str) -> list[tuple[int, dict[str, Any]]]:
-    """Each line as {field: value} (empty cells left out); duplicates of `key` reported."""
+                *, key: str, by_name: bool = False) -> list[tuple[int, dict[str, Any]]]:
+    """Each line as {field: value} (empty cells left out); duplicates of `key` reported
+    (`by_name`: of name and postcode, for an accounts file without reference nor id)."""
     out, first_seen = [], {}
     for line, cells in table.rows:
         values: dict[str, Any] = {}
@@ -181,8 +189,10 @@ def parse_lines(table: Table, targets: dict[int, str], types: dict[str, str], is
                 value = convert(target, raw, types, line, issues, table.header[i])
                 if value is not None:
                     values[target] = value
-        ref = line_key(values) if key == "external_ref" else values.get(key)
-        if ref is None:
+        ref = (name_key(values) if by_name else line_key(values)) if key == "external_ref" else values.get(key)
+        if ref is None and by_name:
+            issues.append(Issue(line, "name", "Missing: a line without a customer reference needs the account's name."))
+        elif ref is None:
             issues.append(Issue(line, key, "Missing: every line needs one (or the account's id)."))
         elif ref in first_seen:
             issues.append(Issue(line, key, f"Duplicate of line {first_seen[ref]}."))
@@ -229,15 +239,29 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
                                   labels=label_aliases(types))
         if issues:  # a bad header would make every line wrong: report the header alone
             raise ImportRejected(issues, **outcome.counts())
-        lines = parse_lines(table, targets, types, issues, key="external_ref")
+        by_name = not {"external_ref", "id"} & set(targets.values())
+        lines = parse_lines(table, targets, types, issues, key="external_ref", by_name=by_name)
         existing = _existing(session, [v["external_ref"] for _, v in lines if "external_ref" in v])
         owners = reps_by_email(session, actor, {v["owner_email"] for _, v in lines if "owner_email" in v})
         by_id = stored_by_id(session, lines, _EXISTING)
-        in_scope = _in_scope(session, actor, [row["id"] for row in (*existing.values(), *by_id.values())])
+        named = stored_by_name(session, lines, _EXISTING) if by_name else {}
+        in_scope = _in_scope(session, actor, [row["id"] for row in (
+            *existing.values(), *by_id.values(), *(r for rows in named.values() for r in rows))])
         creates, updates = [], []
         for line, values in lines:
             ref = values.get("external_ref")
-            current = existing.get(ref) if ref else by_id.get(values.get("id"))
+            if by_name:
+                twins = named.get(name_key(values) or "", [])
+                if len(twins) > 1:
+                    issues.append(Issue(line, "name", "Several accounts have this name and postcode: add a column "
+                                                      "with their customer reference or id."))
+                    continue
+                current = twins[0] if twins else None
+                if current is not None and current["id"] not in in_scope:
+                    issues.append(Issue(line, "name", "An account of this name and postcode is outside your scope."))
+                    continue
+            else:
+                current = existing.get(ref) if ref else by_id.get(values.get("id"))
             if ref is None and "id" in values and (current is None or current["id"] not in in_scope):
                 issues.append(Issue(line, "id", "No account with this id."))
                 continue

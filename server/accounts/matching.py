@@ -1,8 +1,16 @@
-"""Which stored account an import line names when it has no `external_ref`: its `id`.
+"""Which stored account an import line names when it has no `external_ref`: its `id`, or,
+in a file with neither column, its name and postcode.
 
 An account created on a tablet or through REST has no external reference; the export
 writes every account's `id`, so that the file imports back onto the same accounts
 (API.md → Account files: every export re-imports unchanged).
+
+An old CRM's export often has no customer reference at all. Such a file creates its
+accounts the first time; imported again, each line finds the account of the same name
+and postcode — the name folded like a search (case, accents, spacing: "GARAGE ÉTIENNE"
+is "Garage Etienne"), the postcode without spaces — and updates it instead of adding a
+twin. Two stored accounts of that name and postcode are ambiguous: the line is refused
+and asks for a reference or id column, rather than guessing which one is meant.
 """
 from __future__ import annotations
 
@@ -12,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
+from server.common.search import fold
 
 
 def line_key(values: dict[str, Any]) -> str | None:
@@ -26,4 +35,30 @@ def stored_by_id(session: Session, lines: list[tuple[int, dict[str, Any]]], colu
     for start in range(0, len(ids), 500):
         for row in session.execute(select(*columns).where(Account.id.in_(ids[start:start + 500]))):
             found[row.id] = dict(row._mapping)
+    return found
+
+
+def name_key(values: dict[str, Any]) -> str | None:
+    """'garage etienne|21000' for a line (or stored account) without a reference; None without a name."""
+    name = fold(values.get("name"))
+    return f"{name}|{(values.get('postcode') or '').replace(' ', '').upper()}" if name else None
+
+
+def stored_by_name(session: Session, lines: list[tuple[int, dict[str, Any]]], columns) -> dict[str, list[dict[str, Any]]]:
+    """name_key → the stored accounts (their `columns`) of that name and postcode, whoever's they are.
+
+    Read by postcode (indexed); lines without a postcode read the accounts without one."""
+    keys = {k for _, v in lines if (k := name_key(v))}
+    postcodes = sorted({k.split("|", 1)[1] for k in keys})
+    found: dict[str, list[dict[str, Any]]] = {}
+    stored_postcodes = [p for p in postcodes if p]
+    selects = [select(*columns).where(Account.postcode.in_(stored_postcodes[i:i + 500]))
+               for i in range(0, len(stored_postcodes), 500)]
+    if "" in postcodes:
+        selects.append(select(*columns).where((Account.postcode.is_(None)) | (Account.postcode == "")))
+    for stmt in selects:
+        for row in session.execute(stmt):
+            key = name_key(row._mapping)
+            if key in keys:
+                found.setdefault(key, []).append(dict(row._mapping))
     return found

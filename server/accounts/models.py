@@ -18,7 +18,7 @@ SEGMENTS = ("A", "B", "C")
 CONTACT_ROLES = ("decision_maker", "billing", "technical", "purchasing", "user", "other")
 
 
-@searchable("name", "city", "postcode")
+@searchable("name", "city", "postcode", "external_ref")
 class Account(SyncMixin, Base):
     __tablename__ = "account"
     name: Mapped[str] = mapped_column(String(200))
@@ -52,8 +52,8 @@ class Account(SyncMixin, Base):
     last_visit_at: Mapped[datetime | None]
     next_due_at: Mapped[datetime | None] = mapped_column(index=True)
     notes: Mapped[str | None] = mapped_column(Text)
-    # fold(name, city, postcode), kept by server/common/search.py for `q`
-    search: Mapped[str | None] = mapped_column(String(400))
+    # fold(name, city, postcode, external_ref), kept by server/common/search.py for `q`
+    search: Mapped[str | None] = mapped_column(String(420))
 
     __table_args__ = (Index("ix_account_owner_version", "owner_id", "version"),
                       # KPIs (server/kpis): accounts and coverage per owner and segment, index-only on PostgreSQL.
@@ -62,7 +62,10 @@ class Account(SyncMixin, Base):
                       # hash from this (index-only on PostgreSQL, a few MB) instead of the wide table.
                       Index("ix_account_id_segment", "id", "segment"),
                       # `q` (server/common/search.py): trigrams answer LIKE '%…%' on PostgreSQL
-                      Index("ix_account_search", "search", postgresql_using="gin", postgresql_ops={"search": "gin_trgm_ops"}))
+                      Index("ix_account_search", "search", postgresql_using="gin", postgresql_ops={"search": "gin_trgm_ops"}),
+                      # …and on SQLite a search scans this narrow index instead of the table: it holds
+                      # what the count and the page's sort read (docs/benchmarks.md, bench_search).
+                      Index("ix_account_search_sorted", "search", "name", "id").ddl_if(dialect="sqlite"))
 
 
 @searchable("name")

@@ -10,6 +10,7 @@ from server.actor import current_actor
 from server.common.spreadsheet import csv_response
 from server.errors import Invalid
 from server.extensions import db
+from server.i18n import translate_report
 from server.segmentation.schemas import ImportArgs
 
 blp = Blueprint("account_files", __name__, url_prefix="/api", description="Account and contact import and export")
@@ -34,7 +35,8 @@ def import_file():
         db.session.rollback()
     else:
         db.session.commit()
-    return outcome.as_dict()
+    result = outcome.as_dict()
+    return {**result, "report": translate_report(result["report"])}
 
 
 @blp.route("/contacts/export.csv", methods=["GET"])

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy import func, select
 
 from server.actor import current_actor
@@ -42,16 +42,33 @@ def _create_body() -> dict:
     return body
 
 
+_PAGED: dict[type[Schema], type[Schema]] = {}
+
+
+def _paged(list_args: type[Schema]) -> type[Schema]:
+    """`list_args` with `limit`, the `per_page` alias some clients send, where it lacks it (one class
+    per schema, so the OpenAPI document names each once)."""
+    if "limit" in list_args._declared_fields:
+        return list_args
+    if list_args not in _PAGED:
+        _PAGED[list_args] = type(f"Paged{list_args.__name__}", (list_args,), {"limit": fields.Integer(
+            validate=validate.Range(min=1, max=1000), metadata={"description": "Alias of per_page"})})
+    return _PAGED[list_args]
+
+
 def record_routes(blp: Blueprint, *, entity: str, path: str, list_args: type[Schema],
                   order_by, equal: tuple[str, ...] = (), filters: Callable | None = None,
                   creatable: bool = True, deletable: bool = True) -> None:
     """Register `GET/POST {path}` and `GET/PATCH/DELETE {path}/<id>` on `blp`.
 
-    The list filters by the `equal` query arguments, then by `filters(stmt, args)` for the rest."""
+    The list filters by the `equal` query arguments, then by `filters(stmt, args)` for the rest;
+    a query parameter `list_args` does not name (nor `limit`) → 422 problem naming it."""
     model = registry.get(entity).model
 
     class Collection(MethodView):
-        @blp.arguments(list_args, location="query")
+        # An unknown parameter is refused (422 naming it), not ignored: a misspelt filter
+        # (`?segmnet=A`) would otherwise answer the whole list as if it had filtered.
+        @blp.arguments(_paged(list_args), location="query", unknown=RAISE)
         @blp.response(200, PageSchema)
         def get(self, args):
             stmt = scoped(entity, current_actor())
@@ -60,11 +77,19 @@ def record_routes(blp: Blueprint, *, entity: str, path: str, list_args: type[Sch
                     stmt = stmt.where(getattr(model, name) == args[name])
             if filters:
                 stmt = filters(stmt, args)
-            total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
             page, per_page = args["page"], args.get("limit") or args["per_page"]  # `limit`: alias some clients send
             # The page's ids first, then their rows: the sort carries ids, not whole records
             # (on SQLite, a search over 100,000 accounts: docs/benchmarks.md, bench_search).
             ids = stmt.with_only_columns(model.id).order_by(*order_by).limit(per_page).offset((page - 1) * per_page)
+            total = None
+            if args.get("q"):
+                # A search reads its matches once: the page's ids and, beside each, the count of all
+                # matches. Counting apart would scan them twice (on PostgreSQL each scan visits
+                # every heap page holding a match: docs/benchmarks.md, bench_search).
+                found = db.session.execute(ids.add_columns(func.count().over().label("total"))).all()
+                total, ids = (found[0].total if found else None), [f.id for f in found]
+            if total is None:  # no search, or a page past the last match
+                total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
             rows = db.session.scalars(select(model).where(model.id.in_(ids)).order_by(*order_by))
             return {"items": [dump(entity, r) for r in rows], "total": total}
 

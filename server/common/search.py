@@ -60,7 +60,8 @@ def searchable(*fields: str):
 
 
 def _value(model, values: dict) -> str:
-    return fold(*(values.get(f) for f in SEARCHED[model]))
+    # Cut to the column: NFKD may lengthen a text ("ﬁ" → "fi"), and PostgreSQL refuses an overlong value.
+    return fold(*(values.get(f) for f in SEARCHED[model]))[:model.__table__.c.search.type.length]
 
 
 def _before_flush(mapper, connection, target) -> None:

@@ -116,3 +116,15 @@ class Attachment(Base):
     filename: Mapped[str | None] = mapped_column(String(200))
     uploaded_by: Mapped[str] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProductLine(Base):
+    """A product line of the company's list (server/quotes/product_lines.py): a key, its labels
+    in French and English, and the other spellings (`aliases`) that stored quotes, deals
+    and routing rules used before the list existed ("Moteurs", "pièces"…)."""
+
+    __tablename__ = "product_line"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"fr": "…", "en": "…"}
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(default=0)

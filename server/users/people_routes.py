@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from flask import request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate
 
 from server.common.fields import UUID
 
 from server.actor import current_actor
 from server.extensions import db
 from server.users import links, mail, people
+from server.common.search import matches
+from server.users.models import User
 from server.users.people_schemas import (
-    PersonInSchema, PersonListSchema, PersonPatchSchema, PersonSchema, SalesTeamInSchema, SalesTeamListSchema,
+    PersonInSchema, PersonListArgs, PersonListSchema, PersonPatchSchema, PersonSchema, SalesTeamInSchema, SalesTeamListSchema,
     SalesTeamPatchSchema, SalesTeamSchema,
 )
 
@@ -27,10 +29,17 @@ def link_url(token: str) -> str:
 
 
 @blp.get("/users")
+@blp.arguments(PersonListArgs, location="query", unknown=RAISE)  # a misspelt filter is refused
 @blp.response(200, PersonListSchema)
-def list_users():
-    """Users in the caller's scope: an admin all, a manager its team, others themselves."""
-    items = db.session.scalars(people.visible_users(current_actor())).all()
+def list_users(args):
+    """Users in the caller's scope: an admin all, a manager its team, others themselves.
+
+    `q`: every word appears in the name or e-mail, whatever its case, accents or Unicode
+    normalisation (server/common/search.py). → `{"items": [user], "total": n}`."""
+    query = people.visible_users(current_actor())
+    if args.get("q"):
+        query = query.where(matches(User.search, args["q"]))
+    items = db.session.scalars(query).all()
     return {"items": items, "total": len(items)}
 
 

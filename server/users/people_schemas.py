@@ -81,6 +81,13 @@ class PersonSchema(Schema):
                 "lat": user.home_lat, "lon": user.home_lon}
 
 
+class PersonListArgs(Schema):
+    """Query of `GET /api/users`."""
+
+    q = fields.String(validate=validate.Length(max=100),
+                      metadata={"description": "Name or e-mail, whatever the case and accents"})
+
+
 class PersonListSchema(Schema):
     items = fields.List(fields.Nested(PersonSchema))
     total = fields.Integer()

@@ -1,11 +1,11 @@
-"""Screenshots of the rep's own data: the manager's custom-field editor (desk, 1440×900),
-the tablet's new-prospect form and contact editor (1280×800).
+"""Screenshots of the rep's own data: the manager's custom-field and product-line editors
+(desk, 1440×900, French and English), the tablet's new-prospect form and contact editor (1280×800).
 
     .venv/bin/python tests/e2e/screenshots_fields.py [--base http://127.0.0.1:8000] [--out docs/screenshots]
 
 Without --base it starts its own server on the demo data (like the browser tests).
-Writes docs/screenshots/desk-fields.png, new-prospect.png and contact-edit.png. Nothing is
-saved: the forms are filled, not submitted.
+Writes docs/screenshots/desk-fields.png, desk-product-lines.png (and their -en.png),
+new-prospect.png and contact-edit.png. Nothing is saved: the forms are filled, not submitted.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def shoot(page, out: Path, name: str) -> None:
     print(f"  {name}.png")
 
 
-def manager(page, out: Path) -> None:
+def manager(page, out: Path, suffix: str = "") -> None:
     desk_sign_in(page, "manager@example.com", "dashboard")
     page.get_by_test_id("desk-nav-fields").click()
     expect(page.get_by_test_id("field-row").first).to_be_visible()
@@ -41,7 +41,18 @@ def manager(page, out: Path) -> None:
     page.get_by_test_id("field-label-fr").fill("Secteur du client")
     page.get_by_test_id("field-label-en").fill("Customer sector")
     page.get_by_test_id("field-options").fill("Aéronautique\nAgroalimentaire\nBTP")
-    shoot(page, out, "desk-fields")
+    shoot(page, out, f"desk-fields{suffix}")
+    editor = page.get_by_test_id("product-lines-editor")
+    expect(editor.get_by_test_id("product-line-row").first).to_be_visible()
+    editor.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    editor.screenshot(path=str(out / f"desk-product-lines{suffix}.png"))
+    print(f"  desk-product-lines{suffix}.png")
+
+
+def manager_en(page, out: Path) -> None:
+    page.add_init_script("localStorage.setItem('tournee-lang', 'en')")
+    manager(page, out, "-en")
 
 
 def rep(page, out: Path) -> None:
@@ -76,7 +87,7 @@ def main() -> None:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            for role, viewport in ((manager, DESKTOP), (rep, TABLET)):
+            for role, viewport in ((manager, DESKTOP), (manager_en, DESKTOP), (rep, TABLET)):
                 context = browser.new_context(base_url=base, viewport=viewport, locale="fr-FR", timezone_id="Europe/Paris")
                 context.route(NOT_LOOPBACK, lambda route: route.abort())
                 context.set_default_timeout(20_000)

@@ -93,6 +93,52 @@ def test_contacts_export(client, headers, session, world):
         ("'@Martin", "C-9", "Aéro", "billing|technical", "'+33 6 00 00 00 00")]
 
 
+def contacts_upload(client, headers, data: bytes, who="manager"):
+    return client.post("/api/accounts/import", data={"file": (io.BytesIO(data), "contacts.csv"), "kind": "contacts"},
+                       headers=headers(who), content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_contacts_export_imports_back_unchanged_whoever_made_them(client, headers, session, world, locale):
+    referenced = make_account(session, world.rep, external_ref="C-9", name="Aéro")
+    tablet = make_account(session, world.rep, name="Créé sur la tablette")  # no external reference
+    made = [make_contact(session, referenced, name="@Martin", roles=["technical", "billing"], phone="+33 6 00 00 00 00"),
+            make_contact(session, referenced, name="Jeanne Roy", roles=[], email="jeanne@client.example"),
+            make_contact(session, tablet, name="=Paul", roles=["decision_maker"]),
+            make_contact(session, tablet, name="Paul", roles=[])]  # same name once the formula quote is read
+    session.commit()
+    world.manager.locale = locale  # the export's headers follow the manager's language
+    session.commit()
+    response = client.get("/api/contacts/export.csv", headers=headers("manager"))
+    assert response.status_code == 200
+    header = response.get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
+    assert header.startswith("Identifiant;Identifiant du compte" if locale == "fr" else "Id;Account id")
+    versions = {c.id: c.version for c in made}
+    again = contacts_upload(client, headers, response.get_data())
+    assert again.status_code == 200, again.get_json()
+    assert (again.get_json()["created"], again.get_json()["updated"], again.get_json()["unchanged"]) == (0, 0, 4)
+    session.expire_all()
+    from server.accounts.models import Contact
+    assert {c.id: c.version for c in session.scalars(select(Contact))} == versions
+    # The same file with a name changed updates that contact, found by its id.
+    edited = response.get_data().replace("Jeanne Roy".encode(), "Jeanne Roy-Martin".encode())
+    changed = contacts_upload(client, headers, edited)
+    assert (changed.get_json()["created"], changed.get_json()["updated"]) == (0, 1)
+    session.expire_all()
+    assert session.get(Contact, made[1].id).name == "Jeanne Roy-Martin"
+
+
+def test_a_contacts_file_names_an_account_by_its_id_and_refuses_foreign_ids(client, headers, session, world):
+    tablet = make_account(session, world.rep, name="Créé sur la tablette")
+    foreign = make_contact(session, make_account(session, world.outsider), name="Ailleurs")
+    session.commit()
+    created = contacts_upload(client, headers, f"account_id;name\n{tablet.id};Nadia\n".encode())
+    assert (created.status_code, created.get_json()["created"]) == (200, 1), created.get_json()
+    refused = contacts_upload(client, headers, f"id;name\n{foreign.id};Renommé\n".encode())
+    assert refused.status_code == 422
+    assert {(i["line"], i["field"]) for i in refused.get_json()["report"]} == {(2, "id")}
+
+
 def test_visits_export_has_french_dates_and_the_account_name(client, headers, session, world):
     account = make_account(session, world.rep, name="Fromagerie Allard")
     started = datetime(2026, 3, 2, 8, 15, tzinfo=UTC)

@@ -61,7 +61,13 @@ def test_bad_lines_are_reported_and_nothing_is_written(client, headers, session,
                       (7, "maintenance_inhouse"), (8, "owner_email")}
     reasons = {i["line"]: i["reason"] for i in response.get_json()["report"]}
     assert reasons[5] == "Doublon de la ligne 2."  # in French by default (API.md → Language)
+    messages = {i["line"]: i["message"] for i in response.get_json()["report"]}
+    assert messages[5] == "Doublon de la ligne 2."  # `message` too, not only `reason`
     assert count(session) == 0
+    world.manager.locale = "en"
+    session.commit()
+    english = {i["line"]: i["message"] for i in upload(client, headers, csv_bytes(*lines)).get_json()["report"]}
+    assert english[5] == "Duplicate of line 2."
 
 
 def test_upsert_by_external_ref_keeps_what_the_file_leaves_empty(client, headers, session, world):
@@ -198,3 +204,43 @@ def test_import_without_a_file_is_a_422_problem(client, headers, world):
                            content_type="multipart/form-data")
     assert response.status_code == 422
     assert response.get_json()["errors"] == {"file": ["Fichier manquant."]}
+
+
+OLD_CRM = "Raison sociale;CP;Ville;Commercial\n{lines}"
+
+
+def test_a_file_without_reference_creates_its_accounts_once(client, headers, session, world):
+    lines = ["Garage Étienne;21000;Dijon;rep.a@test.example", "Boulangerie Noël;21200;Beaune;rep.b@test.example",
+             "Boulangerie Noël;21000;Dijon;rep.a@test.example"]  # same name, another postcode: another account
+    first = upload(client, headers, OLD_CRM.format(lines="\n".join(lines)).encode())
+    assert first.status_code == 200, first.get_json()
+    assert (first.get_json()["created"], first.get_json()["updated"]) == (3, 0)
+    same = upload(client, headers, OLD_CRM.format(lines="\n".join(lines)).encode())
+    assert (same.get_json()["created"], same.get_json()["updated"], same.get_json()["unchanged"]) == (0, 0, 3)
+    # Typed differently (case, accents, spaces): still matched on name and postcode, never doubled.
+    again = ["GARAGE ETIENNE;21000;Dijon;rep.a@test.example", "boulangerie  noel;21 200;Beaune;rep.b@test.example",
+             "Boulangerie Noël;21000;Dijon Centre;rep.a@test.example"]
+    second = upload(client, headers, OLD_CRM.format(lines="\n".join(again)).encode())
+    assert second.status_code == 200, second.get_json()
+    assert (second.get_json()["created"], second.get_json()["updated"]) == (0, 3)
+    assert count(session) == 3
+    moved = session.scalar(select(Account).where(Account.name == "Boulangerie Noël", Account.postcode == "21000"))
+    assert moved.city == "Dijon Centre"
+
+
+def test_a_file_without_reference_refuses_ambiguous_and_foreign_twins(client, headers, session, world):
+    make_account(session, world.rep, name="Garage Martin", postcode="21000")
+    make_account(session, world.rep2, name="GARAGE MARTIN", postcode="21000")
+    make_account(session, world.outsider, name="Café du Port", postcode="21000")
+    session.commit()
+    lines = ["Garage Martin;21000;Dijon;rep.a@test.example", "Café du Port;21000;Dijon;rep.a@test.example",
+             ";21000;Dijon;rep.a@test.example", "Hôtel Neuf;21000;Dijon;rep.a@test.example",
+             "Hotel neuf;21000;Dijon;rep.a@test.example"]
+    response = upload(client, headers, OLD_CRM.format(lines="\n".join(lines)).encode())
+    assert response.status_code == 422
+    assert {(i["line"], i["field"]) for i in response.get_json()["report"]} == {(2, "name"), (3, "name"), (4, "name"),
+                                                                                 (6, "external_ref")}
+    reasons = {i["line"]: i["message"] for i in response.get_json()["report"]}
+    assert reasons[2].startswith("Plusieurs comptes ont ce nom et ce code postal")
+    assert reasons[6] == "Doublon de la ligne 5."
+    assert count(session) == 3

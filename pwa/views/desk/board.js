@@ -32,8 +32,8 @@ const RECENT_DAYS = 30;
 function useStatus(status, recent, version) {
   // Whole days, so that the path (and the fetch) stays the same from one render to the next.
   const since = `${new Date(Date.now() - RECENT_DAYS * 86400000).toISOString().slice(0, 10)}T00:00:00Z`;
-  const list = useApi(recent ? `/api/quotes?status=${status}&closed_after=${since}&per_page=1000&v=${version}`
-    : `/api/quotes?status=${status}&per_page=${PAGE}&v=${version}`);
+  const list = useApi(recent ? `/api/quotes?status=${status}&closed_after=${since}&per_page=1000`
+    : `/api/quotes?status=${status}&per_page=${PAGE}`, version);
   return { total: list.data?.total || 0, items: list.data?.items || [] };
 }
 

@@ -4,7 +4,9 @@ import { useEffect, useState, useCallback } from '../../vendor/preact-hooks.mjs'
 import { api } from '../../lib/api.js';
 
 /** {data, error, loading, reload} of GET `path`; `path` null waits. */
-export function useApi(path) {
+// `version`: bump it to fetch the same path again (the lists refuse unknown query
+// parameters, so no cache-busting parameter goes into the path).
+export function useApi(path, version = 0) {
   const [state, setState] = useState({ data: null, error: null, loading: !!path });
   const [tick, setTick] = useState(0);
   useEffect(() => {
@@ -14,7 +16,7 @@ export function useApi(path) {
     api(path).then((data) => alive && setState({ data, error: null, loading: false }),
       (error) => alive && setState({ data: null, error, loading: false }));
     return () => { alive = false; };
-  }, [path, tick]);
+  }, [path, tick, version]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { ...state, reload };
 }

@@ -6,6 +6,7 @@ import { html, toast } from '../../lib/ui.js';
 import { t, lang } from '../../lib/i18n.js';
 import { useApi, post, patch, del, problemText } from './fetch.js';
 import { StatusesEditor } from './statuses.js';
+import { ProductLinesEditor } from './productlines.js';
 
 const TYPES = ['text', 'number', 'choice', 'choices', 'date', 'boolean'];
 const EMPTY = { key: '', entity: 'account', fr: '', en: '', type: 'text', options: '', required: false };
@@ -94,5 +95,6 @@ export function FieldsEditor() {
     <${NewField} reload=${reload} />
     <${Purge} />
     <${StatusesEditor} />
+    <${ProductLinesEditor} />
   </section>`;
 }

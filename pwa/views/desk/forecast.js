@@ -7,6 +7,7 @@ import { html, isoDay, addDays, toast } from '../../lib/ui.js';
 import { getMeta } from '../../lib/db.js';
 import { useApi, post, problemText } from './fetch.js';
 import { w, money, pct } from './words.js';
+import { productLine } from '../../lib/i18n.js';
 import { Chart } from './charts.js';
 
 const STAGES = ['lead', 'requested', 'in_progress', 'quoted'];
@@ -115,7 +116,7 @@ export function Forecast() {
         <span>${f.adjustments.slice(0, 2).map((a) => `${names[a.rep_id] || ''} ${a.month}: ${a.reason}`).join(' · ')}</span></div></div>
     <div class="card"><table class="grid" data-testid="forecast-groups"><thead><tr><th></th>
       ${FIGURES.map((k) => html`<th>${w(`fc.${k}`)}</th>`)}<th>${w('fc.open')}</th></tr></thead>
-      <tbody>${f.groups.map((g) => html`<tr><td>${groupBy === 'rep' ? names[g.key] || g.key : g.key}</td>
+      <tbody>${f.groups.map((g) => html`<tr><td>${groupBy === 'rep' ? names[g.key] || g.key : groupBy === 'product_line' ? productLine(g.key) : g.key}</td>
         ${FIGURES.map((k) => html`<td class="num">${money(g[k])}</td>`)}<td class="num">${g.open_count}</td></tr>`)}</tbody></table>
       <${Adjust} reps=${reps} onDone=${reload} /></div>`}
     <div class="card"><${Backtest} rep=${rep} /></div>

@@ -1,7 +1,7 @@
 // Users and teams (API.md → Company set-up): an admin for everyone, a manager for its
 // team's reps and telemarketers. Create (the person gets an invitation e-mail), edit
 // home base, hours, language and time zone, deactivate (signed out at once).
-import { useState } from '../../vendor/preact-hooks.mjs';
+import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { user } from '../../lib/ui.js';
 import { useApi, post, patch, problemText } from './fetch.js';
@@ -72,6 +72,13 @@ export function People() {
   const users = useApi('/api/users');
   const teams = useApi('/api/teams');
   const [editing, setEditing] = useState(null);
+  // The table follows the search box (GET /api/users?q=, case and accents folded by the server);
+  // the team panel keeps every user, for its manager choice.
+  const [q, setQ] = useState('');
+  const [term, setTerm] = useState('');
+  useEffect(() => { const id = setTimeout(() => setTerm(q.trim()), 250); return () => clearTimeout(id); }, [q]);
+  const found = useApi(term ? `/api/users?q=${encodeURIComponent(term)}` : null, users.data);
+  const shown = term ? found : users;
   const done = () => { setEditing(null); users.reload(); };
   async function setActive(u, active) {
     if (!active && !confirm(w('confirmDeactivate', { name: u.name }))) return;
@@ -80,10 +87,13 @@ export function People() {
   const teamName = (id) => teams.data?.items.find((t) => t.id === id)?.name || '–';
   return html`<section class="card">
     <div class="head-row"><h1>${w('people')}</h1>
+      <input type="search" data-testid="person-search" placeholder=${w('searchPeople')} aria-label=${w('searchPeople')}
+        value=${q} onInput=${(e) => setQ(e.target.value)} />
       <button class="primary" data-testid="person-new" onClick=${() => setEditing(blank())}>${w('newUser')}</button></div>
     ${editing && html`<${PersonForm} initial=${editing} teams=${teams.data?.items} onDone=${done} />`}
-    ${users.data && html`<table class="grid"><thead><tr><th>${w('name')}</th><th>E-mail</th><th>${w('roleLabel')}</th><th>${w('team')}</th><th>${w('homeBase')}</th><th></th></tr></thead>
-      <tbody>${users.data.items.map((u) => html`<tr data-testid="person-row" data-user-id=${u.id} class=${u.active ? '' : 'inactive'}>
+    ${shown.data && !shown.data.items.length && html`<p class="muted" data-testid="person-none">${w('noPerson')}</p>`}
+    ${shown.data && shown.data.items.length > 0 && html`<table class="grid"><thead><tr><th>${w('name')}</th><th>E-mail</th><th>${w('roleLabel')}</th><th>${w('team')}</th><th>${w('homeBase')}</th><th></th></tr></thead>
+      <tbody>${shown.data.items.map((u) => html`<tr data-testid="person-row" data-user-id=${u.id} class=${u.active ? '' : 'inactive'}>
         <td>${u.name}${!u.active && html` <small class="muted">(${w('inactive')})</small>`}</td><td>${u.email}</td><td>${w(`role.${u.role}`)}</td><td>${teamName(u.team_id)}</td>
         <td>${u.home ? html`${u.home.city || ''} ${u.home.lat == null ? html`<small class="error">${w('notLocated')}</small>` : ''}` : '–'}</td>
         <td><button onClick=${() => setEditing(fromUser(u))}>${w('edit')}</button>

@@ -2,6 +2,7 @@
 // quote requests, and a button that sends a team a signed test delivery and shows the answer.
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
+import { productLines, productLine, lang } from '../../lib/i18n.js';
 import { useApi, post, del, problemText } from './fetch.js';
 import { w } from './words.js';
 
@@ -39,12 +40,12 @@ export function Routing() {
     <h1>${w('routingRules')}</h1>
     <p class="muted">${w('routingHelp')}</p>
     <table class="grid"><thead><tr><th>${w('priority')}</th><th>${w('productLine')}</th><th>${w('postcode')}</th><th>${w('urgency')}</th><th>${w('technicalTeam')}</th><th></th></tr></thead>
-      <tbody>${(rules.data || []).map((r) => html`<tr data-testid="rule-row"><td>${r.priority}</td><td>${r.product_line || '*'}</td>
+      <tbody>${(rules.data || []).map((r) => html`<tr data-testid="rule-row"><td>${r.priority}</td><td>${r.product_line ? productLine(r.product_line) : '*'}</td>
         <td>${r.postcode_prefix || '*'}</td><td>${r.urgency || '*'}</td><td>${name(r.team_id)}</td>
         <td><button onClick=${() => removeRule(r.id)}>${w('delete')}</button></td></tr>`)}</tbody></table>
     <form class="team-row" onSubmit=${addRule}>
       <input class="narrow" type="number" value=${rule.priority} onInput=${set('priority')} />
-      <input placeholder=${w('productLine')} value=${rule.product_line} onInput=${set('product_line')} />
+      <select aria-label=${w('productLine')} value=${rule.product_line} onChange=${set('product_line')}><option value="">*</option>${productLines.value.map((l) => html`<option value=${l.key}>${l.label[lang.value] || l.label.fr}</option>`)}</select>
       <input class="narrow" placeholder=${w('postcode')} value=${rule.postcode_prefix} onInput=${set('postcode_prefix')} />
       <select value=${rule.urgency} onChange=${set('urgency')}><option value="">*</option><option value="normal">normal</option><option value="urgent">urgent</option></select>
       <select required value=${rule.team_id} onChange=${set('team_id')}><option value="">–</option>${(teams.data || []).map((t) => html`<option value=${t.id}>${t.name}</option>`)}</select>

@@ -6,6 +6,7 @@ import { logout } from '../../lib/api.js';
 import { clearAll } from '../../lib/db.js';
 import { w } from './words.js';
 import { SCREENS, deskHome } from './roles.js';
+import { refreshProductLines } from '../../lib/fields.js';
 import { CallList } from './calls.js';
 import { Booking } from './booking.js';
 import { Board } from './board.js';
@@ -45,6 +46,8 @@ async function signOut() {
   user.value = null;
   go('/login');
 }
+
+refreshProductLines(); // once per page load: the quote screens name each line in words
 
 export function DeskShell() {
   const me = user.value;

@@ -1,7 +1,7 @@
 // Words of the company set-up screens (users, teams, import, data quality), merged into
 // the desk's dictionaries by words.js.
 export const fr = {
-  people: 'Équipes et utilisateurs', import: 'Import', quality: 'Qualité des données', teams: 'Équipes commerciales',
+  people: 'Équipes et utilisateurs', searchPeople: 'Nom ou e-mail', noPerson: 'Personne ne correspond.', import: 'Import', quality: 'Qualité des données', teams: 'Équipes commerciales',
   newUser: 'Nouvel utilisateur', name: 'Nom', roleLabel: 'Rôle', language: 'Langue', timeZone: 'Fuseau horaire',
   homeBase: 'Point de départ (domicile)', address: 'Adresse', postcode: 'Code postal', city: 'Ville',
   workingHours: 'Heures de travail', 'day.mon': 'Lundi', 'day.tue': 'Mardi', 'day.wed': 'Mercredi', 'day.thu': 'Jeudi',
@@ -34,6 +34,7 @@ export const fr = {
   priority: 'Priorité', productLine: 'Gamme', urgency: 'Urgence', technicalTeam: 'Équipe technique', addRule: 'Ajouter la règle',
 };
 export const en = {
+  searchPeople: 'Name or e-mail', noPerson: 'Nobody matches.',
   people: 'Teams and users', import: 'Import', quality: 'Data quality', teams: 'Sales teams', newUser: 'New user', name: 'Name',
   roleLabel: 'Role', language: 'Language', timeZone: 'Time zone', homeBase: 'Home base', address: 'Address', postcode: 'Postcode',
   city: 'Town', workingHours: 'Working hours', 'day.mon': 'Monday', 'day.tue': 'Tuesday', 'day.wed': 'Wednesday',

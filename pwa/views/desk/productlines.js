@@ -1,0 +1,38 @@
+// Manager: the company's product lines (GET/PUT /api/product-lines), labelled in French and
+// English; "other names" are the spellings stored quotes used ("Moteurs", "pièces"), which
+// every screen then shows with the line's label. Saved as a whole list, like the statuses.
+import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
+import { html, toast } from '../../lib/ui.js';
+import { t, productLines } from '../../lib/i18n.js';
+import { useApi, put, problemText } from './fetch.js';
+import { w } from './words.js';
+
+const names = (text) => text.split(',').map((n) => n.trim()).filter(Boolean);
+
+export function ProductLinesEditor() {
+  const { data, reload } = useApi('/api/product-lines');
+  const [rows, setRows] = useState(null);
+  useEffect(() => {
+    if (data) setRows(data.items.map(({ key, label, aliases }) => ({ key, fr: label.fr, en: label.en, aliases: (aliases || []).join(', ') })));
+  }, [data]);
+  if (!rows) return null;
+  const edit = (i, k) => (e) => setRows(rows.map((r, j) => (j === i ? { ...r, [k]: e.target.value } : r)));
+  async function save() {
+    const items = rows.filter((r) => r.key.trim()).map((r) => ({ key: r.key.trim(), label: { fr: r.fr, en: r.en }, aliases: names(r.aliases) }));
+    try {
+      const saved = await put('/api/product-lines', { items });
+      productLines.value = saved.items; // this page's other screens at once
+      toast(t('productLinesSaved')); reload();
+    } catch (e) { toast(problemText(e), 'error'); }
+  }
+  return html`<div class="card" data-testid="product-lines-editor"><h2>${t('productLines')}</h2>
+    <table class="grid"><thead><tr><th>${t('fieldKey')}</th><th>${t('fieldLabelFr')}</th><th>${t('fieldLabelEn')}</th><th>${t('lineAliases')}</th><th></th></tr></thead>
+      <tbody>${rows.map((r, i) => html`<tr data-testid="product-line-row">
+        <td><input value=${r.key} aria-label=${t('fieldKey')} onInput=${edit(i, 'key')} /></td>
+        <td><input value=${r.fr} aria-label=${t('fieldLabelFr')} onInput=${edit(i, 'fr')} /></td>
+        <td><input value=${r.en} aria-label=${t('fieldLabelEn')} onInput=${edit(i, 'en')} /></td>
+        <td><input value=${r.aliases} aria-label=${t('lineAliases')} onInput=${edit(i, 'aliases')} /></td>
+        <td><button class="small" aria-label=${w('delete')} onClick=${() => setRows(rows.filter((_, j) => j !== i))}>×</button></td></tr>`)}</tbody></table>
+    <div class="row"><button onClick=${() => setRows([...rows, { key: '', fr: '', en: '', aliases: '' }])}>+</button>
+      <button class="primary" data-testid="product-lines-save" onClick=${save}>${t('save')}</button></div></div>`;
+}
