@@ -3,7 +3,8 @@
 Columns: `account_ref` (the account's `external_ref`, required; the account must be
 in the caller's scope), `name` (required), `roles` (separated by `|` or `,`; French
 names accepted: décideur, facturation, technique, achats, utilisateur), `phone`,
-`email`. A contact is upserted by its account and e-mail when the line has one,
+`email`, and the contact custom fields (headed by key, `custom.<key>` or label; a
+required one is owed by every line that creates a contact). A contact is upserted by its account and e-mail when the line has one,
 else by its account and name (case-insensitive); the same key twice in the file is
 an error.
 """
@@ -16,9 +17,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from server.accounts.csvfile import ImportRejected, Issue, Table
-from server.accounts.imports import Outcome, resolve_columns
+from server.accounts.imports import Outcome, label_aliases, resolve_columns
 from server.accounts.models import CONTACT_ROLES, Account, Contact
 from server.actor import Actor
+from server.customfields.values import definitions_by_key, from_cell, missing_required
 from server.db import new_id, utcnow
 from server.scope import condition
 
@@ -30,7 +32,13 @@ LIMITS = {"account_ref": 80, "name": 160, "phone": 40, "email": 254}
 _email = validate.Email()
 
 
-def _convert(target: str, raw: str, line: int, column: str, issues: list[Issue]) -> Any:
+def _convert(target: str, raw: str, line: int, column: str, issues: list[Issue], types: dict[str, Any]) -> Any:
+    if target.startswith("custom."):
+        definition = types.get(target[7:])
+        value, reason = from_cell(definition, raw) if definition else (None, "Unknown custom field.")
+        if reason:
+            issues.append(Issue(line, column, reason))
+        return value
     if target == "roles":
         roles = []
         for part in raw.replace("|", ",").split(","):
@@ -60,7 +68,10 @@ def import_contacts(*, session: Session, actor: Actor, table: Table, mapping: di
     from sync.changes import change_numbers, now_ms
     outcome, issues = Outcome("contacts", dry_run, lines=len(table.rows)), list(table.issues)
     with change_numbers(session) as numbers:
-        targets = resolve_columns(table, mapping or {}, set(CONTACT_COLUMNS), issues)
+        types = definitions_by_key(session, "contact")
+        targets = resolve_columns(table, mapping or {}, set(CONTACT_COLUMNS), issues, custom_keys=set(types),
+                                  labels=label_aliases(types))
+        columns = {target: table.header[i] for i, target in targets.items()}
         if issues:  # a bad header would make every line wrong: report the header alone
             raise ImportRejected(issues, **outcome.counts())
         lines = []
@@ -69,7 +80,7 @@ def import_contacts(*, session: Session, actor: Actor, table: Table, mapping: di
             for i, target in targets.items():
                 raw = cells[i].strip() if i < len(cells) else ""
                 if raw:
-                    value = _convert(target, raw, line, table.header[i], issues)
+                    value = _convert(target, raw, line, table.header[i], issues, types)
                     if value is not None:
                         values[target] = value
             lines.append((line, values))
@@ -97,11 +108,20 @@ def import_contacts(*, session: Session, actor: Actor, table: Table, mapping: di
                 continue
             seen[key] = line
             current = existing.get(key)
-            fields = {k: v for k, v in values.items() if k != "account_ref"}
+            fields = {k: v for k, v in values.items() if k != "account_ref" and not k.startswith("custom.")}
+            custom = {k[7:]: v for k, v in values.items() if k.startswith("custom.")}
             if current is None:
-                inserts.append({"account_id": account_id, "roles": [], "phone": None, "email": None, **fields})
+                for key in missing_required(types, values):  # as REST and sync creates owe them
+                    column = columns.get(f"custom.{key}", key)
+                    if not any(i.line == line and i.field == column for i in issues):
+                        issues.append(Issue(line, column, "Missing: this field is required."))
+                inserts.append({"account_id": account_id, "roles": [], "phone": None, "email": None, **fields,
+                                "custom": custom, "_custom": [f"custom.{k}" for k in custom]})
             else:
                 written = [k for k, v in fields.items() if current[k] != v]
+                # custom keys merge one by one, as the sync engine does (PROTOCOL M7)
+                written += [f"custom.{k}" for k, v in custom.items() if (current["custom"] or {}).get(k) != v]
+                fields["custom"] = {**(current["custom"] or {}), **custom}
                 if written:
                     changes.append((current, fields, written))
         if issues:
@@ -113,15 +133,16 @@ def import_contacts(*, session: Session, actor: Actor, table: Table, mapping: di
         version, now, ms = numbers.reserve(len(inserts) + len(changes)), utcnow(), now_ms()
         rows = []
         for row in inserts:
+            stamped = [f for f in row if f not in ("custom", "_custom")] + row.pop("_custom")
             rows.append({**row, "id": new_id(), "version": version, "created_at": now, "updated_at": now,
-                         "field_meta": {f: [version, ms, actor.id] for f in row}})
+                         "field_meta": {f: [version, ms, actor.id] for f in stamped}})
             version += 1
         for start in range(0, len(rows), 1000):
             session.execute(insert(Contact), rows[start:start + 1000])
         updates = []
         for current, fields, written in changes:
             meta = {**(current["field_meta"] or {}), **{f: [version, ms, actor.id] for f in written}}
-            row = {k: fields.get(k, current[k]) for k in ("name", "roles", "phone", "email")}
+            row = {k: fields.get(k, current[k]) for k in ("name", "roles", "phone", "email", "custom")}
             updates.append({**row, "id": current["id"], "version": version, "updated_at": now, "field_meta": meta})
             version += 1
         for start in range(0, len(updates), 1000):
@@ -134,7 +155,7 @@ def _existing(session: Session, account_ids: list[str]) -> dict[tuple[str, str],
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for start in range(0, len(account_ids), 500):
         stmt = select(Contact.id, Contact.account_id, Contact.name, Contact.roles, Contact.phone, Contact.email,
-                      Contact.field_meta).where(Contact.account_id.in_(account_ids[start:start + 500]))
+                      Contact.custom, Contact.field_meta).where(Contact.account_id.in_(account_ids[start:start + 500]))
         for row in session.execute(stmt):
             data = dict(row._mapping)
             if row.email:
