@@ -9,6 +9,7 @@ import { statusLabel } from '../lib/fields.js';
 import { AccountEdit } from './account-edit.js';
 import { AccountCustom } from './account-custom.js';
 import { AccountPhotos } from './account-photos.js';
+import { MergeOffer } from './account-merge.js';
 import { navigateUrl } from './tour-stop.js';
 import { Icon } from '../lib/icons.js';
 
@@ -58,6 +59,7 @@ export function Account({ id }) {
     <section class="account">
       ${account._linked_from && html`<div class="banner info" role="status" data-testid="merge-suggestion">
         ${t('mergeSuggestion')} <a class="button small" href="#/sync">${t('seeConflicts')}</a></div>`}
+      <${MergeOffer} account=${account} />
       <header class="account-head card">
         <div>
           <h1><${Badge} segment=${account.segment} /> ${account.name}</h1>
