@@ -29,6 +29,7 @@ from sync import registry
 from sync.changes import change_numbers, now_ms
 from sync.conflicts import file_lost_values
 from sync.link import _fill
+from sync.merge import FieldConflict
 from sync.models import RecordAlias
 from sync.registry import _plain
 
@@ -86,6 +87,7 @@ def merge(*, session, actor: Actor, survivor_id: str, merged_ids: list[str]) -> 
                 setattr(survivor, name, value)
             if "lat" in writes or "lon" in writes:
                 survivor.geo_precision = gone.geo_precision
+            _external_ref(session, survivor, gone, stamps, conflicts)
             if gone.last_visit_at and (survivor.last_visit_at is None or gone.last_visit_at > survivor.last_visit_at):
                 survivor.last_visit_at = gone.last_visit_at
             numbers.stamp(survivor, stamps, time_ms=time_ms, user_id=actor.id)
@@ -107,6 +109,20 @@ def merge(*, session, actor: Actor, survivor_id: str, merged_ids: list[str]) -> 
         rescore(session, survivor)
         session.flush()
     return {"id": survivor.id, "merged": list(merged_ids), "moved": moved, "conflicts": set_aside}
+
+
+def _external_ref(session, survivor: Account, gone: Account, stamps: list[str], conflicts: list) -> None:
+    """The old CRM's reference (imports match by it, unique): the survivor takes the merged
+    account's when it has none, else the merged one's goes to the conflict log with the rest."""
+    if not gone.external_ref or gone.external_ref == survivor.external_ref:
+        return
+    if survivor.external_ref:
+        conflicts.append(FieldConflict("external_ref", gone.external_ref, survivor.external_ref, "theirs", None))
+        return
+    ref, gone.external_ref = gone.external_ref, None
+    session.flush()  # unique: freed before the survivor takes it
+    survivor.external_ref = ref
+    stamps.append("external_ref")
 
 
 def _move_children(session, numbers, entity: str, gone: Account, survivor: Account, *, actor: Actor,

@@ -154,3 +154,19 @@ def test_merging_an_account_into_itself_is_refused_and_nothing_changes(client, h
     assert response.status_code == 422 and "merged_ids" in response.get_json()["errors"]
     session.expire_all()
     assert session.get(Account, gone.id) is not None
+
+
+def test_the_old_crms_reference_is_kept_on_the_survivor_or_in_the_log(client, headers, session, world):
+    kept, gone, _ = _pair(session, world)
+    gone.external_ref = "C-42"
+    other = make_account(session, world["other"], name="Menuiserie Petit", postcode="21000", external_ref="C-43")
+    session.commit()
+    first = client.post("/api/accounts/merge", json={"survivor_id": kept.id, "merged_ids": [gone.id]},
+                        headers=headers("manager"))
+    assert first.status_code == 200, first.get_json()
+    second = client.post("/api/accounts/merge", json={"survivor_id": kept.id, "merged_ids": [other.id]},
+                         headers=headers("manager"))
+    assert second.status_code == 200, second.get_json()
+    assert ("external_ref", "C-42", "C-43") in {(c["field"], c["kept"], c["set_aside"]) for c in second.get_json()["conflicts"]}
+    session.expire_all()
+    assert session.get(Account, kept.id).external_ref == "C-42"
