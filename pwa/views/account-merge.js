@@ -9,11 +9,18 @@ import { t } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { sync } from '../lib/sync-client.js';
 
+// The suggestions span the rep's team: asked once a minute at most, not at every account opened.
+let cache = { at: 0, items: null };
+async function suggestions() {
+  if (!cache.items || Date.now() - cache.at > 60_000) cache = { at: Date.now(), items: (await api('/api/accounts/duplicates')).items };
+  return { items: cache.items };
+}
+
 export function MergeOffer({ account }) {
   const [group, setGroup] = useState(null);
   useEffect(() => {
     if (!online.value || account._local) return;
-    api('/api/accounts/duplicates').then(
+    suggestions().then(
       ({ items }) => setGroup(items.find((g) => g.accounts.some((a) => a.id === account.id)) || null),
       () => setGroup(null));
   }, [account.id, online.value]);
@@ -24,13 +31,13 @@ export function MergeOffer({ account }) {
     try {
       const r = await api('/api/accounts/merge', { method: 'POST', body: { survivor_id: survivor, merged_ids: ids.filter((x) => x !== survivor) } });
       toast(t('mergeDone', { n: r.conflicts.length }));
-      setGroup(null);
+      setGroup(null); cache = { at: 0, items: null };
       await sync();
       if (survivor !== account.id) go('/accounts');
     } catch (e) { toast(e.message, 'error'); }
   }
   async function dismiss() {
-    try { await api('/api/accounts/duplicates/dismiss', { method: 'POST', body: { account_ids: ids } }); setGroup(null); toast(t('mergeDismissed')); } catch (e) { toast(e.message, 'error'); }
+    try { await api('/api/accounts/duplicates/dismiss', { method: 'POST', body: { account_ids: ids } }); setGroup(null); cache = { at: 0, items: null }; toast(t('mergeDismissed')); } catch (e) { toast(e.message, 'error'); }
   }
   return html`<div class="card merge-offer" role="status" data-testid="merge-offer">
     <p>${t('mergeOffer')}</p>
