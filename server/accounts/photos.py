@@ -4,7 +4,8 @@ the manager took, not only its own), with small thumbnails the tablet keeps for 
 
 - `GET /api/accounts/{id}/photos` → `{"items": [{"id", "source": "account"|"visit",
   "visit_id", "taken_by", "taken_by_name", "taken_at", "content_type", "size"}]}`, newest
-  first; 404 for an account outside the caller's scope.
+  first; 404 for an account outside the caller's scope. `GET /api/visits/{id}/photos`: the
+  same for one visit of such an account, whoever made it.
 - `GET /api/attachments/{id}/thumbnail` → a JPEG of at most THUMB_SIDE px on its long side,
   made once per file (cached beside it); 404 for a document (PDF) or an attachment the
   caller may not see.
@@ -45,14 +46,32 @@ def account_photos(account_id):
     named = {pid: ("account", None) for pid in account.attachment_ids or []}
     for visit_id, ids in db.session.execute(select(Visit.id, Visit.attachment_ids).where(Visit.account_id == account.id)):
         named.update({pid: ("visit", visit_id) for pid in ids or [] if pid not in named})
+    return {"items": _described(named)}
+
+
+@blp.get("/visits/<string:visit_id>/photos")
+@blp.response(200)
+def visit_photos(visit_id):
+    """The photos of one visit of an account in the caller's scope, whoever made the visit:
+    `{"items": [...]}` as for an account; 404 outside the caller's scope."""
+    from server.scope import condition
+    in_scope = select(Account.id).where(condition("account", current_actor()))
+    visit = db.session.scalars(select(Visit).where(Visit.id == visit_id, Visit.account_id.in_(in_scope))).first()
+    if visit is None:
+        raise NotFound(f"No visit {visit_id}.")
+    return {"items": _described({pid: ("visit", visit.id) for pid in visit.attachment_ids or []})}
+
+
+def _described(named: dict[str, tuple[str, str | None]]) -> list[dict]:
+    """Attachment ids (with where each was found) as the photo list's items, newest first."""
     if not named:
-        return {"items": []}
+        return []
     rows = db.session.execute(select(Attachment, User.name).join(User, User.id == Attachment.uploaded_by)
                               .where(Attachment.id.in_(list(named)), Attachment.content_type.in_(IMAGES))
                               .order_by(Attachment.created_at.desc(), Attachment.id))
-    return {"items": [{"id": a.id, "source": named[a.id][0], "visit_id": named[a.id][1], "taken_by": a.uploaded_by,
-                       "taken_by_name": name, "taken_at": a.created_at.isoformat(), "content_type": a.content_type,
-                       "size": a.size} for a, name in rows]}
+    return [{"id": a.id, "source": named[a.id][0], "visit_id": named[a.id][1], "taken_by": a.uploaded_by,
+             "taken_by_name": name, "taken_at": a.created_at.isoformat(), "content_type": a.content_type,
+             "size": a.size} for a, name in rows]
 
 
 @blp.get("/attachments/<string:attachment_id>/thumbnail")

@@ -57,6 +57,9 @@ def test_the_rep_lists_the_photos_others_took_of_its_account_and_its_visits(clie
     assert (items[storefront]["source"], items[storefront]["taken_by"]) == ("account", world["manager"].id)
     assert (items[on_visit]["source"], items[on_visit]["visit_id"]) == ("visit", visit.id)
     assert items[on_visit]["taken_by_name"] == world["colleague"].name
+    one = client.get(f"/api/visits/{visit.id}/photos", headers=headers("rep"))
+    assert one.status_code == 200 and [p["id"] for p in one.get_json()["items"]] == [on_visit]
+    assert client.get(f"/api/visits/{visit.id}/photos", headers=headers("stranger")).status_code == 404
     # the rep may fetch both, though it took neither and the visit is not its own
     for pid in (storefront, on_visit):
         assert client.get(f"/api/attachments/{pid}", headers=headers("rep")).status_code == 200
