@@ -16,7 +16,9 @@ merge or dismiss it. A merge loses nothing:
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import combinations
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
@@ -100,6 +102,7 @@ def merge(*, session, actor: Actor, survivor_id: str, merged_ids: list[str]) -> 
                 moved[entity] = moved.get(entity, 0) + _move_children(session, numbers, entity, gone, survivor,
                                                                       actor=actor, time_ms=time_ms)
             _alias(session, gone.id, survivor.id)
+            _stale_tours(session, SimpleNamespace(session=session, numbers=numbers, time_ms=time_ms, actor=actor), gone)
             keys = registry.scope.record_keys(session, "account", gone)
             session.flush()  # the children point to the survivor before the cascade could take them
             numbers.tombstone("account", gone.id, keys, seq=numbers.next(), deleted=True)
@@ -140,6 +143,19 @@ def _move_children(session, numbers, entity: str, gone: Account, survivor: Accou
             numbers.tombstone(entity, child.id, left, seq=version, deleted=False)
         count += 1
     return count
+
+
+def _stale_tours(session, ctx, gone: Account) -> None:
+    """Kept tours from yesterday on that stop at the merged account are planned again (they
+    would send the rep to a record that is gone); its visits and bookings now count for the survivor."""
+    from server.tours.models import TourPlan
+    from server.tours.service import days_changed
+    since = utcnow().date() - timedelta(days=1)  # a day of slack for the reps' time zones
+    days = {plan.date for plan in session.scalars(select(TourPlan).where(TourPlan.rep_id == gone.owner_id,
+                                                                         TourPlan.date >= since))
+            if any(stop.get("account_id") == gone.id for stop in (plan.plan or {}).get("stops") or [])}
+    if days:
+        days_changed(ctx, gone.owner_id, days)
 
 
 def _alias(session, gone_id: str, survivor_id: str) -> None:

@@ -170,3 +170,22 @@ def test_the_old_crms_reference_is_kept_on_the_survivor_or_in_the_log(client, he
     assert ("external_ref", "C-42", "C-43") in {(c["field"], c["kept"], c["set_aside"]) for c in second.get_json()["conflicts"]}
     session.expire_all()
     assert session.get(Account, kept.id).external_ref == "C-42"
+
+
+def test_a_kept_tour_stopping_at_the_merged_account_is_planned_again(client, headers, session, world):
+    from datetime import timedelta
+
+    from server.db import utcnow
+    from server.tours.models import TourPlan
+    kept, gone, _ = _pair(session, world)
+    day = utcnow().date() + timedelta(days=2)
+    tour = TourPlan(rep_id=world["other"].id, date=day, plan={"stops": [{"account_id": gone.id}], "stale": False})
+    other_day = TourPlan(rep_id=world["other"].id, date=day + timedelta(days=1), plan={"stops": [], "stale": False})
+    session.add_all([tour, other_day])
+    session.commit()
+    response = client.post("/api/accounts/merge", json={"survivor_id": kept.id, "merged_ids": [gone.id]},
+                           headers=headers("manager"))
+    assert response.status_code == 200, response.get_json()
+    session.expire_all()
+    assert session.get(TourPlan, tour.id).plan["stale"] is True
+    assert session.get(TourPlan, other_day.id).plan["stale"] is False
