@@ -56,6 +56,8 @@ def test_the_desk_edits_custom_values_and_shows_the_servers_reasons(page, tempor
         values.get_by_test_id("custom-e2e_visite_salon").fill("2026-03-05")
         values.get_by_test_id("custom-gamme_interet").get_by_role("checkbox", name="Levage", exact=True).check()
         values.get_by_test_id("values-save").click()
+        expect(page.locator(".toast", has_text="Valeurs enregistrées.").last).to_be_visible()
+        page.wait_for_load_state("networkidle")  # the saved account read back, the form reset to it
         expect(values.get_by_test_id("custom-error")).to_have_count(0)
         stored = manager.call("GET", f"/api/accounts/{account['id']}")["custom"]
         assert {k: stored[k] for k in ("parc_machines", "e2e_taille", "e2e_client_grand_compte", "e2e_visite_salon")} == {
