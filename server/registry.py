@@ -32,6 +32,7 @@ def _api_blueprints():
         "server.quotes.admin_routes",
         "server.quotes.channel_test",
         "server.quotes.attachments",
+        "server.accounts.photos",
         "server.segmentation.routes",
         "server.accounts.transfer",
         "server.accounts.quality",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from server.errors import Gone, Invalid
 from sync import registry
 from sync.changes import horizon
-from sync.models import Tombstone
+from sync.models import RecordAlias, Tombstone
 from sync.registry import _plain
 
 
@@ -69,6 +69,7 @@ def pull(*, session: Session, actor, since: int, limit: int) -> dict[str, Any]:
         query = _tombstone_query(actor, entities, select(Tombstone), since).where(Tombstone.seq <= upper)
         stones = [(t.seq, {"entity": t.entity, "id": t.record_id, "version": t.seq, "op": "delete"})
                   for t in session.scalars(query)]
+        _merged_into(session, [change for _, change in stones])
     items.sort(key=lambda item: item[0])
     changes = _one_per_record(items + stones) if stones else [change for _, change in items]
     return {"changes": changes, "cursor": str(upper), "has_more": has_more}
@@ -101,3 +102,16 @@ def _one_per_record(items: list[tuple[int, dict[str, Any]]]) -> list[dict[str, A
     for seq, change in items:
         latest[(change["entity"], change["id"])] = (seq, change)
     return [change for _, change in sorted(latest.values(), key=lambda item: item[0])]
+
+
+def _merged_into(session: Session, deletes: list[dict[str, Any]]) -> None:
+    """A record deleted because it was merged into another (server/accounts/merging.py) says
+    which: `merged_into`, so the tablet re-keys what it holds under the old id (P10's alias)."""
+    for entity in {c["entity"] for c in deletes}:
+        ids = [c["id"] for c in deletes if c["entity"] == entity]
+        rows = session.execute(select(RecordAlias.alias_id, RecordAlias.record_id).where(
+            RecordAlias.entity == entity, RecordAlias.alias_id.in_(ids))).all()
+        aliases = {row.alias_id: row.record_id for row in rows}
+        for change in deletes:
+            if change["entity"] == entity and change["id"] in aliases:
+                change["merged_into"] = aliases[change["id"]]

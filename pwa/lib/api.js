@@ -54,7 +54,7 @@ async function refresh(staleAccess) {
   return navigator.locks ? navigator.locks.request('tournee-auth', run) : run();
 }
 
-/** Authenticated JSON call; a 401 refreshes the token pair once and retries. */
+/** Authenticated JSON call (`as: 'blob'` for a file); a 401 refreshes the token pair once and retries. */
 export async function api(path, options = {}) {
   for (let attempt = 0; ; attempt++) {
     const tokens = await getMeta('tokens');
@@ -64,7 +64,8 @@ export async function api(path, options = {}) {
     if (res.status === 401) { authState.value = 'lost'; throw new AuthLost(); }
     if (!res.ok) throw await failure(res);
     authState.value = 'ok';
-    return res.status === 204 ? null : res.json();
+    if (res.status === 204) return null;
+    return options.as === 'blob' ? res.blob() : res.json();
   }
 }
 

@@ -27,6 +27,10 @@ db.version(1).stores({
   meta: 'key',
 });
 
+// Thumbnails of the photos others took of the rep's accounts (views/account-photos.js),
+// kept for offline within THUMBS_MAX_BYTES, the least recently seen dropped first.
+db.version(2).stores({ thumbs: 'id, account_id, used_at' });
+
 // A newer release opened the database in another tab: step aside instead of blocking it.
 db.on('versionchange', () => { db.close(); storageProblem.value = { kind: 'blocked' }; return false; });
 db.on('blocked', () => { storageProblem.value = { kind: 'blocked' }; });
@@ -151,10 +155,10 @@ export function acknowledge(results, sentById) {
  * the local copy, the records that point to it and the pending mutations move to the
  * server's id. `_linked_from` stays on the record so the account screen can say so.
  */
-async function relink(entity, from, to) {
+async function relink(entity, from, to, { keepCopy = true } = {}) {
   const local = await table(entity).get(key(entity, from));
-  if (local) {
-    await table(entity).delete(key(entity, from));
+  if (local) await table(entity).delete(key(entity, from));
+  if (local && keepCopy) {
     const existing = await table(entity).get(key(entity, to));
     await table(entity).put({ ...local, ...(existing || {}), id: to, _linked_from: from });
   }
@@ -212,6 +216,26 @@ export function attachmentRefused(localId, error) {
   });
 }
 
+// ---- thumbnails of the account's photos, from the server ----
+export const THUMBS_MAX_BYTES = 8e6;
+export const thumbsOf = (accountId) => db.thumbs.where('account_id').equals(accountId).toArray();
+/** Keep the thumbnails fetched for an account, forget those it no longer lists, stay under the cap. */
+export function keepThumbs(accountId, listed, fetched) {
+  return guarded(() => db.transaction('rw', db.thumbs, async () => {
+    const ids = new Set(listed.map((p) => p.id));
+    const stale = (await thumbsOf(accountId)).filter((x) => !ids.has(x.id)).map((x) => x.id);
+    if (stale.length) await db.thumbs.bulkDelete(stale);
+    const now = Date.now();
+    if (fetched.length) await db.thumbs.bulkPut(fetched.map((x) => ({ ...x, account_id: accountId, used_at: now })));
+    await db.thumbs.where('account_id').equals(accountId).modify({ used_at: now });
+    let total = 0;
+    for (const x of await db.thumbs.orderBy('used_at').reverse().toArray()) {
+      total += x.size || 0;
+      if (total > THUMBS_MAX_BYTES) await db.thumbs.delete(x.id);
+    }
+  }));
+}
+
 // ---- pull: apply server changes, rebasing records that still have pending mutations ----
 // Set-wise: one read of the outbox, one bulkGet and one bulkPut/bulkDelete per table and
 // page, so a first sign-in writes thousands of records in a few IndexedDB requests.
@@ -224,6 +248,7 @@ export function applyPull(changes, seen) {
       pending.set(k, [...(pending.get(k) || []), m]);
     }
     const byTable = new Map();  // table → {keys, changes}
+    const merged = [];
     for (const change of changes) {
       seen?.add(`${change.entity}:${change.id}`);
       const t = table(change.entity);
@@ -235,7 +260,10 @@ export function applyPull(changes, seen) {
       const locals = await t.bulkGet(batch.keys);
       const puts = [], deletes = [];
       batch.changes.forEach((change, i) => {
-        if (change.op === 'delete') { deletes.push(batch.keys[i]); return; }
+        if (change.op === 'delete') {
+          if (change.merged_into) merged.push(change); else deletes.push(batch.keys[i]);
+          return;
+        }
         const data = ENTITIES.includes(change.entity) ? change.data : { ...change.data, entity: change.entity };
         const record = rebase(data, pending.get(`${change.entity}:${change.id}`) || [], locals[i]);
         if (record) puts.push(record); else deletes.push(batch.keys[i]);
@@ -243,6 +271,9 @@ export function applyPull(changes, seen) {
       if (deletes.length) await t.bulkDelete(deletes);
       if (puts.length) await t.bulkPut(puts);
     }
+    // Merged into another record by a person (sync/PROTOCOL.md P11): what pointed to the old id
+    // (children, pending changes) moves to the survivor, which comes in the pull if in scope.
+    for (const change of merged) await relink(change.entity, change.id, change.merged_into, { keepCopy: false });
   }));
 }
 

@@ -4,10 +4,12 @@ import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, useLive, Badge } from '../lib/ui.js';
 import { t, word, fmtDateTime, fmtDate, productLine } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
-import { getRecord, byAccount, getAttachment, attachmentByServerId } from '../lib/db.js';
+import { getRecord, byAccount } from '../lib/db.js';
 import { statusLabel } from '../lib/fields.js';
 import { AccountEdit } from './account-edit.js';
 import { AccountCustom } from './account-custom.js';
+import { AccountPhotos } from './account-photos.js';
+import { MergeOffer } from './account-merge.js';
 import { navigateUrl } from './tour-stop.js';
 import { Icon } from '../lib/icons.js';
 
@@ -48,21 +50,6 @@ function Timeline({ accountId }) {
     <ul class="timeline">${items.map((x) => html`<li><span>${x.icon}</span><time>${fmtDate(x.at)}</time> ${x.text}</li>`)}</ul></section>`;
 }
 
-/** The account's photos taken on this tablet (kept until synced, then by their server id). */
-function AccountPhotos({ account }) {
-  const [urls, setUrls] = useState([]);
-  useEffect(() => {
-    let made = [];
-    Promise.all((account.attachment_ids || []).map(async (pid) => {
-      const local = (await getAttachment(pid)) || (await attachmentByServerId(pid));
-      if (local?.blob) { const u = URL.createObjectURL(local.blob); made.push(u); return u; }
-      return null; // taken on another device: the desk shows it
-    })).then((list) => setUrls(list.filter(Boolean)));
-    return () => made.forEach((u) => URL.revokeObjectURL(u));
-  }, [account.attachment_ids?.join(',')]);
-  return html`<div class="photos" data-testid="account-photos">${urls.map((u) => html`<figure><img src=${u} alt="" /></figure>`)}</div>`;
-}
-
 export function Account({ id }) {
   const account = useLive(() => getRecord('account', id), [id]);
   const contacts = useLive(() => byAccount('contact', id), [id], []);
@@ -72,11 +59,12 @@ export function Account({ id }) {
     <section class="account">
       ${account._linked_from && html`<div class="banner info" role="status" data-testid="merge-suggestion">
         ${t('mergeSuggestion')} <a class="button small" href="#/sync">${t('seeConflicts')}</a></div>`}
+      <${MergeOffer} account=${account} />
       <header class="account-head card">
         <div>
           <h1><${Badge} segment=${account.segment} /> ${account.name}</h1>
           <p>${[account.address, [account.postcode, account.city].filter(Boolean).join(' ')].filter(Boolean).join(', ')} · ${statusLabel(account.status)}</p>
-          ${(account.attachment_ids || []).length > 0 && html`<${AccountPhotos} account=${account} />`}
+          <${AccountPhotos} account=${account} />
           <p class="muted">${account.last_visit_at && `${t('visit')}: ${fmtDateTime(account.last_visit_at)}`}
             ${account.next_due_at && ` · ${t('due')}: ${fmtDate(account.next_due_at)}`}</p>
         </div>

@@ -65,8 +65,11 @@ export function Agenda({ day: asked }) {
           <h2><a href=${`#/tour/${x}`}>${fmtDate(x)}</a></h2>
           ${away && html`<p class="notice" data-testid="absence-day">${t(`absence.${away.reason}`)}</p>`}
           ${!appts.length && !tasks.length && html`<p class="muted">${t('noAppointments')}</p>`}
-          ${appts.map((a) => html`<a class="appt" href=${`#/account/${a.account_id}`}>
-            <b>${fmtTime(a.start)}–${fmtTime(a.end)}</b> ${data.names.get(a.account_id) || ''}<small>${a.purpose || ''}</small></a>`)}
+          ${away && appts.some((a) => a.status === 'booked') && html`<p class="notice warn" data-testid="absence-clash">${t('absence.clash')}</p>`}
+          ${appts.map((a) => html`<a class=${`appt ${away && a.status === 'booked' ? 'clash' : ''}`} href=${`#/account/${a.account_id}`}
+              data-testid=${away && a.status === 'booked' ? 'clashing-appointment' : undefined}>
+            <b>${fmtTime(a.start)}–${fmtTime(a.end)}</b> ${data.names.get(a.account_id) || ''}<small>${a.purpose || ''}</small>
+            ${away && a.status === 'booked' && html`<span class="button small">${t('absence.move')}</span>`}</a>`)}
           ${tasks.map((k) => html`<div class="task">• ${k.title} <small>${data.names.get(k.account_id) || ''}</small>
             <button class="small" onClick=${() => completeTask(k.id)}>✓</button></div>`)}
         </div>`;

@@ -25,9 +25,11 @@ function Input({ field, value, set }) {
     inputmode=${field.type === 'number' ? 'decimal' : undefined} value=${value} onInput=${(e) => set(e.target.value)} />`;
 }
 
-/** One labelled input per field; `form` holds input values by key, `onChange(key, value)`. */
-export function CustomInputs({ fields, form, onChange }) {
+/** One labelled input per field; `form` holds input values by key, `onChange(key, value)`;
+ * `errors` (optional) the server's messages by `custom.<key>`, shown under their input. */
+export function CustomInputs({ fields, form, onChange, errors }) {
   return fields.map((f) => html`<label class=${f.type === 'choices' ? 'grow' : ''}>
     ${fieldLabel(f)}${f.required ? ' *' : ''}
-    <${Input} field=${f} value=${form[f.key] ?? inputValue(f, null)} set=${(v) => onChange(f.key, v)} /></label>`);
+    <${Input} field=${f} value=${form[f.key] ?? inputValue(f, null)} set=${(v) => onChange(f.key, v)} />
+    ${errors?.[`custom.${f.key}`] && html`<small class="field-error" data-testid="custom-error" data-key=${f.key}>${[].concat(errors[`custom.${f.key}`]).join(' ')}</small>`}</label>`);
 }

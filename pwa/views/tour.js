@@ -102,7 +102,8 @@ function Timeline({ plan, byId, day, rep, marks }) {
   return html`<ol class="stops">${rows}</ol>`;
 }
 
-const warning = (w) => (w.startsWith('cannot reach appointment') ? t('warn.reach') : t(`warn.${w}`));
+const warning = (w) => (w.startsWith('cannot reach appointment') ? t('warn.reach')
+  : w.startsWith('booked during an absence') ? t('warn.absence') : t(`warn.${w}`));
 
 export function Tour({ day: asked }) {
   const rep = user.value?.id;

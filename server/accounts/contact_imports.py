@@ -4,9 +4,11 @@ Columns: `account_ref` (the account's `external_ref`) or `account_id` (the accou
 id, for accounts made on a tablet, which have no reference): one of them, the account
 in the caller's scope; `name` (required), `roles` (separated by `|` or `,`; French
 names accepted: décideur, facturation, technique, achats, utilisateur), `phone`,
-`email`, and `id`. A line with an `id` updates that contact; otherwise a contact is
-upserted by its account and e-mail when the line has one, else by its account and name
-(case-insensitive); the same key twice in the file is an error.
+`email`, the contact custom fields (headed by key, `custom.<key>` or label; a required
+one is owed by every line that creates a contact), and `id`. A line with an `id`
+updates that contact; otherwise a contact is upserted by its account and e-mail when
+the line has one, else by its account and name (case-insensitive); the same key twice
+in the file is an error.
 
 The contacts export (server/common/exports.py) is such a file, headed in French or in
 English, so it imports back unchanged (API.md → Account files): its `Account` column,
@@ -21,9 +23,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from server.accounts.csvfile import ImportRejected, Issue, Table
-from server.accounts.imports import Outcome, resolve_columns
+from server.accounts.imports import Outcome, label_aliases, resolve_columns
 from server.accounts.models import CONTACT_ROLES, Account, Contact
 from server.actor import Actor
+from server.customfields.values import definitions_by_key, from_cell, missing_required
 from server.db import new_id, utcnow
 from server.scope import condition
 
@@ -47,7 +50,13 @@ LIMITS = {"account_ref": 80, "account_id": 36, "id": 36, "name": 160, "phone": 4
 _email = validate.Email()
 
 
-def _convert(target: str, raw: str, line: int, column: str, issues: list[Issue]) -> Any:
+def _convert(target: str, raw: str, line: int, column: str, issues: list[Issue], types: dict[str, Any]) -> Any:
+    if target.startswith("custom."):
+        definition = types.get(target[7:])
+        value, reason = from_cell(definition, raw) if definition else (None, "Unknown custom field.")
+        if reason:
+            issues.append(Issue(line, column, reason))
+        return value
     if target == "roles":
         roles = []
         for part in raw.replace("|", ",").split(","):
@@ -77,7 +86,10 @@ def import_contacts(*, session: Session, actor: Actor, table: Table, mapping: di
     from sync.changes import change_numbers, now_ms
     outcome, issues = Outcome("contacts", dry_run, lines=len(table.rows)), list(table.issues)
     with change_numbers(session) as numbers:
-        targets = resolve_columns(table, mapping or {}, set(CONTACT_COLUMNS), issues, aliases=HEADER_ALIASES)
+        types = definitions_by_key(session, "contact")
+        targets = resolve_columns(table, mapping or {}, set(CONTACT_COLUMNS), issues, custom_keys=set(types),
+                                  labels=label_aliases(types), aliases=HEADER_ALIASES)
+        columns = {target: table.header[i] for i, target in targets.items()}
         if issues:  # a bad header would make every line wrong: report the header alone
             raise ImportRejected(issues, **outcome.counts())
         lines = []
@@ -86,7 +98,7 @@ def import_contacts(*, session: Session, actor: Actor, table: Table, mapping: di
             for i, target in targets.items():
                 raw = cells[i].strip() if i < len(cells) else ""
                 if raw:
-                    value = _convert(target, raw, line, table.header[i], issues)
+                    value = _convert(target, raw, line, table.header[i], issues, types)
                     if value is not None:
                         values[target] = value
             lines.append((line, values))
@@ -118,11 +130,21 @@ def import_contacts(*, session: Session, actor: Actor, table: Table, mapping: di
                 continue
             seen[key] = line
             current = current or existing.get(key)
-            fields = {k: v for k, v in values.items() if k not in ("account_ref", "account_id", "id")}
+            fields = {k: v for k, v in values.items()
+                      if k not in ("account_ref", "account_id", "id") and not k.startswith("custom.")}
+            custom = {k[7:]: v for k, v in values.items() if k.startswith("custom.")}
             if current is None:
-                inserts.append({"account_id": account_id, "roles": [], "phone": None, "email": None, **fields})
+                for key in missing_required(types, values):  # as REST and sync creates owe them
+                    column = columns.get(f"custom.{key}", key)
+                    if not any(i.line == line and i.field == column for i in issues):
+                        issues.append(Issue(line, column, "Missing: this field is required."))
+                inserts.append({"account_id": account_id, "roles": [], "phone": None, "email": None, **fields,
+                                "custom": custom, "_custom": [f"custom.{k}" for k in custom]})
             else:
                 written = [k for k, v in fields.items() if _stored(current, k) != v]
+                # custom keys merge one by one, as the sync engine does (PROTOCOL M7)
+                written += [f"custom.{k}" for k, v in custom.items() if (current["custom"] or {}).get(k) != v]
+                fields["custom"] = {**(current["custom"] or {}), **custom}
                 if written:
                     changes.append((current, fields, written))
         if issues:
@@ -134,15 +156,16 @@ def import_contacts(*, session: Session, actor: Actor, table: Table, mapping: di
         version, now, ms = numbers.reserve(len(inserts) + len(changes)), utcnow(), now_ms()
         rows = []
         for row in inserts:
+            stamped = [f for f in row if f not in ("custom", "_custom")] + row.pop("_custom")
             rows.append({**row, "id": new_id(), "version": version, "created_at": now, "updated_at": now,
-                         "field_meta": {f: [version, ms, actor.id] for f in row}})
+                         "field_meta": {f: [version, ms, actor.id] for f in stamped}})
             version += 1
         for start in range(0, len(rows), 1000):
             session.execute(insert(Contact), rows[start:start + 1000])
         updates = []
         for current, fields, written in changes:
             meta = {**(current["field_meta"] or {}), **{f: [version, ms, actor.id] for f in written}}
-            row = {k: fields.get(k, current[k]) for k in ("name", "roles", "phone", "email")}
+            row = {k: fields.get(k, current[k]) for k in ("name", "roles", "phone", "email", "custom")}
             updates.append({**row, "id": current["id"], "version": version, "updated_at": now, "field_meta": meta})
             version += 1
         for start in range(0, len(updates), 1000):
@@ -187,7 +210,7 @@ def _contacts_by_id(session: Session, actor: Actor, ids: list[str]) -> dict[str,
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), 500):
         stmt = select(Contact.id, Contact.account_id, Contact.name, Contact.roles, Contact.phone, Contact.email,
-                      Contact.field_meta).where(Contact.id.in_(ids[start:start + 500]), condition("contact", actor))
+                      Contact.custom, Contact.field_meta).where(Contact.id.in_(ids[start:start + 500]), condition("contact", actor))
         found.update({row.id: dict(row._mapping) for row in session.execute(stmt)})
     return found
 
@@ -197,7 +220,7 @@ def _existing(session: Session, account_ids: list[str]) -> dict[tuple[str, str],
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for start in range(0, len(account_ids), 500):
         stmt = select(Contact.id, Contact.account_id, Contact.name, Contact.roles, Contact.phone, Contact.email,
-                      Contact.field_meta).where(Contact.account_id.in_(account_ids[start:start + 500]))
+                      Contact.custom, Contact.field_meta).where(Contact.account_id.in_(account_ids[start:start + 500]))
         for row in session.execute(stmt):
             data = dict(row._mapping)
             if row.email:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import combinations
 from typing import Any
 
 from sqlalchemy import String, cast, or_, select
@@ -53,14 +54,22 @@ def find_duplicate(ctx, values: dict[str, Any]) -> Account | None:
 
 
 def suggestions(session, actor) -> list[dict[str, Any]]:
-    """Groups of accounts in the caller's scope that look like one company (same SIRET, or same
-    normalised name in the same postcode): merge suggestions for accounts two reps created apart,
-    which the push could not link because neither rep sees the other's.
+    """Groups of accounts that look like one company (same SIRET, or same normalised name in the
+    same postcode): merge suggestions for accounts two reps created apart, which the push could
+    not link because neither rep sees the other's (server/accounts/merging.py acts on them).
 
-    `[{"by": "siret"|"name", "accounts": [{id, name, postcode, city, owner_id}]}]`, oldest account first."""
-    from server.scope import condition
+    A manager (admin) sees those of its scope; a rep those of its team that hold one of its own
+    accounts (the reps concerned). Groups whose every pair was dismissed are left out.
+    `[{"by": "siret"|"name", "accounts": [{id, name, postcode, city, owner_id, owner_name}]}]`,
+    oldest account first."""
+    from server.accounts.merging import dismissed_pairs
+    from server.scope import condition, team_members
+    from server.users.models import User
+    where = (Account.owner_id.in_(team_members(actor.team_id)) if actor.role == "rep"
+             else condition("account", actor))
     rows = session.execute(select(Account.id, Account.name, Account.postcode, Account.city, Account.owner_id,
-                                  Account.custom).where(condition("account", actor))
+                                  Account.custom, User.name.label("owner_name"))
+                           .join(User, User.id == Account.owner_id).where(where)
                            .order_by(Account.created_at, Account.id)).all()
     groups: dict[tuple[str, str], list] = {}
     for row in rows:
@@ -70,13 +79,17 @@ def suggestions(session, actor) -> list[dict[str, Any]]:
         name = normalise_name(row.name)
         if name and row.postcode:
             groups.setdefault(("name", f"{name}|{row.postcode}"), []).append(row)
+    candidates = [(by, members) for (by, _), members in groups.items() if len({m.id for m in members}) >= 2]
+    dismissed = dismissed_pairs(session, {m.id for _, members in candidates for m in members})
     seen: set[frozenset[str]] = set()
     out = []
-    for (by, _), members in groups.items():
+    for by, members in candidates:
         ids = frozenset(m.id for m in members)
-        if len(ids) < 2 or ids in seen:
+        if ids in seen or all(pair in dismissed for pair in combinations(sorted(ids), 2)):
+            continue
+        if actor.role == "rep" and not any(m.owner_id == actor.id for m in members):
             continue
         seen.add(ids)
         out.append({"by": by, "accounts": [{"id": m.id, "name": m.name, "postcode": m.postcode, "city": m.city,
-                                            "owner_id": m.owner_id} for m in members]})
+                                            "owner_id": m.owner_id, "owner_name": m.owner_name} for m in members]})
     return out

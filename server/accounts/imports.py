@@ -37,7 +37,7 @@ from server.accounts.matching import line_key, name_key, stored_by_id, stored_by
 from server.accounts.headers import field_for, header_key
 from server.accounts.models import ACCOUNT_STATUSES, Account, Contact
 from server.accounts.statuses import by_label
-from server.customfields.values import definitions_by_key
+from server.customfields.values import definitions_by_key, missing_required
 from server.actor import Actor
 from server.db import new_id, utcnow
 from server.geo.locate import locate_many
@@ -241,6 +241,7 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
             raise ImportRejected(issues, **outcome.counts())
         by_name = not {"external_ref", "id"} & set(targets.values())
         lines = parse_lines(table, targets, types, issues, key="external_ref", by_name=by_name)
+        columns = {target: table.header[i] for i, target in targets.items()}
         existing = _existing(session, [v["external_ref"] for _, v in lines if "external_ref" in v])
         owners = reps_by_email(session, actor, {v["owner_email"] for _, v in lines if "owner_email" in v})
         by_id = stored_by_id(session, lines, _EXISTING)
@@ -273,6 +274,10 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
                 for required in ("name", "owner_email"):
                     if required not in values:
                         issues.append(Issue(line, required, "Missing: a new account needs it."))
+                for key in missing_required(types, values):  # as REST and sync creates owe them
+                    column = columns.get(f"custom.{key}", key)
+                    if not any(i.line == line and i.field == column for i in issues):  # not a bad cell, told already
+                        issues.append(Issue(line, column, "Missing: this field is required."))
                 creates.append(values)
             elif current["id"] not in in_scope:
                 issues.append(Issue(line, "external_ref", "Used by an account outside your scope."))

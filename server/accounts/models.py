@@ -94,3 +94,14 @@ class AccountStatus(Base):
     label: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"fr": "…", "en": "…"}
     kind: Mapped[str] = mapped_column(String(20))  # one of LIFECYCLE_KINDS
     position: Mapped[int] = mapped_column(default=0)
+
+
+class DuplicateDismissal(Base):
+    """Two accounts a person said are different companies (server/accounts/merging.py): the
+    pair is no longer suggested for a merge. Stored with the smaller id first."""
+
+    __tablename__ = "duplicate_dismissal"
+    first_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    second_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dismissed_by: Mapped[str] = mapped_column(ForeignKey("user.id"))
+    dismissed_at: Mapped[datetime]

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
 from server.accounts.models import Account, Contact
 from server.accounts.schemas import AccountListArgs, ContactListArgs
+from server.common.fields import UUID
 from server.common.records import record_routes
 from server.common.search import matches
 
@@ -25,11 +28,48 @@ def _contact_filters(stmt, args):
 @blp.route("/accounts/duplicates", methods=["GET"])
 @blp.response(200)
 def duplicate_suggestions():
-    """Likely duplicates in your scope (merge suggestions): `{"items": [{by, accounts: [{id, name, postcode, city, owner_id}]}]}`."""
+    """Merge suggestions (manager: its scope; rep: those holding one of its accounts):
+    `{"items": [{by, accounts: [{id, name, postcode, city, owner_id, owner_name}]}]}`."""
     from server.accounts.duplicates import suggestions
     from server.actor import current_actor
     from server.extensions import db
     return {"items": suggestions(db.session, current_actor())}
+
+
+class MergeSchema(Schema):
+    survivor_id = UUID(required=True)
+    merged_ids = fields.List(UUID(), required=True, validate=validate.Length(1, 20))
+
+
+class DismissSchema(Schema):
+    account_ids = fields.List(UUID(), required=True, validate=validate.Length(2, 20))
+
+
+@blp.route("/accounts/merge", methods=["POST"])
+@blp.arguments(MergeSchema)
+@blp.response(200)
+def merge_accounts(data):
+    """Merge accounts that are one company into `survivor_id` (manager, admin; a rep for a suggestion
+    it sees): `{"survivor_id", "merged_ids": [...]}` → `{"id", "merged", "moved": {entity: n},
+    "conflicts": [{"field", "kept", "set_aside", "from"}]}`; nothing lost (server/accounts/merging.py)."""
+    from server.accounts.merging import merge
+    from server.actor import current_actor
+    from server.extensions import db
+    result = merge(session=db.session, actor=current_actor(), **data)
+    db.session.commit()
+    return result
+
+
+@blp.route("/accounts/duplicates/dismiss", methods=["POST"])
+@blp.arguments(DismissSchema)
+@blp.response(204)
+def dismiss_duplicates(data):
+    """These accounts are different companies: `{"account_ids": [...]}` → 204, no longer suggested."""
+    from server.accounts.merging import dismiss
+    from server.actor import current_actor
+    from server.extensions import db
+    dismiss(session=db.session, actor=current_actor(), **data)
+    db.session.commit()
 
 
 record_routes(blp, entity="account", path="/accounts", list_args=AccountListArgs,

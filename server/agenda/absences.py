@@ -105,10 +105,13 @@ blp = Blueprint("absences", __name__, url_prefix="/api", description="Absences (
 
 
 def as_contract(absence: Absence) -> dict:
-    """{"id", "version", "user_id", "from", "to", "reason", "note"}: the stable form."""
+    """{"id", "version", "user_id", "from", "to", "reason", "note", "clashes"}: the stable form, with
+    the appointments still booked on its days (server/agenda/clashes.py), to be moved."""
+    from server.agenda.clashes import clashes
     return {"id": absence.id, "version": absence.version, "user_id": absence.user_id,
             "from": absence.first_day.isoformat(), "to": absence.last_day.isoformat(),
-            "reason": absence.reason, "note": absence.note}
+            "reason": absence.reason, "note": absence.note,
+            "clashes": clashes(db.session, user_id=absence.user_id, first=absence.first_day, last=absence.last_day)}
 
 
 def _user_in_scope(user_id: str):
@@ -137,8 +140,8 @@ def list_absences(user_id):
 @blp.route("/users/<string:user_id>/absences", methods=["POST"])
 @blp.response(201)
 def create_absence(user_id):
-    """Record an absence `{"from", "to", "reason", "note"?}` (both days included) → 201 the absence.
-    422 when a day is missing or out of order; 404 for a user outside the caller's reach."""
+    """Record an absence `{"from", "to", "reason", "note"?}` (both days included) → 201 the absence,
+    whose `clashes` lists the appointments still booked on its days (they are kept). 422 when a day is missing or out of order; 404 for a user outside the caller's reach."""
     user = _user_in_scope(user_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):

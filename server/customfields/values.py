@@ -120,3 +120,10 @@ def definitions_by_key(session: Session, entity: str) -> dict[str, dict[str, Any
                     "labels": [d.label.get("fr", ""), d.label.get("en", "")]}
             for d in session.scalars(select(CustomField).where(CustomField.entity == entity,
                                                                CustomField.removed_at.is_(None)))}
+
+
+def missing_required(types: dict[str, Any], values: dict[str, Any]) -> list[str]:
+    """The required custom fields (`types` as definitions_by_key gives them) that an imported
+    line creating a record leaves without a value (`values` keyed `custom.<key>`), by key."""
+    return [key for key, kind in types.items()
+            if isinstance(kind, dict) and kind.get("required") and values.get(f"custom.{key}") is None]

@@ -92,7 +92,10 @@ def _visible(attachment: Attachment, actor: Actor) -> bool:
         names_it = cast(model.attachment_ids, String).like(f'%"{attachment.id}"%')
         if db.session.scalar(select(exists().where(names_it, condition(entity, actor)))):
             return True
-    return False
+    # a visit of an account the caller sees, whoever made it (server/accounts/photos.py)
+    of_visit = cast(Visit.attachment_ids, String).like(f'%"{attachment.id}"%')
+    in_scope = Visit.account_id.in_(select(Account.id).where(condition("account", actor)))
+    return bool(db.session.scalar(select(exists().where(of_visit, in_scope))))
 
 
 @blp.get("/attachments/<string:attachment_id>")

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
+from server.agenda.clashes import WARNING as ABSENCE_CLASH
 from server.segmentation.cadence import cadence
 from server.segmentation.models import CommercialModel
 from server.tours.context import (
@@ -269,8 +270,12 @@ def _day_off(g: Gathered, now: datetime) -> dict[str, Any]:
               "appointment_id": a.id, "arrive": iso(a.start, tz), "depart": iso(a.end, tz), "drive_min": None,
               "drive_km": None, "lat": a.lat, "lon": a.lon, "done": a.status == "done"}
              for n, a in enumerate(g.inputs.appointments, 1)]
+    # Booked before the absence was declared: the rep must move them (server/agenda/clashes.py).
+    off = rep.calendar.off(day)
+    warnings = [f"{ABSENCE_CLASH}{a.id}" for a in g.inputs.appointments
+                if a.status == "booked" and off is not None and off.kind == "absence"]
     return {"rep_id": rep.id, "date": day.isoformat(),
             "start": {"lat": home[0], "lon": home[1], "at": moment}, "end": {"lat": home[0], "lon": home[1], "at": moment},
             "stops": stops, "unplanned": [], "totals": {"drive_km": 0.0, "drive_min": 0.0, "visit_min": 0.0},
-            "lunch": None, **working_day(rep, day), "solver": None, "warnings": [], "planned_at": iso(now, tz),
+            "lunch": None, **working_day(rep, day), "solver": None, "warnings": warnings, "planned_at": iso(now, tz),
             "stale": False}

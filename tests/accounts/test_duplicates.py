@@ -87,5 +87,8 @@ def test_two_reps_creating_one_company_get_a_merge_suggestion_their_manager_sees
     assert result["results"][0]["id"] == two  # the other rep's account is out of its scope: not linked
     body = client.get("/api/accounts/duplicates", headers=token_headers(app, manager)).get_json()
     assert [(g["by"], [a["id"] for a in g["accounts"]]) for g in body["items"]] == [("name", [one, two])]
-    alone = client.get("/api/accounts/duplicates", headers=mine.headers).get_json()
-    assert alone["items"] == []  # a rep sees its own accounts only
+    concerned = client.get("/api/accounts/duplicates", headers=mine.headers).get_json()
+    assert [[a["id"] for a in g["accounts"]] for g in concerned["items"]] == [[one, two]]  # the reps concerned too
+    bystander = make_user(session, "rep", team=team)
+    session.commit()
+    assert client.get("/api/accounts/duplicates", headers=token_headers(app, bystander)).get_json()["items"] == []

@@ -83,8 +83,8 @@ def test_the_rep_screens_speak_one_language(page, lang):
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize(("email", "first", "screens"), [
     ("tele@example.com", "calls", ["calls", "book"]),
-    ("backoffice@example.com", "board", ["board"]),
-    ("manager@example.com", "dashboard", ["dashboard", "plans", "model", "calls", "board", "people"]),
+    ("backoffice@example.com", "board", ["board", "accounts"]),
+    ("manager@example.com", "dashboard", ["dashboard", "plans", "model", "accounts", "duplicates", "calls", "board", "people"]),
 ])
 def test_the_desk_screens_speak_one_language(page, lang, email, first, screens):
     page.set_viewport_size(DESKTOP)

@@ -52,7 +52,7 @@ def test_desk_screens_fit_from_1280_to_1920(page, width, lang):
     page.set_viewport_size({"width": width, "height": 900})
     page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
     desk_sign_in(page, "manager@example.com", "dashboard")
-    for screen in ("dashboard", "plans", "model", "calls", "book", "board"):
+    for screen in ("dashboard", "plans", "model", "accounts", "duplicates", "calls", "book", "board"):
         page.get_by_test_id(f"desk-nav-{screen}").click()
         settle(page)
         assert page.evaluate(PROBLEMS) == [], f"{screen} at {width} px"

@@ -16,6 +16,7 @@ import { Plans } from './plans.js';
 import { ModelEditor } from './model.js';
 import { FieldsEditor } from './fields.js';
 import { Duplicates } from './duplicates.js';
+import { Records } from './records.js';
 import { People } from './people.js';
 import { Reassign } from './reassign.js';
 import { Import } from './imports.js';
@@ -32,6 +33,7 @@ function screen(name, id, query) {
   if (name === 'model') return html`<${ModelEditor} />`;
   if (name === 'fields') return html`<${FieldsEditor} />`;
   if (name === 'duplicates') return html`<${Duplicates} />`;
+  if (name === 'accounts') return html`<${Records} accountId=${id} />`;
   if (name === 'people' && id?.startsWith('transfer-')) return html`<${Reassign} userId=${id.slice(9)} />`;
   if (name === 'people') return html`<${People} />`;
   if (name === 'import') return html`<${Import} />`;

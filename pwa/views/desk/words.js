@@ -3,6 +3,7 @@
 // back to the tablet app's dictionary, so shared words stay in one place.
 import { lang, t } from '../../lib/i18n.js';
 import * as setup from './words-setup.js';
+import * as records from './words-records.js';
 
 const fr = {
   forecast: 'Prévisions', 'fc.won': 'Gagné', 'fc.weighted': 'Pondéré', 'fc.commit': 'Engagé', 'fc.best_case': 'Meilleur cas',
@@ -95,8 +96,8 @@ const en = {
   'delivery.pending': 'waiting to be sent', 'delivery.delivered': 'delivered', 'delivery.undeliverable': 'undeliverable',
   'channel.webhook': 'webhook', 'channel.email': 'e-mail', 'channel.inbox': 'inbox',
 };
-Object.assign(fr, setup.fr);
-Object.assign(en, setup.en);
+Object.assign(fr, setup.fr, records.fr);
+Object.assign(en, setup.en, records.en);
 export const dictionaries = { fr, en }; // exported for the language check of the browser tests
 
 /** w('late', {n: 3}) → "retard 3 j"; falls back to the tablet app's words. */

@@ -2,7 +2,7 @@
 column is widened and folded again with it; on SQLite, a covering index for searches
 
 Revision ID: i14d5b8e2a7c3f1
-Revises: i19b7e3c1d5a2f
+Revises: i19kpi3c8e1a47
 Create Date: 2026-11-29 20:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'i14d5b8e2a7c3f1'
-down_revision = 'i19b7e3c1d5a2f'
+down_revision = 'i19kpi3c8e1a47'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,86 @@
+"""The desk's account screen (back office, manager): an account's and a contact's custom
+values shown and edited by their definitions; the server's refusal shown in words under the
+field it names; and a merge suggestion acted on."""
+from __future__ import annotations
+
+import pytest
+from desk import DESKTOP, desk_sign_in
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+TEMPORARY = (  # defined for this test, removed and purged after it
+    {"key": "e2e_visite_salon", "entity": "account", "label": {"fr": "Visite au salon", "en": "Trade-fair visit"},
+     "type": "date"},
+    {"key": "e2e_client_grand_compte", "entity": "account", "label": {"fr": "Grand compte", "en": "Key account"},
+     "type": "boolean"},
+    {"key": "e2e_taille", "entity": "account", "label": {"fr": "Taille", "en": "Size"}, "type": "choice",
+     "options": ["TPE", "PME", "ETI"], "required": True},
+    {"key": "e2e_fonction", "entity": "contact", "label": {"fr": "Fonction", "en": "Job title"}, "type": "text"},
+)
+
+
+@pytest.fixture
+def temporary_fields(api):
+    manager = api("manager@example.com")
+    for field in TEMPORARY:
+        manager.call("POST", "/api/custom-fields", field, expect=201)
+    yield manager
+    for field in TEMPORARY:
+        manager.call("DELETE", f"/api/custom-fields/{field['key']}?entity={field['entity']}", expect=204)
+        manager.call("POST", "/api/custom-fields/purge", {"entity": field["entity"], "key": field["key"]})
+
+
+def test_the_desk_edits_custom_values_and_shows_the_servers_reasons(page, temporary_fields):
+    manager = temporary_fields
+    account = next(a for a in manager.call("GET", "/api/accounts?per_page=200")["items"]
+                   if manager.call("GET", f"/api/contacts?account_id={a['id']}")["items"])
+    before = dict(account["custom"])
+    contact = manager.call("GET", f"/api/contacts?account_id={account['id']}")["items"][0]
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "manager@example.com", "dashboard")
+    page.get_by_test_id("desk-nav-accounts").click()
+    page.get_by_test_id("records-search").fill(account["name"][:12])
+    page.get_by_test_id("records-result").filter(has_text=account["name"]).first.click()
+    values = page.get_by_test_id("account-values")
+    expect(values).to_be_visible()
+    try:
+        values.get_by_test_id("custom-parc_machines").fill("douze")
+        values.get_by_test_id("values-save").click()
+        expect(values.locator("[data-testid=custom-error][data-key=parc_machines]")).to_have_text("Ce n'est pas un nombre.")
+        assert manager.call("GET", f"/api/accounts/{account['id']}")["custom"] == before  # nothing half-applied
+
+        values.get_by_test_id("custom-parc_machines").fill("12")
+        values.get_by_test_id("custom-e2e_taille").select_option("PME")
+        values.get_by_test_id("custom-e2e_client_grand_compte").select_option("true")
+        values.get_by_test_id("custom-e2e_visite_salon").fill("2026-03-05")
+        values.get_by_test_id("custom-gamme_interet").get_by_role("checkbox", name="Levage", exact=True).check()
+        values.get_by_test_id("values-save").click()
+        expect(page.locator(".toast", has_text="Valeurs enregistrées.").last).to_be_visible()
+        page.wait_for_load_state("networkidle")  # the saved account read back, the form reset to it
+        expect(values.get_by_test_id("custom-error")).to_have_count(0)
+        stored = manager.call("GET", f"/api/accounts/{account['id']}")["custom"]
+        assert {k: stored[k] for k in ("parc_machines", "e2e_taille", "e2e_client_grand_compte", "e2e_visite_salon")} == {
+            "parc_machines": 12, "e2e_taille": "PME", "e2e_client_grand_compte": True, "e2e_visite_salon": "2026-03-05"}
+        assert "Levage" in stored["gamme_interet"]
+        # a required value cannot be emptied: the server's reason, in words, under the field
+        values.get_by_test_id("custom-e2e_taille").select_option("")
+        values.get_by_test_id("values-save").click()
+        expect(values.locator("[data-testid=custom-error][data-key=e2e_taille]")).to_have_text("Ce champ est obligatoire.")
+        assert manager.call("GET", f"/api/accounts/{account['id']}")["custom"]["e2e_taille"] == "PME"
+
+        person = page.locator(f"[data-testid=records-contact][data-contact-id='{contact['id']}']")
+        person.get_by_test_id("custom-e2e_fonction").fill("Responsable atelier")
+        person.get_by_test_id("values-save").click()
+        expect(page.locator(".toast", has_text="Valeurs enregistrées.").last).to_be_visible()
+        expect(person.get_by_test_id("custom-error")).to_have_count(0)
+        stored = {}
+        for _ in range(50):  # the save is on its way: wait for the server to hold it
+            stored = manager.call("GET", f"/api/contacts/{contact['id']}")["custom"]
+            if "e2e_fonction" in stored:
+                break
+            page.wait_for_timeout(100)
+        assert stored.get("e2e_fonction") == "Responsable atelier"
+    finally:  # the demo account as it was (the temporary keys are purged by the fixture)
+        restore = {k: before.get(k) for k in ("parc_machines", "gamme_interet")}
+        manager.call("PATCH", f"/api/accounts/{account['id']}", {"changes": {"custom": restore}})
