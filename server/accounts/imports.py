@@ -109,10 +109,17 @@ def resolve_columns(table: Table, mapping: dict[str, str | None], known: set[str
                 issues.append(Issue(1, name, f"Mapped to unknown field {target!r}."))
                 continue
         else:
-            if aliases is not None and key in aliases:
+            # the company's own fields (by label or key) are more specific than the generic
+            # header names: a contact field keyed "fonction" is not the contacts' roles
+            own = (labels or {}).get(_slug(name))
+            if own is None and field_for(name) in custom_keys:
+                own = field_for(name)
+            if own is not None:
+                target = own
+            elif aliases is not None and key in aliases:
                 target = aliases[key]
             else:
-                target = (labels or {}).get(_slug(name)) or field_for(name)
+                target = field_for(name)
             if target is None or target in EXPORT_ONLY:
                 continue
             if target in custom_keys:
