@@ -66,6 +66,7 @@ SERVER_ENV = {"PUSH_LIMIT_PER_USER": "100000 per minute", "LOGIN_LIMIT_PER_ADDRE
 # a thread free, so a busy worker leaves the next one to an idle worker.
 GUNICORN_ARGS = os.environ.get("LOAD_GUNICORN_ARGS", "--keep-alive 0 --worker-connections 4")
 PHASES = os.environ.get("LOAD_PHASES", "morning,field day,busy").split(",")
+TICK = os.sysconf("SC_CLK_TCK")
 TAIL = re.compile(rb'"cursor":\s*"(\d+)",\s*"has_more":\s*(true|false)\s*}\s*$')
 
 
@@ -140,6 +141,34 @@ def pull_pages(client: httpx.Client, cursor: str = "0") -> tuple[list[bytes], st
         cursor = tail.group(1).decode()
         if tail.group(2) == b"false":
             return pages, cursor, spent
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used, from /proc; None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+
+
+def server_cpu(server) -> dict[int, float]:
+    """CPU seconds so far of the gunicorn workers and of the PostgreSQL backends serving
+    the bench's database (their command line names it): what the server spent."""
+    database = PG_URL.rsplit("/", 1)[1]
+    pids = set(server.alive_workers())
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if f" {database} ".encode() in (entry / "cmdline").read_bytes().replace(b"\0", b" ") + b" ":
+                    pids.add(int(entry.name))
+            except OSError:
+                continue
+    return {pid: cpu for pid in pids if (cpu := cpu_seconds(pid)) is not None}
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 def workday(offset: int = 0) -> date:

@@ -9,17 +9,13 @@ import threading
 import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from uuid import uuid4
 
 import httpx
 from sqlalchemy import text
 
-from tests.bench.bench_load import (ACTIONS, DEADLINE_S, TARGETS, USERS, Recorder, iso, login, percentile,
-                                    pull_pages, records_of, workday)
-
-TICK = os.sysconf("SC_CLK_TCK")
-
+from tests.bench.bench_load import (ACTIONS, DEADLINE_S, TARGETS, USERS, Recorder, cpu_seconds, iso, login,
+                                    percentile, pull_pages, records_of, server_cpu, spent, workday)
 
 class Sent:
     """What the tablets pushed and the server answered, for the verdicts."""
@@ -29,14 +25,6 @@ class Sent:
         self.visits: set[str] = set()  # mutation ids of visits answered
         self.answered: set[str] = set()  # every mutation id answered
         self.unanswered: set[str] = set()
-
-
-def cpu_seconds(pid: int) -> float | None:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
 
 
 def paced(rng: random.Random, ready: threading.Barrier, think: tuple[float, float]):
@@ -205,6 +193,7 @@ def run(server, reps: list[dict], *, pace: str, think: tuple[float, float], sent
     started = time.perf_counter()
     cpu_before = os.times()
     workers_before = {pid: cpu_seconds(pid) or 0 for pid in server.alive_workers()}
+    server_before = server_cpu(server)
     kill: dict = {}
     chaos = threading.Thread(target=killer, args=(server, rec, sum(USERS.values()) * ACTIONS // 2, workers_before, kill))
     chaos.start()
@@ -222,11 +211,14 @@ def run(server, reps: list[dict], *, pace: str, think: tuple[float, float], sent
     load = os.getloadavg()[0]
     cpu_after = os.times()
     workers_after = {pid: cpu_seconds(pid) or 0 for pid in server.alive_workers()}
+    server_spent = spent(server_before, server_cpu(server))
+    for pid, cpu in kill.get("cpu_at_kill", {}).items():
+        server_spent += (cpu or 0) - server_before.get(pid, 0)
     _report(rec, pace, think, wall, (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system),
-            workers_before, workers_after, kill, floor, load)
+            workers_before, workers_after, kill, floor, load, server_spent)
 
 
-def _report(rec, pace, think, wall, generator_cpu, before, after, kill, floor, load) -> None:
+def _report(rec, pace, think, wall, generator_cpu, before, after, kill, floor, load, server_spent) -> None:
     rows = []
     for name in sorted(rec.times):
         values = rec.times[name]
@@ -252,6 +244,9 @@ def _report(rec, pace, think, wall, generator_cpu, before, after, kill, floor, l
         print(f"\nSame-run floor, GET /api/health with a token through the same workers ({len(floor)} probes): "
               f"p50 {statistics.median(floor):.1f} ms, p95 {percentile(floor, 95):.1f} ms; the mix's p95 is "
               f"{p95 / percentile(floor, 95):.1f}× the floor's, its p50 {statistics.median(every) / statistics.median(floor):.1f}×.")
+    per_request = server_spent / len(every)
+    print(f"\nServer CPU (gunicorn workers and PostgreSQL backends): {1000 * per_request:.1f} ms per request, "
+          f"so the 2 cores, had they been ours alone, would serve about {2 / per_request:.0f} req/s of this mix.")
     if "victim" in kill:
         print(f"\nWorker {kill['victim']} (the busiest so far) SIGKILLed half-way; gunicorn booted its "
               f"replacement {kill['respawn_s']:.1f} s later.")
