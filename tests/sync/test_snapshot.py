@@ -146,6 +146,17 @@ def test_a_snapshot_below_the_pruned_horizon_is_remade(app, client, world, sessi
     assert Tablet(client, headers).pull() == page["changes"]
 
 
+def test_a_snapshot_made_for_another_scope_is_remade(app, client, world, session):
+    headers = token_headers(app, world["rep1"])
+    first, page = first_download(client, headers)
+    world["rep1"].role = "manager"  # promoted: the whole team is its scope now
+    session.commit()
+    remade, wider = first_download(client, headers)
+    assert remade.headers["ETag"] != first.headers["ETag"]
+    assert set(replica(wider["changes"])) > set(replica(page["changes"]))
+    assert wider["changes"] == Tablet(client, headers).pull()
+
+
 def test_a_signed_out_caller_gets_a_problem(client, world):
     response = client.get("/api/sync/snapshot")
     assert response.status_code == 401
