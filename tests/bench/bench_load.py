@@ -28,7 +28,9 @@ each tablet's records after snapshot + catch-up equal a paged full pull made aft
 
 Only loopback: the server is started here on a free 127.0.0.1 port (tests/live.py's).
 PostgreSQL: TOURNEE_BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/tournee_load),
-emptied and loaded with `tournee demo` at each run.
+emptied and loaded with `tournee demo` at each run. Last, the keep-alive balance: the same
+50 clients against gunicorn's defaults and against the settings docs/deployment.md gives.
+LOAD_PHASES (morning, field day, busy, balance; comma-separated) runs a part of it.
 """
 from __future__ import annotations
 
@@ -62,10 +64,10 @@ RETRIES = 4
 SERVER_ENV = {"PUSH_LIMIT_PER_USER": "100000 per minute", "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute",
               "LOG_FORMAT": "json"}
 # How gunicorn spreads connections over its workers (docs/deployment.md → Serving): without
-# keep-alive and with one connection per thread, a worker takes a request only when it has
-# a thread free, so a busy worker leaves the next one to an idle worker.
-GUNICORN_ARGS = os.environ.get("LOAD_GUNICORN_ARGS", "--keep-alive 0 --worker-connections 4")
-PHASES = os.environ.get("LOAD_PHASES", "morning,field day,busy").split(",")
+# keep-alive every request is a new connection, taken by whichever worker accepts first, so
+# no client stays on a busy worker.
+GUNICORN_ARGS = os.environ.get("LOAD_GUNICORN_ARGS", "--keep-alive 0")
+PHASES = os.environ.get("LOAD_PHASES", "morning,field day,busy,balance").split(",")
 TICK = os.sysconf("SC_CLK_TCK")
 TAIL = re.compile(rb'"cursor":\s*"(\d+)",\s*"has_more":\s*(true|false)\s*}\s*$')
 
@@ -205,9 +207,13 @@ def main() -> None:
         for pace, think in PACES.items():
             if pace in PHASES:
                 load_window.run(server, reps, pace=pace, think=think, sent=sent)
-        load_window.verdicts(server, sent)
+        if set(PACES) & set(PHASES):
+            load_window.verdicts(server, sent)
     finally:
         server.stop()
+    if "balance" in PHASES:
+        from tests.bench import load_balance
+        load_balance.run()
 
 
 def tournee(server, *args: str) -> tuple[float, str]:
