@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from sync import pull, registry
 from sync.changes import horizon
-from sync.models import ScopeSnapshot
+from sync.models import ScopeSnapshot, Tombstone
 
 # More records than any scope holds: the snapshot is one page (`has_more` false).
 _ALL = 10**9
@@ -52,16 +52,26 @@ def kept(*, session: Session, actor, now: datetime, max_age: timedelta) -> Prepa
     """The stored snapshot when it may still be served (S4), else None.
 
     It may not when it is older than `max_age`, was made for another scope (a rep who
-    became a manager), or its cursor can no longer be pulled from: below the pruned
-    horizon, or above the counter (a database restored from a backup, PROTOCOL L2)."""
+    became a manager), holds a record deleted or gone from the scope since, or its cursor
+    can no longer be pulled from: below the pruned horizon, or above the counter (a
+    database restored from a backup, PROTOCOL L2)."""
     row = session.scalars(select(ScopeSnapshot).where(ScopeSnapshot.user_id == actor.id)).one_or_none()
     if row is None:
         return None
     pruned_below, current = horizon(session)
     if (row.scope != scope_digest(actor) or not pruned_below <= row.cursor <= current
-            or now - row.built_at > max_age):
+            or now - row.built_at > max_age or _left_since(session, actor, row.cursor)):
         return None
     return Prepared(row.cursor, row.etag, row.records, row.body)
+
+
+def _left_since(session: Session, actor, cursor: int) -> bool:
+    """Whether a record of the snapshot was deleted or left the scope after it was made:
+    then it is made anew rather than hand the tablet a record it may no longer see (S4)."""
+    keys = registry.scope.actor_keys(actor)
+    stones = select(Tombstone.seq).where(Tombstone.seq > cursor)
+    stones = stones.where(Tombstone.deleted.is_(True)) if keys is None else stones.where(Tombstone.scope.in_(keys))
+    return session.scalar(stones.limit(1)) is not None
 
 
 def build(*, session: Session, actor, dumps: Callable[[dict], str]) -> Prepared:

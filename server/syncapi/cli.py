@@ -31,8 +31,9 @@ def prune_command(days: int | None) -> None:
 @click.option("--role", "roles", multiple=True, default=("rep",), show_default=True,
               help="the roles whose first downloads are prepared (repeatable)")
 def snapshots_command(roles: tuple[str, ...]) -> None:
-    """Prepare every active user's first download (sync/snapshot.py), e.g. from cron before the
-    working day, so that tablets signing in together are served prepared snapshots."""
+    """Prepare the first download (sync/snapshot.py) of every active user of these roles, reps by
+    default, e.g. from cron before the working day: tablets signing in together are then served
+    prepared snapshots."""
     from sqlalchemy import select
 
     from server.actor import Actor

@@ -117,9 +117,6 @@ def test_no_change_is_skipped_between_a_kept_snapshot_and_the_next_pull(app, cli
     writer.push(mutation("visit", "create", new_id(), {"account_id": account.id, "kind": "phone",
                                                        "started_at": "2026-11-20T09:00:00Z",
                                                        "ended_at": "2026-11-20T09:20:00Z", "outcome": "interested"}))
-    manager = token_headers(app, world["manager"])
-    assert client.patch(f"/api/accounts/{world['accounts'][3].id}", json={"changes": {"owner_id": world["rep2"].id}},
-                        headers=manager).status_code == 200
     response, served = first_download(client, headers)
     assert served == kept  # still the prepared one: its age is under SYNC_SNAPSHOT_MAX_AGE_S
     tablet = Tablet(client, headers)
@@ -131,7 +128,20 @@ def test_no_change_is_skipped_between_a_kept_snapshot_and_the_next_pull(app, cli
     assert tablet.replica == fresh.replica  # snapshot + catch-up = a full pull now
     assert tablet.replica[("account", account.id)]["phone"] == "+33 2"
     assert ("contact", new_contact) in tablet.replica
-    assert ("account", world["accounts"][3].id) not in tablet.replica
+
+
+def test_a_record_gone_from_the_scope_since_makes_the_snapshot_anew(app, client, world):
+    headers = token_headers(app, world["rep1"])
+    first, kept = first_download(client, headers)
+    moved = world["accounts"][3]
+    manager = token_headers(app, world["manager"])
+    assert client.patch(f"/api/accounts/{moved.id}", json={"changes": {"owner_id": world["rep2"].id}},
+                        headers=manager).status_code == 200
+    remade, page = first_download(client, headers)
+    assert remade.headers["ETag"] != first.headers["ETag"]
+    assert ("account", moved.id) in replica(kept["changes"])
+    assert ("account", moved.id) not in replica(page["changes"])  # never handed out again
+    assert not [c for c in page["changes"] if c["entity"] == "contact" and c["data"]["account_id"] == moved.id]
 
 
 def test_a_snapshot_below_the_pruned_horizon_is_remade(app, client, world, session):
