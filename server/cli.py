@@ -89,6 +89,8 @@ def serve_command(port: int | None, workers: int | None, dispatcher: bool, plann
             children.append(subprocess.Popen([sys.executable, "-m", "server.cli", "plan-tours"]))
         cmd = [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5",
+               # no keep-alive: requests spread over the workers (docs/deployment.md → Serving)
+               "--keep-alive", "0",
                "--logger-class", "server.accesslog.RedactingLogger"]  # no ICS token in the access log
         click.echo(f"Tournée on http://127.0.0.1:{port}  (Ctrl-C to stop)")
         gunicorn = subprocess.Popen(cmd)

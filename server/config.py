@@ -88,6 +88,9 @@ class Config:
     INPUT_MAX_KEYS = int(os.environ.get("INPUT_MAX_KEYS", "1000"))
     SYNC_MAX_MUTATIONS = 500
     SYNC_PULL_MAX_LIMIT = 1000
+    # A first download's prepared snapshot (sync/snapshot.py) is served until it is this old;
+    # the tablet's catch-up pull brings what changed since. `tournee sync snapshots` remakes them.
+    SYNC_SNAPSHOT_MAX_AGE_S = int(os.environ.get("SYNC_SNAPSHOT_MAX_AGE_S", str(12 * 3600)))
     # Tombstones older than this many days are pruned; None keeps everything.
     SYNC_RETENTION_DAYS = int(os.environ["SYNC_RETENTION_DAYS"]) if os.environ.get("SYNC_RETENTION_DAYS") else None
 

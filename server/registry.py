@@ -21,6 +21,7 @@ def _api_blueprints():
         "server.users.people_routes",
         "server.users.reset_routes",
         "server.syncapi.routes",
+        "server.syncapi.snapshot_routes",
         "server.accounts.routes",
         "server.customfields.routes",
         "server.accounts.status_routes",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base, new_id, utcnow
@@ -125,3 +125,20 @@ class DeliveryAttempt(Base):
     status_code: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)
     dispatcher: Mapped[str | None] = mapped_column(String(80))
+
+
+class ScopeSnapshot(Base):
+    """A user's whole scope as a full pull answers it, gzipped, with its cursor (sync/snapshot.py).
+
+    Served to a tablet's first sync instead of paging the full pull; kept until it is
+    older than SYNC_SNAPSHOT_MAX_AGE_S, the user's scope changes, or the change log it
+    relies on is pruned."""
+
+    __tablename__ = "sync_snapshot"
+    user_id: Mapped[str] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(64))  # a digest of the role and scope keys it was built for
+    cursor: Mapped[int] = mapped_column(BigInteger)
+    etag: Mapped[str] = mapped_column(String(64))
+    records: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)  # the pull page's JSON, gzip-compressed
+    built_at: Mapped[datetime] = mapped_column(default=utcnow)

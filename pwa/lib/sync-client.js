@@ -4,7 +4,8 @@
 // 2. network, 5xx and 429 keep everything and retry with backoff (a refused push still pulls);
 // 3. a 401 refreshes the token pair once (api.js); a refused refresh keeps the
 //    outbox and asks the user to sign in again;
-// 4. 410 on pull: pull again from 0, pending mutations replayed on top (db.applyPull);
+// 4. the first sync, and a 410 on pull, download the whole scope as one prepared snapshot
+//    and pull on from its cursor; pending mutations replayed on top (db.applyPull);
 // 5. one tab syncs at a time (Web Locks); the others hear about it over a BroadcastChannel.
 import { signal } from '../vendor/signals-core.mjs';
 import { refreshFields, loadFields } from './fields.js';
@@ -87,15 +88,31 @@ async function push() {
   }
 }
 
+/** The whole scope in one prepared download (GET /api/sync/snapshot, PROTOCOL S1–S5), exactly a
+ *  full pull; the pull then goes on from its cursor. '0' when the server has none to offer. */
+async function firstDownload(seen) {
+  let page;
+  try {
+    page = await api('/api/sync/snapshot');
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return '0'; // an older server: page the full pull
+    throw e;
+  }
+  await db.applyPull(page.changes || [], seen);
+  await db.setMeta('cursor', String(page.cursor));
+  return String(page.cursor);
+}
+
 async function pull() {
   let cursor = (await db.getMeta('cursor')) ?? '0';
   let seen = null; // set during a full re-pull after 410
+  if (cursor === '0') cursor = await firstDownload(null);
   for (;;) {
     let page;
     try {
       page = await api(`/api/sync/pull?since=${encodeURIComponent(cursor)}&limit=500`);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 410 && !seen) { cursor = '0'; seen = new Set(); continue; }
+      if (e instanceof ApiError && e.status === 410 && !seen) { seen = new Set(); cursor = await firstDownload(seen); continue; }
       throw e;
     }
     await db.applyPull(page.changes || [], seen);

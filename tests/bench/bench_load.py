@@ -1,24 +1,45 @@
-"""API under load: gunicorn (4 workers × 4 threads) on PostgreSQL with the demo data, 50 simulated users.
+"""API under load: gunicorn (4 workers × 4 threads) on PostgreSQL with the demo data, 50 users, a worker SIGKILLed in each window; and the morning peak.
 
-Target (DESIGN.md): p95 < 100 ms, zero errors. The users, in the demo team's
-proportions: 30 rep tablets (6 per demo rep: incremental pulls, pushes of visits and
-account edits, tours, account lists), 10 telemarketer sessions (slot suggestions,
-bookings, account searches), 10 back-office/manager sessions (quote lists and
-transitions, account lists). Each user waits a random 0.2–1.0 s between requests (a
-person taps, reads, taps), makes ACTIONS requests and stops; the whole run also stops
-after DEADLINE_S. The tablets download their scope before the measured window opens
-(a tablet in the field synced long ago); that download is reported on its own. Only loopback: the server
-is started here on a free 127.0.0.1 port.
+Targets (DESIGN.md, issue 19): the 50-user mix at p95 < 100 ms and p99 < 250 ms at a field
+day's pace, p95 < 100 ms at a busy pace, a worker killed mid-run, zero errors, nothing lost
+or doubled; 30 tablets' first full download at once p50 < 1 s.
 
-The server is tests/live.py's. PostgreSQL: TOURNEE_BENCH_DATABASE_URL (default
-postgresql+psycopg://postgres@127.0.0.1:5432/tournee_load), emptied and loaded
-with `tournee demo` at each run.
+The users, in the demo team's proportions: 30 rep tablets (6 per demo rep: incremental
+pulls, pushes of visits and account edits, tours, account lists), 10 telemarketer sessions
+(slot suggestions, bookings, account searches), 10 back-office/manager sessions (quote lists
+and transitions, account lists). Each makes ACTIONS requests, waiting a random think time
+between two: 0.2–1.0 s at a field day's pace (a person taps, reads, taps), 0.05–0.3 s at the
+busy pace. When half of a window's requests are made, the worker that used the most CPU so
+far is SIGKILLed. A tablet whose request got no answer sends it again, as the app does
+(a push with the same mutations): those cut requests are counted apart, and an error is a
+request still unanswered after its retries, or an answer of the wrong kind.
+
+Verdicts after the windows, read in the database: every visit a tablet pushed exists once
+(its notes carry its mutation id: none twice, none missing), every mutation a push
+answered is in the ledger once.
+
+The morning peak: 30 tablets download their whole scope at once, as a first sync does,
+three ways in the same run: the paged full pull (`since=0`, 1,000 per page: the peer, what
+the app did before), the snapshot made on request (none prepared), and the snapshot
+prepared by `tournee sync snapshots` before the day; each followed by the catch-up pull
+from its cursor, after 100 visits pushed since it was prepared. Times are the HTTP
+exchanges, to the last byte; the tablet's own JSON parsing is bench_pwa's. Equivalence:
+each tablet's records after snapshot + catch-up equal a paged full pull made after.
+
+Only loopback: the server is started here on a free 127.0.0.1 port (tests/live.py's).
+PostgreSQL: TOURNEE_BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/tournee_load),
+emptied and loaded with `tournee demo` at each run. Last, the keep-alive balance: the same
+50 clients against gunicorn's defaults and against the settings docs/deployment.md gives.
+LOAD_PHASES (morning, field day, busy, balance; comma-separated) runs a part of it.
 """
 from __future__ import annotations
 
+import json
 import os
 import random
+import re
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -29,16 +50,26 @@ from uuid import uuid4
 
 import httpx
 
-from tests.live import PASSWORD, empty_postgres, start
+from tests.live import BIN, PASSWORD, ROOT, empty_postgres, start
 
 PG_URL = os.environ.get("TOURNEE_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tournee_load")
 USERS = {"rep": 30, "telemarketer": 10, "office": 10}
-ACTIONS = int(os.environ.get("LOAD_ACTIONS", "40"))  # requests per simulated user
+ACTIONS = int(os.environ.get("LOAD_ACTIONS", "40"))  # requests per simulated user and window
 DEADLINE_S = float(os.environ.get("LOAD_DEADLINE_S", "150"))
-THINK_S = (0.2, 1.0)
+PACES = {"field day": (0.2, 1.0), "busy": (0.05, 0.3)}
+TARGETS = {"field day": (100, 250), "busy": (100, None)}  # p95, p99 (ms)
+TABLETS = 30
+RETRIES = 4
 # The limits a real team never reaches in a minute, but 50 simulated users from one address do.
 SERVER_ENV = {"PUSH_LIMIT_PER_USER": "100000 per minute", "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute",
               "LOG_FORMAT": "json"}
+# How gunicorn spreads connections over its workers (docs/deployment.md → Serving): without
+# keep-alive every request is a new connection, taken by whichever worker accepts first, so
+# no client stays on a busy worker.
+GUNICORN_ARGS = os.environ.get("LOAD_GUNICORN_ARGS", "--keep-alive 0")
+PHASES = os.environ.get("LOAD_PHASES", "morning,field day,busy,balance").split(",")
+TICK = os.sysconf("SC_CLK_TCK")
+TAIL = re.compile(rb'"cursor":\s*"(\d+)",\s*"has_more":\s*(true|false)\s*}\s*$')
 
 
 class Recorder:
@@ -46,29 +77,38 @@ class Recorder:
         self.lock = threading.Lock()
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
+        self.cut: dict[str, int] = defaultdict(int)  # no answer (the killed worker's), sent again
         self.refused: dict[str, int] = defaultdict(int)  # expected business answers (409 overlap…)
         self.samples: list[str] = []
-        self.warmup: list[float] = []  # full downloads of the 30 tablets, all at once, before the window
+        self.count = 0
 
     def call(self, client: httpx.Client, name: str, method: str, url: str, *, ok=(200,), refused=(), **kwargs):
-        started = time.perf_counter()
-        try:
-            response = client.request(method, url, **kwargs)
-            status = response.status_code
-        except httpx.HTTPError as error:
-            response, status = None, f"{type(error).__name__}"
-        elapsed = (time.perf_counter() - started) * 1000
-        with self.lock:
-            self.times[name].append(elapsed)
-            if status in ok:
-                pass
-            elif status in refused:
-                self.refused[name] += 1
-            else:
-                self.errors[name] += 1
-                if len(self.samples) < 10:
-                    self.samples.append(f"{name} {status} {response.text[:200] if response is not None else ''}")
-        return response if status in ok else None
+        """One request, sent again (up to RETRIES times) when it got no answer at all."""
+        for attempt in range(RETRIES + 1):
+            started = time.perf_counter()
+            try:
+                response = client.request(method, url, **kwargs)
+                status = response.status_code
+            except httpx.TransportError as error:
+                response, status = None, type(error).__name__
+            elapsed = (time.perf_counter() - started) * 1000
+            with self.lock:
+                self.count += 1
+                self.times[name].append(elapsed)
+                if response is None and attempt < RETRIES:
+                    self.cut[name] += 1
+                elif status in ok:
+                    pass
+                elif status in refused:
+                    self.refused[name] += 1
+                else:
+                    self.errors[name] += 1
+                    if len(self.samples) < 10:
+                        self.samples.append(f"{name} {status} {response.text[:200] if response is not None else ''}")
+            if response is not None:
+                return response if status in ok else None
+            time.sleep(0.2)
+        return None
 
 
 def login(base: str, email: str) -> dict:
@@ -77,16 +117,60 @@ def login(base: str, email: str) -> dict:
     return response.json()
 
 
-def pull_all(client: httpx.Client) -> tuple[dict[tuple[str, str], dict], str]:
-    records, cursor = {}, "0"
-    while True:
-        page = client.get(f"/api/sync/pull?since={cursor}&limit=1000").json()
-        for change in page["changes"]:
+def records_of(pages: list[bytes]) -> dict[tuple[str, str], dict]:
+    records: dict[tuple[str, str], dict] = {}
+    for body in pages:
+        for change in json.loads(body)["changes"]:
             if change["op"] == "upsert":
                 records[(change["entity"], change["id"])] = change["data"]
-        cursor = page["cursor"]
-        if not page["has_more"]:
-            return records, cursor
+            else:
+                records.pop((change["entity"], change["id"]), None)
+    return records
+
+
+def pull_pages(client: httpx.Client, cursor: str = "0") -> tuple[list[bytes], str, float]:
+    """Pull from `cursor` until has_more is false: the raw pages, the last cursor, and the
+    seconds spent in the HTTP exchanges (parsing left to the caller, after the clock)."""
+    pages, spent = [], 0.0
+    while True:
+        began = time.perf_counter()
+        response = client.get(f"/api/sync/pull?since={cursor}&limit=1000")
+        body = response.content
+        spent += time.perf_counter() - began
+        response.raise_for_status()
+        tail = TAIL.search(body[-200:])
+        pages.append(body)
+        cursor = tail.group(1).decode()
+        if tail.group(2) == b"false":
+            return pages, cursor, spent
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used, from /proc; None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+
+
+def server_cpu(server) -> dict[int, float]:
+    """CPU seconds so far of the gunicorn workers and of the PostgreSQL backends serving
+    the bench's database (their command line names it): what the server spent."""
+    database = PG_URL.rsplit("/", 1)[1]
+    pids = set(server.alive_workers())
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if f" {database} ".encode() in (entry / "cmdline").read_bytes().replace(b"\0", b" ") + b" ":
+                    pids.add(int(entry.name))
+            except OSError:
+                continue
+    return {pid: cpu for pid in pids if (cpu := cpu_seconds(pid)) is not None}
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 def workday(offset: int = 0) -> date:
@@ -100,179 +184,45 @@ def iso(dt: datetime) -> str:
     return dt.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def paced(rng: random.Random, ready: threading.Barrier):
-    """One user's turns in the measured window: it opens once every user is ready; then
-    up to ACTIONS turns, each after a think time, until DEADLINE_S."""
-    ready.wait()
-    stop = time.monotonic() + DEADLINE_S
-    for _ in range(ACTIONS):
-        if time.monotonic() > stop:
-            return
-        time.sleep(rng.uniform(*THINK_S))
-        yield
-
-
-def rep_user(rec: Recorder, base: str, session: dict, seed: int, ready: threading.Barrier) -> None:
-    rng = random.Random(seed)
-    headers = {"Authorization": f"Bearer {session['access_token']}"}
-    rep_id = session["user"]["id"]
-    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-        # A tablet in the field synced its scope long ago: the first full download
-        # happens before the measured window (bench_pwa times a first sign-in).
-        began = time.perf_counter()
-        records, cursor = pull_all(client)
-        with rec.lock:
-            rec.warmup.append((time.perf_counter() - began) * 1000)
-        accounts = [data for (entity, _), data in records.items() if entity == "account"]
-        client_id = str(uuid4())
-        for _ in paced(rng, ready):
-            roll = rng.random()
-            account = rng.choice(accounts)
-            if roll < 0.35:
-                page = rec.call(client, "pull (incremental)", "GET", f"/api/sync/pull?since={cursor}&limit=500")
-                if page is not None:
-                    cursor = page.json()["cursor"]
-            elif roll < 0.50:
-                started = datetime.now(UTC) - timedelta(minutes=rng.randint(30, 300))
-                mutation = {"mutation_id": str(uuid4()), "entity": "visit", "op": "create", "id": str(uuid4()),
-                            "client_time": iso(datetime.now(UTC)),
-                            "changes": {"account_id": account["id"], "started_at": iso(started),
-                                        "ended_at": iso(started + timedelta(minutes=40)), "kind": "onsite",
-                                        "outcome": "interested", "notes": "Visite (charge)"}}
-                rec.call(client, "push (visit)", "POST", "/api/sync/push",
-                         json={"client_id": client_id, "mutations": [mutation]})
-            elif roll < 0.65:
-                mutation = {"mutation_id": str(uuid4()), "entity": "account", "op": "update", "id": account["id"],
-                            "base_version": account["version"], "client_time": iso(datetime.now(UTC)),
-                            "changes": {"phone": f"+33 3 80 {rng.randint(10, 99)} {rng.randint(10, 99)} 00"}}
-                rec.call(client, "push (account edit)", "POST", "/api/sync/push",
-                         json={"client_id": client_id, "mutations": [mutation]})
-            elif roll < 0.80:
-                rec.call(client, "tour", "GET", f"/api/tours/{rep_id}/{workday(rng.randint(0, 4)).isoformat()}")
-            else:
-                rec.call(client, "accounts list", "GET", f"/api/accounts?page={rng.randint(1, 6)}&per_page=50")
-
-
-def telemarketer_user(rec: Recorder, base: str, session: dict, seed: int, ready: threading.Barrier,
-                      team: list[tuple[str, str, str | None]]) -> None:
-    rng = random.Random(seed)
-    headers = {"Authorization": f"Bearer {session['access_token']}"}
-    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-        for _ in paced(rng, ready):
-            rep_id, account_id, contact_id = rng.choice(team)
-            roll = rng.random()
-            if roll < 0.45:
-                first = workday(rng.randint(1, 5))
-                rec.call(client, "slots", "GET", f"/api/reps/{rep_id}/slots?account_id={account_id}"
-                         f"&from={first.isoformat()}&to={(first + timedelta(days=7)).isoformat()}&duration=60")
-            elif roll < 0.65:
-                day = workday(rng.randint(7, 40))
-                begins = datetime(day.year, day.month, day.day, rng.randint(8, 14), rng.choice((0, 30)), tzinfo=UTC)
-                rec.call(client, "book appointment", "POST", "/api/appointments", ok=(200, 201), refused=(409,),
-                         json={"rep_id": rep_id, "account_id": account_id, "contact_id": contact_id,
-                               "start": iso(begins), "end": iso(begins + timedelta(hours=1)), "purpose": "Présentation"})
-            else:
-                rec.call(client, "accounts search", "GET", f"/api/accounts?q={rng.choice('abcdefgilmnoprst')}&per_page=20")
-
-
-def office_user(rec: Recorder, base: str, session: dict, seed: int, ready: threading.Barrier,
-                quotes: list[str]) -> None:
-    rng = random.Random(seed)
-    headers = {"Authorization": f"Bearer {session['access_token']}"}
-    with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
-        for _ in paced(rng, ready):
-            roll = rng.random()
-            if roll < 0.55:
-                status = rng.choice(("routed", "in_progress", "quoted", ""))
-                rec.call(client, "quotes list", "GET", f"/api/quotes?status={status}&per_page=50" if status
-                         else "/api/quotes?per_page=50")
-            elif roll < 0.75 and quotes:
-                quote_id = quotes.pop()
-                # legal from routed; a quote another session moved first answers 409 (expected)
-                rec.call(client, "quote transition", "POST", f"/api/quotes/{quote_id}/transition",
-                         refused=(409,), json={"to": "in_progress", "note": "Pris en charge"})
-            else:
-                rec.call(client, "accounts list", "GET", f"/api/accounts?page={rng.randint(1, 10)}&per_page=50")
-
-
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-def main() -> list[dict]:
+def main() -> None:
     # A fresh demo each run: the previous run's bookings and moved quotes would skew this one.
     empty_postgres(PG_URL)
     workdir = Path(tempfile.mkdtemp(prefix="tournee-load-"))
-    server = start(workdir, database_url=PG_URL, workers=4, threads=4, fault_injection=False, env=SERVER_ENV)
+    server = start(workdir, database_url=PG_URL, workers=4, threads=4, fault_injection=False,
+                   env={**SERVER_ENV, "GUNICORN_CMD_ARGS": GUNICORN_ARGS})
     try:
-        return _run(server.url)
+        from tests.bench import load_morning, load_window
+        print(f"gunicorn: 4 workers × 4 threads, `{GUNICORN_ARGS}`; load average at start "
+              f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} (others' work on the same 2 cores: the same-run "
+              f"floors below are the figures to compare with).\n")
+        reps = [login(server.url, f"rep{n}@example.com") for n in range(1, 6)]
+        if "morning" in PHASES:
+            load_morning.run(server, reps)
+        sent = load_window.Sent()
+        for pace, think in PACES.items():
+            if pace in PHASES:
+                load_window.run(server, reps, pace=pace, think=think, sent=sent)
+        if set(PACES) & set(PHASES):
+            load_window.verdicts(server, sent)
     finally:
         server.stop()
+    if "balance" in PHASES:
+        from tests.bench import load_balance
+        load_balance.run()
 
 
-def _run(base: str) -> list[dict]:
-    reps = [login(base, f"rep{n}@example.com") for n in range(1, 6)]
-    tele, office = login(base, "tele@example.com"), login(base, "backoffice@example.com")
-    manager = login(base, "manager@example.com")
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {tele['access_token']}"}, timeout=60) as c:
-        records, _ = pull_all(c)
-    contacts = defaultdict(list)
-    for (entity, _), data in records.items():
-        if entity == "contact":
-            contacts[data["account_id"]].append(data["id"])
-    team = [(data["owner_id"], data["id"], (contacts.get(data["id"]) or [None])[0])
-            for (entity, _), data in records.items() if entity == "account"]
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {office['access_token']}"}, timeout=60) as c:
-        quotes = [q["id"] for q in c.get("/api/quotes?status=routed&per_page=500").json().get("items", [])]
-    rec = Recorder()
-    total = sum(USERS.values())
-    ready = threading.Barrier(total + 1)
-    threads = []
-    for i in range(USERS["rep"]):
-        threads.append(threading.Thread(target=rep_user, args=(rec, base, reps[i % 5], i, ready)))
-    for i in range(USERS["telemarketer"]):
-        threads.append(threading.Thread(target=telemarketer_user, args=(rec, base, tele, 100 + i, ready, team)))
-    for i in range(USERS["office"]):
-        session = office if i < 7 else manager
-        threads.append(threading.Thread(target=office_user, args=(rec, base, session, 200 + i, ready, quotes)))
-    for thread in threads:
-        thread.start()
-    ready.wait(timeout=600)  # every tablet has its scope: the measured window opens
-    started = time.perf_counter()
-    cpu_before = os.times()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    cpu_after = os.times()
-    generator_cpu = (cpu_after.user + cpu_after.system) - (cpu_before.user + cpu_before.system)
-    rows = []
-    for name in sorted(rec.times):
-        values = rec.times[name]
-        rows.append({"endpoint": name, "requests": len(values), "p50_ms": round(statistics.median(values), 1),
-                     "p95_ms": round(percentile(values, 95), 1), "p99_ms": round(percentile(values, 99), 1),
-                     "errors": rec.errors[name], "refused_409": rec.refused[name]})
-    every = [v for values in rec.times.values() for v in values]
-    rows.append({"endpoint": "**all**", "requests": len(every), "p50_ms": round(statistics.median(every), 1),
-                 "p95_ms": round(percentile(every, 95), 1), "p99_ms": round(percentile(every, 99), 1),
-                 "errors": sum(rec.errors.values()), "refused_409": sum(rec.refused.values())})
-    print(f"50 users (30 rep tablets, 10 telemarketer, 10 back office/manager), {ACTIONS} requests each, "
-          f"think time {THINK_S[0]}–{THINK_S[1]} s; {len(every)} requests in {wall:.0f} s "
-          f"({len(every) / wall:.0f} req/s); the load generator itself used {generator_cpu:.0f} CPU-s "
-          f"of the {2 * wall:.0f} the 2 cores had\n")
-    print("| endpoint | requests | p50 ms | p95 ms | p99 ms | errors | 409 (expected) |")
-    print("|---|---|---|---|---|---|---|")
-    for row in rows:
-        print(f"| {row['endpoint']} | {row['requests']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} "
-              f"| {row['errors']} | {row['refused_409']} |")
-    if rec.warmup:
-        print(f"\nBefore the window, the 30 tablets downloaded their whole scope at once (a morning where "
-              f"every tablet signs in anew): full pull p50 {statistics.median(rec.warmup) / 1000:.1f} s, "
-              f"max {max(rec.warmup) / 1000:.1f} s. Inside the window such downloads made the p99 of every "
-              f"other endpoint reach ~1 s in an earlier version of this script.")
-    if rec.samples:
-        print("\nFirst errors:\n" + "\n".join(f"- {s}" for s in rec.samples))
-    return rows
+def tournee(server, *args: str) -> tuple[float, str]:
+    """Run a `tournee` command against the server's database; its wall time and output."""
+    began = time.perf_counter()
+    done = subprocess.run([str(BIN / "tournee"), *args], cwd=ROOT, env=server.env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-1000:]
+    return time.perf_counter() - began, done.stdout
 
 
 if __name__ == "__main__":

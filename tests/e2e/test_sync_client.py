@@ -1,7 +1,8 @@
 """The sync client's harder cases (lib/sync-client.js, API.md → Sync): a pull cursor the
 server refuses with 410 makes the tablet pull its whole scope again while its pending
 outbox stays; two tabs share one outbox, one syncs at a time (Web Locks) and the other
-sees the pending count change; a full tablet is said in words, nothing claimed saved."""
+sees the pending count change; a full tablet is said in words, nothing claimed saved; the
+first sync downloads the prepared snapshot and holds exactly the scope a full pull gives."""
 from __future__ import annotations
 
 import time
@@ -72,7 +73,8 @@ def test_cursor_refused_with_410_pulls_again_from_zero_and_keeps_the_outbox(page
             route.fulfill(status=410, json=GONE, headers={"Content-Type": "application/problem+json"})
     context.route(lambda url: f"/api/sync/pull?since={cursor}&" in url, gone_once)
 
-    with page.expect_response(lambda r: "/api/sync/pull?since=0&" in r.url, timeout=30_000):
+    # the whole scope again, as on a first sync: the prepared snapshot (PROTOCOL S1–S5)
+    with page.expect_response(lambda r: "/api/sync/snapshot" in r.url, timeout=30_000):
         context.set_offline(False)  # back online: the app syncs by itself
     expect(page.get_by_test_id("sync-now")).to_have_attribute("aria-busy", "false", timeout=60_000)
 
@@ -88,6 +90,32 @@ def test_cursor_refused_with_410_pulls_again_from_zero_and_keeps_the_outbox(page
     pending(page).to_have_text("0", timeout=30_000)
     scope = api("rep4@example.com").pull_all()
     assert [v["id"] for v in scope["visit"].values() if marker in (v.get("notes") or "")] == [visit_id]
+
+
+VERSIONS = """(store) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('tournee');
+    open.onsuccess = () => {
+      const all = open.result.transaction(store).objectStore(store).getAll();
+      all.onsuccess = () => { resolve(Object.fromEntries(all.result.map((r) => [r.id, r.version]))); open.result.close(); };
+      all.onerror = () => reject(all.error);
+    };
+    open.onerror = () => reject(open.error);
+  })"""
+
+
+def test_first_sync_downloads_the_snapshot_and_holds_the_full_pulls_scope(page, api):
+    asked = []
+    page.on("request", lambda r: "/api/sync/" in r.url and asked.append(r.url.split("/api/sync/")[1]))
+    sign_in(page, "rep2@example.com")
+    assert [url for url in asked if url.startswith("snapshot")] == ["snapshot"]
+    assert not [url for url in asked if url.startswith("pull?since=0&")], asked  # never paged from 0
+    pulled = [url for url in asked if url.startswith("pull?")]
+    assert pulled, "the pull goes on from the snapshot's cursor"
+    scope = api("rep2@example.com").pull_all()
+    for entity in ("account", "contact", "visit", "appointment", "quote_request"):
+        stored = page.evaluate(VERSIONS, entity)
+        expected = {record_id: data["version"] for record_id, data in scope.get(entity, {}).items()}
+        assert stored == expected, entity
 
 
 def test_two_tabs_one_outbox_one_sync_at_a_time(page, context, api):
