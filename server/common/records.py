@@ -61,7 +61,7 @@ def record_routes(blp: Blueprint, *, entity: str, path: str, list_args: type[Sch
             if filters:
                 stmt = filters(stmt, args)
             total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-            page, per_page = args["page"], args.get("limit") or args["per_page"]  # `limit`: alias some clients send
+            page, per_page = args["page"], args["per_page"]  # `limit`, when sent, is per_page (PageArgs)
             # The page's ids first, then their rows: the sort carries ids, not whole records
             # (on SQLite, a search over 100,000 accounts: docs/benchmarks.md, bench_search).
             ids = stmt.with_only_columns(model.id).order_by(*order_by).limit(per_page).offset((page - 1) * per_page)
