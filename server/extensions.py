@@ -6,7 +6,6 @@ import contextvars
 
 from flask import request
 from flask_compress import Compress
-from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -16,10 +15,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from server.db import Base
+from server.users.decoding import CachingJWTManager
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-jwt = JWTManager()
+jwt = CachingJWTManager()  # verified tokens kept by their text: server/users/decoding.py
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 compress = Compress()
 
