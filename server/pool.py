@@ -37,10 +37,8 @@ def init_app(app: Flask, engine: Engine) -> None:
             raise exc.DisconnectionError("the server closed this idle connection")
         idle_since = record.info.get("idle_since")
         if idle_since is not None and time.monotonic() - idle_since > idle_limit:
-            try:
-                cursor = dbapi_connection.cursor()
-                cursor.execute("SELECT 1")
-                cursor.close()
+            try:  # the dialect's own ping: it leaves no transaction open behind it
+                engine.dialect.do_ping(dbapi_connection)
             except Exception as error:  # any failure: this connection is not worth keeping
                 raise exc.DisconnectionError(str(error)) from error
 

@@ -5,8 +5,8 @@ token, same run, on SQLite and on PostgreSQL. The server is tests/live.py's guni
 (3 workers × 4 threads, the demo data, signed in as rep1) serving
 tests/bench/reads_wsgi.py: the app plus `/bench/bare`, a route that answers a
 constant through every hook (the floor of any request). Each URL is driven by `wrk`
-(16 connections, the Authorization header set by a Lua script) for SECONDS; its CPU
-per request is the CPU time the gunicorn processes spent (utime + stime from /proc,
+(16 connections, the Authorization header set by a Lua script) for SECONDS, every URL
+in turn, ROUNDS times; its CPU per request is the CPU time the gunicorn processes spent (utime + stime from /proc,
 master and workers) divided by the requests answered. PostgreSQL's own processes are
 not counted: the figure is the application's cost. `/api/health` is public and does
 not read the token; `/api/me` is the cheapest authenticated read and is shown too.
@@ -28,7 +28,8 @@ from pathlib import Path
 from tests.live import Live, empty_postgres, start
 
 PG_URL = os.environ.get("TOURNEE_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tournee_reads")
-SECONDS = int(os.environ.get("READS_SECONDS", "6"))
+SECONDS = int(os.environ.get("READS_SECONDS", "3"))  # per URL and round
+ROUNDS = int(os.environ.get("READS_ROUNDS", "3"))
 CONNECTIONS, WORKERS, THREADS = 16, 3, 4
 TARGET = 2.0  # × the CPU per request of /api/health with a token (DESIGN.md → Targets)
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -44,21 +45,30 @@ def server_cpu_seconds(live: Live) -> float:
     return total / TICKS
 
 
-def drive(live: Live, path: str, token: str | None, script_dir: Path) -> dict:
-    """`wrk` on one URL: requests/s, CPU ms per request, and the non-2xx answers."""
-    script = script_dir / "auth.lua"
-    script.write_text(f'wrk.headers["Authorization"] = "Bearer {token}"\n' if token else "")
-    def command(seconds: int) -> list[str]:
-        return ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script), live.url + path]
-
-    subprocess.run(command(1), capture_output=True, check=True)  # warm the workers
+def wrk(live: Live, path: str, seconds: int, script: Path) -> tuple[int, int, float]:
+    """One `wrk` run on one URL: (requests answered, non-2xx answers, server CPU seconds)."""
     before = server_cpu_seconds(live)
-    out = subprocess.run(command(SECONDS), capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script), live.url + path],
+                         capture_output=True, text=True, check=True).stdout
     cpu = server_cpu_seconds(live) - before
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "cpu_ms": cpu * 1000 / max(requests, 1), "errors": int(bad.group(1)) if bad else 0}
+    return int(re.search(r"(\d+) requests in", out).group(1)), int(bad.group(1)) if bad else 0, cpu
+
+
+def drive(live: Live, paths: list[str], token: str, script_dir: Path) -> list[dict]:
+    """Every URL in turn, ROUNDS times (the machine's load drifts: each URL sees the same
+    drift); per URL its requests/s, CPU ms per request and non-2xx answers."""
+    script = script_dir / "auth.lua"
+    script.write_text(f'wrk.headers["Authorization"] = "Bearer {token}"\n')
+    for path in paths:
+        wrk(live, path, 1, script)  # warm the workers
+    totals = [[0, 0, 0.0] for _ in paths]
+    for _ in range(ROUNDS):
+        for total, path in zip(totals, paths):
+            for i, value in enumerate(wrk(live, path, SECONDS, script)):
+                total[i] += value
+    return [{"rps": requests / (ROUNDS * SECONDS), "cpu_ms": cpu * 1000 / max(requests, 1), "errors": errors}
+            for requests, errors, cpu in totals]
 
 
 def workday(start: date) -> date:
@@ -97,7 +107,8 @@ def run(backend: str, database_url: str, tmp: Path) -> list[str]:
                  workers=WORKERS, threads=THREADS, fault_injection=False)
     try:
         token, urls = targets(live)
-        measured = [(name, hot, drive(live, path, token, tmp)) for name, path, hot in urls]
+        figures = drive(live, [path for _, path, _ in urls], token, tmp)
+        measured = [(name, hot, m) for (name, _, hot), m in zip(urls, figures)]
     finally:
         live.stop()
     floor = next(m for name, _, m in measured if name.startswith("/api/health"))["cpu_ms"]
@@ -118,7 +129,7 @@ def main() -> None:
     rows = run("sqlite", f"sqlite:///{tmp / 'reads.db'}", tmp)
     empty_postgres(PG_URL)
     rows += run("postgresql", PG_URL, tmp)
-    print(f"wrk, {CONNECTIONS} connections, {SECONDS} s per URL; gunicorn {WORKERS} workers × {THREADS} threads; "
+    print(f"wrk, {CONNECTIONS} connections, {ROUNDS} rounds of {SECONDS} s per URL; gunicorn {WORKERS} workers × {THREADS} threads; "
           "CPU = gunicorn processes' CPU time ÷ requests answered.\n")
     print("| database | request | requests/s | CPU ms/request | × health | target | verdict |")
     print("|---|---|---|---|---|---|---|")
