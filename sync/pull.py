@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 from server.errors import Gone, Invalid
 from sync import registry, statements
 from sync.changes import horizon
-from sync.registry import _plain
 
 
 def parse_cursor(since: str | None) -> int:
@@ -76,8 +75,7 @@ def _rows(session: Session, spec, role: str, params: dict[str, Any]):
     is a column (no ORM objects to build: the full pull's hot path), else the entity's dump."""
     stmt, plain = statements.records(spec, role)
     if plain:
-        for row in session.connection().execute(stmt, params):
-            yield {name: _plain(value) for name, value in zip(spec.output_fields, row)}
+        yield from map(statements.output_row(spec), session.connection().execute(stmt, params))
     else:
         for record in session.scalars(stmt, params):
             yield spec.dump(record)

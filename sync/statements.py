@@ -13,7 +13,9 @@ only `role`, `id`, `team_id` and `tech_team_ids`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +23,7 @@ from sqlalchemy import Select, String, bindparam, literal, select, union_all
 
 from sync import registry
 from sync.models import ChangeCounter, Tombstone
+from sync.registry import _plain
 
 COUNTER = ("_pruned_below", "_current")  # the counter's two values, as rows of `bounds`
 
@@ -87,6 +90,33 @@ def _records(entity: str, model, output_fields: tuple[str, ...], role: str) -> t
     if all(name in table.c for name in output_fields):
         return select(*[table.c[name] for name in output_fields]).where(*where), True
     return select(model).where(*where), False
+
+
+def output_row(spec) -> Callable[[Any], dict[str, Any]]:
+    """A function turning a row of `records(spec, …)`'s plain columns into the record as the
+    API represents it: only the date and time columns need converting (to ISO 8601)."""
+    return _output_row(spec.model, spec.output_fields)
+
+
+@lru_cache(maxsize=256)
+def _output_row(model, output_fields: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
+    timed = []
+    for name in output_fields:
+        try:
+            kind = model.__table__.c[name].type.python_type
+        except NotImplementedError:  # a type that does not say: converted like a date, to be safe
+            kind = date
+        if issubclass(kind, date):  # datetime is a date too
+            timed.append(name)
+
+    def convert(row) -> dict[str, Any]:
+        record = dict(zip(output_fields, row))
+        for name in timed:
+            if record[name] is not None:
+                record[name] = _plain(record[name])
+        return record
+
+    return convert
 
 
 def _tombstones_where(stmt: Select, role: str, entities: tuple[str, ...]) -> Select:

@@ -19,7 +19,7 @@ from server.extensions import db
 from server.scope import get_in_scope, scoped
 from sync import registry
 from sync.push import apply_online
-from sync.registry import _plain as plain
+from sync.statements import output_row
 
 
 class PatchSchema(Schema):
@@ -44,8 +44,7 @@ def page_items(entity: str, where, order_by) -> list[dict]:
     table = spec.model.__table__
     if all(name in table.c for name in spec.output_fields):
         stmt = select(*[table.c[name] for name in spec.output_fields]).where(where).order_by(*order_by)
-        return [{name: plain(value) for name, value in zip(spec.output_fields, row)}
-                for row in db.session.connection().execute(stmt)]
+        return list(map(output_row(spec), db.session.connection().execute(stmt)))
     return [spec.dump(r) for r in db.session.scalars(select(spec.model).where(where).order_by(*order_by))]
 
 

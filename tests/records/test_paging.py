@@ -55,3 +55,9 @@ def test_the_largest_limit_is_accepted(app, client, rep_with_records):
     response = client.get("/api/appointments?limit=1000", headers=token_headers(app, rep_with_records))
     assert response.status_code == 200, response.get_data(as_text=True)
     assert len(response.get_json()["items"]) == 1
+
+
+def test_a_page_beyond_any_offset_is_a_422_problem_not_a_500(app, client, rep_with_records):
+    response = client.get("/api/accounts?page=71380668444783160", headers=token_headers(app, rep_with_records))
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert "page" in response.get_json()["errors"]
