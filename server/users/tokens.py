@@ -71,23 +71,21 @@ def rotate(*, session, family_id: str, jti: str) -> dict[str, str]:
 
 def revoke_family(*, session, family_id: str, reason: str) -> None:
     """Revoke one family; every worker refuses its tokens from the commit on (the epoch)."""
-    revoked = session.execute(update(TokenFamily)
-                              .where(TokenFamily.id == family_id, TokenFamily.revoked_at.is_(None))
-                              .values(revoked_at=utcnow(), revoked_reason=reason)
-                              .execution_options(synchronize_session=False)).rowcount
-    if revoked:
-        revocation.bump(session)
+    revocation.bump(session)  # first: every transaction takes the epoch's lock before family rows (no deadlock)
+    session.execute(update(TokenFamily)
+                    .where(TokenFamily.id == family_id, TokenFamily.revoked_at.is_(None))
+                    .values(revoked_at=utcnow(), revoked_reason=reason)
+                    .execution_options(synchronize_session=False))
 
 
 def revoke_other_families(*, session, user_id: str, keep_family_id: str | None, reason: str) -> None:
     """Revoke every live family of the user except `keep_family_id` (the caller's own)."""
-    revoked = session.execute(update(TokenFamily)
-                              .where(TokenFamily.user_id == user_id, TokenFamily.id != (keep_family_id or ""),
-                                     TokenFamily.revoked_at.is_(None))
-                              .values(revoked_at=utcnow(), revoked_reason=reason)
-                              .execution_options(synchronize_session=False)).rowcount
-    if revoked:
-        revocation.bump(session)
+    revocation.bump(session)  # first, as in revoke_family
+    session.execute(update(TokenFamily)
+                    .where(TokenFamily.user_id == user_id, TokenFamily.id != (keep_family_id or ""),
+                           TokenFamily.revoked_at.is_(None))
+                    .values(revoked_at=utcnow(), revoked_reason=reason)
+                    .execution_options(synchronize_session=False))
 
 
 def _new_recipe() -> dict:
