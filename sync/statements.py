@@ -59,7 +59,8 @@ def bounds(role: str, entities: tuple[str, ...], with_tombstones: bool) -> Selec
              select(_label(COUNTER[1]), ChangeCounter.value).where(ChangeCounter.id == 1)]
     for entity in entities:
         version = registry.get(entity).model.version
-        first = (select(version.label("number")).where(registry.scope.condition(entity, actor), version > bindparam("since"))
+        first = (select(version.label("number"))
+                 .where(registry.scope.condition(entity, actor), version > bindparam("since"))
                  .order_by(version).limit(bindparam("probe")).subquery())
         parts.append(select(_label(entity), first.c.number))
     if with_tombstones:
