@@ -22,6 +22,9 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     from server.extensions import api, compress, db, jwt, limiter, mark_request_intent, migrate
 
     db.init_app(app)
+    from server import pool
+    with app.app_context():
+        pool.init_app(app, db.engine)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", _migrations_dir())))
     jwt.init_app(app)
     from server.users.tokens import init_jwt; init_jwt(jwt)

@@ -37,7 +37,10 @@ def _database_url() -> str:
 
 class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping: a round trip on every request. server/pool.py tells a dead
+    # PostgreSQL connection from its socket, and pings only those idle this long (seconds).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    POOL_PING_IDLE_S = float(os.environ.get("POOL_PING_IDLE_S", "30"))
     # PostgreSQL only (create_app adds it): how long opening a connection may take before
     # the request answers 503. psycopg's default is 130 s, so a database host that stops
     # answering (failover, network partition) would hold every request for minutes.
@@ -143,6 +146,9 @@ class Config:
     METRICS_ALLOWED_ADDRESSES = os.environ.get("METRICS_ALLOWED_ADDRESSES", "")
     # A sign-in lasts at most this long, however often its refresh token is renewed.
     SESSION_MAX_AGE = timedelta(days=int(os.environ.get("SESSION_MAX_AGE_DAYS", "90")))
+    # How long a worker trusts a sign-in it checked, while no revocation happened anywhere
+    # (server/users/revocation.py: a revocation takes effect at once whatever this is).
+    AUTH_CACHE_SECONDS = float(os.environ.get("AUTH_CACHE_SECONDS", "60"))
 
     # flask-smorest / OpenAPI
     API_TITLE = "Tournée"

@@ -6,7 +6,6 @@ import contextvars
 
 from flask import request
 from flask_compress import Compress
-from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -16,10 +15,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from server.db import Base
+from server.users.decoding import CachingJWTManager
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-jwt = JWTManager()
+jwt = CachingJWTManager()  # verified tokens kept by their text: server/users/decoding.py
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 compress = Compress()
 
@@ -65,16 +65,41 @@ def writes_on_get(view):
     return view
 
 
+def reads_one_snapshot(view):
+    """Mark a GET view whose reads must all see one snapshot (the pull, PROTOCOL L1): its
+    transaction begins before the token check, REPEATABLE READ on PostgreSQL, and serves the
+    whole request, so the request pays one transaction, not one for the check and another."""
+    view.reads_one_snapshot = True
+    return view
+
+
+def begin_snapshot() -> None:
+    """Begin the request's transaction as one snapshot (PostgreSQL: REPEATABLE READ; a SQLite
+    read transaction in WAL mode is one already). Ends a transaction already begun first."""
+    from flask import g
+
+    if g.get("snapshot_begun"):
+        return
+    if db.session().in_transaction():
+        db.session.rollback()
+    if db.engine.dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    g.snapshot_begun = True
+
+
 def mark_request_intent() -> None:
     """before_request hook: reads take a plain BEGIN, writes BEGIN IMMEDIATE.
 
-    A GET view that writes says so with `@writes_on_get` (`view.writes_on_get = True`).
+    A GET view that writes says so with `@writes_on_get` (`view.writes_on_get = True`);
+    one that reads a snapshot with `@reads_one_snapshot`.
     """
     from flask import current_app
 
     view = current_app.view_functions.get(request.endpoint or "")
     writes = request.method not in ("GET", "HEAD", "OPTIONS") or getattr(view, "writes_on_get", False)
     write_intent.set(bool(writes))
+    if not writes and getattr(view, "reads_one_snapshot", False):
+        begin_snapshot()
 
 
 class Api(_Api):

@@ -9,7 +9,7 @@ from server.quotes.models import (  # noqa: F401
 )
 from server.segmentation.models import CommercialModel  # noqa: F401
 from server.tours.models import TourPlan  # noqa: F401
-from server.users.models import Team, TokenFamily, User  # noqa: F401
+from server.users.models import AuthEpoch, Team, TokenFamily, User  # noqa: F401
 from server.visits.models import Task, Visit  # noqa: F401
 from sync.models import (  # noqa: F401
     ChangeCounter, ConflictEntry, DeliveryAttempt, MutationRecord, OutboxEvent, RecordAlias, SyncClient, Tombstone,

@@ -7,10 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.errors import Gone, Invalid
-from sync import registry
+from sync import registry, statements
 from sync.changes import horizon
-from sync.models import RecordAlias, Tombstone
-from sync.registry import _plain
+from sync.models import RecordAlias
 
 
 def parse_cursor(since: str | None) -> int:
@@ -26,74 +25,63 @@ def parse_cursor(since: str | None) -> int:
 
 
 def pull(*, session: Session, actor, since: int, limit: int) -> dict[str, Any]:
-    """One page of changes. The caller has opened a REPEATABLE READ transaction on PostgreSQL (L1)."""
-    pruned_below, current = horizon(session)
+    """One page of changes: `{"changes": [...], "cursor": str, "has_more": bool}` (API.md → Sync).
+
+    The caller has begun one snapshot (REPEATABLE READ on PostgreSQL, L1). Raises Gone (410)
+    for a cursor this server cannot serve (L2). A pull with nothing new is one query: the
+    counter and, per entity, the first change numbers after `since` (statements.py)."""
+    entities = registry.scope.entities_for(actor)
+    params = statements.parameters(actor, since=since, probe=limit + 1)
+    # L5, first the page's bounds: the `limit` smallest change numbers after `since`, per
+    # entity from its version index alone, so that only the page's rows are fetched.
+    lowest: dict[str, int] = {}  # per entity (and "_tombstones"), its first change number after `since`
+    numbers: list[int] = []
+    counter: dict[str, int] = {}
+    for entity, number in session.connection().execute(statements.bounds(actor.role, entities, since > 0), params):
+        if entity in statements.COUNTER:
+            counter[entity] = number
+        else:
+            lowest[entity] = min(number, lowest.get(entity, number))
+            numbers.append(number)
+    if len(counter) < len(statements.COUNTER):  # no counter row yet (a fresh database)
+        counter["_pruned_below"], counter["_current"] = horizon(session)
+    pruned_below, current = counter["_pruned_below"], counter["_current"]
     if since > current:  # L2: a cursor from a future this server never reached (restored backup)
         raise Gone("This cursor comes from a state the server no longer has; pull again from 0.",
                    cursor=str(since), server_cursor=str(current))
     if 0 < since < pruned_below:
         raise Gone("This cursor is older than the change log kept; pull again from 0.", cursor=str(since))
-    entities = registry.scope.entities_for(actor)
-    # L5, first the page's bounds: the `limit` smallest change numbers after `since`,
-    # read from the version indexes alone, so that only the page's rows are fetched.
-    lowest: dict[str, int] = {}  # per entity, its first change number after `since`
-    numbers: list[int] = []
-    for entity in entities:
-        model = registry.get(entity).model
-        found = list(session.scalars(select(model.version).where(
-            registry.scope.condition(entity, actor), model.version > since).order_by(model.version).limit(limit + 1)))
-        if found:
-            lowest[entity] = found[0]
-            numbers.extend(found)
-    if since > 0:
-        found = list(session.scalars(_tombstone_query(actor, entities, select(Tombstone.seq), since)
-                                     .order_by(Tombstone.seq).limit(limit + 1)))
-        if found:
-            lowest["_tombstones"] = found[0]
-            numbers.extend(found)
     numbers.sort()
     upper = numbers[limit - 1] if len(numbers) > limit else max(current, since)
     has_more = bool(numbers) and numbers[-1] > upper
+    params["upper"] = upper
     items: list[tuple[int, dict[str, Any]]] = []
     for entity in entities:  # L3
         if lowest.get(entity, upper + 1) > upper:
             continue  # nothing of this entity in the page
-        spec = registry.get(entity)
-        model = spec.model
-        where = (registry.scope.condition(entity, actor), model.version > since, model.version <= upper)
-        for data in _rows(session, spec, where):
+        for data in _rows(session, registry.get(entity), actor.role, params):
             items.append((data["version"], {"entity": entity, "id": data["id"], "version": data["version"],
                                             "op": "upsert", "data": data}))
     stones = []
     if lowest.get("_tombstones", upper + 1) <= upper:  # L4
-        query = _tombstone_query(actor, entities, select(Tombstone), since).where(Tombstone.seq <= upper)
-        stones = [(t.seq, {"entity": t.entity, "id": t.record_id, "version": t.seq, "op": "delete"})
-                  for t in session.scalars(query)]
+        rows = session.connection().execute(statements.tombstones(actor.role, entities), params)
+        stones = [(seq, {"entity": entity, "id": record_id, "version": seq, "op": "delete"})
+                  for seq, entity, record_id in rows]
         _merged_into(session, [change for _, change in stones])
     items.sort(key=lambda item: item[0])
     changes = _one_per_record(items + stones) if stones else [change for _, change in items]
     return {"changes": changes, "cursor": str(upper), "has_more": has_more}
 
 
-def _rows(session: Session, spec, where):
+def _rows(session: Session, spec, role: str, params: dict[str, Any]):
     """The records as the API represents them. Plain column rows when every output field
     is a column (no ORM objects to build: the full pull's hot path), else the entity's dump."""
-    table = spec.model.__table__
-    if all(name in table.c for name in spec.output_fields):
-        columns = [table.c[name] for name in spec.output_fields]
-        for row in session.execute(select(*columns).where(*where)):
-            yield {name: _plain(value) for name, value in zip(spec.output_fields, row)}
+    stmt, plain = statements.records(spec, role)
+    if plain:
+        yield from map(statements.output_row(spec), session.connection().execute(stmt, params))
     else:
-        for record in session.scalars(select(spec.model).where(*where)):
+        for record in session.scalars(stmt, params):
             yield spec.dump(record)
-
-
-def _tombstone_query(actor, entities, stmt, since: int):
-    keys = registry.scope.actor_keys(actor)
-    stmt = stmt.where(Tombstone.seq > since, Tombstone.entity.in_(entities))
-    if keys is None:
-        return stmt.where(Tombstone.deleted.is_(True))
-    return stmt.where(Tombstone.scope.in_(keys))
 
 
 def _one_per_record(items: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from server.accounts.models import CONTACT_ROLES, SEGMENTS
 from server.bounds import bounded_blob
-from server.common.fields import UUID, SetOp
+from server.common.fields import PageArgs, SetOp, UUID
 
 # Free-form objects are served to every pull of the account's scope: kept small.
 CUSTOM_MAX_KEYS, CUSTOM_MAX_BYTES = 100, 32 * 1024
@@ -50,19 +50,13 @@ class ContactChangesSchema(Schema):
     left_at = fields.Date(allow_none=True)
 
 
-class AccountListArgs(Schema):
+class AccountListArgs(PageArgs):
     q = fields.String(validate=validate.Length(max=100))
     segment = fields.String(validate=validate.OneOf(SEGMENTS))
     owner_id = UUID()
     status = fields.String(validate=validate.Length(1, 40))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
-    limit = fields.Integer(validate=validate.Range(min=1, max=1000), metadata={"description": "Alias of per_page"})
 
 
-class ContactListArgs(Schema):
+class ContactListArgs(PageArgs):
     account_id = UUID()
     q = fields.String(validate=validate.Length(max=100))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
-    limit = fields.Integer(validate=validate.Range(min=1, max=1000), metadata={"description": "Alias of per_page"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from server.agenda.models import APPOINTMENT_STATUSES
-from server.common.fields import UUID, When
+from server.common.fields import PageArgs, UUID, When
 
 
 class AppointmentChangesSchema(Schema):
@@ -24,10 +24,8 @@ class AppointmentChangesSchema(Schema):
             raise ValidationError("An appointment must end after it starts.", "end")
 
 
-class AppointmentListArgs(Schema):
+class AppointmentListArgs(PageArgs):
     rep_id = UUID()
     account_id = UUID()
     start_from = When()
     start_to = When()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, post_load, validate
 
 from server.db import is_uuid
 
@@ -38,6 +38,24 @@ class SetOp(Schema):
                          validate=validate.Length(max=MAX_SET_ITEMS))
 
 
+MAX_PER_PAGE = 1000
+MAX_PAGE = 1_000_000
+
+
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
+    """`page` (1–1,000,000) and `per_page` (1–1000, default 50) of a list (API.md → Records).
+
+    `limit` is accepted as another name for `per_page`, with the same bounds (the name the
+    pull uses, and that clients send): when given, it is the page size."""
+
+    # Bounded so that the offset, page × per_page, stays a 64-bit integer (SQLite's, PostgreSQL's bigint).
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    limit = fields.Integer(validate=validate.Range(min=1, max=MAX_PER_PAGE), load_only=True,
+                           metadata={"description": "Another name for per_page"})
+
+    @post_load
+    def _limit_is_per_page(self, data: dict, **_kwargs) -> dict:
+        if data.get("limit") is not None:
+            data["per_page"] = data.pop("limit")
+        return data

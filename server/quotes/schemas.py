@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from server.common.fields import UUID, When
+from server.common.fields import PageArgs, UUID, When
 from server.i18n import translate
 from server.quotes.models import QUOTE_STATUSES, URGENCIES
 
@@ -26,14 +26,12 @@ class QuoteChangesSchema(Schema):
     status = fields.String(validate=validate.OneOf(QUOTE_STATUSES))
 
 
-class QuoteListArgs(Schema):
+class QuoteListArgs(PageArgs):
     q = fields.String(validate=validate.Length(max=100), metadata={"description": "The account's name, town or postcode"})
     status = fields.String(validate=validate.OneOf(QUOTE_STATUSES))
     team_id = UUID()
     urgency = fields.String(validate=validate.OneOf(URGENCIES))
     account_id = UUID()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))
 
 
 class QuoteExportArgs(Schema):

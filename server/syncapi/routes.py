@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 from server.actor import current_actor
 from server.errors import Problem, TooLarge, validation_errors
 from server import faults
-from server.extensions import db, limiter
+from server.extensions import begin_snapshot, db, limiter, reads_one_snapshot
 from server.syncapi.schemas import PullArgs, PushSchema, ResolveSchema
 from sync import clients, conflicts, pull, push
 
@@ -54,17 +54,14 @@ def push_mutations():
 @blp.get("/pull")
 @blp.arguments(PullArgs, location="query")
 @blp.response(200)
+@reads_one_snapshot
 def pull_changes(args):
     """Changes of your scope after `since`, in change order, paged."""
     actor = current_actor()
     since = pull.parse_cursor(args["since"])
     limit = min(args["limit"], current_app.config["SYNC_PULL_MAX_LIMIT"])
-    db.session.rollback()  # L1: start a fresh transaction in one snapshot
-    if db.engine.dialect.name == "postgresql":
-        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    page = pull.pull(session=db.session, actor=actor, since=since, limit=limit)
-    db.session.rollback()
-    return page
+    begin_snapshot()  # L1: one snapshot, begun before the token check (a no-op then); ended at teardown
+    return pull.pull(session=db.session, actor=actor, since=since, limit=limit)
 
 
 @blp.get("/conflicts")

@@ -119,21 +119,28 @@ def iso(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).isoformat(timespec="seconds")
 
 
+_REP_COLUMNS = (User.id, User.name, User.role, User.team_id, User.timezone, User.home_lat, User.home_lon,
+                User.working_hours)
+
+
 def load_rep(session: Session, rep_id: str) -> Rep | None:
-    user = session.get(User, rep_id)
+    """The rep `rep_id`, or None when no such user or not a rep. Reads the columns a Rep
+    needs, not the user (no ORM object, no technical teams loaded): every tour GET pays it."""
+    user = session.execute(select(*_REP_COLUMNS).where(User.id == rep_id)).first()
     return Rep.of(session, user) if user is not None and user.role == "rep" else None
 
 
 def appointments_between(session: Session, rep_id: str, start: datetime, end: datetime) -> list[Booked]:
     """Booked (and done) appointments starting in [start, end), with their account, in time order."""
-    stmt = (select(Appointment, Account.name, Account.segment, Account.lat, Account.lon)
+    stmt = (select(Appointment.id, Appointment.account_id, Account.name, Account.segment, Account.lat, Account.lon,
+                   Appointment.start, Appointment.end, Appointment.status)  # columns: no ORM objects to build
             .join(Account, Account.id == Appointment.account_id)
             .where(Appointment.rep_id == rep_id, Appointment.status != "cancelled",
                    Appointment.start >= start, Appointment.start < end)
             .order_by(Appointment.start, Appointment.id))
-    return [Booked(id=a.id, account_id=a.account_id, name=name, segment=segment or "C", lat=lat, lon=lon,
+    return [Booked(id=a.id, account_id=a.account_id, name=a.name, segment=a.segment or "C", lat=a.lat, lon=a.lon,
                    start=a.start, end=a.end, status=a.status)
-            for a, name, segment, lat, lon in session.execute(stmt)]
+            for a in session.execute(stmt)]
 
 
 def visits_between(session: Session, rep_id: str, start: datetime, end: datetime) -> list[Done]:

@@ -73,7 +73,8 @@ def week(*, session: Session, actor: Actor, rep_id: str, day: date, config, now:
 
 
 def _kept_or_planned(session: Session, rep: Rep, day: date, *, config, now: datetime) -> dict:
-    kept = session.scalar(select(TourPlan).where(TourPlan.rep_id == rep.id, TourPlan.date == day))
+    # The plan document alone: the kept row's other columns (its per-field metadata) are not needed to read it.
+    kept = session.execute(select(TourPlan.plan).where(TourPlan.rep_id == rep.id, TourPlan.date == day)).first()
     if kept is not None and not _stale(session, rep, day, kept.plan or {}):
         return annotate(session, rep, day, kept.plan, now=now)
     return plan_and_keep(session, rep, day, config=config, now=now, force=kept is not None, quick=True)

@@ -109,3 +109,13 @@ class LinkToken(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuthEpoch(Base):
+    """One row: a number raised by every change that can end or alter a sign-in (a family
+    revoked, a user changed or deleted), in the same transaction. Workers keep the signed-in
+    actors they checked while it stays the same (server/users/revocation.py)."""
+
+    __tablename__ = "auth_epoch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

@@ -24,6 +24,7 @@ from server.actor import Actor
 from server.db import utcnow
 from server.errors import PROBLEM_BASE, Unauthorized, problem_response
 from server.extensions import db
+from server.users import revocation
 from server.users.models import TokenFamily, User
 
 
@@ -69,6 +70,8 @@ def rotate(*, session, family_id: str, jti: str) -> dict[str, str]:
 
 
 def revoke_family(*, session, family_id: str, reason: str) -> None:
+    """Revoke one family; every worker refuses its tokens from the commit on (the epoch)."""
+    revocation.bump(session)  # first: every transaction takes the epoch's lock before family rows (no deadlock)
     session.execute(update(TokenFamily)
                     .where(TokenFamily.id == family_id, TokenFamily.revoked_at.is_(None))
                     .values(revoked_at=utcnow(), revoked_reason=reason)
@@ -77,6 +80,7 @@ def revoke_family(*, session, family_id: str, reason: str) -> None:
 
 def revoke_other_families(*, session, user_id: str, keep_family_id: str | None, reason: str) -> None:
     """Revoke every live family of the user except `keep_family_id` (the caller's own)."""
+    revocation.bump(session)  # first, as in revoke_family
     session.execute(update(TokenFamily)
                     .where(TokenFamily.user_id == user_id, TokenFamily.id != (keep_family_id or ""),
                            TokenFamily.revoked_at.is_(None))
@@ -105,6 +109,7 @@ def _encode_pair(*, user_id: str, family_id: str, issued_at: int, access_jti: st
 
 def init_jwt(jwt: JWTManager) -> None:
     """Register the callbacks: revocation from the database, every JWT error as a 401 problem."""
+    revocation.install()
     jwt.token_in_blocklist_loader(_is_revoked)
     jwt.unauthorized_loader(lambda reason: _unauthorized(f"Sign in first: {reason}."))
     jwt.invalid_token_loader(lambda reason: _unauthorized(f"The token is not valid: {reason}."))
@@ -116,25 +121,32 @@ def init_jwt(jwt: JWTManager) -> None:
 
 
 def _is_revoked(_header: dict, claims: dict) -> bool:
-    """Blocklist check, one query for user and family; on success the request knows its actor."""
-    family_id = claims.get("fam")
-    if not isinstance(family_id, str):
+    """Blocklist check; on success the request knows its actor.
+
+    A sign-in checked before in this worker, while the sign-in epoch has not moved, costs
+    one read of that epoch; otherwise one query for user and family (server/users/revocation.py)."""
+    family_id, user_id = claims.get("fam"), claims.get("sub")
+    if not isinstance(family_id, str) or not isinstance(user_id, str):
         return True
-    row = db.session.execute(
-        select(User, TokenFamily)
-        .join(TokenFamily, TokenFamily.user_id == User.id)
-        .where(TokenFamily.id == family_id, User.id == claims["sub"])
-        .options(joinedload(User.technical_teams))
-    ).unique().first()
-    if row is None:
-        return True
-    user, family = row
-    if family.revoked_at is not None or not user.active:
-        return True
+    epoch, actor, created_at = revocation.kept_actor(db.session, family_id=family_id, user_id=user_id)
+    if actor is None:
+        row = db.session.execute(
+            select(User, TokenFamily)
+            .join(TokenFamily, TokenFamily.user_id == User.id)
+            .where(TokenFamily.id == family_id, User.id == user_id)
+            .options(joinedload(User.technical_teams))
+        ).unique().first()
+        if row is None:
+            return True
+        user, family = row
+        if family.revoked_at is not None or not user.active:
+            return True
+        actor, created_at = Actor.of(user), family.created_at
+        revocation.keep(epoch=epoch, family_id=family_id, user_id=user_id, family_created_at=created_at, actor=actor)
     # An absolute lifetime: renewing the refresh token every month does not keep a sign-in forever.
-    if family.created_at + current_app.config["SESSION_MAX_AGE"] <= utcnow():
+    if created_at + current_app.config["SESSION_MAX_AGE"] <= utcnow():
         return True
-    g.actor = Actor.of(user)
+    g.actor = actor
     return False
 
 

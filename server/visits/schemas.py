@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from server.common.fields import UUID, When
+from server.common.fields import PageArgs, UUID, When
 from server.visits.models import OUTCOMES, TASK_STATUSES, VISIT_KINDS
 
 
@@ -49,8 +49,6 @@ class VisitExportArgs(Schema):
     rep_id = UUID(load_default=None)
 
 
-class VisitListArgs(Schema):
+class VisitListArgs(PageArgs):
     account_id = UUID()
     rep_id = UUID()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1000))

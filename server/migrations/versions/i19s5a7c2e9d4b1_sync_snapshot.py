@@ -1,7 +1,7 @@
 """Prepared first downloads: a user's whole scope, gzipped, with its pull cursor
 
 Revision ID: i19s5a7c2e9d4b1
-Revises: i19b7e3c1d5a2f
+Revises: i16m4e7a2b9c3d1
 Create Date: 2026-11-29 20:10:00
 
 """
@@ -11,7 +11,7 @@ import server.db  # noqa: F401  (UTCDateTime)
 
 
 revision = 'i19s5a7c2e9d4b1'
-down_revision = 'i19b7e3c1d5a2f'
+down_revision = 'i16m4e7a2b9c3d1'
 branch_labels = None
 depends_on = None
 

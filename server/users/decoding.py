@@ -1,0 +1,36 @@
+"""Access tokens decoded once per worker, then recognised by their exact text.
+
+flask-jwt-extended decodes a token three times per request (its claims unverified, its
+header, then verified), and PyJWT checks each segment character by character in
+Python: about a fifth of a hot read's CPU. An HS256 signature is a pure function of
+the text and the key, so a token that verified once verifies again; what can change
+is time, and `exp` is checked again at every use (an expired token goes through the
+full decode, which raises the usual error). Revocation is not this module's business:
+the blocklist check (server/users/revocation.py) runs on every request all the same.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import current_app
+from flask_jwt_extended import JWTManager
+
+MAX_KEPT = 10_000  # tokens kept per worker; past it the cache starts again empty
+
+
+class CachingJWTManager(JWTManager):
+    def _decode_jwt_from_config(self, encoded_token: str, csrf_value=None, allow_expired: bool = False) -> dict:
+        if csrf_value is not None or allow_expired:
+            return super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
+        kept: dict[str, dict] = current_app.extensions.setdefault("tournee_decoded_tokens", {})
+        claims = kept.pop(encoded_token, None)
+        leeway = current_app.config.get("JWT_DECODE_LEEWAY", 0)
+        leeway = leeway.total_seconds() if hasattr(leeway, "total_seconds") else leeway
+        if claims is None or claims["exp"] <= time.time() - leeway:  # PyJWT's own test of `exp`
+            claims = super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
+            if not isinstance(claims.get("exp"), (int, float)):
+                return claims  # never kept: nothing would say when it ends
+        if len(kept) >= MAX_KEPT:
+            kept.clear()
+        kept[encoded_token] = claims
+        return dict(claims)
