@@ -64,6 +64,7 @@ visit_spec = EntitySpec(
     server_defaults=_visit_defaults, before_create=lambda ctx, _r, values: _before_visit(ctx, values),
     after_change=_after_visit,
     parents={"account_id": "account"}, scope_fields=frozenset({"rep_id"}),
+    bulk_insert=True,
 )
 
 TASK_FIELDS = frozenset({"account_id", "visit_id", "title", "kind", "due_at", "status", "notes"})
