@@ -110,32 +110,58 @@ result_observers: list[Callable[[list[dict[str, Any]]], None]] = []
 
 
 def push(*, session: Session, actor, client_id: str | None, mutations: list[dict[str, Any]],
-         sent_at: datetime | None = None, batch: bool = True) -> list[dict[str, Any]]:
+         sent_at: datetime | None = None, batch: bool = True,
+         numbers_last: bool | None = None) -> list[dict[str, Any]]:
     """Apply `mutations` in order; one result each (P2–P8). The caller commits.
 
     `sent_at`: what the tablet's clock read when it sent them (M2), if it said.
     `batch=False` runs the per-mutation reference path (each change validated by its
     schema's own `load`, each new record inserted by the ORM): same results, same rows;
-    the tests compare both."""
+    the tests compare both.
+    `numbers_last`: take the change counter after the loads, checks and merges (PROTOCOL
+    C4); by default on PostgreSQL when every mutation's op allows it (`numbers_last` of
+    its entity), else first (C1)."""
+    if numbers_last is None:
+        numbers_last = _may_number_last(session, mutations)
     received_at = utcnow()
     offset = sent_at - received_at if sent_at is not None else timedelta(0)
     fresh: list[tuple[dict, dict]] = []
     try:
         with session.begin_nested():
-            results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=False, batch=batch)
+            results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=False,
+                            batch=batch, last=numbers_last)
     except IntegrityError:
         # A constraint the checks did not foresee: redo one savepoint per mutation,
         # so the offending one is rejected alone.
         fresh.clear()
-        results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=True, batch=False)
+        numbers = session.info.get("change_numbers")
+        if numbers is not None and numbers.provisional:  # its records were rolled back with the savepoint
+            session.info.pop("change_numbers")
+        results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=True,
+                        batch=False, last=False)
     for observe in result_observers:
         observe([result for _, result in fresh])
     return results
 
 
+def _may_number_last(session: Session, mutations: list[dict[str, Any]]) -> bool:
+    """C4 applies: PostgreSQL (SQLite has one writer at a time anyway), and every op of the
+    batch reads nothing but the records P4 locks."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    for m in mutations:
+        spec = registry.get(m.get("entity"))
+        if spec is None:
+            continue  # rejected without a number
+        changes = m.get("changes") if isinstance(m.get("changes"), dict) else {}
+        if m.get("op") not in spec.numbers_last or spec.scope_fields & changes.keys():
+            return False
+    return True
+
+
 def _push(session, actor, client_id, mutations, received_at, clock_offset, fresh, *,
-          safe: bool, batch: bool) -> list[dict[str, Any]]:
-    with change_numbers(session) as numbers:  # P2
+          safe: bool, batch: bool, last: bool) -> list[dict[str, Any]]:
+    with change_numbers(session, last=last) as numbers:  # P2 (C1), or C4: provisional numbers
         stored = ledger.known_results(session, (m["mutation_id"] for m in mutations), user_id=actor.id)  # P3
         ctx = Context(session=session, actor=actor, numbers=numbers, received_at=received_at,
                       clock_offset=clock_offset, client_id=client_id, batch=batch)
@@ -151,6 +177,11 @@ def _push(session, actor, client_id, mutations, received_at, clock_offset, fresh
             # query would re-flush the whole batch hundreds of times.
             with session.no_autoflush:
                 _apply_all(ctx, session, mutations, stored, results, fresh, safe=safe)
+            if numbers.provisional:  # C4: the counter, taken now; results and records renumbered
+                numbers.settle()
+                for _mutation, result in fresh:
+                    if "version" in result:
+                        result["version"] = numbers.real(result["version"])
             ctx.write_deferred()
             session.flush()
         finally:
@@ -205,12 +236,17 @@ def _prefetch(ctx: Context, mutations: list[dict[str, Any]]) -> None:
     for m in mutations:
         if m.get("op") == "create" and registry.get(m.get("entity")) and is_uuid(m.get("id")):
             creates.setdefault(m["entity"], set()).add(m["id"])
-    for entity, ids in wanted.items():
+    # C4: the counter comes last, so the records a batch changes are locked here instead,
+    # entity by entity and id by id (the same order in every push: no deadlock between two).
+    lock = ctx.numbers.provisional
+    for entity in sorted(wanted):
         spec = registry.get(entity)
-        ids = sorted(ids)
+        ids = sorted(wanted[entity])
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             stmt = select(spec.model).where(spec.model.id.in_(chunk), registry.scope.condition(entity, ctx.actor))
+            if lock:
+                stmt = stmt.order_by(spec.model.id).with_for_update(of=spec.model)
             found = {r.id: r for r in ctx.session.scalars(stmt)}
             for record_id in chunk:
                 ctx.known[(entity, record_id)] = found.get(record_id)
@@ -338,7 +374,7 @@ def _update(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     before_keys = registry.scope.record_keys(ctx.session, spec.name, record) if moves else set()
     outcome: MergeOutcome = merge(record=record, values=values, policies=spec.policies,
                                   base_version=mutation.get("base_version"), time_ms=ctx.time_ms,
-                                  client_id=ctx.client_id)
+                                  client_id=ctx.client_id, real_version=ctx.numbers.estimate(record.version))
     for name, value in outcome.writes.items():
         setattr(record, name, value)
     if outcome.writes:
@@ -447,7 +483,8 @@ def apply_online(*, session: Session, actor, entity: str, op: str, record_id: st
     Raises the mutation's problem when it is rejected."""
     mutation = {"mutation_id": new_id(), "entity": entity, "op": op, "id": record_id or new_id(),
                 "base_version": base_version, "changes": changes, "client_time": None}
-    result = push(session=session, actor=actor, client_id=None, mutations=[mutation])[0]
+    # Counter first (C1): REST routes do not retry a transaction PostgreSQL aborts.
+    result = push(session=session, actor=actor, client_id=None, mutations=[mutation], numbers_last=False)[0]
     if result["status"] == "rejected":
         raise _problem_from(result["error"])
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from server.actor import current_actor
 from server.errors import Problem, TooLarge, validation_errors
@@ -14,6 +15,8 @@ from sync import clients, conflicts, pull, push, validate
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync")
 push_schema = PushSchema()
+PUSH_ATTEMPTS = 3
+RETRYABLE = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
 
 
 class MalformedEnvelope(Problem):
@@ -41,12 +44,22 @@ def push_mutations():
     except ValidationError as exc:
         raise MalformedEnvelope("The sync envelope is malformed.", errors=validation_errors(exc)) from None
     actor = current_actor()
-    clients.bind(db.session, client_id=envelope["client_id"], user_id=actor.id)
-    results = push.push(session=db.session, actor=actor, client_id=envelope["client_id"],
-                        mutations=envelope["mutations"], sent_at=envelope["sent_at"])
-    db.session.flush()
-    faults.point("push.before_commit")
-    db.session.commit()  # P8
+    for attempt in range(1, PUSH_ATTEMPTS + 1):
+        try:
+            clients.bind(db.session, client_id=envelope["client_id"], user_id=actor.id)
+            results = push.push(session=db.session, actor=actor, client_id=envelope["client_id"],
+                                mutations=envelope["mutations"], sent_at=envelope["sent_at"])
+            db.session.flush()
+            faults.point("push.before_commit")
+            db.session.commit()  # P8
+            break
+        except DBAPIError as exc:
+            # PROTOCOL C4: a push that locks its records before the counter can meet a writer
+            # that took them the other way round; PostgreSQL aborts one. Nothing was applied:
+            # run the whole push again.
+            if attempt == PUSH_ATTEMPTS or getattr(exc.orig, "sqlstate", None) not in RETRYABLE:
+                raise
+            db.session.rollback()
     from server.db import utcnow
     return {"results": results, "server_time": utcnow().isoformat().replace("+00:00", "Z")}
 

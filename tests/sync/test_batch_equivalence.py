@@ -4,8 +4,9 @@
 visits inserted in bulk) and `push(..., batch=False)` (each change through its schema's
 own `load`, each record through the ORM) apply the same generated histories from the
 same database state: the results must be the same bytes, and the stored rows, ledger,
-conflict log, tombstones and counter the same values. Histories mix valid and invalid
-changes, stale bases (conflicts), set and map fields, replays, reused ids, deletes and
+conflict log, tombstones and counter the same values. The batch path runs with the counter taken
+first (C1) and taken last (C4), each push in its own transaction. Histories mix valid
+and invalid changes, stale bases (conflicts), set and map fields, replays, reused ids, deletes and
 creates that later mutations of the batch name; both databases.
 """
 from __future__ import annotations
@@ -143,24 +144,39 @@ def world(app, session):
             "contacts": [c.id for c in contacts]}
 
 
-def _run(session, world, batches, *, batch: bool) -> tuple[str, dict]:
+def _run(session, world, batches, *, batch: bool, last: bool) -> tuple[str, dict]:
     results = []
     for index, (who, mutations) in enumerate(batches):
         client_id = f"{who}-{index % 2}"
         results.append(push(session=session, actor=world[who], client_id=client_id,
-                            mutations=[dict(m) for m in mutations], batch=batch))
-        session.flush()
-    snapshot = _snapshot(session)
-    session.rollback()
-    return json.dumps(results), snapshot
+                            mutations=[dict(m) for m in mutations], batch=batch, numbers_last=last))
+        session.commit()  # each push its own transaction, as over HTTP (C4 settles at commit)
+    return json.dumps(results), _snapshot(session)
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_batch_push_matches_the_per_mutation_path(session, world, seed):
+def _reset(session, world_state: dict) -> None:
+    """Back to the world as the fixture made it (the pushes committed)."""
+    from tests.conftest import _empty_tables
+    _empty_tables()
+    for table, rows in world_state.items():
+        if rows:
+            session.execute(table.insert(), rows)
+    session.commit()
+
+
+@pytest.mark.parametrize("last", [False, True], ids=["counter-first", "counter-last"])
+@pytest.mark.parametrize("seed", range(5))
+def test_batch_push_matches_the_per_mutation_path(session, world, seed, last):
+    """`last`: the batch path also takes the counter after its loads and merges (C4)."""
+    from server.extensions import db
+    state = {table: [dict(row._mapping) for row in session.execute(select(table))]
+             for table in db.metadata.sorted_tables}
     batches = History(seed, world).batches(8)
-    batch_results, batch_rows = _run(session, world, batches, batch=True)
-    reference_results, reference_rows = _run(session, world, batches, batch=False)
+    batch_results, batch_rows = _run(session, world, batches, batch=True, last=last)
+    _reset(session, state)
+    reference_results, reference_rows = _run(session, world, batches, batch=False, last=False)
     assert batch_results == reference_results
     assert batch_rows == reference_rows
     statuses = {r["status"] for rs in json.loads(batch_results) for r in rs}
     assert {"applied", "rejected"} <= statuses  # the history exercised more than the happy path
+
