@@ -15,7 +15,8 @@ on SQLite (one writer at a time by design) waiting is fair: p99 within 5× p50.
   busy share = pushes/s × mean hold (near 1: the lock is the limit; well below: CPU is).
 
 PostgreSQL: TOURNEE_BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/tournee_writes),
-emptied first. DURATION_S (default 6), WORKERS (default 4), LEVELS (default "1,4,16,32").
+emptied first. DURATION_S (default 6), WORKERS (default 4), LEVELS (default "1,4,16,32"),
+DATABASES (default "postgresql,sqlite").
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ PG_URL = os.environ.get("TOURNEE_BENCH_DATABASE_URL", "postgresql+psycopg://post
 DURATION_S = float(os.environ.get("DURATION_S", "6"))
 WORKERS = int(os.environ.get("WORKERS", "4"))
 LEVELS = [int(c) for c in os.environ.get("LEVELS", "1,4,16,32").split(",")]
+DATABASES = os.environ.get("DATABASES", "postgresql,sqlite").split(",")
 REPS = [f"rep{i}@example.com" for i in range(1, 6)]
 METRICS_TOKEN = "bench-writes-" + "m" * 24
 
@@ -146,9 +148,12 @@ def main() -> list[str]:
           f"threads run on the same 2 cores.\n", flush=True)
     print("| database | workload | tablets | pushes/s | p50 ms | p99 ms | p99/p50 | counter hold ms | lock busy | errors |")
     print("|---|---|---|---|---|---|---|---|---|---|", flush=True)
-    folder = tempfile.mkdtemp(prefix="tournee-writes-sqlite-")
-    lines = bench_backend("PostgreSQL", _emptied(PG_URL))
-    lines += bench_backend("SQLite", f"sqlite:///{folder}/bench.db")
+    lines = []
+    if "postgresql" in DATABASES:
+        lines += bench_backend("PostgreSQL", _emptied(PG_URL))
+    if "sqlite" in DATABASES:
+        folder = tempfile.mkdtemp(prefix="tournee-writes-sqlite-")
+        lines += bench_backend("SQLite", f"sqlite:///{folder}/bench.db")
     print("\nTargets: PostgreSQL ≥ 300 one-visit pushes/s and ≥ 100 fifty-mutation pushes/s at 16 tablets, "
           "lock busy well below 1 (CPU-bound); SQLite p99/p50 ≤ 5.")
     return lines
