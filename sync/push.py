@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -43,10 +43,12 @@ class Context:
     batch: bool = True  # False: the per-mutation reference path (tests compare both)
     deferred: list[Any] = field(default_factory=list)  # new records written in one INSERT (bulk_insert)
 
+    written: dict[int, Any] = field(default_factory=dict)  # id(record) → record inserted in bulk, not attached
+
     def write_deferred(self) -> None:
         """Insert the records created so far whose entity writes in bulk, in one statement per
-        model, then attach them to the session as if it had inserted them (later mutations
-        of the batch may change or delete them through the ORM)."""
+        model. They stay out of the session (bulk-insert entities are append-only: nothing
+        later in the batch changes them) unless a delete needs them there (`attach`)."""
         if not self.deferred:
             return
         records, self.deferred = self.deferred, []
@@ -55,9 +57,23 @@ class Context:
             state = record.__dict__
             by_model.setdefault(type(record), []).append(
                 {c.key: state[c.key] for c in _columns(type(record)) if c.key in state})
+            self.written[id(record)] = record
         for model, rows in by_model.items():
             self.session.execute(insert(model), rows)
-        for record in records:
+
+    def renumber_written(self) -> None:
+        """C4: records inserted in bulk before the counter was taken (a flush mid-batch) carry
+        provisional numbers in the database: one UPDATE by primary key gives them theirs."""
+        by_model: dict[type, list[dict[str, Any]]] = {}
+        for record in self.written.values():
+            by_model.setdefault(type(record), []).append(
+                {"id": record.id, "version": record.version, "field_meta": record.field_meta})
+        for model, rows in by_model.items():
+            self.session.execute(update(model), rows)
+
+    def attach(self, record) -> None:
+        """A record inserted in bulk, into the session as if the ORM had inserted it."""
+        if self.written.pop(id(record), None) is not None:
             make_transient_to_detached(record)
             self.session.add(record)
 
@@ -179,6 +195,7 @@ def _push(session, actor, client_id, mutations, received_at, clock_offset, fresh
                 _apply_all(ctx, session, mutations, stored, results, fresh, safe=safe)
             if numbers.provisional:  # C4: the counter, taken now; results and records renumbered
                 numbers.settle()
+                ctx.renumber_written()
                 for _mutation, result in fresh:
                     if "version" in result:
                         result["version"] = numbers.real(result["version"])
@@ -439,6 +456,7 @@ def _delete(ctx: Context, spec: EntitySpec, mutation: dict) -> dict[str, Any]:
     if ctx.actor.role not in spec.deletable_by:
         raise Forbidden(f"Your role may not delete {spec.name} records.")
     ctx.write_deferred()  # the record, or its children, may be new in this batch
+    ctx.attach(record)
     if inspect(record).pending:  # created earlier in this batch: the ORM deletes only what it wrote
         ctx.session.flush()
     base = mutation.get("base_version")
