@@ -65,11 +65,14 @@ class ChangeNumbers:
         self._lock()
 
     def _lock(self) -> None:
-        ensure_counter(self.session)
-        # C1: lock first, hold to commit. SQLite has no FOR UPDATE; BEGIN IMMEDIATE
-        # (server/extensions.py) already holds its write lock.
-        row = self.session.execute(select(ChangeCounter.value, ChangeCounter.pruned_below)
-                                   .where(ChangeCounter.id == 1).with_for_update()).one()
+        # No autoflush: pending changes would be written before their numbers are real (C4),
+        # then written again once they are.
+        with self.session.no_autoflush:
+            ensure_counter(self.session)
+            # C1: lock first, hold to commit. SQLite has no FOR UPDATE; BEGIN IMMEDIATE
+            # (server/extensions.py) already holds its write lock.
+            row = self.session.execute(select(ChangeCounter.value, ChangeCounter.pruned_below)
+                                       .where(ChangeCounter.id == 1).with_for_update()).one()
         self.locked_at = time.perf_counter()
         self.start = self.value = row.value
         self.pruned_below = row.pruned_below
