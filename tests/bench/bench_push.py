@@ -157,6 +157,8 @@ def bench_backend(name: str, url: str, peer: Peer | None, peer_note: str) -> lis
             small = conn.scalar(select(func.count()).select_from(Visit.__table__)
                                 .where(Visit.rep_id == rep_id))
         _push_once(live, token, account_ids, -1)  # warm the worker (imports, statement caches)
+        if peer is not None:
+            peer.run()  # and the peer's server (its JIT): both measured warm
         figures: dict[str, list[float]] = {"push": [], "peer": [], "push_large": [], "peer_large": []}
         for round_no in range(ROUNDS):
             if peer is not None:
