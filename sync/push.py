@@ -42,7 +42,6 @@ class Context:
     unaliased: set[tuple[str, str]] = field(default_factory=set)  # ids looked up in the alias table
     batch: bool = True  # False: the per-mutation reference path (tests compare both)
     deferred: list[Any] = field(default_factory=list)  # new records written in one INSERT (bulk_insert)
-
     written: dict[int, Any] = field(default_factory=dict)  # id(record) → record inserted in bulk, not attached
 
     def write_deferred(self) -> None:
