@@ -13,7 +13,9 @@ from flask_smorest import Api as _Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
+from server import sqlite_turns
 from server.db import Base
 from server.users.decoding import CachingJWTManager
 
@@ -44,7 +46,31 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+        if write_intent.get():
+            sqlite_turns.take(conn)  # fair turns between writers (server/sqlite_turns.py)
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _sqlite_end(conn) -> None:
+    if conn.dialect.name == "sqlite":
+        sqlite_turns.give_back(conn.connection.info)
+
+
+@event.listens_for(Pool, "checkin")
+def _sqlite_checkin(_dbapi_connection, record) -> None:
+    if record is not None:
+        sqlite_turns.give_back(record.info)
+
+
+@event.listens_for(Pool, "close")
+@event.listens_for(Pool, "invalidate")
+def _sqlite_close(_dbapi_connection, record, *_exception) -> None:
+    if record is not None:
+        sqlite_turns.forget(record.info)
 
 
 @contextlib.contextmanager

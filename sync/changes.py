@@ -6,7 +6,8 @@ Every transaction that changes syncable records does so inside
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -30,21 +31,49 @@ def ensure_counter(session: Session) -> None:
         session.execute(stmt)
 
 
+# Numbers handed out before the counter is taken (C4): above any number the counter will
+# reach, so every comparison with stored versions (M1, M3) reads as it will once real.
+# Versions are 32-bit integers on PostgreSQL: 2^31 − 2^24 leaves 16 million provisional
+# numbers to a transaction, and two billion real ones to the database.
+PROVISIONAL = (1 << 31) - (1 << 24)
+
+
 class ChangeNumbers:
     """The counter, locked for this transaction, handing out consecutive numbers.
 
     One per transaction: `numbers_for(session)` returns the one already holding the lock.
+    `last=True` (PROTOCOL C4) takes the counter last: numbers are provisional until
+    `settle()` locks it and renumbers what was stamped, so the lock covers the numbering
+    and the writes, not the loads, checks and merges before them.
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, last: bool = False) -> None:
         self.session = session
         self.stamped: dict[int, int] = {}  # id(record) → version given in this transaction
         self.tombstoned: set[tuple[str, str]] = set()
-        ensure_counter(session)
-        # C1: lock first, hold to commit. SQLite has no FOR UPDATE; BEGIN IMMEDIATE
-        # (server/extensions.py) already holds its write lock.
-        row = session.execute(select(ChangeCounter.value, ChangeCounter.pruned_below)
-                              .where(ChangeCounter.id == 1).with_for_update()).one()
+        self.provisional = last
+        self.records: list[Any] = []  # what `settle()` renumbers (provisional numbers only)
+        self.locked_at: float | None = None  # when the counter was locked (perf_counter seconds)
+        if last:
+            self.start = self.value = PROVISIONAL
+            self.pruned_below = 0
+            # The counter as this transaction began, unlocked: what the real numbers would be
+            # if nobody committed before us (`estimate`).
+            ensure_counter(session)
+            self._seen = session.scalar(select(ChangeCounter.value).where(ChangeCounter.id == 1)) or 0
+            return
+        self._lock()
+
+    def _lock(self) -> None:
+        # No autoflush: pending changes would be written before their numbers are real (C4),
+        # then written again once they are.
+        with self.session.no_autoflush:
+            ensure_counter(self.session)
+            # C1: lock first, hold to commit. SQLite has no FOR UPDATE; BEGIN IMMEDIATE
+            # (server/extensions.py) already holds its write lock.
+            row = self.session.execute(select(ChangeCounter.value, ChangeCounter.pruned_below)
+                                       .where(ChangeCounter.id == 1).with_for_update()).one()
+        self.locked_at = time.perf_counter()
         self.start = self.value = row.value
         self.pruned_below = row.pruned_below
 
@@ -54,9 +83,48 @@ class ChangeNumbers:
 
     def reserve(self, count: int) -> int:
         """A block of `count` numbers for set-based writes; returns the first."""
+        self.settle()  # rows written in bulk take real numbers
         first = self.value + 1
         self.value += count
         return first
+
+    def real(self, number: int) -> int:
+        """A number as it stands after `settle()` (a provisional one, renumbered)."""
+        return number - PROVISIONAL + self._base if number > PROVISIONAL and not self.provisional else number
+
+    def estimate(self, number: int) -> int:
+        """A provisional number as it would be were no other push to commit first (M1 compares
+        a client's base with it: a base above it comes from the future); a real one as is."""
+        if number > PROVISIONAL and self.provisional:
+            return number - PROVISIONAL + self._seen
+        return self.real(number)
+
+    def settle(self) -> None:
+        """C4: take the counter now, and give every provisional number its real one, in the
+        order they were handed out. From here on, numbers are real (as with `last=False`)."""
+        if not self.provisional:
+            return
+        issued = self.value - PROVISIONAL
+        self._lock()
+        self.provisional = False
+        real_start = self._base = self.start  # real(p) = p - PROVISIONAL + the counter's value
+        if real_start + issued >= PROVISIONAL:
+            raise OverflowError("The change counter reached the provisional numbers (PROTOCOL C4).")
+        self.value = real_start + issued
+        for record in self.records:
+            if record.version and record.version > PROVISIONAL:
+                record.version = self.real(record.version)
+                self.stamped[id(record)] = record.version
+            meta = record.field_meta or {}
+            if any(entry and entry[0] > PROVISIONAL for entry in meta.values()):
+                record.field_meta = {name: [self.real(entry[0]), *entry[1:]] if entry and entry[0] > PROVISIONAL
+                                     else entry for name, entry in meta.items()}
+        self.records.clear()
+        if self.tombstoned:
+            ids = sorted({record_id for _entity, record_id in self.tombstoned})
+            self.session.execute(update(Tombstone).where(Tombstone.record_id.in_(ids), Tombstone.seq > PROVISIONAL)
+                                 .values(seq=Tombstone.seq - PROVISIONAL + real_start))
+        self._written = real_start
 
     def stamp(self, record, fields: Iterable[str], *, time_ms: int, user_id: str | None,
               version: int | None = None, client_id: str | None = None) -> int:
@@ -68,6 +136,8 @@ class ChangeNumbers:
         for name in fields:
             meta[name] = [version, time_ms, user_id, client_id]
         record.field_meta = meta
+        if self.provisional:
+            self.records.append(record)
         return version
 
     def tombstone(self, entity: str, record_id: str, scopes: Iterable[str], *, seq: int,
@@ -79,28 +149,40 @@ class ChangeNumbers:
             self.session.execute(insert(Tombstone), rows)
 
     def flush(self) -> None:
-        if self.value != self.start:
+        self.settle()
+        written = getattr(self, "_written", self.start)
+        if self.value != written:
             self.session.execute(update(ChangeCounter).where(ChangeCounter.id == 1).values(value=self.value))
-            self.start = self.value
+            self._written = self.value
 
 
-def numbers_for(session: Session) -> ChangeNumbers:
-    """This transaction's change numbers, locking the counter on first use (C1)."""
+def numbers_for(session: Session, *, last: bool = False) -> ChangeNumbers:
+    """This transaction's change numbers, locking the counter on first use (C1), or at
+    `settle()` when `last` (C4; only the first use of a transaction chooses)."""
     numbers = session.info.get("change_numbers")
     if numbers is None:
-        numbers = session.info["change_numbers"] = ChangeNumbers(session)
+        numbers = session.info["change_numbers"] = ChangeNumbers(session, last=last)
     return numbers
 
 
 @contextmanager
-def change_numbers(session: Session) -> Iterator[ChangeNumbers]:
-    numbers = numbers_for(session)
+def change_numbers(session: Session, *, last: bool = False) -> Iterator[ChangeNumbers]:
+    numbers = numbers_for(session, last=last)
     yield numbers
     numbers.flush()
 
 
+# Observers of how long each transaction held the counter, in seconds, from its lock to
+# its commit or rollback: server/metrics.py exports them. Write throughput is 1 ÷ this.
+hold_observers: list[Callable[[float], None]] = []
+
+
 def _forget(session: Session, *_args) -> None:
-    session.info.pop("change_numbers", None)
+    numbers = session.info.pop("change_numbers", None)
+    if numbers is not None and numbers.locked_at is not None:
+        held = time.perf_counter() - numbers.locked_at
+        for observe in hold_observers:
+            observe(held)
 
 
 def _stamp_unstamped(session: Session, _context, _instances) -> None:

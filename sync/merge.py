@@ -81,10 +81,13 @@ def as_changes(name: str, value: Any) -> dict[str, Any]:
 
 
 def merge(*, record, values: dict[str, Any], policies: dict[str, str], base_version: int | None,
-          time_ms: int, client_id: str | None = None) -> MergeOutcome:
+          time_ms: int, client_id: str | None = None, real_version: int | None = None) -> MergeOutcome:
+    """`real_version`: the record's version as a change number, when `record.version` is a
+    provisional one (C4); a base above it comes from the future."""
     meta: dict[str, list] = record.field_meta or {}
     # M1: no base (online edit) or a base from the future: the record as it is now.
-    base = record.version if base_version is None or base_version > record.version else base_version
+    now = record.version if real_version is None else real_version
+    base = record.version if base_version is None or base_version > now else base_version
     outcome = MergeOutcome()
     touched: set[str] = set()
     for name, value in values.items():

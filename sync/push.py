@@ -11,13 +11,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from server.db import is_uuid, new_id, utcnow
 from server.errors import Forbidden, IdConflict, Invalid, NotFound, Problem, validation_errors
-from sync import ledger, registry
+from sync import ledger, registry, validate
 from sync.changes import ChangeNumbers, change_numbers
 from sync.conflicts import file_lost_values
 from sync.merge import FieldConflict, MergeOutcome, _concurrent, apply_map_op, apply_set_op, merge, read, stamp_names
@@ -40,6 +40,41 @@ class Context:
     taken_ids: set[tuple[str, str]] = field(default_factory=set)  # ids that exist or existed
     memo: dict[str, Any] = field(default_factory=dict)
     unaliased: set[tuple[str, str]] = field(default_factory=set)  # ids looked up in the alias table
+    batch: bool = True  # False: the per-mutation reference path (tests compare both)
+    deferred: list[Any] = field(default_factory=list)  # new records written in one INSERT (bulk_insert)
+    written: dict[int, Any] = field(default_factory=dict)  # id(record) → record inserted in bulk, not attached
+
+    def write_deferred(self) -> None:
+        """Insert the records created so far whose entity writes in bulk, in one statement per
+        model. They stay out of the session (bulk-insert entities are append-only: nothing
+        later in the batch changes them) unless a delete needs them there (`attach`)."""
+        if not self.deferred:
+            return
+        records, self.deferred = self.deferred, []
+        by_model: dict[type, list[dict[str, Any]]] = {}
+        for record in records:
+            state = record.__dict__
+            by_model.setdefault(type(record), []).append(
+                {c.key: state[c.key] for c in _columns(type(record)) if c.key in state})
+            self.written[id(record)] = record
+        for model, rows in by_model.items():
+            self.session.execute(insert(model), rows)
+
+    def renumber_written(self) -> None:
+        """C4: records inserted in bulk before the counter was taken (a flush mid-batch) carry
+        provisional numbers in the database: one UPDATE by primary key gives them theirs."""
+        by_model: dict[type, list[dict[str, Any]]] = {}
+        for record in self.written.values():
+            by_model.setdefault(type(record), []).append(
+                {"id": record.id, "version": record.version, "field_meta": record.field_meta})
+        for model, rows in by_model.items():
+            self.session.execute(update(model), rows)
+
+    def attach(self, record) -> None:
+        """A record inserted in bulk, into the session as if the ORM had inserted it."""
+        if self.written.pop(id(record), None) is not None:
+            make_transient_to_detached(record)
+            self.session.add(record)
 
     def once(self, key: str, compute):
         """A value computed once per push (the active commercial model, the cadence…)."""
@@ -64,6 +99,10 @@ class Context:
         return self.known[key]
 
 
+def _columns(model) -> tuple:
+    return tuple(inspect(model).column_attrs)
+
+
 def _clamped_ms(client_time: datetime | None, received_at: datetime, clock_offset: timedelta = timedelta(0)) -> int:
     """M2: the client time on the server's clock; one still in the future counts as the receive time.
 
@@ -86,39 +125,83 @@ result_observers: list[Callable[[list[dict[str, Any]]], None]] = []
 
 
 def push(*, session: Session, actor, client_id: str | None, mutations: list[dict[str, Any]],
-         sent_at: datetime | None = None) -> list[dict[str, Any]]:
+         sent_at: datetime | None = None, batch: bool = True,
+         numbers_last: bool | None = None) -> list[dict[str, Any]]:
     """Apply `mutations` in order; one result each (P2–P8). The caller commits.
 
-    `sent_at`: what the tablet's clock read when it sent them (M2), if it said."""
+    `sent_at`: what the tablet's clock read when it sent them (M2), if it said.
+    `batch=False` runs the per-mutation reference path (each change validated by its
+    schema's own `load`, each new record inserted by the ORM): same results, same rows;
+    the tests compare both.
+    `numbers_last`: take the change counter after the loads, checks and merges (PROTOCOL
+    C4); by default on PostgreSQL when every mutation's op allows it (`numbers_last` of
+    its entity), else first (C1)."""
+    if numbers_last is None:
+        numbers_last = _may_number_last(session, mutations)
     received_at = utcnow()
     offset = sent_at - received_at if sent_at is not None else timedelta(0)
     fresh: list[tuple[dict, dict]] = []
     try:
         with session.begin_nested():
-            results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=False)
+            results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=False,
+                            batch=batch, last=numbers_last)
     except IntegrityError:
         # A constraint the checks did not foresee: redo one savepoint per mutation,
         # so the offending one is rejected alone.
         fresh.clear()
-        results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=True)
+        numbers = session.info.get("change_numbers")
+        if numbers is not None and numbers.provisional:  # its records were rolled back with the savepoint
+            session.info.pop("change_numbers")
+        results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=True,
+                        batch=False, last=False)
     for observe in result_observers:
         observe([result for _, result in fresh])
     return results
 
 
+def _may_number_last(session: Session, mutations: list[dict[str, Any]]) -> bool:
+    """C4 applies: PostgreSQL (SQLite has one writer at a time anyway), and every op of the
+    batch reads nothing but the records P4 locks."""
+    if session.get_bind().dialect.name != "postgresql":
+        return False
+    for m in mutations:
+        spec = registry.get(m.get("entity"))
+        if spec is None:
+            continue  # rejected without a number
+        changes = m.get("changes") if isinstance(m.get("changes"), dict) else {}
+        if m.get("op") not in spec.numbers_last or spec.scope_fields & changes.keys():
+            return False
+    return True
+
+
 def _push(session, actor, client_id, mutations, received_at, clock_offset, fresh, *,
-          safe: bool) -> list[dict[str, Any]]:
-    with change_numbers(session) as numbers:  # P2
+          safe: bool, batch: bool, last: bool) -> list[dict[str, Any]]:
+    with change_numbers(session, last=last) as numbers:  # P2 (C1), or C4: provisional numbers
         stored = ledger.known_results(session, (m["mutation_id"] for m in mutations), user_id=actor.id)  # P3
         ctx = Context(session=session, actor=actor, numbers=numbers, received_at=received_at,
-                      clock_offset=clock_offset, client_id=client_id)
+                      clock_offset=clock_offset, client_id=client_id, batch=batch)
         _prefetch(ctx, mutations)  # P4
         results = []
-        # Hooks that query flush what they need themselves; autoflush before every
-        # query would re-flush the whole batch hundreds of times.
-        with session.no_autoflush:
-            _apply_all(ctx, session, mutations, stored, results, fresh, safe=safe)
-        session.flush()
+        # Records written in bulk go in before anything the ORM flushes (a follow-up
+        # task names its visit).
+        target = session.registry() if hasattr(session, "registry") else session
+        before_flush = lambda *_args: ctx.write_deferred()  # noqa: E731
+        event.listen(target, "before_flush", before_flush)
+        try:
+            # Hooks that query flush what they need themselves; autoflush before every
+            # query would re-flush the whole batch hundreds of times.
+            with session.no_autoflush:
+                _apply_all(ctx, session, mutations, stored, results, fresh, safe=safe)
+            if numbers.provisional:  # C4: the counter, taken now; results and records renumbered
+                numbers.settle()
+                ctx.renumber_written()
+                for _mutation, result in fresh:
+                    if "version" in result:
+                        result["version"] = numbers.real(result["version"])
+            ctx.write_deferred()
+            session.flush()
+        finally:
+            event.remove(target, "before_flush", before_flush)
         ledger.record_results(session, user_id=actor.id, client_id=client_id, entries=fresh)  # P6
     return results
 
@@ -156,7 +239,11 @@ def _prefetch(ctx: Context, mutations: list[dict[str, Any]]) -> None:
         spec = registry.get(m.get("entity"))
         if spec is None or not is_uuid(m.get("id")):
             continue
-        wanted.setdefault(spec.name, set()).add(m["id"])
+        # A create's id is checked below by primary key alone, in any scope: loading it
+        # with the scope's filter (`id IN (…) AND rep_id = ?`) made the database walk the
+        # rep's whole history when its statistics were stale.
+        if m.get("op") != "create":
+            wanted.setdefault(spec.name, set()).add(m["id"])
         for fname, parent in spec.parents.items():
             value = (m.get("changes") or {}).get(fname) if isinstance(m.get("changes"), dict) else None
             if isinstance(value, str) and is_uuid(value):
@@ -165,12 +252,17 @@ def _prefetch(ctx: Context, mutations: list[dict[str, Any]]) -> None:
     for m in mutations:
         if m.get("op") == "create" and registry.get(m.get("entity")) and is_uuid(m.get("id")):
             creates.setdefault(m["entity"], set()).add(m["id"])
-    for entity, ids in wanted.items():
+    # C4: the counter comes last, so the records a batch changes are locked here instead,
+    # entity by entity and id by id (the same order in every push: no deadlock between two).
+    lock = ctx.numbers.provisional
+    for entity in sorted(wanted):
         spec = registry.get(entity)
-        ids = sorted(ids)
+        ids = sorted(wanted[entity])
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             stmt = select(spec.model).where(spec.model.id.in_(chunk), registry.scope.condition(entity, ctx.actor))
+            if lock:
+                stmt = stmt.order_by(spec.model.id).with_for_update(of=spec.model)
             found = {r.id: r for r in ctx.session.scalars(stmt)}
             for record_id in chunk:
                 ctx.known[(entity, record_id)] = found.get(record_id)
@@ -220,10 +312,12 @@ def _check_fields(spec: EntitySpec, allowed: dict[str, frozenset[str]], role: st
         raise Forbidden("The change sets fields your role may not set.", errors=refused)
 
 
-def _load(spec: EntitySpec, changes: dict, *, partial: bool) -> dict[str, Any]:
+def _load(ctx: Context, spec: EntitySpec, changes: dict, *, partial: bool) -> dict[str, Any]:
     if spec.schema is None:
         return dict(changes)
     try:
+        if ctx.batch:
+            return validate.load(spec.schema, changes, partial=partial)
         # Only the top-level fields are optional on update; nested ones (an override's
         # reason) stay required, which `partial=True` would relax too.
         return spec.schema.load(changes, partial=tuple(spec.schema.fields) if partial else False)
@@ -249,7 +343,7 @@ def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
         raise IdConflict(f"A {spec.name} with id {record_id} exists or existed.", errors={"id": ["Already used."]})
     set_fields = {k for k, p in spec.policies.items() if p == SET}
     raw = {k: ({"add": v, "remove": []} if k in set_fields and isinstance(v, list) else v) for k, v in changes.items()}
-    values = _load(spec, raw, partial=False)
+    values = _load(ctx, spec, raw, partial=False)
     if spec.server_defaults:
         values = {**spec.server_defaults(ctx), **values}
     missing = {k: ["Missing data for required field."] for k in spec.required_on_create if values.get(k) is None}
@@ -272,7 +366,10 @@ def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     record.created_at = datetime.fromtimestamp(ctx.time_ms / 1000, tz=UTC)
     version = ctx.numbers.stamp(record, stamp_names(values, spec.policies), time_ms=ctx.time_ms, user_id=ctx.actor.id,
                                 client_id=ctx.client_id)
-    ctx.session.add(record)
+    if ctx.batch and spec.bulk_insert:
+        ctx.deferred.append(record)
+    else:
+        ctx.session.add(record)
     ctx.known[(spec.name, record_id)] = record
     ctx.taken_ids.add((spec.name, record_id))
     if spec.after_change:
@@ -285,7 +382,7 @@ def _update(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     if record is None:
         return _update_of_missing(ctx, spec, mutation, changes)
     _check_fields(spec, spec.updatable, ctx.actor.role, changes)
-    values = _load(spec, changes, partial=True)
+    values = _load(ctx, spec, changes, partial=True)
     _check_parents(ctx, spec, values)
     if spec.before_update:
         spec.before_update(ctx, record, values)
@@ -293,7 +390,7 @@ def _update(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     before_keys = registry.scope.record_keys(ctx.session, spec.name, record) if moves else set()
     outcome: MergeOutcome = merge(record=record, values=values, policies=spec.policies,
                                   base_version=mutation.get("base_version"), time_ms=ctx.time_ms,
-                                  client_id=ctx.client_id)
+                                  client_id=ctx.client_id, real_version=ctx.numbers.estimate(record.version))
     for name, value in outcome.writes.items():
         setattr(record, name, value)
     if outcome.writes:
@@ -357,6 +454,10 @@ def _delete(ctx: Context, spec: EntitySpec, mutation: dict) -> dict[str, Any]:
         raise NotFound(f"No {spec.name} {mutation['id']} in your scope.")
     if ctx.actor.role not in spec.deletable_by:
         raise Forbidden(f"Your role may not delete {spec.name} records.")
+    ctx.write_deferred()  # the record, or its children, may be new in this batch
+    ctx.attach(record)
+    if inspect(record).pending:  # created earlier in this batch: the ORM deletes only what it wrote
+        ctx.session.flush()
     base = mutation.get("base_version")
     conflicts = [FieldConflict(name, None, read(record, name), "yours", last[2] if len(last) > 2 else None)
                  for name, last in (record.field_meta or {}).items()
@@ -399,7 +500,8 @@ def apply_online(*, session: Session, actor, entity: str, op: str, record_id: st
     Raises the mutation's problem when it is rejected."""
     mutation = {"mutation_id": new_id(), "entity": entity, "op": op, "id": record_id or new_id(),
                 "base_version": base_version, "changes": changes, "client_time": None}
-    result = push(session=session, actor=actor, client_id=None, mutations=[mutation])[0]
+    # Counter first (C1): REST routes do not retry a transaction PostgreSQL aborts.
+    result = push(session=session, actor=actor, client_id=None, mutations=[mutation], numbers_last=False)[0]
     if result["status"] == "rejected":
         raise _problem_from(result["error"])
     return result

@@ -53,6 +53,12 @@ class EntitySpec:
     scope_fields: frozenset[str] = frozenset()
     # (ctx, values) → an existing record in the caller's scope that a create duplicates, or None (P10)
     find_duplicate: Callable | None = None
+    # Creates that no rule of a push reads back from the database (append-only history):
+    # the batch path writes them with one INSERT at the end instead of one ORM object each.
+    bulk_insert: bool = False
+    # Ops whose rules read only the records the push locks (P4) and settings no push writes:
+    # on PostgreSQL a batch made only of these takes the change counter last (PROTOCOL C4).
+    numbers_last: frozenset[str] = frozenset()
 
     def dump(self, record) -> dict[str, Any]:
         return {name: _plain(getattr(record, name)) for name in self.output_fields}

@@ -144,6 +144,7 @@ account_spec = EntitySpec(
     before_create=_account_rules, before_update=_account_rules, after_change=_after_account_change,
     scope_fields=frozenset({"owner_id"}),
     find_duplicate=find_duplicate,
+    numbers_last=frozenset({"update"}),  # a create looks for duplicates other pushes may be writing
 )
 
 CONTACT_FIELDS = frozenset({"account_id", "name", "roles", "phone", "email", "custom", "left_at"})
@@ -160,4 +161,5 @@ contact_spec = EntitySpec(
     server_defaults=lambda ctx: {"roles": [], "custom": {}},
     parents={"account_id": "account"},
     before_create=_check_custom("contact"), before_update=_check_custom("contact"),
+    numbers_last=frozenset({"create", "update"}),
 )

@@ -64,6 +64,7 @@ visit_spec = EntitySpec(
     server_defaults=_visit_defaults, before_create=lambda ctx, _r, values: _before_visit(ctx, values),
     after_change=_after_visit,
     parents={"account_id": "account"}, scope_fields=frozenset({"rep_id"}),
+    bulk_insert=True, numbers_last=frozenset({"create"}),
 )
 
 TASK_FIELDS = frozenset({"account_id", "visit_id", "title", "kind", "due_at", "status", "notes"})
@@ -82,4 +83,5 @@ task_spec = EntitySpec(
     before_create=lambda ctx, _r, values: check_rep(ctx, values),
     before_update=lambda ctx, _r, values: check_rep(ctx, values),
     parents={"account_id": "account"}, scope_fields=frozenset({"rep_id"}),
+    numbers_last=frozenset({"create", "update"}),
 )

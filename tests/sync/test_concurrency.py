@@ -72,3 +72,52 @@ def test_concurrent_pushes_are_all_seen_by_a_continuous_puller(app, session):
     all_versions = sorted(v for vs in committed.values() for v in vs)
     assert len(all_versions) == len(set(all_versions)) == WRITERS * EDITS
     assert new_id()  # ids stay UUIDv7 strings under load
+
+
+def test_concurrent_pushes_to_one_account_lose_nothing(app, session):
+    """C4 on PostgreSQL: pushes lock their records before they take the counter. Writers
+    adding tags to the same account and logging visits on it, all at once: every tag is
+    kept (no update lost between a load and a write), every change has its own number,
+    and the account's visit date is the latest visit's."""
+    from sqlalchemy import select
+
+    from server.accounts.models import Account
+    from server.extensions import db
+    team = make_team(session)
+    rep = make_user(session, "rep", team=team)
+    account_id = make_account(session, rep).id
+    headers = token_headers(app, rep)
+    versions: list[tuple[str, int]] = []  # (entity, version) of every result
+    errors: list[str] = []
+
+    def writer(index: int) -> None:
+        client = app.test_client()
+        for n in range(EDITS):
+            visit = mutation("visit", "create", new_id(), {"account_id": account_id, "kind": "onsite",
+                                                           "started_at": f"2026-11-{10 + n:02d}T0{index}:00:00Z"})
+            tag = mutation("account", "update", account_id, {"tags": {"add": [f"t{index}-{n}"], "remove": []}},
+                           base_version=1)
+            response = client.post("/api/sync/push", json={"client_id": f"w{index}", "mutations": [visit, tag]},
+                                   headers=headers)
+            if response.status_code != 200:
+                errors.append(f"push {response.status_code}")
+                continue
+            for sent, result in zip((visit, tag), response.get_json()["results"], strict=True):
+                if result["status"] not in ("applied", "merged"):
+                    errors.append(result["status"])
+                versions.append((sent["entity"], result["version"]))
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    db.session.rollback()
+    account = db.session.scalar(select(Account).where(Account.id == account_id))
+    assert set(account.tags) == {f"t{i}-{n}" for i in range(WRITERS) for n in range(EDITS)}
+    assert account.last_visit_at.isoformat().startswith(f"2026-11-{10 + EDITS - 1:02d}T0{WRITERS - 1}")
+    # Every change has a number of its own, and the account's version is its last edit's.
+    numbers = [version for _, version in versions]
+    assert len(set(numbers)) == len(numbers) == 2 * WRITERS * EDITS
+    assert account.version == max(version for entity, version in versions if entity == "account")

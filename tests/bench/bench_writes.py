@@ -1,0 +1,168 @@
+"""Writes under concurrency: pushes per second, latency and change-counter hold, for 1–32 tablets.
+
+DESIGN.md: whatever serialises the numbering holds for the numbering alone, so write
+throughput is limited by CPU, not by the counter. Targets on the 2-core machine: ≥ 300
+one-visit pushes/s from 16 tablets and ≥ 100 fifty-mutation pushes/s on PostgreSQL;
+on SQLite (one writer at a time by design) waiting is fair: p99 within 5× p50.
+
+- Server: gunicorn (WORKERS workers × 4 threads) on a free loopback port, demo data.
+- C = 1, 4, 16, 32 tablets in a closed loop (each sends its next push when the last
+  answered), spread over the demo's five reps, each on its own keep-alive connection,
+  for DURATION_S seconds per point. Workloads: one visit per push; 50 mutations per
+  push (25 visits, 25 account edits).
+- Lock hold: the server's `tournee_sync_counter_hold_seconds` histogram (/metrics),
+  read before and after each point: mean hold per writing transaction, and the lock's
+  busy share = pushes/s × mean hold (near 1: the lock is the limit; well below: CPU is).
+
+PostgreSQL: TOURNEE_BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/tournee_writes),
+emptied first. DURATION_S (default 6), WORKERS (default 4), LEVELS (default "1,4,16,32"),
+DATABASES (default "postgresql,sqlite").
+"""
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import httpx
+
+from tests.live import Live, empty_postgres, start
+
+PG_URL = os.environ.get("TOURNEE_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tournee_writes")
+DURATION_S = float(os.environ.get("DURATION_S", "6"))
+WORKERS = int(os.environ.get("WORKERS", "4"))
+LEVELS = [int(c) for c in os.environ.get("LEVELS", "1,4,16,32").split(",")]
+DATABASES = os.environ.get("DATABASES", "postgresql,sqlite").split(",")
+REPS = [f"rep{i}@example.com" for i in range(1, 6)]
+METRICS_TOKEN = "bench-writes-" + "m" * 24
+
+
+def _mutations(account_ids: list[str], size: int, rng: random.Random) -> list[dict]:
+    now = datetime.now(UTC) - timedelta(hours=1)
+    mutations = []
+    for i in range(size):
+        account_id = rng.choice(account_ids)
+        if size == 1 or i % 2 == 0:
+            mutations.append({"mutation_id": str(uuid4()), "entity": "visit", "op": "create", "id": str(uuid4()),
+                              "client_time": now.isoformat(),
+                              "changes": {"account_id": account_id, "kind": "onsite", "outcome": "interested",
+                                          "started_at": (now - timedelta(minutes=rng.randint(0, 600))).isoformat(),
+                                          "notes": "visite", "maturity": 3}})
+        else:
+            mutations.append({"mutation_id": str(uuid4()), "entity": "account", "op": "update", "id": account_id,
+                              "client_time": now.isoformat(), "changes": {"notes": f"note {rng.random():.6f}"}})
+    return mutations
+
+
+def _hold(live: Live) -> tuple[float, float]:
+    """(sum of seconds, count) of the counter-hold histogram, all workers together."""
+    text = httpx.get(f"{live.url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
+    total = sum(float(v) for v in re.findall(r"^tournee_sync_counter_hold_seconds_sum(?:\{[^}]*\})? (\S+)$", text, re.M))
+    count = sum(float(v) for v in re.findall(r"^tournee_sync_counter_hold_seconds_count(?:\{[^}]*\})? (\S+)$", text, re.M))
+    return total, count
+
+
+def _point(live: Live, tablets: list[tuple[str, list[str]]], clients: int, size: int) -> dict:
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + DURATION_S
+
+    def tablet(index: int) -> None:
+        token, account_ids = tablets[index % len(tablets)]
+        rng = random.Random(index)
+        client_id = f"bench-writes-{index}-{uuid4()}"
+        with httpx.Client(base_url=live.url, timeout=60,
+                          headers={"Authorization": f"Bearer {token}"}) as http:
+            while time.perf_counter() < stop_at:
+                body = {"client_id": client_id, "mutations": _mutations(account_ids, size, rng)}
+                started = time.perf_counter()
+                response = http.post("/api/sync/push", json=body)
+                elapsed = time.perf_counter() - started
+                with lock:
+                    if response.status_code == 200:
+                        latencies.append(elapsed)
+                    else:
+                        errors.append(str(response.status_code))
+
+    before = _hold(live)
+    started = time.perf_counter()
+    threads = [threading.Thread(target=tablet, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    after = _hold(live)
+    held = (after[0] - before[0]) / max(after[1] - before[1], 1)
+    rate = len(latencies) / elapsed
+    ordered = sorted(latencies) or [float("nan")]
+    return {"rate": rate, "p50": statistics.median(ordered), "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
+            "hold": held, "busy": rate * held, "errors": len(errors)}
+
+
+def bench_backend(name: str, url: str) -> list[str]:
+    from sqlalchemy import select
+
+    import server.models  # noqa: F401  (every mapper, so relationships resolve)
+    from server.accounts.models import Account
+    from server.users.models import User
+
+    tmp = Path(tempfile.mkdtemp(prefix="tournee-writes-"))
+    metrics_dir = tmp / "metrics"
+    metrics_dir.mkdir()
+    env = {"PUSH_LIMIT_PER_USER": "1000000 per minute", "LOGIN_LIMIT_PER_ADDRESS": "10000 per minute",
+           "METRICS_TOKEN": METRICS_TOKEN, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+    live = start(tmp, database_url=url, env=env, workers=WORKERS, threads=4, fault_injection=False)
+    lines = []
+    try:
+        tablets = []
+        with live.connect() as conn:
+            for email in REPS:
+                rep_id = conn.scalar(select(User.id).where(User.email == email))
+                tablets.append((live.login(email), list(conn.scalars(select(Account.id).where(Account.owner_id == rep_id)))))
+        _point(live, tablets, 2, 1)  # warm every worker
+        for size, label in ((1, "one-visit pushes"), (50, "50-mutation pushes")):
+            for clients in LEVELS:
+                p = _point(live, tablets, clients, size)
+                lines.append(f"| {name} | {label} | {clients} | {p['rate']:.0f} | {p['p50'] * 1000:.0f} | "
+                             f"{p['p99'] * 1000:.0f} | {p['p99'] / p['p50']:.1f} | {p['hold'] * 1000:.1f} | "
+                             f"{p['busy']:.2f} | {p['errors']} |")
+                print(lines[-1], flush=True)
+    finally:
+        live.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return lines
+
+
+def main() -> list[str]:
+    print(f"gunicorn {WORKERS} workers × 4 threads, {DURATION_S:.0f} s per point, closed loop; the client "
+          f"threads run on the same 2 cores.\n", flush=True)
+    print("| database | workload | tablets | pushes/s | p50 ms | p99 ms | p99/p50 | counter hold ms | lock busy | errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|", flush=True)
+    lines = []
+    if "postgresql" in DATABASES:
+        lines += bench_backend("PostgreSQL", _emptied(PG_URL))
+    if "sqlite" in DATABASES:
+        folder = tempfile.mkdtemp(prefix="tournee-writes-sqlite-")
+        lines += bench_backend("SQLite", f"sqlite:///{folder}/bench.db")
+    print("\nTargets: PostgreSQL ≥ 300 one-visit pushes/s and ≥ 100 fifty-mutation pushes/s at 16 tablets, "
+          "lock busy well below 1 (CPU-bound); SQLite p99/p50 ≤ 5.")
+    return lines
+
+
+def _emptied(url: str) -> str:
+    empty_postgres(url)
+    return url
+
+
+if __name__ == "__main__":
+    main()
