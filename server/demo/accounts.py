@@ -135,7 +135,9 @@ def _company_name(rng: random.Random, fake, sector: str, city: str) -> tuple[str
 
 
 def _contacts(rng: random.Random, fake, account: dict[str, Any]) -> list[dict[str, Any]]:
-    domain = account["email"].split("@")[1] if account["email"] else f"{slug(account['name'])[:30]}.fr"
+    # cut at 30 characters, never on a hyphen: a label may not end with one (RFC 1035), and the
+    # contact's address must pass the same check as any other (the contacts export re-imports)
+    domain = account["email"].split("@")[1] if account["email"] else f"{slug(account['name'])[:30].strip('-')}.fr"
     contacts = []
     for n in range(pick(rng, ((1, 15), (2, 30), (3, 30), (4, 25)))):
         first, last = fake.first_name(), fake.last_name()

@@ -52,8 +52,9 @@ class User(Base):
     home_address: Mapped[str | None] = mapped_column(String(255))
     home_postcode: Mapped[str | None] = mapped_column(String(10))
     home_city: Mapped[str | None] = mapped_column(String(120))
-    # The language of its screens and e-mails ("fr" or "en").
-    locale: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
+    # The language the user chose for its messages, e-mails and files ("fr" or "en"); None
+    # until it chooses one: its browser's Accept-Language then decides, else French.
+    locale: Mapped[str | None] = mapped_column(String(5))
     # {"mon": ["08:30", "18:00"], …, "lunch": ["12:00", "14:00", 60]}
     working_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # SHA-256 of the ICS feed's secret (server/tours/ics_tokens.py): the secret itself is never stored.

@@ -49,7 +49,7 @@ def create_person(*, session, actor: Actor, values: dict) -> User:
     # A random secret nobody knows: the user can only sign in after choosing a password.
     user = User(email=email, name=values["name"], role=values["role"], team_id=values.get("team_id"),
                 password_hash=passwords.hash_password(secrets.token_urlsafe(32)),
-                working_hours=values.get("working_hours") or {}, locale=values.get("locale", "fr"),
+                working_hours=values.get("working_hours") or {}, locale=values.get("locale"),
                 timezone=values.get("time_zone", "Europe/Paris"))
     _set_home(user, values.get("home"))
     session.add(user)

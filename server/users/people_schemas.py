@@ -69,7 +69,9 @@ class PersonSchema(Schema):
     role = fields.String()
     team_id = fields.String(allow_none=True)
     active = fields.Boolean()
-    locale = fields.String()
+    # Contract: "fr" | "en". A user that never chose shows the default, French; its requests
+    # follow their Accept-Language until it chooses (server/i18n.py).
+    locale = fields.Function(lambda user: user.locale or "fr")
     time_zone = fields.String(attribute="timezone")
     working_hours = fields.Dict()
     home = fields.Method("_home")

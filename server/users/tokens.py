@@ -111,7 +111,8 @@ def init_jwt(jwt: JWTManager) -> None:
     """Register the callbacks: revocation from the database, every JWT error as a 401 problem."""
     revocation.install()
     jwt.token_in_blocklist_loader(_is_revoked)
-    jwt.unauthorized_loader(lambda reason: _unauthorized(f"Sign in first: {reason}."))
+    # no credentials at all, or not where they belong: the reader needs to sign in, nothing more
+    jwt.unauthorized_loader(lambda _reason: _unauthorized("Sign in first."))
     jwt.invalid_token_loader(lambda reason: _unauthorized(f"The token is not valid: {reason}."))
     jwt.expired_token_loader(lambda _h, _d: _unauthorized("The token has expired; refresh it or sign in again."))
     jwt.revoked_token_loader(lambda _h, _d: _unauthorized("The session has been closed; sign in again."))

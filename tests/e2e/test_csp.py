@@ -40,9 +40,11 @@ def test_api_docs_render_from_the_server_alone_under_their_policy(page):
     page.goto("/api/docs")
     expect(page.locator(".swagger-ui .info .title")).to_be_visible()
     expect(page.locator(".opblock-tag").first).to_be_visible()
-    # ~90 operations: swagger-ui renders them in turns, slower than the default 5 s on a busy machine
-    expect(page.locator(".opblock-summary-path", has_text="/api/accounts/export.csv").first).to_be_attached(
-        timeout=30_000)
+    expect(page.locator(".opblock-summary-path", has_text="/api/auth/login").first).to_be_attached()
+    # swagger-ui renders the sections near the screen first: the whole document is read from
+    # the loaded spec, which holds every path (the accounts export among them)
+    paths = page.evaluate("() => Object.keys(window.ui.specSelectors.specJson().toJS().paths || {})")
+    assert "/api/accounts/export.csv" in paths and len(paths) > 50, paths
     base = page.url.split("/api/")[0]
     assert requested and all(url.startswith((base, "data:")) for url in requested), requested
     assert page.evaluate("window.__cspViolations || []") == []

@@ -3,6 +3,7 @@
 import { useEffect, useRef } from '../../vendor/preact-hooks.mjs';
 import { html } from '../../lib/ui.js';
 import { locale, fmtNumber } from '../../lib/i18n.js';
+import { w } from './words.js';
 
 let loading = null;
 function loadUplot() {
@@ -35,7 +36,8 @@ export function Chart({ x, series, title, height = 240, yFormat, testid }) {
         // Axis ticks and legend values through Intl, in the user's language (uPlot's own are English).
         axes: [{ values: (u, ticks) => ticks.map((v) => month.format(new Date(v * 1000))) },
           { values: (u, ticks) => ticks.map((v) => (yFormat ? yFormat(v) : fmtNumber(v, 1))), size: 70 }],
-        series: [{ label: '', value: (u, v) => (v == null ? '–' : day.format(new Date(v * 1000))) },
+        // The x series' legend label: uPlot writes its own English "Time" for an empty one.
+        series: [{ label: w('fc.by.month'), value: (u, v) => (v == null ? '–' : day.format(new Date(v * 1000))) },
           ...series.map((s) => ({ label: s.label, value: (u, v) => (v == null ? '–' : yFormat ? yFormat(v) : fmtNumber(v, 1)), stroke: s.color, fill: s.bars ? `${s.color}99` : undefined,
           width: 2, paths: s.bars ? bars : undefined, points: { show: !s.bars } }))],
       };

@@ -95,7 +95,7 @@ export function People() {
     ${shown.data && shown.data.items.length > 0 && html`<table class="grid"><thead><tr><th>${w('name')}</th><th>E-mail</th><th>${w('roleLabel')}</th><th>${w('team')}</th><th>${w('homeBase')}</th><th></th></tr></thead>
       <tbody>${shown.data.items.map((u) => html`<tr data-testid="person-row" data-user-id=${u.id} class=${u.active ? '' : 'inactive'}>
         <td>${u.name}${!u.active && html` <small class="muted">(${w('inactive')})</small>`}</td><td>${u.email}</td><td>${w(`role.${u.role}`)}</td><td>${teamName(u.team_id)}</td>
-        <td>${u.home ? html`${u.home.city || ''} ${u.home.lat == null ? html`<small class="error">${w('notLocated')}</small>` : ''}` : '–'}</td>
+        <td>${u.home ? html`${u.home.city || u.home.address || u.home.postcode || ''} ${u.home.lat == null ? html`<small class="error">${w('notLocated')}</small>` : ''}` : '–'}</td>
         <td><button onClick=${() => setEditing(fromUser(u))}>${w('edit')}</button>
           ${u.id !== user.value.id && (u.active
             ? html`<button data-testid="person-deactivate" onClick=${() => setActive(u, false)}>${w('deactivate')}</button>`
