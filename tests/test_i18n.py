@@ -108,14 +108,22 @@ def test_problems_are_in_french_by_default_and_in_english_when_asked(client, quo
     doc = french.get_json()
     assert (doc["title"], doc["detail"]) == ("Saisie invalide", "Chiffrer un devis demande son montant.")
     assert doc["errors"] == {"amount": ["Obligatoire quand le devis est chiffré."]}
-    # A signed-in user's own language wins over the request's Accept-Language (API.md → Language).
-    assert client.post(path, json={"to": "quoted"}, headers={**headers, "Accept-Language": "en"}).get_json()[
-        "title"] == "Saisie invalide"
+    # A user that never chose a language follows its request's Accept-Language…
+    asked = client.post(path, json={"to": "quoted"}, headers={**headers, "Accept-Language": "en"}).get_json()
+    assert (asked["title"], asked["detail"]) == ("Invalid input", "Quoting needs the amount.")
     from server.extensions import db
     from server.users.models import User
-    for user in db.session.scalars(db.select(User)):
-        user.locale = "en"
-    db.session.commit()
+
+    def choose(locale):
+        for user in db.session.scalars(db.select(User)):
+            user.locale = locale
+        db.session.commit()
+
+    # …and one that chose wins over it (API.md → Language: the user's locale first).
+    choose("fr")
+    assert client.post(path, json={"to": "quoted"}, headers={**headers, "Accept-Language": "en"}).get_json()[
+        "title"] == "Saisie invalide"
+    choose("en")
     english = client.post(path, json={"to": "quoted"}, headers=headers)
     doc = english.get_json()
     assert (doc["title"], doc["detail"]) == ("Invalid input", "Quoting needs the amount.")

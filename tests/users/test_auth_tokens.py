@@ -117,7 +117,8 @@ def test_expired_access_token_is_a_401_problem(client, user):
     with time_machine.travel(utcnow() - timedelta(minutes=16), tick=False):
         token = login(client).get_json()["access_token"]
 
-    assert "expired" in assert_problem(client.get("/api/me", headers=bearer(token)), 401, "unauthorized")["detail"]
+    expired = client.get("/api/me", headers={**bearer(token), "Accept-Language": "en"})
+    assert "expired" in assert_problem(expired, 401, "unauthorized")["detail"]
 
 
 def test_tokens_of_a_deactivated_user_stop_working(client, session, pair, user):
