@@ -307,8 +307,10 @@ export const fmtMoney = (n) => {
   const cents = Math.round(n * 100) % 100 !== 0;
   return nf({ style: 'currency', currency: 'EUR', minimumFractionDigits: cents ? 2 : 0, maximumFractionDigits: cents ? 2 : 0 }).format(n);
 };
-/** 0.8502 → "85 %". */
-export const fmtPercent = (x) => (x == null ? '–' : nf({ style: 'percent', maximumFractionDigits: 0 }).format(x));
+/** 0.8502 → "85 %"; with digits = 1, 0.1406 → "14,1 %" (fr) / "14.1%" (en). */
+export const fmtPercent = (x, digits = 0) => (x == null ? '–' : nf({ style: 'percent', maximumFractionDigits: digits }).format(x));
+/** '2026-11' → "nov. 2026" (fr) / "Nov 2026" (en). */
+export const fmtMonth = (ym) => (ym ? new Date(`${ym.slice(0, 7)}-15T12:00:00`).toLocaleDateString(locale(), { month: 'short', year: 'numeric' }) : '');
 /** 76 (hours) → "3 j 4 h"; 5.5 → "5 h 30"; under a day in hours, beyond in days and hours. */
 export function fmtHours(hours) {
   if (hours == null) return '–';

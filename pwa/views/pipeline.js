@@ -3,12 +3,11 @@
 // opened on this tablet since, and a form to open one on site without a quote.
 import { useState, useEffect } from '../vendor/preact-hooks.mjs';
 import { html, useLive, online, toast, isoDay } from '../lib/ui.js';
-import { t, word, fmtDate, fmtDateTime, locale, productLine } from '../lib/i18n.js';
+import { t, word, fmtDate, fmtDateTime, fmtMoney as money, fmtPercent, productLine } from '../lib/i18n.js';
 import { allOf, accountsByIds, getMeta, setMeta, searchAccounts } from '../lib/db.js';
 import { api } from '../lib/api.js';
 import { openOpportunity } from '../lib/outbox.js';
 
-const money = (n) => (n == null ? '–' : `${Math.round(n).toLocaleString(locale())} €`);
 const quarter = () => {
   const day = isoDay();
   const end = new Date(`${day.slice(0, 7)}-01T12:00:00`);
@@ -68,11 +67,11 @@ export function Pipeline() {
     ${opening && html`<${OpenForm} onDone=${() => setOpening(false)} />`}
     <table class="list"><tbody>
       ${mine.map((o) => html`<tr data-testid="pipeline-local"><td>${o.title || o.account?.name}</td><td>${word('pl.cat', o.category)}</td>
-        <td>${o.expected_close ? fmtDate(o.expected_close) : ''}</td><td class="num">${money(o.amount)}</td>
+        <td class="date">${o.expected_close ? fmtDate(o.expected_close) : ''}</td><td class="num">${money(o.amount)}</td>
         <td><span class="status st-local">${t('status.local')}</span></td></tr>`)}
       ${(kept?.deals || []).map((d) => html`<tr data-testid="pipeline-deal">
         <td><a href=${`#/account/${d.account_id}`}>${d.account_name}</a><br /><small>${word('pl.stage', d.stage)} · ${productLine(d.product_line)}</small></td>
-        <td>${word('pl.cat', d.category)}</td><td>${fmtDate(d.expected_close)}</td><td class="num">${money(d.amount)}</td>
-        <td class="num">${Math.round(d.probability * 100)} %</td></tr>`)}
+        <td>${word('pl.cat', d.category)}</td><td class="date">${fmtDate(d.expected_close)}</td><td class="num">${money(d.amount)}</td>
+        <td class="num">${fmtPercent(d.probability)}</td></tr>`)}
     </tbody></table></section>`;
 }

@@ -33,7 +33,8 @@ function Week({ repId, repName, version }) {
     <div class="week-cols">${(data.days || []).map((day) => html`<div class="week-day">
       <h3>${fmtDate(day.date)}</h3>
       ${(day.stops || []).map((s) => html`<div class=${`week-stop ${s.kind}`} data-testid=${s.kind === 'appointment' ? 'week-appt' : 'week-stop'}
-        data-account-id=${s.account_id}><b>${fmtTime(s.arrive)}</b> <${Badge} segment=${s.segment} /> ${s.name}</div>`)}
+        data-account-id=${s.account_id} title=${s.name}><b>${fmtTime(s.arrive)}</b> <${Badge} segment=${s.segment} />
+        <span class="stop-name">${s.name}</span></div>`)}
     </div>`)}</div></div>`;
 }
 

@@ -70,7 +70,7 @@ export function Dashboard() {
       <div class="tile"><small>${w('revenue')}</small><strong data-testid="kpi-revenue">${money(SEGS.reduce((n, s) => n + k.revenue[s], 0))}</strong></div>
       <div class="tile"><small>${w('conversion')}</small><strong data-testid="kpi-conversion">${pct(k.quotes.conversion_rate)}</strong>
         <span>${count('won', k.quotes.won)} / ${count('lost', k.quotes.lost)}</span></div>
-      <div class="tile"><small>${w('turnaround')}</small><strong>${fmtHours(k.quotes.turnaround_hours_p50)} / ${fmtHours(k.quotes.turnaround_hours_p90)}</strong></div>
+      <div class="tile"><small>${w('turnaround')}</small><strong><span class="one-line">${fmtHours(k.quotes.turnaround_hours_p50)}</span> / <span class="one-line">${fmtHours(k.quotes.turnaround_hours_p90)}</span></strong></div>
       <div class="tile"><small>${w('averageBasket')}</small><strong>${money(k.quotes.average_amount)}</strong></div>
       <div class="tile"><small>${w('opportunities')}</small><strong>${SEGS.reduce((n, s) => n + k.opportunities[s], 0)}</strong></div>
       <div class="tile"><small>${w('attainment')}</small><strong data-testid="kpi-attainment">${pct(k.action_plan?.attainment)}</strong></div>

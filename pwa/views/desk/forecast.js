@@ -7,7 +7,7 @@ import { html, isoDay, addDays, toast } from '../../lib/ui.js';
 import { getMeta } from '../../lib/db.js';
 import { useApi, post, problemText } from './fetch.js';
 import { w, money, pct } from './words.js';
-import { productLine } from '../../lib/i18n.js';
+import { productLine, fmtMonth, fmtPercent, fmtNumber, fmtDay, compactMoney } from '../../lib/i18n.js';
 import { Chart } from './charts.js';
 
 const STAGES = ['lead', 'requested', 'in_progress', 'quoted'];
@@ -15,6 +15,8 @@ const CATEGORIES = ['pipeline', 'best_case', 'commit'];
 const FIGURES = ['won', 'weighted', 'commit', 'best_case'];
 // The last day of the `months`-th month counted from day's own (3: this quarter, as the API's default).
 const lastDay = (day, months) => addDays(`${addDays(`${day.slice(0, 7)}-01`, 31 * months + 1).slice(0, 7)}-01`, -1);
+// The API's percentages (14.06 for 14.06 %) in the user's language: "14,1 %" / "14.1%".
+const pct1 = (n) => fmtPercent(n == null ? null : n / 100, 1);
 const monthAt = (m) => new Date(`${m}-15T12:00:00`).getTime() / 1000;
 
 async function downloadCsv(query) {
@@ -33,21 +35,21 @@ function Backtest({ rep }) {
   if (!data) return html`<p class="muted">${w('loading')}</p>`;
   const x = data.months.map((m) => monthAt(m.month));
   return html`<div data-testid="forecast-backtest">
-    <${Chart} testid="chart-backtest" title=${w('fc.backtest')} x=${x} yFormat=${(v) => `${Math.round(v / 1000)} k€`}
+    <${Chart} testid="chart-backtest" title=${w('fc.backtest')} x=${x} yFormat=${compactMoney}
       series=${[{ label: w('fc.actual'), color: '#2e7d32', bars: true, values: data.months.map((m) => m.actual) },
         { label: w('fc.forecast'), color: '#1565c0', values: data.months.map((m) => m.forecast) },
         { label: w('fc.stageBaseline'), color: '#9e9e9e', values: data.months.map((m) => m.stage) }]} />
-    <p class="muted" data-testid="forecast-mape">${w('fc.mape', { m: data.mape, s: data.baseline_mape.stage,
-      l: data.baseline_mape.last_period, b: data.bias })}</p></div>`;
+    <p class="muted" data-testid="forecast-mape">${w('fc.mape', { m: pct1(data.mape), s: pct1(data.baseline_mape.stage),
+      l: pct1(data.baseline_mape.last_period), b: pct1(data.bias) })}</p></div>`;
 }
 
 function Calibration() {
   const { data } = useApi('/api/forecast/model');
   if (!data) return null;
   return html`<div class="card" data-testid="forecast-model"><h2>${w('fc.model')}</h2>
-    <p>${w(`fc.kind.${data.kind}`, { n: data.trained_on })} · Brier ${data.brier.toLocaleString()}</p>
-    <table class="grid"><thead><tr><th>${w('fc.band')}</th><th>${w('fc.examples')}</th><th>${w('fc.predicted')}</th>
-      <th>${w('fc.observed')}</th></tr></thead>
+    <p>${w(`fc.kind.${data.kind}`, { n: data.trained_on })} · Brier ${fmtNumber(data.brier, 3)}</p>
+    <table class="grid"><thead><tr><th>${w('fc.band')}</th><th class="num">${w('fc.examples')}</th><th class="num">${w('fc.predicted')}</th>
+      <th class="num">${w('fc.observed')}</th></tr></thead>
       <tbody>${data.calibration.map((b) => html`<tr><td>${pct(b.low)}–${pct(b.high)}</td><td class="num">${b.count}</td>
         <td class="num">${pct(b.predicted)}</td><td class="num">${pct(b.observed)}</td></tr>`)}</tbody></table></div>`;
 }
@@ -55,7 +57,7 @@ function Calibration() {
 function Pipeline({ deals, pick, picked }) {
   const sum = (s, c) => deals.filter((d) => d.stage === s && d.category === c).reduce((n, d) => n + d.amount, 0);
   return html`<table class="grid" data-testid="forecast-pipeline">
-    <thead><tr><th></th>${CATEGORIES.map((c) => html`<th>${w(`fc.cat.${c}`)}</th>`)}</tr></thead>
+    <thead><tr><th></th>${CATEGORIES.map((c) => html`<th class="num">${w(`fc.cat.${c}`)}</th>`)}</tr></thead>
     <tbody>${STAGES.map((s) => html`<tr><th>${w(`fc.stage.${s}`)}</th>${CATEGORIES.map((c) => html`
       <td class=${`num ${picked && picked[0] === s && picked[1] === c ? 'active' : ''}`}>
         <a href="#/desk/forecast" data-testid=${`pipeline-${s}-${c}`} onClick=${(e) => { e.preventDefault(); pick([s, c]); }}>${money(sum(s, c))}</a></td>`)}</tr>`)}
@@ -64,11 +66,11 @@ function Pipeline({ deals, pick, picked }) {
 
 function Deals({ deals }) {
   return html`<table class="grid" data-testid="forecast-deals"><thead><tr><th>${w('account')}</th><th>${w('rep')}</th>
-    <th>${w('fc.stage')}</th><th>${w('fc.category')}</th><th>${w('fc.close')}</th><th>${w('amount')}</th>
-    <th>${w('fc.probability')}</th><th>${w('fc.weighted')}</th></tr></thead>
+    <th>${w('fc.stage')}</th><th>${w('fc.category')}</th><th>${w('fc.close')}</th><th class="num">${w('amount')}</th>
+    <th class="num">${w('fc.probability')}</th><th class="num">${w('fc.weighted')}</th></tr></thead>
     <tbody>${deals.slice(0, 50).map((d) => html`<tr data-testid="forecast-deal">
       <td>${d.account_name}</td><td>${d.rep_name}</td><td>${w(`fc.stage.${d.stage}`)}</td><td>${w(`fc.cat.${d.category}`)}</td>
-      <td>${new Date(`${d.expected_close}T12:00:00`).toLocaleDateString()}</td><td class="num">${money(d.amount)}</td>
+      <td class="date">${fmtDay(d.expected_close)}</td><td class="num">${money(d.amount)}</td>
       <td class="num">${pct(d.probability)}</td><td class="num">${money(d.weighted)}</td></tr>`)}</tbody></table>`;
 }
 
@@ -113,10 +115,10 @@ export function Forecast() {
     ${f && html`<div class="tiles">${FIGURES.map((k) => html`<div class="tile"><small>${w(`fc.${k}`)}</small>
         <strong data-testid=${`forecast-${k}`}>${money(f[k])}</strong></div>`)}
       <div class="tile"><small>${w('fc.adjustment')}</small><strong>${money(f.adjustment)}</strong>
-        <span>${f.adjustments.slice(0, 2).map((a) => `${names[a.rep_id] || ''} ${a.month}: ${a.reason}`).join(' · ')}</span></div></div>
+        <span>${f.adjustments.slice(0, 2).map((a) => `${names[a.rep_id] || ''} ${fmtMonth(a.month)} — ${a.reason}`).join(' · ')}</span></div></div>
     <div class="card"><table class="grid" data-testid="forecast-groups"><thead><tr><th></th>
-      ${FIGURES.map((k) => html`<th>${w(`fc.${k}`)}</th>`)}<th>${w('fc.open')}</th></tr></thead>
-      <tbody>${f.groups.map((g) => html`<tr><td>${groupBy === 'rep' ? names[g.key] || g.key : groupBy === 'product_line' ? productLine(g.key) : g.key}</td>
+      ${FIGURES.map((k) => html`<th class="num">${w(`fc.${k}`)}</th>`)}<th class="num">${w('fc.open')}</th></tr></thead>
+      <tbody>${f.groups.map((g) => html`<tr><td>${groupBy === 'rep' ? names[g.key] || g.key : groupBy === 'product_line' ? productLine(g.key) : groupBy === 'month' && /^\d{4}-\d{2}$/.test(g.key) ? fmtMonth(g.key) : g.key}</td>
         ${FIGURES.map((k) => html`<td class="num">${money(g[k])}</td>`)}<td class="num">${g.open_count}</td></tr>`)}</tbody></table>
       <${Adjust} reps=${reps} onDone=${reload} /></div>`}
     <div class="card"><${Backtest} rep=${rep} /></div>
