@@ -17,6 +17,8 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     app.json.ensure_ascii = False  # French names stay readable
     _bound_connect_time(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # alembic names each of its built-in plugins at INFO on every start: noise beside the upgrades
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     from server import errors, models  # noqa: F401  (models: every table registered)
     from server.extensions import api, compress, db, jwt, limiter, mark_request_intent, migrate
