@@ -26,6 +26,8 @@ class CustomField(Base):
     label: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"fr": "…", "en": "…"}
     type: Mapped[str] = mapped_column(String(20))
     options: Mapped[list[Any] | None] = mapped_column(JSON)
+    # {option value: {"fr", "en"}}: what screens show for a value; the stored value stays the option
+    option_labels: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     required: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
     removed_at: Mapped[datetime | None]

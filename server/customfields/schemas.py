@@ -23,6 +23,8 @@ class CustomFieldSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(TYPES))
     options = fields.List(fields.String(validate=validate.Length(1, 120)), allow_none=True,
                           validate=validate.Length(max=200), load_default=None)
+    option_labels = fields.Dict(keys=fields.String(), values=fields.Nested(LabelSchema), allow_none=True,
+                                load_default=None)
     required = fields.Boolean(load_default=False)
     position = fields.Integer(load_default=0, validate=validate.Range(0, 10_000))
 
@@ -36,6 +38,16 @@ class CustomFieldSchema(Schema):
                 raise ValidationError("Options must differ.", "options")
         elif options and not partial:
             raise ValidationError("Only choice fields have options.", "options")
+        if "options" in data or not partial:  # a PATCH of the labels alone: the service checks the stored options
+            check_option_labels(options, data.get("option_labels"))
+
+
+def check_option_labels(options, labels) -> None:
+    """`option_labels` names only offered options (their labels' shape is LabelSchema's).
+
+    Also run by the service on PATCH, against the options the definition ends up with."""
+    if labels and (not isinstance(options, list) or set(labels) - set(options)):
+        raise ValidationError("Labels only for the offered options.", "option_labels")
 
 
 class CustomFieldUpdateSchema(CustomFieldSchema):

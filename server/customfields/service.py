@@ -63,13 +63,22 @@ def create(*, session: Session, actor: Actor, data: dict[str, Any]) -> CustomFie
 
 
 def update(*, session: Session, actor: Actor, definition: CustomField, data: dict[str, Any]) -> CustomField:
+    """Apply `data` (the PATCH fields) once the whole result is checked: nothing changes on a refusal (422).
+
+    Options changed without `option_labels`: the labels of the options dropped go with them."""
     require_staff(actor)
-    for name, value in data.items():
-        setattr(definition, name, value)
-    if definition.type in ("choice", "choices") and not definition.options:
+    state = {name: getattr(definition, name) for name in ("type", "options", "option_labels")} | data
+    if state["type"] not in ("choice", "choices"):
+        state["options"] = state["option_labels"] = None
+    elif not state["options"]:
         raise Invalid("A choice field needs its options.", errors={"options": ["Required."]})
-    if definition.type not in ("choice", "choices"):
-        definition.options = None
+    labels = state["option_labels"]
+    if "option_labels" not in data and labels:
+        labels = state["option_labels"] = {o: v for o, v in labels.items() if o in state["options"]} or None
+    if labels and set(labels) - set(state["options"] or []):
+        raise Invalid("Labels only for the offered options.", errors={"option_labels": ["Not one of the options."]})
+    for name, value in (data | state).items():
+        setattr(definition, name, value)
     session.flush()
     return definition
 

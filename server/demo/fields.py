@@ -8,7 +8,11 @@ DEMO_FIELDS = (
     {"key": "parc_machines", "entity": "account", "label": {"fr": "Parc machines", "en": "Machine fleet"},
      "type": "number", "position": 1},
     {"key": "gamme_interet", "entity": "account", "label": {"fr": "Gammes d’intérêt", "en": "Product lines of interest"},
-     "type": "choices", "options": ["Compresseurs", "Outillage", "Levage", "Pièces"], "position": 2},
+     "type": "choices", "options": ["Compresseurs", "Outillage", "Levage", "Pièces"], "position": 2,
+     "option_labels": {"Compresseurs": {"fr": "Compresseurs", "en": "Compressors"},
+                       "Outillage": {"fr": "Outillage", "en": "Tooling"},
+                       "Levage": {"fr": "Levage", "en": "Lifting"},
+                       "Pièces": {"fr": "Pièces", "en": "Spare parts"}}},
     {"key": "linkedin", "entity": "contact", "label": {"fr": "Profil LinkedIn", "en": "LinkedIn profile"},
      "type": "text", "position": 0},
 )

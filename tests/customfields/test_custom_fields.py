@@ -238,3 +238,58 @@ def test_an_import_of_a_key_conflicts_with_a_tablet_edit_of_that_key_from_before
                                   base_version=base, client_time=later(-3600)))["results"][0]
     assert result["status"] == "conflict"
     assert [c["field"] for c in result["conflicts"]] == ["custom.parc_machines"]  # sector merged without conflict
+
+
+GAMME = {"key": "gamme", "entity": "account", "label": {"fr": "Gamme", "en": "Range"}, "type": "choices",
+         "options": ["Compresseurs", "Levage"],
+         "option_labels": {"Compresseurs": {"fr": "Compresseurs", "en": "Compressors"},
+                           "Levage": {"fr": "Levage", "en": "Lifting"}}}
+
+
+def test_option_labels_round_trip_and_values_stay_the_options(client, headers, world):
+    created = client.post("/api/custom-fields", json=GAMME, headers=headers("manager"))
+    assert created.status_code == 201, created.get_json()
+    listed = client.get("/api/custom-fields", headers=headers("rep")).get_json()
+    assert [(d["options"], d["option_labels"]) for d in listed] == [(GAMME["options"], GAMME["option_labels"])]
+    # the stored value is the option, never its label
+    account = world["account"]
+    ok = client.patch(f"/api/accounts/{account.id}", json={"changes": {"custom": {"gamme": ["Levage"]}}}, headers=headers("rep"))
+    assert ok.status_code == 200 and ok.get_json()["custom"]["gamme"] == ["Levage"]
+    bad = client.patch(f"/api/accounts/{account.id}", json={"changes": {"custom": {"gamme": ["Lifting"]}}}, headers=headers("rep"))
+    assert bad.status_code == 422
+    # a field without labels says so
+    plain = client.post("/api/custom-fields", json={**PARC, "key": "plain"}, headers=headers("manager")).get_json()
+    assert plain["option_labels"] is None
+
+
+def test_option_labels_are_checked_on_post_and_patch(client, headers):
+    bad = [{**GAMME, "option_labels": {"Pièces": {"fr": "Pièces", "en": "Parts"}}},  # not an option
+           {**GAMME, "option_labels": {"Levage": {"fr": "Levage", "en": ""}}},  # empty English
+           {**GAMME, "option_labels": {"Levage": {"fr": "Levage"}}},  # English missing
+           {**GAMME, "option_labels": {"Levage": "Lifting"}},  # not {fr, en}
+           {**PARC, "option_labels": {"x": {"fr": "x", "en": "x"}}}]  # no options at all
+    for body in bad:
+        response = client.post("/api/custom-fields", json=body, headers=headers("manager"))
+        assert response.status_code == 422, body
+        assert response.content_type == "application/problem+json"
+        assert any(k.startswith("option_labels") for k in response.get_json()["errors"]), response.get_json()
+    assert client.get("/api/custom-fields", headers=headers("manager")).get_json() == []
+    assert client.post("/api/custom-fields", json=GAMME, headers=headers("manager")).status_code == 201
+    # PATCH of the labels alone is checked against the stored options, and nothing is half-applied
+    response = client.patch("/api/custom-fields/gamme", json={"option_labels": {"Pièces": {"fr": "P", "en": "P"}},
+                                                              "required": True}, headers=headers("manager"))
+    assert response.status_code == 422 and "option_labels" in response.get_json()["errors"]
+    stored = client.get("/api/custom-fields", headers=headers("manager")).get_json()[0]
+    assert (stored["option_labels"], stored["required"]) == (GAMME["option_labels"], False)
+    response = client.patch("/api/custom-fields/gamme", json={"option_labels": {"Levage": {"fr": "Levage", "en": "Hoists"}}},
+                            headers=headers("manager"))
+    assert response.status_code == 200 and response.get_json()["option_labels"] == {
+        "Levage": {"fr": "Levage", "en": "Hoists"}}
+    # options changed alone: the label of a dropped option goes with it
+    response = client.patch("/api/custom-fields/gamme", json={"options": ["Compresseurs", "Pièces"]},
+                            headers=headers("manager"))
+    assert response.status_code == 200 and response.get_json()["option_labels"] is None
+    response = client.patch("/api/custom-fields/gamme", json={"options": ["Pièces"],
+                                                              "option_labels": {"Levage": {"fr": "L", "en": "L"}}},
+                            headers=headers("manager"))
+    assert response.status_code == 422 and "option_labels" in response.get_json()["errors"]
