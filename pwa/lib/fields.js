@@ -43,6 +43,8 @@ export function statusLabel(key) {
 
 export const fieldsOf = (entity) => customFields.value.filter((f) => f.entity === entity);
 export const fieldLabel = (f) => f.label?.[lang.value] || f.label?.fr || f.key;
+/** A choice option in words: its label in the current language, else the stored value. */
+export const optionLabel = (f, o) => f.option_labels?.[o]?.[lang.value] || o;
 
 /** A form input's text as the field's value (null when empty); throws on a value the type refuses. */
 export function parseInput(field, raw) {

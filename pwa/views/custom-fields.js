@@ -3,18 +3,18 @@
 // screen, the new-prospect form and the contact editor.
 import { html } from '../lib/ui.js';
 import { t } from '../lib/i18n.js';
-import { fieldLabel, inputValue } from '../lib/fields.js';
+import { fieldLabel, inputValue, optionLabel } from '../lib/fields.js';
 
 function Input({ field, value, set }) {
   const id = `cf-${field.entity}-${field.key}`;
   if (field.type === 'choice') {
     return html`<select id=${id} data-testid=${`custom-${field.key}`} value=${value} onChange=${(e) => set(e.target.value)}>
-      <option value="">–</option>${(field.options || []).map((o) => html`<option value=${o}>${o}</option>`)}</select>`;
+      <option value="">–</option>${(field.options || []).map((o) => html`<option value=${o}>${optionLabel(field, o)}</option>`)}</select>`;
   }
   if (field.type === 'choices') {
     const toggle = (o) => set(value.includes(o) ? value.filter((x) => x !== o) : [...value, o]);
     return html`<span class="choices" data-testid=${`custom-${field.key}`}>${(field.options || []).map((o) => html`
-      <label class="check"><input type="checkbox" checked=${value.includes(o)} onChange=${() => toggle(o)} /> ${o}</label>`)}</span>`;
+      <label class="check"><input type="checkbox" checked=${value.includes(o)} onChange=${() => toggle(o)} /> ${optionLabel(field, o)}</label>`)}</span>`;
   }
   if (field.type === 'boolean') {
     return html`<select id=${id} data-testid=${`custom-${field.key}`} value=${value} onChange=${(e) => set(e.target.value)}>

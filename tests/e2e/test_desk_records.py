@@ -15,7 +15,9 @@ TEMPORARY = (  # defined for this test, removed and purged after it
     {"key": "e2e_client_grand_compte", "entity": "account", "label": {"fr": "Grand compte", "en": "Key account"},
      "type": "boolean"},
     {"key": "e2e_taille", "entity": "account", "label": {"fr": "Taille", "en": "Size"}, "type": "choice",
-     "options": ["TPE", "PME", "ETI"], "required": True},
+     "options": ["TPE", "PME", "ETI"], "required": True,
+     "option_labels": {"TPE": {"fr": "TPE", "en": "Micro-business"}, "PME": {"fr": "PME", "en": "SME"},
+                       "ETI": {"fr": "ETI", "en": "Mid-cap"}}},
     {"key": "e2e_fonction", "entity": "contact", "label": {"fr": "Fonction", "en": "Job title"}, "type": "text"},
 )
 
@@ -84,3 +86,36 @@ def test_the_desk_edits_custom_values_and_shows_the_servers_reasons(page, tempor
     finally:  # the demo account as it was (the temporary keys are purged by the fixture)
         restore = {k: before.get(k) for k in ("parc_machines", "gamme_interet")}
         manager.call("PATCH", f"/api/accounts/{account['id']}", {"changes": {"custom": restore}})
+
+
+def test_an_english_desk_shows_the_choices_labels_and_stores_the_values(page, temporary_fields):
+    manager = temporary_fields
+    account = manager.call("GET", "/api/accounts?per_page=1")["items"][0]
+    page.add_init_script("localStorage.setItem('tournee-lang', 'en')")
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "manager@example.com", "dashboard")
+    page.get_by_test_id("desk-nav-accounts").click()
+    page.get_by_test_id("records-search").fill(account["name"][:12])
+    page.get_by_test_id("records-result").filter(has_text=account["name"]).first.click()
+    values = page.get_by_test_id("account-values")
+    expect(values).to_be_visible()
+    # the temporary e2e_taille value is purged by the fixture; the demo's values are not changed
+    gamme = values.get_by_test_id("custom-gamme_interet")
+    expect(gamme).to_contain_text("Compressors")
+    expect(gamme).not_to_contain_text("Compresseurs")
+    values.get_by_test_id("custom-e2e_taille").select_option(label="SME")
+    values.get_by_test_id("values-save").click()
+    stored = {}
+    for _ in range(50):  # the save is on its way: wait for the server to hold it
+        stored = manager.call("GET", f"/api/accounts/{account['id']}")["custom"]
+        if "e2e_taille" in stored:
+            break
+        page.wait_for_timeout(100)
+    assert stored.get("e2e_taille") == "PME"  # the value, not its English label
+    # the fields editor lists the options by their English labels
+    page.get_by_test_id("desk-nav-fields").click()
+    row = page.locator("[data-testid=field-row][data-key=gamme_interet]")
+    expect(row).to_contain_text("Compressors, Tooling, Lifting, Spare parts")
+    row.get_by_test_id("field-edit").click()
+    expect(page.get_by_test_id("option-labels").locator("tr[data-option=Levage]")
+           .get_by_test_id("option-label-en")).to_have_value("Lifting")

@@ -47,6 +47,8 @@ TEXT = """() => {
   }
   return parts.join('\\n');
 }"""
+# the demo's "Gammes d'intérêt" option "Levage" (server/demo/fields.py: option_labels)
+OPTION = {"fr": "Levage", "en": "Lifting"}
 
 
 def check(page: Page, lang: str, screen: str, words: list[str]) -> None:
@@ -74,6 +76,9 @@ def test_the_rep_screens_speak_one_language(page, lang):
     page.get_by_test_id("tour-stop").first.click()
     expect(page.get_by_test_id("log-visit")).to_be_visible()
     check(page, lang, "account", words)
+    # a choice shows its label in the screen's language; the stored value stays the French option
+    choices = page.get_by_test_id("custom-gamme_interet")
+    expect(choices.get_by_role("checkbox", name=OPTION[lang], exact=True)).to_have_count(1)
     for screen in ("accounts", "agenda", "quotes", "sync"):
         page.goto(f"/#/{screen}" if screen != "agenda" else f"/#/agenda/{workday()}")
         page.wait_for_timeout(500)

@@ -1,6 +1,7 @@
 // Manager: the company's custom fields (API.md → Custom fields). Define a field on
 // accounts or contacts (labels FR/EN, type, choices, required), change it, remove it;
-// a removed field's values stay in exports until purged here.
+// a removed field's values stay in exports until purged here. Each choice keeps its stored
+// value; its French and English labels are what screens show.
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { t, lang } from '../../lib/i18n.js';
@@ -9,16 +10,44 @@ import { StatusesEditor } from './statuses.js';
 import { ProductLinesEditor } from './productlines.js';
 
 const TYPES = ['text', 'number', 'choice', 'choices', 'date', 'boolean'];
-const EMPTY = { key: '', entity: 'account', fr: '', en: '', type: 'text', options: '', required: false };
+const EMPTY = { key: '', entity: 'account', fr: '', en: '', type: 'text', options: '', labels: {}, required: false };
 const hasOptions = (type) => type === 'choice' || type === 'choices';
 const optionList = (text) => text.split('\n').map((o) => o.trim()).filter(Boolean);
+const optionText = (f, o) => (f.option_labels || {})[o]?.[lang.value] || o;
+
+/** `option_labels` of the options listed: a label left empty falls back to the value. */
+function labelsOf(options, labels) {
+  const out = {};
+  for (const o of options) {
+    const fr = labels[o]?.fr?.trim() || o, en = labels[o]?.en?.trim() || o;
+    if (fr !== o || en !== o) out[o] = { fr, en };
+  }
+  return Object.keys(out).length ? out : null;
+}
+
+/** FR/EN inputs per option of `text` (one per line); `labels` {value: {fr, en}}, `onChange(labels)`. */
+function OptionLabels({ text, labels, onChange }) {
+  const options = optionList(text);
+  const set = (o, l) => (e) => onChange({ ...labels, [o]: { ...labels[o], [l]: e.target.value } });
+  return options.length > 0 && html`<table class="grid option-labels" data-testid="option-labels">
+    <caption>${t('optionLabels')}</caption>
+    <thead><tr><th>${t('optionValue')}</th><th>${t('fieldLabelFr')}</th><th>${t('fieldLabelEn')}</th></tr></thead>
+    <tbody>${options.map((o) => html`<tr data-option=${o}><td>${o}</td>
+      <td><input data-testid="option-label-fr" aria-label=${`${o} – ${t('fieldLabelFr')}`} placeholder=${o} value=${labels[o]?.fr || ''} onInput=${set(o, 'fr')} /></td>
+      <td><input data-testid="option-label-en" aria-label=${`${o} – ${t('fieldLabelEn')}`} placeholder=${o} value=${labels[o]?.en || ''} onInput=${set(o, 'en')} /></td></tr>`)}
+    </tbody></table>`;
+}
 
 function Row({ field, reload }) {
   const [edit, setEdit] = useState(null);
-  const start = () => setEdit({ fr: field.label.fr, en: field.label.en, options: (field.options || []).join('\n'), required: field.required });
+  const start = () => setEdit({ fr: field.label.fr, en: field.label.en, options: (field.options || []).join('\n'),
+    labels: field.option_labels || {}, required: field.required });
   async function save() {
     const body = { label: { fr: edit.fr, en: edit.en }, required: edit.required };
-    if (hasOptions(field.type)) body.options = optionList(edit.options);
+    if (hasOptions(field.type)) {
+      body.options = optionList(edit.options);
+      body.option_labels = labelsOf(body.options, edit.labels);
+    }
     try { await patch(`/api/custom-fields/${field.id}`, body); toast(t('fieldSaved')); setEdit(null); reload(); } catch (e) { toast(problemText(e), 'error'); }
   }
   async function remove() {
@@ -28,7 +57,7 @@ function Row({ field, reload }) {
     return html`<tr data-testid="field-row" data-key=${field.key}>
       <td><code>${field.key}</code></td><td>${t(`fieldEntity.${field.entity}`)}</td>
       <td>${field.label[lang.value] || field.label.fr}</td><td>${t(`field.${field.type}`)}</td>
-      <td>${(field.options || []).join(', ')}</td><td>${field.required ? '✓' : ''}</td>
+      <td>${(field.options || []).map((o) => optionText(field, o)).join(', ')}</td><td>${field.required ? '✓' : ''}</td>
       <td><button class="small" data-testid="field-edit" onClick=${start}>✎</button>
         <button class="small" data-testid="field-remove" onClick=${remove}>${t('removeField')}</button></td></tr>`;
   }
@@ -36,7 +65,8 @@ function Row({ field, reload }) {
     <td><input value=${edit.fr} onInput=${(e) => setEdit({ ...edit, fr: e.target.value })} />
       <input value=${edit.en} onInput=${(e) => setEdit({ ...edit, en: e.target.value })} /></td>
     <td>${t(`field.${field.type}`)}</td>
-    <td>${hasOptions(field.type) && html`<textarea rows="3" value=${edit.options} onInput=${(e) => setEdit({ ...edit, options: e.target.value })}></textarea>`}</td>
+    <td>${hasOptions(field.type) && html`<textarea rows="3" value=${edit.options} onInput=${(e) => setEdit({ ...edit, options: e.target.value })}></textarea>
+      <${OptionLabels} text=${edit.options} labels=${edit.labels} onChange=${(labels) => setEdit({ ...edit, labels })} />`}</td>
     <td><input type="checkbox" checked=${edit.required} onChange=${(e) => setEdit({ ...edit, required: e.target.checked })} /></td>
     <td><button class="small primary" data-testid="field-save" onClick=${save}>${t('save')}</button>
       <button class="small" onClick=${() => setEdit(null)}>${t('cancel')}</button></td></tr>`;
@@ -48,7 +78,11 @@ function NewField({ reload }) {
   async function add(e) {
     e.preventDefault();
     const body = { key: form.key.trim(), entity: form.entity, label: { fr: form.fr.trim(), en: form.en.trim() },
-      type: form.type, required: form.required, ...(hasOptions(form.type) ? { options: optionList(form.options) } : {}) };
+      type: form.type, required: form.required };
+    if (hasOptions(form.type)) {
+      body.options = optionList(form.options);
+      body.option_labels = labelsOf(body.options, form.labels);
+    }
     try { await post('/api/custom-fields', body); toast(t('fieldAdded')); setForm(EMPTY); reload(); } catch (err) { toast(problemText(err), 'error'); }
   }
   return html`<form class="card field-new" data-testid="field-form" onSubmit=${add}>
@@ -64,7 +98,8 @@ function NewField({ reload }) {
       <label>${t('fieldLabelFr')}<input data-testid="field-label-fr" value=${form.fr} onInput=${set('fr')} required /></label>
       <label>${t('fieldLabelEn')}<input data-testid="field-label-en" value=${form.en} onInput=${set('en')} required /></label>
     </div>
-    ${hasOptions(form.type) && html`<label>${t('fieldOptions')}<textarea data-testid="field-options" rows="4" value=${form.options} onInput=${set('options')}></textarea></label>`}
+    ${hasOptions(form.type) && html`<label>${t('fieldOptions')}<textarea data-testid="field-options" rows="4" value=${form.options} onInput=${set('options')}></textarea></label>
+      <${OptionLabels} text=${form.options} labels=${form.labels} onChange=${(labels) => setForm({ ...form, labels })} />`}
     <label class="check"><input type="checkbox" data-testid="field-required" checked=${form.required} onChange=${set('required')} /> ${t('fieldRequired')}</label>
     <button class="primary" data-testid="field-add" type="submit">${t('addField')}</button>
   </form>`;

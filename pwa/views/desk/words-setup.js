@@ -32,6 +32,7 @@ export const fr = {
   testOk: 'Livraison de test reçue', testFailed: 'Échec de la livraison de test', routingRules: 'Règles de routage',
   routingHelp: 'La première règle qui correspond (priorité la plus basse d’abord) choisit l’équipe ; l’équipe par défaut (★) reçoit le reste.',
   priority: 'Priorité', productLine: 'Gamme', urgency: 'Urgence', technicalTeam: 'Équipe technique', addRule: 'Ajouter la règle',
+  optionLabels: 'Libellés des choix', optionValue: 'Valeur enregistrée',
 };
 export const en = {
   searchPeople: 'Name or e-mail', noPerson: 'Nobody matches.',
@@ -66,4 +67,5 @@ export const en = {
   testOk: 'Test delivery received', testFailed: 'Test delivery failed', routingRules: 'Routing rules',
   routingHelp: 'The first matching rule (lowest priority first) picks the team; the default team (★) gets the rest.',
   priority: 'Priority', productLine: 'Product line', urgency: 'Urgency', technicalTeam: 'Technical team', addRule: 'Add the rule',
+  optionLabels: 'Choice labels', optionValue: 'Stored value',
 };
