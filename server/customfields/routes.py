@@ -16,7 +16,8 @@ out = CustomFieldSchema()
 @blp.arguments(CustomFieldListArgs, location="query")
 @blp.response(200, CustomFieldSchema(many=True))
 def list_fields(args):
-    """The company's custom fields (every role): `[{id, key, entity, label {fr, en}, type, options, required, position}]`."""
+    """The company's custom fields (every role): `[{id, key, entity, label {fr, en}, type, options,
+    option_labels {option: {fr, en}} | null, required, position}]`."""
     current_actor()
     return service.definitions(db.session, entity=args.get("entity"))
 
@@ -25,7 +26,8 @@ def list_fields(args):
 @blp.arguments(CustomFieldSchema)
 @blp.response(201, CustomFieldSchema)
 def create_field(data):
-    """Define a field (manager, admin); 409 when the key is already defined for that entity."""
+    """Define a field (manager, admin); 409 when the key is already defined for that entity,
+    422 when `option_labels` names a value that is not one of `options`."""
     definition = service.create(session=db.session, actor=current_actor(), data=data)
     db.session.commit()
     return definition
@@ -36,7 +38,8 @@ def create_field(data):
 @blp.arguments(CustomFieldListArgs, location="query", as_kwargs=True)
 @blp.response(200, CustomFieldSchema)
 def update_field(data, ref, entity=None):
-    """Change a field's labels, type, options, required or position (manager, admin); `ref` is its id or key."""
+    """Change a field's labels, type, options, option labels, required or position (manager, admin);
+    `ref` is its id or key. The result is checked whole (422, nothing changed) as on POST."""
     actor = current_actor()
     service.require_staff(actor)
     definition = service.update(session=db.session, actor=actor,

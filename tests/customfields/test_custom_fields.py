@@ -274,11 +274,14 @@ def test_option_labels_are_checked_on_post_and_patch(client, headers):
         assert response.content_type == "application/problem+json"
         assert any(k.startswith("option_labels") for k in response.get_json()["errors"]), response.get_json()
     assert client.get("/api/custom-fields", headers=headers("manager")).get_json() == []
+    first = client.post("/api/custom-fields", json=bad[0], headers=headers("manager")).get_json()
+    assert first["errors"]["option_labels"] == ["Des libellés seulement pour les options proposées."]
     assert client.post("/api/custom-fields", json=GAMME, headers=headers("manager")).status_code == 201
     # PATCH of the labels alone is checked against the stored options, and nothing is half-applied
     response = client.patch("/api/custom-fields/gamme", json={"option_labels": {"Pièces": {"fr": "P", "en": "P"}},
                                                               "required": True}, headers=headers("manager"))
-    assert response.status_code == 422 and "option_labels" in response.get_json()["errors"]
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"option_labels": ["N'est pas l'une des options."]}
     stored = client.get("/api/custom-fields", headers=headers("manager")).get_json()[0]
     assert (stored["option_labels"], stored["required"]) == (GAMME["option_labels"], False)
     response = client.patch("/api/custom-fields/gamme", json={"option_labels": {"Levage": {"fr": "Levage", "en": "Hoists"}}},
