@@ -136,6 +136,17 @@ def load_calendar(session: Session, user) -> WorkCalendar:
     return calendars_of(session, [user.id]).get(user.id) or WorkCalendar(hours=dict(user.working_hours or {}))
 
 
+def day_calendar(session: Session, user_id: str, hours: dict[str, Any], holidays_code: str, day: date) -> WorkCalendar:
+    """The calendar of one user that holds only the absences covering `day`: right for
+    `off(day)` / `is_working(day)` and no other day, in one indexed query."""
+    from server.agenda.models import Absence
+
+    absences = session.execute(select(Absence.first_day, Absence.last_day, Absence.reason).where(
+        Absence.user_id == user_id, Absence.first_day <= day, Absence.last_day >= day)).all()
+    return WorkCalendar(hours=dict(hours or {}), holidays_code=holidays_code,
+                        absences=tuple(sorted((a.first_day, a.last_day, a.reason) for a in absences)))
+
+
 def calendars_of(session: Session, user_ids: list[str]) -> dict[str, WorkCalendar]:
     """The calendars of many users in three queries (KPIs over a whole company)."""
     from server.agenda.models import Absence

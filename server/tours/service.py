@@ -83,7 +83,7 @@ def _kept_or_planned(session: Session, rep: Rep, day: date, *, config, now: date
 def _stale(session: Session, rep: Rep, day: date, plan: dict) -> bool:
     if plan.get("stale") or "stops" not in plan:
         return True
-    if plan.get("working_day", plan.get("working", True)) != rep.calendar.is_working(day):
+    if plan.get("working_day", plan.get("working", True)) != rep.works_on(day):
         return True  # an absence or a holiday calendar changed since it was planned
     start, end = day_bounds(day, rep.tz)
     current = {(a.id, round(a.start.timestamp()), round(a.end.timestamp()))
