@@ -55,12 +55,12 @@ class Rep:
         the rep was loaded with: the planner touches it (`span`) before its read ends."""
         return load_calendar(self.session, self.user)
 
-    def works_on(self, day: date) -> bool:
-        """`calendar.is_working(day)`, reading only that day's absences when the calendar
-        is not loaded yet (one small query instead of the rep's calendar)."""
+    def works_on(self, day: date, *, absent: bool) -> bool:
+        """`calendar.is_working(day)`, given whether an absence covers `day` (`absent_on`,
+        read with another row), without loading the calendar when it is not loaded yet."""
         if "calendar" in self.__dict__ or self.holidays_code is None:
             return self.calendar.is_working(day)
-        return day_calendar(self.session, self.id, self.working_hours, self.holidays_code, day).is_working(day)
+        return day_calendar(self.working_hours, self.holidays_code, day, absent=absent).is_working(day)
 
     def span(self, day: date) -> tuple[float, float] | None:
         """(start, end) minutes of that day's working hours; None on a day off, a public
