@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 import holidays as holiday_calendars
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -134,6 +134,21 @@ class WorkCalendar:
 def load_calendar(session: Session, user) -> WorkCalendar:
     """The calendar of `user` (a `User`): its hours, its team's holidays, its absences."""
     return calendars_of(session, [user.id]).get(user.id) or WorkCalendar(hours=dict(user.working_hours or {}))
+
+
+def absent_on(user_id: str, day: date):
+    """An SQL boolean, true when an absence of `user_id` covers `day`: read beside another
+    row (the kept tour's), it spares a query."""
+    from server.agenda.models import Absence
+
+    return exists().where(Absence.user_id == user_id, Absence.first_day <= day, Absence.last_day >= day)
+
+
+def day_calendar(hours: dict[str, Any], holidays_code: str, day: date, *, absent: bool) -> WorkCalendar:
+    """A calendar right for `off(day)` being None or not, and for no other day: the weekly
+    hours, the holidays, and an absence on `day` when `absent` (its reason unknown)."""
+    return WorkCalendar(hours=dict(hours or {}), holidays_code=holidays_code,
+                        absences=((day, day, ""),) if absent else ())
 
 
 def calendars_of(session: Session, user_ids: list[str]) -> dict[str, WorkCalendar]:

@@ -8,6 +8,7 @@ read transaction can end before the (CPU-bound) planning starts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
-from server.agenda.workdays import WorkCalendar, load_calendar
+from server.agenda.workdays import DEFAULT_HOLIDAYS, WorkCalendar, day_calendar, load_calendar
 from server.agenda.models import Appointment
 from server.tours.dayplan import Lunch
 from server.tours.travel import Point
-from server.users.models import User
+from server.users.models import Team, User
 from server.visits.models import Visit
 
 DEFAULT_LUNCH = ("12:00", "14:00", 60)
@@ -34,13 +35,32 @@ class Rep:
     tz: ZoneInfo
     home: Point | None
     working_hours: dict[str, Any]
-    calendar: WorkCalendar
+    # The team's holiday calendar code when the row carried it (load_rep), else None.
+    holidays_code: str | None = field(default=None, compare=False)
+    # The session the calendar is read from on first use: a kept tour's GET needs only
+    # whether its one day is worked, not the rep's whole calendar (absences of all time).
+    session: Session | None = field(default=None, repr=False, compare=False)
+    user: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def of(cls, session: Session, user: User) -> "Rep":
+    def of(cls, session: Session, user: User, holidays_code: str | None = None) -> "Rep":
         home = (user.home_lat, user.home_lon) if user.home_lat is not None and user.home_lon is not None else None
         return cls(id=user.id, name=user.name, team_id=user.team_id, tz=ZoneInfo(user.timezone or "Europe/Paris"),
-                   home=home, working_hours=dict(user.working_hours or {}), calendar=load_calendar(session, user))
+                   home=home, working_hours=dict(user.working_hours or {}), holidays_code=holidays_code,
+                   session=session, user=user)
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        """The rep's calendar (server/agenda/workdays.py), read on first use in the session
+        the rep was loaded with: the planner touches it (`span`) before its read ends."""
+        return load_calendar(self.session, self.user)
+
+    def works_on(self, day: date, *, absent: bool) -> bool:
+        """`calendar.is_working(day)`, given whether an absence covers `day` (`absent_on`,
+        read with another row), without loading the calendar when it is not loaded yet."""
+        if "calendar" in self.__dict__ or self.holidays_code is None:
+            return self.calendar.is_working(day)
+        return day_calendar(self.working_hours, self.holidays_code, day, absent=absent).is_working(day)
 
     def span(self, day: date) -> tuple[float, float] | None:
         """(start, end) minutes of that day's working hours; None on a day off, a public
@@ -120,14 +140,17 @@ def iso(moment: datetime, tz: ZoneInfo) -> str:
 
 
 _REP_COLUMNS = (User.id, User.name, User.role, User.team_id, User.timezone, User.home_lat, User.home_lon,
-                User.working_hours)
+                User.working_hours, Team.holidays)
 
 
 def load_rep(session: Session, rep_id: str) -> Rep | None:
     """The rep `rep_id`, or None when no such user or not a rep. Reads the columns a Rep
     needs, not the user (no ORM object, no technical teams loaded): every tour GET pays it."""
-    user = session.execute(select(*_REP_COLUMNS).where(User.id == rep_id)).first()
-    return Rep.of(session, user) if user is not None and user.role == "rep" else None
+    user = session.execute(select(*_REP_COLUMNS).outerjoin(Team, Team.id == User.team_id)
+                           .where(User.id == rep_id)).first()
+    if user is None or user.role != "rep":
+        return None
+    return Rep.of(session, user, holidays_code=user.holidays or DEFAULT_HOLIDAYS)
 
 
 def appointments_between(session: Session, rep_id: str, start: datetime, end: datetime) -> list[Booked]:

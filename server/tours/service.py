@@ -31,6 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.actor import Actor
+from server.agenda.workdays import absent_on
 from server.db import is_uuid, utcnow
 from server.errors import NotFound
 from server.extensions import writing
@@ -74,16 +75,18 @@ def week(*, session: Session, actor: Actor, rep_id: str, day: date, config, now:
 
 def _kept_or_planned(session: Session, rep: Rep, day: date, *, config, now: datetime) -> dict:
     # The plan document alone: the kept row's other columns (its per-field metadata) are not needed to read it.
-    kept = session.execute(select(TourPlan.plan).where(TourPlan.rep_id == rep.id, TourPlan.date == day)).first()
-    if kept is not None and not _stale(session, rep, day, kept.plan or {}):
+    # Whether an absence covers the day comes with it: a kept plan's check needs no calendar.
+    kept = session.execute(select(TourPlan.plan, absent_on(rep.id, day).label("absent"))
+                           .where(TourPlan.rep_id == rep.id, TourPlan.date == day)).first()
+    if kept is not None and not _stale(session, rep, day, kept.plan or {}, absent=bool(kept.absent)):
         return annotate(session, rep, day, kept.plan, now=now)
     return plan_and_keep(session, rep, day, config=config, now=now, force=kept is not None, quick=True)
 
 
-def _stale(session: Session, rep: Rep, day: date, plan: dict) -> bool:
+def _stale(session: Session, rep: Rep, day: date, plan: dict, *, absent: bool) -> bool:
     if plan.get("stale") or "stops" not in plan:
         return True
-    if plan.get("working_day", plan.get("working", True)) != rep.calendar.is_working(day):
+    if plan.get("working_day", plan.get("working", True)) != rep.works_on(day, absent=absent):
         return True  # an absence or a holiday calendar changed since it was planned
     start, end = day_bounds(day, rep.tz)
     current = {(a.id, round(a.start.timestamp()), round(a.end.timestamp()))

@@ -1,0 +1,69 @@
+"""JSON by orjson where it is hot: response bodies and the database's JSON columns.
+
+**Response bodies**: the same bytes as Flask's provider, faster.
+
+Flask's `DefaultJSONProvider` encodes with the standard library, keys sorted: on a page
+of 50 accounts (five JSON documents each) the encoding was a large share of the
+request's CPU (docs/benchmarks.md, bench_reads). orjson (https://github.com/ijl/orjson)
+encodes the same values to the same compact text: keys sorted (`OPT_SORT_KEYS`; UTF-8
+byte order is code point order), non-ASCII written as is (our `ensure_ascii = False`),
+dates, dataclasses and anything unusual handed to Flask's own `default` (RFC 822 dates,
+`dataclasses.asdict`, `__html__`), so they read as before.
+
+What orjson refuses — a non-string key, an integer past 64 bits, a lone surrogate, a
+nesting deeper than 254 — falls back to the standard library's encoding, unchanged.
+The differences left are in spelling only, never in value: a float's exponent
+(`1e-05` reads `1e-5`), and NaN/Infinity (not JSON) written `null`.
+Indented output (debug mode, `compact = False`) stays the standard library's.
+
+**JSON columns** (`loads`, the engine's `json_deserializer`, on SQLite and, through
+psycopg, on PostgreSQL): five documents per account, decoded on every list page. orjson
+reads the same values, except an integer past 64 bits (it reads a float) and what is not
+strict JSON (NaN, a lone surrogate: it refuses): a document holding a run of 19 digits or
+more, or refused, is read by the standard library instead.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import orjson
+from flask import Response
+from flask.json.provider import DefaultJSONProvider
+
+_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+# 2**63 has 19 digits: any run that long may be an integer orjson would read as a float.
+_LONG_TEXT, _LONG_BYTES = re.compile(r"\d{19}"), re.compile(rb"\d{19}")
+
+
+def loads(data: str | bytes | bytearray | memoryview) -> Any:
+    """A JSON document (text or UTF-8 bytes) as Python values, exactly as `json.loads` reads it."""
+    if isinstance(data, (memoryview, bytearray)):
+        data = bytes(data)
+    if (_LONG_TEXT if isinstance(data, str) else _LONG_BYTES).search(data) is None:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(data)
+
+
+class OrjsonProvider(DefaultJSONProvider):
+    """`app.json`: compact responses encoded by orjson, the rest as Flask does it."""
+
+    ensure_ascii = False  # French names stay readable (orjson never escapes them)
+
+    def encode(self, obj: Any) -> bytes:
+        """`obj` as compact JSON bytes (UTF-8), keys sorted; the standard library's text
+        for what orjson does not take."""
+        try:
+            return orjson.dumps(obj, default=self.default, option=_OPTIONS)
+        except TypeError:  # orjson.JSONEncodeError is a TypeError
+            return super().dumps(obj, separators=(",", ":")).encode()
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        if (self.compact is None and self._app.debug) or self.compact is False:
+            return super().response(*args, **kwargs)
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(self.encode(obj) + b"\n", mimetype=self.mimetype)
