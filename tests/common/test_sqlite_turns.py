@@ -12,6 +12,16 @@ from sqlalchemy import create_engine, text
 
 import server.extensions  # noqa: F401  (installs the engine and pool listeners)
 from server import sqlite_turns
+from server.extensions import write_intent
+
+
+@pytest.fixture(autouse=True)
+def _writes():
+    """These connections write: a test client's GET earlier on this thread may have left the
+    intent at "read" (the request hook sets it for each request and does not put it back)."""
+    token = write_intent.set(True)
+    yield
+    write_intent.reset(token)
 
 
 def _engine(tmp_path):
