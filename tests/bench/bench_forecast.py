@@ -20,31 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from sqlalchemy import func, select, text, true  # noqa: E402
+from sqlalchemy import select, true  # noqa: E402
 
-from tests.bench.bench_kpis import _ensure_database  # noqa: E402
+from tests.bench.bench_kpis import ensure_database, load_large  # noqa: E402
 
 URL = os.environ.get("TOURNEE_BENCH_FORECAST_DATABASE_URL",
                      "postgresql+psycopg://postgres@127.0.0.1:5432/tournee_forecast")
 TARGET_MS = 300.0
 TARGET_TRAINING_S = 10.0
 RUNS = 7
-
-
-def _load(app, db) -> None:
-    from flask_migrate import upgrade
-
-    from server.demo import load_demo
-    from server.users.models import User
-    with app.app_context():
-        upgrade()
-        reps = db.session.scalar(select(func.count()).select_from(User).where(User.role == "rep"))
-        admin_there = db.session.scalar(select(User.id).where(User.email == "admin@example.com"))
-        if reps < 100 or not admin_there:
-            print("bench_forecast: loading the large demo (more than 10 minutes)…", file=sys.stderr, flush=True)
-            print(load_demo(scale="large"), file=sys.stderr, flush=True)
-        with db.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
 
 
 def _time(client, path: str, headers: dict, runs: int = RUNS) -> tuple[float, dict]:
@@ -74,7 +58,7 @@ def _training(app, db) -> tuple[float, int, int]:
 
 
 def main() -> list[dict]:
-    _ensure_database(URL)
+    ensure_database(URL)
     os.environ.setdefault("TOURNEE_INSTANCE", "/tmp/tournee-bench-forecast")
     from server import create_app
     from server.config import Config
@@ -83,7 +67,7 @@ def main() -> list[dict]:
     from server.users.tokens import issue_pair
 
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=URL)
-    _load(app, db)
+    load_large(app, db, who="bench_forecast")
     seconds, deals_read, closed = _training(app, db)
     rows = [{"what": f"training: read {deals_read:,} deals, learn from {closed:,} closed ones", "ms": seconds * 1000,
              "target": TARGET_TRAINING_S * 1000}]

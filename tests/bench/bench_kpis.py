@@ -30,7 +30,8 @@ TARGET_MS = 300.0
 RUNS = 7
 
 
-def _ensure_database(url: str) -> None:
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database of `url` if it does not exist."""
     parsed = make_url(url)
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -39,7 +40,9 @@ def _ensure_database(url: str) -> None:
     admin.dispose()
 
 
-def _load(app, db) -> int:
+def load_large(app, db, *, who: str = "bench_kpis") -> int:
+    """Migrate, load `tournee demo --scale large` unless it is there, VACUUM ANALYZE; the visit count.
+    Shared by the benches that need the large company (bench_forecast too)."""
     from flask_migrate import upgrade
 
     from server.demo import load_demo
@@ -49,7 +52,7 @@ def _load(app, db) -> int:
         reps = db.session.scalar(select(func.count()).select_from(User).where(User.role == "rep"))
         admin_there = db.session.scalar(select(User.id).where(User.email == "admin@example.com"))
         if reps < 100 or not admin_there:
-            print("bench_kpis: loading the large demo (about 10 minutes)…", file=sys.stderr, flush=True)
+            print(f"{who}: loading the large demo (about 10 minutes)…", file=sys.stderr, flush=True)
             print(load_demo(scale="large"), file=sys.stderr, flush=True)
         with db.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
@@ -71,7 +74,7 @@ def _time(client, path: str, headers: dict) -> tuple[float, dict]:
 
 
 def main() -> list[dict]:
-    _ensure_database(URL)
+    ensure_database(URL)
     os.environ.setdefault("TOURNEE_INSTANCE", "/tmp/tournee-bench-kpis")
     from server import create_app
     from server.config import Config
@@ -80,7 +83,7 @@ def main() -> list[dict]:
     from server.users.tokens import issue_pair
 
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=URL)
-    visits = _load(app, db)
+    visits = load_large(app, db)
     rows = []
     with app.app_context():
         tokens = {}
