@@ -21,6 +21,7 @@ def test_manager_sees_the_forecast_its_backtest_and_drills_down(page, api):
     assert round(float(shown.replace(",", ".") or 0)) == round(figures["weighted"])
     expect(page.get_by_test_id("chart-backtest").locator("canvas")).to_be_visible(timeout=20_000)
     expect(page.get_by_test_id("forecast-mape")).to_contain_text("MAPE")
+    expect(page.get_by_test_id("forecast-deal").first).to_be_visible()  # the deals load after the figures
     all_deals = page.get_by_test_id("forecast-deal").count()
     page.get_by_test_id("pipeline-quoted-pipeline").click()
     expect(page.get_by_test_id("forecast-deal").first).to_contain_text("Chiffré")
