@@ -65,8 +65,12 @@ class DatabaseStorage(Storage):
                 self._engine = create_engine(self.url, pool_pre_ping=True,
                                              connect_args={"options": "-c synchronous_commit=off"})
             else:
-                self._engine = create_engine(self.url, pool_pre_ping=True)
-                event.listen(self._engine, "connect", _relaxed_sqlite)
+                # Its own file, which only these counters write: every transaction begins as a
+                # write, whatever the request is (not the application database's read or write
+                # intent, nor its writer turns: server/extensions.py).
+                engine = create_engine(self.url, pool_pre_ping=True)
+                event.listen(engine, "connect", _relaxed_sqlite)
+                self._engine = engine.execution_options(sqlite_begin="immediate")
             self._pid = os.getpid()
             if self._engine.dialect.name == "sqlite":
                 TABLE.create(self._engine, checkfirst=True)  # its own file: no migrations there
