@@ -130,12 +130,6 @@ def mark_request_intent() -> None:
         begin_snapshot()
 
 
-def forget_request_intent(_exc=None) -> None:
-    """teardown_request hook: what runs after the request on this thread (a test's own
-    session, a CLI command) begins its transactions as writes again, the default."""
-    write_intent.set(True)
-
-
 class Api(_Api):
     """flask-smorest's Api, answering every HTTP error as RFC 9457 problem+json."""
 
