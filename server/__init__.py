@@ -46,7 +46,11 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     observability.init_app(app)  # before metrics: it starts the request clock both read
     metrics.init_app(app)
     security.init_app(app)
-    app.before_request(mark_request_intent)  # first: it decides how the transaction begins
+    # First of all the hooks (the limiter's included): it decides how the request's transactions
+    # begin. The context variable lives as long as the thread, so until it runs it holds the
+    # previous request's intent. (It is not reset after the request: tests that keep a read
+    # transaction open on their own thread while other threads write rely on a plain BEGIN.)
+    app.before_request_funcs.setdefault(None, []).insert(0, mark_request_intent)
     from server.gate import require_access_token
     app.before_request(require_access_token)
 

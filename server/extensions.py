@@ -46,7 +46,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
     if conn.dialect.name == "sqlite":
-        if write_intent.get():
+        if conn.get_execution_options().get("sqlite_begin") == "immediate":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # a side database that only writes (rate limits)
+        elif write_intent.get():
             sqlite_turns.take(conn)  # fair turns between writers (server/sqlite_turns.py)
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:

@@ -59,8 +59,7 @@ class ChangeNumbers:
             self.pruned_below = 0
             # The counter as this transaction began, unlocked: what the real numbers would be
             # if nobody committed before us (`estimate`).
-            ensure_counter(session)
-            self._seen = session.scalar(select(ChangeCounter.value).where(ChangeCounter.id == 1)) or 0
+            self._seen = _counter_row(session, ChangeCounter.value)[0]
             return
         self._lock()
 
@@ -68,11 +67,9 @@ class ChangeNumbers:
         # No autoflush: pending changes would be written before their numbers are real (C4),
         # then written again once they are.
         with self.session.no_autoflush:
-            ensure_counter(self.session)
             # C1: lock first, hold to commit. SQLite has no FOR UPDATE; BEGIN IMMEDIATE
             # (server/extensions.py) already holds its write lock.
-            row = self.session.execute(select(ChangeCounter.value, ChangeCounter.pruned_below)
-                                       .where(ChangeCounter.id == 1).with_for_update()).one()
+            row = _counter_row(self.session, ChangeCounter.value, ChangeCounter.pruned_below, for_update=True)
         self.locked_at = time.perf_counter()
         self.start = self.value = row.value
         self.pruned_below = row.pruned_below
@@ -240,15 +237,26 @@ def now_ms() -> int:
     return int(utcnow().timestamp() * 1000)
 
 
+def _counter_row(session: Session, *columns, for_update: bool = False):
+    """The counter's row (the given columns), created first when a fresh database lacks it:
+    one statement in the usual case, where `ensure_counter` first would cost two."""
+    stmt = select(*columns).where(ChangeCounter.id == 1)
+    if for_update:
+        stmt = stmt.with_for_update()
+    row = session.execute(stmt).first()
+    if row is None:
+        ensure_counter(session)
+        row = session.execute(stmt).one()
+    return row
+
+
 def current_cursor(session: Session) -> int:
-    ensure_counter(session)
-    return session.scalar(select(ChangeCounter.value).where(ChangeCounter.id == 1)) or 0
+    return _counter_row(session, ChangeCounter.value)[0]
 
 
 def horizon(session: Session) -> tuple[int, int]:
     """(pruned_below, current) cursor bounds a pull can serve (PROTOCOL L2)."""
-    ensure_counter(session)
-    row = session.execute(select(ChangeCounter.pruned_below, ChangeCounter.value).where(ChangeCounter.id == 1)).one()
+    row = _counter_row(session, ChangeCounter.pruned_below, ChangeCounter.value)
     return row.pruned_below, row.value
 
 

@@ -1,7 +1,6 @@
 """A client_id (one tablet install) belongs to the user that first used it (PROTOCOL P1)."""
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from server.db import utcnow
@@ -14,16 +13,19 @@ class ClientMismatch(Problem):
 
 
 def bind(session: Session, *, client_id: str, user_id: str) -> None:
-    """First use binds; later uses must come from the same user. An insert that ignores
-    a duplicate, so two first requests racing from one tablet both go through."""
+    """First use binds; later uses must come from the same user. One upsert that binds a
+    new client_id or stamps `last_seen` on the caller's own, and returns nothing when the
+    id belongs to someone else; two first requests racing from one tablet both go through.
+
+    Raises ClientMismatch (409) for a client_id bound to another user."""
     now = utcnow()
     values = {"client_id": client_id, "user_id": user_id, "first_seen": now, "last_seen": now}
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-        session.execute(pg_insert(SyncClient).values(values).on_conflict_do_nothing())
+        from sqlalchemy.dialects.postgresql import insert as upsert
     else:
-        session.execute(insert(SyncClient).values(values).prefix_with("OR IGNORE"))
-    owner = session.scalar(select(SyncClient.user_id).where(SyncClient.client_id == client_id))
-    if owner != user_id:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    stmt = upsert(SyncClient).values(values)
+    stmt = stmt.on_conflict_do_update(index_elements=[SyncClient.client_id], set_={"last_seen": now},
+                                      where=SyncClient.user_id == user_id).returning(SyncClient.user_id)
+    if session.execute(stmt).scalar() != user_id:
         raise ClientMismatch("This client_id belongs to another user; start a new one after signing in.")
-    session.execute(update(SyncClient).where(SyncClient.client_id == client_id).values(last_seen=now))

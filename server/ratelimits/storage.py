@@ -18,8 +18,9 @@ import os
 import random
 import time
 
+from flask import g, has_request_context
 from limits.storage import Storage
-from sqlalchemy import case, create_engine, delete, func, select, text
+from sqlalchemy import case, create_engine, delete, event, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -58,7 +59,18 @@ class DatabaseStorage(Storage):
     def engine(self) -> Engine:
         """One engine per process: gunicorn forks workers, and pooled connections do not survive a fork."""
         if self._engine is None or self._pid != os.getpid():
-            self._engine = create_engine(self.url, pool_pre_ping=True)
+            if make_url(self.url).get_backend_name() == "postgresql":
+                # A counter lost in a crash costs nothing: its commit need not wait for the WAL
+                # to reach the disk (each hit commits on its own, outside the request's transaction).
+                self._engine = create_engine(self.url, pool_pre_ping=True,
+                                             connect_args={"options": "-c synchronous_commit=off"})
+            else:
+                # Its own file, which only these counters write: every transaction begins as a
+                # write, whatever the request is (not the application database's read or write
+                # intent, nor its writer turns: server/extensions.py).
+                engine = create_engine(self.url, pool_pre_ping=True)
+                event.listen(engine, "connect", _relaxed_sqlite)
+                self._engine = engine.execution_options(sqlite_begin="immediate")
             self._pid = os.getpid()
             if self._engine.dialect.name == "sqlite":
                 TABLE.create(self._engine, checkfirst=True)  # its own file: no migrations there
@@ -74,19 +86,35 @@ class DatabaseStorage(Storage):
         stmt = stmt.on_conflict_do_update(index_elements=[TABLE.c.key], set_={
             "count": case((stale, amount), else_=TABLE.c.count + amount),
             "expires_at": case((stale, now + expiry), else_=TABLE.c.expires_at),
-        }).returning(TABLE.c.count)
+        }).returning(TABLE.c.count, TABLE.c.expires_at)
         with self.engine.begin() as conn:
-            count = conn.execute(stmt).scalar_one()
+            count, expires_at = conn.execute(stmt).one()
             if random.random() < 0.01:  # now and then, drop what expired long ago
                 conn.execute(delete(TABLE).where(TABLE.c.expires_at < now - 3600))
+        if has_request_context():
+            # flask-limiter reads the counter back (get, get_expiry) for the X-RateLimit-*
+            # headers right after the hit: the request answers them from what the hit returned.
+            g.setdefault("_rate_limit_hits", {})[key] = (int(count), float(expires_at))
         return int(count)
 
+    def _hit_in_request(self, key: str) -> tuple[int, float] | None:
+        if not has_request_context():
+            return None
+        hits = g.get("_rate_limit_hits")
+        return hits.get(key) if hits else None
+
     def get(self, key: str) -> int:
+        hit = self._hit_in_request(key)
+        if hit is not None and hit[1] > time.time():
+            return hit[0]
         with self.engine.connect() as conn:
             count = conn.scalar(select(TABLE.c.count).where(TABLE.c.key == key, TABLE.c.expires_at > time.time()))
         return int(count or 0)
 
     def get_expiry(self, key: str) -> float:
+        hit = self._hit_in_request(key)
+        if hit is not None:
+            return hit[1]
         with self.engine.connect() as conn:
             expires = conn.scalar(select(TABLE.c.expires_at).where(TABLE.c.key == key))
         return float(expires) if expires is not None else time.time()
@@ -106,5 +134,16 @@ class DatabaseStorage(Storage):
         return int(count or 0)
 
     def clear(self, key: str) -> None:
+        if has_request_context() and g.get("_rate_limit_hits"):
+            g._rate_limit_hits.pop(key, None)
         with self.engine.begin() as conn:
             conn.execute(delete(TABLE).where(TABLE.c.key == key))
+
+
+def _relaxed_sqlite(dbapi_connection, _record) -> None:
+    """The counters' own SQLite file: write-ahead log (workers read while one writes) and
+    no fsync per hit (a counter lost in a crash costs nothing)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.close()

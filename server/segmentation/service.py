@@ -11,8 +11,11 @@
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from marshmallow import ValidationError
 from sqlalchemy import func, inspect, select, update
@@ -71,10 +74,33 @@ def active_model(session: Session) -> ActiveModel:
         return cached[1]
     stored = session.scalar(select(CommercialModel).where(CommercialModel.active.is_(True))
                             .order_by(CommercialModel.version.desc()).limit(1))
-    definition = normalise(stored.definition) if stored else initial_definition()
-    model = ActiveModel(stored.version if stored else 1, definition, Scorer(definition), stored)
+    definition, scorer = _compiled(stored.definition if stored else None)
+    model = ActiveModel(stored.version if stored else 1, definition, scorer, stored)
     session.info[_CACHE] = (session.get_transaction(), model)
     return model
+
+
+# The last definitions compiled by this process, keyed by their stored JSON: normalising
+# one (a marshmallow load of every criterion) and building its scorer cost more than the
+# rest of a one-visit push together, and the stored definition changes only with a new
+# model version. Keyed by content, not by version, so no write can leave it stale.
+_compiled_cache: dict[bytes, tuple[dict[str, Any], Scorer]] = {}
+_compiled_lock = threading.Lock()
+
+
+def _compiled(stored_definition: dict[str, Any] | None) -> tuple[dict[str, Any], Scorer]:
+    """(normalised definition, scorer) for a stored definition (None: the default one).
+    Shared between requests: callers read them and never change them in place."""
+    key = orjson.dumps(stored_definition, option=orjson.OPT_SORT_KEYS)
+    found = _compiled_cache.get(key)
+    if found is None:
+        definition = normalise(stored_definition) if stored_definition is not None else initial_definition()
+        found = (definition, Scorer(definition))
+        with _compiled_lock:
+            if len(_compiled_cache) >= 8:  # a few versions at once (tests, a model change)
+                _compiled_cache.clear()
+            _compiled_cache[key] = found
+    return found
 
 
 def forget_cached_model(session: Session) -> None:

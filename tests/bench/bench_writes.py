@@ -13,6 +13,10 @@ on SQLite (one writer at a time by design) waiting is fair: p99 within 5× p50.
 - Lock hold: the server's `tournee_sync_counter_hold_seconds` histogram (/metrics),
   read before and after each point: mean hold per writing transaction, and the lock's
   busy share = pushes/s × mean hold (near 1: the lock is the limit; well below: CPU is).
+- CPU per push (Linux /proc, utime + stime over the point): the gunicorn processes, the
+  database's processes (PostgreSQL's backends; none for SQLite, which runs inside the
+  workers) and this load generator; and the ceiling they set on this machine:
+  cores ÷ (their sum). A rate near the ceiling is CPU-bound whatever the lock does.
 
 PostgreSQL: TOURNEE_BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/tournee_writes),
 emptied first. DURATION_S (default 6), WORKERS (default 4), LEVELS (default "1,4,16,32"),
@@ -70,6 +74,40 @@ def _hold(live: Live) -> tuple[float, float]:
     return total, count
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_of(pids) -> float:
+    """utime + stime of these processes, in seconds (proc(5) fields 14 and 15); gone ones count 0."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def _postgres_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def _cpu(live: Live) -> tuple[float, float, float]:
+    """(server, database, load generator) CPU seconds so far."""
+    server = _cpu_of([live.process.pid, *live.alive_workers()])
+    database = _cpu_of(_postgres_pids()) if live.database_url.startswith("postgresql") else 0.0
+    return server, database, time.process_time()
+
+
 def _point(live: Live, tablets: list[tuple[str, list[str]]], clients: int, size: int) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
@@ -94,6 +132,7 @@ def _point(live: Live, tablets: list[tuple[str, list[str]]], clients: int, size:
                         errors.append(str(response.status_code))
 
     before = _hold(live)
+    cpu_before = _cpu(live)
     started = time.perf_counter()
     threads = [threading.Thread(target=tablet, args=(i,)) for i in range(clients)]
     for t in threads:
@@ -101,12 +140,14 @@ def _point(live: Live, tablets: list[tuple[str, list[str]]], clients: int, size:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    cpu = [b - a for a, b in zip(cpu_before, _cpu(live), strict=True)]
     after = _hold(live)
     held = (after[0] - before[0]) / max(after[1] - before[1], 1)
     rate = len(latencies) / elapsed
     ordered = sorted(latencies) or [float("nan")]
     return {"rate": rate, "p50": statistics.median(ordered), "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
-            "hold": held, "busy": rate * held, "errors": len(errors)}
+            "hold": held, "busy": rate * held, "errors": len(errors),
+            "cpu": [c / max(len(latencies), 1) for c in cpu]}
 
 
 def bench_backend(name: str, url: str) -> list[str]:
@@ -135,7 +176,9 @@ def bench_backend(name: str, url: str) -> list[str]:
                 p = _point(live, tablets, clients, size)
                 lines.append(f"| {name} | {label} | {clients} | {p['rate']:.0f} | {p['p50'] * 1000:.0f} | "
                              f"{p['p99'] * 1000:.0f} | {p['p99'] / p['p50']:.1f} | {p['hold'] * 1000:.1f} | "
-                             f"{p['busy']:.2f} | {p['errors']} |")
+                             f"{p['busy']:.2f} | {p['cpu'][0] * 1000:.1f} | {p['cpu'][1] * 1000:.1f} | "
+                             f"{p['cpu'][2] * 1000:.1f} | {(os.cpu_count() or 1) / max(sum(p['cpu']), 1e-9):.0f} | "
+                             f"{p['errors']} |")
                 print(lines[-1], flush=True)
     finally:
         live.stop()
@@ -146,8 +189,9 @@ def bench_backend(name: str, url: str) -> list[str]:
 def main() -> list[str]:
     print(f"gunicorn {WORKERS} workers × 4 threads, {DURATION_S:.0f} s per point, closed loop; the client "
           f"threads run on the same 2 cores.\n", flush=True)
-    print("| database | workload | tablets | pushes/s | p50 ms | p99 ms | p99/p50 | counter hold ms | lock busy | errors |")
-    print("|---|---|---|---|---|---|---|---|---|---|", flush=True)
+    print("| database | workload | tablets | pushes/s | p50 ms | p99 ms | p99/p50 | counter hold ms | lock busy | "
+          "server CPU ms/push | database CPU ms/push | load generator CPU ms/push | CPU ceiling pushes/s | errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
     lines = []
     if "postgresql" in DATABASES:
         lines += bench_backend("PostgreSQL", _emptied(PG_URL))

@@ -62,14 +62,16 @@ def test_a_kept_plans_get_takes_no_write_lock_and_writes_nothing(app, client, se
     headers = world.headers(app, "rep")
     assert client.get(f"/api/tours/{world.rep.id}/week/{day.isoformat()}", headers=headers).status_code == 200
     run_planner(app, session)
+    rep_id = world.rep.id  # read now: reloading it below would be the test's own transaction
+    session.rollback()
     statements: list[str] = []
 
     def seen(_conn, _cursor, statement, *_args):
         statements.append(statement.lstrip().upper())
     event.listen(db.engine, "before_cursor_execute", seen)
     try:
-        tour = get_tour(client, headers, world.rep.id, day)
-        week = client.get(f"/api/tours/{world.rep.id}/week/{day.isoformat()}", headers=headers)
+        tour = get_tour(client, headers, rep_id, day)
+        week = client.get(f"/api/tours/{rep_id}/week/{day.isoformat()}", headers=headers)
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
     assert tour["solver"] == "pyvrp" and week.status_code == 200
