@@ -79,8 +79,9 @@ def get_tour(*, session: Session, actor: Actor, rep_id: str, day: date, config, 
         raise NotFound(f"No rep {rep_id}.")
     # The rep, its team's holidays, the kept plan and whether an absence covers the day: one row.
     row = session.connection().execute(_KEPT_READ, {"rep_id": rep_id, "day": day}).first()
-    rep = Rep.of(session, row, holidays_code=row.holidays or DEFAULT_HOLIDAYS) if row is not None and row.role == "rep" \
-        else None
+    rep = None
+    if row is not None and row.role == "rep":
+        rep = Rep.of(session, row, holidays_code=row.holidays or DEFAULT_HOLIDAYS)
     if rep is None or not _allowed(actor, rep):
         raise NotFound(f"No rep {rep_id}.")
     if row.kept is not None and not _stale(session, rep, day, row.plan or {}, absent=bool(row.absent)):
