@@ -12,7 +12,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
-from sqlalchemy import JSON, Select, String, Text, bindparam, cast, func, select, type_coerce
+from sqlalchemy import JSON, Select, String, Text, bindparam, cast, func, literal_column, select, type_coerce
 
 from server.actor import current_actor
 from server.db import UTCDateTime
@@ -79,20 +79,24 @@ def _page_reader(spec, dialect: str) -> tuple[list, Callable]:
     read into the records as the API represents them (the same values as `output_row(spec)`).
 
     SQLAlchemy's per-value result processors (the JSON decoder, on SQLite the date-time
-    parser then UTCDateTime) cost more CPU than the query on a page of 50 accounts, five
+    parser, then UTCDateTime) cost more CPU than the query on a page of 50 accounts, five
     documents each (docs/benchmarks.md, bench_reads). So the JSON documents are read as
     text and decoded all at once, as one array by jsoncodec.loads (one call instead of
-    one per document; the same values), and on SQLite the UTC times are read as the text
-    SQLite holds and written in ISO 8601 with `Z` (`sqlite_time`)."""
+    one per document; the same values), and the UTC times are read as text and written in
+    ISO 8601 with `Z` (`utc_time`)."""
     table = spec.model.__table__
     fields = spec.output_fields
     columns = [table.c[name] for name in fields]
     documents = [c.name for c in columns if isinstance(c.type, JSON)]
-    # UTC times read as text (SQLite), and the other date and time columns, read as Python values.
-    texts = [c.name for c in columns if dialect == "sqlite" and isinstance(c.type, UTCDateTime)]
+    # UTC times read as text, and the other date and time columns, read as Python values.
+    texts = [c.name for c in columns if isinstance(c.type, UTCDateTime)]
     timed = [name for name in _timed(spec) if name not in texts]
-    as_text = (lambda c: type_coerce(c, String)) if dialect == "sqlite" else (lambda c: cast(c, Text))
-    read = [as_text(c) if c.name in documents else type_coerce(c, String) if c.name in texts else c for c in columns]
+    if dialect == "sqlite":  # what SQLite holds: the documents' text, the times as SQLAlchemy writes them
+        read = [type_coerce(c, String) if c.name in documents or c.name in texts else c for c in columns]
+    else:  # PostgreSQL writes the same: the times in UTC whatever the session's time zone
+        read = [cast(c, Text) if c.name in documents
+                else func.to_char(c.op("AT TIME ZONE")(literal_column("'UTC'")), "YYYY-MM-DD HH24:MI:SS.US")
+                if c.name in texts else c for c in columns]
 
     def convert(rows) -> list[dict]:
         records = [dict(zip(fields, row)) for row in rows]
@@ -104,7 +108,7 @@ def _page_reader(spec, dialect: str) -> tuple[list, Callable]:
             for record in records:
                 for name in texts:
                     if record[name] is not None:
-                        record[name] = sqlite_time(record[name])
+                        record[name] = utc_time(record[name])
                 for name in timed:
                     if record[name] is not None:
                         record[name] = _plain(record[name])
@@ -113,10 +117,11 @@ def _page_reader(spec, dialect: str) -> tuple[list, Callable]:
     return read, convert
 
 
-def sqlite_time(text: str) -> str:
-    """A UTC time as SQLAlchemy stores it on SQLite ("2026-03-02 08:45:00.000000") → the API's
-    "2026-03-02T08:45:00Z" (microseconds kept when there are some), exactly as `_plain`
-    writes the datetime it would have parsed; any other spelling is parsed."""
+def utc_time(text: str) -> str:
+    """A UTC time as SQLAlchemy stores it on SQLite, and as `_page_reader` has PostgreSQL write
+    it ("2026-03-02 08:45:00.000000") → the API's "2026-03-02T08:45:00Z" (microseconds kept
+    when there are some), exactly as `_plain` writes the datetime it stands for; any other
+    spelling is parsed."""
     if len(text) == 26 and text[10] == " " and text[19] == ".":
         return f"{text[:10]}T{text[11:19]}Z" if text.endswith("000000") else f"{text[:10]}T{text[11:]}Z"
     moment = datetime.fromisoformat(text)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from server.common.records import sqlite_time
+from server.common.records import utc_time
 from tests.factories import make_account, make_contact, make_team, make_user, token_headers
 
 
@@ -100,5 +100,5 @@ def test_a_page_of_contacts_is_each_contact_as_its_get_answers_it(app, client, t
     ("2026-03-02 08:45:00.5", "2026-03-02T08:45:00.500000Z"),
     ("2026-03-02T10:45:00+02:00", "2026-03-02T08:45:00Z"),
 ])
-def test_sqlite_times_read_as_the_api_writes_them(stored, answered):
-    assert sqlite_time(stored) == answered
+def test_utc_times_read_as_text_are_written_as_the_api_writes_them(stored, answered):
+    assert utc_time(stored) == answered
