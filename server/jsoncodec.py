@@ -25,7 +25,6 @@ more, or refused, is read by the standard library instead.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
@@ -34,19 +33,27 @@ from flask.json.provider import DefaultJSONProvider
 
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 # 2**63 has 19 digits: any run that long may be an integer orjson would read as a float.
-_LONG_TEXT, _LONG_BYTES = re.compile(r"\d{19}"), re.compile(rb"\d{19}")
+# Found by mapping every digit to "0" and looking for nineteen of them: a regular
+# expression took five times as long as orjson's decoding of the same page of documents.
+_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_RUN = b"0" * 19
 
 
 def loads(data: str | bytes | bytearray | memoryview) -> Any:
     """A JSON document (text or UTF-8 bytes) as Python values, exactly as `json.loads` reads it."""
     if isinstance(data, (memoryview, bytearray)):
         data = bytes(data)
-    if (_LONG_TEXT if isinstance(data, str) else _LONG_BYTES).search(data) is None:
+    # A document shorter than 19 characters holds no run of 19 digits: not searched (most are "[]", "{}"…).
+    if len(data) < 19 or _RUN not in _bytes(data).translate(_ZEROS):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
             pass
     return json.loads(data)
+
+
+def _bytes(data: str | bytes) -> bytes:
+    return data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data  # a lone surrogate too
 
 
 class OrjsonProvider(DefaultJSONProvider):

@@ -99,8 +99,13 @@ def output_row(spec) -> Callable[[Any], dict[str, Any]]:
     return _output_row(spec.model, spec.output_fields)
 
 
+def timed_fields(spec) -> tuple[str, ...]:
+    """The output fields of `spec` whose column holds dates or times (converted to ISO 8601)."""
+    return _timed(spec.model, spec.output_fields)
+
+
 @lru_cache(maxsize=256)
-def _output_row(model, output_fields: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
+def _timed(model, output_fields: tuple[str, ...]) -> tuple[str, ...]:
     timed = []
     for name in output_fields:
         try:
@@ -109,6 +114,12 @@ def _output_row(model, output_fields: tuple[str, ...]) -> Callable[[Any], dict[s
             kind = date
         if issubclass(kind, date):  # datetime is a date too
             timed.append(name)
+    return tuple(timed)
+
+
+@lru_cache(maxsize=256)
+def _output_row(model, output_fields: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
+    timed = _timed(model, output_fields)
 
     def convert(row) -> dict[str, Any]:
         record = dict(zip(output_fields, row))

@@ -56,6 +56,8 @@ class Account(SyncMixin, Base):
     search: Mapped[str | None] = mapped_column(String(420))
 
     __table_args__ = (Index("ix_account_owner_version", "owner_id", "version"),
+                      # A rep's page of the account list (GET /api/accounts): its ids in list order.
+                      Index("ix_account_owner_name", "owner_id", "name", "id"),
                       # KPIs (server/kpis): accounts and coverage per owner and segment, index-only on PostgreSQL.
                       Index("ix_account_owner_segment", "owner_id", "segment", postgresql_include=["last_visit_at"]),
                       # KPIs: a year of visits or quotes joined to their accounts' segments builds its

@@ -13,7 +13,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
@@ -139,14 +140,15 @@ def iso(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).isoformat(timespec="seconds")
 
 
-_REP_COLUMNS = (User.id, User.name, User.role, User.team_id, User.timezone, User.home_lat, User.home_lon,
-                User.working_hours, Team.holidays)
+# The columns a Rep is made of (with the user's role, to refuse a user who is not a rep).
+REP_COLUMNS = (User.id, User.name, User.role, User.team_id, User.timezone, User.home_lat, User.home_lon,
+               User.working_hours, Team.holidays)
 
 
 def load_rep(session: Session, rep_id: str) -> Rep | None:
     """The rep `rep_id`, or None when no such user or not a rep. Reads the columns a Rep
     needs, not the user (no ORM object, no technical teams loaded): every tour GET pays it."""
-    user = session.execute(select(*_REP_COLUMNS).outerjoin(Team, Team.id == User.team_id)
+    user = session.execute(select(*REP_COLUMNS).outerjoin(Team, Team.id == User.team_id)
                            .where(User.id == rep_id)).first()
     if user is None or user.role != "rep":
         return None
@@ -166,12 +168,25 @@ def appointments_between(session: Session, rep_id: str, start: datetime, end: da
             for a in session.execute(stmt)]
 
 
-def visits_between(session: Session, rep_id: str, start: datetime, end: datetime) -> list[Done]:
-    stmt = (select(Visit.account_id, Visit.appointment_id, Visit.started_at, Visit.ended_at)
-            .where(Visit.rep_id == rep_id, Visit.kind == "onsite", Visit.started_at >= start, Visit.started_at < end)
-            .order_by(Visit.started_at))
+# (id, start, end) of the rep's appointments that hold a slot in [start, end): what a kept
+# plan's appointment stops are compared with. Built once, bound at execution (every tour GET runs it).
+APPOINTMENT_TIMES = (select(Appointment.id, Appointment.start, Appointment.end)
+                     .join(Account, Account.id == Appointment.account_id)
+                     .where(Appointment.rep_id == bindparam("rep_id"), Appointment.status != "cancelled",
+                            Appointment.start >= bindparam("start"), Appointment.start < bindparam("end")))
+
+_VISITS = (select(Visit.account_id, Visit.appointment_id, Visit.started_at, Visit.ended_at)
+           .where(Visit.rep_id == bindparam("rep_id"), Visit.kind == "onsite", Visit.started_at >= bindparam("start"),
+                  Visit.started_at < bindparam("end"))
+           .order_by(Visit.started_at))
+
+
+def visits_between(session: Session | Connection, rep_id: str, start: datetime, end: datetime) -> list[Done]:
+    """The rep's on-site visits started in [start, end), in time order (read through a session,
+    or a connection when nothing can be pending)."""
     return [Done(account_id=r.account_id, appointment_id=r.appointment_id, start=r.started_at,
-                 end=r.ended_at or r.started_at + timedelta(minutes=30)) for r in session.execute(stmt)]
+                 end=r.ended_at or r.started_at + timedelta(minutes=30))
+            for r in session.execute(_VISITS, {"rep_id": rep_id, "start": start, "end": end})]
 
 
 def day_inputs(session: Session, rep: Rep, day: date) -> DayInputs:

@@ -25,36 +25,68 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, inspect, select, update
+from sqlalchemy import Date, and_, bindparam, delete, exists, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.actor import Actor
-from server.agenda.workdays import absent_on
+from server.agenda.models import Absence
+from server.agenda.workdays import DEFAULT_HOLIDAYS, absent_on
 from server.db import is_uuid, utcnow
 from server.errors import NotFound
 from server.extensions import writing
-from server.tours.context import Rep, appointments_between, day_bounds, load_rep, visits_between
+from server.tours.context import APPOINTMENT_TIMES, REP_COLUMNS, Rep, day_bounds, load_rep, visits_between
 from server.tours.models import TourPlan, TourPlanJob
 from server.tours.planning import gather, quick_travel, solve, travel_model
+from server.users.models import Team, User
 from sync.changes import change_numbers, now_ms
+
+
+# A kept tour's GET reads its rep, the rep's team holidays, the kept plan (the document
+# alone: not its per-field metadata) and whether an absence covers the day in one row,
+# by a statement built once with bound parameters: building a SELECT costs more CPU
+# than running it (docs/benchmarks.md, bench_reads). No row: no such user.
+_KEPT_READ = (
+    select(*REP_COLUMNS, TourPlan.id.label("kept"), TourPlan.plan,
+           exists().where(Absence.user_id == User.id, Absence.first_day <= bindparam("day", type_=Date),
+                          Absence.last_day >= bindparam("day", type_=Date)).label("absent"))
+    .select_from(User)
+    .outerjoin(Team, Team.id == User.team_id)
+    .outerjoin(TourPlan, and_(TourPlan.rep_id == User.id, TourPlan.date == bindparam("day", type_=Date)))
+    .where(User.id == bindparam("rep_id")))
 
 
 def authorised_rep(session: Session, actor: Actor, rep_id: str) -> Rep:
     """The rep whose tour/agenda `actor` may see: itself, its manager and team's telemarketers, admin."""
     rep = load_rep(session, rep_id) if is_uuid(rep_id) else None
-    allowed = rep is not None and (
-        actor.role == "admin" or actor.id == rep.id
-        or (actor.role in ("manager", "telemarketer") and actor.team_id is not None and actor.team_id == rep.team_id))
-    if not allowed:
+    if rep is None or not _allowed(actor, rep):
         raise NotFound(f"No rep {rep_id}.")
     return rep
 
 
+def _allowed(actor: Actor, rep: Rep) -> bool:
+    return (actor.role == "admin" or actor.id == rep.id
+            or (actor.role in ("manager", "telemarketer") and actor.team_id is not None and actor.team_id == rep.team_id))
+
+
 def get_tour(*, session: Session, actor: Actor, rep_id: str, day: date, config, now: datetime | None = None) -> dict:
-    rep = authorised_rep(session, actor, rep_id)
-    return _kept_or_planned(session, rep, day, config=config, now=now or utcnow())
+    """The rep's tour of `day` as the API represents it (API.md → Tours): the kept plan with
+    this moment's marks, or a quick plan kept at once. Unknown rep or outside the caller's
+    team → NotFound."""
+    now = now or utcnow()
+    if not is_uuid(rep_id):
+        raise NotFound(f"No rep {rep_id}.")
+    # The rep, its team's holidays, the kept plan and whether an absence covers the day: one row.
+    row = session.connection().execute(_KEPT_READ, {"rep_id": rep_id, "day": day}).first()
+    rep = None
+    if row is not None and row.role == "rep":
+        rep = Rep.of(session, row, holidays_code=row.holidays or DEFAULT_HOLIDAYS)
+    if rep is None or not _allowed(actor, rep):
+        raise NotFound(f"No rep {rep_id}.")
+    if row.kept is not None and not _stale(session, rep, day, row.plan or {}, absent=bool(row.absent)):
+        return annotate(session, rep, day, row.plan, now=now)
+    return plan_and_keep(session, rep, day, config=config, now=now, force=row.kept is not None, quick=True)
 
 
 def replan(*, session: Session, actor: Actor, rep_id: str, day: date, config, now: datetime | None = None) -> dict:
@@ -89,8 +121,9 @@ def _stale(session: Session, rep: Rep, day: date, plan: dict, *, absent: bool) -
     if plan.get("working_day", plan.get("working", True)) != rep.works_on(day, absent=absent):
         return True  # an absence or a holiday calendar changed since it was planned
     start, end = day_bounds(day, rep.tz)
+    # Only what the comparison needs, by a statement built once (context.APPOINTMENT_TIMES).
     current = {(a.id, round(a.start.timestamp()), round(a.end.timestamp()))
-               for a in appointments_between(session, rep.id, start, end)}
+               for a in session.connection().execute(APPOINTMENT_TIMES, {"rep_id": rep.id, "start": start, "end": end})}
     shown = {(s["appointment_id"], round(datetime.fromisoformat(s["arrive"]).timestamp()),
               round(datetime.fromisoformat(s["depart"]).timestamp()))
              for s in plan["stops"] if s.get("kind") == "appointment"}
@@ -151,7 +184,8 @@ def request_plan(session: Session, rep_id: str, day: date, *, now: datetime | No
 def annotate(session: Session, rep: Rep, day: date, plan: dict[str, Any], *, now: datetime) -> dict[str, Any]:
     """The kept plan with this moment's `done` / `skipped` marks (not stored)."""
     start, end = day_bounds(day, rep.tz)
-    visits = visits_between(session, rep.id, start, end) if start <= now else []
+    # On the connection: nothing is pending in a read, and the ORM's execution costs more than the query.
+    visits = visits_between(session.connection(), rep.id, start, end) if start <= now else []
     visited = {v.account_id for v in visits}
     through = {v.appointment_id for v in visits if v.appointment_id}
     stops = []
