@@ -24,12 +24,15 @@ class SlotArgs(Schema):
 
 
 def _day(text: str) -> date:
+    """A path's day (YYYY-MM-DD) within the years a tour can have (slots.PLANNABLE_YEARS); else 422."""
     try:
         if len(text) != 10:
             raise ValueError(text)
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise Invalid("The date must be YYYY-MM-DD.", errors={"date": ["Not a valid date."]}) from None
+    slots.check_plannable(day.year, field="date")
+    return day
 
 
 @blp.route("/tours/<string:rep_id>/<string:day>", methods=["GET"])

@@ -40,17 +40,32 @@ MAX_DAYS = 62
 DEFAULT_LIMIT = 20
 
 
+# The years a day can be planned in. Outside them a tour means nothing, and the time-zone
+# arithmetic of a day's bounds overflows at the calendar's ends (year 1, year 9999): a 500.
+PLANNABLE_YEARS = range(1900, 3000)
+
+
+def check_plannable(year: int, *, field: str) -> None:
+    """Raise Invalid (422, naming `field`) for a year outside PLANNABLE_YEARS."""
+    if year not in PLANNABLE_YEARS:
+        raise Invalid("The date is outside the years a tour can be planned in (1900–2999).",
+                      errors={field: ["Out of range."]})
+
+
 def parse_when(text: str | None, rep: Rep, *, field: str, end_of_day: bool = False) -> datetime | None:
-    """ISO date or date-time; without offset, in the rep's time zone; a date is its day's start (or end)."""
+    """ISO date or date-time; without offset, in the rep's time zone; a date is its day's start (or end).
+    Raises Invalid (422) for text that is neither, or a year outside PLANNABLE_YEARS."""
     if text in (None, ""):
         return None
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
+            check_plannable(day.year, field=field)
             return day_bounds(day, rep.tz)[1 if end_of_day else 0]
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise Invalid("Not an ISO 8601 date or date-time.", errors={field: ["Not a valid date-time."]}) from None
+    check_plannable(moment.year, field=field)
     return moment.replace(tzinfo=rep.tz) if moment.tzinfo is None else moment
 
 

@@ -168,12 +168,26 @@ def test_who_sees_a_reps_tour(app, client, world, who, status):
         assert response.get_json()["rep_id"] == world.rep.id
 
 
-@pytest.mark.parametrize("bad", ["2026-13-01", "tomorrow", "2026-1-5"])
+@pytest.mark.parametrize("bad", ["2026-13-01", "tomorrow", "2026-1-5", "0001-01-01", "9999-12-31"])
 def test_a_bad_date_is_a_422_problem(app, client, world, bad):
-    response = client.get(f"/api/tours/{world.rep.id}/{bad}", headers=world.headers(app, "rep"))
-    assert response.status_code == 422
-    assert response.headers["Content-Type"] == "application/problem+json"
-    assert "date" in response.get_json()["errors"]
+    """The calendar's ends (year 1, year 9999) overflowed the day's time-zone bounds: a 500."""
+    headers = world.headers(app, "rep")
+    for path in (f"/api/tours/{world.rep.id}/{bad}", f"/api/tours/{world.rep.id}/week/{bad}"):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 422, path
+        assert response.headers["Content-Type"] == "application/problem+json"
+        assert "date" in response.get_json()["errors"]
+    replan = client.post(f"/api/tours/{world.rep.id}/{bad}/replan", headers=headers)
+    assert replan.status_code == 422
+
+
+@pytest.mark.parametrize("bad", ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00", "9999-12-31T23:59:59"])
+def test_slots_at_the_calendars_ends_are_a_422_problem(app, client, world, bad):
+    for field in ("from", "to"):
+        response = client.get(f"/api/reps/{world.rep.id}/slots?account_id={world.accounts[0].id}&{field}={bad}",
+                              headers=world.headers(app, "admin"))
+        assert response.status_code == 422, response.get_json()
+        assert field in response.get_json()["errors"]
 
 
 def test_an_unknown_rep_is_a_404_problem(app, client, world):
