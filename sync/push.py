@@ -11,14 +11,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import bindparam, event, insert, inspect, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstanceState, Session, make_transient_to_detached
 from sqlalchemy.sql import ClauseElement
 
 from server.db import is_uuid, new_id, utcnow
 from server.errors import Forbidden, IdConflict, Invalid, NotFound, Problem, validation_errors
-from sync import ledger, registry, validate
+from sync import bulk, ledger, registry, validate
 from sync.changes import ChangeNumbers, change_numbers
 from sync.conflicts import file_lost_values
 from sync.merge import FieldConflict, MergeOutcome, _concurrent, apply_map_op, apply_set_op, merge, read, stamp_names
@@ -58,14 +58,14 @@ class Context:
         groups: dict[tuple, list[dict[str, Any]]] = {}
         for record in records:
             state = record.__dict__
-            model = type(record)
+            model = _model_of(record)
             row = {column: state[key] for key, column in _insert_columns(model) if key in state}
             groups.setdefault((model, tuple(row)), []).append(row)
             self.written[id(record)] = record
         connection = self.session.connection()
         # Parents before children (a follow-up task names its visit): the tables' dependency order.
         for model, _keys in sorted(groups, key=lambda group: _table_rank(group[0])):
-            connection.execute(insert(model.__table__), groups[(model, _keys)])
+            bulk.insert_rows(connection, model.__table__, groups[(model, _keys)])
 
     def write_updates(self) -> None:
         """Write the batch's edits of stored records whose entity updates in bulk
@@ -109,9 +109,8 @@ class Context:
         if not groups and not written:
             return
         connection = session.connection()
-        for (model, _keys), rows in groups.items():
-            table = model.__table__
-            connection.execute(update(table).where(table.c.id == bindparam("_pk")), rows)
+        for (model, keys), rows in groups.items():
+            bulk.update_rows(connection, model.__table__, tuple(k for k in keys if k != "_pk"), rows)
         # As the ORM's flush leaves them (SQLAlchemy 2.0's own steps, private API: pinned
         # version): values committed, records no longer dirty, and known to the transaction
         # as written, so a rollback (the savepoint of an IntegrityError) expires them.
@@ -132,16 +131,23 @@ class Context:
         provisional numbers in the database: one UPDATE by primary key gives them theirs."""
         by_model: dict[type, list[dict[str, Any]]] = {}
         for record in self.written.values():
-            by_model.setdefault(type(record), []).append(
+            by_model.setdefault(_model_of(record), []).append(
                 {"id": record.id, "version": record.version, "field_meta": record.field_meta})
         for model, rows in by_model.items():
             self.session.execute(update(model), rows)
 
-    def attach(self, record) -> None:
-        """A record inserted in bulk, into the session as if the ORM had inserted it."""
+    def attach(self, record):
+        """A record inserted in bulk, into the session as if the ORM had inserted it; returns
+        the ORM instance to use from now on (a plain row becomes one)."""
         if self.written.pop(id(record), None) is not None:
+            if isinstance(record, _Row):
+                row, record = record, record.__model__(**vars(record))
+                for key, value in self.known.items():
+                    if value is row:
+                        self.known[key] = record
             make_transient_to_detached(record)
             self.session.add(record)
+        return record
 
     def once(self, key: str, compute):
         """A value computed once per push (the active commercial model, the cadence…)."""
@@ -168,6 +174,40 @@ class Context:
 
 def _columns(model) -> tuple:
     return tuple(inspect(model).column_attrs)
+
+
+class _Row:
+    """A new record of a bulk-insert entity on the batch path (`EntitySpec.bulk_insert`):
+    its values as plain attributes, read and set by the hooks as on an ORM instance (a
+    column never set reads None, as on a new instance), inserted by `write_deferred`."""
+
+    __model__: type
+    __columns__: frozenset[str]
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:  # only for attributes never set
+        if name in type(self).__columns__:
+            return None
+        raise AttributeError(name)
+
+
+_ROW_CLASSES: dict[type, type] = {}
+
+
+def _model_of(record) -> type:
+    """The mapped class of a record: an ORM instance's own, a plain row's model."""
+    return record.__model__ if isinstance(record, _Row) else type(record)
+
+
+def _row_class(model) -> type:
+    """The `_Row` class of `model`, made once."""
+    cls = _ROW_CLASSES.get(model)
+    if cls is None:
+        cls = _ROW_CLASSES[model] = type(f"{model.__name__}Row", (_Row,), {
+            "__model__": model, "__columns__": frozenset(attr.key for attr in _columns(model))})
+    return cls
 
 
 def _changed_columns(state) -> dict[str, Any] | None:
@@ -480,12 +520,15 @@ def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     if duplicate is not None:  # P10: link to the record already there rather than double it
         from sync.link import link
         return link(ctx, spec, mutation, values, duplicate)
-    record = spec.model(id=record_id, field_meta={}, **values)
+    bulk = ctx.batch and spec.bulk_insert
+    # A record inserted in bulk is a plain row until then: building the ORM instance (an
+    # attribute event per value) cost more than inserting it.
+    record = (_row_class(spec.model) if bulk else spec.model)(id=record_id, field_meta={}, **values)
     # When the record was made on the tablet (clamped, M2): quote turnaround counts from it.
     record.created_at = datetime.fromtimestamp(ctx.time_ms / 1000, tz=UTC)
     version = ctx.numbers.stamp(record, stamp_names(values, spec.policies), time_ms=ctx.time_ms, user_id=ctx.actor.id,
                                 client_id=ctx.client_id)
-    if ctx.batch and spec.bulk_insert:
+    if bulk:
         ctx.deferred.append(record)
     else:
         ctx.session.add(record)
@@ -574,7 +617,7 @@ def _delete(ctx: Context, spec: EntitySpec, mutation: dict) -> dict[str, Any]:
     if ctx.actor.role not in spec.deletable_by:
         raise Forbidden(f"Your role may not delete {spec.name} records.")
     ctx.write_deferred()  # the record, or its children, may be new in this batch
-    ctx.attach(record)
+    record = ctx.attach(record)
     if inspect(record).pending:  # created earlier in this batch: the ORM deletes only what it wrote
         ctx.session.flush()
     base = mutation.get("base_version")
