@@ -79,7 +79,8 @@ def _statement(connection: Connection, kind: str, table: Table, keys: tuple[str,
         return found
     quote = dialect.identifier_preparer.quote
     typed = [table.c[k].type for k in keys]
-    arrays = ", ".join(f"%s::{t.compile(dialect=dialect)}[]" for t in typed)
+    # %b: arrays sent in binary (psycopg escapes every element of a text-format array).
+    arrays = ", ".join(f"%b::{t.compile(dialect=dialect)}[]" for t in typed)
     if kind == "insert":
         names = ", ".join(quote(k) for k in keys)
         sql = f"INSERT INTO {quote(table.name)} ({names}) SELECT * FROM unnest({arrays})"
@@ -88,7 +89,7 @@ def _statement(connection: Connection, kind: str, table: Table, keys: tuple[str,
         pk_type = table.c.id.type.compile(dialect=dialect)
         aliases = ", ".join(f"c{i}" for i in range(len(keys)))
         sets = ", ".join(f"{quote(k)} = v.c{i}" for i, k in enumerate(keys))
-        sql = (f"UPDATE {quote(table.name)} SET {sets} FROM unnest(%s::{pk_type}[], {arrays}) AS v(pk, {aliases}) "
+        sql = (f"UPDATE {quote(table.name)} SET {sets} FROM unnest(%b::{pk_type}[], {arrays}) AS v(pk, {aliases}) "
                f"WHERE {quote(table.name)}.{quote('id')} = v.pk")
         processors = (_processor(table.c.id.type, dialect), *(_processor(t, dialect) for t in typed))
     _statements[cache_key] = found = (sql, processors)

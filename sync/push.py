@@ -520,15 +520,15 @@ def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     if duplicate is not None:  # P10: link to the record already there rather than double it
         from sync.link import link
         return link(ctx, spec, mutation, values, duplicate)
-    bulk = ctx.batch and spec.bulk_insert
+    in_bulk = ctx.batch and spec.bulk_insert
     # A record inserted in bulk is a plain row until then: building the ORM instance (an
     # attribute event per value) cost more than inserting it.
-    record = (_row_class(spec.model) if bulk else spec.model)(id=record_id, field_meta={}, **values)
+    record = (_row_class(spec.model) if in_bulk else spec.model)(id=record_id, field_meta={}, **values)
     # When the record was made on the tablet (clamped, M2): quote turnaround counts from it.
     record.created_at = datetime.fromtimestamp(ctx.time_ms / 1000, tz=UTC)
     version = ctx.numbers.stamp(record, stamp_names(values, spec.policies), time_ms=ctx.time_ms, user_id=ctx.actor.id,
                                 client_id=ctx.client_id)
-    if bulk:
+    if in_bulk:
         ctx.deferred.append(record)
     else:
         ctx.session.add(record)
