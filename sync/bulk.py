@@ -49,7 +49,8 @@ def update_rows(connection: Connection, table: Table, keys: tuple[str, ...], row
         return
     sql, processors = _statement(connection, "update", table, keys)
     columns = (pk, *keys)
-    connection.exec_driver_sql(sql, _arrays(rows, columns, processors))
+    arrays = _arrays(rows, columns, processors)
+    connection.exec_driver_sql(sql, (*arrays, arrays[0]))
 
 
 def _with_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
@@ -89,8 +90,11 @@ def _statement(connection: Connection, kind: str, table: Table, keys: tuple[str,
         pk_type = table.c.id.type.compile(dialect=dialect)
         aliases = ", ".join(f"c{i}" for i in range(len(keys)))
         sets = ", ".join(f"{quote(k)} = v.c{i}" for i, k in enumerate(keys))
+        # The ids once more as `= ANY(…)`: the rows are found by primary key. Joined to the
+        # unnest'ed rows alone, the planner hashed them against a scan of the whole table.
+        target = f"{quote(table.name)}.{quote('id')}"
         sql = (f"UPDATE {quote(table.name)} SET {sets} FROM unnest(%b::{pk_type}[], {arrays}) AS v(pk, {aliases}) "
-               f"WHERE {quote(table.name)}.{quote('id')} = v.pk")
+               f"WHERE {target} = v.pk AND {target} = ANY(%b::{pk_type}[])")
         processors = (_processor(table.c.id.type, dialect), *(_processor(t, dialect) for t in typed))
     _statements[cache_key] = found = (sql, processors)
     return found
