@@ -189,15 +189,18 @@ def _stamp_unstamped(session: Session, _context, _instances) -> None:
     from server.db import SyncMixin
     from sync import registry
 
-    changed = [o for o in session.new if isinstance(o, SyncMixin)]
-    changed += [o for o in session.dirty if isinstance(o, SyncMixin) and session.is_modified(o)]
+    numbers = session.info.get("change_numbers")
+    stamped = numbers.stamped if numbers is not None else {}
+    # Records the engine stamped are skipped before `is_modified` (a walk of every
+    # attribute's history): a push's hundreds of edits are all stamped.
+    changed = [o for o in session.new if isinstance(o, SyncMixin) and not _stamped(stamped, o)]
+    changed += [o for o in session.dirty
+                if isinstance(o, SyncMixin) and not _stamped(stamped, o) and session.is_modified(o)]
     deleted = [o for o in session.deleted if isinstance(o, SyncMixin)]
     if not (changed or deleted):
         return
     numbers = numbers_for(session)
     for record in changed:
-        if numbers.stamped.get(id(record)) == record.version and record.version:
-            continue
         fields = [attr.key for attr in inspect(record).attrs
                   if attr.key not in _META_FIELDS and attr.history.has_changes()]
         numbers.stamp(record, fields, time_ms=now_ms(), user_id=None)
@@ -207,6 +210,12 @@ def _stamp_unstamped(session: Session, _context, _instances) -> None:
             continue
         keys = registry.scope.record_keys(session, entity, record)
         numbers.tombstone(entity, record.id, keys, seq=numbers.next(), deleted=True)
+
+
+def _stamped(stamped: dict[int, int], record) -> bool:
+    """Stamped in this transaction, and not changed since (its version is the one given)."""
+    version = record.__dict__.get("version")  # never a load: an expired version is not ours
+    return bool(version) and stamped.get(id(record)) == version
 
 
 def _flush_counter(session: Session) -> None:

@@ -11,13 +11,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import InstanceState, Session, make_transient_to_detached
+from sqlalchemy.sql import ClauseElement
 
 from server.db import is_uuid, new_id, utcnow
 from server.errors import Forbidden, IdConflict, Invalid, NotFound, Problem, validation_errors
-from sync import ledger, registry, validate
+from sync import bulk, ledger, registry, validate
 from sync.changes import ChangeNumbers, change_numbers
 from sync.conflicts import file_lost_values
 from sync.merge import FieldConflict, MergeOutcome, _concurrent, apply_map_op, apply_set_op, merge, read, stamp_names
@@ -51,30 +52,102 @@ class Context:
         if not self.deferred:
             return
         records, self.deferred = self.deferred, []
-        by_model: dict[type, list[dict[str, Any]]] = {}
+        # Grouped by model and by the columns set (the others take their defaults), as the
+        # ORM's bulk insert groups them; executed as Core statements on the session's
+        # connection: the ORM's bulk machinery cost more than the rows (bench_push).
+        groups: dict[tuple, list[dict[str, Any]]] = {}
         for record in records:
             state = record.__dict__
-            by_model.setdefault(type(record), []).append(
-                {c.key: state[c.key] for c in _columns(type(record)) if c.key in state})
+            model = _model_of(record)
+            row = {column: state[key] for key, column in _insert_columns(model) if key in state}
+            groups.setdefault((model, tuple(row)), []).append(row)
             self.written[id(record)] = record
-        for model, rows in by_model.items():
-            self.session.execute(insert(model), rows)
+        connection = self.session.connection()
+        # Parents before children (a follow-up task names its visit): the tables' dependency order.
+        for model, _keys in sorted(groups, key=lambda group: _table_rank(group[0])):
+            bulk.insert_rows(connection, model.__table__, groups[(model, _keys)])
+
+    def write_updates(self) -> None:
+        """Write the batch's edits of stored records whose entity updates in bulk
+        (`EntitySpec.bulk_update`): one UPDATE by primary key per model and set of changed
+        columns, the very values the ORM's flush would write (the columns whose value
+        differs from the loaded one, the search column refolded, `updated_at` set); the
+        records are then clean in the session, as after a flush. Records changed without
+        a stamp of this push (the safety net's business) are left to the ORM."""
+        from server.common.search import SEARCHED
+        from server.common.search import _before_flush as refold
+
+        session = self.session.registry() if hasattr(self.session, "registry") else self.session  # scoped
+        stamped = self.numbers.stamped
+        now = utcnow()
+        groups: dict[tuple, list[dict[str, Any]]] = {}
+        written = []
+        for (entity, _record_id), record in self.known.items():
+            if record is None:
+                continue
+            spec = registry.get(entity)
+            if spec is None or not spec.bulk_update:
+                continue
+            state = inspect(record)
+            if not state.modified or not state.persistent or state.session_id != session.hash_key:
+                continue
+            version = state.dict.get("version")
+            if not version or stamped.get(id(record)) != version:
+                continue
+            model = type(record)
+            if model in SEARCHED:
+                refold(None, None, record)  # the search column's before_update, as a flush runs it
+            params = _changed_columns(state)
+            if params is None:
+                continue
+            if params:
+                params.setdefault("updated_at", now)  # SyncMixin: onupdate=utcnow, as a flush sets it
+                record.updated_at = params["updated_at"]
+                params["_pk"] = record.id
+                groups.setdefault((model, tuple(sorted(params))), []).append(params)
+            written.append(state)
+        if not groups and not written:
+            return
+        connection = session.connection()
+        for (model, keys), rows in groups.items():
+            bulk.update_rows(connection, model.__table__, tuple(k for k in keys if k != "_pk"), rows)
+        # As the ORM's flush leaves them (SQLAlchemy 2.0's own steps, private API: pinned
+        # version): values committed, records no longer dirty, and known to the transaction
+        # as written, so a rollback (the savepoint of an IntegrityError) expires them.
+        InstanceState._commit_all_states([(state, state.dict) for state in written], session.identity_map)
+        session._register_altered(written)
+
+    def add_new(self, record) -> None:
+        """A record a hook creates that nothing later in the push changes or names (a
+        follow-up task: the tablet cannot know its id yet): inserted in bulk with the
+        batch's new records on the batch path, by the ORM on the reference path."""
+        if self.batch:
+            self.deferred.append(record)
+        else:
+            self.session.add(record)
 
     def renumber_written(self) -> None:
         """C4: records inserted in bulk before the counter was taken (a flush mid-batch) carry
         provisional numbers in the database: one UPDATE by primary key gives them theirs."""
         by_model: dict[type, list[dict[str, Any]]] = {}
         for record in self.written.values():
-            by_model.setdefault(type(record), []).append(
+            by_model.setdefault(_model_of(record), []).append(
                 {"id": record.id, "version": record.version, "field_meta": record.field_meta})
         for model, rows in by_model.items():
             self.session.execute(update(model), rows)
 
-    def attach(self, record) -> None:
-        """A record inserted in bulk, into the session as if the ORM had inserted it."""
+    def attach(self, record):
+        """A record inserted in bulk, into the session as if the ORM had inserted it; returns
+        the ORM instance to use from now on (a plain row becomes one)."""
         if self.written.pop(id(record), None) is not None:
+            if isinstance(record, _Row):
+                row, record = record, record.__model__(**vars(record))
+                for key, value in self.known.items():
+                    if value is row:
+                        self.known[key] = record
             make_transient_to_detached(record)
             self.session.add(record)
+        return record
 
     def once(self, key: str, compute):
         """A value computed once per push (the active commercial model, the cadence…)."""
@@ -101,6 +174,90 @@ class Context:
 
 def _columns(model) -> tuple:
     return tuple(inspect(model).column_attrs)
+
+
+class _Row:
+    """A new record of a bulk-insert entity on the batch path (`EntitySpec.bulk_insert`):
+    its values as plain attributes, read and set by the hooks as on an ORM instance (a
+    column never set reads None, as on a new instance), inserted by `write_deferred`."""
+
+    __model__: type
+    __columns__: frozenset[str]
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:  # only for attributes never set
+        if name in type(self).__columns__:
+            return None
+        raise AttributeError(name)
+
+
+_ROW_CLASSES: dict[type, type] = {}
+
+
+def _model_of(record) -> type:
+    """The mapped class of a record: an ORM instance's own, a plain row's model."""
+    return record.__model__ if isinstance(record, _Row) else type(record)
+
+
+def _row_class(model) -> type:
+    """The `_Row` class of `model`, made once."""
+    cls = _ROW_CLASSES.get(model)
+    if cls is None:
+        cls = _ROW_CLASSES[model] = type(f"{model.__name__}Row", (_Row,), {
+            "__model__": model, "__columns__": frozenset(attr.key for attr in _columns(model))})
+    return cls
+
+
+def _changed_columns(state) -> dict[str, Any] | None:
+    """{column: new value} of a record's attributes whose value differs from the loaded one
+    (the ORM's test: the attribute's `is_equal`); None when an attribute is not a plain
+    column or the value is an SQL expression (the ORM's flush then writes the record)."""
+    columns = _column_keys(state.class_)
+    params: dict[str, Any] = {}
+    for key, committed in state.committed_state.items():
+        column = columns.get(key)
+        if column is None:
+            return None
+        value = state.dict.get(key)
+        if hasattr(value, "__clause_element__") or isinstance(value, ClauseElement):
+            return None
+        if state.manager[key].impl.is_equal(value, committed) is not True:
+            params[column] = value
+    return params
+
+
+_COLUMN_KEYS: dict[type, dict[str, str]] = {}
+
+
+def _column_keys(model) -> dict[str, str]:
+    """{attribute: table column} of `model`'s plain columns (primary key excluded)."""
+    keys = _COLUMN_KEYS.get(model)
+    if keys is None:
+        keys = _COLUMN_KEYS[model] = {attr.key: attr.columns[0].key for attr in _columns(model)
+                                      if len(attr.columns) == 1 and not attr.columns[0].primary_key}
+    return keys
+
+
+_INSERT_COLUMNS: dict[type, tuple[tuple[str, str], ...]] = {}
+_TABLE_RANKS: dict[Any, int] = {}
+
+
+def _table_rank(model) -> int:
+    """The position of `model`'s table in its metadata's dependency order (parents first)."""
+    table = model.__table__
+    if table not in _TABLE_RANKS:
+        _TABLE_RANKS.update({t: i for i, t in enumerate(table.metadata.sorted_tables)})
+    return _TABLE_RANKS[table]
+
+
+def _insert_columns(model) -> tuple[tuple[str, str], ...]:
+    """(attribute, table column) for each column of `model`, computed once per model."""
+    pairs = _INSERT_COLUMNS.get(model)
+    if pairs is None:
+        pairs = _INSERT_COLUMNS[model] = tuple((attr.key, attr.columns[0].key) for attr in _columns(model))
+    return pairs
 
 
 def _clamped_ms(client_time: datetime | None, received_at: datetime, clock_offset: timedelta = timedelta(0)) -> int:
@@ -198,6 +355,8 @@ def _push(session, actor, client_id, mutations, received_at, clock_offset, fresh
                 for _mutation, result in fresh:
                     if "version" in result:
                         result["version"] = numbers.real(result["version"])
+            if batch:
+                ctx.write_updates()
             ctx.write_deferred()
             session.flush()
         finally:
@@ -361,12 +520,15 @@ def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     if duplicate is not None:  # P10: link to the record already there rather than double it
         from sync.link import link
         return link(ctx, spec, mutation, values, duplicate)
-    record = spec.model(id=record_id, field_meta={}, **values)
+    in_bulk = ctx.batch and spec.bulk_insert
+    # A record inserted in bulk is a plain row until then: building the ORM instance (an
+    # attribute event per value) cost more than inserting it.
+    record = (_row_class(spec.model) if in_bulk else spec.model)(id=record_id, field_meta={}, **values)
     # When the record was made on the tablet (clamped, M2): quote turnaround counts from it.
     record.created_at = datetime.fromtimestamp(ctx.time_ms / 1000, tz=UTC)
     version = ctx.numbers.stamp(record, stamp_names(values, spec.policies), time_ms=ctx.time_ms, user_id=ctx.actor.id,
                                 client_id=ctx.client_id)
-    if ctx.batch and spec.bulk_insert:
+    if in_bulk:
         ctx.deferred.append(record)
     else:
         ctx.session.add(record)
@@ -455,7 +617,7 @@ def _delete(ctx: Context, spec: EntitySpec, mutation: dict) -> dict[str, Any]:
     if ctx.actor.role not in spec.deletable_by:
         raise Forbidden(f"Your role may not delete {spec.name} records.")
     ctx.write_deferred()  # the record, or its children, may be new in this batch
-    ctx.attach(record)
+    record = ctx.attach(record)
     if inspect(record).pending:  # created earlier in this batch: the ORM deletes only what it wrote
         ctx.session.flush()
     base = mutation.get("base_version")

@@ -56,6 +56,10 @@ class EntitySpec:
     # Creates that no rule of a push reads back from the database (append-only history):
     # the batch path writes them with one INSERT at the end instead of one ORM object each.
     bulk_insert: bool = False
+    # Stored records a push edits are written at the end of the batch path by one UPDATE by
+    # primary key per set of changed columns, not by the ORM's unit of work (plain columns,
+    # no relationships, no mapper events but the search column's).
+    bulk_update: bool = False
     # Ops whose rules read only the records the push locks (P4) and settings no push writes:
     # on PostgreSQL a batch made only of these takes the change counter last (PROTOCOL C4).
     numbers_last: frozenset[str] = frozenset()

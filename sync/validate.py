@@ -14,10 +14,11 @@ before.
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from marshmallow import Schema, ValidationError
-from marshmallow.fields import List, Nested
+from marshmallow.fields import Dict, Float, Integer, List, Nested, String
 from marshmallow.decorators import POST_LOAD, PRE_LOAD, VALIDATES, VALIDATES_SCHEMA
 from marshmallow.utils import missing
 
@@ -69,7 +70,10 @@ def _fast(schema: Schema, changes: dict[str, Any], *, partial: bool) -> dict[str
             raw = changes.get(name, missing)
             if raw is missing and partial:
                 continue
-            value = _nested_list(field, raw)
+            quick = _quick(field) if raw is not missing and raw is not None else None
+            value = quick(raw) if quick is not None else _SLOW
+            if value is _SLOW:
+                value = _nested_list(field, raw)
             if value is None:
                 value = field.deserialize(raw, name, changes, **kwargs)
             if value is not missing:
@@ -80,6 +84,66 @@ def _fast(schema: Schema, changes: dict[str, Any], *, partial: bool) -> dict[str
     except (ValidationError, _Slow):
         return None
     return values
+
+
+_SLOW = object()  # a value `_quick`'s converter leaves to the field itself
+_quicks: dict[int, tuple[Any, Any]] = {}
+
+
+def _quick(field):
+    """A converter doing `field.deserialize(raw)` for a present, non-null value of the
+    common types, without marshmallow's per-call machinery (a validator chain built on
+    every call): the same output, the same validators called on it; `_SLOW` for any
+    other value (the field then runs as usual). None for a field it does not know."""
+    entry = _quicks.get(id(field))
+    if entry is None or entry[0] is not field:
+        entry = _quicks[id(field)] = (field, _make_quick(field))
+    return entry[1]
+
+
+def _make_quick(field):
+    if field.pre_load or field.post_load:
+        return None
+    kind = type(field)
+    if kind is String:
+        accept = _as_string
+    elif kind is Integer:
+        accept = _as_integer
+    elif kind is Float and field.allow_nan is False:
+        accept = _as_float
+    elif kind is Dict and field.key_field is None and field.value_field is None and field.mapping_type is dict:
+        accept = _as_dict
+    else:
+        return None
+    validators = tuple(field.validators)
+
+    def convert(raw):
+        value = accept(raw)
+        if value is not _SLOW:
+            for validator in validators:  # ValidationError: the caller falls back to Schema.load
+                validator(value)
+        return value
+    return convert
+
+
+def _as_string(raw):
+    return raw if type(raw) is str else _SLOW  # String._deserialize returns a str as is
+
+
+def _as_integer(raw):
+    return raw if type(raw) is int else _SLOW  # int(raw) is raw's value; bools are refused (slow path)
+
+
+def _as_float(raw):
+    if type(raw) is float:
+        return raw if math.isfinite(raw) else _SLOW
+    if type(raw) is int and -(1 << 53) <= raw <= 1 << 53:
+        return float(raw)
+    return _SLOW
+
+
+def _as_dict(raw):
+    return dict(raw) if type(raw) is dict else _SLOW  # Mapping._deserialize: mapping_type(value), a copy
 
 
 class _Slow(Exception):

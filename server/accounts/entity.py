@@ -145,6 +145,7 @@ account_spec = EntitySpec(
     scope_fields=frozenset({"owner_id"}),
     find_duplicate=find_duplicate,
     numbers_last=frozenset({"update"}),  # a create looks for duplicates other pushes may be writing
+    bulk_update=True,
 )
 
 CONTACT_FIELDS = frozenset({"account_id", "name", "roles", "phone", "email", "custom", "left_at"})

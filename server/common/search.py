@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sqlalchemy import and_, event, select
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -29,6 +30,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l"})
 
 
+@lru_cache(maxsize=8192)  # every flush of a record refolds it, mostly to the same text (a push edits hundreds)
 def fold(*parts: str | None) -> str:
     """'École  Saint-Joseph', 'DIJON' → 'ecole saint-joseph dijon': NFKD without combining marks, casefolded."""
     text = " ".join(p for p in parts if p)

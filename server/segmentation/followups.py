@@ -44,7 +44,7 @@ def create_follow_ups(ctx, visit) -> list[Task]:
                     due_at=visit.started_at + timedelta(days=rule.get("due_in_days", 2)))
         ctx.numbers.stamp(task, ("rep_id", "account_id", "visit_id", "title", "kind", "status", "due_at"),
                           time_ms=ctx.time_ms, user_id=ctx.actor.id)
-        ctx.session.add(task)
+        ctx.add_new(task)  # bulk-inserted with the push's visits on its batch path
         tasks.append(task)
     return tasks
 

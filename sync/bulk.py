@@ -1,0 +1,118 @@
+"""Set-based writes of many rows: one statement on PostgreSQL, an executemany on SQLite.
+
+psycopg runs an executemany as one statement per row in a pipeline: for a push's hundreds
+of visits, ledger rows and account edits, the round trips and per-row execution cost more
+than the rows (bench_push). On PostgreSQL the rows travel as one array per column, in one
+`INSERT … SELECT FROM unnest(…)` or `UPDATE … FROM unnest(…)`: a fixed statement text per
+table and set of columns (prepared by psycopg once it repeats), whatever the number of rows
+(SQLAlchemy's multi-row VALUES compiled anew for every batch cost more than it saved).
+Values go through each column type's bind processing first, as in any statement.
+SQLite, in process, keeps its executemany.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Float, Table, bindparam, insert, update
+from sqlalchemy.engine import Connection
+
+_statements: dict[tuple, tuple[str, tuple]] = {}
+
+
+def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT `rows` (dicts of column → value, all with the same keys) into `table`.
+
+    Columns a row leaves out take their Python-side defaults, as in an executemany."""
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    filled = _with_defaults(table, rows)
+    if filled is None:  # a default only Core knows how to compute
+        connection.execute(insert(table), rows)
+        return
+    rows = filled
+    keys = tuple(rows[0])
+    sql, processors = _statement(connection, "insert", table, keys)
+    connection.exec_driver_sql(sql, _arrays(rows, keys, processors))
+
+
+def update_rows(connection: Connection, table: Table, keys: tuple[str, ...], rows: list[dict[str, Any]], *,
+                pk: str = "_pk") -> None:
+    """UPDATE `table` SET each column of `keys` to the row's value WHERE id = row[pk], for every
+    row (dicts holding `pk` and every key). The caller sets `onupdate` columns (`updated_at`)."""
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(update(table).where(table.c.id == bindparam(pk)), rows)
+        return
+    sql, processors = _statement(connection, "update", table, keys)
+    columns = (pk, *keys)
+    arrays = _arrays(rows, columns, processors)
+    connection.exec_driver_sql(sql, (*arrays, arrays[0]))
+
+
+def _with_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """Each row with the Python-side defaults of the columns it leaves out (a scalar, or a
+    callable called once per row), as Core applies them; None when a column has another
+    kind of default (an SQL expression, a sequence)."""
+    missing = [c for c in table.columns if c.key not in rows[0] and c.default is not None]
+    if not missing:
+        return rows
+    for c in missing:
+        if not (c.default.is_scalar or c.default.is_callable) or c.default.is_sequence:
+            return None
+    out = []
+    for row in rows:
+        row = dict(row)
+        for c in missing:
+            row[c.key] = c.default.arg(None) if c.default.is_callable else c.default.arg
+        out.append(row)
+    return out
+
+
+def _statement(connection: Connection, kind: str, table: Table, keys: tuple[str, ...]) -> tuple[str, tuple]:
+    dialect = connection.dialect
+    cache_key = (kind, table, keys)
+    found = _statements.get(cache_key)
+    if found is not None:
+        return found
+    quote = dialect.identifier_preparer.quote
+    typed = [table.c[k].type for k in keys]
+    # %b: arrays sent in binary (psycopg escapes every element of a text-format array).
+    arrays = ", ".join(f"%b::{t.compile(dialect=dialect)}[]" for t in typed)
+    if kind == "insert":
+        names = ", ".join(quote(k) for k in keys)
+        sql = f"INSERT INTO {quote(table.name)} ({names}) SELECT * FROM unnest({arrays})"
+        processors = tuple(_processor(t, dialect) for t in typed)
+    else:
+        pk_type = table.c.id.type.compile(dialect=dialect)
+        aliases = ", ".join(f"c{i}" for i in range(len(keys)))
+        sets = ", ".join(f"{quote(k)} = v.c{i}" for i, k in enumerate(keys))
+        # The ids once more as `= ANY(…)`: the rows are found by primary key. Joined to the
+        # unnest'ed rows alone, the planner hashed them against a scan of the whole table.
+        target = f"{quote(table.name)}.{quote('id')}"
+        sql = (f"UPDATE {quote(table.name)} SET {sets} FROM unnest(%b::{pk_type}[], {arrays}) AS v(pk, {aliases}) "
+               f"WHERE {target} = v.pk AND {target} = ANY(%b::{pk_type}[])")
+        processors = (_processor(table.c.id.type, dialect), *(_processor(t, dialect) for t in typed))
+    _statements[cache_key] = found = (sql, processors)
+    return found
+
+
+def _processor(type_, dialect):
+    """The type's bind processing; a float column's integers made floats (an array holds one
+    type, and the column stores the same number either way)."""
+    process = type_.bind_processor(dialect)
+    if isinstance(type_, Float) and process is None:
+        return lambda v: float(v) if type(v) is int else v
+    return process
+
+
+def _arrays(rows: list[dict[str, Any]], keys: tuple[str, ...], processors: tuple) -> tuple[list, ...]:
+    """One list per column, each value through its type's bind processing."""
+    arrays = []
+    for key, process in zip(keys, processors):
+        column = [row[key] for row in rows]
+        arrays.append([process(v) for v in column] if process is not None else column)
+    return tuple(arrays)
