@@ -36,11 +36,13 @@ test: $(TEST_STAMP)
 
 # The tests whose outcome could depend on the day they run, and the instants (Europe/Paris)
 # they are run again at: a Tuesday, a Saturday, a Sunday evening, Christmas, 1 May, the day
-# before and the day of a DST change, and New Year's Eve two minutes to midnight.
+# before and the day of a DST change, New Year's Eve two minutes to midnight, and half past
+# midnight in Paris (still the day before in UTC: a test reading the machine's date there
+# was a day behind the app's).
 DATE_SENSITIVE := tests/tours tests/kpis tests/segmentation tests/test_demo.py
 PINNED_DATES := 2026-12-01T10:00:00+01:00 2026-12-05T10:00:00+01:00 2026-12-06T21:30:00+01:00 \
 	2026-12-25T09:00:00+01:00 2026-05-01T09:00:00+02:00 2027-03-27T12:00:00+01:00 \
-	2027-03-28T12:00:00+02:00 2026-12-31T23:58:00+01:00
+	2027-03-28T12:00:00+02:00 2026-12-31T23:58:00+01:00 2026-12-02T00:30:00+01:00
 
 ## test-dates: the date-sensitive tests again on SQLite, the clock pinned at each of PINNED_DATES
 test-dates: $(TEST_STAMP)

@@ -1,7 +1,8 @@
 """Individual action plans: who writes and reads them, what is valid, and the progress view."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -100,7 +101,9 @@ def test_progress_of_a_finished_plan(client, headers, world):
 
 
 def test_progress_of_a_running_plan_expects_a_steady_pace(client, headers, world):
-    today = date.today()
+    # The rep's today (Europe/Paris), as the progress counts it: the machine's date.today() is a
+    # day behind between midnight in Paris and midnight UTC, and the pace read 11 days of 20.
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()
     start, end = today - timedelta(days=9), today + timedelta(days=10)  # day 10 of 20
     plan = create(client, headers, plan_body(world.r2, start.isoformat(), end.isoformat(), A={"visits": 8}))
     body = client.get(f"/api/action-plans/{plan['id']}/progress", headers=headers("manager")).get_json()
