@@ -26,6 +26,8 @@ from babel.messages.pofile import read_po
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext, refresh
 
+from server.accounts.headers import SUGGESTED_COLUMNS
+
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
 CATALOGUES = Path(__file__).resolve().parent / "translations"
@@ -132,6 +134,9 @@ def translate_problem(doc: dict[str, Any]) -> dict[str, Any]:
 
 def translate_report(report: list[Any]) -> list[Any]:
     """An import report's items (`{line, column, message, field, reason}`) with `message` and
-    `reason` in the response's language; other keys as they are."""
-    return [{**item, **{key: translate(item[key]) for key in ("message", "reason") if key in item}}
+    `reason` in the response's language, and `column` too when the report suggests it
+    (headers.SUGGESTED_COLUMNS) rather than quotes the file; other keys as they are."""
+    return [{**item, **{key: translate(item[key]) for key in ("message", "reason") if key in item},
+             # a column the report suggests (not one of the file's headers) is in the reader's words
+             **({"column": translate(item["column"])} if item.get("column") in SUGGESTED_COLUMNS else {})}
             if isinstance(item, dict) else item for item in report]

@@ -78,6 +78,13 @@ def test_demo_users_have_the_documented_roles_and_password(demo_session):
     assert rep.timezone == "Europe/Paris" and rep.ics_token_hash and rep.working_hours["lunch"] == ["12:00", "14:00", 60]
 
 
+def test_each_demo_team_is_led_by_its_manager(demo_session):
+    """The README names Claire Dubois as the team's manager: the team must point at her."""
+    team = demo_session.scalar(select(Team).where(Team.name == "Bourgogne-Franche-Comté"))
+    manager = demo_session.scalar(select(User).where(User.email == "manager@example.com"))
+    assert team.manager_id == manager.id and manager.name == "Claire Dubois"
+
+
 def test_each_rep_owns_about_300_accounts_near_its_home_base(demo_session):
     for n, town in enumerate(TOWNS, start=1):
         rep = demo_session.scalar(select(User).where(User.email == f"rep{n}@example.com"))
@@ -255,4 +262,6 @@ def test_large_scale_makes_100_reps_in_10_teams(app, session):
     assert len(reps) == 100 and len({r.team_id for r in reps}) == 10
     assert session.scalar(select(func.count()).select_from(Team)) == 10
     assert session.scalar(select(func.count()).where(User.role == "manager")) == 10
+    managers = {u.id: u.team_id for u in session.scalars(select(User).where(User.role == "manager"))}
+    assert {t.manager_id: t.id for t in session.scalars(select(Team))} == managers
     assert "nothing changed" in load_demo(scale="large", reps_accounts=3)

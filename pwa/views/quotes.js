@@ -1,16 +1,23 @@
-// My quote requests and where each one stands (routed, quoted, won…), newest first.
+// My quote requests and where each one stands (routed, quoted, won…), newest first,
+// 50 at a time: a rep's years of requests made one page of 30,000 px.
+import { useState } from '../vendor/preact-hooks.mjs';
 import { html, useLive, toast } from '../lib/ui.js';
 import { t, count, fmtDateTime, fmtMoney, productLine } from '../lib/i18n.js';
 import { allOf, accountsByIds } from '../lib/db.js';
 import { cancelQuote } from '../lib/outbox.js';
 
+const PAGE = 50;
+
 export function Quotes() {
-  const quotes = useLive(async () => {
+  const [shown, setShown] = useState(PAGE);
+  const page = useLive(async () => {
     const list = (await allOf('quote_request')).sort((a, b) => ((a.created_at || '') < (b.created_at || '') ? 1 : -1));
-    const accounts = await accountsByIds(list.map((q) => q.account_id));
-    return list.map((q, i) => ({ ...q, account: accounts[i] }));
-  }, [], null);
-  if (!quotes) return html`<p class="muted">…</p>`;
+    const rows = list.slice(0, shown); // only the shown ones' accounts are read
+    const accounts = await accountsByIds(rows.map((q) => q.account_id));
+    return { rest: list.length - rows.length, rows: rows.map((q, i) => ({ ...q, account: accounts[i] })) };
+  }, [shown], null);
+  if (!page) return html`<p class="muted">…</p>`;
+  const quotes = page.rows;
   return html`
     <section class="card">
       <h1>${t('quotes')}</h1>
@@ -25,5 +32,6 @@ export function Quotes() {
           <td>${['submitted', 'routed'].includes(q.status) && !q._local && html`
             <button class="small" onClick=${() => confirm(t('confirmCancelQuote')) && cancelQuote(q.id).then(() => toast(t('saved')))}>${t('cancel')}</button>`}</td>
         </tr>`)}</tbody></table>
+      ${page.rest > 0 && html`<button data-testid="quotes-more" onClick=${() => setShown(shown + PAGE)}>${t('moreQuotes', { n: Math.min(PAGE, page.rest) })}</button>`}
     </section>`;
 }

@@ -25,12 +25,16 @@ DEFAULT_MAX_LINES = 100_000
 
 @dataclass
 class Issue:
+    """One problem of an import: `field` is the key the line lacks or the header it came under;
+    `column`, when given, is the column the user should add or fix (shown instead of `field`)."""
+
     line: int
     field: str
     reason: str
+    column: str | None = None
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.field, "message": self.reason,
+        return {"line": self.line, "column": self.column or self.field, "message": self.reason,
                 "field": self.field, "reason": self.reason}
 
 

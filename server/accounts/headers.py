@@ -43,9 +43,18 @@ ALIASES = {
     "owner": "owner_email", "commercial": "owner_email", "email_commercial": "owner_email",
     "e_mail_commercial": "owner_email", "representant": "owner_email", "responsable": "owner_email",
     "sales_rep": "owner_email", "rep": "owner_email", "owner_e_mail": "owner_email",
+    "rep_e_mail": "owner_email", "commercial_e_mail": "owner_email", "sales_rep_e_mail": "owner_email",
     # SIRET: kept as a company field (criteria and duplicates read it there)
     "siret": "custom.siret", "n_siret": "custom.siret", "numero_siret": "custom.siret", "siren": "custom.siren",
 }
+
+
+# The header a report suggests for a missing owner: an English msgid, "Commercial (e-mail)" in
+# French; both spellings are aliases above, so a column headed as the report says is read.
+OWNER_COLUMN = "Rep (e-mail)"
+# Column names a report may suggest rather than quote from the file: translated like messages
+# (server/i18n.py → translate_report), unlike a file's own headers.
+SUGGESTED_COLUMNS = frozenset({OWNER_COLUMN})
 
 
 def header_key(name: str) -> str:

@@ -13,8 +13,10 @@ contact_imports.py). The rules:
 - Every line needs `external_ref` (or the `id` an export writes); a file with neither
   column matches its lines on name and postcode instead (matching.py), so that an old
   CRM's export creates its accounts once and updates them when imported again. A new
-  account needs `name` and an owner (a rep of the caller's team, by e-mail; any rep for an admin). An empty cell leaves the
-  stored value as it is (an import never erases data by omission).
+  account needs `name` and an owner (a rep of the caller's team, by e-mail; any rep for an admin):
+  its line's rep, else the `default_owner_id` the caller chose for lines without one (a CRM
+  export rarely names the rep). A line that names its rep keeps it; an update keeps its owner.
+  An empty cell leaves the stored value as it is (an import never erases data by omission).
 - Numbers take French decimal commas and spaces ("182 000,50"); criteria values are
   typed as the model says (number, boolean oui/non, category).
 - One bad line and nothing is written: the report lists every `{line, field, reason}`
@@ -34,12 +36,13 @@ from sqlalchemy.orm import Session
 
 from server.accounts.csvfile import ImportRejected, Issue, Table
 from server.accounts.matching import line_key, name_key, stored_by_id, stored_by_name
-from server.accounts.headers import field_for, header_key
+from server.accounts.headers import OWNER_COLUMN, field_for, header_key
 from server.accounts.models import ACCOUNT_STATUSES, Account, Contact
 from server.accounts.statuses import by_label
 from server.customfields.values import definitions_by_key, missing_required
 from server.actor import Actor
 from server.db import new_id, utcnow
+from server.errors import Invalid
 from server.geo.locate import locate_many
 from server.scope import condition
 from server.segmentation import cadence
@@ -53,6 +56,10 @@ EXPORT_ONLY = frozenset({"segment", "computed_segment", "weight_score", "potenti
 STATUS_ALIASES = {"ancien client": "former_client", "ancien_client": "former_client", "concurrent": "competitor",
                   "partenaire": "partner", "former client": "former_client"}
 LIMITS = {"external_ref": 80, "name": 200, "address": 255, "city": 120, "phone": 40, "email": 254, "notes": 20000}
+# The owners' key of the rep a line without one is given (no e-mail or name key starts so).
+_DEFAULT_OWNER = "default:"
+OWNER_MISSING = ("Missing: a new account needs a rep. Add this column (the rep's e-mail or name), "
+                 "or choose a rep for the new accounts without one.")
 _email = validate.Email()
 _postcode = validate.Regexp(r"^[0-9A-Za-z -]{2,10}$")
 
@@ -230,11 +237,28 @@ def reps_by_email(session: Session, actor: Actor, emails: set[str]) -> dict[str,
     return {k: v for k, v in found.items() if k not in shared and (k in emails)}
 
 
+def default_owner(session: Session, actor: Actor, user_id: str) -> tuple[str, str | None]:
+    """(rep id, team id) of the active rep `user_id` the caller may give accounts to (its team's;
+    any for an admin); else Invalid (422) naming `default_owner_id`."""
+    stmt = select(User.id, User.team_id).where(User.id == user_id, User.role == "rep", User.active.is_(True))
+    if actor.role != "admin":
+        stmt = stmt.where(User.team_id == actor.team_id)
+    row = session.execute(stmt).first()
+    if row is None:
+        raise Invalid("No active rep with this id in your team.",
+                      errors={"default_owner_id": ["No active rep with this id in your team."]})
+    return row.id, row.team_id
+
+
 def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: dict[str, str | None] | None = None,
-                    dry_run: bool = False) -> Outcome:
-    """Validate every line, then upsert all of them or none (raises ImportRejected)."""
+                    dry_run: bool = False, default_owner_id: str | None = None) -> Outcome:
+    """Validate every line, then upsert all of them or none (raises ImportRejected).
+
+    `default_owner_id`: the rep (a user id) new accounts go to when their line names none;
+    not a rep the caller may give accounts to → Invalid (422, `default_owner_id`)."""
     from server.segmentation.service import ensure_stored
     from sync.changes import change_numbers
+    fallback = default_owner(session, actor, default_owner_id) if default_owner_id is not None else None
     outcome, issues = Outcome("accounts", dry_run, lines=len(table.rows)), list(table.issues)
     with change_numbers(session) as numbers:  # C1: lock before reading what we may write
         model = ensure_stored(session) if not dry_run else _active(session)
@@ -251,6 +275,8 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
         columns = {target: table.header[i] for i, target in targets.items()}
         existing = _existing(session, [v["external_ref"] for _, v in lines if "external_ref" in v])
         owners = reps_by_email(session, actor, {v["owner_email"] for _, v in lines if "owner_email" in v})
+        if fallback is not None:
+            owners[_DEFAULT_OWNER] = fallback
         by_id = stored_by_id(session, lines, _EXISTING)
         named = stored_by_name(session, lines, _EXISTING) if by_name else {}
         in_scope = _in_scope(session, actor, [row["id"] for row in (
@@ -273,14 +299,18 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
             if ref is None and "id" in values and (current is None or current["id"] not in in_scope):
                 issues.append(Issue(line, "id", "No account with this id."))
                 continue
+            if current is None and fallback is not None and "owner_email" not in values:
+                values["owner_email"] = _DEFAULT_OWNER
             owner = values.get("owner_email")
             if owner is not None and owner not in owners:
                 who = owner[5:] if owner.startswith("name:") else owner
                 issues.append(Issue(line, "owner_email", f"No rep {who} in your team (or several of that name)."))
             if current is None:
-                for required in ("name", "owner_email"):
-                    if required not in values:
-                        issues.append(Issue(line, required, "Missing: a new account needs it."))
+                if "name" not in values:
+                    issues.append(Issue(line, "name", "Missing: a new account needs it."))
+                if "owner_email" not in values:  # named as the column the import reads, not the key
+                    issues.append(Issue(line, "owner_email", OWNER_MISSING,
+                                        column=columns.get("owner_email", OWNER_COLUMN)))
                 for key in missing_required(types, values):  # as REST and sync creates owe them
                     column = columns.get(f"custom.{key}", key)
                     if not any(i.line == line and i.field == column for i in issues):  # not a bad cell, told already

@@ -20,7 +20,8 @@ import_args = ImportArgs()
 @blp.route("/accounts/import", methods=["POST"])
 @blp.response(200)
 def import_file():
-    """Import accounts (or `kind=contacts`) from a CSV file: multipart `file`, `dry_run`, `mapping` (JSON); all or nothing."""
+    """Import accounts (or `kind=contacts`) from a CSV file: multipart `file`, `dry_run`, `mapping` (JSON),
+    `default_owner_id` (the rep of new accounts whose line names none; accounts only); all or nothing."""
     args = import_args.load({**request.args.to_dict(), **request.form.to_dict()})
     upload = request.files.get("file")
     if upload is None:
@@ -29,7 +30,7 @@ def import_file():
     data = upload.stream.read(limit + 1)
     outcome = service.run_import(session=db.session, actor=current_actor(), data=data, kind=args["kind"],
                                  mapping=service.parse_mapping(args["mapping"]), dry_run=args["dry_run"],
-                                 max_bytes=limit,
+                                 max_bytes=limit, default_owner_id=args["default_owner_id"],
                                  max_lines=current_app.config.get("IMPORT_MAX_LINES", service.DEFAULT_MAX_LINES))
     if args["dry_run"]:
         db.session.rollback()

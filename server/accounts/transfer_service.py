@@ -36,15 +36,23 @@ def parse_mapping(text: str | None) -> dict[str, str | None]:
 
 def run_import(*, session: Session, actor: Actor, data: bytes, kind: str = "accounts",
                mapping: dict[str, str | None] | None = None, dry_run: bool = False,
-               max_bytes: int = DEFAULT_MAX_BYTES, max_lines: int = DEFAULT_MAX_LINES) -> Outcome:
-    """Read, validate and (unless a dry run) write a file; raises ImportRejected (422) or TooLarge (413)."""
+               max_bytes: int = DEFAULT_MAX_BYTES, max_lines: int = DEFAULT_MAX_LINES,
+               default_owner_id: str | None = None) -> Outcome:
+    """Read, validate and (unless a dry run) write a file; raises ImportRejected (422) or TooLarge (413).
+
+    `default_owner_id` (accounts only): the rep new accounts without one on their line go to;
+    not a rep the caller may give accounts to → Invalid (422, `default_owner_id`)."""
     from server.segmentation.service import require_staff
     require_staff(actor)
+    if kind == "contacts" and default_owner_id is not None:  # contacts belong to their account
+        raise Invalid("A contacts file takes no default rep.",
+                      errors={"default_owner_id": ["A contacts file takes no default rep."]})
     table = read_table(data, max_bytes=max_bytes, max_lines=max_lines)
     if kind == "contacts":
         from server.accounts.contact_imports import import_contacts
         return import_contacts(session=session, actor=actor, table=table, mapping=mapping, dry_run=dry_run)
-    return import_accounts(session=session, actor=actor, table=table, mapping=mapping, dry_run=dry_run)
+    return import_accounts(session=session, actor=actor, table=table, mapping=mapping, dry_run=dry_run,
+                           default_owner_id=default_owner_id)
 
 
 _BASE = ("id", "external_ref", "name", "status", "segment", "computed_segment", "weight_score", "potential_score",

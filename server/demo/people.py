@@ -81,7 +81,11 @@ def make_cast(session, *, reps: int, reps_per_team: int) -> Cast:
     for team_no in range(1, (reps + reps_per_team - 1) // reps_per_team + 1):
         suffix = "" if team_no == 1 else str(team_no)
         team = _team(session, FIRST_TEAM if team_no == 1 else f"Secteur {team_no:02d}")
-        _user(session, cast, f"manager{suffix}@example.com", f"Claire Dubois {suffix}".strip(), "manager", team.id)
+        manager = _user(session, cast, f"manager{suffix}@example.com", f"Claire Dubois {suffix}".strip(),
+                        "manager", team.id)
+        # The README presents Claire Dubois as the team's manager: the people screen shows her.
+        if team.manager_id is None:
+            team.manager_id = manager.id
         tele = _user(session, cast, f"tele{suffix}@example.com", f"Émilie Fournier {suffix}".strip(),
                      "telemarketer", team.id)
         first = (team_no - 1) * reps_per_team + 1

@@ -30,16 +30,27 @@ def _actor(email: str | None):
 @click.option("--mapping", default=None, help='JSON {"CSV column": "field" or null}')
 @click.option("--kind", type=click.Choice(["accounts", "contacts"]), default="accounts")
 @click.option("--as", "as_email", default=None, help="act as this manager or admin (default: the first admin)")
+@click.option("--default-owner", "owner_email", default=None,
+              help="e-mail of the rep new accounts go to when their line names none")
 @with_appcontext
-def import_accounts_command(path: Path, dry_run: bool, mapping: str | None, kind: str, as_email: str | None) -> None:
+def import_accounts_command(path: Path, dry_run: bool, mapping: str | None, kind: str, as_email: str | None,
+                            owner_email: str | None) -> None:
     """Import accounts (or contacts) from a CSV file, all or nothing; prints the report."""
     from server.accounts.csvfile import ImportRejected
+    from sqlalchemy import select
+
     from server.accounts.transfer_service import parse_mapping, run_import
     from server.errors import Problem
     from server.extensions import db
+    from server.users.models import User
+    default_owner_id = None
+    if owner_email is not None:
+        default_owner_id = db.session.scalar(select(User.id).where(User.email == owner_email.strip().casefold()))
+        if default_owner_id is None:
+            raise click.ClickException(f"No user {owner_email}.")
     try:
         outcome = run_import(session=db.session, actor=_actor(as_email), data=path.read_bytes(), kind=kind,
-                             mapping=parse_mapping(mapping), dry_run=dry_run)
+                             mapping=parse_mapping(mapping), dry_run=dry_run, default_owner_id=default_owner_id)
     except ImportRejected as rejected:
         db.session.rollback()
         for issue in rejected.extra["report"]:

@@ -26,6 +26,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from server.accounts.models import SEGMENTS
+from server.common.fields import UUID
 from server.visits.models import OUTCOMES
 
 AXES = ("weight", "potential")
@@ -228,3 +229,5 @@ class ImportArgs(Schema):
     dry_run = fields.Boolean(load_default=False)
     kind = fields.String(load_default="accounts", validate=validate.OneOf(("accounts", "contacts")))
     mapping = fields.String(load_default=None)
+    # accounts only: the rep new accounts go to when their line names none
+    default_owner_id = UUID(load_default=None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import request
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
+from sqlalchemy import func, select
 
 from server.common.fields import UUID
 
@@ -35,12 +36,19 @@ def list_users(args):
     """Users in the caller's scope: an admin all, a manager its team, others themselves.
 
     `q`: every word appears in the name or e-mail, whatever its case, accents or Unicode
-    normalisation (server/common/search.py). → `{"items": [user], "total": n}`."""
+    normalisation (server/common/search.py). `page`, `per_page` / `limit` page the list as
+    elsewhere (50 a page once `page` alone is given); without them every user comes back.
+    → `{"items": [user], "total": n}`, `total` counting every match."""
     query = people.visible_users(current_actor())
     if args.get("q"):
         query = query.where(matches(User.search, args["q"]))
-    items = db.session.scalars(query).all()
-    return {"items": items, "total": len(items)}
+    if "page" not in args and "per_page" not in args:
+        items = db.session.scalars(query).all()
+        return {"items": items, "total": len(items)}
+    page, per_page = args.get("page", 1), args.get("per_page", 50)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"items": items, "total": total}
 
 
 @blp.post("/users")

@@ -151,3 +151,48 @@ def test_admin_tests_a_technical_teams_channel_from_the_routing_screen(page):
     expect(page.get_by_test_id("tech-team-row").first).to_be_visible(timeout=20_000)
     page.get_by_test_id("channel-test").first.click()
     expect(page.get_by_test_id("channel-test-result").first).to_be_visible(timeout=20_000)
+
+
+def test_the_sales_team_form_labels_every_field(page):
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "admin@example.com", "dashboard")
+    page.get_by_test_id("desk-nav-people").click()
+    new_team = page.get_by_test_id("team-new")
+    expect(new_team.get_by_label("Nom de l’équipe")).to_be_visible()
+    expect(new_team.get_by_label("Responsable")).to_have_value("")
+    expect(new_team.get_by_label("Calendrier des jours fériés")).to_have_value("FR")
+    # the demo's team is led by Claire Dubois: its row shows her, not "–"
+    expect(page.get_by_test_id("team-row").first).to_be_visible()
+    managers = page.eval_on_selector_all("[data-testid=team-row]", """rows => Object.fromEntries(rows.map((r) => [
+        r.querySelector('[data-testid=team-name]').value,
+        r.querySelector('[data-testid=team-manager]').selectedOptions[0].textContent]))""")
+    assert managers["Bourgogne-Franche-Comté"] == "Claire Dubois"
+
+
+NO_REP_FILE = ("Nom;Adresse;Code postal;Ville;Téléphone\r\n"
+               "Garage des Tilleuls;4 rue des Tilleuls;21000;Dijon;03 80 00 00 11\r\n"
+               "Fromagerie Comtoise;9 place du Marché;39100;Dole;03 84 00 00 12\r\n").encode("utf-8")
+
+
+def test_an_import_without_a_rep_column_names_it_and_takes_a_default_rep(page, tmp_path, api):
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "manager@example.com", "dashboard")
+    page.get_by_test_id("desk-nav-import").click()
+    path = tmp_path / "crm.csv"
+    path.write_bytes(NO_REP_FILE)
+    page.get_by_test_id("import-file").set_input_files(str(path))
+    page.get_by_test_id("import-dry-run").click()
+    issues = page.get_by_test_id("import-issue")
+    expect(issues).to_have_count(2, timeout=60_000)
+    expect(issues.first).to_contain_text("Commercial (e-mail)")
+    expect(issues.first).not_to_contain_text("owner_email")
+    owner = page.get_by_label("Confier les nouveaux comptes sans commercial à")
+    expect(owner.locator("option", has_text="Julie Martin")).to_have_count(1)  # the team's reps
+    expect(owner.locator("option", has_text="Claire Dubois")).to_have_count(0)  # reps only
+    owner.select_option(label="Julie Martin")
+    page.get_by_test_id("import-dry-run").click()
+    expect(page.get_by_test_id("import-report")).to_have_class("ok", timeout=60_000)
+    expect(page.get_by_test_id("import-report")).to_contain_text("2")
+    expect(page.get_by_test_id("import-run")).to_be_enabled()
+    found = api("manager@example.com").call("GET", "/api/accounts?q=Garage%20des%20Tilleuls")
+    assert found["total"] == 0  # a dry run writes nothing (the other tests share the demo)

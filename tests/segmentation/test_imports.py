@@ -244,3 +244,68 @@ def test_a_file_without_reference_refuses_ambiguous_and_foreign_twins(client, he
     assert reasons[2].startswith("Plusieurs comptes ont ce nom et ce code postal")
     assert reasons[6] == "Doublon de la ligne 5."
     assert count(session) == 3
+
+
+CRM_EXPORT = "Nom;Adresse;Code postal;Ville;Téléphone\n{lines}"
+NO_REP = ["Garage Étienne;3 rue Neuve;21000;Dijon;03 80 00 00 01", "Boulangerie Noël;8 place Carnot;21200;Beaune;03 80 00 00 02"]
+
+
+def test_a_file_without_a_rep_column_names_the_column_to_add_in_the_readers_words(client, headers, session, world):
+    response = upload(client, headers, CRM_EXPORT.format(lines="\n".join(NO_REP)).encode(), dry_run=True)
+    assert response.status_code == 422
+    report = response.get_json()["report"]
+    assert [(i["line"], i["field"], i["column"]) for i in report] == [(2, "owner_email", "Commercial (e-mail)"),
+                                                                      (3, "owner_email", "Commercial (e-mail)")]
+    assert "commercial" in report[0]["message"]
+    world.manager.locale = "en"
+    session.commit()
+    english = upload(client, headers, CRM_EXPORT.format(lines="\n".join(NO_REP)).encode()).get_json()["report"]
+    assert {i["column"] for i in english} == {"Rep (e-mail)"} and "rep" in english[0]["message"]
+    # The column the report names is one the import reads, in either language.
+    for column in ("Commercial (e-mail)", "Rep (e-mail)"):
+        data = f"Nom;Code postal;{column}\nGarage Étienne;21000;rep.b@test.example\n".encode()
+        assert upload(client, headers, data, dry_run=True).get_json()["created"] == 1
+    assert count(session) == 0
+
+
+def test_new_accounts_without_a_rep_go_to_the_chosen_one_in_dry_and_real_runs(client, headers, session, world):
+    lines = [*NO_REP, "Café du Port;1 quai;21000;Dijon;03 80 00 00 03"]
+    data = "Nom;Adresse;Code postal;Ville;Téléphone;Commercial\n" + "\n".join(
+        f"{line};{'rep.b@test.example' if line.startswith('Café') else ''}" for line in lines) + "\n"
+    dry = upload(client, headers, data.encode(), dry_run=True, default_owner_id=world.rep.id)
+    assert dry.status_code == 200, dry.get_json()
+    assert dry.get_json()["created"] == 3 and count(session) == 0
+    done = upload(client, headers, data.encode(), default_owner_id=world.rep.id)
+    assert done.status_code == 200, done.get_json()
+    owners = dict(session.execute(select(Account.name, Account.owner_id)).all())
+    assert owners == {"Garage Étienne": world.rep.id, "Boulangerie Noël": world.rep.id, "Café du Port": world.rep2.id}
+    # Updates keep their owner: the default is for new accounts only.
+    again = upload(client, headers, data.encode(), default_owner_id=world.rep2.id)
+    assert again.status_code == 200 and again.get_json()["created"] == 0
+    assert dict(session.execute(select(Account.name, Account.owner_id)).all()) == owners
+
+
+@pytest.mark.parametrize(("who", "value"), [("manager", "pas-un-id"), ("manager", "outsider"), ("manager", "manager"),
+                                            ("manager", "00000000-0000-4000-8000-000000000000"), ("admin", "tele")])
+def test_a_default_rep_the_caller_may_not_use_is_a_422_naming_the_field(client, headers, session, world, who, value):
+    owner = world[value].id if value in ("outsider", "manager", "tele") else value
+    response = upload(client, headers, CRM_EXPORT.format(lines="\n".join(NO_REP)).encode(), who=who,
+                      default_owner_id=owner)
+    assert response.status_code == 422 and response.content_type == "application/problem+json"
+    assert "default_owner_id" in response.get_json()["errors"]
+    assert count(session) == 0
+
+
+def test_an_admin_may_give_new_accounts_to_any_rep(client, headers, session, world):
+    response = upload(client, headers, CRM_EXPORT.format(lines="\n".join(NO_REP)).encode(), who="admin",
+                      default_owner_id=world.outsider.id)
+    assert response.status_code == 200, response.get_json()
+    assert set(session.scalars(select(Account.owner_id))) == {world.outsider.id}
+
+
+def test_cli_gives_new_accounts_to_the_default_rep(app, runner, session, world, tmp_path):
+    path = tmp_path / "crm.csv"
+    path.write_bytes(CRM_EXPORT.format(lines=NO_REP[0]).encode())
+    done = runner.invoke(args=["import-accounts", str(path), "--default-owner", "rep.b@test.example"])
+    assert done.exit_code == 0, done.output
+    assert set(session.scalars(select(Account.owner_id))) == {world.rep2.id}

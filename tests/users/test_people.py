@@ -83,6 +83,21 @@ def test_a_manager_sees_and_creates_in_its_team_only(app, client, company):
     assert_problem(boss, 422, "forbidden")
 
 
+def test_the_user_list_takes_limit_like_the_other_lists(app, client, company):
+    headers = token_headers(app, company["admin"])
+    everyone = client.get("/api/users", headers=headers).get_json()
+    assert everyone["total"] == 4 and len(everyone["items"]) == 4
+    first = client.get("/api/users?limit=3", headers=headers).get_json()
+    assert first["total"] == 4 and [u["id"] for u in first["items"]] == [u["id"] for u in everyone["items"][:3]]
+    rest = client.get("/api/users?limit=3&page=2", headers=headers).get_json()
+    assert [u["id"] for u in rest["items"]] == [everyone["items"][3]["id"]]
+    same = client.get("/api/users?per_page=3&page=2", headers=headers).get_json()
+    assert same["items"] == rest["items"]
+    for bad in ("limit=0", "limit=1001", "per_page=0", "page=0"):
+        doc = assert_problem(client.get(f"/api/users?{bad}", headers=headers), 422, "validation")
+        assert bad.split("=")[0] in str(doc["errors"]) and "Unknown field" not in str(doc["errors"])
+
+
 def test_a_rep_sees_only_itself_and_creates_nobody(app, client, company):
     headers = token_headers(app, company["rep"])
     assert [u["id"] for u in client.get("/api/users", headers=headers).get_json()["items"]] == [company["rep"].id]

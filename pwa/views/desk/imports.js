@@ -1,18 +1,21 @@
 // Account import (API.md → Account files and locations): choose a file (CSV as Excel
 // writes it, or .xlsx), see how its columns are read, map the others, dry-run the
-// whole file line by line, then import all or nothing.
+// whole file line by line, then import all or nothing. New accounts whose line names no
+// rep (a CRM export rarely does) go to the rep chosen here (`default_owner_id`).
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { api, ApiError } from '../../lib/api.js';
+import { useApi } from './fetch.js';
 import { w } from './words.js';
 
 const FIELDS = ['external_ref', 'name', 'status', 'address', 'postcode', 'city', 'lat', 'lon', 'phone', 'email', 'tags',
   'notes', 'owner_email', 'custom.siret'];
 
-async function send(file, mapping, dryRun) {
+async function send(file, mapping, dryRun, owner) {
   const form = new FormData();
   form.append('file', file);
   form.append('dry_run', dryRun ? '1' : '0');
+  if (owner) form.append('default_owner_id', owner);
   if (Object.keys(mapping).length) form.append('mapping', JSON.stringify(mapping));
   try {
     return { ok: true, body: await api('/api/accounts/import', { method: 'POST', form }) };
@@ -52,10 +55,14 @@ export function Import() {
   const [result, setResult] = useState(null);
   const [busy, setBusy] = useState(false);
   const [rows, setRows] = useState(null);
+  const [owner, setOwner] = useState('');
+  // the reps the caller may give accounts to: the server scopes the list (a manager's team)
+  const users = useApi('/api/users');
+  const reps = (users.data?.items || []).filter((u) => u.role === 'rep' && u.active);
   async function run(dryRun) {
     setBusy(true);
     try {
-      const r = await send(file, mapping, dryRun);
+      const r = await send(file, mapping, dryRun, owner);
       setResult({ ...r, dryRun });
       if (r.ok && !dryRun) toast(w('imported', { n: r.body.created + r.body.updated }));
     } catch (e) { toast(e.message, 'error'); } finally { setBusy(false); }
@@ -68,6 +75,10 @@ export function Import() {
     <input type="file" data-testid="import-file" accept=".csv,.txt,.xlsx,text/csv"
       onChange=${(e) => { const f = e.target.files[0]; setFile(f); setResult(null); setMapping({}); setRows(null); if (f) preview(f).then(setRows); }} />
     <${Preview} rows=${rows} />
+    <label data-testid="import-owner-label">${w('defaultOwner')}
+      <select data-testid="import-default-owner" value=${owner} onChange=${(e) => { setOwner(e.target.value); setResult(null); }}>
+        <option value="">${w('noDefaultOwner')}</option>
+        ${reps.map((r) => html`<option value=${r.id}>${r.name}</option>`)}</select></label>
     ${badColumns.length > 0 && html`<fieldset data-testid="import-mapping"><legend>${w('mapColumns')}</legend>
       ${badColumns.map((c) => html`<label class="map-row">${c}
         <select data-testid="map-column" data-column=${c} value=${mapping[c] === null ? '__ignore' : mapping[c] || ''}

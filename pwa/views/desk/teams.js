@@ -16,11 +16,15 @@ function TeamRow({ team, managers, onSaved }) {
       onSaved();
     } catch (e) { toast(problemText(e), 'error'); }
   }
-  return html`<form class="team-row" onSubmit=${save} data-testid=${team.id ? 'team-row' : 'team-new'}>
-    <input data-testid="team-name" required placeholder=${w('team')} value=${f.name} onInput=${set('name')} />
-    <select data-testid="team-manager" value=${f.manager_id || ''} onChange=${set('manager_id')}><option value="">–</option>
-      ${managers.map((m) => html`<option value=${m.id}>${m.name}</option>`)}</select>
-    <input data-testid="team-holidays" class="narrow" title=${w('holidaysHelp')} value=${f.holidays} onInput=${set('holidays')} />
+  // every field carries its visible label: a column of bare inputs ("–", "FR") says nothing
+  return html`<form class="team-row row" onSubmit=${save} data-testid=${team.id ? 'team-row' : 'team-new'}>
+    <label>${w('teamName')}
+      <input data-testid="team-name" required placeholder=${w('team')} value=${f.name} onInput=${set('name')} /></label>
+    <label>${w('teamManager')}
+      <select data-testid="team-manager" value=${f.manager_id || ''} onChange=${set('manager_id')}><option value="">${w('noManager')}</option>
+        ${managers.map((m) => html`<option value=${m.id}>${m.name}</option>`)}</select></label>
+    <label>${w('teamHolidays')}
+      <input data-testid="team-holidays" class="narrow" title=${w('holidaysHelp')} value=${f.holidays} onInput=${set('holidays')} /></label>
     <button type="submit" data-testid="team-save">${team.id ? w('save') : w('createTeam')}</button>
   </form>`;
 }
@@ -33,6 +37,7 @@ export function Teams({ teams, users }) {
     <h1>${w('teams')}</h1>
     <p class="muted">${w('holidaysHelp')}</p>
     ${(teams.data?.items || []).map((t) => html`<${TeamRow} key=${t.id} team=${t} managers=${managers} onSaved=${saved} />`)}
+    <h2>${w('newTeam')}</h2>
     <${TeamRow} key=${`new-${fresh}`} team=${{ name: '', manager_id: '', holidays: 'FR' }} managers=${managers} onSaved=${saved} />
   </section>`;
 }
