@@ -62,7 +62,6 @@ export const live = (querier) => liveQuery(querier);
 // ---- meta: cursor, client_id, tokens, user, last_sync ----
 export const getMeta = async (k) => (await db.meta.get(k))?.value;
 export const setMeta = (k, value) => guarded(() => db.meta.put({ key: k, value }));
-export const delMeta = (k) => db.meta.delete(k);
 
 // ---- reads ----
 export const getRecord = (entity, id) => table(entity).get(key(entity, id));
@@ -123,7 +122,6 @@ export function commit(entity, record, mutation, attachments = []) {
 
 // ---- outbox ----
 export const outboxCount = () => db.outbox.count();
-export const outboxBatch = (limit) => db.outbox.orderBy('seq').limit(limit).toArray();
 export const outboxAll = () => db.outbox.orderBy('seq').toArray();
 export const rejectedAll = () => db.rejected.orderBy('seq').reverse().toArray();
 export const pendingFor = (entity, id) => db.outbox.where('[entity+record_id]').equals([entity, id]).sortBy('seq');
@@ -181,7 +179,6 @@ export const dismissRejected = (seq) => db.transaction('rw', db.rejected, ...ENT
 });
 
 // ---- attachments (photos waiting to upload) ----
-export const attachmentsOf = (ownerId) => db.attachments.where('owner_id').equals(ownerId).toArray();
 export const getAttachment = (id) => db.attachments.get(id);
 /** A photo taken on this tablet, by the id the server gave it on upload. */
 export const attachmentByServerId = (serverId) => db.attachments.filter((a) => a.server_id === serverId).first();

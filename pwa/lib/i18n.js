@@ -23,10 +23,10 @@ const fr = {
   otherUser: 'Des modifications d’un autre utilisateur attendent sur cette tablette : reconnectez-vous avec {email}.',
   noTour: 'Pas de tournée en mémoire pour ce jour. Connectez-vous au réseau pour la charger.',
   dueAccounts: 'Comptes à voir (hors ligne)', stops: 'arrêts', drive: 'route', min: 'min', km: 'km',
-  appointment: 'Rendez-vous', due: 'À voir', overdue: 'En retard de {n} j', dueIn: 'À voir dans {n} j',
+  appointment: 'Rendez-vous', due: 'À voir', overdue: 'En retard de {n} j', late: 'En retard', dueIn: 'À voir dans {n} j',
   navigate: 'Itinéraire', mapOffline: 'Plan schématique (hors ligne)', unplanned: 'Non planifiés',
   today: 'Aujourd’hui', phone: 'Téléphone', notes: 'Notes', tags: 'Étiquettes', addTag: 'Ajouter',
-  segment: 'Segment', override: 'Forcer le segment', reason: 'Raison', none: 'aucun',
+  segment: 'Segment', override: 'Forcer le segment', reason: 'Raison', none: 'Aucun',
   save: 'Enregistrer', saved: 'Enregistré sur la tablette', cancel: 'Annuler', contacts: 'Contacts',
   timeline: 'Historique', whySegment: 'Pourquoi {s} ?', explainOffline: 'Explication disponible en ligne seulement.',
   weight: 'Poids', potential: 'Potentiel', logVisit: 'Saisir une visite', requestQuote: 'Demander un devis',
@@ -59,7 +59,7 @@ const fr = {
   done: 'Fait', skipped: 'Non visité', skip: 'Pas visité…', unskip: 'Annuler', skipWhy: 'Pourquoi pas de visite ?',
   skipLocal: 'Noté sur cette tablette seulement.', lunch: 'Pause déjeuner', leave: 'Départ', back: 'Retour',
   stale: 'Des rendez-vous de ce jour ont changé : la tournée sera recalculée au retour du réseau.',
-  dayOff: 'Jour non travaillé.', dayOffShowing: '{off} — voici votre tournée de {day}', absent: 'Absence', tourFailed: 'Tournée indisponible : {d}', plannedAt: 'Planifiée le {d}',
+  dayOff: 'Jour non travaillé.', dayOffShowing: '{off} — voici votre tournée de {day}', absent: 'Absence', tourFailed: 'Tournée indisponible : {d}', plannedAt: 'Planifiée le {d}', provisional: 'Tournée provisoire, en cours d’optimisation',
   visits: 'visites', 'skip.closed': 'Fermé', 'skip.absent': 'Contact absent', 'skip.no-time': 'Plus le temps',
   'skip.moved': 'Reporté', 'skip.other': 'Autre raison',
   'unplanned.no time left in the working day': 'plus de temps dans la journée',
@@ -160,10 +160,10 @@ const en = {
   otherUser: 'Changes of another user are waiting on this tablet: sign in as {email}.',
   noTour: 'No tour stored for this day. Go online to load it.', dueAccounts: 'Accounts due (offline)',
   stops: 'stops', drive: 'driving', min: 'min', km: 'km', appointment: 'Appointment', due: 'Due',
-  overdue: 'Overdue by {n} d', dueIn: 'Due in {n} d', navigate: 'Directions',
+  overdue: 'Overdue by {n} d', late: 'Overdue', dueIn: 'Due in {n} d', navigate: 'Directions',
   mapOffline: 'Schematic map (offline)', unplanned: 'Unplanned', today: 'Today', phone: 'Phone',
   notes: 'Notes', tags: 'Tags', addTag: 'Add', segment: 'Segment', override: 'Override segment',
-  reason: 'Reason', none: 'none', save: 'Save', saved: 'Saved on this tablet', cancel: 'Cancel',
+  reason: 'Reason', none: 'None', save: 'Save', saved: 'Saved on this tablet', cancel: 'Cancel',
   contacts: 'Contacts', timeline: 'Timeline', whySegment: 'Why {s}?', explainOffline: 'Explanation available online only.',
   weight: 'Weight', potential: 'Potential', logVisit: 'Log a visit', requestQuote: 'Request a quote',
   visit: 'Visit', checkIn: 'Check-in', kind: 'Kind', outcome: 'Outcome', maturity: 'Project maturity',
@@ -193,7 +193,7 @@ const en = {
   done: 'Done', skipped: 'Not visited', skip: 'Not visited…', unskip: 'Undo', skipWhy: 'Why no visit?',
   skipLocal: 'Noted on this tablet only.', lunch: 'Lunch break', leave: 'Leave', back: 'Back',
   stale: 'Appointments of this day changed: the tour will be planned again once online.',
-  dayOff: 'Day off.', dayOffShowing: '{off} — here is your tour for {day}', absent: 'Absence', tourFailed: 'Tour unavailable: {d}', plannedAt: 'Planned on {d}',
+  dayOff: 'Day off.', dayOffShowing: '{off} — here is your tour for {day}', absent: 'Absence', tourFailed: 'Tour unavailable: {d}', plannedAt: 'Planned on {d}', provisional: 'Provisional tour, being optimised',
   visits: 'visits', 'skip.closed': 'Closed', 'skip.absent': 'Contact away', 'skip.no-time': 'No time left',
   'skip.moved': 'Postponed', 'skip.other': 'Other reason',
   'unplanned.no time left in the working day': 'no time left in the working day',
@@ -281,6 +281,9 @@ export function t(key, vars) {
   const text = dictionaries[lang.value][key] ?? fr[key] ?? key;
   return vars ? text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '') : text;
 }
+
+/** "Nom : " in French (narrow no-break space before the colon), "Name: " in English. */
+export const colon = () => (lang.value === 'fr' ? '\u202f: ' : ': ');
 
 /** An API enum value in words: word('role', 'decision_maker') → "Décideur"; unknown values show as they are. */
 export function word(kind, value) {

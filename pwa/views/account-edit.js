@@ -2,7 +2,7 @@
 // and a segment override with its reason. Only the fields that changed are sent.
 import { useState, useEffect } from '../vendor/preact-hooks.mjs';
 import { html, busy, toast, failed } from '../lib/ui.js';
-import { t } from '../lib/i18n.js';
+import { t, colon } from '../lib/i18n.js';
 import { editAccount, editTags } from '../lib/outbox.js';
 import { accountStatuses, statusLabel } from '../lib/fields.js';
 
@@ -43,10 +43,10 @@ export function AccountEdit({ account }) {
     e.preventDefault();
     const changes = {};
     for (const f of FIELDS) if (form[f] !== (account[f] || '')) changes[f] = form[f] || null;
-    if ('name' in changes && !changes.name) { toast(`${t('name')} : ${t('required')}`, 'error'); return; }
+    if ('name' in changes && !changes.name) { toast(`${t('name')}${colon()}${t('required')}`, 'error'); return; }
     const current = account.segment_override;
     if (form.override !== (current?.segment || '') || (form.override && form.reason !== (current?.reason || ''))) {
-      if (form.override && !form.reason.trim()) { toast(`${t('reason')} : ${t('required')}`, 'error'); return; }
+      if (form.override && !form.reason.trim()) { toast(`${t('reason')}${colon()}${t('required')}`, 'error'); return; }
       changes.segment_override = form.override ? { segment: form.override, reason: form.reason.trim() } : null;
     }
     try {

@@ -3,7 +3,7 @@
 // Before creating, likely duplicates among the accounts on the tablet are shown.
 import { useState } from '../vendor/preact-hooks.mjs';
 import { html, toast, failed, go } from '../lib/ui.js';
-import { t } from '../lib/i18n.js';
+import { t, colon } from '../lib/i18n.js';
 import { allOf } from '../lib/db.js';
 import { createProspect } from '../lib/outbox.js';
 import { fieldsOf, changedKeys, fieldLabel } from '../lib/fields.js';
@@ -39,10 +39,10 @@ export function AccountNew() {
 
   async function save(e, anyway = false) {
     e?.preventDefault();
-    if (!form.name.trim()) { toast(`${t('name')} : ${t('required')}`, 'error'); return; }
+    if (!form.name.trim()) { toast(`${t('name')}${colon()}${t('required')}`, 'error'); return; }
     let values;
     try { values = changedKeys(fields, custom, {}); } catch (err) {
-      toast(`${fieldLabel(fields.find((f) => f.key === err.message) || {})} : ${t('invalidValue')}`, 'error'); return;
+      toast(`${fieldLabel(fields.find((f) => f.key === err.message) || {})}${colon()}${t('invalidValue')}`, 'error'); return;
     }
     const account = Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v.trim() || null]));
     account.custom = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null));

@@ -2,7 +2,7 @@
 // segment) and the actions of the visit. Edits are local first (account-edit.js).
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, useLive, Badge } from '../lib/ui.js';
-import { t, word, fmtDateTime, fmtDate, productLine } from '../lib/i18n.js';
+import { t, word, fmtDateTime, fmtDate, productLine, colon } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { getRecord, byAccount } from '../lib/db.js';
 import { statusLabel } from '../lib/fields.js';
@@ -27,7 +27,7 @@ function Explanation({ account }) {
       ${data && html`
         <p>${t('weight')} ${data.axes.weight.score.toFixed(0)} / ${data.axes.weight.threshold} ·
            ${t('potential')} ${data.axes.potential.score.toFixed(0)} / ${data.axes.potential.threshold}
-           ${data.override && html` · ${t('override')}: ${data.override.segment} (${data.override.reason})`}</p>
+           ${data.override && html` · ${t('override')}${colon()}${data.override.segment} (${data.override.reason})`}</p>
         <table class="criteria"><tbody>${data.criteria.map((c) => html`
           <tr><td>${c.label}</td><td>${c.axis === 'weight' ? t('weight') : t('potential')}</td>
             <td>${c.value ?? '–'}</td><td>${c.points}/${c.max_points}</td><td>+${c.contribution.toFixed(1)}</td></tr>`)}
@@ -65,8 +65,8 @@ export function Account({ id }) {
           <h1><${Badge} segment=${account.segment} /> ${account.name}</h1>
           <p>${[account.address, [account.postcode, account.city].filter(Boolean).join(' ')].filter(Boolean).join(', ')} · ${statusLabel(account.status)}</p>
           <${AccountPhotos} account=${account} />
-          <p class="muted">${account.last_visit_at && `${t('visit')}: ${fmtDateTime(account.last_visit_at)}`}
-            ${account.next_due_at && ` · ${t('due')}: ${fmtDate(account.next_due_at)}`}</p>
+          <p class="muted">${account.last_visit_at && `${t('visit')}${colon()}${fmtDateTime(account.last_visit_at)}`}
+            ${account.next_due_at && ` · ${t('due')}${colon()}${fmtDate(account.next_due_at)}`}</p>
         </div>
         <div class="actions">
           <a class="button primary" data-testid="log-visit" href=${`#/account/${id}/visit`}>${t('logVisit')}</a>

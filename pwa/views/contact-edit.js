@@ -2,7 +2,7 @@
 // facturation, technique…), phone, e-mail, custom fields, and "left the company".
 import { useState } from '../vendor/preact-hooks.mjs';
 import { html, useLive, toast, failed, go, isoDay } from '../lib/ui.js';
-import { t, word, fmtDate } from '../lib/i18n.js';
+import { t, word, fmtDate, colon } from '../lib/i18n.js';
 import { getRecord } from '../lib/db.js';
 import { createContact, editContact } from '../lib/outbox.js';
 import { fieldsOf, inputValue, changedKeys, fieldLabel } from '../lib/fields.js';
@@ -29,10 +29,10 @@ function ContactForm({ accountId, contact }) {
 
   async function save(e) {
     e.preventDefault();
-    if (!form.name.trim()) { toast(`${t('contactName')} : ${t('required')}`, 'error'); return; }
+    if (!form.name.trim()) { toast(`${t('contactName')}${colon()}${t('required')}`, 'error'); return; }
     let custom;
     try { custom = changedKeys(fields, form.custom, contact?.custom); } catch (err) {
-      toast(`${fieldLabel(fields.find((f) => f.key === err.message) || {})} : ${t('invalidValue')}`, 'error'); return;
+      toast(`${fieldLabel(fields.find((f) => f.key === err.message) || {})}${colon()}${t('invalidValue')}`, 'error'); return;
     }
     const values = { name: form.name.trim(), phone: form.phone.trim() || null, email: form.email.trim() || null, roles: form.roles };
     try {

@@ -3,7 +3,7 @@
 // the request is pushed, and the server routes it to the technical service.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, busy, toast, go, useLive, failed } from '../lib/ui.js';
-import { t, productLines, lang } from '../lib/i18n.js';
+import { t, productLines, productLine, lineFor } from '../lib/i18n.js';
 import { getRecord, byAccount } from '../lib/db.js';
 import { requestQuote } from '../lib/outbox.js';
 import { downscale, MAX_PHOTO_BYTES } from '../lib/photos.js';
@@ -53,7 +53,9 @@ export function QuoteForm({ accountId, visitId }) {
   async function save(e) {
     e.preventDefault();
     try {
-      await requestQuote({ ...form, contact_id: form.contact_id || null, account_id: accountId, visit_id: visitId || null, items, photos });
+      // a label (either language) or an alias typed: the server routes on the key
+      const line = form.product_line.trim();
+      await requestQuote({ ...form, product_line: lineFor(line)?.key ?? line, contact_id: form.contact_id || null, account_id: accountId, visit_id: visitId || null, items, photos });
       busy.value = false;
       toast(t('quoteSaved'));
       go(`/account/${accountId}`);
@@ -61,12 +63,13 @@ export function QuoteForm({ accountId, visitId }) {
   }
 
   return html`
-    <form class="card form" onSubmit=${save}>
+    <form class="card form" onSubmit=${save} onInvalidCapture=${(e) => e.target.setCustomValidity(e.target.validity.valueMissing ? t('required') : '')}
+      onInputCapture=${(e) => e.target.setCustomValidity('')}>
       <h1>${t('quote')} · ${account?.name || ''}</h1>
       <div class="row">
         <label class="grow">${t('productLine')}
           <input data-testid="quote-product-line" list="product-lines" required value=${form.product_line} onInput=${set('product_line')} />
-          <datalist id="product-lines">${productLines.value.map((l) => html`<option value=${l.key} label=${l.label[lang.value] || l.label.fr} />`)}</datalist></label>
+          <datalist id="product-lines">${productLines.value.map((l) => html`<option value=${productLine(l.key)} />`)}</datalist></label>
         <label>${t('urgency')}<select value=${form.urgency} onChange=${set('urgency')}>
           ${['normal', 'urgent'].map((u) => html`<option value=${u}>${t(`urgency.${u}`)}</option>`)}</select></label>
         <label>${t('contacts')}<select value=${form.contact_id} onChange=${set('contact_id')}>

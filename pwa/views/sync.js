@@ -3,7 +3,7 @@
 // and sign-out (which warns while changes are waiting).
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, useLive, toast, user, go } from '../lib/ui.js';
-import { t, word, fmtDateTime } from '../lib/i18n.js';
+import { t, word, fmtDateTime, colon } from '../lib/i18n.js';
 import { api, logout } from '../lib/api.js';
 import { outboxAll, rejectedAll, dismissRejected, clearAll, getRecord, accountsByIds } from '../lib/db.js';
 import { pending, lastSync, syncError, syncing, sync } from '../lib/sync-client.js';
@@ -53,7 +53,7 @@ function Conflicts() {
     ${list && !open.length && html`<p class="muted">${t('noConflicts')}</p>`}
     <ul class="conflicts">${open.map((c) => html`<li data-testid="conflict-item" data-conflict-id=${c.id}>
       <div><strong>${word('entity', c.entity)} · ${word('field', c.field)}</strong> <small>${fmtDateTime(c.at)}</small><br />
-        ${t('yours')} : <mark>${show(c.lost_value)}</mark> · ${t('theirs')} : ${show(c.kept_value)}</div>
+        ${t('yours')}${colon()}<mark>${show(c.lost_value)}</mark> · ${t('theirs')}${colon()}${show(c.kept_value)}</div>
       <button data-testid="conflict-restore" onClick=${() => restore(c)}>${t('restore')}</button></li>`)}</ul></section>`;
 }
 
@@ -73,7 +73,7 @@ export function SyncScreen() {
       <div class="card">
         <h1>${t('sync')}</h1>
         <p class="big"><b>${pending.value}</b> ${t('pending')} · ${online.value ? t('online') : t('offline')}</p>
-        <p>${t('lastSync')} : ${lastSync.value ? fmtDateTime(lastSync.value) : t('never')}</p>
+        <p>${t('lastSync')}${colon()}${lastSync.value ? fmtDateTime(lastSync.value) : t('never')}</p>
         ${error && html`<p class="error" role="alert">${errorText(error)}</p>`}
         <button class="primary" disabled=${syncing.value} onClick=${() => sync()}>${syncing.value ? t('syncing') : t('syncNow')}</button>
       </div>
@@ -83,7 +83,7 @@ export function SyncScreen() {
         <ul class="rejected">${rejected.map((r) => html`<li data-testid="rejected-item">
           <div><strong>${word('op', r.op)} · ${word('entity', r.entity)}</strong> · ${Object.keys(r.changes || {}).map((f) => word('field', f)).join(', ')}<br />
             <span class="error">${r.error?.detail || r.error?.title || r.error?.type || '?'}</span>
-            ${r.error?.errors && html`<small> ${Object.entries(r.error.errors).map(([f, m]) => `${word('field', f.split('.').pop())} : ${[].concat(m).join(' ')}`).join(' · ')}</small>`}</div>
+            ${r.error?.errors && html`<small> ${Object.entries(r.error.errors).map(([f, m]) => `${word('field', f.split('.').pop())}${colon()}${[].concat(m).join(' ')}`).join(' · ')}</small>`}</div>
           <button onClick=${() => dismissRejected(r.seq)}>${t('dismiss')}</button></li>`)}</ul></section>`}
       <${Conflicts} />
       <div class="card"><button class="danger" data-testid="logout" onClick=${signOut}>${t('logout')} (${user.value?.email})</button></div>

@@ -19,7 +19,7 @@ export const navigateUrl = (a) => (/Android/i.test(navigator.userAgent)
 export function why(stop, account, day) {
   if (stop.kind === 'appointment') return { text: t('appointment'), cls: 'is-appt' };
   const due = account?.next_due_at;
-  if (!due) return stop.kind === 'overdue' ? { text: t('overdue', { n: '?' }), cls: 'is-late' } : { text: t('due'), cls: '' };
+  if (!due) return stop.kind === 'overdue' ? { text: t('late'), cls: 'is-late' } : { text: t('due'), cls: '' };
   const late = daysBetween(due, day);
   if (late > 0) return { text: t('overdue', { n: late }), cls: 'is-late' };
   return { text: late < 0 ? t('dueIn', { n: -late }) : t('due'), cls: '' };
@@ -62,7 +62,7 @@ export function Stop({ stop, account, day, rep, state }) {
         <span class="time">${fmtTime(stop.arrive)}</span>
         <${Badge} segment=${stop.segment || account?.segment} />
         <span class="who"><strong>${stop.name || account?.name}</strong>
-          <small>${account?.city || ''}</small>
+          ${account?.city && html`<small>${account.city}</small>`}
           <span class="chips"><span class=${`why ${reason.cls}`}>${reason.text}</span>
             ${status && html`<span class=${`state ${status}`} data-testid="stop-state">${state.done ? t('done')
               : state.skip ? `${t('skipped')} · ${t(`skip.${state.skip.reason}`)}` : t('skipped')}</span>`}</span></span>

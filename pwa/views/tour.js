@@ -6,7 +6,7 @@
 // Only a day never stored at all falls back to the accounts due in local data.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, user, online, useLive, isoDay, addDays } from '../lib/ui.js';
-import { t, fmtDate, fmtDateTime } from '../lib/i18n.js';
+import { t, fmtDate, fmtDateTime, colon } from '../lib/i18n.js';
 import { api, ApiError } from '../lib/api.js';
 import { tourPlanFor, tourPlansBetween, putTourPlans, accountsByIds, dueAccounts, visitsBetween, stopSkips } from '../lib/db.js';
 import { TourMap } from './tour-map.js';
@@ -18,15 +18,22 @@ const mondayOf = (day) => addDays(day, -((new Date(`${day}T12:00:00`).getDay() +
 const stored = (rep, plan) => ({ id: `tour:${rep}:${plan.date}`, rep_id: rep, date: plan.date, plan, fetched_at: new Date().toISOString() });
 const weeksFetched = new Set(); // once per page load: the week's plans change little, the day is fetched each time
 
-/** Fetch the day (first paint), then its week (other days offline); keep them as tour_plan records. */
+/** Fetch the day (first paint), then its week (other days offline); keep them as tour_plan records.
+ * A provisional day (quick plan) is fetched again every 5 s, 12 times at most, till the kept plan comes. */
 function useFetchedTour(rep, day) {
   const [state, setState] = useState({ loading: false, error: null });
+  const [again, setAgain] = useState(0);
+  useEffect(() => setAgain(0), [rep, day]);
   useEffect(() => {
     if (!online.value || !rep || !day) return undefined;
     let live = true;
+    let timer;
     setState({ loading: true, error: null });
     api(`/api/tours/${rep}/${day}`)
-      .then((plan) => putTourPlans([stored(rep, plan)]))
+      .then((plan) => {
+        if (plan.provisional && again < 12) timer = setTimeout(() => live && setAgain(again + 1), 5000);
+        return putTourPlans([stored(rep, plan)]);
+      })
       .then(() => live && setState({ loading: false, error: null }))
       .catch((e) => live && setState({ loading: false, error: e instanceof ApiError && e.status === 0 ? null : e }))
       .then(() => {
@@ -36,8 +43,8 @@ function useFetchedTour(rep, day) {
         return api(`/api/tours/${rep}/week/${day}`).then((w) => putTourPlans(w.days.map((p) => stored(rep, p))))
           .catch(() => weeksFetched.delete(week));
       });
-    return () => { live = false; };
-  }, [rep, day, online.value]);
+    return () => { live = false; clearTimeout(timer); };
+  }, [rep, day, online.value, again]);
   return state;
 }
 
@@ -133,6 +140,7 @@ export function Tour({ day: asked }) {
         <div class="tour-list">
           <h1>${t('tour')} · ${fmtDate(day, { weekday: 'long', day: 'numeric', month: 'long' })} ${fetched.loading ? '…' : ''}</h1>
           ${totals && stops.length > 0 && html`<p class="totals" data-testid="tour-totals">${stops.length} ${t('stops')} · ${done} ${t('done').toLowerCase()} · ${t('drive')} ${Math.round(totals.drive_min)} ${t('min')} / ${Math.round(totals.drive_km)} ${t('km')}</p>`}
+          ${plan?.provisional && html`<p class="notice" role="status" data-testid="tour-provisional">${t('provisional')}</p>`}
           ${plan?.stale && html`<p class="notice warn" role="status">${t('stale')}</p>`}
           ${(plan?.warnings || []).map((w) => html`<p class="notice warn">${warning(w)}</p>`)}
           ${off && html`<${DayOffNotice} off=${off} day=${day} />`}
@@ -144,7 +152,7 @@ export function Tour({ day: asked }) {
           ${fallback && due.length > 0 && html`<h2>${t('dueAccounts')}</h2>
             <ol class="stops">${due.map((a, i) => html`<${Stop} key=${a.id} day=${day} rep=${rep} account=${a} state=${marks({ account_id: a.id })}
               stop=${{ seq: i + 1, account_id: a.id, name: a.name, segment: a.segment, kind: 'due' }} />`)}</ol>`}
-          ${plan?.unplanned?.length > 0 && html`<details class="unplanned"><summary>${t('unplanned')}: ${plan.unplanned.length}</summary>
+          ${plan?.unplanned?.length > 0 && html`<details class="unplanned"><summary>${t('unplanned')}${colon()}${plan.unplanned.length}</summary>
             <ul>${plan.unplanned.map((u) => html`<li>${u.name || byId.get(u.account_id)?.name || u.account_id.slice(0, 8)} — ${t(`unplanned.${u.reason}`)}</li>`)}</ul></details>`}
           ${plan?.planned_at && html`<p class="muted small-print">${t('plannedAt', { d: fmtDateTime(plan.planned_at) })}</p>`}
         </div>

@@ -3,7 +3,7 @@
 // (GET /api/reps/{rep}/slots) or type another, name the contact and the purpose, book.
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, Badge, go, toast, isoDay, addDays } from '../../lib/ui.js';
-import { t, fmtDate, fmtTime, fmtDateTime } from '../../lib/i18n.js';
+import { t, fmtDate, fmtTime, fmtDateTime, colon } from '../../lib/i18n.js';
 import { useApi, post, problemText } from './fetch.js';
 import { w } from './words.js';
 
@@ -85,7 +85,7 @@ function BookForm({ account, reps }) {
     <div>
       <div class="card"><h1><${Badge} segment=${account.segment} /> ${account.name}</h1>
         <p class="muted">${account.address || ''} ${account.postcode || ''} ${account.city || ''} · ${account.phone || ''}</p>
-        <p>${w('owner')} : <strong>${rep?.name || account.owner_id}</strong></p></div>
+        <p>${w('owner')}${colon()}<strong>${rep?.name || account.owner_id}</strong></p></div>
       <div class="card"><${Slots} repId=${account.owner_id} accountId=${account.id} minutes=${minutes} chosen=${slot}
         onChoose=${setSlot} version=${version} />
       <div class="row">
@@ -95,7 +95,7 @@ function BookForm({ account, reps }) {
           <option value="">–</option>${contacts.filter((c) => !c.left_at).map((c) => html`<option value=${c.id}>${c.name}${c.phone ? ` · ${c.phone}` : ''}</option>`)}
         </select></label></div>
       <label>${w('purpose')}<input data-testid="book-purpose" value=${purpose} onInput=${(e) => setPurpose(e.target.value)} /></label>
-      <p>${w('chosenSlot')} : <strong>${slot ? `${fmtDateTime(slot.start)}–${fmtTime(slot.end)}` : '–'}</strong></p>
+      <p>${w('chosenSlot')}${colon()}<strong>${slot ? `${fmtDateTime(slot.start)}–${fmtTime(slot.end)}` : '–'}</strong></p>
       <button class="primary" data-testid="book-submit" disabled=${!slot || sending} onClick=${book}>${w('confirmBooking')}</button></div>
     </div>
     <div class="card"><${Week} repId=${account.owner_id} repName=${rep?.name} version=${version} /></div>

@@ -54,6 +54,7 @@ export function Dashboard() {
   const [from, setFrom] = useState(monthStart(addDays(today, -62))); // the current month and the two before
   const [to, setTo] = useState(today);
   const [rep, setRep] = useState('');
+  const [help, setHelp] = useState(false); // the "Planned" explanation: a tap, not a hover (touch screens)
   const reps = useApi('/api/reps').data || [];
   const query = `from=${from}&to=${to}${rep ? `&rep_id=${rep}` : ''}`;
   const { data: k, error } = useApi(`/api/kpis?${query}`);
@@ -76,7 +77,9 @@ export function Dashboard() {
       <div class="tile"><small>${w('attainment')}</small><strong data-testid="kpi-attainment">${pct(k.action_plan?.attainment)}</strong></div>
     </div>
     <div class="card"><table class="grid kpi-table" data-testid="kpi-segments">
-      <thead><tr><th></th><th>${w('visitsDone')}</th><th title=${plannedHelp(k.planned_basis)} data-testid="kpi-planned-help">${w('planned')} ⓘ</th><th>${w('coverage')}</th>
+      <thead><tr><th></th><th>${w('visitsDone')}</th><th>${w('planned')} <button type="button" class="info" data-testid="kpi-planned-help" aria-label=${w('plannedWhy')}
+        aria-expanded=${help} aria-controls="kpi-planned-text" onClick=${() => setHelp(!help)}><svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true"
+        fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><circle cx="12" cy="12" r="9" /><path d="M12 11v6M12 7.5v.5" /></svg></button></th><th>${w('coverage')}</th>
         <th>${w('timeShare')} (${w('timeTarget')})</th><th>${w('calls_')}</th><th>${w('revenue')}</th><th>${w('accounts')}</th></tr></thead>
       <tbody>${SEGS.map((s) => html`<tr data-testid=${`kpi-segment-${s}`}>
         <td><${Badge} segment=${s} /></td>
@@ -85,7 +88,7 @@ export function Dashboard() {
         <td><${Bar} value=${k.time_share[s]} target=${k.time_share_target[s]} color=${SEG_COLORS[s]} />
           ${pct(k.time_share[s])} (${pct(k.time_share_target[s])})</td>
         <td class="num">${k.calls[s]}</td><td class="num">${money(k.revenue[s])}</td><td class="num">${k.accounts[s]}</td></tr>`)}</tbody>
-    </table></div>
+    </table>${help && html`<p class="muted" id="kpi-planned-text" data-testid="kpi-planned-text">${plannedHelp(k.planned_basis)}</p>`}</div>
     <div class="card"><h2>${w('byRep')}</h2><table class="grid" data-testid="kpi-by-rep">
       <thead><tr><th>${w('rep')}</th><th>${w('visitsDone')}</th><th>${w('planned')}</th><th>${w('calls_')}</th>
         <th>${w('coverage')}</th><th>${w('won')}</th><th>${w('lost')}</th><th>${w('conversion')}</th><th>${w('revenue')}</th></tr></thead>

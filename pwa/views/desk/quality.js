@@ -2,6 +2,7 @@
 // likely duplicates, criteria coverage; each line links to the account to fix it.
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html } from '../../lib/ui.js';
+import { colon } from '../../lib/i18n.js';
 import { useApi } from './fetch.js';
 import { w, pct } from './words.js';
 
@@ -24,8 +25,7 @@ export function Quality() {
     <h2>${w('withoutOwner')} (${data.without_owner.total})</h2>
     <ul>${data.without_owner.items.map((a) => html`<li>${link(a)}</li>`)}</ul>
     <h2>${w('duplicates')} (${data.duplicates.total})</h2>
-    <ul>${data.duplicates.items.slice(0, shown).map((d) => html`<li data-testid="quality-duplicate">${w(`dup.${d.kind}`)}${d.kind === 'name_postcode' ? '' : html` <code>${d.value}</code>`} :
-      ${d.accounts.map((a, i) => html`${i ? ', ' : ''}${link(a)}`)}</li>`)}</ul>
+    <ul>${data.duplicates.items.slice(0, shown).map((d) => html`<li data-testid="quality-duplicate">${w(`dup.${d.kind}`)}${d.kind === 'name_postcode' ? '' : html` <code>${d.value}</code>`}${colon()}${d.accounts.map((a, i) => html`${i ? ', ' : ''}${link(a)}`)}</li>`)}</ul>
     ${data.duplicates.items.length > shown && html`<button onClick=${() => setShown(shown + 50)}>${w('more')}</button>`}
     <h2>${w('dataCoverage')}</h2>
     <table class="grid narrow"><tbody>${data.coverage.criteria.map((c) => html`<tr><th>${c.label}</th><td>${pct(c.share)}</td></tr>`)}</tbody></table>

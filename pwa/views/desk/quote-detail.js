@@ -3,7 +3,7 @@
 // sends an undeliverable one again (POST /api/quotes/{id}/retry-delivery).
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
-import { t, fmtDateTime, fmtMoney, productLine } from '../../lib/i18n.js';
+import { t, fmtDateTime, fmtMoney, productLine, colon } from '../../lib/i18n.js';
 import { getMeta } from '../../lib/db.js';
 import { api } from '../../lib/api.js';
 import { useApi, post, problemText } from './fetch.js';
@@ -89,7 +89,7 @@ export function QuoteDetail({ id, onChanged, onClose }) {
     ${q.status === 'undeliverable' && html`<div class="transition">
       <button class="primary" data-testid="quote-retry" onClick=${() => act(`/api/quotes/${id}/retry-delivery`, {})}>${w('retry')}</button></div>`}
     ${delivery && html`<h3>${w('deliveryLog')}</h3><p data-testid="delivery-log">${w(`delivery.${delivery.state}`)} · ${w('attempts', { n: delivery.attempts })}
-      ${delivery.last_error && html`<br /><small class="error">${w('lastError')} : ${delivery.last_error}</small>`}</p>`}
+      ${delivery.last_error && html`<br /><small class="error">${w('lastError')}${colon()}${delivery.last_error}</small>`}</p>`}
     <h3>${w('history')}</h3>
     <ul class="timeline">${(history.data?.events || []).map((e) => html`<li><time>${fmtDateTime(e.at)}</time>
       ${t(`status.${e.status}`)}${e.amount != null ? ` · ${fmtMoney(e.amount)}` : ''}${e.note ? ` · ${e.note}` : ''}</li>`)}</ul>
