@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -193,21 +194,16 @@ class _Row:
         raise AttributeError(name)
 
 
-_ROW_CLASSES: dict[type, type] = {}
-
-
 def _model_of(record) -> type:
     """The mapped class of a record: an ORM instance's own, a plain row's model."""
     return record.__model__ if isinstance(record, _Row) else type(record)
 
 
+@cache
 def _row_class(model) -> type:
     """The `_Row` class of `model`, made once."""
-    cls = _ROW_CLASSES.get(model)
-    if cls is None:
-        cls = _ROW_CLASSES[model] = type(f"{model.__name__}Row", (_Row,), {
-            "__model__": model, "__columns__": frozenset(attr.key for attr in _columns(model))})
-    return cls
+    return type(f"{model.__name__}Row", (_Row,), {
+        "__model__": model, "__columns__": frozenset(attr.key for attr in _columns(model))})
 
 
 def _changed_columns(state) -> dict[str, Any] | None:
@@ -228,36 +224,23 @@ def _changed_columns(state) -> dict[str, Any] | None:
     return params
 
 
-_COLUMN_KEYS: dict[type, dict[str, str]] = {}
-
-
+@cache
 def _column_keys(model) -> dict[str, str]:
     """{attribute: table column} of `model`'s plain columns (primary key excluded)."""
-    keys = _COLUMN_KEYS.get(model)
-    if keys is None:
-        keys = _COLUMN_KEYS[model] = {attr.key: attr.columns[0].key for attr in _columns(model)
-                                      if len(attr.columns) == 1 and not attr.columns[0].primary_key}
-    return keys
+    return {attr.key: attr.columns[0].key for attr in _columns(model)
+            if len(attr.columns) == 1 and not attr.columns[0].primary_key}
 
 
-_INSERT_COLUMNS: dict[type, tuple[tuple[str, str], ...]] = {}
-_TABLE_RANKS: dict[Any, int] = {}
-
-
+@cache
 def _table_rank(model) -> int:
     """The position of `model`'s table in its metadata's dependency order (parents first)."""
-    table = model.__table__
-    if table not in _TABLE_RANKS:
-        _TABLE_RANKS.update({t: i for i, t in enumerate(table.metadata.sorted_tables)})
-    return _TABLE_RANKS[table]
+    return model.__table__.metadata.sorted_tables.index(model.__table__)
 
 
+@cache
 def _insert_columns(model) -> tuple[tuple[str, str], ...]:
     """(attribute, table column) for each column of `model`, computed once per model."""
-    pairs = _INSERT_COLUMNS.get(model)
-    if pairs is None:
-        pairs = _INSERT_COLUMNS[model] = tuple((attr.key, attr.columns[0].key) for attr in _columns(model))
-    return pairs
+    return tuple((attr.key, attr.columns[0].key) for attr in _columns(model))
 
 
 def _clamped_ms(client_time: datetime | None, received_at: datetime, clock_offset: timedelta = timedelta(0)) -> int:

@@ -136,9 +136,10 @@ def load_calendar(session: Session, user) -> WorkCalendar:
     return calendars_of(session, [user.id]).get(user.id) or WorkCalendar(hours=dict(user.working_hours or {}))
 
 
-def absent_on(user_id: str, day: date):
+def absent_on(user_id, day):
     """An SQL boolean, true when an absence of `user_id` covers `day`: read beside another
-    row (the kept tour's), it spares a query."""
+    row (the kept tour's), it spares a query. Values or SQL expressions (a column, a bound
+    parameter of a statement built once)."""
     from server.agenda.models import Absence
 
     return exists().where(Absence.user_id == user_id, Absence.first_day <= day, Absence.last_day >= day)

@@ -42,15 +42,10 @@ MAX_PER_PAGE = 1000
 MAX_PAGE = 1_000_000
 
 
-class PageArgs(Schema):
-    """`page` (1–1,000,000) and `per_page` (1–1000, default 50) of a list (API.md → Records).
+class LimitIsPerPage(Schema):
+    """`limit` (1–1000), another name for `per_page` (the name the pull uses, and that clients
+    send): when given, it is loaded as `per_page`. Lists' query schemas derive from it."""
 
-    `limit` is accepted as another name for `per_page`, with the same bounds (the name the
-    pull uses, and that clients send): when given, it is the page size."""
-
-    # Bounded so that the offset, page × per_page, stays a 64-bit integer (SQLite's, PostgreSQL's bigint).
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
     limit = fields.Integer(validate=validate.Range(min=1, max=MAX_PER_PAGE), load_only=True,
                            metadata={"description": "Another name for per_page"})
 
@@ -59,3 +54,12 @@ class PageArgs(Schema):
         if data.get("limit") is not None:
             data["per_page"] = data.pop("limit")
         return data
+
+
+class PageArgs(LimitIsPerPage):
+    """`page` (1–1,000,000) and `per_page` (1–1000, default 50) of a list (API.md → Records),
+    and `limit` for `per_page` (LimitIsPerPage)."""
+
+    # Bounded so that the offset, page × per_page, stays a 64-bit integer (SQLite's, PostgreSQL's bigint).
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))

@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -91,7 +92,10 @@ _compiled_lock = threading.Lock()
 def _compiled(stored_definition: dict[str, Any] | None) -> tuple[dict[str, Any], Scorer]:
     """(normalised definition, scorer) for a stored definition (None: the default one).
     Shared between requests: callers read them and never change them in place."""
-    key = orjson.dumps(stored_definition, option=orjson.OPT_SORT_KEYS)
+    try:
+        key = orjson.dumps(stored_definition, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # what orjson refuses (an integer past 64 bits): the standard library's text
+        key = json.dumps(stored_definition, sort_keys=True).encode()
     found = _compiled_cache.get(key)
     if found is None:
         definition = normalise(stored_definition) if stored_definition is not None else initial_definition()

@@ -25,13 +25,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, bindparam, delete, exists, inspect, select, update
+from sqlalchemy import Date, and_, bindparam, delete, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.actor import Actor
-from server.agenda.models import Absence
 from server.agenda.workdays import DEFAULT_HOLIDAYS, absent_on
 from server.db import is_uuid, utcnow
 from server.errors import NotFound
@@ -49,8 +48,7 @@ from sync.changes import change_numbers, now_ms
 # than running it (docs/benchmarks.md, bench_reads). No row: no such user.
 _KEPT_READ = (
     select(*REP_COLUMNS, TourPlan.id.label("kept"), TourPlan.plan,
-           exists().where(Absence.user_id == User.id, Absence.first_day <= bindparam("day", type_=Date),
-                          Absence.last_day >= bindparam("day", type_=Date)).label("absent"))
+           absent_on(User.id, bindparam("day", type_=Date)).label("absent"))
     .select_from(User)
     .outerjoin(Team, Team.id == User.team_id)
     .outerjoin(TourPlan, and_(TourPlan.rep_id == User.id, TourPlan.date == bindparam("day", type_=Date)))

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, available_timezones
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from server.agenda.workdays import DAYS, valid_holidays_code
-from server.common.fields import MAX_PAGE, MAX_PER_PAGE, UUID
+from server.common.fields import MAX_PAGE, MAX_PER_PAGE, UUID, LimitIsPerPage
 from server.users.models import ROLES
 
 LOCALES = ("fr", "en")
@@ -83,7 +83,7 @@ class PersonSchema(Schema):
                 "lat": user.home_lat, "lon": user.home_lon}
 
 
-class PersonListArgs(Schema):
+class PersonListArgs(LimitIsPerPage):
     """Query of `GET /api/users`.
 
     Paging is optional here, so that a client unaware of it still gets every user (the stable
@@ -94,14 +94,6 @@ class PersonListArgs(Schema):
                       metadata={"description": "Name or e-mail, whatever the case and accents"})
     page = fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(validate=validate.Range(min=1, max=MAX_PER_PAGE))
-    limit = fields.Integer(validate=validate.Range(min=1, max=MAX_PER_PAGE), load_only=True,
-                           metadata={"description": "Another name for per_page"})
-
-    @post_load
-    def _limit_is_per_page(self, data: dict, **_kwargs) -> dict:
-        if data.get("limit") is not None:
-            data["per_page"] = data.pop("limit")
-        return data
 
 
 class PersonListSchema(Schema):

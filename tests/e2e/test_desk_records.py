@@ -33,12 +33,8 @@ def temporary_fields(api):
         manager.call("POST", "/api/custom-fields/purge", {"entity": field["entity"], "key": field["key"]})
 
 
-def test_the_desk_edits_custom_values_and_shows_the_servers_reasons(page, temporary_fields):
-    manager = temporary_fields
-    account = next(a for a in manager.call("GET", "/api/accounts?per_page=200")["items"]
-                   if manager.call("GET", f"/api/contacts?account_id={a['id']}")["items"])
-    before = dict(account["custom"])
-    contact = manager.call("GET", f"/api/contacts?account_id={account['id']}")["items"][0]
+def open_account_values(page, account: dict):
+    """The manager's desk, on `account`'s screen: its custom values' card, visible."""
     page.set_viewport_size(DESKTOP)
     desk_sign_in(page, "manager@example.com", "dashboard")
     page.get_by_test_id("desk-nav-accounts").click()
@@ -46,6 +42,16 @@ def test_the_desk_edits_custom_values_and_shows_the_servers_reasons(page, tempor
     page.get_by_test_id("records-result").filter(has_text=account["name"]).first.click()
     values = page.get_by_test_id("account-values")
     expect(values).to_be_visible()
+    return values
+
+
+def test_the_desk_edits_custom_values_and_shows_the_servers_reasons(page, temporary_fields):
+    manager = temporary_fields
+    account = next(a for a in manager.call("GET", "/api/accounts?per_page=200")["items"]
+                   if manager.call("GET", f"/api/contacts?account_id={a['id']}")["items"])
+    before = dict(account["custom"])
+    contact = manager.call("GET", f"/api/contacts?account_id={account['id']}")["items"][0]
+    values = open_account_values(page, account)
     try:
         values.get_by_test_id("custom-parc_machines").fill("douze")
         values.get_by_test_id("values-save").click()
@@ -92,13 +98,7 @@ def test_an_english_desk_shows_the_choices_labels_and_stores_the_values(page, te
     manager = temporary_fields
     account = manager.call("GET", "/api/accounts?per_page=1")["items"][0]
     page.add_init_script("localStorage.setItem('tournee-lang', 'en')")
-    page.set_viewport_size(DESKTOP)
-    desk_sign_in(page, "manager@example.com", "dashboard")
-    page.get_by_test_id("desk-nav-accounts").click()
-    page.get_by_test_id("records-search").fill(account["name"][:12])
-    page.get_by_test_id("records-result").filter(has_text=account["name"]).first.click()
-    values = page.get_by_test_id("account-values")
-    expect(values).to_be_visible()
+    values = open_account_values(page, account)
     # the temporary e2e_taille value is purged by the fixture; the demo's values are not changed
     gamme = values.get_by_test_id("custom-gamme_interet")
     expect(gamme).to_contain_text("Compressors")
