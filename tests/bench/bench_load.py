@@ -154,11 +154,10 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
 
 
-def server_cpu(server) -> dict[int, float]:
-    """CPU seconds so far of the gunicorn workers and of the PostgreSQL backends serving
-    the bench's database (their command line names it): what the server spent."""
-    database = PG_URL.rsplit("/", 1)[1]
-    pids = set(server.alive_workers())
+def database_backends(database_url: str) -> set[int]:
+    """The PostgreSQL backends serving `database_url`'s database (their command line names it)."""
+    database = database_url.rsplit("/", 1)[1]
+    pids = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
@@ -166,6 +165,13 @@ def server_cpu(server) -> dict[int, float]:
                     pids.add(int(entry.name))
             except OSError:
                 continue
+    return pids
+
+
+def server_cpu(server) -> dict[int, float]:
+    """CPU seconds so far of the gunicorn workers and of the PostgreSQL backends serving
+    the bench's database: what the server spent."""
+    pids = set(server.alive_workers()) | database_backends(PG_URL)
     return {pid: cpu for pid in pids if (cpu := cpu_seconds(pid)) is not None}
 
 

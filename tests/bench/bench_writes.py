@@ -14,8 +14,8 @@ on SQLite (one writer at a time by design) waiting is fair: p99 within 5× p50.
   read before and after each point: mean hold per writing transaction, and the lock's
   busy share = pushes/s × mean hold (near 1: the lock is the limit; well below: CPU is).
 - CPU per push (Linux /proc, utime + stime over the point): the gunicorn processes, the
-  database's processes (PostgreSQL's backends; none for SQLite, which runs inside the
-  workers) and this load generator; and the ceiling they set on this machine:
+  database's processes (the PostgreSQL backends serving the bench's database; none for
+  SQLite, which runs inside the workers) and this load generator; and the ceiling they set on this machine:
   cores ÷ (their sum). A rate near the ceiling is CPU-bound whatever the lock does.
 
 PostgreSQL: TOURNEE_BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/tournee_writes),
@@ -38,6 +38,7 @@ from uuid import uuid4
 
 import httpx
 
+from tests.bench.bench_load import cpu_seconds, database_backends
 from tests.live import Live, empty_postgres, start
 
 PG_URL = os.environ.get("TOURNEE_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/tournee_writes")
@@ -74,38 +75,16 @@ def _hold(live: Live) -> tuple[float, float]:
     return total, count
 
 
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_of(pids) -> float:
-    """utime + stime of these processes, in seconds (proc(5) fields 14 and 15); gone ones count 0."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / TICKS
-
-
-def _postgres_pids() -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
-
-
 def _cpu(live: Live) -> tuple[float, float, float]:
     """(server, database, load generator) CPU seconds so far."""
     server = _cpu_of([live.process.pid, *live.alive_workers()])
-    database = _cpu_of(_postgres_pids()) if live.database_url.startswith("postgresql") else 0.0
+    database = _cpu_of(database_backends(live.database_url)) if live.database_url.startswith("postgresql") else 0.0
     return server, database, time.process_time()
+
+
+def _cpu_of(pids) -> float:
+    """CPU seconds so far of these processes (bench_load.cpu_seconds); gone ones count 0."""
+    return sum(cpu for pid in pids if (cpu := cpu_seconds(pid)) is not None)
 
 
 def _point(live: Live, tablets: list[tuple[str, list[str]]], clients: int, size: int) -> dict:
