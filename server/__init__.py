@@ -17,7 +17,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     from server.jsoncodec import OrjsonProvider
     app.json = OrjsonProvider(app)  # the same bodies, encoded faster (server/jsoncodec.py)
     app.json.ensure_ascii = False  # French names stay readable
-    _bound_connect_time(app)
+    _postgres_connect_args(app)
     _fast_json_columns(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # alembic names each of its built-in plugins at INFO on every start: noise beside the upgrades
@@ -72,24 +72,31 @@ def _limits_storage(app: Flask) -> None:
         app.config["RATELIMIT_STORAGE_OPTIONS"] = {"database_url": app.config["SQLALCHEMY_DATABASE_URI"]}
 
 
-def _bound_connect_time(app: Flask) -> None:
-    """On PostgreSQL, connections give up after DATABASE_CONNECT_TIMEOUT_S (503, not a hang)."""
+def _postgres_connect_args(app: Flask) -> None:
+    """On PostgreSQL, connections give up after DATABASE_CONNECT_TIMEOUT_S (503, not a hang),
+    and each session plans with DATABASE_RANDOM_PAGE_COST (server/config.py). What the URL
+    says (`connect_timeout`, `options`) wins."""
     from sqlalchemy.engine import make_url
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() != "postgresql" or "connect_timeout" in url.query:
-        return  # a timeout written in the URL wins
+    if url.get_backend_name() != "postgresql":
+        return
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     connect_args = dict(options.get("connect_args") or {})
-    connect_args.setdefault("connect_timeout", app.config["DATABASE_CONNECT_TIMEOUT_S"])
+    if "connect_timeout" not in url.query:
+        connect_args.setdefault("connect_timeout", app.config["DATABASE_CONNECT_TIMEOUT_S"])
+    page_cost = str(app.config.get("DATABASE_RANDOM_PAGE_COST") or "").strip()
+    if page_cost and "options" not in url.query:
+        connect_args.setdefault("options", f"-c random_page_cost={float(page_cost)}")
     options["connect_args"] = connect_args
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _fast_json_columns(app: Flask) -> None:
-    """JSON columns decoded by orjson, the same values (server/jsoncodec.py)."""
-    from server.jsoncodec import loads
+    """JSON columns encoded and decoded by orjson, the same values (server/jsoncodec.py)."""
+    from server.jsoncodec import dumps, loads
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     options.setdefault("json_deserializer", loads)
+    options.setdefault("json_serializer", dumps)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

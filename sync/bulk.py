@@ -7,16 +7,30 @@ than the rows (bench_push). On PostgreSQL the rows travel as one array per colum
 table and set of columns (prepared by psycopg once it repeats), whatever the number of rows
 (SQLAlchemy's multi-row VALUES compiled anew for every batch cost more than it saved).
 Values go through each column type's bind processing first, as in any statement.
-SQLite, in process, keeps its executemany.
+On SQLite, in process, the rows go to the driver's executemany with a statement text built
+once per table and set of columns: SQLAlchemy's executemany compiled the statement and
+built every row's parameters through its generic machinery, which cost more than the
+inserts themselves (bench_push).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float, Table, bindparam, insert, update
+from sqlalchemy import Float, Table, any_, bindparam, insert
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
 
 _statements: dict[tuple, tuple[str, tuple]] = {}
+
+
+def among(column, values: list, dialect_name: str) -> ColumnElement[bool]:
+    """`column IN (values)`; on PostgreSQL `column = ANY(array)`: one parameter, whatever the
+    number of values. A push looks up hundreds of ids at once, and an IN list of 500
+    placeholders was rendered and parsed again for every execution (bench_push)."""
+    if dialect_name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
 
 
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -25,9 +39,6 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
     Columns a row leaves out take their Python-side defaults, as in an executemany."""
     if not rows:
         return
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
-        return
     filled = _with_defaults(table, rows)
     if filled is None:  # a default only Core knows how to compute
         connection.execute(insert(table), rows)
@@ -35,7 +46,10 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
     rows = filled
     keys = tuple(rows[0])
     sql, processors = _statement(connection, "insert", table, keys)
-    connection.exec_driver_sql(sql, _arrays(rows, keys, processors))
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(sql, _arrays(rows, keys, processors))
+    else:
+        connection.exec_driver_sql(sql, _tuples(rows, keys, processors))
 
 
 def update_rows(connection: Connection, table: Table, keys: tuple[str, ...], rows: list[dict[str, Any]], *,
@@ -44,10 +58,10 @@ def update_rows(connection: Connection, table: Table, keys: tuple[str, ...], row
     row (dicts holding `pk` and every key). The caller sets `onupdate` columns (`updated_at`)."""
     if not rows:
         return
-    if connection.dialect.name != "postgresql":
-        connection.execute(update(table).where(table.c.id == bindparam(pk)), rows)
-        return
     sql, processors = _statement(connection, "update", table, keys)
+    if connection.dialect.name != "postgresql":  # SET the keys, then WHERE the primary key
+        connection.exec_driver_sql(sql, _tuples(rows, (*keys, pk), processors))
+        return
     columns = (pk, *keys)
     arrays = _arrays(rows, columns, processors)
     connection.exec_driver_sql(sql, (*arrays, arrays[0]))
@@ -74,12 +88,19 @@ def _with_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, A
 
 def _statement(connection: Connection, kind: str, table: Table, keys: tuple[str, ...]) -> tuple[str, tuple]:
     dialect = connection.dialect
-    cache_key = (kind, table, keys)
+    cache_key = (dialect.name, kind, table, keys)
     found = _statements.get(cache_key)
     if found is not None:
         return found
     quote = dialect.identifier_preparer.quote
     typed = [table.c[k].type for k in keys]
+    if dialect.name != "postgresql":
+        sql = _plain_statement(kind, table, keys, quote, dialect.paramstyle)
+        processors = tuple(_processor(t, dialect) for t in typed)
+        if kind == "update":
+            processors += (_processor(table.c.id.type, dialect),)
+        _statements[cache_key] = found = (sql, processors)
+        return found
     # %b: arrays sent in binary (psycopg escapes every element of a text-format array).
     arrays = ", ".join(f"%b::{t.compile(dialect=dialect)}[]" for t in typed)
     if kind == "insert":
@@ -100,6 +121,16 @@ def _statement(connection: Connection, kind: str, table: Table, keys: tuple[str,
     return found
 
 
+def _plain_statement(kind: str, table: Table, keys: tuple[str, ...], quote, paramstyle: str) -> str:
+    """An executemany's statement text: one row's placeholders (qmark or format style)."""
+    mark = "?" if paramstyle == "qmark" else "%s"
+    if kind == "insert":
+        return (f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
+                f"VALUES ({', '.join(mark for _ in keys)})")
+    sets = ", ".join(f"{quote(k)} = {mark}" for k in keys)
+    return f"UPDATE {quote(table.name)} SET {sets} WHERE {quote('id')} = {mark}"
+
+
 def _processor(type_, dialect):
     """The type's bind processing; a float column's integers made floats (an array holds one
     type, and the column stores the same number either way)."""
@@ -107,6 +138,12 @@ def _processor(type_, dialect):
     if isinstance(type_, Float) and process is None:
         return lambda v: float(v) if type(v) is int else v
     return process
+
+
+def _tuples(rows: list[dict[str, Any]], keys: tuple[str, ...], processors: tuple) -> list[tuple]:
+    """One tuple per row, each value through its column type's bind processing."""
+    columns = _arrays(rows, keys, processors)
+    return list(zip(*columns))
 
 
 def _arrays(rows: list[dict[str, Any]], keys: tuple[str, ...], processors: tuple) -> tuple[list, ...]:

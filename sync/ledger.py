@@ -21,10 +21,11 @@ def known_results(session: Session, mutation_ids: Iterable[str], *,
     Without `user_id` (checks and tools), every stored result is returned."""
     ids = list(set(mutation_ids))
     found: dict[str, dict[str, Any] | None] = {}
+    dialect = session.get_bind().dialect.name
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         rows = session.execute(select(MutationRecord.mutation_id, MutationRecord.user_id, MutationRecord.result)
-                               .where(MutationRecord.mutation_id.in_(chunk)))
+                               .where(bulk.among(MutationRecord.mutation_id, chunk, dialect)))
         found.update({row.mutation_id: row.result if user_id is None or row.user_id == user_id else None
                       for row in rows})
     return found

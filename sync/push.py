@@ -397,12 +397,14 @@ def _prefetch(ctx: Context, mutations: list[dict[str, Any]]) -> None:
     # C4: the counter comes last, so the records a batch changes are locked here instead,
     # entity by entity and id by id (the same order in every push: no deadlock between two).
     lock = ctx.numbers.provisional
+    dialect = ctx.session.get_bind().dialect.name
     for entity in sorted(wanted):
         spec = registry.get(entity)
         ids = sorted(wanted[entity])
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            stmt = select(spec.model).where(spec.model.id.in_(chunk), registry.scope.condition(entity, ctx.actor))
+            stmt = select(spec.model).where(bulk.among(spec.model.id, chunk, dialect),
+                                            registry.scope.condition(entity, ctx.actor))
             if lock:
                 stmt = stmt.order_by(spec.model.id).with_for_update(of=spec.model)
             found = {r.id: r for r in ctx.session.scalars(stmt)}
@@ -413,9 +415,9 @@ def _prefetch(ctx: Context, mutations: list[dict[str, Any]]) -> None:
         ids = sorted(ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            used = set(ctx.session.scalars(select(model.id).where(model.id.in_(chunk))))
+            used = set(ctx.session.scalars(select(model.id).where(bulk.among(model.id, chunk, dialect))))
             used |= set(ctx.session.scalars(select(Tombstone.record_id).where(
-                Tombstone.entity == entity, Tombstone.record_id.in_(chunk))))
+                Tombstone.entity == entity, bulk.among(Tombstone.record_id, chunk, dialect))))
             ctx.taken_ids |= {(entity, record_id) for record_id in used}
 
 

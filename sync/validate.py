@@ -18,7 +18,9 @@ import math
 from typing import Any
 
 from marshmallow import Schema, ValidationError
-from marshmallow.fields import Dict, Float, Integer, List, Nested, String
+from datetime import datetime
+
+from marshmallow.fields import AwareDateTime, Dict, Float, Integer, List, Nested, String
 from marshmallow.decorators import POST_LOAD, PRE_LOAD, VALIDATES, VALIDATES_SCHEMA
 from marshmallow.utils import missing
 
@@ -68,8 +70,15 @@ def _fast(schema: Schema, changes: dict[str, Any], *, partial: bool) -> dict[str
     try:
         for name, field in fields.items():  # the schema's order, as Schema.load gives them
             raw = changes.get(name, missing)
-            if raw is missing and partial:
-                continue
+            if raw is missing:
+                if partial:
+                    continue
+                if not field.required and not field.pre_load:  # Field.deserialize of a missing value
+                    default = field.load_default
+                    value = default() if callable(default) else default
+                    if value is not missing:
+                        values[name] = value
+                    continue
             quick = _quick(field) if raw is not missing and raw is not None else None
             value = quick(raw) if quick is not None else _SLOW
             if value is _SLOW:
@@ -113,6 +122,17 @@ def _make_quick(field):
         accept = _as_float
     elif kind is Dict and field.key_field is None and field.value_field is None and field.mapping_type is dict:
         accept = _as_dict
+    elif kind is AwareDateTime and field.format in (None, "iso", "iso8601") and field.default_timezone is not None:
+        zone = field.default_timezone
+
+        def accept(raw):  # DateTime's `fromisoformat`, then AwareDateTime's default zone for a naive one
+            if type(raw) is not str:
+                return _SLOW
+            try:
+                value = datetime.fromisoformat(raw)
+            except ValueError:
+                return _SLOW
+            return value if value.tzinfo is not None and value.utcoffset() is not None else value.replace(tzinfo=zone)
     else:
         return None
     validators = tuple(field.validators)

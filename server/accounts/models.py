@@ -30,7 +30,7 @@ class Account(SyncMixin, Base):
     weight_score: Mapped[float | None] = mapped_column(Float)
     potential_score: Mapped[float | None] = mapped_column(Float)
     model_version: Mapped[int | None]
-    owner_id: Mapped[str] = mapped_column(ForeignKey("user.id"), index=True)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("user.id"))  # indexed by ix_account_owner_* below
     external_ref: Mapped[str | None] = mapped_column(String(80), unique=True)
     address: Mapped[str | None] = mapped_column(String(255))
     postcode: Mapped[str | None] = mapped_column(String(10), index=True)

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from server.jsoncodec import OrjsonProvider, loads
+from server.jsoncodec import OrjsonProvider, dumps, loads
 
 DOCUMENTS = [
     '{"b": 1, "a": [1.5, -0.25, 1e-07, null, true, "\\u00e9t\\u00e9"]}',
@@ -77,3 +77,31 @@ def test_debug_mode_keeps_the_indented_text():
 def test_the_app_answers_through_orjson(client):
     assert isinstance(client.application.json, OrjsonProvider)
     assert client.get("/api/health").get_data().endswith(b"}\n")
+
+
+COLUMN_VALUES = [
+    {"z": 1, "a": {"y": [3, 2, 1], "b": "Été à Sète"}, "m": None},  # key order kept, not sorted
+    [1.5, 0.1, 1e-07, 1234.5678, 2**63 - 1, -(2**63), True, False, None],
+    {"big": 2**70},  # past 64 bits: the standard library writes it
+    {1: "one", 2: "two"},  # non-string keys: the standard library's way ("1")
+    "line\nbreak\ttab\u0001\"quote\"\\",
+    "\ud800",  # a lone surrogate
+    {"depth": [[[[[[[[[[{"x": "y"}]]]]]]]]]]},
+]
+
+
+@pytest.mark.parametrize("value", COLUMN_VALUES, ids=range(len(COLUMN_VALUES)))
+def test_json_columns_are_written_with_the_values_the_standard_library_writes(value):
+    written = dumps(value)
+    assert isinstance(written, str)
+    expected = json.loads(json.dumps(value))
+    assert json.loads(written) == expected
+    assert json.dumps(json.loads(written)) == json.dumps(expected)  # keys in the same order
+
+
+@pytest.mark.parametrize("value", [{"when": datetime(2026, 11, 24, tzinfo=UTC)}, {"amount": Decimal("1.5")}, {1, 2}])
+def test_json_columns_refuse_what_the_standard_library_refuses(value):
+    with pytest.raises(TypeError):
+        json.dumps(value)
+    with pytest.raises(TypeError):
+        dumps(value)

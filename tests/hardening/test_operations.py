@@ -137,3 +137,24 @@ def test_health_is_503_when_the_database_cannot_be_reached():
     body = response.get_json()
     assert body["database"] == "error" and body["status"] == "error" and "outbox" not in body
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_postgresql_sessions_plan_with_the_configured_random_page_cost(database_url):
+    """DATABASE_RANDOM_PAGE_COST reaches every pooled session; empty keeps the server's own."""
+    import pytest
+    from sqlalchemy import text
+
+    from server.extensions import db
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL planner setting: SQLite has none")
+    for setting, expected in (("1.1", "1.1"), ("2.5", "2.5"), ("", None)):
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, DATABASE_RANDOM_PAGE_COST=setting)
+        with app.app_context():
+            try:
+                value = db.session.execute(text("SHOW random_page_cost")).scalar()
+                server_default = db.session.execute(text("SELECT reset_val FROM pg_settings "
+                                                         "WHERE name = 'random_page_cost'")).scalar()
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+        assert value == (expected if expected is not None else server_default)

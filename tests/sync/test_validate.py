@@ -22,6 +22,13 @@ CASES = [
     (VisitChangesSchema(), {k: v for k, v in VISIT.items() if k != "started_at"}, False),
     (VisitChangesSchema(), {**VISIT, "colour": "bleu"}, False),
     (VisitChangesSchema(), {"notes": None}, True),
+    # date-times: naive (taken as UTC), with an offset, a bare date, not a date, not a string
+    (VisitChangesSchema(), {**VISIT, "started_at": "2026-11-24T09:30:00"}, False),
+    (VisitChangesSchema(), {**VISIT, "started_at": "2026-11-24T09:30:00.250+01:00"}, False),
+    (VisitChangesSchema(), {**VISIT, "started_at": "2026-11-24"}, False),
+    (VisitChangesSchema(), {**VISIT, "started_at": "2026-13-24T09:30:00Z"}, False),
+    (VisitChangesSchema(), {**VISIT, "started_at": 1764000000}, False),
+    (VisitChangesSchema(), {"started_at": None}, True),
     (AccountChangesSchema(), {"phone": "+33 3 80 00 00 00", "tags": {"add": ["or"], "remove": []}}, True),
     (AccountChangesSchema(), {"custom": {"parc_machines": 3}, "name": "Garage"}, True),
     (AccountChangesSchema(), {"segment_override": {"segment": "A"}}, True),  # nested: its reason stays required
@@ -49,5 +56,6 @@ def test_load_gives_what_schema_load_gives(schema, data, partial):
     loaded = validate.load(schema, data, partial=partial)
     assert loaded == expected
     assert list(loaded) == list(expected)  # same order: field_meta and conflicts follow it
+    assert repr(loaded) == repr(expected)  # the same types too (a date-time's zone object included)
     # and a valid document took the shortcut (the push's schemas are all simple enough)
     assert validate._fast(schema, data, partial=partial) is not None
