@@ -57,16 +57,24 @@ class ChangeNumbers:
         if last:
             self.start = self.value = PROVISIONAL
             self.pruned_below = 0
-            # The counter as this transaction began, unlocked: what the real numbers would be
-            # if nobody committed before us (`estimate`).
-            self._seen = _counter_row(session, ChangeCounter.value)[0]
+            self._seen: int | None = None  # the unlocked counter, read when `estimate` first needs it
             return
         self._lock()
 
-    def _lock(self) -> None:
+    def _lock(self, advance: int = 0) -> None:
+        """Lock the counter (held to commit) and read where it stands; with `advance` (C4,
+        the count of numbers already handed out), move it on by that many in the same
+        statement, an UPDATE … RETURNING: the lock and the write-back in one round trip."""
         # No autoflush: pending changes would be written before their numbers are real (C4),
         # then written again once they are.
         with self.session.no_autoflush:
+            if advance:
+                row = _advance_counter(self.session, advance)
+                self.locked_at = time.perf_counter()
+                self.start = self.value = row.value - advance
+                self.pruned_below = row.pruned_below
+                self._written = row.value
+                return
             # C1: lock first, hold to commit. SQLite has no FOR UPDATE; BEGIN IMMEDIATE
             # (server/extensions.py) already holds its write lock.
             row = _counter_row(self.session, ChangeCounter.value, ChangeCounter.pruned_below, for_update=True)
@@ -93,6 +101,10 @@ class ChangeNumbers:
         """A provisional number as it would be were no other push to commit first (M1 compares
         a client's base with it: a base above it comes from the future); a real one as is."""
         if number > PROVISIONAL and self.provisional:
+            if self._seen is None:
+                # What the real numbers would be if nobody committed before us. Read on first
+                # need, not as the transaction begins: a batch of creates never needs it.
+                self._seen = _counter_row(self.session, ChangeCounter.value)[0]
             return number - PROVISIONAL + self._seen
         return self.real(number)
 
@@ -102,7 +114,7 @@ class ChangeNumbers:
         if not self.provisional:
             return
         issued = self.value - PROVISIONAL
-        self._lock()
+        self._lock(advance=issued)
         self.provisional = False
         real_start = self._base = self.start  # real(p) = p - PROVISIONAL + the counter's value
         if real_start + issued >= PROVISIONAL:
@@ -121,7 +133,8 @@ class ChangeNumbers:
             ids = sorted({record_id for _entity, record_id in self.tombstoned})
             self.session.execute(update(Tombstone).where(Tombstone.record_id.in_(ids), Tombstone.seq > PROVISIONAL)
                                  .values(seq=Tombstone.seq - PROVISIONAL + real_start))
-        self._written = real_start
+        if not issued:
+            self._written = real_start
 
     def stamp(self, record, fields: Iterable[str], *, time_ms: int, user_id: str | None,
               version: int | None = None, client_id: str | None = None) -> int:
@@ -252,6 +265,18 @@ def _counter_row(session: Session, *columns, for_update: bool = False):
     stmt = select(*columns).where(ChangeCounter.id == 1)
     if for_update:
         stmt = stmt.with_for_update()
+    row = session.execute(stmt).first()
+    if row is None:
+        ensure_counter(session)
+        row = session.execute(stmt).one()
+    return row
+
+
+def _advance_counter(session: Session, count: int):
+    """UPDATE the counter by `count` and return its row as it now stands (value, pruned_below),
+    creating it first when a fresh database lacks it."""
+    stmt = (update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value + count)
+            .returning(ChangeCounter.value, ChangeCounter.pruned_below))
     row = session.execute(stmt).first()
     if row is None:
         ensure_counter(session)

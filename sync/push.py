@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import event, inspect, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstanceState, Session, make_transient_to_detached
 from sqlalchemy.sql import ClauseElement
@@ -415,9 +415,11 @@ def _prefetch(ctx: Context, mutations: list[dict[str, Any]]) -> None:
         ids = sorted(ids)
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            used = set(ctx.session.scalars(select(model.id).where(bulk.among(model.id, chunk, dialect))))
-            used |= set(ctx.session.scalars(select(Tombstone.record_id).where(
-                Tombstone.entity == entity, bulk.among(Tombstone.record_id, chunk, dialect))))
+            # One round trip: the live records' ids and the tombstones' together.
+            used = set(ctx.session.scalars(union_all(
+                select(model.id).where(bulk.among(model.id, chunk, dialect)),
+                select(Tombstone.record_id).where(Tombstone.entity == entity,
+                                                  bulk.among(Tombstone.record_id, chunk, dialect)))))
             ctx.taken_ids |= {(entity, record_id) for record_id in used}
 
 

@@ -21,7 +21,16 @@ DEFAULT_CADENCE = {"A": {"visits_per_year": 12, "calls_per_year": 8, "visit_minu
 
 
 def cadence(session: Session) -> dict[str, dict]:
-    definition = session.scalar(select(CommercialModel.definition).where(CommercialModel.active.is_(True)).limit(1))
+    """The active model's visit cadence per segment ({"A": {"visits_per_year": …}, …}), as
+    stored; DEFAULT_CADENCE when the model sets none. Taken from the model this transaction
+    has already read when it has (a visit's follow-ups read it just before: one query fewer)."""
+    from server.segmentation.service import cached_active_model
+    model = cached_active_model(session)
+    if model is not None:
+        definition = model.stored.definition if model.stored is not None else None
+    else:
+        definition = session.scalar(select(CommercialModel.definition).where(CommercialModel.active.is_(True))
+                                    .limit(1))
     return (definition or {}).get("cadence") or DEFAULT_CADENCE
 
 

@@ -69,16 +69,25 @@ def initial_definition() -> dict[str, Any]:
 def active_model(session: Session) -> ActiveModel:
     """The active model, compiled; cached for the current transaction."""
     session = _real(session)
-    transaction = session.get_transaction()
-    cached = session.info.get(_CACHE)
-    if transaction is not None and cached is not None and cached[0] is transaction:
-        return cached[1]
+    cached = cached_active_model(session)
+    if cached is not None:
+        return cached
     stored = session.scalar(select(CommercialModel).where(CommercialModel.active.is_(True))
                             .order_by(CommercialModel.version.desc()).limit(1))
     definition, scorer = _compiled(stored.definition if stored else None)
     model = ActiveModel(stored.version if stored else 1, definition, scorer, stored)
     session.info[_CACHE] = (session.get_transaction(), model)
     return model
+
+
+def cached_active_model(session: Session) -> ActiveModel | None:
+    """The active model if this transaction has read it already (`active_model`), else None."""
+    session = _real(session)
+    transaction = session.get_transaction()
+    cached = session.info.get(_CACHE)
+    if transaction is not None and cached is not None and cached[0] is transaction:
+        return cached[1]
+    return None
 
 
 # The last definitions compiled by this process, keyed by their stored JSON: normalising
