@@ -47,8 +47,21 @@ _ZEROS = bytes.maketrans(b"123456789", b"000000000")
 _RUN = b"0" * 19
 
 
+_STANDARD = object()  # what `loads_fast` answers for a document only the standard library reads as it reads it
+
+
 def loads(data: str | bytes | bytearray | memoryview) -> Any:
     """A JSON document (text or UTF-8 bytes) as Python values, exactly as `json.loads` reads it."""
+    if isinstance(data, (memoryview, bytearray)):
+        data = bytes(data)
+    value = loads_fast(data)
+    return json.loads(data) if value is _STANDARD else value
+
+
+def loads_fast(data: str | bytes | bytearray | memoryview) -> Any:
+    """`json.loads(data)` read by orjson, or `_STANDARD` when orjson cannot give the same
+    values (a run of 19 digits or more) or refuses the text (not strict JSON, malformed, or
+    nested deeper than orjson's 1,024 levels): the caller then uses the standard library."""
     if isinstance(data, (memoryview, bytearray)):
         data = bytes(data)
     # A document shorter than 19 characters holds no run of 19 digits: not searched (most are "[]", "{}"…).
@@ -57,7 +70,7 @@ def loads(data: str | bytes | bytearray | memoryview) -> Any:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
             pass
-    return json.loads(data)
+    return _STANDARD
 
 
 _COLUMN_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
