@@ -13,6 +13,9 @@ does not grow with the rep's visit history.
   Looked for in PEER_POUCHDB_DIR, else `shared/peers/pouchdb` beside the project or
   beside the folder holding it; when it is absent (or npm cannot install it) the peer's
   rows say "peer not available" and Tournée's figures are still given.
+- Ids: UUIDv7, as the tablet makes them (pwa/lib/changes.js) and the server too; time-ordered
+  ids land at the end of the primary key's index. (Random UUIDv4 ids, which no client of
+  ours sends, touch a different page of that index per row once the history is large.)
 - History: rep1 has the demo's visits (about 3k), then HISTORY_LARGE visits are added
   (plain inserts, no ANALYZE afterwards: the statistics are as stale as they get) and the
   push is measured again; ratio large / small, divided by the peer's own ratio between the
@@ -90,17 +93,17 @@ def _peer_source() -> Path | None:
 
 
 def _mutations(account_ids: list[str], round_no: int) -> list[dict]:
-    from uuid import uuid4
+    from server.db import new_id  # the tablet's ids: UUIDv7 (pwa/lib/changes.js)
     now = datetime.now(UTC) - timedelta(days=1)
     mutations = []
     for i in range(500):
         account_id = account_ids[i % len(account_ids)]
-        mutations.append({"mutation_id": str(uuid4()), "entity": "visit", "op": "create", "id": str(uuid4()),
+        mutations.append({"mutation_id": new_id(), "entity": "visit", "op": "create", "id": new_id(),
                           "client_time": (now + timedelta(seconds=i)).isoformat(),
                           "changes": {"account_id": account_id, "kind": "onsite", "outcome": "follow-up",
                                       "started_at": (now + timedelta(minutes=i)).isoformat(),
                                       "notes": f"visite {round_no}-{i}", "maturity": 2}})
-        mutations.append({"mutation_id": str(uuid4()), "entity": "account", "op": "update", "id": account_id,
+        mutations.append({"mutation_id": new_id(), "entity": "account", "op": "update", "id": account_id,
                           "client_time": now.isoformat(), "changes": {"notes": f"note {round_no}-{i}"}})
     return mutations
 
@@ -118,8 +121,9 @@ def _push_once(live: Live, token: str, account_ids: list[str], round_no: int) ->
 
 
 def _grow_history(live: Live, rep_id: str, account_ids: list[str], total: int) -> int:
-    """Insert visits for the rep until it has `total`; no ANALYZE afterwards."""
-    from uuid import uuid4
+    """Insert visits for the rep until it has `total`; no ANALYZE afterwards. Their ids are
+    UUIDv7, as the tablets and the server make them."""
+    from server.db import new_id
 
     from sqlalchemy import func, insert, select
 
@@ -128,7 +132,7 @@ def _grow_history(live: Live, rep_id: str, account_ids: list[str], total: int) -
         have = conn.scalar(select(func.count()).select_from(Visit.__table__).where(Visit.rep_id == rep_id))
         start = datetime(2020, 1, 1, tzinfo=UTC)
         for offset in range(have, total, 20000):
-            rows = [{"id": str(uuid4()), "version": 0, "field_meta": {}, "account_id": account_ids[i % len(account_ids)],
+            rows = [{"id": new_id(), "version": 0, "field_meta": {}, "account_id": account_ids[i % len(account_ids)],
                      "rep_id": rep_id, "kind": "onsite", "started_at": start + timedelta(minutes=i), "outcome": "done",
                      "notes": "historique", "created_at": start, "updated_at": start, "verified": False,
                      "attachment_ids": []}

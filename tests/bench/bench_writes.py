@@ -37,6 +37,7 @@ from pathlib import Path
 from uuid import uuid4
 
 import httpx
+from uuid6 import uuid7  # ids as the tablet makes them (pwa/lib/changes.js)
 
 from tests.bench.bench_load import cpu_seconds, database_backends
 from tests.live import Live, empty_postgres, start
@@ -56,13 +57,13 @@ def _mutations(account_ids: list[str], size: int, rng: random.Random) -> list[di
     for i in range(size):
         account_id = rng.choice(account_ids)
         if size == 1 or i % 2 == 0:
-            mutations.append({"mutation_id": str(uuid4()), "entity": "visit", "op": "create", "id": str(uuid4()),
+            mutations.append({"mutation_id": str(uuid7()), "entity": "visit", "op": "create", "id": str(uuid7()),
                               "client_time": now.isoformat(),
                               "changes": {"account_id": account_id, "kind": "onsite", "outcome": "interested",
                                           "started_at": (now - timedelta(minutes=rng.randint(0, 600))).isoformat(),
                                           "notes": "visite", "maturity": 3}})
         else:
-            mutations.append({"mutation_id": str(uuid4()), "entity": "account", "op": "update", "id": account_id,
+            mutations.append({"mutation_id": str(uuid7()), "entity": "account", "op": "update", "id": account_id,
                               "client_time": now.isoformat(), "changes": {"notes": f"note {rng.random():.6f}"}})
     return mutations
 

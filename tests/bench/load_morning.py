@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import httpx
+from uuid6 import uuid7  # ids as the tablet makes them (pwa/lib/changes.js)
 
 from tests.bench.bench_load import TABLETS, TAIL, iso, pull_pages, records_of, server_cpu, spent, tournee
 
@@ -65,7 +66,7 @@ def _push_visits(base: str, reps: list[dict]) -> None:
         with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
             accounts = [c["id"] for c in client.get("/api/accounts?per_page=50").json()["items"]]
             started = datetime.now(UTC) - timedelta(hours=2)
-            mutations = [{"mutation_id": str(uuid4()), "entity": "visit", "op": "create", "id": str(uuid4()),
+            mutations = [{"mutation_id": str(uuid7()), "entity": "visit", "op": "create", "id": str(uuid7()),
                           "client_time": iso(datetime.now(UTC)),
                           "changes": {"account_id": accounts[i % len(accounts)], "started_at": iso(started),
                                       "ended_at": iso(started + timedelta(minutes=30)), "kind": "onsite",

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import httpx
+from uuid6 import uuid7  # ids as the tablet makes them (pwa/lib/changes.js)
 from sqlalchemy import text
 
 from tests.bench.bench_load import (ACTIONS, DEADLINE_S, TARGETS, USERS, Recorder, cpu_seconds, iso, login,
@@ -66,15 +67,15 @@ def rep_user(rec, base, session, seed, ready, think, scope, sent) -> None:
                     cursor = page.json()["cursor"]
             elif roll < 0.50:
                 started = datetime.now(UTC) - timedelta(minutes=rng.randint(30, 300))
-                mutation_id = str(uuid4())
-                mutation = {"mutation_id": mutation_id, "entity": "visit", "op": "create", "id": str(uuid4()),
+                mutation_id = str(uuid7())
+                mutation = {"mutation_id": mutation_id, "entity": "visit", "op": "create", "id": str(uuid7()),
                             "client_time": iso(datetime.now(UTC)),
                             "changes": {"account_id": account["id"], "started_at": iso(started),
                                         "ended_at": iso(started + timedelta(minutes=40)), "kind": "onsite",
                                         "outcome": "interested", "notes": f"Visite (charge) {mutation_id}"}}
                 push(rec, client, sent, "push (visit)", client_id, mutation, visit=True)
             elif roll < 0.65:
-                mutation = {"mutation_id": str(uuid4()), "entity": "account", "op": "update", "id": account["id"],
+                mutation = {"mutation_id": str(uuid7()), "entity": "account", "op": "update", "id": account["id"],
                             "base_version": account["version"], "client_time": iso(datetime.now(UTC)),
                             "changes": {"phone": f"+33 3 80 {rng.randint(10, 99)} {rng.randint(10, 99)} 00"}}
                 push(rec, client, sent, "push (account edit)", client_id, mutation, visit=False)
