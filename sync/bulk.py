@@ -33,6 +33,14 @@ def among(column, values: list, dialect_name: str) -> ColumnElement[bool]:
     return column.in_(values)
 
 
+def among_param(column, name: str, dialect_name: str) -> ColumnElement[bool]:
+    """`among` with the values left to a bound parameter `name` (a list), for a statement
+    built once and executed many times."""
+    if dialect_name == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """INSERT `rows` (dicts of column → value, all with the same keys) into `table`.
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -21,14 +22,20 @@ def known_results(session: Session, mutation_ids: Iterable[str], *,
     Without `user_id` (checks and tools), every stored result is returned."""
     ids = list(set(mutation_ids))
     found: dict[str, dict[str, Any] | None] = {}
-    dialect = session.get_bind().dialect.name
+    stmt = _known_statement(session.get_bind().dialect.name)
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        rows = session.execute(select(MutationRecord.mutation_id, MutationRecord.user_id, MutationRecord.result)
-                               .where(bulk.among(MutationRecord.mutation_id, chunk, dialect)))
+        rows = session.execute(stmt, {"ids": ids[start:start + 500]})
         found.update({row.mutation_id: row.result if user_id is None or row.user_id == user_id else None
                       for row in rows})
     return found
+
+
+@cache
+def _known_statement(dialect_name: str):
+    """The ledger's lookup by mutation ids (parameter `ids`), built once per dialect: a push
+    runs it on every request."""
+    return (select(MutationRecord.mutation_id, MutationRecord.user_id, MutationRecord.result)
+            .where(bulk.among_param(MutationRecord.mutation_id, "ids", dialect_name)))
 
 
 def record_results(session: Session, *, user_id: str, client_id: str | None,

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import event, inspect, select, union_all, update
+from sqlalchemy import bindparam, event, inspect, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstanceState, Session, make_transient_to_detached
 from sqlalchemy.sql import ClauseElement
@@ -411,16 +411,21 @@ def _prefetch(ctx: Context, mutations: list[dict[str, Any]]) -> None:
             for record_id in chunk:
                 ctx.known[(entity, record_id)] = found.get(record_id)
     for entity, ids in creates.items():  # ids already used, in any scope, or by a deleted record
-        model = registry.get(entity).model
+        stmt = _used_ids_statement(registry.get(entity).model, dialect)
         ids = sorted(ids)
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            # One round trip: the live records' ids and the tombstones' together.
-            used = set(ctx.session.scalars(union_all(
-                select(model.id).where(bulk.among(model.id, chunk, dialect)),
-                select(Tombstone.record_id).where(Tombstone.entity == entity,
-                                                  bulk.among(Tombstone.record_id, chunk, dialect)))))
+            used = set(ctx.session.scalars(stmt, {"ids": ids[start:start + 500], "entity": entity}))
             ctx.taken_ids |= {(entity, record_id) for record_id in used}
+
+
+@cache
+def _used_ids_statement(model, dialect_name: str):
+    """Which of the ids `ids` a live `model` record or a tombstone of `entity` holds: one
+    round trip (UNION ALL), built once per model and dialect."""
+    return union_all(
+        select(model.id).where(bulk.among_param(model.id, "ids", dialect_name)),
+        select(Tombstone.record_id).where(Tombstone.entity == bindparam("entity"),
+                                          bulk.among_param(Tombstone.record_id, "ids", dialect_name)))
 
 
 def _rejected(mutation: dict[str, Any], problem: Problem) -> dict[str, Any]:

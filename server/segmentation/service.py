@@ -66,14 +66,18 @@ def initial_definition() -> dict[str, Any]:
     return normalise(default_definition())
 
 
+# Built once: a visit's push reads it (its follow-ups and cadence).
+_ACTIVE = (select(CommercialModel).where(CommercialModel.active.is_(True))
+           .order_by(CommercialModel.version.desc()).limit(1))
+
+
 def active_model(session: Session) -> ActiveModel:
     """The active model, compiled; cached for the current transaction."""
     session = _real(session)
     cached = cached_active_model(session)
     if cached is not None:
         return cached
-    stored = session.scalar(select(CommercialModel).where(CommercialModel.active.is_(True))
-                            .order_by(CommercialModel.version.desc()).limit(1))
+    stored = session.scalar(_ACTIVE)
     definition, scorer = _compiled(stored.definition if stored else None)
     model = ActiveModel(stored.version if stored else 1, definition, scorer, stored)
     session.info[_CACHE] = (session.get_transaction(), model)
