@@ -24,18 +24,11 @@ from sqlalchemy.sql import ColumnElement
 _statements: dict[tuple, tuple[str, tuple]] = {}
 
 
-def among(column, values: list, dialect_name: str) -> ColumnElement[bool]:
-    """`column IN (values)`; on PostgreSQL `column = ANY(array)`: one parameter, whatever the
-    number of values. A push looks up hundreds of ids at once, and an IN list of 500
-    placeholders was rendered and parsed again for every execution (bench_push)."""
-    if dialect_name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
-    return column.in_(values)
-
-
-def among_param(column, name: str, dialect_name: str) -> ColumnElement[bool]:
-    """`among` with the values left to a bound parameter `name` (a list), for a statement
-    built once and executed many times."""
+def among(column, name: str, dialect_name: str) -> ColumnElement[bool]:
+    """`column IN (:name)`, the values a list given at execution; on PostgreSQL
+    `column = ANY(:name)`: one array parameter, whatever the number of values. A push looks
+    up hundreds of ids at once, and an IN list of 500 placeholders was rendered and parsed
+    again for every execution (bench_push)."""
     if dialect_name == "postgresql":
         return column == any_(bindparam(name, type_=ARRAY(column.type)))
     return column.in_(bindparam(name, expanding=True))

@@ -35,7 +35,7 @@ def _known_statement(dialect_name: str):
     """The ledger's lookup by mutation ids (parameter `ids`), built once per dialect: a push
     runs it on every request."""
     return (select(MutationRecord.mutation_id, MutationRecord.user_id, MutationRecord.result)
-            .where(bulk.among_param(MutationRecord.mutation_id, "ids", dialect_name)))
+            .where(bulk.among(MutationRecord.mutation_id, "ids", dialect_name)))
 
 
 def record_results(session: Session, *, user_id: str, client_id: str | None,

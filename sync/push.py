@@ -400,14 +400,11 @@ def _prefetch(ctx: Context, mutations: list[dict[str, Any]]) -> None:
     dialect = ctx.session.get_bind().dialect.name
     for entity in sorted(wanted):
         spec = registry.get(entity)
+        stmt = _scoped_load_statement(spec, ctx.actor, dialect, lock)
         ids = sorted(wanted[entity])
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            stmt = select(spec.model).where(bulk.among(spec.model.id, chunk, dialect),
-                                            registry.scope.condition(entity, ctx.actor))
-            if lock:
-                stmt = stmt.order_by(spec.model.id).with_for_update(of=spec.model)
-            found = {r.id: r for r in ctx.session.scalars(stmt)}
+            found = {r.id: r for r in ctx.session.scalars(stmt, {"ids": chunk})}
             for record_id in chunk:
                 ctx.known[(entity, record_id)] = found.get(record_id)
     for entity, ids in creates.items():  # ids already used, in any scope, or by a deleted record
@@ -418,14 +415,34 @@ def _prefetch(ctx: Context, mutations: list[dict[str, Any]]) -> None:
             ctx.taken_ids |= {(entity, record_id) for record_id in used}
 
 
+_scoped_loads: dict[tuple, Any] = {}
+
+
+def _scoped_load_statement(spec: EntitySpec, actor, dialect_name: str, lock: bool):
+    """`spec`'s records among the ids `ids` in `actor`'s scope (locked in id order when
+    `lock`, C4). Kept per entity and per everything the scope's condition reads of the actor
+    (role, id, team, technical teams): every push builds the same statement for its caller."""
+    key = (spec.name, actor.role, actor.id, actor.team_id, actor.tech_team_ids, dialect_name, lock)
+    stmt = _scoped_loads.get(key)
+    if stmt is None:
+        stmt = select(spec.model).where(bulk.among(spec.model.id, "ids", dialect_name),
+                                        registry.scope.condition(spec.name, actor))
+        if lock:
+            stmt = stmt.order_by(spec.model.id).with_for_update(of=spec.model)
+        if len(_scoped_loads) >= 1024:  # a bound, not an LRU: rebuilding is cheap
+            _scoped_loads.clear()
+        _scoped_loads[key] = stmt
+    return stmt
+
+
 @cache
 def _used_ids_statement(model, dialect_name: str):
     """Which of the ids `ids` a live `model` record or a tombstone of `entity` holds: one
     round trip (UNION ALL), built once per model and dialect."""
     return union_all(
-        select(model.id).where(bulk.among_param(model.id, "ids", dialect_name)),
+        select(model.id).where(bulk.among(model.id, "ids", dialect_name)),
         select(Tombstone.record_id).where(Tombstone.entity == bindparam("entity"),
-                                          bulk.among_param(Tombstone.record_id, "ids", dialect_name)))
+                                          bulk.among(Tombstone.record_id, "ids", dialect_name)))
 
 
 def _rejected(mutation: dict[str, Any], problem: Problem) -> dict[str, Any]:
