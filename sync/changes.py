@@ -162,7 +162,7 @@ class ChangeNumbers:
         self.settle()
         written = getattr(self, "_written", self.start)
         if self.value != written:
-            self.session.execute(update(ChangeCounter).where(ChangeCounter.id == 1).values(value=self.value))
+            self.session.execute(_WRITE_BACK, {"value": self.value})
             self._written = self.value
 
 
@@ -280,6 +280,7 @@ def _counter_row(session: Session, *columns, for_update: bool = False):
 # of a one-visit push's CPU).
 _ADVANCE = (update(ChangeCounter).where(ChangeCounter.id == 1).values(value=ChangeCounter.value + bindparam("count"))
             .returning(ChangeCounter.value, ChangeCounter.pruned_below))
+_WRITE_BACK = update(ChangeCounter).where(ChangeCounter.id == 1).values(value=bindparam("value"))
 _COUNTER_READS: dict[tuple, Any] = {}
 
 
