@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from datetime import timedelta
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import text
 
 from server import create_app
 from server.config import TestConfig
 from server.db import utcnow
+from server.extensions import db
 from server.observability import JsonFormatter
 from sync.models import OutboxEvent
 from tests.factories import make_account, make_quote, make_user, token_headers
@@ -139,14 +143,12 @@ def test_health_is_503_when_the_database_cannot_be_reached():
     assert response.headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not (os.environ.get("TOURNEE_TEST_DATABASE_URL") or "").startswith("postgresql"),
+                    reason="needs TOURNEE_TEST_DATABASE_URL (PostgreSQL)")
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # a PostgreSQL planner setting
 def test_postgresql_sessions_plan_with_the_configured_random_page_cost(database_url):
-    """DATABASE_RANDOM_PAGE_COST reaches every pooled session; empty keeps the server's own."""
-    import pytest
-    from sqlalchemy import text
-
-    from server.extensions import db
-    if not database_url.startswith("postgresql"):
-        pytest.skip("a PostgreSQL planner setting: SQLite has none")
+    """DATABASE_RANDOM_PAGE_COST reaches the app's sessions; empty keeps the server's own."""
     for setting, expected in (("1.1", "1.1"), ("2.5", "2.5"), ("", None)):
         app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, DATABASE_RANDOM_PAGE_COST=setting)
         with app.app_context():
