@@ -30,9 +30,11 @@ run: $(STAMP)
 	$(BIN)/tournee demo
 	$(BIN)/tournee serve
 
-## test: the suite on SQLite, and on PostgreSQL too when TOURNEE_TEST_DATABASE_URL is set
+## test: the suite on SQLite, and on PostgreSQL too when TOURNEE_TEST_DATABASE_URL is set, on one
+## pytest-xdist worker per core (at most 4); a module's tests stay on one worker (its live server,
+## its browser page), and each worker has its own PostgreSQL database (tests/conftest.py)
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadscope
 
 # The tests whose outcome could depend on the day they run, and the instants (Europe/Paris)
 # they are run again at: a Tuesday, a Saturday, a Sunday evening, Christmas, 1 May, the day

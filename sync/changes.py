@@ -73,13 +73,13 @@ class ChangeNumbers:
                 self.locked_at = time.perf_counter()
                 self.start = self.value = row.value - advance
                 self.pruned_below = row.pruned_below
-                self._written = row.value
+                self._written = row.value  # what the counter row now holds (`flush` writes past it)
                 return
             # C1: lock first, hold to commit. SQLite has no FOR UPDATE; BEGIN IMMEDIATE
             # (server/extensions.py) already holds its write lock.
             row = _counter_row(self.session, ChangeCounter.value, ChangeCounter.pruned_below, for_update=True)
         self.locked_at = time.perf_counter()
-        self.start = self.value = row.value
+        self.start = self.value = self._written = row.value
         self.pruned_below = row.pruned_below
 
     def next(self) -> int:
@@ -133,8 +133,6 @@ class ChangeNumbers:
             ids = sorted({record_id for _entity, record_id in self.tombstoned})
             self.session.execute(update(Tombstone).where(Tombstone.record_id.in_(ids), Tombstone.seq > PROVISIONAL)
                                  .values(seq=Tombstone.seq - PROVISIONAL + real_start))
-        if not issued:
-            self._written = real_start
 
     def stamp(self, record, fields: Iterable[str], *, time_ms: int, user_id: str | None,
               version: int | None = None, client_id: str | None = None) -> int:
@@ -160,8 +158,7 @@ class ChangeNumbers:
 
     def flush(self) -> None:
         self.settle()
-        written = getattr(self, "_written", self.start)
-        if self.value != written:
+        if self.value != self._written:
             self.session.execute(_WRITE_BACK, {"value": self.value})
             self._written = self.value
 

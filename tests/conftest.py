@@ -10,6 +10,17 @@ import os
 import time
 from datetime import datetime
 
+from sqlalchemy.engine import make_url
+
+# `make test` runs the suite on two pytest-xdist workers: each gets its own PostgreSQL
+# database (`<test db>_gw0`, `_gw1`; created when missing), since every test empties the
+# tables of the database it runs on. Rewritten here, before any module reads the variable
+# (tests/live.py, the PostgreSQL-only tests, the live servers' environment).
+if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("TOURNEE_TEST_DATABASE_URL"):
+    _suite_url = make_url(os.environ["TOURNEE_TEST_DATABASE_URL"])
+    os.environ["TOURNEE_TEST_DATABASE_URL"] = _suite_url.set(
+        database=f"{_suite_url.database}_{os.environ['PYTEST_XDIST_WORKER']}").render_as_string(hide_password=False)
+
 import pytest
 import time_machine
 from hypothesis import settings
