@@ -69,7 +69,8 @@ def _limits_storage(app: Flask) -> None:
     """The database storage of the rate limits (the default) counts in the app's database."""
     from server.ratelimits import storage  # noqa: F401  (registers the tournee-db:// scheme)
     if str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("tournee-db:"):
-        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"database_url": app.config["SQLALCHEMY_DATABASE_URI"]}
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"database_url": app.config["SQLALCHEMY_DATABASE_URI"],
+                                                   "ping_idle_s": app.config["POOL_PING_IDLE_S"]}
 
 
 def _postgres_connect_args(app: Flask) -> None:

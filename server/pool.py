@@ -25,9 +25,14 @@ from sqlalchemy.engine import Engine
 
 def init_app(app: Flask, engine: Engine) -> None:
     """Check each PostgreSQL connection as it leaves the pool (listeners on `engine`)."""
+    check_on_checkout(engine, idle_limit=float(app.config["POOL_PING_IDLE_S"]))
+
+
+def check_on_checkout(engine: Engine, *, idle_limit: float) -> None:
+    """The same check on any PostgreSQL engine (the rate limits' own, too): the socket on
+    every checkout, a real ping after `idle_limit` seconds idle. Nothing on SQLite."""
     if engine.dialect.name == "sqlite":
         return
-    idle_limit = float(app.config["POOL_PING_IDLE_S"])
 
     def checkin(_dbapi_connection, record) -> None:
         record.info["idle_since"] = time.monotonic()

@@ -20,11 +20,12 @@ import time
 
 from flask import g, has_request_context
 from limits.storage import Storage
-from sqlalchemy import case, create_engine, delete, event, func, select, text
+from sqlalchemy import bindparam, case, create_engine, delete, event, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from server import pool
 from server.ratelimits.models import RateLimitCounter
 
 TABLE = RateLimitCounter.__table__
@@ -48,8 +49,10 @@ class DatabaseStorage(Storage):
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions)
         self.url = counters_url(str(options["database_url"]))
+        self.ping_idle_s = float(options.get("ping_idle_s", 30))
         self._engine: Engine | None = None
         self._pid = 0
+        self._hit = None  # the hit's upsert, built once per engine (`_hit_statement`)
 
     @property
     def base_exceptions(self):
@@ -62,33 +65,49 @@ class DatabaseStorage(Storage):
             if make_url(self.url).get_backend_name() == "postgresql":
                 # A counter lost in a crash costs nothing: its commit need not wait for the WAL
                 # to reach the disk (each hit commits on its own, outside the request's transaction).
-                self._engine = create_engine(self.url, pool_pre_ping=True,
+                # Autocommit: a hit is one statement, its own transaction, one round trip (no
+                # BEGIN, no COMMIT). No pool_pre_ping (a SELECT 1 per hit): a dead connection is
+                # told from its socket, as the application's own (server/pool.py).
+                self._engine = create_engine(self.url, isolation_level="AUTOCOMMIT",
                                              connect_args={"options": "-c synchronous_commit=off"})
+                pool.check_on_checkout(self._engine, idle_limit=self.ping_idle_s)
             else:
                 # Its own file, which only these counters write: every transaction begins as a
                 # write, whatever the request is (not the application database's read or write
                 # intent, nor its writer turns: server/extensions.py).
-                engine = create_engine(self.url, pool_pre_ping=True)
+                engine = create_engine(self.url)  # a file: nothing to ping
                 event.listen(engine, "connect", _relaxed_sqlite)
                 self._engine = engine.execution_options(sqlite_begin="immediate")
             self._pid = os.getpid()
+            self._hit = None
             if self._engine.dialect.name == "sqlite":
                 TABLE.create(self._engine, checkfirst=True)  # its own file: no migrations there
         return self._engine
 
-    def _insert(self):
-        return (postgresql if self.engine.dialect.name == "postgresql" else sqlite).insert(TABLE)
+    def _hit_statement(self):
+        """`INSERT … ON CONFLICT (key) DO UPDATE … RETURNING count, expires_at`, with the
+        parameters key, amount, now and until (now + expiry); built once per engine (every
+        push and login runs it)."""
+        engine = self.engine
+        if self._hit is None:
+            dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+            amount = bindparam("amount", type_=TABLE.c.count.type)
+            now = bindparam("now", type_=TABLE.c.expires_at.type)
+            until = bindparam("until", type_=TABLE.c.expires_at.type)
+            stale = TABLE.c.expires_at <= now
+            self._hit = dialect.insert(TABLE).values(key=bindparam("key"), count=amount, expires_at=until) \
+                .on_conflict_do_update(index_elements=[TABLE.c.key], set_={
+                    "count": case((stale, amount), else_=TABLE.c.count + amount),
+                    "expires_at": case((stale, until), else_=TABLE.c.expires_at),
+                }).returning(TABLE.c.count, TABLE.c.expires_at)
+        return self._hit
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
-        stmt = self._insert().values(key=key, count=amount, expires_at=now + expiry)
-        stale = TABLE.c.expires_at <= now
-        stmt = stmt.on_conflict_do_update(index_elements=[TABLE.c.key], set_={
-            "count": case((stale, amount), else_=TABLE.c.count + amount),
-            "expires_at": case((stale, now + expiry), else_=TABLE.c.expires_at),
-        }).returning(TABLE.c.count, TABLE.c.expires_at)
+        stmt = self._hit_statement()
         with self.engine.begin() as conn:
-            count, expires_at = conn.execute(stmt).one()
+            count, expires_at = conn.execute(stmt, {"key": key, "amount": amount, "now": now,
+                                                    "until": now + expiry}).one()
             if random.random() < 0.01:  # now and then, drop what expired long ago
                 conn.execute(delete(TABLE).where(TABLE.c.expires_at < now - 3600))
         if has_request_context():

@@ -1,6 +1,7 @@
 """The database storage of the rate limits (server/ratelimits/storage.py), on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -8,7 +9,9 @@ import pytest
 from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from sqlalchemy import event, text
 
+from server.extensions import db
 from server.ratelimits.storage import DatabaseStorage, counters_url
 
 
@@ -59,3 +62,26 @@ def test_a_limit_of_ten_is_ten_through_the_limits_strategy(storage):
 def test_sqlite_counters_live_in_a_file_of_their_own():
     assert counters_url("sqlite:////srv/tournee/tournee.db") == "sqlite:////srv/tournee/tournee.db-ratelimits"
     assert counters_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not (os.environ.get("TOURNEE_TEST_DATABASE_URL") or "").startswith("postgresql"),
+                    reason="needs TOURNEE_TEST_DATABASE_URL (PostgreSQL)")
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # connections and transactions
+def test_a_hit_is_one_statement_and_survives_a_dropped_connection(storage, database_url):
+    """PostgreSQL: a hit is the upsert alone, in autocommit (no ping, BEGIN or COMMIT round
+    trip); a pooled connection the server ended is replaced on checkout, not failed on."""
+    assert storage.incr("k", 60) == 1
+    sent = []
+    event.listen(storage.engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    with storage.engine.connect() as conn:
+        pid = conn.scalar(text("SELECT pg_backend_pid()"))
+        assert conn.connection.driver_connection.autocommit
+    sent.clear()
+    assert storage.incr("k", 60) == 2
+    assert len(sent) in (1, 2) and sent[0].startswith("INSERT INTO rate_limit_counter")  # 2: the rare purge
+    db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})  # the app's own connection
+    db.session.commit()
+    time.sleep(0.2)  # the FATAL message reaches the idle socket
+    assert storage.incr("k", 60) == 3
