@@ -266,7 +266,8 @@ result_observers: list[Callable[[list[dict[str, Any]]], None]] = []
 
 def push(*, session: Session, actor, client_id: str | None, mutations: list[dict[str, Any]],
          sent_at: datetime | None = None, batch: bool = True,
-         numbers_last: bool | None = None) -> list[dict[str, Any]]:
+         numbers_last: bool | None = None, savepoint: bool = True,
+         one_by_one: bool = False) -> list[dict[str, Any]]:
     """Apply `mutations` in order; one result each (P2–P8). The caller commits.
 
     `sent_at`: what the tablet's clock read when it sent them (M2), if it said.
@@ -275,25 +276,39 @@ def push(*, session: Session, actor, client_id: str | None, mutations: list[dict
     the tests compare both.
     `numbers_last`: take the change counter after the loads, checks and merges (PROTOCOL
     C4); by default on PostgreSQL when every mutation's op allows it (`numbers_last` of
-    its entity), else first (C1)."""
+    its entity), else first (C1).
+
+    A constraint the checks did not foresee (IntegrityError: the same batch pushed twice at
+    once, its second copy meeting the first's rows) is met by applying the batch again with
+    one savepoint per mutation (`one_by_one`), so the offending mutation alone is rejected
+    and a replay answers from the ledger. By default the batch runs in a savepoint and
+    `push` does that itself. `savepoint=False` is for a caller that can start its whole
+    transaction over (the push route): no savepoint, two round trips fewer on every push;
+    the IntegrityError propagates, and the caller rolls back and calls again with
+    `one_by_one=True`."""
     if numbers_last is None:
         numbers_last = _may_number_last(session, mutations)
     received_at = utcnow()
     offset = sent_at - received_at if sent_at is not None else timedelta(0)
     fresh: list[tuple[dict, dict]] = []
-    try:
-        with session.begin_nested():
-            results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=False,
-                            batch=batch, last=numbers_last)
-    except IntegrityError:
-        # A constraint the checks did not foresee: redo one savepoint per mutation,
-        # so the offending one is rejected alone.
-        fresh.clear()
-        numbers = session.info.get("change_numbers")
-        if numbers is not None and numbers.provisional:  # its records were rolled back with the savepoint
-            session.info.pop("change_numbers")
+    if one_by_one:
         results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=True,
                         batch=False, last=False)
+    elif not savepoint:
+        results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=False,
+                        batch=batch, last=numbers_last)
+    else:
+        try:
+            with session.begin_nested():
+                results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=False,
+                                batch=batch, last=numbers_last)
+        except IntegrityError:
+            fresh.clear()
+            numbers = session.info.get("change_numbers")
+            if numbers is not None and numbers.provisional:  # its records were rolled back with the savepoint
+                session.info.pop("change_numbers")
+            results = _push(session, actor, client_id, mutations, received_at, offset, fresh, safe=True,
+                            batch=False, last=False)
     for observe in result_observers:
         observe([result for _, result in fresh])
     return results

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from server.actor import current_actor
 from server.errors import Problem, TooLarge, validation_errors
@@ -44,15 +44,25 @@ def push_mutations():
     except ValidationError as exc:
         raise MalformedEnvelope("The sync envelope is malformed.", errors=validation_errors(exc)) from None
     actor = current_actor()
+    one_by_one = False
     for attempt in range(1, PUSH_ATTEMPTS + 1):
         try:
             clients.bind(db.session, client_id=envelope["client_id"], user_id=actor.id)
             results = push.push(session=db.session, actor=actor, client_id=envelope["client_id"],
-                                mutations=envelope["mutations"], sent_at=envelope["sent_at"])
+                                mutations=envelope["mutations"], sent_at=envelope["sent_at"],
+                                savepoint=False, one_by_one=one_by_one)
             db.session.flush()
             faults.point("push.before_commit")
             db.session.commit()  # P8
             break
+        except IntegrityError:
+            # A constraint the checks did not foresee (this batch pushed twice at once: the
+            # other copy's rows): the whole push again, one savepoint per mutation, so the
+            # offending one alone is rejected and a replay answers from the other's ledger.
+            if one_by_one or attempt == PUSH_ATTEMPTS:
+                raise
+            db.session.rollback()
+            one_by_one = True
         except DBAPIError as exc:
             # PROTOCOL C4: a push that locks its records before the counter can meet a writer
             # that took them the other way round; PostgreSQL aborts one. Nothing was applied:

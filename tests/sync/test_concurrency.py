@@ -7,6 +7,9 @@ Run on both databases; on PostgreSQL it is the classic sequence-commit-order tra
 from __future__ import annotations
 
 import threading
+import time
+
+import pytest
 
 from server.db import new_id
 from tests.factories import make_account, make_team, make_user, token_headers
@@ -121,3 +124,62 @@ def test_concurrent_pushes_to_one_account_lose_nothing(app, session):
     numbers = [version for _, version in versions]
     assert len(set(numbers)) == len(numbers) == 2 * WRITERS * EDITS
     assert account.version == max(version for entity, version in versions if entity == "account")
+
+
+@pytest.mark.parametrize("second_install", [False, True], ids=["retry", "second-install"])
+def test_the_same_batch_pushed_twice_at_once_is_applied_once(app, session, second_install):
+    """The same mutations pushed twice at once, the second copy sent while the first has
+    written and not committed: a tablet retrying (the same client_id: its binding's row
+    makes the copy wait for the first, then the ledger answers), or the same outbox sent
+    by a second install of the user's (on PostgreSQL the copy meets the first's rows as a
+    unique violation the checks could not foresee, and the push starts over one mutation
+    at a time, where the ledger answers). Nothing doubled (P3): both get the same results;
+    one visit, one account edit, one ledger entry per mutation."""
+    from sqlalchemy import func, select
+
+    from server import faults
+    from server.accounts.models import Account
+    from server.extensions import db
+    from server.visits.models import Visit
+    from sync.models import MutationRecord
+
+    team = make_team(session)
+    rep = make_user(session, "rep", team=team)
+    account_id = make_account(session, rep).id
+    headers = token_headers(app, rep)
+    visit_id = new_id()
+    batch = {"client_id": "retrying-tablet", "mutations": [
+        mutation("visit", "create", visit_id, {"account_id": account_id, "kind": "onsite",
+                                               "started_at": "2026-11-10T09:00:00Z"}),
+        mutation("account", "update", account_id, {"notes": "said once"})]}
+    answers = {}
+
+    def send(name: str) -> None:
+        client_id = "second-install" if name == "second" and second_install else "retrying-tablet"
+        answers[name] = app.test_client().post("/api/sync/push", json={**batch, "client_id": client_id},
+                                               headers=headers)
+
+    second = threading.Thread(target=send, args=("second",))
+
+    def second_copy_meanwhile() -> None:  # the first push, written and not committed
+        second.start()
+        time.sleep(0.5)  # the second copy reaches the first's rows, and waits on them
+
+    app.config["FAULT_INJECTION"] = True
+    faults.arm("push.before_commit", second_copy_meanwhile)
+    try:
+        send("first")
+        second.join()
+    finally:
+        faults.disarm_all()
+        app.config["FAULT_INJECTION"] = False
+    assert answers["first"].status_code == answers["second"].status_code == 200, answers["second"].get_data()
+    first = answers["first"].get_json()["results"]
+    assert [result["status"] for result in first] == ["applied", "applied"]
+    assert answers["second"].get_json()["results"] == first
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Visit).where(Visit.id == visit_id)) == 1
+    mutation_ids = [m["mutation_id"] for m in batch["mutations"]]
+    assert db.session.scalar(select(func.count()).select_from(MutationRecord)
+                             .where(MutationRecord.mutation_id.in_(mutation_ids))) == 2
+    assert db.session.get(Account, account_id).version == first[1]["version"]
