@@ -1,9 +1,7 @@
 """A client_id (one tablet install) belongs to the user that first used it (PROTOCOL P1)."""
 from __future__ import annotations
 
-from functools import cache
-
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from server.db import utcnow
@@ -21,20 +19,15 @@ def bind(session: Session, *, client_id: str, user_id: str) -> None:
     id belongs to someone else; two first requests racing from one tablet both go through.
 
     Raises ClientMismatch (409) for a client_id bound to another user."""
-    stmt = _bind_statement(session.get_bind().dialect.name)
-    if session.execute(stmt, {"client_id": client_id, "user_id": user_id, "now": utcnow()}).scalar() != user_id:
+    if session.execute(_BIND, {"client_id": client_id, "user_id": user_id, "now": utcnow()}).scalar() != user_id:
         raise ClientMismatch("This client_id belongs to another user; start a new one after signing in.")
 
 
-@cache
-def _bind_statement(dialect_name: str):
-    """The upsert (parameters client_id, user_id, now), built once per dialect: every push runs it."""
-    if dialect_name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    now = bindparam("now", type_=SyncClient.last_seen.type)
-    stmt = upsert(SyncClient).values(client_id=bindparam("client_id"), user_id=bindparam("user_id"),
-                                     first_seen=now, last_seen=now)
-    return stmt.on_conflict_do_update(index_elements=[SyncClient.client_id], set_={"last_seen": now},
-                                      where=SyncClient.user_id == bindparam("user_id")).returning(SyncClient.user_id)
+# The upsert, one SQL for both databases (INSERT … ON CONFLICT … RETURNING: PostgreSQL ≥ 9.5,
+# SQLite ≥ 3.35), as text: SQLAlchemy 2.0 does not cache its dialects' insert() with an ON
+# CONFLICT clause (`inherit_cache = False`), so that construct was compiled again on every push.
+_BIND = text(
+    "INSERT INTO sync_client (client_id, user_id, first_seen, last_seen) VALUES (:client_id, :user_id, :now, :now) "
+    "ON CONFLICT (client_id) DO UPDATE SET last_seen = :now WHERE sync_client.user_id = :user_id "
+    "RETURNING user_id"
+).bindparams(bindparam("now", type_=SyncClient.__table__.c.last_seen.type)).columns(SyncClient.__table__.c.user_id)

@@ -20,8 +20,7 @@ import time
 
 from flask import g, has_request_context
 from limits.storage import Storage
-from sqlalchemy import bindparam, case, create_engine, delete, event, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, create_engine, delete, event, func, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,6 +28,20 @@ from server import pool
 from server.ratelimits.models import RateLimitCounter
 
 TABLE = RateLimitCounter.__table__
+
+# A hit (parameters key, amount, now, until = now + expiry): one SQL for both databases
+# (INSERT … ON CONFLICT … RETURNING: PostgreSQL ≥ 9.5, SQLite ≥ 3.35), as text: SQLAlchemy 2.0
+# does not cache its dialects' insert() with an ON CONFLICT clause (`inherit_cache = False`),
+# so that construct was compiled again on every push and login.
+_HIT = text(
+    "INSERT INTO rate_limit_counter (key, count, expires_at) VALUES (:key, :amount, :until) "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "count = CASE WHEN rate_limit_counter.expires_at <= :now THEN :amount ELSE rate_limit_counter.count + :amount END, "
+    "expires_at = CASE WHEN rate_limit_counter.expires_at <= :now THEN :until ELSE rate_limit_counter.expires_at END "
+    "RETURNING count, expires_at"
+).bindparams(bindparam("key", type_=TABLE.c.key.type), bindparam("amount", type_=TABLE.c.count.type),
+             bindparam("now", type_=TABLE.c.expires_at.type), bindparam("until", type_=TABLE.c.expires_at.type),
+             ).columns(TABLE.c.count, TABLE.c.expires_at)
 
 
 def counters_url(database_url: str) -> str:
@@ -52,7 +65,6 @@ class DatabaseStorage(Storage):
         self.ping_idle_s = float(options.get("ping_idle_s", 30))
         self._engine: Engine | None = None
         self._pid = 0
-        self._hit = None  # the hit's upsert, built once per engine (`_hit_statement`)
 
     @property
     def base_exceptions(self):
@@ -79,34 +91,14 @@ class DatabaseStorage(Storage):
                 event.listen(engine, "connect", _relaxed_sqlite)
                 self._engine = engine.execution_options(sqlite_begin="immediate")
             self._pid = os.getpid()
-            self._hit = None
             if self._engine.dialect.name == "sqlite":
                 TABLE.create(self._engine, checkfirst=True)  # its own file: no migrations there
         return self._engine
 
-    def _hit_statement(self):
-        """`INSERT … ON CONFLICT (key) DO UPDATE … RETURNING count, expires_at`, with the
-        parameters key, amount, now and until (now + expiry); built once per engine (every
-        push and login runs it)."""
-        engine = self.engine
-        if self._hit is None:
-            dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-            amount = bindparam("amount", type_=TABLE.c.count.type)
-            now = bindparam("now", type_=TABLE.c.expires_at.type)
-            until = bindparam("until", type_=TABLE.c.expires_at.type)
-            stale = TABLE.c.expires_at <= now
-            self._hit = dialect.insert(TABLE).values(key=bindparam("key"), count=amount, expires_at=until) \
-                .on_conflict_do_update(index_elements=[TABLE.c.key], set_={
-                    "count": case((stale, amount), else_=TABLE.c.count + amount),
-                    "expires_at": case((stale, until), else_=TABLE.c.expires_at),
-                }).returning(TABLE.c.count, TABLE.c.expires_at)
-        return self._hit
-
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
-        stmt = self._hit_statement()
         with self.engine.begin() as conn:
-            count, expires_at = conn.execute(stmt, {"key": key, "amount": amount, "now": now,
+            count, expires_at = conn.execute(_HIT, {"key": key, "amount": amount, "now": now,
                                                     "until": now + expiry}).one()
             if random.random() < 0.01:  # now and then, drop what expired long ago
                 conn.execute(delete(TABLE).where(TABLE.c.expires_at < now - 3600))

@@ -71,16 +71,17 @@ def test_sqlite_counters_live_in_a_file_of_their_own():
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # connections and transactions
 def test_a_hit_is_one_statement_and_survives_a_dropped_connection(storage, database_url):
     """PostgreSQL: a hit is the upsert alone, in autocommit (no ping, BEGIN or COMMIT round
-    trip); a pooled connection the server ended is replaced on checkout, not failed on."""
+    trip), from SQLAlchemy's compiled cache; a pooled connection the server ended is replaced on checkout, not failed on."""
     assert storage.incr("k", 60) == 1
     sent = []
-    event.listen(storage.engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    event.listen(storage.engine, "before_cursor_execute", lambda *args: sent.append((args[2], str(args[4].cache_hit))))
     with storage.engine.connect() as conn:
         pid = conn.scalar(text("SELECT pg_backend_pid()"))
         assert conn.connection.driver_connection.autocommit
     sent.clear()
     assert storage.incr("k", 60) == 2
-    assert len(sent) in (1, 2) and sent[0].startswith("INSERT INTO rate_limit_counter")  # 2: the rare purge
+    assert len(sent) in (1, 2) and sent[0][0].startswith("INSERT INTO rate_limit_counter")  # 2: the rare purge
+    assert sent[0][1] == "CacheStats.CACHE_HIT"  # compiled once, not on every hit
     db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})  # the app's own connection
     db.session.commit()
     time.sleep(0.2)  # the FATAL message reaches the idle socket
