@@ -44,11 +44,18 @@ def record_results(session: Session, *, user_id: str, client_id: str | None,
     replay fail instead of applying twice (the caller then answers from the ledger)."""
     if not entries:
         return
-    now = utcnow()
     # Core statements on the session's connection: the ORM's bulk insert machinery cost
     # more than the rows themselves (bench_push); one multi-row INSERT on PostgreSQL.
-    bulk.insert_rows(session.connection(), MutationRecord.__table__, [
-        {"mutation_id": m["mutation_id"], "user_id": user_id, "client_id": client_id,
-         "entity": str(m.get("entity"))[:30], "record_id": result.get("id"), "status": result["status"],
-         "result": result, "at": now}
-        for m, result in entries])
+    bulk.insert_rows(session.connection(), MutationRecord.__table__,
+                     rows_for(user_id=user_id, client_id=client_id, entries=entries))
+
+
+def rows_for(*, user_id: str, client_id: str | None,
+         entries: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The ledger's rows for (mutation, result) pairs, as `record_results` writes them (for a
+    caller that writes them in one statement with other rows: `bulk.insert_many`)."""
+    now = utcnow()
+    return [{"mutation_id": m["mutation_id"], "user_id": user_id, "client_id": client_id,
+             "entity": str(m.get("entity"))[:30], "record_id": result.get("id"), "status": result["status"],
+             "result": result, "at": now}
+            for m, result in entries]

@@ -23,7 +23,7 @@ from sync import bulk, ledger, registry, validate
 from sync.changes import ChangeNumbers, change_numbers
 from sync.conflicts import file_lost_values
 from sync.merge import FieldConflict, MergeOutcome, _concurrent, apply_map_op, apply_set_op, merge, read, stamp_names
-from sync.models import RecordAlias, Tombstone
+from sync.models import MutationRecord, RecordAlias, Tombstone
 from sync.registry import MAP, SET, EntitySpec, _plain, split_field
 
 
@@ -46,11 +46,15 @@ class Context:
     deferred: list[Any] = field(default_factory=list)  # new records written in one INSERT (bulk_insert)
     written: dict[int, Any] = field(default_factory=dict)  # id(record) → record inserted in bulk, not attached
 
-    def write_deferred(self) -> None:
-        """Insert the records created so far whose entity writes in bulk, in one statement per
-        model. They stay out of the session (bulk-insert entities are append-only: nothing
-        later in the batch changes them) unless a delete needs them there (`attach`)."""
+    def write_deferred(self, *, also: list[tuple[Any, list[dict[str, Any]]]] = ()) -> None:
+        """Insert the records created so far whose entity writes in bulk, with the rows of
+        `also` ((table, rows) pairs: the ledger's, at the end of a push), in one statement
+        on PostgreSQL (`bulk.insert_many`), one per table elsewhere. The records stay out of
+        the session (bulk-insert entities are append-only: nothing later in the batch
+        changes them) unless a delete needs them there (`attach`)."""
         if not self.deferred:
+            if also:
+                bulk.insert_many(self.session.connection(), list(also))
             return
         records, self.deferred = self.deferred, []
         # Grouped by model and by the columns set (the others take their defaults), as the
@@ -63,10 +67,10 @@ class Context:
             row = {column: state[key] for key, column in _insert_columns(model) if key in state}
             groups.setdefault((model, tuple(row)), []).append(row)
             self.written[id(record)] = record
-        connection = self.session.connection()
         # Parents before children (a follow-up task names its visit): the tables' dependency order.
-        for model, _keys in sorted(groups, key=lambda group: _table_rank(group[0])):
-            bulk.insert_rows(connection, model.__table__, groups[(model, _keys)])
+        writes = [(model.__table__, groups[(model, keys)])
+                  for model, keys in sorted(groups, key=lambda group: _table_rank(group[0]))]
+        bulk.insert_many(self.session.connection(), [*writes, *also])
 
     def write_updates(self) -> None:
         """Write the batch's edits of stored records whose entity updates in bulk
@@ -355,11 +359,19 @@ def _push(session, actor, client_id, mutations, received_at, clock_offset, fresh
                         result["version"] = numbers.real(result["version"])
             if batch:
                 ctx.write_updates()
-            ctx.write_deferred()
+            # P6, the ledger: with the batch's new rows in one statement when the ORM has
+            # nothing left to write (the usual push: every write was in bulk), else after it.
+            entries = ledger.rows_for(user_id=actor.id, client_id=client_id, entries=fresh) if fresh else []
+            if batch and entries and not (session.new or session.dirty or session.deleted):
+                ctx.write_deferred(also=[(MutationRecord.__table__, entries)])
+                entries = []
+            else:
+                ctx.write_deferred()
             session.flush()
         finally:
             event.remove(target, "before_flush", before_flush)
-        ledger.record_results(session, user_id=actor.id, client_id=client_id, entries=fresh)  # P6
+        if entries:
+            bulk.insert_rows(session.connection(), MutationRecord.__table__, entries)
     return results
 
 

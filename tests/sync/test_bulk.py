@@ -9,13 +9,16 @@ to their defaults).
 """
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, insert, select, update
+import pytest
+from sqlalchemy import bindparam, event, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from server.accounts.models import Account
 from server.db import new_id
-from server.visits.models import Visit
+from server.visits.models import Task, Visit
 from sync import bulk
 from tests.factories import make_account, make_user
 
@@ -84,3 +87,57 @@ def test_update_rows_stores_what_an_executemany_stores(session):
     assert [row["version"] for row in got] == [90, 91, 92] and got[2]["notes"] is None
     assert got[0]["segment_override"] == {"segment": "A", "reason": "é"} and got[1]["segment_override"] is None
     assert _stored(session, table, [untouched.id]) == before
+
+
+
+def test_insert_many_stores_what_insert_rows_stores(session):
+    """Visits and their follow-up tasks in one call (on PostgreSQL one statement: a
+    data-modifying WITH per table but the last), read back as insert_rows stores them."""
+    rep = make_user(session)
+    account = make_account(session, rep)
+    visits = _visits(account, rep, full=True)
+    tasks = _tasks(account, rep, visits)
+    reference_visits = [{**row, "id": new_id()} for row in visits]
+    reference_tasks = [{**row, "id": new_id()} for row in tasks]
+    bulk.insert_rows(session.connection(), Visit.__table__, reference_visits)
+    bulk.insert_rows(session.connection(), Task.__table__, reference_tasks)
+    bulk.insert_many(session.connection(), [(Visit.__table__, visits), (Task.__table__, tasks)])
+    assert _stored(session, Visit.__table__, [r["id"] for r in visits]) == \
+        _stored(session, Visit.__table__, [r["id"] for r in reference_visits])
+    got = _stored(session, Task.__table__, [r["id"] for r in tasks], skip=("created_at", "updated_at"))
+    assert got == _stored(session, Task.__table__, [r["id"] for r in reference_tasks], skip=("created_at", "updated_at"))
+    assert [(t["visit_id"], t["title"], t["version"]) for t in got] == [(v["id"], AWKWARD, 50) for v in visits]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not (os.environ.get("TOURNEE_TEST_DATABASE_URL") or "").startswith("postgresql"),
+                    reason="needs TOURNEE_TEST_DATABASE_URL (PostgreSQL)")
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite writes table after table
+def test_insert_many_on_postgresql_is_one_statement_that_fails_whole(session, database_url):
+    """One round trip for every table; a row breaking a foreign key fails that one
+    statement, and no table keeps its rows."""
+    rep = make_user(session)
+    account = make_account(session, rep)
+    session.commit()
+    visits = _visits(account, rep, full=False)
+    orphans = [{**task, "account_id": new_id()} for task in _tasks(account, rep, visits)]  # no such account
+    sent = []
+
+    def record(*args) -> None:
+        sent.append(args[2])
+
+    event.listen(session.get_bind(), "before_cursor_execute", record)
+    try:
+        with pytest.raises(IntegrityError):
+            bulk.insert_many(session.connection(), [(Visit.__table__, visits), (Task.__table__, orphans)])
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", record)
+    assert len(sent) == 1 and sent[0].startswith("WITH w0 AS (INSERT INTO visit")
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Visit).where(Visit.account_id == account.id)) == 0
+
+
+def _tasks(account, rep, visits: list[dict]) -> list[dict]:
+    return [{"id": new_id(), "rep_id": rep.id, "account_id": account.id, "visit_id": visit["id"],
+             "title": AWKWARD, "kind": "todo", "status": "open", "due_at": datetime(2026, 5, 6, tzinfo=UTC),
+             "version": 50, "field_meta": {"title": [50, 1_700_000_000_000, rep.id, None]}} for visit in visits]
