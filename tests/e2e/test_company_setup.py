@@ -161,12 +161,15 @@ def test_the_sales_team_form_labels_every_field(page):
     expect(new_team.get_by_label("Nom de l’équipe")).to_be_visible()
     expect(new_team.get_by_label("Responsable")).to_have_value("")
     expect(new_team.get_by_label("Calendrier des jours fériés")).to_have_value("FR")
-    # the demo's team is led by Claire Dubois: its row shows her, not "–"
+    # the demo's team is led by Claire Dubois: its row shows her, not "–". The teams and the
+    # users (the managers to choose from) load apart: until the users are in, the row's
+    # select holds an id none of its options has, and shows nothing.
     expect(page.get_by_test_id("team-row").first).to_be_visible()
-    managers = page.eval_on_selector_all("[data-testid=team-row]", """rows => Object.fromEntries(rows.map((r) => [
+    shown = """() => Object.fromEntries([...document.querySelectorAll('[data-testid=team-row]')].map((r) => [
         r.querySelector('[data-testid=team-name]').value,
-        r.querySelector('[data-testid=team-manager]').selectedOptions[0].textContent]))""")
-    assert managers["Bourgogne-Franche-Comté"] == "Claire Dubois"
+        r.querySelector('[data-testid=team-manager]').selectedOptions[0]?.textContent]))"""
+    page.wait_for_function(f"() => ({shown})()['Bourgogne-Franche-Comté'] !== undefined", timeout=20_000)
+    assert page.evaluate(shown)["Bourgogne-Franche-Comté"] == "Claire Dubois"
 
 
 NO_REP_FILE = ("Nom;Adresse;Code postal;Ville;Téléphone\r\n"
