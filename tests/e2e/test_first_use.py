@@ -52,12 +52,12 @@ def test_labels_with_a_value_put_the_colon_the_languages_way(page, lang, due):
     in_language(page, lang)
     sign_in(page, "rep1@example.com")
     open_first_stop(page)
+    expect(page.locator(".card").first).to_contain_text(due)  # the tour's accounts are due: "À voir : 24 nov."
     header = page.locator(".card").first.inner_text()
-    assert due in header  # the tour's accounts are due: "À voir : 24 nov."
     assert punctuation_errors(header, lang) == []
     page.goto("/#/sync")
+    expect(page.locator("main")).to_contain_text("Dernière synchro\u202f: " if lang == "fr" else "Last sync: ")
     sync = page.locator("main").inner_text()
-    assert ("Dernière synchro\u202f: " if lang == "fr" else "Last sync: ") in sync
     assert punctuation_errors(sync, lang) == []
 
 
