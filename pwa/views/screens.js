@@ -13,14 +13,16 @@ import { Pipeline } from './pipeline.js';
 import { Agenda } from './agenda.js';
 import { SyncScreen } from './sync.js';
 
+// A form is keyed by its record: reached for another account straight from the address
+// bar, Preact would reuse the last one with its state (the last visit's "saved" screen).
 export function screen({ parts, query }) {
   const [name, id, sub] = parts;
   if (name === 'tour') return html`<${Tour} day=${id} />`;
   if (name === 'accounts') return html`<${Accounts} />`;
-  if (name === 'account' && sub === 'visit') return html`<${VisitForm} accountId=${id} appointmentId=${query.get('appointment')} />`;
+  if (name === 'account' && sub === 'visit') return html`<${VisitForm} key=${`visit-${id}`} accountId=${id} appointmentId=${query.get('appointment')} />`;
   if (name === 'account' && id === 'new') return html`<${AccountNew} />`;
-  if (name === 'account' && sub === 'contact') return html`<${ContactEdit} accountId=${id} contactId=${parts[3] || 'new'} />`;
-  if (name === 'account' && sub === 'quote') return html`<${QuoteForm} accountId=${id} visitId=${query.get('visit')} />`;
+  if (name === 'account' && sub === 'contact') return html`<${ContactEdit} key=${`contact-${id}-${parts[3]}`} accountId=${id} contactId=${parts[3] || 'new'} />`;
+  if (name === 'account' && sub === 'quote') return html`<${QuoteForm} key=${`quote-${id}`} accountId=${id} visitId=${query.get('visit')} />`;
   if (name === 'account') return html`<${Account} id=${id} />`;
   if (name === 'quotes') return html`<${Quotes} />`;
   if (name === 'pipeline') return html`<${Pipeline} />`;

@@ -161,3 +161,18 @@ def test_an_absence_declared_offline_removes_the_day_from_the_plan_after_sync(pa
     doc = rep.call("GET", f"/api/tours/{rep.user['id']}/{day}")
     assert doc["working_day"] is False and doc["day_off"] == {"kind": "absence", "name": "training"}
     assert not [s for s in doc["stops"] if s["kind"] != "appointment"]
+
+
+def test_a_visit_form_opened_for_another_account_from_the_address_bar_is_a_new_form(page, api):
+    """After a visit is saved, the visit address of another account (typed, or a link from
+    elsewhere) opens that account's empty form, not the last visit's "saved" screen."""
+    sign_in(page, "rep3@example.com")
+    page.goto(f"/#/tour/{workday()}")
+    stops = page.get_by_test_id("tour-stop")
+    expect(stops.nth(1)).to_be_visible()
+    first, second = stops.nth(0).get_attribute("data-account-id"), stops.nth(1).get_attribute("data-account-id")
+    page.goto(f"/#/account/{first}")
+    log_visit(page, "Vu le gérant")
+    page.goto(f"/#/account/{second}/visit")
+    expect(page.get_by_test_id("visit-notes")).to_have_value("")
+    expect(page.get_by_test_id("request-quote")).to_have_count(0)
