@@ -13,8 +13,7 @@ import { Pipeline } from './pipeline.js';
 import { Agenda } from './agenda.js';
 import { SyncScreen } from './sync.js';
 
-// A form is keyed by its record: reached for another account straight from the address
-// bar, Preact would reuse the last one with its state (the last visit's "saved" screen).
+// Forms keyed by record: Preact would reuse the last one, state and all.
 export function screen({ parts, query }) {
   const [name, id, sub] = parts;
   if (name === 'tour') return html`<${Tour} day=${id} />`;
