@@ -52,9 +52,7 @@ class Context:
         on PostgreSQL (`bulk.insert_many`), one per table elsewhere. The records stay out of
         the session (bulk-insert entities are append-only: nothing later in the batch
         changes them) unless a delete needs them there (`attach`)."""
-        if not self.deferred:
-            if also:
-                bulk.insert_many(self.session.connection(), list(also))
+        if not (self.deferred or also):
             return
         records, self.deferred = self.deferred, []
         # Grouped by model and by the columns set (the others take their defaults), as the
@@ -361,17 +359,17 @@ def _push(session, actor, client_id, mutations, received_at, clock_offset, fresh
                 ctx.write_updates()
             # P6, the ledger: with the batch's new rows in one statement when the ORM has
             # nothing left to write (the usual push: every write was in bulk), else after it.
-            entries = ledger.rows_for(user_id=actor.id, client_id=client_id, entries=fresh) if fresh else []
-            if batch and entries and not (session.new or session.dirty or session.deleted):
-                ctx.write_deferred(also=[(MutationRecord.__table__, entries)])
-                entries = []
+            ledgered = batch and bool(fresh) and not (session.new or session.dirty or session.deleted)
+            if ledgered:
+                ctx.write_deferred(also=[(MutationRecord.__table__,
+                                          ledger.rows_for(user_id=actor.id, client_id=client_id, entries=fresh))])
             else:
                 ctx.write_deferred()
             session.flush()
         finally:
             event.remove(target, "before_flush", before_flush)
-        if entries:
-            bulk.insert_rows(session.connection(), MutationRecord.__table__, entries)
+        if not ledgered:
+            ledger.record_results(session, user_id=actor.id, client_id=client_id, entries=fresh)  # P6
     return results
 
 
