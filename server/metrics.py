@@ -5,8 +5,9 @@
 - `tournee_sync_mutations_total{status}`: fresh push results (replays excluded), counted
   through `sync.push.result_observers`; online REST edits run through the same engine.
 - `tournee_sync_counter_hold_seconds`: how long each writing transaction held the change
-  counter (sync/PROTOCOL.md C1, C4), through `sync.changes.hold_observers`: write
-  throughput is 1 ÷ this hold, whatever the number of hosts.
+  counter (sync/PROTOCOL.md C1, C4; for C5 the allocation's one statement), through
+  `sync.changes.hold_observers`: write throughput is at most 1 ÷ this hold, whatever the
+  number of hosts.
 - Read from the database on each scrape, so right whatever process did the work:
   `tournee_outbox_pending`, `tournee_outbox_oldest_pending_age_seconds`,
   `tournee_outbox_events{state}` and `tournee_delivery_attempts_total{result}`
@@ -41,7 +42,7 @@ BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 REQUEST_SECONDS = Histogram("tournee_http_request_duration_seconds", "HTTP request latency by URL rule and status.",
                             ["endpoint", "method", "status"], buckets=BUCKETS)
 COUNTER_HOLD_SECONDS = Histogram("tournee_sync_counter_hold_seconds",
-                                 "How long each writing transaction held the change counter (PROTOCOL C1, C4).",
+                                 "How long each writing transaction held the change counter (PROTOCOL C1, C4, C5).",
                                  buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1.0))
 SYNC_MUTATIONS = Counter("tournee_sync_mutations_total", "Mutations applied by the sync engine, by result status.",
                          ["status"])

@@ -2,7 +2,9 @@
 
 Every transaction that changes syncable records does so inside
 `with change_numbers(session) as numbers:` and stamps each change with
-`numbers.stamp(record, fields, ...)`. The counter row stays locked until commit.
+`numbers.stamp(record, fields, ...)`. The counter row stays locked until commit (C1),
+except for a PostgreSQL push that takes its numbers in a transaction of their own (C5,
+sync/allocation.py).
 """
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import bindparam, event, insert, inspect, select, update
+from sqlalchemy import BigInteger, bindparam, event, insert, inspect, literal_column, select, update
 from sqlalchemy.orm import Session
 
 from server.db import utcnow
+from sync import allocation
 from sync.models import ChangeCounter, Tombstone
 
 
@@ -54,6 +57,8 @@ class ChangeNumbers:
         self.provisional = last
         self.records: list[Any] = []  # what `settle()` renumbers (provisional numbers only)
         self.locked_at: float | None = None  # when the counter was locked (perf_counter seconds)
+        self.allocated = False  # C5: numbers taken in their own transaction, up to `_written`
+        self.xid = 0  # C5: this transaction's id, as `sync_in_flight` records it
         if last:
             self.start = self.value = PROVISIONAL
             self.pruned_below = 0
@@ -64,10 +69,20 @@ class ChangeNumbers:
     def _lock(self, advance: int = 0) -> None:
         """Lock the counter (held to commit) and read where it stands; with `advance` (C4,
         the count of numbers already handed out), move it on by that many in the same
-        statement, an UPDATE … RETURNING: the lock and the write-back in one round trip."""
+        statement, an UPDATE … RETURNING: the lock and the write-back in one round trip.
+        On PostgreSQL, `advance` takes the numbers in a transaction of their own (C5): the
+        counter is not held to this transaction's commit."""
         # No autoflush: pending changes would be written before their numbers are real (C4),
         # then written again once they are.
         with self.session.no_autoflush:
+            if advance and allocates_apart(self.session):
+                self.xid = allocation.xid(self.session)
+                got = _allocate(self.session, advance, self.xid)
+                self.allocated = True
+                self.start = self.value = got.value - advance
+                self.pruned_below = got.pruned_below
+                self._written = got.value  # the last number this transaction may use
+                return
             if advance:
                 row = _advance_counter(self.session, advance)
                 self.locked_at = time.perf_counter()
@@ -83,15 +98,26 @@ class ChangeNumbers:
         self.pruned_below = row.pruned_below
 
     def next(self) -> int:
+        if self.allocated and self.value >= self._written:
+            self._allocate_more(1)
         self.value += 1
         return self.value
 
     def reserve(self, count: int) -> int:
         """A block of `count` numbers for set-based writes; returns the first."""
         self.settle()  # rows written in bulk take real numbers
+        if self.allocated and self.value + count > self._written:
+            self._allocate_more(count)
         first = self.value + 1
         self.value += count
         return first
+
+    def _allocate_more(self, count: int) -> None:
+        """C5: numbers wanted past the allocation (a record the safety net stamps, a
+        tombstone) come from another one. The counter moved on meanwhile, so numbering
+        goes on from the new block: numbers are ordered, never dense."""
+        got = _allocate(self.session, count, self.xid)
+        self.value, self._written = got.value - count, got.value
 
     def real(self, number: int) -> int:
         """A number as it stands after `settle()` (a provisional one, renumbered)."""
@@ -158,7 +184,7 @@ class ChangeNumbers:
 
     def flush(self) -> None:
         self.settle()
-        if self.value != self._written:
+        if self.value != self._written and not self.allocated:  # C5: the allocations wrote it
             self.session.execute(_WRITE_BACK, {"value": self.value})
             self._written = self.value
 
@@ -283,6 +309,8 @@ _ADVANCE = (update(COUNTER).where(COUNTER.c.id == 1).values(value=COUNTER.c.valu
             .returning(COUNTER.c.value, COUNTER.c.pruned_below))
 _WRITE_BACK = update(COUNTER).where(COUNTER.c.id == 1).values(value=bindparam("value"))
 _COUNTER_READS: dict[tuple, Any] = {}
+_SAFE_HORIZON = select(COUNTER.c.pruned_below, literal_column(allocation.SAFE_CURRENT, BigInteger).label("current")
+                       ).where(COUNTER.c.id == 1)
 
 
 def _advance_counter(session: Session, count: int):
@@ -295,12 +323,37 @@ def _advance_counter(session: Session, count: int):
     return row
 
 
+def allocates_apart(session: Session) -> bool:
+    """C5 applies: PostgreSQL (SQLite's writers take turns on its one write lock anyway)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _allocate(session: Session, count: int, transaction_id: int) -> allocation.Allocation:
+    """C5's allocation, creating the counter row first when a fresh database lacks it
+    (committed at once: the allocation's own transaction must see it)."""
+    try:
+        got = allocation.allocate(session, count, transaction_id)
+    except LookupError:
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        with allocation.engine_for(session).connect() as connection:
+            connection.execute(pg_insert(COUNTER).values(id=1, value=0, pruned_below=0).on_conflict_do_nothing())
+        got = allocation.allocate(session, count, transaction_id)
+    for observe in hold_observers:
+        observe(got.held_s)
+    return got
+
+
 def current_cursor(session: Session) -> int:
     return _counter_row(session, COUNTER.c.value)[0]
 
 
 def horizon(session: Session) -> tuple[int, int]:
-    """(pruned_below, current) cursor bounds a pull can serve (PROTOCOL L2)."""
+    """(pruned_below, current) cursor bounds a pull can serve (PROTOCOL L2); on PostgreSQL,
+    `current` stops below the pushes this snapshot cannot see yet (C5)."""
+    if session.get_bind().dialect.name == "postgresql":
+        row = session.execute(_SAFE_HORIZON).first()
+        if row is not None:
+            return row.pruned_below, row.current
     row = _counter_row(session, COUNTER.c.pruned_below, COUNTER.c.value)
     return row.pruned_below, row.value
 

@@ -12,8 +12,9 @@ from server.db import Base, new_id, utcnow
 
 
 class ChangeCounter(Base):
-    """A single row. Taking the next change number locks it until commit (PROTOCOL P1),
-    so change numbers become visible in the order they were taken."""
+    """A single row. Taking the next change number locks it until commit (PROTOCOL C1),
+    so change numbers become visible in the order they were taken; or, for a PostgreSQL
+    push, for one statement of its own, the push then listed in `sync_in_flight` (C5)."""
 
     __tablename__ = "sync_counter"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -22,6 +23,16 @@ class ChangeCounter(Base):
     pruned_below: Mapped[int] = mapped_column(BigInteger, default=0)
     # Changes when the database is recreated or restored: cursors from another epoch are refused.
     epoch: Mapped[str] = mapped_column(String(36), default=new_id)
+
+
+class InFlight(Base):
+    """Numbers a PostgreSQL transaction took in a transaction of their own (PROTOCOL C5):
+    a pull stops below `first` until its snapshot sees `xid` committed (sync/allocation.py).
+    Unused on SQLite, where one writer at a time holds the counter to its commit (C1)."""
+
+    __tablename__ = "sync_in_flight"
+    xid: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # xid8, as an integer
+    first: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # the first number taken
 
 
 class Tombstone(Base):

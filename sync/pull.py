@@ -37,15 +37,20 @@ def pull(*, session: Session, actor, since: int, limit: int) -> dict[str, Any]:
     lowest: dict[str, int] = {}  # per entity (and "_tombstones"), its first change number after `since`
     numbers: list[int] = []
     counter: dict[str, int] = {}
-    for entity, number in session.connection().execute(statements.bounds(actor.role, entities, since > 0), params):
+    connection = session.connection()
+    found = connection.execute(statements.bounds(actor.role, entities, since > 0, connection.dialect.name),
+                               params).all()
+    for entity, number in found:
         if entity in statements.COUNTER:
             counter[entity] = number
-        else:
-            lowest[entity] = min(number, lowest.get(entity, number))
-            numbers.append(number)
     if len(counter) < len(statements.COUNTER):  # no counter row yet (a fresh database)
         counter["_pruned_below"], counter["_current"] = horizon(session)
     pruned_below, current = counter["_pruned_below"], counter["_current"]
+    for entity, number in found:
+        # C5: a change numbered above `current` waits for the pushes in flight below it.
+        if entity not in statements.COUNTER and number <= current:
+            lowest[entity] = min(number, lowest.get(entity, number))
+            numbers.append(number)
     if since > current:  # L2: a cursor from a future this server never reached (restored backup)
         raise Gone("This cursor comes from a state the server no longer has; pull again from 0.",
                    cursor=str(since), server_cursor=str(current))

@@ -19,9 +19,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, literal, select, union_all
+from sqlalchemy import BigInteger, Select, String, bindparam, literal, literal_column, select, union_all
 
-from sync import registry
+from sync import allocation, registry
 from sync.models import ChangeCounter, Tombstone
 from sync.registry import _plain
 
@@ -50,13 +50,16 @@ def _label(name: str):
 
 
 @lru_cache(maxsize=256)
-def bounds(role: str, entities: tuple[str, ...], with_tombstones: bool) -> Select:
+def bounds(role: str, entities: tuple[str, ...], with_tombstones: bool, dialect: str = "sqlite") -> Select:
     """(entity, change number) rows: the counter's `_pruned_below` and `_current`, then per
     entity its first `probe` change numbers after `since` in the scope, and the same for
-    `_tombstones` when asked (`since` > 0): a page's bounds in one round trip (L2, L5)."""
+    `_tombstones` when asked (`since` > 0): a page's bounds in one round trip (L2, L5).
+    On PostgreSQL `_current` stops below the pushes this snapshot cannot see yet (C5)."""
     actor = StandIn(role)
+    current = (literal_column(allocation.SAFE_CURRENT, BigInteger) if dialect == "postgresql"
+               else ChangeCounter.value)
     parts = [select(_label(COUNTER[0]), ChangeCounter.pruned_below).where(ChangeCounter.id == 1),
-             select(_label(COUNTER[1]), ChangeCounter.value).where(ChangeCounter.id == 1)]
+             select(_label(COUNTER[1]), current).select_from(ChangeCounter).where(ChangeCounter.id == 1)]
     for entity in entities:
         version = registry.get(entity).model.version
         first = (select(version.label("number"))
