@@ -84,5 +84,16 @@ def test_a_hit_is_one_statement_and_survives_a_dropped_connection(storage, datab
     assert sent[0][1] == "CacheStats.CACHE_HIT"  # compiled once, not on every hit
     db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})  # the app's own connection
     db.session.commit()
-    time.sleep(0.2)  # the FATAL message reaches the idle socket
+    _wait_until_gone(pid)  # it sent its FATAL message to the idle socket before it exited
     assert storage.incr("k", 60) == 3
+
+
+def _wait_until_gone(pid: int, timeout_s: float = 10.0) -> None:
+    """Until the backend `pid` has exited (it no longer shows in pg_stat_activity)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with db.engine.connect() as conn:
+            if not conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}):
+                return
+        assert time.monotonic() < deadline, f"backend {pid} still there after {timeout_s} s"
+        time.sleep(0.02)

@@ -163,7 +163,7 @@ def test_the_same_batch_pushed_twice_at_once_is_applied_once(app, session, secon
 
     def second_copy_meanwhile() -> None:  # the first push, written and not committed
         second.start()
-        time.sleep(0.5)  # the second copy reaches the first's rows, and waits on them
+        _until_a_push_waits(second)  # the second copy reaches the first's rows, and waits on them
 
     app.config["FAULT_INJECTION"] = True
     faults.arm("push.before_commit", second_copy_meanwhile)
@@ -183,3 +183,22 @@ def test_the_same_batch_pushed_twice_at_once_is_applied_once(app, session, secon
     assert db.session.scalar(select(func.count()).select_from(MutationRecord)
                              .where(MutationRecord.mutation_id.in_(mutation_ids))) == 2
     assert db.session.get(Account, account_id).version == first[1]["version"]
+
+
+def _until_a_push_waits(thread: threading.Thread, timeout_s: float = 10.0) -> None:
+    """Until another connection waits on a lock (PostgreSQL: pg_stat_activity says so), or
+    `thread` ended. SQLite cannot tell who waits on its write lock: half a second there."""
+    from sqlalchemy import text
+
+    from server.extensions import db
+    if db.engine.dialect.name != "postgresql":
+        time.sleep(0.5)
+        return
+    deadline = time.monotonic() + timeout_s
+    with db.engine.connect() as conn:
+        while thread.is_alive() and time.monotonic() < deadline:
+            waiting = conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                       "AND wait_event_type = 'Lock'"))
+            if waiting:
+                return
+            time.sleep(0.02)
