@@ -13,6 +13,8 @@ on SQLite (one writer at a time by design) waiting is fair: p99 within 5× p50.
 - Lock hold: the server's `tournee_sync_counter_hold_seconds` histogram (/metrics),
   read before and after each point: mean hold per writing transaction, and the lock's
   busy share = pushes/s × mean hold (near 1: the lock is the limit; well below: CPU is).
+  On PostgreSQL a push's hold is its allocation (PROTOCOL C5), timed around the round
+  trip as the worker sees it: an upper bound of the row lock's, which lasts the statement.
 - CPU per push (Linux /proc, utime + stime over the point): the gunicorn processes, the
   database's processes (the PostgreSQL backends serving the bench's database; none for
   SQLite, which runs inside the workers) and this load generator; and the ceiling they set on this machine:
