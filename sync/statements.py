@@ -50,7 +50,7 @@ def _label(name: str):
 
 
 @lru_cache(maxsize=256)
-def bounds(role: str, entities: tuple[str, ...], with_tombstones: bool, dialect: str = "sqlite") -> Select:
+def bounds(role: str, entities: tuple[str, ...], with_tombstones: bool, dialect: str) -> Select:
     """(entity, change number) rows: the counter's `_pruned_below` and `_current`, then per
     entity its first `probe` change numbers after `since` in the scope, and the same for
     `_tombstones` when asked (`since` > 0): a page's bounds in one round trip (L2, L5).
