@@ -88,4 +88,4 @@ def reps(*, session: Session, actor: Actor) -> list[dict[str, Any]]:
         stmt = stmt.where(User.id == actor.id)
     elif actor.role != "admin":
         stmt = stmt.where(User.team_id == actor.team_id)
-    return [{"id": i, "name": n, "team_id": t} for i, n, t in session.execute(stmt.order_by(User.name))]
+    return [{"id": i, "name": n, "team_id": t} for i, n, t in session.execute(stmt.order_by(User.search, User.id))]

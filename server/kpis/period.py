@@ -79,7 +79,7 @@ class RepScope:
     def reps(self) -> Select:
         """id and name of the reps in scope."""
         stmt = select(User.id, User.name).where(User.role == "rep")
-        return stmt.where(self.where(User.id)).order_by(User.name)
+        return stmt.where(self.where(User.id)).order_by(User.search, User.id)  # accents folded (people.py)
 
 
 def rep_scope(session: Session, actor: Actor, *, rep_id: str | None = None, team_id: str | None = None) -> RepScope:

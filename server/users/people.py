@@ -24,7 +24,10 @@ class EmailTaken(Problem):
 
 
 def visible_users(actor: Actor):
-    query = select(User).order_by(User.name, User.id)
+    """Users the caller may see, in name order as a reader expects it: accents and case
+    folded (`search` = fold(name, e-mail)), so Émilie comes before Thomas on SQLite and on
+    a PostgreSQL database whose collation is C, as on any other."""
+    query = select(User).order_by(User.search, User.id)
     if actor.role == "admin":
         return query
     if actor.role == "manager" and actor.team_id:
@@ -121,6 +124,8 @@ def _set_home(user: User, home: dict | None) -> None:
 
 
 def visible_teams(actor: Actor):
+    """Teams the caller may see. Listed by name as the database orders it: `list_teams`
+    sorts the page itself, accents and case folded (a company has a handful of teams)."""
     query = select(Team).order_by(Team.name, Team.id)
     return query if actor.role == "admin" else query.where(Team.id == (actor.team_id or ""))
 

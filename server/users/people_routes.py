@@ -14,7 +14,7 @@ from server.common.fields import UUID
 from server.actor import current_actor
 from server.extensions import db
 from server.users import links, mail, people
-from server.common.search import matches
+from server.common.search import fold, matches
 from server.users.models import User
 from server.users.people_schemas import (
     PersonInSchema, PersonListArgs, PersonListSchema, PersonPatchSchema, PersonSchema, SalesTeamInSchema, SalesTeamListSchema,
@@ -111,7 +111,7 @@ def reassign(body, user_id):
 @blp.response(200, SalesTeamListSchema)
 def list_teams():
     """Teams in the caller's scope: an admin all, others their own."""
-    items = db.session.scalars(people.visible_teams(current_actor())).all()
+    items = sorted(db.session.scalars(people.visible_teams(current_actor())), key=lambda team: (fold(team.name), team.id))
     return {"items": items, "total": len(items)}
 
 

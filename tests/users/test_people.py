@@ -164,3 +164,21 @@ def test_a_leaving_reps_accounts_go_to_others_in_postcode_blocks(app, client, se
     session.expire_all()
     owners = set(session.scalars(select(Account.owner_id)))
     assert owners == {heir.id}
+
+
+def test_users_and_teams_are_listed_in_the_order_a_french_reader_expects(app, client, session, company):
+    """Accents and case do not push a name to the end (code-point order put "Émilie" and
+    "éric" after "Thomas" on SQLite and on a PostgreSQL database whose collation is C)."""
+    for name in ("Thomas Roux", "Émilie Blanc", "éric Petit", "Zoé Marchand", "Aurélie Faure"):
+        make_user(session, "rep", team=company["team"], name=name)
+    for name in ("Île-de-France", "Bretagne", "Étoile du Sud"):
+        make_team(session, name)
+    session.commit()
+    headers = token_headers(app, company["admin"])
+    names = [u["name"] for u in client.get("/api/users", headers=headers).get_json()["items"]]
+    ours = [n for n in names if n in ("Thomas Roux", "Émilie Blanc", "éric Petit", "Zoé Marchand", "Aurélie Faure")]
+    assert ours == ["Aurélie Faure", "Émilie Blanc", "éric Petit", "Thomas Roux", "Zoé Marchand"]
+    paged = client.get("/api/users?per_page=3&page=1", headers=headers).get_json()["items"]
+    assert [u["name"] for u in paged] == names[:3]
+    teams = [t["name"] for t in client.get("/api/teams", headers=headers).get_json()["items"]]
+    assert teams == ["Alsace", "Bourgogne", "Bretagne", "Étoile du Sud", "Île-de-France"]
