@@ -12,6 +12,7 @@ from server.tours.models import TourPlan  # noqa: F401
 from server.users.models import AuthEpoch, Team, TokenFamily, User  # noqa: F401
 from server.visits.models import Task, Visit  # noqa: F401
 from sync.models import (  # noqa: F401
-    ChangeCounter, ConflictEntry, DeliveryAttempt, MutationRecord, OutboxEvent, RecordAlias, SyncClient, Tombstone,
+    ChangeCounter, ConflictEntry, DeliveryAttempt, InFlight, MutationRecord, OutboxEvent, RecordAlias, SyncClient,
+    Tombstone,
 )
 from server.customfields.models import CustomField  # noqa: F401, E402
