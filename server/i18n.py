@@ -7,7 +7,8 @@
   request's `Accept-Language` (`fr` or `en`), else French.
 - The code writes its messages in English, as msgids. Problem documents are
   translated in one place, as they are rendered (server/errors.py →
-  `translate_problem`): `title`, `detail`, field messages and import report reasons.
+  `translate_problem`): `title`, `detail`, field messages and import report reasons; a
+  push's rejected results as the push route answers them (`translate_results`).
   A message built with values (`f"No rep {rep_id}."`) is found through its catalogue
   template (`"No rep %(rep_id)s."`): each template becomes a pattern, the values are
   taken back from the text, translated when the catalogue knows them (`account` →
@@ -130,6 +131,18 @@ def translate_problem(doc: dict[str, Any]) -> dict[str, Any]:
     if isinstance(out.get("report"), list):
         out["report"] = translate_report(out["report"])
     return out
+
+
+def translate_results(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A push's results (`[{mutation_id, status, id, …, error?}]`, sync/PROTOCOL.md) with each
+    rejected one's `error` in the response's language (translate_problem), in place: a result
+    with an error is replaced by a copy, so the ledger's stored result keeps its English msgids
+    and a replay is translated again; the others are left as they are, at no cost but a look.
+    The list itself, for the caller's convenience."""
+    for i, result in enumerate(results):
+        if "error" in result:
+            results[i] = {**result, "error": translate_problem(result["error"])}
+    return results
 
 
 def translate_report(report: list[Any]) -> list[Any]:

@@ -10,6 +10,7 @@ from server.actor import current_actor
 from server.errors import Problem, TooLarge, validation_errors
 from server import faults
 from server.extensions import begin_snapshot, db, limiter, reads_one_snapshot
+from server.i18n import translate_results
 from server.syncapi.schemas import PullArgs, PushSchema, ResolveSchema
 from sync import clients, conflicts, pull, push, validate
 
@@ -71,7 +72,7 @@ def push_mutations():
                 raise
             db.session.rollback()
     from server.db import utcnow
-    return {"results": results, "server_time": utcnow().isoformat().replace("+00:00", "Z")}
+    return {"results": translate_results(results), "server_time": utcnow().isoformat().replace("+00:00", "Z")}
 
 
 @blp.get("/pull")

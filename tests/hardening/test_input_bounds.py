@@ -75,7 +75,7 @@ def test_more_tags_than_a_set_holds_are_rejected_per_mutation(world, client):
         batch = [f"s{step}-{i}" for i in range(60)]
         result = tablet.push(mutation("account", "update", world["account"].id, {"tags": {"add": batch}}))["results"][0]
     assert result["status"] == "rejected"
-    assert result["error"]["errors"] == {"tags": ["At most 100 tags."]}
+    assert result["error"]["errors"] == {"tags": ["Au plus 100 étiquettes."]}  # in the default language
 
 
 def test_a_huge_custom_value_is_refused_naming_the_field(world, client):

@@ -130,6 +130,45 @@ def test_refused_fields_and_values_are_rejected_and_apply_nothing(tablet, world,
     assert version_of(tablet, "account", account.id) == before
 
 
+def test_rejected_results_speak_the_callers_language_and_replays_answer_the_same(session, tablet, world):
+    account, unknown = world["account"], new_id()
+    batch = [mutation("visit", "create", new_id(), {"account_id": account.id, "kind": "bogus",
+                                                    "started_at": "2026-11-10T09:00:00Z"}),
+             mutation("account", "update", unknown, {"phone": "+33 9"}),
+             mutation("account", "update", account.id, {"segment": "A"}),
+             mutation("account", "update", account.id, {"phone": "+33 3 80 12 34 56"})]
+    rep_headers = tablet.headers
+    tablet.headers = {**rep_headers, "Accept-Language": "fr"}
+    french = tablet.push(*batch)["results"]
+    assert [r["status"] for r in french] == ["rejected", "rejected", "rejected", "applied"]
+    visit, missing, segment = (r["error"] for r in french[:3])
+    assert (visit["title"], visit["detail"], visit["errors"]) == (
+        "Saisie invalide", "La modification contient des valeurs invalides.",
+        {"kind": ["Doit être l'une des valeurs : onsite, phone, video."]})
+    assert (missing["title"], missing["detail"]) == (
+        "Introuvable", f"Introuvable dans votre périmètre : compte {unknown}.")
+    assert (segment["title"], segment["errors"]) == (
+        "Non autorisé", {"segment": ["Votre rôle ne peut pas modifier ce champ."]})
+    # The ledger keeps the English msgids: a replay in English reads English, and answers as the push did.
+    tablet.headers = {**rep_headers, "Accept-Language": "en"}
+    english = tablet.push(*batch)["results"]
+    assert [(r["status"], r["id"], r.get("version")) for r in english] == [
+        (r["status"], r["id"], r.get("version")) for r in french]
+    assert english[3] == french[3]
+    visit, missing, segment = (r["error"] for r in english[:3])
+    assert (visit["title"], visit["detail"], visit["errors"]) == (
+        "Invalid input", "The change has invalid values.", {"kind": ["Must be one of: onsite, phone, video."]})
+    assert (missing["title"], missing["detail"]) == ("Not found", f"No account {unknown} in your scope.")
+    assert (segment["title"], segment["errors"]) == ("Not allowed", {"segment": ["Your role may not set this field."]})
+    assert [(r["error"]["type"], r["error"]["status"]) for r in english[:3]] == [
+        (r["error"]["type"], r["error"]["status"]) for r in french[:3]]
+    # A user whose language is French reads French whatever the browser asks.
+    world["rep"].locale = "fr"
+    session.commit()
+    again = tablet.push(*batch)["results"]
+    assert again == french
+
+
 def test_a_rejected_mutation_does_not_jam_the_ones_after_it(tablet, world):
     account = world["account"]
     results = tablet.push(
