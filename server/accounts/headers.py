@@ -52,9 +52,11 @@ ALIASES = {
 # The header a report suggests for a missing owner: an English msgid, "Commercial (e-mail)" in
 # French; both spellings are aliases above, so a column headed as the report says is read.
 OWNER_COLUMN = "Rep (e-mail)"
+# …and for missing names: "Raison sociale" in French; both are aliases of `name` above.
+NAME_COLUMN = "Company name"
 # Column names a report may suggest rather than quote from the file: translated like messages
 # (server/i18n.py → translate_report), unlike a file's own headers.
-SUGGESTED_COLUMNS = frozenset({OWNER_COLUMN})
+SUGGESTED_COLUMNS = frozenset({OWNER_COLUMN, NAME_COLUMN})
 
 
 def header_key(name: str) -> str:

@@ -11,11 +11,13 @@ contact_imports.py). The rules:
   Export-only columns (segment, scores, due dates) are ignored, so an export can be
   imported back. Any other column is an error: nothing is guessed.
 - Every line needs `external_ref` (or the `id` an export writes); a file with neither
-  column matches its lines on name and postcode instead (matching.py), so that an old
-  CRM's export creates its accounts once and updates them when imported again. A new
-  account needs `name` and an owner (a rep of the caller's team, by e-mail; any rep for an admin):
-  its line's rep, else the `default_owner_id` the caller chose for lines without one (a CRM
-  export rarely names the rep). A line that names its rep keeps it; an update keeps its owner.
+  column matches its lines on name and postcode instead (on the name alone without a
+  postcode column: matching.py), so that an old CRM's export creates its accounts once and
+  updates them when imported again; such a file without a name column is refused on its
+  header, naming the column to add (NAME_COLUMN). A new account needs `name` and an owner
+  (a rep of the caller's team, by e-mail; any rep for an admin): its line's rep, else the
+  `default_owner_id` the caller chose for lines without one (a CRM export rarely names the
+  rep). A line that names its rep keeps it; an update keeps its owner.
   An empty cell leaves the stored value as it is (an import never erases data by omission).
 - Numbers take French decimal commas and spaces ("182 000,50"); criteria values are
   typed as the model says (number, boolean oui/non, category).
@@ -36,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from server.accounts.csvfile import ImportRejected, Issue, Table
 from server.accounts.matching import line_key, name_key, stored_by_id, stored_by_name
-from server.accounts.headers import OWNER_COLUMN, field_for, header_key
+from server.accounts.headers import NAME_COLUMN, OWNER_COLUMN, field_for, header_key
 from server.accounts.models import ACCOUNT_STATUSES, Account, Contact
 from server.accounts.statuses import by_label
 from server.customfields.values import definitions_by_key, missing_required
@@ -60,6 +62,8 @@ LIMITS = {"external_ref": 80, "name": 200, "address": 255, "city": 120, "phone":
 _DEFAULT_OWNER = "default:"
 OWNER_MISSING = ("Missing: a new account needs a rep. Add this column (the rep's e-mail or name), "
                  "or choose a rep for the new accounts without one.")
+NAME_COLUMN_MISSING = ("Missing: without a customer reference, the accounts are found and created by their name. "
+                       "Add this column.")
 _email = validate.Email()
 _postcode = validate.Regexp(r"^[0-9A-Za-z -]{2,10}$")
 
@@ -195,6 +199,7 @@ def parse_lines(table: Table, targets: dict[int, str], types: dict[str, str], is
     """Each line as {field: value} (empty cells left out); duplicates of `key` reported
     (`by_name`: of name and postcode, for an accounts file without reference nor id)."""
     out, first_seen = [], {}
+    name_column = next((table.header[i] for i, target in targets.items() if target == "name"), NAME_COLUMN)
     for line, cells in table.rows:
         values: dict[str, Any] = {}
         for i, target in targets.items():
@@ -205,7 +210,8 @@ def parse_lines(table: Table, targets: dict[int, str], types: dict[str, str], is
                     values[target] = value
         ref = (name_key(values) if by_name else line_key(values)) if key == "external_ref" else values.get(key)
         if ref is None and by_name:
-            issues.append(Issue(line, "name", "Missing: a line without a customer reference needs the account's name."))
+            issues.append(Issue(line, "name", "Missing: a line without a customer reference needs the account's name.",
+                                column=name_column))
         elif ref is None:
             issues.append(Issue(line, key, "Missing: every line needs one (or the account's id)."))
         elif ref in first_seen:
@@ -268,9 +274,12 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
         known = set(ACCOUNT_COLUMNS) | {"owner_email", "id"}
         targets = resolve_columns(table, mapping or {}, known, issues, custom_keys=custom_keys,
                                   labels=label_aliases(types))
+        by_name = not {"external_ref", "id"} & set(targets.values())
+        if by_name and "name" not in targets.values():  # every line would be a create without a name
+            issues.append(Issue(1, "name", NAME_COLUMN_MISSING, column=NAME_COLUMN))
         if issues:  # a bad header would make every line wrong: report the header alone
             raise ImportRejected(issues, **outcome.counts())
-        by_name = not {"external_ref", "id"} & set(targets.values())
+        by_postcode = "postcode" in targets.values()  # else lines are matched by name alone
         lines = parse_lines(table, targets, types, issues, key="external_ref", by_name=by_name)
         columns = {target: table.header[i] for i, target in targets.items()}
         existing = _existing(session, [v["external_ref"] for _, v in lines if "external_ref" in v])
@@ -278,22 +287,19 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
         if fallback is not None:
             owners[_DEFAULT_OWNER] = fallback
         by_id = stored_by_id(session, lines, _EXISTING)
-        named = stored_by_name(session, lines, _EXISTING) if by_name else {}
+        named = stored_by_name(session, lines, _EXISTING, postcode=by_postcode) if by_name else {}
         in_scope = _in_scope(session, actor, [row["id"] for row in (
             *existing.values(), *by_id.values(), *(r for rows in named.values() for r in rows))])
         creates, updates = [], []
         for line, values in lines:
             ref = values.get("external_ref")
             if by_name:
-                twins = named.get(name_key(values) or "", [])
-                if len(twins) > 1:
-                    issues.append(Issue(line, "name", "Several accounts have this name and postcode: add a column "
-                                                      "with their customer reference or id."))
+                twins = named.get(name_key(values, postcode=by_postcode) or "", [])
+                refused = _twins_issue(line, twins, in_scope, by_postcode=by_postcode, column=columns["name"])
+                if refused is not None:
+                    issues.append(refused)
                     continue
                 current = twins[0] if twins else None
-                if current is not None and current["id"] not in in_scope:
-                    issues.append(Issue(line, "name", "An account of this name and postcode is outside your scope."))
-                    continue
             else:
                 current = existing.get(ref) if ref else by_id.get(values.get("id"))
             if ref is None and "id" in values and (current is None or current["id"] not in in_scope):
@@ -306,8 +312,9 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
                 who = owner[5:] if owner.startswith("name:") else owner
                 issues.append(Issue(line, "owner_email", f"No rep {who} in your team (or several of that name)."))
             if current is None:
-                if "name" not in values:
-                    issues.append(Issue(line, "name", "Missing: a new account needs it."))
+                if "name" not in values and not by_name:  # by name, parse_lines told it already
+                    issues.append(Issue(line, "name", "Missing: a new account needs it.",
+                                        column=columns.get("name", NAME_COLUMN)))
                 if "owner_email" not in values:  # named as the column the import reads, not the key
                     issues.append(Issue(line, "owner_email", OWNER_MISSING,
                                         column=columns.get("owner_email", OWNER_COLUMN)))
@@ -329,6 +336,24 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
         if not dry_run:
             _write(session, numbers, actor, plan)
     return outcome
+
+
+def _twins_issue(line: int, twins: list[dict[str, Any]], in_scope: set[str], *, by_postcode: bool,
+                 column: str) -> Issue | None:
+    """Why a line matched by name (matching.py) cannot take its stored twin: there are several
+    (of its name and postcode, or of its name alone in a file without postcodes), or the one
+    is outside the caller's scope. None when the line may go on."""
+    if len(twins) > 1 and by_postcode:
+        return Issue(line, "name", "Several accounts have this name and postcode: add a column with their customer "
+                                   "reference or id.", column=column)
+    if len(twins) > 1:
+        return Issue(line, "name", "Several accounts have this name: add a column with their postcode, customer "
+                                   "reference or id.", column=column)
+    if twins and twins[0]["id"] not in in_scope and by_postcode:
+        return Issue(line, "name", "An account of this name and postcode is outside your scope.", column=column)
+    if twins and twins[0]["id"] not in in_scope:
+        return Issue(line, "name", "An account of this name is outside your scope.", column=column)
+    return None
 
 
 def _active(session):

@@ -68,7 +68,9 @@ export function Import() {
     } catch (e) { toast(e.message, 'error'); } finally { setBusy(false); }
   }
   const report = result?.body?.report || [];
-  const badColumns = [...new Set(report.filter((i) => i.line === 1 && !i.column.startsWith('_')).map((i) => i.column))];
+  // the file's own headers to map; a column the report suggests adding (column ≠ field) is not one of them
+  const badColumns = [...new Set(report.filter((i) => i.line === 1 && i.column === i.field && !i.column.startsWith('_'))
+    .map((i) => i.column))];
   return html`<section class="card">
     <h1>${w('importTitle')}</h1>
     <p class="muted">${w('importHelp')}</p>
