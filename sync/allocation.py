@@ -60,6 +60,19 @@ SAFE_CURRENT = """LEAST(sync_counter.value, (
       AND pg_xact_status(f.xid::text::xid8) IS DISTINCT FROM 'aborted'))"""
 
 
+# How long an allocation waits for the counter's row before giving up (PostgreSQL's
+# lock_timeout on its connection). Allocations hold the row for a statement each; a longer
+# wait means a writer that holds it to its commit (C1: a booking, an import), which may in
+# turn wait for a record the calling push has locked. PostgreSQL cannot see that cycle (the
+# push waits on this connection from the application, not on a lock), so the caller takes
+# the counter in its own transaction instead (C4), where a deadlock is detected and broken.
+LOCK_TIMEOUT_MS = 100
+
+
+class Busy(Exception):
+    """The counter is held by a transaction to its commit (C1): see LOCK_TIMEOUT_MS."""
+
+
 class Allocation(NamedTuple):
     value: int  # the counter after this allocation: the numbers are value − count + 1 … value
     pruned_below: int
@@ -75,17 +88,23 @@ def xid(session: Session) -> int:
 def allocate(session: Session, count: int, transaction_id: int) -> Allocation:
     """Take `count` numbers for the transaction `transaction_id` of `session` (C5): one
     committed statement on this process's allocation connection. Raises LookupError when
-    the counter row is missing (a fresh database: the caller creates it and asks again)."""
+    the counter row is missing (a fresh database: the caller creates it and asks again), Busy
+    when the counter stayed locked LOCK_TIMEOUT_MS (nothing was allocated)."""
     engine = engine_for(session)
     started = time.perf_counter()
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
-        cursor.execute(_ALLOCATE, {"count": count, "xid": transaction_id})
+        try:
+            cursor.execute(_ALLOCATE, {"count": count, "xid": transaction_id})
+        except Exception as error:
+            if getattr(error, "sqlstate", None) == "55P03":  # lock_not_available: lock_timeout
+                raise Busy("the change counter is held to a commit") from error
+            raise
         row = cursor.fetchone()
         cursor.close()
     finally:
-        connection.close()  # back to the pool
+        connection.close()  # back to the pool (autocommit: a failed statement left nothing open)
     if row is None:
         raise LookupError("sync_counter has no row")
     return Allocation(row[0], row[1], time.perf_counter() - started)
@@ -107,7 +126,8 @@ def engine_for(session: Session) -> Engine:
         # Autocommit set on the driver's connection itself (its raw connection is used, no
         # SQLAlchemy Connection applies an isolation level); nothing to reset on its return.
         engine = create_engine(make_url(url), pool_size=4, max_overflow=16, pool_reset_on_return=None,
-                               connect_args={"options": "-c synchronous_commit=off", "autocommit": True})
+                               connect_args={"options": f"-c synchronous_commit=off -c lock_timeout={LOCK_TIMEOUT_MS}",
+                                             "autocommit": True})
         pool.check_on_checkout(engine, idle_limit=30.0)
         _ENGINES[key] = engine
     return engine

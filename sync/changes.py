@@ -41,6 +41,13 @@ def ensure_counter(session: Session) -> None:
 PROVISIONAL = (1 << 31) - (1 << 24)
 
 
+# `session.info[BUSY_ABORTS] = True`: a C5 allocation that finds the counter held to a commit
+# raises allocation.Busy, for a caller that rolls back and tries again (the push route: the
+# holder may be waiting for a record this transaction locked). Otherwise the transaction
+# waits for the counter in its own right (C4), where PostgreSQL breaks a deadlock.
+BUSY_ABORTS = "change_numbers_busy_aborts"
+
+
 class ChangeNumbers:
     """The counter, locked for this transaction, handing out consecutive numbers.
 
@@ -77,12 +84,18 @@ class ChangeNumbers:
         with self.session.no_autoflush:
             if advance and allocates_apart(self.session):
                 self.xid = allocation.xid(self.session)
-                got = _allocate(self.session, advance, self.xid)
-                self.allocated = True
-                self.start = self.value = got.value - advance
-                self.pruned_below = got.pruned_below
-                self._written = got.value  # the last number this transaction may use
-                return
+                try:
+                    got = _allocate(self.session, advance, self.xid)
+                except allocation.Busy:
+                    if self.session.info.get(BUSY_ABORTS):
+                        raise
+                    got = None  # held to a commit: taken below, in this transaction (C4)
+                if got is not None:
+                    self.allocated = True
+                    self.start = self.value = got.value - advance
+                    self.pruned_below = got.pruned_below
+                    self._written = got.value  # the last number this transaction may use
+                    return
             if advance:
                 row = _advance_counter(self.session, advance)
                 self.locked_at = time.perf_counter()
@@ -116,7 +129,16 @@ class ChangeNumbers:
         """C5: numbers wanted past the allocation (a record the safety net stamps, a
         tombstone) come from another one. The counter moved on meanwhile, so numbering
         goes on from the new block: numbers are ordered, never dense."""
-        got = _allocate(self.session, count, self.xid)
+        try:
+            got = _allocate(self.session, count, self.xid)
+        except allocation.Busy:  # held to a commit: from here on, the counter is ours to commit (C4)
+            if self.session.info.get(BUSY_ABORTS):
+                raise
+            with self.session.no_autoflush:
+                row = _advance_counter(self.session, count)
+            self.allocated, self.locked_at = False, time.perf_counter()
+            self.value, self._written = row.value - count, row.value
+            return
         self.value, self._written = got.value - count, got.value
 
     def real(self, number: int) -> int:

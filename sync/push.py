@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstanceState, Session, make_transient_to_detached
 from sqlalchemy.sql import ClauseElement
 
+from server import faults
 from server.db import is_uuid, new_id, utcnow
 from server.errors import Forbidden, IdConflict, Invalid, NotFound, Problem, validation_errors
 from sync import bulk, ledger, registry, validate
@@ -350,6 +351,7 @@ def _push(session, actor, client_id, mutations, received_at, clock_offset, fresh
             with session.no_autoflush:
                 _apply_all(ctx, session, mutations, stored, results, fresh, safe=safe)
             if numbers.provisional:  # C4: the counter, taken now; results and records renumbered
+                faults.point("push.before_numbers")
                 numbers.settle()
                 ctx.renumber_written()
                 for _mutation, result in fresh:

@@ -12,7 +12,8 @@ from server import faults
 from server.extensions import begin_snapshot, db, limiter, reads_one_snapshot
 from server.i18n import translate_results
 from server.syncapi.schemas import PullArgs, PushSchema, ResolveSchema
-from sync import clients, conflicts, pull, push, validate
+from sync import allocation, clients, conflicts, pull, push, validate
+from sync.changes import BUSY_ABORTS
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync", description="Offline sync")
 push_schema = PushSchema()
@@ -46,31 +47,39 @@ def push_mutations():
         raise MalformedEnvelope("The sync envelope is malformed.", errors=validation_errors(exc)) from None
     actor = current_actor()
     one_by_one = False
-    for attempt in range(1, PUSH_ATTEMPTS + 1):
-        try:
-            clients.bind(db.session, client_id=envelope["client_id"], user_id=actor.id)
-            results = push.push(session=db.session, actor=actor, client_id=envelope["client_id"],
-                                mutations=envelope["mutations"], sent_at=envelope["sent_at"],
-                                savepoint=False, one_by_one=one_by_one)
-            db.session.flush()
-            faults.point("push.before_commit")
-            db.session.commit()  # P8
-            break
-        except IntegrityError:
-            # A constraint the checks did not foresee (this batch pushed twice at once: the
-            # other copy's rows): the whole push again, one savepoint per mutation, so the
-            # offending one alone is rejected and a replay answers from the other's ledger.
-            if one_by_one or attempt == PUSH_ATTEMPTS:
-                raise
-            db.session.rollback()
-            one_by_one = True
-        except DBAPIError as exc:
-            # PROTOCOL C4: a push that locks its records before the counter can meet a writer
-            # that took them the other way round; PostgreSQL aborts one. Nothing was applied:
-            # run the whole push again.
-            if attempt == PUSH_ATTEMPTS or getattr(exc.orig, "sqlstate", None) not in RETRYABLE:
-                raise
-            db.session.rollback()
+    try:
+        for attempt in range(1, PUSH_ATTEMPTS + 1):
+            # C5: the counter held to a commit makes this attempt give way (the holder may wait for
+            # a record this push locked, a cycle PostgreSQL cannot see); the last one waits its turn.
+            db.session.info[BUSY_ABORTS] = attempt < PUSH_ATTEMPTS
+            try:
+                clients.bind(db.session, client_id=envelope["client_id"], user_id=actor.id)
+                results = push.push(session=db.session, actor=actor, client_id=envelope["client_id"],
+                                    mutations=envelope["mutations"], sent_at=envelope["sent_at"],
+                                    savepoint=False, one_by_one=one_by_one)
+                db.session.flush()
+                faults.point("push.before_commit")
+                db.session.commit()  # P8
+                break
+            except IntegrityError:
+                # A constraint the checks did not foresee (this batch pushed twice at once: the
+                # other copy's rows): the whole push again, one savepoint per mutation, so the
+                # offending one alone is rejected and a replay answers from the other's ledger.
+                if one_by_one or attempt == PUSH_ATTEMPTS:
+                    raise
+                db.session.rollback()
+                one_by_one = True
+            except allocation.Busy:
+                db.session.rollback()  # nothing of it was applied: its record locks go, the holder finishes
+            except DBAPIError as exc:
+                # PROTOCOL C4: a push that locks its records before the counter can meet a writer
+                # that took them the other way round; PostgreSQL aborts one. Nothing was applied:
+                # run the whole push again.
+                if attempt == PUSH_ATTEMPTS or getattr(exc.orig, "sqlstate", None) not in RETRYABLE:
+                    raise
+                db.session.rollback()
+    finally:
+        db.session.info.pop(BUSY_ABORTS, None)
     from server.db import utcnow
     return {"results": translate_results(results), "server_time": utcnow().isoformat().replace("+00:00", "Z")}
 

@@ -48,7 +48,7 @@ def _in_thread(work):
     thread = threading.Thread(target=lambda: out.setdefault("value", work()))
     thread.start()
     thread.join(20)
-    assert not thread.is_alive(), "blocked: it waited on the push held before its commit"
+    assert not thread.is_alive(), "blocked: still waiting after 20 s"
     return out.get("value")
 
 
@@ -140,3 +140,57 @@ def test_numbers_wanted_after_the_allocation_come_from_another(app, session, dat
     numbers.flush()
     session.commit()
     assert current_cursor(session) == 7
+
+
+def test_a_push_gives_way_to_a_writer_that_holds_the_counter_and_waits_for_its_record(
+        app, session, database_url, fault_injection):
+    """The push has locked the account (P4) and is about to take its numbers (C5), while an
+    edit of the same account through REST has taken the counter first (C1) and waits for
+    the account. The allocation cannot have the counter, and PostgreSQL cannot see the push
+    waiting on it (the push waits on another connection, from the application): without a
+    way out both would wait for ever, and every push after them too. The allocation gives
+    up after allocation.LOCK_TIMEOUT_MS; the push rolls back, the REST edit commits, the
+    push runs again. Both edits are kept."""
+    from server.accounts.models import Account
+
+    team = make_team(session)
+    rep = make_user(session, "rep", team=team)
+    account = make_account(session, rep)
+    account_id, version = account.id, account.version
+    headers = token_headers(app, rep)
+    rest: dict = {}
+
+    def rest_edit() -> None:
+        rest["response"] = app.test_client().patch(f"/api/accounts/{account_id}", headers=headers, json={
+            "changes": {"phone": "03 80 00 00 00"}, "base_version": version})
+
+    def rest_edit_waits_for_the_account() -> None:  # the push holds the account, no numbers yet
+        rest["thread"] = threading.Thread(target=rest_edit)
+        rest["thread"].start()
+        _until_a_transaction_waits_on_a_lock(rest["thread"])
+
+    fault_injection.arm("push.before_numbers", rest_edit_waits_for_the_account)
+    pushed = _edit(app, headers, account_id, "from the tablet")
+    rest["thread"].join(20)
+    assert not rest["thread"].is_alive()
+    assert rest["response"].status_code == 200, rest["response"].get_data()
+    assert pushed["status"] == "applied"
+    db.session.rollback()
+    stored = db.session.get(Account, account_id)
+    assert (stored.notes, stored.phone) == ("from the tablet", "03 80 00 00 00")
+    assert stored.version == pushed["version"]  # the push, run again after the REST edit, came last
+
+
+def _until_a_transaction_waits_on_a_lock(thread: threading.Thread, timeout_s: float = 10.0) -> None:
+    """Until a connection to this database waits on a lock (pg_stat_activity), or `thread` ended."""
+    import time
+
+    from sqlalchemy import text
+    deadline = time.monotonic() + timeout_s
+    with db.engine.connect() as conn:
+        while thread.is_alive() and time.monotonic() < deadline:
+            if conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                "AND wait_event_type = 'Lock'")):
+                return
+            time.sleep(0.02)
+    raise AssertionError("nobody waited on a lock")
