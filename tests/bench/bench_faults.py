@@ -38,7 +38,7 @@ from uuid import uuid4
 
 import httpx
 
-from tests.bench.bench_load import SERVER_ENV, iso, login, pull_all
+from tests.bench.bench_load import SERVER_ENV, iso, login, pull_pages, records_of
 from tests.channels.receivers import HttpReceiver
 from tests.faults.check import Sent, assert_nothing_lost_nothing_doubled, assert_quotes_delivered_once, receiver_log
 from tests.live import BIN, ROOT, Live, empty_postgres, start
@@ -157,7 +157,8 @@ def tablet(base: str, session: dict, seed: int, sent: Sent, faults: Faults, stop
     headers = {"Authorization": f"Bearer {session['access_token']}"}
     try:
         with httpx.Client(base_url=base, headers=headers, timeout=10) as client:
-            records, cursor = pull_all(client)
+            pages, cursor, _spent = pull_pages(client)
+            records = records_of(pages)
             accounts = [data for (entity, _), data in records.items() if entity == "account"]
             client_id = str(uuid4())
             while time.monotonic() < stop_at:
