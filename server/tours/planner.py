@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal
 
 from server.tours import fallback, pyvrp_solver, solver as ortools_solver
@@ -81,8 +82,12 @@ def plan_day(
     minutes, km = (travel or HaversineTravel()).matrices(points)
     p = _problem(minutes, km, day_start, day_end, lunch, appointments, kept)
 
+    late: list[str] = []
     if timeline(p, _appointment_order(p)) is None:
-        return _appointments_only(p, appointments, kept, unplanned)
+        relaxed, late = _late_appointments(p, appointments)
+        if relaxed is None:
+            return _appointments_only(p, appointments, kept, unplanned)
+        p = relaxed  # the day is planned around them, with the rep there as soon as it can be
     used = solver
     order = None
     if solver in ("pyvrp", "ortools"):
@@ -117,7 +122,41 @@ def plan_day(
     unplanned += [(kept[n - p.n_appointments - 1].key, _reason(p, order, n)) for n in dropped]
     tl = timeline(p, order)
     assert tl is not None
-    return _assemble(p, order, tl, appointments, kept, unplanned, used)
+    plan = _assemble(p, order, tl, appointments, kept, unplanned, used)
+    plan.warnings.extend(late)
+    return plan
+
+
+# How late the plan may bring the rep to a booked appointment it cannot reach in time
+# (the first of the day, booked a few minutes too early for the drive from home base),
+# rather than keep the appointments alone: a quarter of an hour, what a rep phones ahead
+# about. Later than that, the bookings themselves are wrong: `_appointments_only`.
+MAX_LATE_MIN = 15
+
+
+def _late_appointments(p: Problem, appointments: Sequence[Appointment]) -> tuple[Problem | None, list[str]]:
+    """When the appointments cannot all be reached at their booked times only because the
+    drive to one is longer than the time before it, by MAX_LATE_MIN at most: the same day
+    with each such appointment starting when the rep can be there, and a warning for each,
+    as `_appointments_only` words it. The rest of the day is then planned around them: one
+    appointment a few minutes out of reach no longer empties the day. (None, []) when that
+    is not the cause (the lunch break or the end of the day do not fit), or not enough."""
+    order = _appointment_order(p)
+    latest = list(p.latest_s)
+    warnings = []
+    t, prev = p.day_start_s, 0
+    for node in order:
+        arrival = t + p.travel_s[prev][node]
+        if arrival > latest[node]:
+            if arrival - p.earliest_s[node] > MAX_LATE_MIN * 60:
+                return None, []
+            latest[node] = arrival
+            warnings.append(f"cannot reach appointment {appointments[node - 1].key} in time")
+        t, prev = max(arrival, p.earliest_s[node]) + p.service_s[node], node
+    if not warnings:
+        return None, []
+    relaxed = replace(p, latest_s=latest)
+    return (relaxed, warnings) if timeline(relaxed, order) is not None else (None, [])
 
 
 def _static_reason(c: Candidate, day_start: float, day_end: float) -> str | None:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from server.tours import pyvrp_solver, solver as ortools_solver
 from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, DayPlan
 from server.tours.fallback import nearest_neighbour_order
-from server.tours.planner import Appointment, Candidate, Lunch, plan_day
+from server.tours.planner import MAX_LATE_MIN, Appointment, Candidate, Lunch, plan_day
 from server.tours.travel import HaversineTravel, OsrmTravel, great_circle_km
 
 HOME = (47.32, 5.04)  # Dijon
@@ -59,7 +59,11 @@ def assert_feasible(
         assert stop.drive_min == pytest.approx(legs[-1][2], abs=EPS)
         if stop.kind == "appointment":
             a = booked[stop.key]
-            assert (stop.arrive, stop.depart) == pytest.approx((a.start, a.end), abs=1e-9)
+            if f"cannot reach appointment {a.key} in time" in plan.warnings:  # late, by MAX_LATE_MIN at most
+                assert a.start < stop.arrive <= a.start + MAX_LATE_MIN + EPS
+                assert stop.depart - stop.arrive == pytest.approx(a.end - a.start, abs=1e-9)
+            else:
+                assert (stop.arrive, stop.depart) == pytest.approx((a.start, a.end), abs=1e-9)
         else:
             c = by_key[stop.key]
             assert stop.depart - stop.arrive == pytest.approx(c.service_min, abs=EPS)
@@ -169,6 +173,24 @@ def test_appointments_that_cannot_all_be_reached_are_still_shown_with_a_warning(
     assert plan.solver == "appointments-only"
     assert [(s.key, s.arrive) for s in plan.stops] == [("dijon", 600), ("lyon", 675)]
     assert plan.warnings and plan.unplanned[0][0] == "c1"
+
+
+@pytest.mark.parametrize("solver", ["pyvrp", "ortools", "fallback"])
+def test_an_appointment_a_few_minutes_out_of_reach_does_not_empty_the_day(solver):
+    """The first appointment is booked at 09:00, 38 minutes' drive away, for a rep whose day
+    starts at 08:30: the rep arrives at 09:08. The day is planned around it (the visits
+    still come), the appointment is shown when the rep can be there, with the warning."""
+    far = Appointment(key="early", lat=HOME[0] + 0.22, lon=HOME[1], start=9 * 60, end=10 * 60)
+    drive_min = drive(HOME, (far.lat, far.lon))
+    assert 30 < drive_min < 9 * 60 - 8 * 60 - 30 + MAX_LATE_MIN  # out of reach, by less than MAX_LATE_MIN
+    candidates = [make_candidate(f"c{i}", dlat=0.01 * i, dlon=0.02) for i in range(1, 5)]
+    day = {"day_start": 8 * 60 + 30, "day_end": 18 * 60, "lunch": Lunch()}
+    plan = plan_day(depot=HOME, **day, candidates=candidates, appointments=[far], solver=solver)
+    assert plan.solver == solver and plan.warnings == ["cannot reach appointment early in time"]
+    stop = next(s for s in plan.stops if s.key == "early")
+    assert stop.arrive == pytest.approx(8 * 60 + 30 + drive_min, abs=1 / 60)
+    assert {s.key for s in plan.stops if s.kind == "candidate"} == {c.key for c in candidates}
+    assert_feasible(plan, **day, candidates=candidates, appointments=[far])
 
 
 def test_the_same_day_gives_the_same_plan():
