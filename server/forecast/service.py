@@ -124,11 +124,13 @@ def months(start: date, end: date) -> list[str]:
 
 def pipeline(*, deals: list[Deal], known: Known, now: datetime, period: Period) -> list[dict]:
     """The open deals behind the forecast (drill-down): each with its stage, category,
-    expected close, amount and probability; largest expected value first."""
+    expected close, amount and probability; largest expected value first.
+    `amount_estimated`: the deal has neither a quoted amount nor the rep's estimate, so its
+    amount is the mean won amount of its product line (`amount`, above): a guess to show as one."""
     rows = [{"id": deal.id, "rep_id": deal.rep_id, "account_id": deal.account_id, "segment": deal.segment,
              "product_line": deal.product_line, "maturity": deal.maturity, "stage": deal.stage(now),
              "category": deal.category, "expected_close": day.isoformat(), "amount": round(value, 2),
              "probability": round(p, 4), "weighted": round(value * p, 2),
-             "quote": deal.quote_at is not None}
+             "quote": deal.quote_at is not None, "amount_estimated": deal.known_amount(now) is None}
             for deal, day, value, p in open_in(deals, known, now, period)]
     return sorted(rows, key=lambda r: (-r["weighted"], r["id"]))

@@ -70,8 +70,9 @@ function Deals({ deals }) {
     <th class="num">${w('fc.probability')}</th><th class="num">${w('fc.weighted')}</th></tr></thead>
     <tbody>${deals.slice(0, 50).map((d) => html`<tr data-testid="forecast-deal">
       <td>${d.account_name}</td><td>${d.rep_name}</td><td>${w(`fc.stage.${d.stage}`)}</td><td>${w(`fc.cat.${d.category}`)}</td>
-      <td class="date">${fmtDay(d.expected_close)}</td><td class="num">${money(d.amount)}</td>
-      <td class="num">${pct(d.probability)}</td><td class="num">${money(d.weighted)}</td></tr>`)}</tbody></table>`;
+      <td class="date">${fmtDay(d.expected_close)}</td><td class="num" title=${d.amount_estimated ? w('fc.guessed') : null}>${d.amount_estimated ? '≈ ' : ''}${money(d.amount)}</td>
+      <td class="num">${pct(d.probability)}</td><td class="num">${money(d.weighted)}</td></tr>`)}</tbody></table>
+    ${deals.some((d) => d.amount_estimated) && html`<p class="muted">≈ ${w('fc.guessed')}</p>`}`;
 }
 
 function Adjust({ reps, onDone }) {
