@@ -29,8 +29,7 @@ function Tags({ account }) {
 
 export function AccountEdit({ account }) {
   const initial = () => ({
-    name: account.name || '', status: account.status || '', address: account.address || '', postcode: account.postcode || '', city: account.city || '',
-    phone: account.phone || '', email: account.email || '', notes: account.notes || '',
+    ...Object.fromEntries(FIELDS.map((f) => [f, account[f] || ''])),
     override: account.segment_override?.segment || '', reason: account.segment_override?.reason || '',
   });
   const [form, setForm] = useState(initial);
@@ -60,24 +59,24 @@ export function AccountEdit({ account }) {
     <section class="card"><h2>${t('tags')}</h2><${Tags} account=${account} /></section>
     <form class="card edit" onSubmit=${save}>
       <div class="row">
-        <label class="grow">${t('name')}<input data-testid="account-name" value=${form.name} onInput=${set('name')} /></label>
+        <label class="grow">${t('name')}<input data-testid="account-name" maxlength="200" value=${form.name} onInput=${set('name')} /></label>
         <label>${t('status')}<select data-testid="account-status" value=${form.status} onChange=${set('status')}>
           ${accountStatuses.value.map((s) => html`<option value=${s.key}>${statusLabel(s.key)}</option>`)}</select></label>
       </div>
-      <label>${t('address')}<input data-testid="account-address" value=${form.address} onInput=${set('address')} /></label>
+      <label>${t('address')}<input data-testid="account-address" maxlength="255" value=${form.address} onInput=${set('address')} /></label>
       <div class="row">
-        <label>${t('postcode')}<input data-testid="account-postcode" value=${form.postcode} onInput=${set('postcode')} /></label>
-        <label class="grow">${t('city')}<input data-testid="account-city" value=${form.city} onInput=${set('city')} /></label>
+        <label>${t('postcode')}<input data-testid="account-postcode" maxlength="10" value=${form.postcode} onInput=${set('postcode')} /></label>
+        <label class="grow">${t('city')}<input data-testid="account-city" maxlength="120" value=${form.city} onInput=${set('city')} /></label>
       </div>
-      <label>${t('phone')}<input data-testid="account-phone" type="tel" value=${form.phone} onInput=${set('phone')} /></label>
+      <label>${t('phone')}<input data-testid="account-phone" maxlength="40" type="tel" value=${form.phone} onInput=${set('phone')} /></label>
       <label>${t('email')}<input data-testid="account-email" type="email" value=${form.email} onInput=${set('email')} /></label>
-      <label>${t('notes')}<textarea rows="3" value=${form.notes} onInput=${set('notes')}></textarea></label>
+      <label>${t('notes')}<textarea rows="3" maxlength="20000" value=${form.notes} onInput=${set('notes')}></textarea></label>
       <div class="row">
         <label>${t('override')}
           <select value=${form.override} onChange=${set('override')}>
             <option value="">${t('none')}</option>${['A', 'B', 'C'].map((s) => html`<option value=${s}>${s}</option>`)}
           </select></label>
-        ${form.override && html`<label class="grow">${t('reason')}<input value=${form.reason} onInput=${set('reason')} /></label>`}
+        ${form.override && html`<label class="grow">${t('reason')}<input maxlength="500" value=${form.reason} onInput=${set('reason')} /></label>`}
       </div>
       <button class="primary" data-testid="account-save" type="submit" disabled=${!dirty}>${t('save')}</button>
     </form>`;

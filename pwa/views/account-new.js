@@ -70,22 +70,22 @@ export function AccountNew() {
 
   return html`<form class="card edit new-prospect" data-testid="prospect-form" onSubmit=${save}>
     <h1>${t('newProspect')}</h1>
-    <label>${t('name')} *<input data-testid="prospect-name" value=${form.name} onInput=${set('name')} required /></label>
-    <label>${t('address')}<input data-testid="prospect-address" value=${form.address} onInput=${set('address')} /></label>
+    <label>${t('name')} *<input data-testid="prospect-name" maxlength="200" value=${form.name} onInput=${set('name')} required /></label>
+    <label>${t('address')}<input data-testid="prospect-address" maxlength="255" value=${form.address} onInput=${set('address')} /></label>
     <div class="row">
-      <label>${t('postcode')}<input data-testid="prospect-postcode" inputmode="numeric" value=${form.postcode} onInput=${set('postcode')} /></label>
-      <label class="grow">${t('city')}<input data-testid="prospect-city" value=${form.city} onInput=${set('city')} /></label>
+      <label>${t('postcode')}<input data-testid="prospect-postcode" maxlength="10" inputmode="numeric" value=${form.postcode} onInput=${set('postcode')} /></label>
+      <label class="grow">${t('city')}<input data-testid="prospect-city" maxlength="120" value=${form.city} onInput=${set('city')} /></label>
     </div>
     <div class="row">
-      <label>${t('phone')}<input data-testid="prospect-phone" type="tel" value=${form.phone} onInput=${set('phone')} /></label>
+      <label>${t('phone')}<input data-testid="prospect-phone" maxlength="40" type="tel" value=${form.phone} onInput=${set('phone')} /></label>
       <label>${t('email')}<input type="email" value=${form.email} onInput=${set('email')} /></label>
     </div>
     <button type="button" data-testid="prospect-locate" onClick=${locate}>${t('useMyPosition')}</button>
     ${position && html`<small class="muted" data-testid="prospect-position">${t('positionTaken', { m: position.accuracy })}</small>`}
     <fieldset><legend>${t('contact')}</legend>
-      <label>${t('contactName')}<input data-testid="prospect-contact-name" value=${contact.name} onInput=${setC('name')} /></label>
+      <label>${t('contactName')}<input data-testid="prospect-contact-name" maxlength="160" value=${contact.name} onInput=${setC('name')} /></label>
       <div class="row">
-        <label>${t('phone')}<input type="tel" value=${contact.phone} onInput=${setC('phone')} /></label>
+        <label>${t('phone')}<input type="tel" maxlength="40" value=${contact.phone} onInput=${setC('phone')} /></label>
         <label>${t('email')}<input type="email" value=${contact.email} onInput=${setC('email')} /></label>
       </div>
       <${RolePicker} value=${contact.roles} onChange=${(roles) => setContact({ ...contact, roles })} />

@@ -51,9 +51,9 @@ function ContactForm({ accountId, contact }) {
 
   return html`<form class="card edit" data-testid="contact-form" onSubmit=${save}>
     <h1>${contact ? t('editContact') : t('addContact')}</h1>
-    <label>${t('contactName')} *<input data-testid="contact-name" value=${form.name} onInput=${set('name')} required /></label>
+    <label>${t('contactName')} *<input data-testid="contact-name" maxlength="160" value=${form.name} onInput=${set('name')} required /></label>
     <div class="row">
-      <label>${t('phone')}<input data-testid="contact-phone" type="tel" value=${form.phone} onInput=${set('phone')} /></label>
+      <label>${t('phone')}<input data-testid="contact-phone" maxlength="40" type="tel" value=${form.phone} onInput=${set('phone')} /></label>
       <label>${t('email')}<input data-testid="contact-email" type="email" value=${form.email} onInput=${set('email')} /></label>
     </div>
     <${RolePicker} value=${form.roles} onChange=${(roles) => setForm({ ...form, roles })} />

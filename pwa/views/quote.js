@@ -68,7 +68,7 @@ export function QuoteForm({ accountId, visitId }) {
       <h1>${t('quote')} · ${account?.name || ''}</h1>
       <div class="row">
         <label class="grow">${t('productLine')}
-          <input data-testid="quote-product-line" list="product-lines" required value=${form.product_line} onInput=${set('product_line')} />
+          <input data-testid="quote-product-line" maxlength="120" list="product-lines" required value=${form.product_line} onInput=${set('product_line')} />
           <datalist id="product-lines">${productLines.value.map((l) => html`<option value=${productLine(l.key)} />`)}</datalist></label>
         <label>${t('urgency')}<select value=${form.urgency} onChange=${set('urgency')}>
           ${['normal', 'urgent'].map((u) => html`<option value=${u}>${t(`urgency.${u}`)}</option>`)}</select></label>
@@ -77,14 +77,14 @@ export function QuoteForm({ accountId, visitId }) {
       </div>
       <fieldset><legend>${t('items')}</legend>
         ${items.map((it, i) => html`<div class="row item">
-          <label class="grow">${t('label')}<input data-testid=${i === 0 ? 'quote-item-label' : null} required=${i === 0} value=${it.label} onInput=${setItem(i, 'label')} /></label>
+          <label class="grow">${t('label')}<input data-testid=${i === 0 ? 'quote-item-label' : null} maxlength="300" required=${i === 0} value=${it.label} onInput=${setItem(i, 'label')} /></label>
           <label>${t('quantity')}<input data-testid=${i === 0 ? 'quote-item-quantity' : null} type="number" min="0" step="any" inputmode="decimal" value=${it.quantity} onInput=${setItem(i, 'quantity')} /></label>
-          <label>${t('unit')}<input value=${it.unit} onInput=${setItem(i, 'unit')} placeholder="u, m, kg…" /></label>
+          <label>${t('unit')}<input maxlength="20" value=${it.unit} onInput=${setItem(i, 'unit')} placeholder="u, m, kg…" /></label>
           ${i > 0 && html`<button type="button" class="icon" onClick=${() => setItems(items.filter((_, j) => j !== i))}>×</button>`}
         </div>`)}
         <button type="button" onClick=${() => setItems([...items, emptyItem()])}>+ ${t('addItem')}</button>
       </fieldset>
-      <label>${t('notes')}<textarea rows="3" value=${form.notes} onInput=${set('notes')}></textarea></label>
+      <label>${t('notes')}<textarea rows="3" maxlength="20000" value=${form.notes} onInput=${set('notes')}></textarea></label>
       <${Photos} photos=${photos} setPhotos=${(p) => { setPhotos(p); touch(); }} />
       <div class="actions">
         <button class="primary" data-testid="quote-save" type="submit">${t('save')}</button>

@@ -4,7 +4,7 @@ import { html, route, user, online, busy, toasts, go, toast } from '../lib/ui.js
 import { t, lang, setLang } from '../lib/i18n.js';
 import { storageProblem, outboxCount } from '../lib/db.js';
 import { authState } from '../lib/api.js';
-import { pending, syncing, sync, syncError, lastSync } from '../lib/sync-client.js';
+import { pending, rejectedCount, syncing, sync, syncError, lastSync } from '../lib/sync-client.js';
 import { updateReady, applyUpdate } from '../lib/update.js';
 import { Icon } from '../lib/icons.js';
 import { signal } from '../vendor/signals-core.mjs';
@@ -61,7 +61,8 @@ export function Shell() {
       <a class="brand" href="#/tour">Tournée</a>
       <span class=${`net ${online.value ? 'on' : 'off'}`}>${online.value ? t('online') : t('offline')}</span>
       <a class=${`pending ${pending.value ? 'has' : ''}`} href="#/sync" title=${t('pendingChanges')}
-        ><span data-testid="sync-pending">${pending.value}</span> <small>${t('pending')}</small></a>
+        ><span data-testid="sync-pending">${pending.value}</span> <small>${t('pending')}</small>${rejectedCount.value > 0
+          && html` <span class="refused" data-testid="sync-rejected">${rejectedCount.value} <small>${t('refused')}</small></span>`}</a>
       <button class="sync-now" data-testid="sync-now" disabled=${syncing.value} aria-busy=${syncing.value ? 'true' : 'false'}
         data-last-sync=${lastSync.value || ''} title=${error ? t(`err${error.kind === 'server' ? 'Server' : 'Network'}`) : ''}
         onClick=${() => sync()}>${syncing.value ? t('syncing') : t('syncNow')}</button>

@@ -8,16 +8,13 @@ import { api, logout } from '../lib/api.js';
 import { outboxAll, rejectedAll, dismissRejected, clearAll, getRecord, accountsByIds } from '../lib/db.js';
 import { pending, lastSync, syncError, syncing, sync } from '../lib/sync-client.js';
 
-/** Each waiting change with the name of its account: the queue in words, never ids or field names. */
-async function queueInWords() {
-  const queue = await outboxAll();
-  const accountOf = await Promise.all(queue.map(async (m) => {
-    if (m.entity === 'account') return m.id;
-    return m.changes?.account_id || (await getRecord(m.entity, m.id))?.account_id;
-  }));
+/** Each change, waiting or refused, with the name of its account: never ids or field names. */
+async function inWords(list) {
+  const accountOf = await Promise.all(list.map(async (m) => (m.entity === 'account' ? m.record_id
+    : m.changes?.account_id || (await getRecord(m.entity, m.record_id))?.account_id)));
   const names = new Map((await accountsByIds([...new Set(accountOf.filter(Boolean))]))
     .filter(Boolean).map((a) => [a.id, a.name]));
-  return queue.map((m, i) => ({ ...m, accountName: names.get(accountOf[i]) }));
+  return list.map((m, i) => ({ ...m, accountName: names.get(accountOf[i]) }));
 }
 
 // References and times a rep did not type: left out of the list of what changed.
@@ -58,8 +55,8 @@ function Conflicts() {
 }
 
 export function SyncScreen() {
-  const queue = useLive(() => queueInWords(), [], []);
-  const rejected = useLive(() => rejectedAll(), [], []);
+  const queue = useLive(() => outboxAll().then(inWords), [], []);
+  const rejected = useLive(() => rejectedAll().then(inWords), [], []);
   const error = syncError.value;
   async function signOut() {
     if (pending.value && !confirm(t('logoutWarn', { n: pending.value }))) return;
@@ -81,7 +78,7 @@ export function SyncScreen() {
         <ul class="queue">${queue.map((m) => html`<li data-testid="pending-item">${describe(m)} <small>${fmtDateTime(m.client_time)}</small></li>`)}</ul></section>`}
       ${rejected.length > 0 && html`<section class="card"><h2>${t('rejected')}</h2>
         <ul class="rejected">${rejected.map((r) => html`<li data-testid="rejected-item">
-          <div><strong>${word('op', r.op)} · ${word('entity', r.entity)}</strong> · ${Object.keys(r.changes || {}).map((f) => word('field', f)).join(', ')}<br />
+          <div><strong>${describe(r)}</strong><br />
             <span class="error">${r.error?.detail || r.error?.title || r.error?.type || '?'}</span>
             ${r.error?.errors && html`<small> ${Object.entries(r.error.errors).map(([f, m]) => `${word('field', f.split('.').pop())}${colon()}${[].concat(m).join(' ')}`).join(' · ')}</small>`}</div>
           <button onClick=${() => dismissRejected(r.seq)}>${t('dismiss')}</button></li>`)}</ul></section>`}

@@ -68,14 +68,14 @@ export function VisitForm({ accountId, appointmentId }) {
         <label>${t('outcome')}<select data-testid="visit-outcome" value=${form.outcome} onChange=${set('outcome')}>
           ${OUTCOMES.map((o) => html`<option value=${o}>${t(`outcome.${o}`)}</option>`)}</select></label>
       </div>
-      <label>${t('notes')}<textarea data-testid="visit-notes" rows="4" value=${form.notes} onInput=${set('notes')}></textarea></label>
+      <label>${t('notes')}<textarea data-testid="visit-notes" rows="4" maxlength="20000" value=${form.notes} onInput=${set('notes')}></textarea></label>
       <fieldset class="maturity"><legend>${t('maturity')}</legend>
         ${[1, 2, 3, 4, 5].map((m) => html`<label class=${`chip ${String(m) === form.maturity ? 'on' : ''}`}>
           <input type="radio" name="maturity" value=${m} checked=${String(m) === form.maturity} onChange=${set('maturity')} />
           <b>${m}</b> ${t(`maturity.${m}`)}</label>`)}
       </fieldset>
       <div class="row">
-        <label class="grow">${t('nextAction')}<input data-testid="visit-next-action" value=${form.next_action} onInput=${set('next_action')} /></label>
+        <label class="grow">${t('nextAction')}<input data-testid="visit-next-action" maxlength="300" value=${form.next_action} onInput=${set('next_action')} /></label>
         <label>${t('dueDate')}<input type="date" value=${form.next_due} onInput=${set('next_due')} /></label>
       </div>
       <${Photos} photos=${photos} setPhotos=${setPhotos} testid="visit-photo" />

@@ -9,13 +9,15 @@
 - `replan`: plans again from the current state (due list, appointments, visits).
 - Read-time marks, never stored: a stop is `"done": true` when the rep logged an on-site
   visit at that account that day (or its appointment is `done`); `"skipped": true` when
-  its time is over without a visit.
+  its time is over without a visit. A public holiday's name is given in the caller's
+  language (the kept plan holds the French one).
 - Planning is off the request path (server/tours/worker.py): a kept plan's GET is a
   plain read (SQLite: a deferred BEGIN, no write lock). A day never planned, or whose
   kept plan is stale, gets a *quick plan* at once (the insertion heuristic on straight-
   line drives, a few ms; `"solver": "fallback"`, `"provisional": true`), kept and
   queued (`TourPlanJob`) for the background planner, which replaces it with the full
-  search. Bookings, cancellations and absences queue the days they touch themselves.
+  search. A day not worked is not queued, so its plan is not provisional. Bookings,
+  cancellations and absences queue the days they touch themselves.
 - Keeping a plan reads everything, ends the read transaction, plans (no lock held),
   then writes under the change counter's lock (PROTOCOL C1), which also makes two
   first requests for the same day keep one plan.
@@ -23,18 +25,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
+import holidays
+from flask_babel import get_locale
 from sqlalchemy import Date, and_, bindparam, delete, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.actor import Actor
-from server.agenda.workdays import DEFAULT_HOLIDAYS, absent_on
+from server.agenda.workdays import DEFAULT_HOLIDAYS, absent_on, holiday_calendar
 from server.db import is_uuid, utcnow
 from server.errors import NotFound
 from server.extensions import writing
+from server.i18n import DEFAULT as DEFAULT_LANGUAGE
 from server.tours.context import APPOINTMENT_TIMES, REP_COLUMNS, Rep, day_bounds, load_rep, visits_between
 from server.tours.models import TourPlan, TourPlanJob
 from server.tours.planning import gather, quick_travel, solve, travel_model
@@ -139,8 +145,9 @@ def plan_and_keep(session: Session, rep: Rep, day: date, *, config, now: datetim
     gathered = gather(session, rep, day, now=now, horizon_days=int(config.get("TOUR_DUE_HORIZON_DAYS", 7)))
     session.rollback()  # end the read transaction: no lock is held while the solver thinks
     if quick:
-        doc = {**solve(gathered, travel=quick_travel(config), time_limit_s=0.05, now=now, solver="fallback"),
-               "provisional": True}
+        doc = solve(gathered, travel=quick_travel(config), time_limit_s=0.05, now=now, solver="fallback")
+        if gathered.span is not None:  # a day not worked is never queued: nothing will replace it
+            doc["provisional"] = True
     else:
         doc = solve(gathered, travel=travel_model(config), time_limit_s=float(config.get("TOUR_TIME_LIMIT_S", 1.0)),
                     now=now)
@@ -192,7 +199,33 @@ def annotate(session: Session, rep: Rep, day: date, plan: dict[str, Any], *, now
             stop.get("appointment_id") is not None and stop["appointment_id"] in through)
         over = datetime.fromisoformat(stop["depart"]) < now
         stops.append({**stop, "done": done, "skipped": over and not done})
-    return {**plan, "stops": stops}
+    doc = {**plan, "stops": stops}
+    off = plan.get("day_off")
+    if off:
+        doc.pop("provisional", None)  # kept before days off stopped being marked so
+        if off.get("kind") == "holiday":
+            doc["day_off"] = {**off, "name": holiday_name(rep.holidays_code or rep.calendar.holidays_code, day)
+                              or off.get("name")}
+    return doc
+
+
+@lru_cache(maxsize=64)
+def _holidays_in(code: str, language: str):
+    """The public holidays of `code` with names in `language` ("en" → the calendar's "en_US"),
+    or None when the calendar has no names in that language."""
+    country, _, subdivision = code.strip().upper().partition("-")
+    supported = holiday_calendar(code).supported_languages or ()
+    chosen = next((lang for lang in supported if lang.split("_")[0] == language), None)
+    return holidays.country_holidays(country, subdiv=subdivision or None, language=chosen) if chosen else None
+
+
+def holiday_name(code: str | None, day: date) -> str | None:
+    """`day`'s public holiday named in the caller's language (API.md → Language), None when
+    the calendar has no name for it in that language: the kept (French) name is shown then."""
+    locale = get_locale()
+    calendar = _holidays_in(code or DEFAULT_HOLIDAYS, locale.language if locale else DEFAULT_LANGUAGE)
+    name = calendar.get(day) if calendar is not None else None
+    return str(name) if name else None
 
 
 def appointment_changed(ctx, record) -> None:
