@@ -22,7 +22,9 @@ contact_imports.py). The rules:
 - Numbers take French decimal commas and spaces ("182 000,50"); criteria values are
   typed as the model says (number, boolean oui/non, category).
 - One bad line and nothing is written: the report lists every `{line, field, reason}`
-  (422). A dry run validates and counts without writing.
+  (422), `column` naming the file's own header and a rep quoted as the cell writes it. A
+  dry run validates and counts without writing. Phones are kept as written (at most 40
+  characters), as REST and sync keep them.
 - Writes are set-based: one read of the existing accounts, chunked inserts and
   executemany updates, versions from one reserved block; accounts are segmented by
   the active model as they are written; an owner change leaves tombstones (P9).
@@ -62,6 +64,9 @@ LIMITS = {"external_ref": 80, "name": 200, "address": 255, "city": 120, "phone":
 _DEFAULT_OWNER = "default:"
 OWNER_MISSING = ("Missing: a new account needs a rep. Add this column (the rep's e-mail or name), "
                  "or choose a rep for the new accounts without one.")
+# …and when the file has the rep column but this line's cell is empty.
+OWNER_CELL_EMPTY = ("Missing: a new account needs a rep. Fill in this cell (the rep's e-mail or name), "
+                    "or choose a rep for the new accounts without one.")
 NAME_COLUMN_MISSING = ("Missing: without a customer reference, the accounts are found and created by their name. "
                        "Add this column.")
 _email = validate.Email()
@@ -282,6 +287,7 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
         by_postcode = "postcode" in targets.values()  # else lines are matched by name alone
         lines = parse_lines(table, targets, types, issues, key="external_ref", by_name=by_name)
         columns = {target: table.header[i] for i, target in targets.items()}
+        typed_owner = _typed_cells(table, targets, "owner_email")  # a report quotes the rep as the file writes it
         existing = _existing(session, [v["external_ref"] for _, v in lines if "external_ref" in v])
         owners = reps_by_email(session, actor, {v["owner_email"] for _, v in lines if "owner_email" in v})
         if fallback is not None:
@@ -309,14 +315,16 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
                 values["owner_email"] = _DEFAULT_OWNER
             owner = values.get("owner_email")
             if owner is not None and owner not in owners:
-                who = owner[5:] if owner.startswith("name:") else owner
-                issues.append(Issue(line, "owner_email", f"No rep {who} in your team (or several of that name)."))
+                who = typed_owner.get(line) or owner
+                issues.append(Issue(line, "owner_email", f"No rep {who} in your team (or several of that name).",
+                                    column=columns.get("owner_email")))
             if current is None:
                 if "name" not in values and not by_name:  # by name, parse_lines told it already
                     issues.append(Issue(line, "name", "Missing: a new account needs it.",
                                         column=columns.get("name", NAME_COLUMN)))
                 if "owner_email" not in values:  # named as the column the import reads, not the key
-                    issues.append(Issue(line, "owner_email", OWNER_MISSING,
+                    issues.append(Issue(line, "owner_email",
+                                        OWNER_CELL_EMPTY if "owner_email" in columns else OWNER_MISSING,
                                         column=columns.get("owner_email", OWNER_COLUMN)))
                 for key in missing_required(types, values):  # as REST and sync creates owe them
                     column = columns.get(f"custom.{key}", key)
@@ -336,6 +344,14 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
         if not dry_run:
             _write(session, numbers, actor, plan)
     return outcome
+
+
+def _typed_cells(table: Table, targets: dict[int, str], target: str) -> dict[int, str]:
+    """Line → the cell of `target`'s column as the file writes it (empty cells left out)."""
+    index = next((i for i, t in targets.items() if t == target), None)
+    if index is None:
+        return {}
+    return {line: cells[index].strip() for line, cells in table.rows if index < len(cells) and cells[index].strip()}
 
 
 def _twins_issue(line: int, twins: list[dict[str, Any]], in_scope: set[str], *, by_postcode: bool,

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
 from server.db import utcnow
 from server.errors import Invalid, Problem
 from server.users import password_rules, passwords, tokens
-from server.users.models import LinkToken, User
+from server.users.models import LinkToken, TokenFamily, User
 
 LIFETIMES = {"invitation": timedelta(days=7), "reset": timedelta(hours=1)}
 
@@ -30,11 +30,29 @@ def _digest(token: str) -> str:
 
 def issue(*, session, user: User, purpose: str) -> str:
     """A new link token for `user` (flushed, not committed); the clear token is returned once."""
+    return issue_until(session=session, user=user, purpose=purpose)[0]
+
+
+def issue_until(*, session, user: User, purpose: str) -> tuple[str, datetime]:
+    """As `issue`, with the instant the link expires (an invitation handed on by hand says it)."""
     token = secrets.token_urlsafe(32)
-    session.add(LinkToken(user_id=user.id, purpose=purpose, token_hash=_digest(token),
-                          expires_at=utcnow() + LIFETIMES[purpose]))
+    link = LinkToken(user_id=user.id, purpose=purpose, token_hash=_digest(token), expires_at=utcnow() + LIFETIMES[purpose])
+    session.add(link)
     session.flush()
-    return token
+    return token, link.expires_at
+
+
+def never_signed_in(*, session, user_ids: list[str]) -> set[str]:
+    """Those of `user_ids` that never chose a password (no link redeemed) nor signed in (no
+    token family): the users an invitation may be sent again to."""
+    ids = list(dict.fromkeys(user_ids))
+    seen: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        seen |= set(session.scalars(select(LinkToken.user_id).where(LinkToken.user_id.in_(chunk),
+                                                                     LinkToken.used_at.is_not(None))))
+        seen |= set(session.scalars(select(TokenFamily.user_id).where(TokenFamily.user_id.in_(chunk))))
+    return set(ids) - seen
 
 
 def redeem(*, session, token: str, password: str) -> User:

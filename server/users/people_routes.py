@@ -12,14 +12,20 @@ from sqlalchemy import func, select
 from server.common.fields import UUID
 
 from server.actor import current_actor
+from server.errors import NotFound, Problem
 from server.extensions import db
 from server.users import links, mail, people
 from server.common.search import fold, matches
 from server.users.models import User
 from server.users.people_schemas import (
-    PersonInSchema, PersonListArgs, PersonListSchema, PersonPatchSchema, PersonSchema, SalesTeamInSchema, SalesTeamListSchema,
+    InvitedPersonSchema, PersonInSchema, PersonListArgs, PersonListSchema, PersonPatchSchema, PersonSchema, SalesTeamInSchema, SalesTeamListSchema,
     SalesTeamPatchSchema, SalesTeamSchema,
 )
+
+
+class AlreadySignedIn(Problem):
+    status, kind, title = 409, "already_signed_in", "Password already chosen"
+
 
 blp = Blueprint("people", __name__, url_prefix="/api", description="Users and teams of the company.")
 
@@ -27,6 +33,28 @@ blp = Blueprint("people", __name__, url_prefix="/api", description="Users and te
 def link_url(token: str) -> str:
     """The page of the PWA where a link's holder chooses a password."""
     return f"{request.host_url}#/password/{token}"
+
+
+def _invite(user: User) -> User:
+    """Issue an invitation link, commit, and e-mail it; `user.invitation` says whether it left.
+
+    When no relay took it, the answer carries the link for the caller (an admin or manager
+    who may manage this user) to pass on by hand: the same link, valid as long, single use."""
+    token, expires_at = links.issue_until(session=db.session, user=user, purpose="invitation")
+    db.session.commit()
+    link = link_url(token)
+    user.invitation = ({"sent": True} if mail.send_link(user=user, purpose="invitation", link=link)
+                       else {"sent": False, "link": link, "expires_at": expires_at})
+    user.invitation_pending = True
+    return user
+
+
+def _with_pending(users: list[User]) -> list[User]:
+    """Mark which users have yet to choose a password (PersonSchema.invitation_pending)."""
+    pending = links.never_signed_in(session=db.session, user_ids=[u.id for u in users])
+    for user in users:
+        user.invitation_pending = user.id in pending
+    return users
 
 
 @blp.get("/users")
@@ -43,31 +71,32 @@ def list_users(args):
     if args.get("q"):
         query = query.where(matches(User.search, args["q"]))
     if "page" not in args and "per_page" not in args:
-        items = db.session.scalars(query).all()
+        items = _with_pending(db.session.scalars(query).all())
         return {"items": items, "total": len(items)}
     page, per_page = args.get("page", 1), args.get("per_page", 50)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    items = _with_pending(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all())
     return {"items": items, "total": total}
 
 
 @blp.post("/users")
 @blp.arguments(PersonInSchema)
-@blp.response(201, PersonSchema)
+@blp.response(201, InvitedPersonSchema)
 def create_user(values):
-    """Create a user; it receives an invitation e-mail with a link valid 7 days. 409 on a used e-mail."""
+    """Create a user; it receives an invitation e-mail with a link valid 7 days. 409 on a used e-mail.
+
+    → the user and `invitation`: `{"sent": true}` when the relay took the e-mail, else
+    `{"sent": false, "link": "https://…/#/password/…", "expires_at": "…"}`, the link for the
+    caller to pass on by hand (the user is created either way)."""
     user = people.create_person(session=db.session, actor=current_actor(), values=values)
-    token = links.issue(session=db.session, user=user, purpose="invitation")
-    db.session.commit()
-    mail.send_link(user=user, purpose="invitation", link=link_url(token))
-    return user
+    return _invite(user)
 
 
 @blp.get("/users/<string:user_id>")
 @blp.response(200, PersonSchema)
 def get_user(user_id):
     """One user in the caller's scope."""
-    return people.get_person(session=db.session, actor=current_actor(), user_id=user_id)
+    return _with_pending([people.get_person(session=db.session, actor=current_actor(), user_id=user_id)])[0]
 
 
 @blp.patch("/users/<string:user_id>")
@@ -77,20 +106,26 @@ def update_user(values, user_id):
     """Change a user; `active: false` signs it out everywhere at once."""
     user = people.update_person(session=db.session, actor=current_actor(), user_id=user_id, values=values)
     db.session.commit()
-    return user
+    return _with_pending([user])[0]
 
 
 @blp.post("/users/<string:user_id>/invitation")
-@blp.response(202)
+@blp.response(202, InvitedPersonSchema)
 def resend_invitation(user_id):
-    """Send a new invitation link (the user lost it, or it expired)."""
+    """Send a new invitation link (the user lost it, or it expired); earlier links stay valid until used.
+
+    → the user and `invitation`, as `POST /api/users` answers. 404 outside the caller's scope
+    (or a user it may not manage); 409 `already_signed_in` once the user has chosen a password
+    or signed in ("Mot de passe oublié ?" on the sign-in screen sends it a reset link)."""
     actor = current_actor()
     user = people.get_person(session=db.session, actor=actor, user_id=user_id)
     if actor.role != "admin":
+        if user.id == actor.id:
+            raise NotFound(f"No user {user_id}.")
         people.check_may_manage(db.session, actor, role=user.role, team_id=user.team_id)
-    token = links.issue(session=db.session, user=user, purpose="invitation")
-    db.session.commit()
-    mail.send_link(user=user, purpose="invitation", link=link_url(token))
+    if user.id not in links.never_signed_in(session=db.session, user_ids=[user.id]):
+        raise AlreadySignedIn("This user has already chosen a password: it can ask for a new one on the sign-in screen.")
+    return _invite(user)
 
 
 class ReassignSchema(Schema):

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from server.agenda.workdays import DAYS, valid_holidays_code
-from server.common.fields import MAX_PAGE, MAX_PER_PAGE, UUID, LimitIsPerPage
+from server.common.fields import MAX_PAGE, MAX_PER_PAGE, UUID, LimitIsPerPage, When
 from server.users.models import ROLES
 
 LOCALES = ("fr", "en")
@@ -75,12 +75,30 @@ class PersonSchema(Schema):
     time_zone = fields.String(attribute="timezone")
     working_hours = fields.Dict()
     home = fields.Method("_home")
+    # True while the user has neither chosen a password nor signed in: an invitation may be
+    # sent again (`POST /api/users/{id}/invitation`). Set by the routes, in one query a page.
+    invitation_pending = fields.Boolean()
 
     def _home(self, user):
         if not any((user.home_address, user.home_postcode, user.home_city, user.home_lat is not None)):
             return None
         return {"address": user.home_address, "postcode": user.home_postcode, "city": user.home_city,
                 "lat": user.home_lat, "lon": user.home_lon}
+
+
+class InvitationSchema(Schema):
+    """Out: whether the invitation e-mail left; when it did not, the link it would have carried,
+    for the caller to pass on by hand (single use, valid until `expires_at`)."""
+
+    sent = fields.Boolean()
+    link = fields.String()
+    expires_at = When()
+
+
+class InvitedPersonSchema(PersonSchema):
+    """Out: `POST /api/users` and `POST /api/users/{id}/invitation`, the user and its invitation."""
+
+    invitation = fields.Nested(InvitationSchema)
 
 
 class PersonListArgs(LimitIsPerPage):

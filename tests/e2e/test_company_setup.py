@@ -199,3 +199,34 @@ def test_an_import_without_a_rep_column_names_it_and_takes_a_default_rep(page, t
     expect(page.get_by_test_id("import-run")).to_be_enabled()
     found = api("manager@example.com").call("GET", "/api/accounts?q=Garage%20des%20Tilleuls")
     assert found["total"] == 0  # a dry run writes nothing (the other tests share the demo)
+
+
+def test_an_invitation_the_mail_could_not_carry_is_given_to_pass_on(page):
+    """No mail relay took the invitation (the server answers `invitation.sent: false` with
+    the link: tests/users/test_invitations.py): the desk says so and shows the link to
+    copy, instead of "Invitation envoyée". The answer is altered on its way to the page."""
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "admin@example.com", "dashboard")
+    page.get_by_test_id("desk-nav-people").click()
+    link = "http://127.0.0.1/#/password/not-a-real-token"
+
+    def without_mail(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        response = route.fetch()
+        route.fulfill(response=response, json={**response.json(), "invitation": {
+            "sent": False, "link": link, "expires_at": "2026-12-07T10:00:00Z"}})
+
+    page.route("**/api/users", without_mail)
+    page.get_by_test_id("person-new").click()
+    form = page.get_by_test_id("person-form")
+    form.get_by_test_id("person-name").fill("Olga Hors-Ligne")
+    form.get_by_test_id("person-email").fill("olga@example.com")
+    form.get_by_test_id("person-role").select_option("telemarketer")
+    form.get_by_test_id("person-team").select_option(index=1)
+    form.get_by_test_id("person-save").click()
+    notice = page.get_by_test_id("invitation-link")
+    expect(notice).to_contain_text("olga@example.com", timeout=20_000)
+    expect(notice).to_contain_text("n’a pas pu partir")
+    expect(page.get_by_test_id("invitation-link-url")).to_have_value(link)

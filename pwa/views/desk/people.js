@@ -1,5 +1,6 @@
 // Users and teams (API.md → Company set-up): an admin for everyone, a manager for its
-// team's reps and telemarketers. Create (the person gets an invitation e-mail), edit
+// team's reps and telemarketers. Create (the person gets an invitation e-mail, or the admin its
+// link when the e-mail could not leave: invitation.js), invite again until it signs in, edit
 // home base, hours, language and time zone, deactivate (signed out at once).
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
@@ -7,6 +8,7 @@ import { user } from '../../lib/ui.js';
 import { useApi, post, patch, problemText } from './fetch.js';
 import { w } from './words.js';
 import { Teams } from './teams.js';
+import { InvitationLink, inviteAgain, told } from './invitation.js';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const WEEKDAYS = { mon: ['08:30', '18:00'], tue: ['08:30', '18:00'], wed: ['08:30', '18:00'], thu: ['08:30', '18:00'], fri: ['08:30', '18:00'] };
@@ -29,7 +31,7 @@ function body(f, creating) {
   return out;
 }
 
-function PersonForm({ initial, teams, onDone }) {
+function PersonForm({ initial, teams, onDone, onLink }) {
   const [f, setF] = useState(initial);
   const creating = !initial.id;
   const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
@@ -38,8 +40,8 @@ function PersonForm({ initial, teams, onDone }) {
   async function save(event) {
     event.preventDefault();
     try {
-      if (creating) await post('/api/users', body(f, true)); else await patch(`/api/users/${f.id}`, body(f, false));
-      toast(creating ? w('invited', { email: f.email }) : w('saved'));
+      if (creating) told(await post('/api/users', body(f, true)), onLink);
+      else { await patch(`/api/users/${f.id}`, body(f, false)); toast(w('saved')); }
       onDone();
     } catch (e) { toast(problemText(e), 'error'); }
   }
@@ -72,6 +74,7 @@ export function People() {
   const users = useApi('/api/users');
   const teams = useApi('/api/teams');
   const [editing, setEditing] = useState(null);
+  const [unsent, setUnsent] = useState(null);  // {email, link}: an invitation the e-mail could not carry
   // The table follows the search box (GET /api/users?q=, case and accents folded by the server);
   // the team panel keeps every user, for its manager choice.
   const [q, setQ] = useState('');
@@ -90,7 +93,8 @@ export function People() {
       <input type="search" data-testid="person-search" placeholder=${w('searchPeople')} aria-label=${w('searchPeople')}
         value=${q} onInput=${(e) => setQ(e.target.value)} />
       <button class="primary" data-testid="person-new" onClick=${() => setEditing(blank())}>${w('newUser')}</button></div>
-    ${editing && html`<${PersonForm} initial=${editing} teams=${teams.data?.items} onDone=${done} />`}
+    ${unsent && html`<${InvitationLink} pending=${unsent} onClose=${() => setUnsent(null)} />`}
+    ${editing && html`<${PersonForm} initial=${editing} teams=${teams.data?.items} onDone=${done} onLink=${setUnsent} />`}
     ${shown.data && !shown.data.items.length && html`<p class="muted" data-testid="person-none">${w('noPerson')}</p>`}
     ${shown.data && shown.data.items.length > 0 && html`<table class="grid"><thead><tr><th>${w('name')}</th><th>E-mail</th><th>${w('roleLabel')}</th><th>${w('team')}</th><th>${w('homeBase')}</th><th></th></tr></thead>
       <tbody>${shown.data.items.map((u) => html`<tr data-testid="person-row" data-user-id=${u.id} class=${u.active ? '' : 'inactive'}>
@@ -100,6 +104,8 @@ export function People() {
           ${u.id !== user.value.id && (u.active
             ? html`<button data-testid="person-deactivate" onClick=${() => setActive(u, false)}>${w('deactivate')}</button>`
             : html`<button onClick=${() => setActive(u, true)}>${w('reactivate')}</button>`)}
+          ${u.active && u.invitation_pending && u.id !== user.value.id && html`<button data-testid="person-invite"
+            onClick=${() => inviteAgain(u, setUnsent, users.reload)}>${w('inviteAgain')}</button>`}
           ${u.role === 'rep' && html`<a class="button" href=${`#/desk/people/transfer-${u.id}`}>${w('reassign')}</a>`}</td></tr>`)}</tbody></table>`}
   </section>
   ${user.value.role === 'admin' && html`<${Teams} teams=${teams} users=${users.data?.items || []} />`}`;

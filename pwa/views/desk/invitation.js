@@ -1,0 +1,29 @@
+// The invitation's fate after "Nouvel utilisateur" or "Renvoyer l'invitation" (API.md → Company
+// set-up): the e-mail left, or it could not (no mail relay) and the admin passes the link on
+// by hand — the same link the e-mail would carry, single use, valid as long.
+import { html, toast } from '../../lib/ui.js';
+import { post, problemText } from './fetch.js';
+import { w } from './words.js';
+
+/** Tell what became of `user.invitation`; the link (when the e-mail did not leave) goes to `onLink`. */
+export function told(user, onLink) {
+  if (user.invitation?.sent === false) onLink({ email: user.email, link: user.invitation.link });
+  else toast(w('invited', { email: user.email }));
+}
+
+/** POST /api/users/{id}/invitation, then `told`. */
+export async function inviteAgain(u, onLink, onDone) {
+  try { told(await post(`/api/users/${u.id}/invitation`), onLink); onDone(); } catch (e) { toast(problemText(e), 'error'); }
+}
+
+export function InvitationLink({ pending, onClose }) {
+  async function copy() {
+    try { await navigator.clipboard.writeText(pending.link); toast(w('linkCopied')); } catch { toast(w('copyByHand'), 'error'); }
+  }
+  return html`<div class="card notice warn" role="alert" data-testid="invitation-link">
+    <p>${w('inviteNotSent', { email: pending.email })}</p>
+    <input readonly data-testid="invitation-link-url" value=${pending.link} onFocus=${(e) => e.target.select()} aria-label=${w('inviteLink')} />
+    <button class="primary" data-testid="invitation-copy" onClick=${copy}>${w('copyLink')}</button>
+    <button type="button" onClick=${onClose}>${w('close')}</button>
+  </div>`;
+}

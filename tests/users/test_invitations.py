@@ -1,0 +1,116 @@
+"""Invitations (API.md → Company set-up): the answer says whether the e-mail left and, when it
+did not, hands the link to the admin or manager; a new invitation for a user not signed in yet."""
+from __future__ import annotations
+
+import re
+import socket
+from datetime import datetime, timedelta
+
+import pytest
+
+from server.db import utcnow
+from tests.channels.receivers import smtp_receiver  # noqa: F401 (fixture)
+from tests.factories import make_team, make_user, token_headers
+from tests.users.conftest import assert_problem, login
+
+PASSWORD = "cinq moutons sur la colline"
+
+
+@pytest.fixture
+def company(session):
+    team = make_team(session, "Bourgogne")
+    made = {"team": team, "admin": make_user(session, "admin", email="ada@test.example"),
+            "manager": make_user(session, "manager", team=team, email="max@test.example"),
+            "stranger": make_user(session, "rep", team=make_team(session, "Alsace"), email="otto@test.example")}
+    session.commit()
+    return made
+
+
+@pytest.fixture
+def relay(app, smtp_receiver):
+    receiver = smtp_receiver()
+    app.config["SMTP_URL"] = receiver.url()
+    return receiver.handler
+
+
+@pytest.fixture
+def no_relay(app):
+    """The mail settings point at a port nobody listens on (the demo has no SMTP server)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+
+
+def create(app, client, company, who="admin", email="nina@test.example"):
+    body = {"email": email, "name": "Nina Neuve", "role": "rep", "team_id": company["team"].id}
+    return client.post("/api/users", json=body, headers=token_headers(app, company[who]))
+
+
+def test_a_sent_invitation_says_so_and_gives_no_link(app, client, company, relay):
+    response = create(app, client, company)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["invitation"] == {"sent": True}
+    assert response.get_json()["invitation_pending"] is True
+    (message,) = relay.messages
+    assert message["To"] == "nina@test.example"
+
+
+@pytest.mark.parametrize("who", ["admin", "manager"])
+def test_an_invitation_that_could_not_leave_gives_the_caller_a_working_link(app, client, company, no_relay, who):
+    response = create(app, client, company, who)
+    assert response.status_code == 201, response.get_json()
+    invitation = response.get_json()["invitation"]
+    assert invitation["sent"] is False
+    assert invitation["link"].startswith("http://localhost/#/password/")
+    expires = datetime.fromisoformat(invitation["expires_at"])
+    assert abs(expires - (utcnow() + timedelta(days=7))) < timedelta(minutes=1)  # as long as the e-mail's
+    token = re.search(r"#/password/(\S+)", invitation["link"]).group(1)
+    assert client.post("/api/auth/password-reset/confirm", json={"token": token, "password": PASSWORD}).status_code == 204
+    assert login(client, "nina@test.example", PASSWORD).status_code == 200
+    spent = client.post("/api/auth/password-reset/confirm", json={"token": token, "password": "un autre mot de passe"})
+    assert_problem(spent, 400, "bad_link")
+
+
+def test_a_new_invitation_goes_to_a_user_not_signed_in_yet_and_not_after(app, client, company, relay):
+    user_id = create(app, client, company).get_json()["id"]
+    headers = token_headers(app, company["manager"])
+    listed = client.get("/api/users", headers=headers).get_json()["items"]
+    assert {u["email"]: u["invitation_pending"] for u in listed}["nina@test.example"] is True
+    again = client.post(f"/api/users/{user_id}/invitation", headers=headers)
+    assert again.status_code == 202, again.get_json()
+    assert again.get_json()["invitation"] == {"sent": True} and again.get_json()["id"] == user_id
+    first, second = (re.search(r"#/password/(\S+)", m.get_content()).group(1) for m in relay.messages)
+    assert first != second
+    assert client.post("/api/auth/password-reset/confirm", json={"token": second, "password": PASSWORD}).status_code == 204
+    assert client.get(f"/api/users/{user_id}", headers=headers).get_json()["invitation_pending"] is False
+    # Once the password is chosen, a forgotten one is the user's own business (reset link).
+    done = client.post(f"/api/users/{user_id}/invitation", headers=headers)
+    assert_problem(done, 409, "already_signed_in")
+    assert len(relay.messages) == 2
+
+
+def test_a_new_invitation_that_could_not_leave_gives_the_link_too(app, client, company, no_relay):
+    user_id = create(app, client, company).get_json()["id"]
+    again = client.post(f"/api/users/{user_id}/invitation", headers=token_headers(app, company["admin"]))
+    assert again.status_code == 202, again.get_json()
+    assert again.get_json()["invitation"]["sent"] is False and "#/password/" in again.get_json()["invitation"]["link"]
+
+
+def test_a_user_signed_in_with_a_password_is_not_invited_again(app, client, session, company, relay):
+    signed = make_user(session, "rep", team=company["team"], email="rita@test.example")
+    session.commit()
+    assert login(client, "rita@test.example").status_code == 200
+    refused = client.post(f"/api/users/{signed.id}/invitation", headers=token_headers(app, company["admin"]))
+    assert_problem(refused, 409, "already_signed_in")
+    assert relay.messages == []
+
+
+def test_a_user_outside_the_callers_scope_is_a_404(app, client, session, company, relay):
+    missing = client.post(f"/api/users/{company['stranger'].id}/invitation", headers=token_headers(app, company["manager"]))
+    assert_problem(missing, 404, "not_found")
+    rep = make_user(session, "rep", team=company["team"], email="rita@test.example")
+    session.commit()
+    self_service = client.post(f"/api/users/{rep.id}/invitation", headers=token_headers(app, rep))
+    assert_problem(self_service, 404, "not_found")
+    assert relay.messages == []
