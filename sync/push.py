@@ -268,12 +268,15 @@ result_observers: list[Callable[[list[dict[str, Any]]], None]] = []
 
 
 def push(*, session: Session, actor, client_id: str | None, mutations: list[dict[str, Any]],
-         sent_at: datetime | None = None, batch: bool = True,
+         sent_at: datetime | None = None, received_at: datetime | None = None, batch: bool = True,
          numbers_last: bool | None = None, savepoint: bool = True,
          one_by_one: bool = False) -> list[dict[str, Any]]:
     """Apply `mutations` in order; one result each (P2–P8). The caller commits.
 
     `sent_at`: what the tablet's clock read when it sent them (M2), if it said.
+    `received_at`: when the request arrived (now by default); a caller that runs the push
+    again (the route's retries) passes the first arrival, so the tablet's offset (M2) does
+    not grow by the time spent on earlier attempts.
     `batch=False` runs the per-mutation reference path (each change validated by its
     schema's own `load`, each new record inserted by the ORM): same results, same rows;
     the tests compare both.
@@ -291,7 +294,7 @@ def push(*, session: Session, actor, client_id: str | None, mutations: list[dict
     `one_by_one=True`."""
     if numbers_last is None:
         numbers_last = _may_number_last(session, mutations)
-    received_at = utcnow()
+    received_at = received_at or utcnow()
     offset = sent_at - received_at if sent_at is not None else timedelta(0)
     fresh: list[tuple[dict, dict]] = []
     if one_by_one:

@@ -34,6 +34,8 @@ def _push_key() -> str:
 @blp.response(200)
 def push_mutations():
     """Apply the tablet's outbox: one result per mutation, in order; replays answer from the ledger."""
+    from server.db import utcnow
+    received_at = utcnow()  # M2: the tablet's offset is taken from the arrival, whatever follows
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise MalformedEnvelope("The body must be a JSON object {client_id, mutations}.")
@@ -56,7 +58,7 @@ def push_mutations():
                 clients.bind(db.session, client_id=envelope["client_id"], user_id=actor.id)
                 results = push.push(session=db.session, actor=actor, client_id=envelope["client_id"],
                                     mutations=envelope["mutations"], sent_at=envelope["sent_at"],
-                                    savepoint=False, one_by_one=one_by_one)
+                                    received_at=received_at, savepoint=False, one_by_one=one_by_one)
                 db.session.flush()
                 faults.point("push.before_commit")
                 db.session.commit()  # P8
@@ -80,7 +82,6 @@ def push_mutations():
                 db.session.rollback()
     finally:
         db.session.info.pop(BUSY_ABORTS, None)
-    from server.db import utcnow
     return {"results": translate_results(results), "server_time": utcnow().isoformat().replace("+00:00", "Z")}
 
 

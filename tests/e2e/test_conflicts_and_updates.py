@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import uuid
 
 import pytest
@@ -29,7 +30,10 @@ def test_conflict_on_a_phone_number_is_listed_and_restore_wins(page, context, ap
     edit_phone(page, "+33 3 80 99 99 99")
     pending(page).to_have_text("1")
 
-    # Later, the manager changes the same field from the office.
+    # Later, the manager changes the same field from the office: two seconds later, so that the
+    # tablet's offset (PROTOCOL M2, exact to the network delay, which a loaded machine stretches)
+    # cannot make its earlier edit look like the later one.
+    time.sleep(2)
     manager = api("manager@example.com")
     later = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=1)).isoformat().replace("+00:00", "Z")
     result = manager.call("POST", "/api/sync/push", {"client_id": str(uuid.uuid4()), "mutations": [{
