@@ -33,19 +33,35 @@ SEARCH_DAYS = 400
 
 
 @lru_cache(maxsize=64)
-def holiday_calendar(code: str | None) -> holiday_calendars.HolidayBase:
-    """The public holidays of `code` ("FR", "FR-57", "DE-BY"…), names in French where the
-    calendar has them. Raises ValueError for a code the `holidays` package does not know."""
+def holiday_calendar(code: str | None, language: str = "fr") -> holiday_calendars.HolidayBase:
+    """The public holidays of `code` ("FR", "FR-57", "DE-BY"…), names in `language` (French by
+    default) where the calendar has them, else in its own. Raises ValueError for a code the
+    `holidays` package does not know."""
     country, _, subdivision = (code or DEFAULT_HOLIDAYS).strip().upper().partition("-")
     try:
         calendar_class = holiday_calendars.country_holidays(country).__class__
     except NotImplementedError:
         raise ValueError(f"Unknown public-holiday calendar {code!r}.") from None
-    language = "fr" if "fr" in (calendar_class.supported_languages or ()) else None
     try:
-        return holiday_calendars.country_holidays(country, subdiv=subdivision or None, language=language)
+        return holiday_calendars.country_holidays(country, subdiv=subdivision or None,
+                                                  language=_named_in(calendar_class, language))
     except NotImplementedError:
         raise ValueError(f"Unknown public-holiday calendar {code!r}.") from None
+
+
+def holiday_name(code: str | None, day: date, language: str) -> str | None:
+    """`day`'s public holiday in `code`'s calendar, named in `language` ("en" reads the
+    calendar's "en_US"); None when it is no holiday or the calendar has no names in `language`."""
+    calendar = holiday_calendar(code, language)
+    if _named_in(type(calendar), language) is None:
+        return None
+    name = calendar.get(day)
+    return str(name) if name else None
+
+
+def _named_in(calendar_class, language: str) -> str | None:
+    """The calendar's own code for `language` ("fr", "en_US"…), None when it has none."""
+    return next((lang for lang in (calendar_class.supported_languages or ()) if lang.split("_")[0] == language), None)
 
 
 def valid_holidays_code(code: str) -> bool:

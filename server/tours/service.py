@@ -25,10 +25,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-import holidays
 from flask_babel import get_locale
 from sqlalchemy import Date, and_, bindparam, delete, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -36,7 +34,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.actor import Actor
-from server.agenda.workdays import DEFAULT_HOLIDAYS, absent_on, holiday_calendar
+from server.agenda import workdays
+from server.agenda.workdays import DEFAULT_HOLIDAYS, absent_on
 from server.db import is_uuid, utcnow
 from server.errors import NotFound
 from server.extensions import writing
@@ -209,23 +208,11 @@ def annotate(session: Session, rep: Rep, day: date, plan: dict[str, Any], *, now
     return doc
 
 
-@lru_cache(maxsize=64)
-def _holidays_in(code: str, language: str):
-    """The public holidays of `code` with names in `language` ("en" → the calendar's "en_US"),
-    or None when the calendar has no names in that language."""
-    country, _, subdivision = code.strip().upper().partition("-")
-    supported = holiday_calendar(code).supported_languages or ()
-    chosen = next((lang for lang in supported if lang.split("_")[0] == language), None)
-    return holidays.country_holidays(country, subdiv=subdivision or None, language=chosen) if chosen else None
-
-
 def holiday_name(code: str | None, day: date) -> str | None:
     """`day`'s public holiday named in the caller's language (API.md → Language), None when
     the calendar has no name for it in that language: the kept (French) name is shown then."""
     locale = get_locale()
-    calendar = _holidays_in(code or DEFAULT_HOLIDAYS, locale.language if locale else DEFAULT_LANGUAGE)
-    name = calendar.get(day) if calendar is not None else None
-    return str(name) if name else None
+    return workdays.holiday_name(code, day, locale.language if locale else DEFAULT_LANGUAGE)
 
 
 def appointment_changed(ctx, record) -> None:

@@ -3,13 +3,11 @@ column is told once which column to add, in the reader's words; a file without a
 column finds its accounts by name alone."""
 from __future__ import annotations
 
-import io
-
 import pytest
 from sqlalchemy import func, select
 
 from server.accounts.models import Account
-from tests.factories import make_account, make_team, make_user, token_headers
+from tests.factories import make_account, make_team, make_user
 
 
 @pytest.fixture
@@ -20,17 +18,6 @@ def people(app, session):
             "outsider": make_user(session, "rep", team=make_team(session), email="rep.z@test.example")}
     session.commit()
     return made
-
-
-@pytest.fixture
-def upload(app, client, people):
-    signed_in = token_headers(app, people["manager"])
-
-    def send(text: str, language: str = "fr", **form):
-        body = {"file": (io.BytesIO(text.encode()), "comptes.csv"), **form}
-        return client.post("/api/accounts/import", data=body, content_type="multipart/form-data",
-                           headers={**signed_in, "Accept-Language": language})
-    return send
 
 
 def count(session) -> int:

@@ -2,13 +2,11 @@
 column and the rep as the file writes it, and tells an empty cell from a missing column."""
 from __future__ import annotations
 
-import io
-
 import pytest
 from sqlalchemy import func, select
 
 from server.accounts.models import Account
-from tests.factories import make_team, make_user, token_headers
+from tests.factories import make_team, make_user
 
 
 @pytest.fixture
@@ -18,17 +16,6 @@ def people(app, session):
             "rep": make_user(session, "rep", team=team, email="rep.a@test.example", name="Sophie Martin")}
     session.commit()
     return made
-
-
-@pytest.fixture
-def upload(app, client, people):
-    signed_in = token_headers(app, people["manager"])
-
-    def send(text: str, language: str = "fr", **form):
-        body = {"file": (io.BytesIO(text.encode()), "comptes.csv"), **form}
-        return client.post("/api/accounts/import", data=body, content_type="multipart/form-data",
-                           headers={**signed_in, "Accept-Language": language})
-    return send
 
 
 def report_of(response) -> list[tuple[int, str, str, str]]:

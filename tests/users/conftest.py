@@ -3,7 +3,16 @@ from __future__ import annotations
 
 import pytest
 
+from tests.channels.receivers import smtp_receiver  # noqa: F401 (fixture)
 from tests.factories import PASSWORD, make_user
+
+
+@pytest.fixture
+def relay(app, smtp_receiver):
+    """A real SMTP server on loopback as the app's mail relay: its handler holds the messages."""
+    receiver = smtp_receiver()
+    app.config["SMTP_URL"] = receiver.url()
+    return receiver.handler
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from server.db import utcnow
-from tests.channels.receivers import smtp_receiver  # noqa: F401 (fixture)
 from tests.factories import make_team, make_user, token_headers
 from tests.users.conftest import assert_problem, login
 
@@ -24,13 +23,6 @@ def company(session):
             "stranger": make_user(session, "rep", team=make_team(session, "Alsace"), email="otto@test.example")}
     session.commit()
     return made
-
-
-@pytest.fixture
-def relay(app, smtp_receiver):
-    receiver = smtp_receiver()
-    app.config["SMTP_URL"] = receiver.url()
-    return receiver.handler
 
 
 @pytest.fixture

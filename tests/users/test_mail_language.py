@@ -5,15 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.users import mail
-from tests.channels.receivers import smtp_receiver  # noqa: F401 (fixture)
 from tests.factories import make_team, make_user, token_headers
-
-
-@pytest.fixture
-def relay(app, smtp_receiver):
-    receiver = smtp_receiver()
-    app.config["SMTP_URL"] = receiver.url()
-    return receiver.handler
 
 
 @pytest.fixture
