@@ -1,7 +1,7 @@
 """One error shape: RFC 9457 problem+json for every error the API can give (STYLE habit 6).
 
 Services raise the typed errors below; `register(app)` turns them, HTTP errors,
-validation errors, JWT errors and integrity errors into problem documents.
+validation errors, JWT errors, integrity errors and database errors into problem documents.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, current_app, json, request
 from marshmallow import INCLUDE, Schema, ValidationError, fields
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 PROBLEM_BASE = "https://tournee.dev/problems/"
@@ -94,6 +94,24 @@ class Gone(Problem):
 
 class TooLarge(Problem):
     status, kind, title = 413, "too_large", "Request too large"
+
+
+# SQLSTATEs of a transaction the database undid to let another write through: nothing of it
+# was applied, so the same request may be sent again as it is.
+WRITE_CONFLICTS = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
+
+
+class WriteConflict(Problem):
+    """Another write met this one at the same time (a deadlock, a serialization failure) and the
+    database undid this one. A 503 with Retry-After: the tablet's outbox and any client retry as
+    they do when the database is away, and nothing tells them the request was wrong."""
+
+    status, kind, title = 503, "write_conflict", "Simultaneous writes"
+
+
+def is_write_conflict(exc: DBAPIError) -> bool:
+    """The database undid the transaction for another write's sake (WRITE_CONFLICTS)."""
+    return getattr(exc.orig, "sqlstate", None) in WRITE_CONFLICTS
 
 
 def problem_response(doc: dict[str, Any], status: int, headers: dict[str, str] | None = None):
@@ -186,6 +204,11 @@ def register(app: Flask) -> None:
     def _database_down(exc: OperationalError):
         from server.extensions import db
         db.session.rollback()
+        if is_write_conflict(exc):  # not the database away: this write lost a race, retry it as is
+            log.warning("write conflict: %s", exc.orig)
+            conflict = WriteConflict("Another write met this one at the same time and nothing of it was saved; "
+                                     "send the request again as it is.", headers={"Retry-After": "1"})
+            return problem_response(conflict.to_dict(), conflict.status, conflict.headers)
         log.error("database error: %s", exc)
         doc = {"type": PROBLEM_BASE + "unavailable", "title": "Service unavailable", "status": 503,
                "detail": "The database cannot be reached; retry shortly."}

@@ -11,12 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import BigInteger, bindparam, event, insert, inspect, literal_column, select, update
+from sqlalchemy import BigInteger, bindparam, event, insert, inspect, literal_column, select, text, update
 from sqlalchemy.orm import Session
 
-from server.db import utcnow
+from server.db import new_id, utcnow
 from sync import allocation
 from sync.models import ChangeCounter, Tombstone
 
@@ -24,14 +24,20 @@ from sync.models import ChangeCounter, Tombstone
 def ensure_counter(session: Session) -> None:
     """The counter's single row exists (a fresh or emptied database lacks it)."""
     if session.get(ChangeCounter, 1) is None:
-        dialect = session.get_bind().dialect.name
-        stmt = insert(ChangeCounter).values(id=1, value=0, pruned_below=0)
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-            stmt = pg_insert(ChangeCounter).values(id=1, value=0, pruned_below=0).on_conflict_do_nothing()
-        else:
-            stmt = stmt.prefix_with("OR IGNORE")
-        session.execute(stmt)
+        _create_counter(session)
+
+
+# The counter's single row for a database that lacks it; nothing if another transaction
+# created it first. Text both databases read (SQLite since 3.24), sent on the session
+# (`ensure_counter`) and on C5's allocation connection (`_allocate`), which cannot see
+# the session's transaction. The epoch is the column's default, as the ORM would fill it.
+_CREATE_COUNTER = text("INSERT INTO sync_counter (id, value, pruned_below, epoch) VALUES (1, 0, 0, :epoch) "
+                       "ON CONFLICT (id) DO NOTHING")
+
+
+def _create_counter(executor) -> None:
+    """Run `_CREATE_COUNTER` on a session or a connection."""
+    executor.execute(_CREATE_COUNTER, {"epoch": new_id()})
 
 
 # Numbers handed out before the counter is taken (C4): above any number the counter will
@@ -47,26 +53,39 @@ PROVISIONAL = (1 << 31) - (1 << 24)
 # waits for the counter in its own right (C4), where PostgreSQL breaks a deadlock.
 BUSY_ABORTS = "change_numbers_busy_aborts"
 
+# Where a transaction's numbers come from, as `ChangeNumbers.mode` says:
+# - "locked": the counter, locked by this transaction and held to its commit (C1; C4 once
+#   settled where C5 does not apply or gave way). `locked_at` says since when.
+# - "provisional": the counter not taken yet; numbers from PROVISIONAL up, made real by
+#   `settle()` (C4).
+# - "allocated": taken in transactions of their own, up to `_written` (C5, sync/allocation.py);
+#   the counter is not held.
+# Strings, not an Enum: read for every number handed out, and an Enum member's lookup costs
+# ten times a string's == on Python 3.11.
+Mode = Literal["locked", "provisional", "allocated"]
+
 
 class ChangeNumbers:
-    """The counter, locked for this transaction, handing out consecutive numbers.
+    """The counter, taken for this transaction, handing out consecutive numbers.
 
     One per transaction: `numbers_for(session)` returns the one already holding the lock.
     `last=True` (PROTOCOL C4) takes the counter last: numbers are provisional until
-    `settle()` locks it and renumbers what was stamped, so the lock covers the numbering
-    and the writes, not the loads, checks and merges before them.
+    `settle()` takes it and renumbers what was stamped, so the lock covers the numbering
+    and the writes, not the loads, checks and merges before them; on PostgreSQL it takes
+    the numbers in a transaction of their own instead (C5). `mode` says which holds now.
     """
+
+    mode: Mode
 
     def __init__(self, session: Session, *, last: bool = False) -> None:
         self.session = session
         self.stamped: dict[int, int] = {}  # id(record) → version given in this transaction
         self.tombstoned: set[tuple[str, str]] = set()
-        self.provisional = last
         self.records: list[Any] = []  # what `settle()` renumbers (provisional numbers only)
-        self.locked_at: float | None = None  # when the counter was locked (perf_counter seconds)
-        self.allocated = False  # C5: numbers taken in their own transaction, up to `_written`
+        self.locked_at = 0.0  # "locked": since when (perf_counter seconds)
         self.xid = 0  # C5: this transaction's id, as `sync_in_flight` records it
         if last:
+            self.mode = "provisional"
             self.start = self.value = PROVISIONAL
             self.pruned_below = 0
             self._seen: int | None = None  # the unlocked counter, read when `estimate` first needs it
@@ -74,11 +93,11 @@ class ChangeNumbers:
         self._lock()
 
     def _lock(self, advance: int = 0) -> None:
-        """Lock the counter (held to commit) and read where it stands; with `advance` (C4,
-        the count of numbers already handed out), move it on by that many in the same
+        """Lock the counter (held to commit, "locked") and read where it stands; with `advance`
+        (C4, the count of numbers already handed out), move it on by that many in the same
         statement, an UPDATE … RETURNING: the lock and the write-back in one round trip.
-        On PostgreSQL, `advance` takes the numbers in a transaction of their own (C5): the
-        counter is not held to this transaction's commit."""
+        On PostgreSQL, `advance` takes the numbers in a transaction of their own (C5,
+        "allocated"): the counter is not held to this transaction's commit."""
         # No autoflush: pending changes would be written before their numbers are real (C4),
         # then written again once they are.
         with self.session.no_autoflush:
@@ -91,14 +110,14 @@ class ChangeNumbers:
                         raise
                     got = None  # held to a commit: taken below, in this transaction (C4)
                 if got is not None:
-                    self.allocated = True
+                    self.mode = "allocated"
                     self.start = self.value = got.value - advance
                     self.pruned_below = got.pruned_below
                     self._written = got.value  # the last number this transaction may use
                     return
             if advance:
                 row = _advance_counter(self.session, advance)
-                self.locked_at = time.perf_counter()
+                self.mode, self.locked_at = "locked", time.perf_counter()
                 self.start = self.value = row.value - advance
                 self.pruned_below = row.pruned_below
                 self._written = row.value  # what the counter row now holds (`flush` writes past it)
@@ -106,12 +125,17 @@ class ChangeNumbers:
             # C1: lock first, hold to commit. SQLite has no FOR UPDATE; BEGIN IMMEDIATE
             # (server/extensions.py) already holds its write lock.
             row = _counter_row(self.session, COUNTER.c.value, COUNTER.c.pruned_below, for_update=True)
-        self.locked_at = time.perf_counter()
+        self.mode, self.locked_at = "locked", time.perf_counter()
         self.start = self.value = self._written = row.value
         self.pruned_below = row.pruned_below
 
+    @property
+    def provisional(self) -> bool:
+        """Numbers are provisional: `settle()` has not taken the counter yet (C4)."""
+        return self.mode == "provisional"
+
     def next(self) -> int:
-        if self.allocated and self.value >= self._written:
+        if self.mode == "allocated" and self.value >= self._written:
             self._allocate_more(1)
         self.value += 1
         return self.value
@@ -119,7 +143,7 @@ class ChangeNumbers:
     def reserve(self, count: int) -> int:
         """A block of `count` numbers for set-based writes; returns the first."""
         self.settle()  # rows written in bulk take real numbers
-        if self.allocated and self.value + count > self._written:
+        if self.mode == "allocated" and self.value + count > self._written:
             self._allocate_more(count)
         first = self.value + 1
         self.value += count
@@ -136,19 +160,19 @@ class ChangeNumbers:
                 raise
             with self.session.no_autoflush:
                 row = _advance_counter(self.session, count)
-            self.allocated, self.locked_at = False, time.perf_counter()
+            self.mode, self.locked_at = "locked", time.perf_counter()
             self.value, self._written = row.value - count, row.value
             return
         self.value, self._written = got.value - count, got.value
 
     def real(self, number: int) -> int:
         """A number as it stands after `settle()` (a provisional one, renumbered)."""
-        return number - PROVISIONAL + self._base if number > PROVISIONAL and not self.provisional else number
+        return number - PROVISIONAL + self._base if number > PROVISIONAL and self.mode != "provisional" else number
 
     def estimate(self, number: int) -> int:
         """A provisional number as it would be were no other push to commit first (M1 compares
         a client's base with it: a base above it comes from the future); a real one as is."""
-        if number > PROVISIONAL and self.provisional:
+        if number > PROVISIONAL and self.mode == "provisional":
             if self._seen is None:
                 # What the real numbers would be if nobody committed before us. Read on first
                 # need, not as the transaction begins: a batch of creates never needs it.
@@ -158,12 +182,11 @@ class ChangeNumbers:
 
     def settle(self) -> None:
         """C4: take the counter now, and give every provisional number its real one, in the
-        order they were handed out. From here on, numbers are real (as with `last=False`)."""
-        if not self.provisional:
+        order they were handed out. From here on, numbers are real ("locked" or "allocated")."""
+        if self.mode != "provisional":
             return
         issued = self.value - PROVISIONAL
         self._lock(advance=issued)
-        self.provisional = False
         real_start = self._base = self.start  # real(p) = p - PROVISIONAL + the counter's value
         if real_start + issued >= PROVISIONAL:
             raise OverflowError("The change counter reached the provisional numbers (PROTOCOL C4).")
@@ -192,7 +215,7 @@ class ChangeNumbers:
         for name in fields:
             meta[name] = [version, time_ms, user_id, client_id]
         record.field_meta = meta
-        if self.provisional:
+        if self.mode == "provisional":
             self.records.append(record)
         return version
 
@@ -206,7 +229,7 @@ class ChangeNumbers:
 
     def flush(self) -> None:
         self.settle()
-        if self.value != self._written and not self.allocated:  # C5: the allocations wrote it
+        if self.value != self._written and self.mode == "locked":  # "allocated": the allocations wrote it
             self.session.execute(_WRITE_BACK, {"value": self.value})
             self._written = self.value
 
@@ -234,7 +257,7 @@ hold_observers: list[Callable[[float], None]] = []
 
 def _forget(session: Session, *_args) -> None:
     numbers = session.info.pop("change_numbers", None)
-    if numbers is not None and numbers.locked_at is not None:
+    if numbers is not None and numbers.mode == "locked":
         held = time.perf_counter() - numbers.locked_at
         for observe in hold_observers:
             observe(held)
@@ -356,9 +379,8 @@ def _allocate(session: Session, count: int, transaction_id: int) -> allocation.A
     try:
         got = allocation.allocate(session, count, transaction_id)
     except LookupError:
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-        with allocation.engine_for(session).connect() as connection:
-            connection.execute(pg_insert(COUNTER).values(id=1, value=0, pruned_below=0).on_conflict_do_nothing())
+        with allocation.engine_for(session).connect() as connection:  # autocommit (allocation.py)
+            _create_counter(connection)
         got = allocation.allocate(session, count, transaction_id)
     for observe in hold_observers:
         observe(got.held_s)

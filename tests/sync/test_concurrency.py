@@ -201,4 +201,5 @@ def _until_a_push_waits(thread: threading.Thread, timeout_s: float = 10.0) -> No
                                        "AND wait_event_type = 'Lock'"))
             if waiting:
                 return
+            conn.rollback()  # a transaction reads pg_stat_activity once: the next look, a new one
             time.sleep(0.02)
