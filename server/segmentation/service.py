@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -32,6 +33,7 @@ from server.segmentation.defaults import default_definition
 from server.segmentation.models import CommercialModel
 from server.segmentation.schemas import FIELD_SOURCES, load_definition, normalise
 from server.segmentation.scoring import Scorer, is_present, read_value
+from server.users import revocation
 
 # Account fields the segment depends on: a change to one of them rescores the account.
 SCORED_FIELDS = ("custom", "segment_override", *FIELD_SOURCES)
@@ -53,12 +55,23 @@ def require_staff(actor: Actor) -> None:
         raise NotAllowed("Only managers and admins may do this.")
 
 
+class StoredModel(NamedTuple):
+    """The stored row of a model version, as plain values: an `ActiveModel` is shared
+    between requests (each worker keeps one, see `active_model`), an ORM instance is not."""
+
+    id: str
+    definition: dict[str, Any]  # as stored (`ActiveModel.definition` is its normalised form)
+    created_at: datetime
+    created_by: str | None
+    note: str | None
+
+
 @dataclass(frozen=True)
 class ActiveModel:
     version: int
     definition: dict[str, Any]
     scorer: Scorer
-    stored: CommercialModel | None
+    stored: StoredModel | None  # None: the default model, not stored yet
 
 
 def initial_definition() -> dict[str, Any]:
@@ -67,31 +80,43 @@ def initial_definition() -> dict[str, Any]:
 
 
 # Built once: a visit's push reads it (its follow-ups and cadence).
-_ACTIVE = (select(CommercialModel).where(CommercialModel.active.is_(True))
-           .order_by(CommercialModel.version.desc()).limit(1))
+_ACTIVE = (select(CommercialModel.version, CommercialModel.id, CommercialModel.definition, CommercialModel.created_at,
+                  CommercialModel.created_by, CommercialModel.note)
+           .where(CommercialModel.active.is_(True)).order_by(CommercialModel.version.desc()).limit(1))
 
 
 def active_model(session: Session) -> ActiveModel:
-    """The active model, compiled; cached for the current transaction."""
+    """The active model, compiled: the one this transaction read already, else the one this
+    worker keeps for the sign-in epoch its request read (server/users/revocation.py: every
+    change to a model row raises that epoch), else read from the database.
+
+    Reading it (a row with the whole definition, decoded) was about a millisecond of CPU,
+    an eighth of a one-visit push (bench_writes); a model changes a few times a year."""
     session = _real(session)
-    cached = cached_active_model(session)
-    if cached is not None:
-        return cached
-    stored = session.scalar(_ACTIVE)
+    model = cached_active_model(session)
+    if model is not None:
+        return model
+    row = session.execute(_ACTIVE).first()
+    stored = StoredModel(row.id, row.definition, row.created_at, row.created_by, row.note) if row else None
     definition, scorer = _compiled(stored.definition if stored else None)
-    model = ActiveModel(stored.version if stored else 1, definition, scorer, stored)
+    model = ActiveModel(row.version if row else 1, definition, scorer, stored)
     session.info[_CACHE] = (session.get_transaction(), model)
+    revocation.keep_model(model)
     return model
 
 
 def cached_active_model(session: Session) -> ActiveModel | None:
-    """The active model if this transaction has read it already (`active_model`), else None."""
+    """The active model if this transaction has read it already (`active_model`) or the
+    worker keeps it for the epoch this request read, else None (no query)."""
     session = _real(session)
     transaction = session.get_transaction()
     cached = session.info.get(_CACHE)
     if transaction is not None and cached is not None and cached[0] is transaction:
         return cached[1]
-    return None
+    model = revocation.kept_model()
+    if model is not None and transaction is not None:
+        session.info[_CACHE] = (transaction, model)
+    return model
 
 
 # The last definitions compiled by this process, keyed by their stored JSON: normalising

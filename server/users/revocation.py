@@ -14,6 +14,11 @@ the very next request everywhere, without a shared cache: that request reads the
 epoch, drops its kept actors and checks the database again. Kept actors also expire
 after AUTH_CACHE_SECONDS, a bound on anything changed behind the application's back.
 
+The same epoch guards each worker's copy of the active commercial model
+(server/segmentation/service.py `active_model`): a change to a model row raises it too,
+and a request uses the kept model only when the epoch it read is the one the model was
+kept under. A transaction that raises the epoch stops trusting the one it read.
+
 A missing row (a database emptied by hand) reads as 0; `bump` creates it.
 """
 from __future__ import annotations
@@ -21,17 +26,20 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from server.actor import Actor
+from server.segmentation.models import CommercialModel
 from server.users.models import AuthEpoch, TokenFamily, User
 
 _READ = select(AuthEpoch.value).where(AuthEpoch.id == 1)  # built once: no per-request construction
 _RAISE = update(AuthEpoch).where(AuthEpoch.id == 1).values(value=AuthEpoch.value + 1)
 MAX_KEPT = 10_000  # families kept per worker; past it the cache starts again empty
+_EPOCH_READ = "auth_epoch"  # flask.g: the epoch this request read first
 
 
 @dataclass
@@ -44,10 +52,11 @@ class Kept:
 
 @dataclass
 class SignIns:
-    """One worker's kept sign-ins, valid for one epoch."""
+    """One worker's kept sign-ins, and its active commercial model, valid for one epoch."""
 
     epoch: int = -1
     families: dict[str, Kept] = field(default_factory=dict)
+    model: tuple[Any, float] | None = None  # (ActiveModel, time.monotonic() it expires at)
 
 
 def read_epoch(session: Session) -> int:
@@ -56,8 +65,11 @@ def read_epoch(session: Session) -> int:
 
 
 def bump(session: Session) -> None:
-    """Raise the epoch in the caller's transaction: every worker's kept sign-ins are dropped
-    at the first request after the commit."""
+    """Raise the epoch in the caller's transaction: every worker's kept sign-ins (and model)
+    are dropped at the first request after the commit. This request no longer trusts the
+    epoch it read: what it changed is not what was kept under it."""
+    if has_app_context():
+        g.pop(_EPOCH_READ, None)
     if session.execute(_RAISE).rowcount == 0:
         stmt = insert(AuthEpoch).values(id=1, value=1)
         if session.get_bind().dialect.name == "postgresql":
@@ -77,6 +89,7 @@ def kept_actor(session: Session, *, family_id: str, user_id: str) -> tuple[int, 
     """(epoch, actor, family's creation) of a kept sign-in still valid; actor None when the
     database must be asked (then `keep` with the epoch returned here, read before that check)."""
     epoch = read_epoch(session)
+    setattr(g, _EPOCH_READ, epoch)  # what this request may trust kept values for (kept_model)
     app = current_app._get_current_object()
     cache = sign_ins(app)
     if cache.epoch != epoch:
@@ -100,8 +113,33 @@ def keep(*, epoch: int, family_id: str, user_id: str, family_created_at: datetim
                                      time.monotonic() + app.config["AUTH_CACHE_SECONDS"])
 
 
+def kept_model() -> Any:
+    """The active commercial model this worker keeps for the epoch this request read, or
+    None (outside a request with a token, after the epoch moved, or past AUTH_CACHE_SECONDS)."""
+    if not has_app_context():
+        return None
+    epoch = g.get(_EPOCH_READ)
+    kept = sign_ins(current_app).model
+    if epoch is None or kept is None or sign_ins(current_app).epoch != epoch or kept[1] < time.monotonic():
+        return None
+    return kept[0]
+
+
+def keep_model(model: Any) -> None:
+    """Keep `model` (read after this request read the epoch) for that epoch."""
+    if not has_app_context() or (epoch := g.get(_EPOCH_READ)) is None:
+        return
+    app = current_app._get_current_object()
+    cache = sign_ins(app)
+    if cache.epoch == epoch:
+        cache.model = (model, time.monotonic() + app.config["AUTH_CACHE_SECONDS"])
+
+
 def _bump_on_user_change(session: Session, _context, _instances) -> None:
-    """A user changed or deleted, or a family revoked through the ORM: raise the epoch."""
+    """A user changed or deleted, a family revoked through the ORM, or a commercial model
+    stored or changed: raise the epoch."""
+    if any(isinstance(obj, CommercialModel) for obj in (*session.new, *session.dirty, *session.deleted)):
+        return bump(session)
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, User) and (obj in session.deleted or session.is_modified(obj)):
             return bump(session)
