@@ -58,6 +58,10 @@ def create_user_command(email: str, name: str, role: str, team_id: str | None, p
     click.echo(f"created {user.role} {user.email} ({user.id})")
 
 
+class _Stopped(Exception):
+    """SIGINT or SIGTERM reached `tournee serve`."""
+
+
 @click.command("serve")
 @click.option("--port", type=int, default=None, help="default: PORT or 8000")
 @click.option("--workers", type=int, default=None, help="gunicorn workers (default 2 × cores)")
@@ -67,50 +71,65 @@ def create_user_command(email: str, name: str, role: str, team_id: str | None, p
 def serve_command(port: int | None, workers: int | None, dispatcher: bool, planner: bool) -> None:
     """Serve the API and the PWA with gunicorn (and a quote dispatcher and a tour planner beside it).
 
-    SIGTERM or SIGINT stops every child: gunicorn finishes its requests (graceful
-    timeout 5 s), the dispatcher and the planner are terminated, and whatever has not exited after
-    `STOP_TIMEOUT_S` is killed, so nothing is left holding the port."""
+    SIGTERM or SIGINT (Ctrl-C) is passed on to every child: on SIGTERM gunicorn finishes its
+    requests (graceful timeout 5 s), on SIGINT it stops at once, as it does on Ctrl-C of its own;
+    the dispatcher and the planner finish what they hold. Whatever has not exited after
+    `STOP_TIMEOUT_S` is killed, so nothing is left holding the port; then serve exits 0 (no
+    "Error 130" from `make run`). Should gunicorn exit by itself, serve exits with its status."""
     import signal
     import subprocess
+    from functools import partial
 
     port = port or current_app.config["PORT"]
     workers = workers or max(2, 2 * (os.cpu_count() or 1))
     children: list[subprocess.Popen] = []
+    stopping: list[int] = []  # the signal received
 
     def stop(signum, _frame):
-        raise SystemExit(128 + signum)  # unwinds into `finally`, which stops the children
+        if not stopping:  # a second Ctrl-C does not cut the stopping short
+            stopping.append(signum)
+            raise _Stopped  # unwinds into `finally`, which stops the children
 
+    # Each child in a process group of its own: the terminal's Ctrl-C reaches serve alone, which
+    # passes it on to each child once (and the children are never left half-stopped).
+    start = partial(subprocess.Popen, process_group=0)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    status = 0
     try:
         if dispatcher:
-            children.append(subprocess.Popen([sys.executable, "-m", "server.cli", "dispatch"]))
+            children.append(start([sys.executable, "-m", "server.cli", "dispatch"]))
         if planner:
-            children.append(subprocess.Popen([sys.executable, "-m", "server.cli", "plan-tours"]))
+            children.append(start([sys.executable, "-m", "server.cli", "plan-tours"]))
         cmd = [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5",
                # no keep-alive: requests spread over the workers (docs/deployment.md → Serving)
                "--keep-alive", "0",
                "--logger-class", "server.accesslog.RedactingLogger"]  # no ICS token in the access log
         click.echo(f"Tournée on http://127.0.0.1:{port}  (Ctrl-C to stop)")
-        gunicorn = subprocess.Popen(cmd)
+        gunicorn = start(cmd)
         children.append(gunicorn)
-        gunicorn.wait()
+        status = gunicorn.wait()
+    except _Stopped:
+        click.echo("Tournée: stopping", err=True)
     finally:
-        _stop_children(children)
+        stopping.append(signal.SIGTERM)
+        _stop_children(children, stopping[0])
+    if status:  # gunicorn ended by itself (a port already taken…): not a clean stop
+        raise SystemExit(status if status > 0 else 128 - status)
 
 
 STOP_TIMEOUT_S = 8.0
 
 
-def _stop_children(children) -> None:
-    """SIGTERM to each child still running, then SIGKILL to any left after STOP_TIMEOUT_S."""
+def _stop_children(children, signum: int) -> None:
+    """`signum` to each child still running, then SIGKILL to any left after STOP_TIMEOUT_S."""
     import subprocess
     import time
 
     for child in children:
         if child.poll() is None:
-            child.terminate()
+            child.send_signal(signum)
     deadline = time.monotonic() + STOP_TIMEOUT_S
     for child in children:
         try:

@@ -134,6 +134,12 @@ const fr = {
   passwordRules: 'Au moins 12 caractères, ou une phrase d’au moins 4 mots. Pas votre adresse e-mail, ni un mot de passe courant (« azerty123 »…).',
   passwordsDiffer: 'Les deux saisies diffèrent.', passwordSet: 'Mot de passe enregistré : connectez-vous.',
   badLink: 'Ce lien a déjà servi, a expiré ou est inconnu : demandez-en un nouveau.', backToLogin: 'Retour à la connexion',
+  // Tour: a visit the server refused, the working day before and after (tour.js, tour-stop.js).
+  visitRefused: 'Visite refusée — à corriger', seeWhy: 'Voir pourquoi', prevDay: 'Jour précédent', nextDay: 'Jour suivant',
+  // Account import's outcome, by count (desk/imports.js).
+  'import.created.one': '{n} compte créé', 'import.created.other': '{n} comptes créés',
+  'import.updated.one': '{n} compte modifié', 'import.updated.other': '{n} comptes modifiés',
+  'import.unchanged.one': '{n} compte déjà à jour', 'import.unchanged.other': '{n} comptes déjà à jour',
 };
 
 const en = {
@@ -258,6 +264,12 @@ const en = {
   confirmCancelQuote: 'Cancel this quote request? The technical service will be told.',
   confirmDelete: 'Delete for good?', confirmRevert: 'Revert the segment the rep forced?',
   confirmDeactivate: 'Deactivate this user? They will be signed out of every device.',
+  // Tour: a visit the server refused, the working day before and after (tour.js, tour-stop.js).
+  visitRefused: 'Visit refused — needs fixing', seeWhy: 'See why', prevDay: 'Previous day', nextDay: 'Next day',
+  // Account import's outcome, by count (desk/imports.js).
+  'import.created.one': '{n} account created', 'import.created.other': '{n} accounts created',
+  'import.updated.one': '{n} account updated', 'import.updated.other': '{n} accounts updated',
+  'import.unchanged.one': '{n} account already up to date', 'import.unchanged.other': '{n} accounts already up to date',
 };
 
 export const dictionaries = { fr, en }; // exported for the language check of the browser tests

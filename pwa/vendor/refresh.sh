@@ -7,7 +7,9 @@
 #     rewritten to relative paths, so index.html needs no inline import map and
 #     the CSP can forbid every inline script;
 #   - Leaflet and uPlot ship no minified ESM build, so esbuild (pinned, from
-#     npm) minifies their ESM builds; nothing else is bundled or transformed.
+#     npm) minifies uPlot's ESM build and bundles Leaflet from its own ES modules
+#     (src/), keeping only the parts views/tour-map.js uses (LEAFLET_PARTS below);
+#     nothing else is bundled or transformed.
 #
 # Usage: pwa/vendor/refresh.sh   (needs node + npm; writes into pwa/vendor/)
 set -euo pipefail
@@ -34,6 +36,18 @@ unpack() { # name version -> directory of the unpacked package
   (cd "$dir" && npm pack --silent "$name@$version" >/dev/null 2>&1 && tar xzf ./*.tgz)
   echo "$dir/package"
 }
+
+# What views/tour-map.js uses of Leaflet: a map (its gesture handlers, zoom and attribution
+# controls), a tile layer, a polyline, circle markers with tooltips (vector renderers).
+LEAFLET_PARTS="export {version} from '../package.json';
+export {map} from './map/index';
+import './control/Control.Zoom';
+import './control/Control.Attribution';
+export {tileLayer} from './layer/tile/TileLayer';
+export {polyline} from './layer/vector/Polyline';
+export {circleMarker} from './layer/vector/CircleMarker';
+import './layer/vector/Renderer.getRenderer';
+import './layer/Tooltip';"
 
 rewrite_imports() { # file: bare specifiers -> relative vendored files
   sed -i \
@@ -76,11 +90,17 @@ while read -r name version; do
     dexie)
       cp "$src/dist/modern/dexie.min.mjs" "$HERE/dexie.mjs"; files="dexie.mjs (dist/modern/dexie.min.mjs)" ;;
     leaflet)
-      npx --yes "$ESBUILD" "$src/dist/leaflet-src.esm.js" --minify --format=esm \
+      # Markers, popups, GeoJSON, image/video overlays, polygons and the layers and scale
+      # controls are never used: bundling only the parts the tour map uses from Leaflet's own
+      # modules spares the rep's tablet a quarter of the library (~11 KB gzipped). A new use
+      # in views/tour-map.js needs its part exported here first.
+      printf '%s\n' "$LEAFLET_PARTS" > "$src/src/tournee.js"
+      npx --yes "$ESBUILD" "$src/src/tournee.js" --bundle --minify --format=esm \
+        --banner:js="$(sed -n '1,/\*\//p' "$src/dist/leaflet-src.esm.js")" \
         --log-level=warning --outfile="$HERE/leaflet/leaflet.mjs"
       cp "$src/dist/leaflet.css" "$HERE/leaflet/leaflet.css"
       cp "$src/dist/images/"*.png "$HERE/leaflet/images/"
-      files="leaflet/leaflet.mjs (dist/leaflet-src.esm.js minified) leaflet/leaflet.css leaflet/images/*" ;;
+      files="leaflet/leaflet.mjs (src/ modules of LEAFLET_PARTS, bundled and minified) leaflet/leaflet.css leaflet/images/*" ;;
     uplot)
       npx --yes "$ESBUILD" "$src/dist/uPlot.esm.js" --minify --format=esm \
         --log-level=warning --outfile="$HERE/uplot.mjs"

@@ -1,5 +1,6 @@
 // The tour on a map. Online: Leaflet with OpenStreetMap tiles, loaded only here.
 // Offline (no tiles): a schematic SVG drawn from the stops' coordinates.
+// The vendored Leaflet holds only what this file uses (vendor/refresh.sh → LEAFLET_PARTS).
 import { useEffect, useRef } from '../vendor/preact-hooks.mjs';
 import { html, online, go } from '../lib/ui.js';
 import { t } from '../lib/i18n.js';

@@ -1,7 +1,8 @@
 // One stop of the tour and the lines between stops: the drive from the previous
 // point, the lunch break, leaving and coming back home. A stop says why it is due,
-// and whether it is done (a visit logged that day, here or on the server) or was
-// not visited (its time is over, or the rep said why: kept on this tablet only,
+// and whether it is done (a visit logged that day, here or on the server), refused
+// (the server turned down the visit logged here: to correct on the sync screen) or
+// was not visited (its time is over, or the rep said why: kept on this tablet only,
 // see db.skipStop).
 import { useState } from '../vendor/preact-hooks.mjs';
 import { html, daysBetween, Badge } from '../lib/ui.js';
@@ -44,16 +45,16 @@ function SkipPicker({ onPick, onCancel }) {
 }
 
 /**
- * state: {done, skip: {reason}|null, over}. A stop is "not visited" when the rep said so,
- * or when its time is over without a visit (the server's `skipped` rule, applied here too
- * so that an offline tablet agrees with it).
+ * state: {done, refused, skip: {reason}|null, over}. A stop is "not visited" when the rep said
+ * so, or when its time is over without a visit (the server's `skipped` rule, applied here too
+ * so that an offline tablet agrees with it). A refused visit does not count as one.
  */
 export function Stop({ stop, account, day, rep, state }) {
   const [picking, setPicking] = useState(false);
   const reason = why(stop, account, day);
   const where = account?.lat != null ? account : stop.lat != null ? stop : null;
   const skipped = !state.done && (state.skip || state.over);
-  const status = state.done ? 'done' : skipped ? 'skipped' : '';
+  const status = state.done ? 'done' : state.refused ? 'refused' : skipped ? 'skipped' : '';
   const pick = (r) => { setPicking(false); skipStop(rep, day, stop.account_id, r); };
   return html`
     <li class=${`stop ${status}`} data-status=${status || 'planned'}>
@@ -65,9 +66,11 @@ export function Stop({ stop, account, day, rep, state }) {
           ${account?.city && html`<small>${account.city}</small>`}
           <span class="chips"><span class=${`why ${reason.cls}`}>${reason.text}</span>
             ${status && html`<span class=${`state ${status}`} data-testid="stop-state">${state.done ? t('done')
-              : state.skip ? `${t('skipped')} · ${t(`skip.${state.skip.reason}`)}` : t('skipped')}</span>`}</span></span>
+              : state.refused ? t('visitRefused')
+                : state.skip ? `${t('skipped')} · ${t(`skip.${state.skip.reason}`)}` : t('skipped')}</span>`}</span></span>
       </a>
       <div class="stop-actions">
+        ${state.refused && html`<a class="button" data-testid="stop-refused" href="#/sync">${t('seeWhy')}</a>`}
         ${where && html`<a class="button" href=${navigateUrl(where)} target="_blank" rel="noopener">${t('navigate')}</a>`}
         ${!state.done && (state.skip
           ? html`<button type="button" data-testid="stop-unskip" onClick=${() => skipStop(rep, day, stop.account_id, null)}>${t('unskip')}</button>`

@@ -4,11 +4,12 @@
 // fetched from GET /api/tours (kept as a tour_plan record) or the one that came with
 // a pull. Online, the day and then its week are fetched again in the background.
 // Only a day never stored at all falls back to the accounts due in local data.
+// ‹ and › step to the working day before or after, into the weeks either side.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, user, online, useLive, isoDay, addDays } from '../lib/ui.js';
 import { t, fmtDate, fmtDateTime, colon } from '../lib/i18n.js';
 import { api, ApiError } from '../lib/api.js';
-import { tourPlanFor, tourPlansBetween, putTourPlans, accountsByIds, dueAccounts, visitsBetween, stopSkips } from '../lib/db.js';
+import { tourPlanFor, tourPlansBetween, putTourPlans, accountsByIds, dueAccounts, visitsBetween, stopSkips, rejectedAll } from '../lib/db.js';
 import { TourMap } from './tour-map.js';
 import { Stop, Leg, Milestone } from './tour-stop.js';
 
@@ -82,16 +83,24 @@ function DayOffNotice({ off, day }) {
 function WeekDays({ rep, day }) {
   const monday = mondayOf(day);
   const week = [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i));
-  const plans = useLive(() => tourPlansBetween(rep, week[0], week[6]), [rep, monday], new Map());
-  // The coming working days: a day the server said is not worked is left out, and so is a
-  // weekend day it said nothing about; the day on screen always stays.
-  const days = week.filter((x) => x === day || (worked(plans.get(x)?.plan) ?? (new Date(`${x}T12:00:00`).getDay() % 6 !== 0)));
-  return html`<nav class="weekdays" aria-label=${t('week')}>${days.map((x) => {
-    const p = plans.get(x)?.plan;
-    const n = p?.stops?.length;
-    return html`<a href=${`#/tour/${x}`} class=${x === day ? 'active' : ''} data-testid="tour-day" data-day=${x}>
-      ${x === isoDay() ? t('today') : fmtDate(x)}${n ? html`<small> · ${n}</small>` : ''}</a>`;
-  })}</nav>`;
+  const plans = useLive(() => tourPlansBetween(rep, addDays(monday, -7), addDays(monday, 13)), [rep, monday], new Map());
+  // The working days: a day the server said is not worked is left out, and so is a weekend
+  // day it said nothing about; the day on screen always stays.
+  const works = (x) => worked(plans.get(x)?.plan) ?? (new Date(`${x}T12:00:00`).getDay() % 6 !== 0);
+  const days = week.filter((x) => x === day || works(x));
+  const step = (n) => { // the working day before (-1) or after (1), a week away at most
+    let x = addDays(day, n);
+    for (let i = 1; i < 7 && !works(x); i++) x = addDays(x, n);
+    return `#/tour/${x}`;
+  };
+  return html`<nav class="weekdays" aria-label=${t('week')}>
+    <a href=${step(-1)} class="step" data-testid="tour-prev" aria-label=${t('prevDay')}>‹</a>
+    ${days.map((x) => {
+      const n = plans.get(x)?.plan?.stops?.length;
+      return html`<a href=${`#/tour/${x}`} class=${x === day ? 'active' : ''} data-testid="tour-day" data-day=${x}>
+        ${x === isoDay() ? t('today') : fmtDate(x)}${n ? html`<small> · ${n}</small>` : ''}</a>`;
+    })}
+    <a href=${step(1)} class="step" data-testid="tour-next" aria-label=${t('nextDay')}>›</a></nav>`;
 }
 
 /** Stops with the legs, lunch break, leaving and coming back between them. */
@@ -121,16 +130,24 @@ export function Tour({ day: asked }) {
   const accounts = useLive(() => accountsByIds([...stops, ...(plan?.unplanned || [])].map((s) => s.account_id)), [kept], []);
   const visits = useLive(() => visitsBetween(new Date(`${day}T00:00:00`).toISOString(), new Date(`${addDays(day, 1)}T00:00:00`).toISOString()), [day], []);
   const skips = useLive(() => stopSkips(rep, day), [rep, day], {});
+  const refused = useLive(rejectedAll, [], []);
   const fetched = useFetchedTour(rep, day);
   const fallback = kept === null && (!online.value || fetched.error);
   const due = useLive(() => (fallback ? dueAccounts(`${day}T23:59:59`) : []), [fallback, day], []);
 
   const byId = new Map((accounts || []).filter(Boolean).map((a) => [a.id, a]));
-  // The server's marks, and what this tablet knows since: visits logged here, the clock.
-  const visited = new Set(visits.filter((v) => (v.kind || 'onsite') === 'onsite').map((v) => v.account_id));
+  // The server's marks, and what this tablet knows since: visits logged here, the clock. A visit
+  // the server refused stays on the tablet until dismissed: its stop is not done but "refused".
+  const turnedDown = new Set(refused.filter((r) => r.entity === 'visit' && r.op === 'create').map((r) => r.record_id));
+  const onsite = visits.filter((v) => (v.kind || 'onsite') === 'onsite');
+  const visited = new Set(onsite.filter((v) => !turnedDown.has(v.id)).map((v) => v.account_id));
+  const refusedAt = new Set(onsite.filter((v) => turnedDown.has(v.id)).map((v) => v.account_id));
   const now = new Date();
-  const marks = (s) => ({ done: !!s.done || visited.has(s.account_id), skip: skips[s.account_id] || null,
-    over: !!s.depart && new Date(s.depart) < now });
+  const marks = (s) => {
+    const done = !!s.done || visited.has(s.account_id);
+    return { done, refused: !done && refusedAt.has(s.account_id), skip: skips[s.account_id] || null,
+      over: !!s.depart && new Date(s.depart) < now };
+  };
   const totals = plan?.totals;
   const done = stops.filter((s) => marks(s).done).length;
   return html`

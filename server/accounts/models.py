@@ -56,8 +56,9 @@ class Account(SyncMixin, Base):
     search: Mapped[str | None] = mapped_column(String(420))
 
     __table_args__ = (Index("ix_account_owner_version", "owner_id", "version"),
-                      # A rep's page of the account list (GET /api/accounts): its ids in list order.
-                      Index("ix_account_owner_name", "owner_id", "name", "id"),
+                      # A rep's page of the account list (GET /api/accounts): its ids in list order, the
+                      # folded `search` (Émilie beside Emile, before Thomas, on both databases).
+                      Index("ix_account_owner_search", "owner_id", "search", "id"),
                       # KPIs (server/kpis): accounts and coverage per owner and segment, index-only on PostgreSQL.
                       Index("ix_account_owner_segment", "owner_id", "segment", postgresql_include=["last_visit_at"]),
                       # KPIs: a year of visits or quotes joined to their accounts' segments builds its
@@ -66,8 +67,8 @@ class Account(SyncMixin, Base):
                       # `q` (server/common/search.py): trigrams answer LIKE '%…%' on PostgreSQL
                       Index("ix_account_search", "search", postgresql_using="gin", postgresql_ops={"search": "gin_trgm_ops"}),
                       # …and on SQLite a search scans this narrow index instead of the table: it holds
-                      # what the count and the page's sort read (docs/benchmarks.md, bench_search).
-                      Index("ix_account_search_sorted", "search", "name", "id").ddl_if(dialect="sqlite"))
+                      # what the count and the page's sort read, in list order (docs/benchmarks.md, bench_search).
+                      Index("ix_account_search_sorted", "search", "id").ddl_if(dialect="sqlite"))
 
 
 @searchable("name")

@@ -53,7 +53,7 @@ def report(*, session: Session, actor: Actor) -> dict[str, Any]:
     active = set(session.scalars(select(User.id).where(User.active.is_(True), User.role == "rep")))
     stmt = (select(Account.id, Account.name, Account.postcode, Account.city, Account.phone, Account.custom,
                    Account.geo_precision, Account.lat, Account.lon, Account.owner_id)
-            .where(condition("account", actor)).order_by(Account.name, Account.id))
+            .where(condition("account", actor)).order_by(Account.search, Account.id))  # accents folded (routes.py)
     positions = {"address": 0, "street": 0, "commune": 0, "manual": 0, "none": 0}
     unplaced, orphans, groups = [], [], defaultdict(list)
     total = 0

@@ -72,9 +72,12 @@ def dismiss_duplicates(data):
     db.session.commit()
 
 
+# Lists read in the order of the folded `search` column (server/common/search.py: name first,
+# case and accents folded), not by `name`: SQLite and a C-collated PostgreSQL compare code
+# points, which puts "Émilie" after "Thomas". ix_account_owner_search serves a rep's page.
 record_routes(blp, entity="account", path="/accounts", list_args=AccountListArgs,
               equal=("segment", "owner_id", "status"), filters=_account_filters,
-              order_by=(Account.name, Account.id))
+              order_by=(Account.search, Account.id))
 record_routes(blp, entity="contact", path="/contacts", list_args=ContactListArgs,
               equal=("account_id",), filters=_contact_filters,
-              order_by=(Contact.name, Contact.id))
+              order_by=(Contact.search, Contact.id))

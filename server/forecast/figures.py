@@ -79,10 +79,12 @@ def csv_text(figures: dict) -> str:
 
 
 def model(*, session: Session, actor: Actor, now: datetime | None = None) -> dict:
-    """GET /api/forecast/model: which model, on how many deals, its Brier score and calibration per band."""
+    """GET /api/forecast/model: which model, on how many deals, its Brier score and calibration per band;
+    `examples` (one per stage a closed deal went through) is what the bands' counts add up to."""
     _staff_only(actor)
     known = knowledge.cached(session, now or utcnow(), current_app.config)
-    return {**known.model.describe(), "calibration": known.model.calibration, "delay_days": known.delay_days,
+    return {**known.model.describe(), "examples": known.model.examples, "calibration": known.model.calibration,
+            "delay_days": known.delay_days,
             "stage_probabilities": known.model.stage_probabilities}
 
 

@@ -42,6 +42,9 @@ class Model:
     kind: str  # "calibrated" or "stage"
     trained_on: int  # closed deals read
     stage_probabilities: dict[str, float]
+    # What the Brier score and the calibration are measured on: one example per stage each closed deal
+    # went through, so at least `trained_on`; the calibration bands' counts add up to it.
+    examples: int = 0
     brier: float = 0.0
     calibration: list[dict] = field(default_factory=list)
     counts: dict[tuple, list[int]] = field(default_factory=dict)
@@ -105,7 +108,7 @@ def train(closed: list[Deal], *, stage_probabilities: dict[str, float], min_hist
     else:
         predicted = [(_chain(counts, keys, strength, minus=won), won) for keys, won in rows]
         kind = "calibrated"
-    return Model(kind=kind, trained_on=len(closed), stage_probabilities=stage_probabilities,
+    return Model(kind=kind, trained_on=len(closed), stage_probabilities=stage_probabilities, examples=len(rows),
                  brier=brier(predicted), calibration=calibration(predicted), counts=counts, strength=strength)
 
 

@@ -14,9 +14,13 @@ start on a `SLOT_STEP_MIN` grid is tried (cheap: no solver run per slot):
   overlaps are taken out of the sequence (the next re-plan moves them). A day without a
   kept plan counts its appointments only.
 
-Ranked by added driving, then by start. An account without a usable position cannot
-be ranked by driving: its slots come in time order, each with `added_drive_min: null`
-and `"reason": "no_location"` (API.md → Account files and locations). A date-time without offset is read in the
+Ranked by added driving in whole minutes, then by start (`rank`): the travel model's
+tenths of a minute are noise to a telemarketer, so among slots that cost the rep the
+same minutes of driving the earliest comes first, and `added_drive_min` is the whole
+number of minutes the ranking read (0: the visit is on the rep's way). An account
+without a usable position cannot be ranked by driving: its slots come in time order,
+each with `added_drive_min: null` and `"reason": "no_location"` (API.md → Account
+files and locations). A date-time without offset is read in the
 rep's time zone; a bare date covers that whole day.
 """
 from __future__ import annotations
@@ -104,9 +108,13 @@ def suggest(*, session: Session, actor: Actor, rep_id: str, account_id: str | No
         found.sort(key=lambda s: s[1])
         return [{"start": iso(s, rep.tz), "end": iso(e, rep.tz), "added_drive_min": None, "reason": "no_location"}
                 for _added, s, e in found[:limit]]
-    found.sort(key=lambda s: (s[0], s[1]))
-    return [{"start": iso(s, rep.tz), "end": iso(e, rep.tz), "added_drive_min": round(added, 1)}
-            for added, s, e in found[:limit]]
+    return [{"start": iso(s, rep.tz), "end": iso(e, rep.tz), "added_drive_min": float(added)}
+            for added, s, e in rank(found)[:limit]]
+
+
+def rank(found: list[tuple[float, datetime, datetime]]) -> list[tuple[int, datetime, datetime]]:
+    """Best first: the fewest whole minutes of added driving (half a minute rounds up), then the earliest start."""
+    return sorted(((math.floor(added + 0.5), s, e) for added, s, e in found), key=lambda slot: (slot[0], slot[1]))
 
 
 def _day_slots(rep: Rep, day: date, account_id: str, place, opening_hours, minutes: int, appointments, plan,

@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, or_, select, update
 
 from server.db import utcnow
 from server.errors import Invalid, Problem
@@ -42,17 +42,22 @@ def issue_until(*, session, user: User, purpose: str) -> tuple[str, datetime]:
     return token, link.expires_at
 
 
+def signed_in_yet():
+    """SQL, correlated on `User.id`: the user has chosen a password (a link redeemed) or signed in
+    (a token family). Its negation is PersonSchema's `invitation_pending`, read in the list's own query."""
+    return or_(exists().where(LinkToken.user_id == User.id, LinkToken.used_at.is_not(None)),
+               exists().where(TokenFamily.user_id == User.id))
+
+
 def never_signed_in(*, session, user_ids: list[str]) -> set[str]:
     """Those of `user_ids` that never chose a password (no link redeemed) nor signed in (no
     token family): the users an invitation may be sent again to."""
     ids = list(dict.fromkeys(user_ids))
-    seen: set[str] = set()
+    pending: set[str] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        seen |= set(session.scalars(select(LinkToken.user_id).where(LinkToken.user_id.in_(chunk),
-                                                                     LinkToken.used_at.is_not(None))))
-        seen |= set(session.scalars(select(TokenFamily.user_id).where(TokenFamily.user_id.in_(chunk))))
-    return set(ids) - seen
+        pending |= set(session.scalars(select(User.id).where(User.id.in_(chunk), ~signed_in_yet())))
+    return pending
 
 
 def redeem(*, session, token: str, password: str) -> User:

@@ -34,9 +34,7 @@ def check_working_hours(value) -> None:
         if key == "lunch":
             if span is None:
                 continue
-            if (not isinstance(span, list) or len(span) != 3 or not all(_is_hhmm(t) for t in span[:2])
-                    or not isinstance(span[2], int) or not 0 < span[2] <= 240 or span[0] >= span[1]):
-                raise ValidationError('lunch: ["HH:MM", "HH:MM", minutes].')
+            _check_lunch(span)
         elif key in DAYS:
             if span is None:
                 continue
@@ -44,6 +42,16 @@ def check_working_hours(value) -> None:
                 raise ValidationError(f'{key}: ["HH:MM", "HH:MM"], start before end, or null.')
         else:
             raise ValidationError(f"Unknown day {key!r}: {', '.join(DAYS)} or lunch.")
+
+
+def _check_lunch(span) -> None:
+    """The lunch break: its window's start and end, and its length, each told apart when wrong."""
+    if not isinstance(span, list) or len(span) != 3 or not all(_is_hhmm(t) for t in span[:2]):
+        raise ValidationError('lunch: ["HH:MM", "HH:MM", minutes], the window\'s start and end and the break\'s length.')
+    if span[0] >= span[1]:
+        raise ValidationError("lunch: the window must start before it ends.")
+    if isinstance(span[2], bool) or not isinstance(span[2], int) or not 0 < span[2] <= 240:
+        raise ValidationError("lunch: the break lasts 1 to 240 minutes (a whole number).")
 
 
 def _is_hhmm(text) -> bool:

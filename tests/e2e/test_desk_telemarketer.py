@@ -1,11 +1,13 @@
 """Telemarketer: from the call list to a booked visit that the rep's tour and agenda show."""
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from desk import DESKTOP, desk_sign_in
+from e2e_server import E2E_NOW
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -22,6 +24,13 @@ def test_telemarketer_books_a_slot_and_the_reps_tour_shows_it(page, api):
 
     slot = page.get_by_test_id("slot").first
     expect(slot).to_be_visible(timeout=20_000)
+    # Each day's line says why it is offered, best first: "Sur la tournée" (no extra driving)
+    # rather than "+0 min", then the fewest extra minutes.
+    expect(page.get_by_test_id("slots-order")).to_contain_text("le plus tôt")
+    reasons = page.get_by_test_id("slot-why").all_inner_texts()
+    assert reasons and all(re.fullmatch(r"Sur la tournée|\+[1-9]\d* min de route", r) for r in reasons), reasons
+    extra = [0 if r == "Sur la tournée" else int(re.sub(r"\D", "", r)) for r in reasons]
+    assert extra == sorted(extra)
     slot.click()
     page.get_by_test_id("book-purpose").fill(marker)
     page.get_by_test_id("book-submit").click()
@@ -52,3 +61,39 @@ def test_telemarketer_finds_an_account_by_town(page):
     result.click()
     expect(page.get_by_test_id("slot").first.or_(page.get_by_text("Aucun créneau libre."))).to_be_visible(timeout=20_000)
     expect(page.get_by_test_id("book-submit")).to_be_disabled()  # no slot chosen yet
+
+
+def test_telemarketer_books_another_slot_typed_by_hand(page, api):
+    """"Autre créneau": the date and time typed are the chosen slot at once (the rep's time), and
+    "Réserver" stays on screen, on a laptop's screen too, without scrolling to find it."""
+    marker = f"RDV {uuid.uuid4().hex[:6]}"
+    page.set_viewport_size({"width": 1366, "height": 768})
+    desk_sign_in(page, "tele@example.com", "calls")
+    row = page.get_by_test_id("call-row").nth(1)
+    account_id = row.get_attribute("data-account-id")
+    tele = api("tele@example.com")
+    account = tele.call("GET", f"/api/accounts/{account_id}")
+    # A free hour ten days on, beyond the proposed ones: where the rep can be, as the server sees it.
+    later = E2E_NOW.date() + timedelta(days=10)
+    free = tele.call("GET", f"/api/reps/{account['owner_id']}/slots?account_id={account_id}&duration=60"
+                            f"&from={later.isoformat()}&to={(later + timedelta(days=4)).isoformat()}")
+    start = datetime.fromisoformat(free[-1]["start"])
+    row.get_by_test_id("call-book").click()
+    expect(page.get_by_test_id("slot").first).to_be_visible(timeout=20_000)
+    page.get_by_test_id("book-purpose").fill(marker)
+    page.get_by_test_id("manual-slot").locator("summary").click()
+    page.get_by_test_id("manual-date").fill(start.date().isoformat())
+    page.get_by_test_id("manual-time").fill(start.strftime("%H:%M"))
+    page.get_by_test_id("book-duration").fill("60")  # a typed slot keeps its start when the length changes
+    expect(page.get_by_test_id("book-chosen")).to_contain_text(start.strftime("%H:%M"))
+    submit = page.get_by_test_id("book-submit")
+    expect(submit).to_be_enabled()
+    expect(submit).to_be_in_viewport(ratio=1)
+    submit.click()
+    expect(page.locator(".toast")).to_contain_text("réservé")
+
+    booked = [a for a in tele.call("GET", f"/api/appointments?rep_id={account['owner_id']}&per_page=1000")["items"]
+              if a["purpose"] == marker]
+    assert len(booked) == 1 and booked[0]["account_id"] == account_id
+    assert datetime.fromisoformat(booked[0]["start"]) == start
+    assert datetime.fromisoformat(booked[0]["end"]) == start + timedelta(minutes=60)

@@ -20,12 +20,30 @@ def test_manager_sees_the_forecast_its_backtest_and_drills_down(page, api):
     shown = re.sub(r"[^\d,]", "", page.get_by_test_id("forecast-weighted").inner_text())  # "278 628,08 €"
     assert round(float(shown.replace(",", ".") or 0)) == round(figures["weighted"])
     expect(page.get_by_test_id("chart-backtest").locator("canvas")).to_be_visible(timeout=20_000)
-    expect(page.get_by_test_id("forecast-mape")).to_contain_text("MAPE")
+    # The backtest in a manager's words, its measure explained on a tap; no statistician's names.
+    backtest = api("manager@example.com").call("GET", "/api/forecast/backtest?months=12")
+    mape = f"{backtest['mape']:.1f}".replace(".", ",").removesuffix(",0")
+    expect(page.get_by_test_id("forecast-mape")).to_contain_text(re.compile(rf"Écart moyen des prévisions passées : {mape}\s%"))
+    page.get_by_test_id("forecast-mape-why").click()
+    expect(page.get_by_test_id("forecast-mape-why-text")).to_contain_text("comparée au CA gagné")
     expect(page.get_by_test_id("forecast-deal").first).to_be_visible()  # the deals load after the figures
     all_deals = page.get_by_test_id("forecast-deal").count()
     page.get_by_test_id("pipeline-quoted-pipeline").click()
     expect(page.get_by_test_id("forecast-deal").first).to_contain_text("Chiffré")
     assert page.get_by_test_id("forecast-deal").count() < all_deals
+    # "Probabilités de gain": the bands' cases add up to the total shown, and the note says
+    # what that total counts (one case per stage a closed deal went through) and from how many deals.
+    model = api("manager@example.com").call("GET", "/api/forecast/model")
+    expect(page.get_by_test_id("forecast-model")).to_be_visible()
+    counts = [int(re.sub(r"\D", "", row.locator("td").nth(1).inner_text()))
+              for row in page.get_by_test_id("forecast-band").all()]
+    total = int(re.sub(r"\D", "", page.get_by_test_id("forecast-examples").inner_text()))
+    assert sum(counts) == total == model["examples"] > model["trained_on"]
+    note = re.sub(r"[\s\u202f\u00a0]", "", page.get_by_test_id("forecast-examples-note").inner_text())
+    assert f"{total}cas" in note and f"{model['trained_on']}affaires" in note
+    expect(page.get_by_test_id("forecast-score")).to_contain_text("0 : parfait")
+    body = page.locator("main, body").first.inner_text()
+    assert not re.search(r"\b(MAPE|Brier|biais|Exemples|Tranche)\b", body), "statistician's words on the manager's screen"
     with page.expect_download() as download:
         page.get_by_test_id("forecast-csv").click()
     assert download.value.suggested_filename.endswith(".csv")

@@ -89,7 +89,8 @@ def test_the_rep_screens_speak_one_language(page, lang):
 @pytest.mark.parametrize(("email", "first", "screens"), [
     ("tele@example.com", "calls", ["calls", "book"]),
     ("backoffice@example.com", "board", ["board", "accounts"]),
-    ("manager@example.com", "dashboard", ["dashboard", "plans", "model", "accounts", "duplicates", "calls", "board", "people"]),
+    ("manager@example.com", "dashboard", ["dashboard", "plans", "model", "accounts", "duplicates", "calls", "board", "people",
+                                          "forecast"]),
 ])
 def test_the_desk_screens_speak_one_language(page, lang, email, first, screens):
     page.set_viewport_size(DESKTOP)
@@ -105,3 +106,8 @@ def test_the_desk_screens_speak_one_language(page, lang, email, first, screens):
             expect(page.get_by_test_id("quote-detail")).to_be_visible()
             page.wait_for_timeout(500)
             check(page, lang, "quote detail", words)
+        if screen == "calls" and email.startswith("tele"):  # a booking: slots, why each, "Autre créneau" open
+            page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
+            expect(page.get_by_test_id("slot").first).to_be_visible(timeout=20_000)
+            page.get_by_test_id("manual-slot").locator("summary").click()
+            check(page, lang, "booking", words)

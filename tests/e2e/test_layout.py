@@ -52,7 +52,7 @@ def test_desk_screens_fit_from_1280_to_1920(page, width, lang):
     page.set_viewport_size({"width": width, "height": 900})
     page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
     desk_sign_in(page, "manager@example.com", "dashboard")
-    for screen in ("dashboard", "plans", "model", "accounts", "duplicates", "calls", "book", "board"):
+    for screen in ("dashboard", "plans", "model", "accounts", "duplicates", "calls", "book", "forecast", "board"):
         page.get_by_test_id(f"desk-nav-{screen}").click()
         settle(page)
         assert page.evaluate(PROBLEMS) == [], f"{screen} at {width} px"
@@ -60,6 +60,16 @@ def test_desk_screens_fit_from_1280_to_1920(page, width, lang):
     expect(page.get_by_test_id("quote-detail")).to_be_visible()
     settle(page)
     assert page.evaluate(PROBLEMS) == [], f"board with a quote open at {width} px"
+    # A booking: the slots of each day, why they are offered, "Autre créneau" open, "Réserver" in sight.
+    page.get_by_test_id("desk-nav-calls").click()
+    page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
+    expect(page.get_by_test_id("slot").first).to_be_visible(timeout=20_000)
+    page.get_by_test_id("manual-slot").locator("summary").click()
+    settle(page)
+    assert page.evaluate(PROBLEMS) == [], f"booking at {width} px"
+    for why in page.get_by_test_id("slot-why").all():
+        assert why.evaluate("(el) => el.getClientRects().length") == 1, f"wrapped: {why.inner_text()}"
+    expect(page.get_by_test_id("book-submit")).to_be_in_viewport(ratio=1)
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 800, "height": 1280}])

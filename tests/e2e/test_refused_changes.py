@@ -1,6 +1,7 @@
 """A change the server refuses at sync is told where the rep looks: the header counts the
-refused changes beside the waiting ones (a link to Synchro), and Synchro names the account.
-The forms do not let a rep type past the server's limits in the first place."""
+refused changes beside the waiting ones (a link to Synchro), Synchro names the account, and
+the tour no longer counts a refused visit as done. The forms do not let a rep type past the
+server's limits in the first place."""
 from __future__ import annotations
 
 import re
@@ -8,7 +9,7 @@ import re
 import pytest
 from marshmallow import validate
 from playwright.sync_api import expect
-from pwa import open_first_stop, pending, sign_in, sync_now
+from pwa import open_first_stop, pending, sign_in, sync_now, workday
 
 from server.visits.schemas import TaskChangesSchema, VisitChangesSchema
 
@@ -54,6 +55,49 @@ def test_a_refused_visit_is_counted_in_the_header_and_named_on_the_sync_screen(p
 
     item.get_by_role("button").click()  # dismissed: the header says nothing more
     expect(refused).to_have_count(0)
+
+
+def done_count(page) -> int:
+    """The "· N fait" of the tour's totals line."""
+    return int(re.search(r"· (\d+) fait", page.get_by_test_id("tour-totals").inner_text()).group(1))
+
+
+def test_a_refused_visit_leaves_its_stop_not_done_on_the_tour(page, context):
+    sign_in(page, "rep3@example.com")
+    day = workday()
+    # A stop still to do (another test may have visited the first one on the server).
+    stop = page.locator('li.stop[data-status="planned"]').last
+    account_id = stop.get_by_test_id("tour-stop").get_attribute("data-account-id")
+    row = page.locator("li.stop").filter(has=page.locator(f'[data-account-id="{account_id}"]'))
+    before = done_count(page)
+
+    context.set_offline(True)
+    page.evaluate(LOG_TOO_LONG, [account_id, "x" * (max_length(VisitChangesSchema, "next_action") + 1)])
+    page.goto(f"/#/tour/{day}")
+    expect(row.get_by_test_id("stop-state")).to_have_text("Fait")  # logged here, not yet refused
+    assert done_count(page) == before + 1
+
+    context.set_offline(False)
+    sync_now(page)
+    expect(page.get_by_test_id("sync-rejected")).to_have_text("1 refus")
+    expect(row).to_have_attribute("data-status", "refused")
+    expect(row.get_by_test_id("stop-state")).to_have_text("Visite refusée — à corriger")
+    expect(row.locator(".seq")).not_to_have_text("✓")
+    expect(page.get_by_test_id("tour-totals")).to_contain_text(f"· {before} fait")
+    page.locator(".lang").click()
+    expect(row.get_by_test_id("stop-state")).to_have_text("Visit refused — needs fixing")
+    page.locator(".lang").click()
+
+    row.get_by_test_id("stop-refused").click()  # to the refused change, with the server's reason
+    expect(page).to_have_url(re.compile(r"#/sync$"))
+    item = page.get_by_test_id("rejected-item")
+    expect(item).to_have_count(1)
+    item.get_by_role("button").click()  # dismissed: the visit is gone, the stop is to do again
+
+    page.goto(f"/#/tour/{day}")
+    expect(row).to_have_attribute("data-status", "planned")
+    expect(row.get_by_test_id("stop-state")).to_have_count(0)
+    assert done_count(page) == before
 
 
 def test_the_visit_form_stops_at_the_servers_limits(page, context):

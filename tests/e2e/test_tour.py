@@ -1,7 +1,8 @@
 """The rep's day as GET /api/tours plans it: stops in the server's order with their time,
-why each is due and the drive before it; other days of the week and a day never stored
-offline; a stop not visited, with a reason, kept on the tablet; a visit logged offline
-marks its stop done; contact roles in words."""
+why each is due and the drive before it; the map online; other days of the week, the
+working day before and after (into the next week), and a day never stored offline; a stop
+not visited, with a reason, kept on the tablet; a visit logged offline marks its stop done;
+contact roles in words."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,6 +16,7 @@ from pwa import log_visit, sign_in, workday
 pytestmark = pytest.mark.e2e
 
 PARIS = ZoneInfo("Europe/Paris")
+FR_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 ROLES_FR = {"decision_maker": "Décideur", "billing": "Facturation", "technical": "Technique",
             "purchasing": "Achats", "user": "Utilisateur", "other": "Autre"}
 
@@ -46,6 +48,63 @@ def test_tour_shows_the_planned_day_in_order_with_times_reasons_and_drives(page,
     expect(legs).to_have_count(len(drives))
     expect(legs.first).to_contain_text(f"{js_round(drives[0]['drive_min'])} min")
     expect(page.get_by_test_id("tour-totals")).to_contain_text(f"{js_round(tour['totals']['drive_min'])} min")
+
+
+def test_online_the_map_draws_every_stop_with_its_number(page, api):
+    """The vendored Leaflet holds only the parts the tour map uses (pwa/vendor/refresh.sh):
+    the map, its zoom and attribution controls, the route and numbered stops, still there.
+    Tiles never load here (every other address is refused): the rest does not need them."""
+    rep = api("rep2@example.com")
+    tour = rep.call("GET", f"/api/tours/{rep.user['id']}/{workday()}")
+    sign_in(page, "rep2@example.com")
+    labels = page.locator(".leaflet-container .seq-label")
+    expect(labels).to_have_count(len(tour["stops"]))
+    assert sorted(int(x) for x in labels.all_inner_texts()) == sorted(s["seq"] for s in tour["stops"])
+    expect(page.locator(".leaflet-control-zoom-in")).to_be_visible()
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text("OpenStreetMap")
+    ends = [e for e in (tour["start"], tour["end"]) if e and e.get("lat") is not None]
+    expect(page.locator(".leaflet-overlay-pane path")).to_have_count(len(tour["stops"]) + 1 + len(ends))  # and the route
+
+    box = labels.first.bounding_box()  # a tooltip lets taps through to its stop's marker
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page).to_have_url(re.compile(r"#/account/"))
+    assert page.url.rsplit("/", 1)[1] in {s["account_id"] for s in tour["stops"]}
+
+
+def test_the_working_day_before_and_after_are_one_tap_away(page, api):
+    """‹ and › step to the working day before and after: from a Friday to the Monday after,
+    which the week's chips could not reach, with its tour fetched and stored."""
+    rep = api("rep2@example.com")
+    day = dt.date.fromisoformat(workday())
+    after = day + dt.timedelta(days=1 if day.weekday() < 4 else 7 - day.weekday())
+    friday = day + dt.timedelta(days=4 - day.weekday())
+    monday = friday + dt.timedelta(days=3)
+    tour = rep.call("GET", f"/api/tours/{rep.user['id']}/{monday}")
+    assert tour["working_day"] is True and tour["stops"]
+    sign_in(page, "rep2@example.com")
+    nxt, prev = page.get_by_test_id("tour-next"), page.get_by_test_id("tour-prev")
+    expect(nxt).to_have_attribute("aria-label", "Jour suivant")
+    expect(prev).to_have_attribute("aria-label", "Jour précédent")
+    for target in (nxt, prev):
+        box = target.bounding_box()
+        assert box["width"] >= 48 and box["height"] >= 48
+
+    nxt.click()
+    expect(page).to_have_url(re.compile(f"#/tour/{after}$"))
+    expect(page.locator(".tour h1")).to_contain_text(FR_DAYS[after.weekday()])
+
+    page.goto(f"/#/tour/{friday}")
+    expect(page.locator(f'[data-testid=tour-day][data-day="{monday}"]')).to_have_count(0)  # not this week
+    nxt.click()
+    expect(page).to_have_url(re.compile(f"#/tour/{monday}$"))  # the weekend is not worked: skipped
+    expect(page.locator(".tour h1")).to_contain_text(FR_DAYS[0])
+    stops = page.get_by_test_id("tour-stop")
+    expect(stops).to_have_count(len(tour["stops"]))
+    assert [s.get_attribute("data-account-id") for s in stops.all()] == [s["account_id"] for s in tour["stops"]]
+    expect(page.locator(f'[data-testid=tour-day][data-day="{monday}"]')).to_have_class("active")
+
+    prev.click()
+    expect(page).to_have_url(re.compile(f"#/tour/{friday}$"))
 
 
 def test_other_days_and_a_day_never_stored_offline(page, context, api):

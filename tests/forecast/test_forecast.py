@@ -99,3 +99,14 @@ def test_the_pipeline_drills_down_to_the_deals(client, app, world):
     assert [d["amount_estimated"] for d in deals] == [False, True, False]
     assert deals[0]["account_name"] == world.a1.name and deals[0]["rep_name"] == "R1"
     assert round(sum(d["weighted"] for d in deals), 2) == 1230.0
+
+
+def test_the_model_says_how_many_examples_its_calibration_counts(client, app, world):
+    """The calibration's bands count examples, one per stage a closed deal went through, not deals:
+    the answer names that total so a screen can show figures that add up (2 deals, 4 examples)."""
+    response = client.get("/api/forecast/model", headers=token_headers(app, world.manager))
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    # W0 and W1, both won, each an example at `requested` and at `quoted`.
+    assert body["trained_on"] == 2 and body["examples"] == 4
+    assert sum(band["count"] for band in body["calibration"]) == body["examples"]

@@ -64,6 +64,9 @@ def test_a_deal_counts_once_per_stage_it_went_through():
                   min_history=1)
     assert model.probability("quoted", 3, "A", "moteurs") == pytest.approx(0.726795, abs=1e-6)
     assert model.probability("lead", 3, "A", "moteurs") < 0.6 < model.probability("requested", 3, "A", "moteurs")
+    # What the Brier score and the calibration are measured on: 3 examples from 2 deals.
+    assert (model.trained_on, model.examples) == (2, 3)
+    assert sum(b["count"] for b in model.calibration) == model.examples
 
 
 def test_thin_history_uses_the_configured_stage_probabilities():

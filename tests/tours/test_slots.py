@@ -32,6 +32,8 @@ def test_slots_never_overlap_appointments_and_come_sorted_by_added_driving(app, 
     assert found
     added = [s["added_drive_min"] for s in found]
     assert added == sorted(added) and min(added) >= 0
+    keys = [(s["added_drive_min"], datetime.fromisoformat(s["start"])) for s in found]
+    assert keys == sorted(keys)  # equal driving: the earliest first
     for slot in found:
         start, end = datetime.fromisoformat(slot["start"]), datetime.fromisoformat(slot["end"])
         assert start.utcoffset() is not None and end - start == timedelta(minutes=60)
@@ -77,3 +79,24 @@ def test_slots_follow_scope_and_validate_their_input(app, client, world):
         response = client.get(f"/api/reps/{world.rep.id}/slots?{query}", headers=world.headers(app, "tele"))
         assert response.status_code == 422, query
         assert response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_slots_that_cost_the_same_whole_minutes_of_driving_come_earliest_first(app, client, session, world):
+    """A tenth of a minute of driving is no reason to offer a later day first: the ranking reads
+    whole minutes (what the telemarketer is shown), then the date; 0 means on the rep's way."""
+    day = a_working_day()
+    target = make_account(session, world.rep, lat=HOME[0] + 0.2, lon=HOME[1])
+    # The first day's appointment is 110 m beside the account (a few seconds of driving), the
+    # next day's at its very door (none).
+    book(session, world, day, "09:00", account=make_account(session, world.rep, lat=HOME[0] + 0.2, lon=HOME[1] + 0.0015))
+    book(session, world, day + timedelta(days=1), "09:00", account=make_account(session, world.rep, lat=HOME[0] + 0.2, lon=HOME[1]))
+    session.commit()
+    found = slots(client, world.headers(app, "tele"), world.rep.id, account_id=target.id, limit=500, duration=60,
+                  **{"from": day.isoformat(), "to": (day + timedelta(days=1)).isoformat()})
+    assert all(s["added_drive_min"] == int(s["added_drive_min"]) for s in found)  # whole minutes
+    on_the_way = [s for s in found if s["added_drive_min"] == 0]
+    days = [datetime.fromisoformat(s["start"]).date() for s in on_the_way]
+    assert set(days) == {day, day + timedelta(days=1)}
+    assert days == sorted(days) and found[0] == on_the_way[0] and days[0] == day
+    starts = [datetime.fromisoformat(s["start"]) for s in on_the_way]
+    assert starts == sorted(starts)

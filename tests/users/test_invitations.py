@@ -106,3 +106,55 @@ def test_a_user_outside_the_callers_scope_is_a_404(app, client, session, company
     self_service = client.post(f"/api/users/{rep.id}/invitation", headers=token_headers(app, rep))
     assert_problem(self_service, 404, "not_found")
     assert relay.messages == []
+
+
+def test_the_user_list_reads_invitation_pending_in_its_own_query(app, client, session, company, relay):
+    """`invitation_pending` of every user listed, paged or not, comes from the list's own query:
+    as many statements for 12 users as for 4, and no other statement reads the links."""
+    from sqlalchemy import event
+
+    from server.extensions import db
+
+    invited = create(app, client, company).get_json()["id"]  # pending until it chooses a password
+    redeemed = create(app, client, company, email="remi@test.example").get_json()["id"]
+    token = re.search(r"#/password/(\S+)", relay.messages[-1].get_content()).group(1)
+    assert client.post("/api/auth/password-reset/confirm", json={"token": token, "password": PASSWORD}).status_code == 204
+    signed = make_user(session, "rep", team=company["team"], email="rita@test.example")
+    session.commit()
+    assert login(client, "rita@test.example").status_code == 200
+    headers = token_headers(app, company["admin"])  # the admin signs in (a token family) too
+    expected = {invited: True, redeemed: False, signed.id: False, company["admin"].id: False,
+                company["manager"].id: True, company["stranger"].id: True}
+
+    def listed(path: str) -> tuple[dict[str, bool], list[str]]:
+        statements: list[str] = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731  (before_cursor_execute's statement)
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            response = client.get(path, headers=headers)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert response.status_code == 200, response.get_json()
+        return ({u["id"]: u["invitation_pending"] for u in response.get_json()["items"]},
+                [s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+    listed("/api/users")  # the signed-in admin is read once, then kept (server/users/revocation.py)
+    everyone, statements = listed("/api/users")
+    assert everyone == expected
+    (reading_links,) = [s for s in statements if "link_token" in s]
+    assert "user.email" in reading_links.replace('"', "")  # the list's query itself
+    paged = {}
+    for page in (1, 2, 3):
+        found, paged_statements = listed(f"/api/users?page={page}&per_page=2")
+        assert len([s for s in paged_statements if "link_token" in s]) == 1
+        paged.update(found)
+    assert paged == expected
+    assert client.get(f"/api/users/{invited}", headers=headers).get_json()["invitation_pending"] is True
+    assert client.get(f"/api/users/{redeemed}", headers=headers).get_json()["invitation_pending"] is False
+
+    for n in range(8):
+        make_user(session, "rep", team=company["team"], email=f"extra{n}@test.example")
+    session.commit()
+    more, more_statements = listed("/api/users")
+    assert len(more) == len(expected) + 8 and all(more[u] for u in more if u not in expected)
+    assert len(more_statements) == len(statements)

@@ -182,3 +182,41 @@ def test_users_and_teams_are_listed_in_the_order_a_french_reader_expects(app, cl
     assert [u["name"] for u in paged] == names[:3]
     teams = [t["name"] for t in client.get("/api/teams", headers=headers).get_json()["items"]]
     assert teams == ["Alsace", "Bourgogne", "Bretagne", "Étoile du Sud", "Île-de-France"]
+
+
+def test_the_lunch_break_is_saved_shown_back_and_changed(app, client, company):
+    headers = token_headers(app, company["admin"])
+    body = {"email": "lea@test.example", "name": "Léa Midi", "role": "rep", "team_id": company["team"].id,
+            "working_hours": {"mon": ["08:30", "18:00"], "lunch": ["12:30", "14:00", 45]}}
+    created = client.post("/api/users", json=body, headers=headers)
+    assert created.status_code == 201, created.get_json()
+    user_id = created.get_json()["id"]
+    assert client.get(f"/api/users/{user_id}", headers=headers).get_json()["working_hours"]["lunch"] == ["12:30", "14:00", 45]
+    hours = {"mon": ["08:30", "18:00"], "lunch": ["11:45", "13:15", 30]}
+    changed = client.patch(f"/api/users/{user_id}", json={"working_hours": hours}, headers=headers)
+    assert changed.status_code == 200, changed.get_json()
+    listed = {u["id"]: u for u in client.get("/api/users", headers=headers).get_json()["items"]}
+    assert listed[user_id]["working_hours"]["lunch"] == ["11:45", "13:15", 30]
+
+
+@pytest.mark.parametrize(("lunch", "message"), [
+    (["12:00", "14:00"], 'lunch: ["HH:MM", "HH:MM", minutes], the window\'s start and end and the break\'s length.'),
+    (["12h", "14:00", 60], 'lunch: ["HH:MM", "HH:MM", minutes], the window\'s start and end and the break\'s length.'),
+    (["14:00", "12:00", 60], "lunch: the window must start before it ends."),
+    (["12:00", "14:00", 0], "lunch: the break lasts 1 to 240 minutes (a whole number)."),
+    (["12:00", "14:00", 45.5], "lunch: the break lasts 1 to 240 minutes (a whole number)."),
+    (["12:00", "14:00", True], "lunch: the break lasts 1 to 240 minutes (a whole number)."),
+])
+def test_a_wrong_lunch_break_is_a_422_saying_what_is_wrong(app, client, company, lunch, message):
+    response = client.patch(f"/api/users/{company['rep'].id}", json={"working_hours": {"lunch": lunch}},
+                            headers={**token_headers(app, company["admin"]), "Accept-Language": "en"})
+    doc = assert_problem(response, 422, "validation")
+    assert doc["errors"] == {"working_hours": [message]}
+
+
+def test_a_wrong_lunch_break_is_explained_in_french(app, client, company):
+    headers = {**token_headers(app, company["admin"]), "Accept-Language": "fr"}
+    response = client.patch(f"/api/users/{company['rep'].id}",
+                            json={"working_hours": {"lunch": ["14:00", "12:00", 60]}}, headers=headers)
+    doc = assert_problem(response, 422, "validation")
+    assert doc["errors"] == {"working_hours": ["lunch : la plage de la pause doit commencer avant de finir."]}

@@ -1,9 +1,11 @@
 // Telemarketer: book a visit for the rep who owns the account. Search the account,
 // see the rep's planned week, pick one of the slots that add the least driving
-// (GET /api/reps/{rep}/slots) or type another, name the contact and the purpose, book.
+// (GET /api/reps/{rep}/slots, each day's line saying why) or type another ("Autre
+// créneau": chosen as typed), name the contact and the purpose, book from the bar that
+// stays at the bottom of the screen however long the form.
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, Badge, go, toast, isoDay, addDays } from '../../lib/ui.js';
-import { t, fmtDate, fmtTime, fmtDateTime, colon } from '../../lib/i18n.js';
+import { fmtDate, fmtTime, fmtDateTime, colon } from '../../lib/i18n.js';
 import { useApi, post, problemText } from './fetch.js';
 import { w } from './words.js';
 
@@ -38,26 +40,47 @@ function Week({ repId, repName, version }) {
     </div>`)}</div></div>`;
 }
 
+// Slots come best first (server/tours/slots.py): the fewest whole minutes of added driving,
+// then the earliest. A run of one day at one cost is one line: the day, why, its times.
+function groups(slots) {
+  const out = [];
+  for (const s of slots) {
+    const day = s.start.slice(0, 10), last = out[out.length - 1];
+    if (last && last.day === day && last.added === s.added_drive_min) last.slots.push(s);
+    else out.push({ day, added: s.added_drive_min, slots: [s] });
+  }
+  return out.slice(0, 5);
+}
+const why = (added) => (added === 0 ? w('onTheWay') : w('addedDrive', { n: added }));
+// A date-time without offset: the rep's own time on the server (API.md → Tours and appointments).
+const localIso = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
+const endOf = (start, minutes) => {
+  const end = new Date(new Date(start).getTime() + minutes * 60000);
+  return start.length === 19 ? localIso(end) : end.toISOString();
+};
+
 function Slots({ repId, accountId, minutes, chosen, onChoose, version }) {
   const from = isoDay(), to = addDays(from, 14);
-  const { data, error } = useApi(`/api/reps/${repId}/slots?account_id=${accountId}&from=${from}&to=${to}&duration=${minutes}&limit=8&v=${version}`);
+  const { data, error } = useApi(`/api/reps/${repId}/slots?account_id=${accountId}&from=${from}&to=${to}&duration=${minutes}&limit=40&v=${version}`);
   const [day, setDay] = useState(addDays(from, 1));
   const [time, setTime] = useState('10:00');
-  const manual = () => {
-    const start = new Date(`${day}T${time}:00`);
-    onChoose({ start: start.toISOString(), end: new Date(start.getTime() + minutes * 60000).toISOString() });
-  };
+  const manual = (d, hm) => d && hm && onChoose({ start: `${d}T${hm}:00`, manual: true });
+  const placed = data?.[0] && data[0].reason !== 'no_location';
   return html`<div class="slots">
     <h2>${w('slots')}</h2>
     ${error && html`<p class="error">${problemText(error)}</p>`}
     ${data && !data.length && html`<p class="muted">${w('noSlots')}</p>`}
-    <div class="slot-list">${(data || []).map((s) => html`
-      <button data-testid="slot" class=${chosen?.start === s.start ? 'slot on' : 'slot'} onClick=${() => onChoose(s)}>
-        <b>${fmtDateTime(s.start)}</b><small>${w('addedDrive', { n: Math.round(s.added_drive_min) })}</small></button>`)}</div>
-    <details><summary>${w('manualSlot')}</summary><div class="row">
-      <label>${w('date')}<input type="date" value=${day} onInput=${(e) => setDay(e.target.value)} /></label>
-      <label>${w('time')}<input type="time" step="900" value=${time} onInput=${(e) => setTime(e.target.value)} /></label>
-      <button onClick=${manual}>OK</button></div></details>
+    ${data?.length > 0 && html`<p class="muted" data-testid="slots-order">${w(placed ? 'slotsOrder' : 'slotsByDate')}</p>`}
+    <ol class="slot-groups">${groups(data || []).map((g) => html`<li data-testid="slot-group">
+      <b>${fmtDate(g.day, { weekday: 'long', day: 'numeric', month: 'long' })}</b>
+      ${placed && html`<span class=${g.added === 0 ? 'why way' : 'why'} data-testid="slot-why">${why(g.added)}</span>`}
+      <div>${g.slots.slice(0, 4).map((s) => html`<button data-testid="slot" class=${chosen?.start === s.start ? 'slot on' : 'slot'}
+        onClick=${() => onChoose(s)}>${fmtTime(s.start)}</button>`)}</div></li>`)}</ol>
+    <details data-testid="manual-slot" onToggle=${(e) => e.target.open && manual(day, time)}><summary>${w('manualSlot')}</summary>
+      <p class="muted">${w('manualHint')}</p><div class="row">
+      <label>${w('date')}<input type="date" data-testid="manual-date" value=${day} onInput=${(e) => { setDay(e.target.value); manual(e.target.value, time); }} /></label>
+      <label>${w('time')}<input type="time" data-testid="manual-time" step="900" value=${time} onInput=${(e) => { setTime(e.target.value); manual(day, e.target.value); }} /></label>
+      <button data-testid="manual-use" class=${chosen?.manual ? 'slot on' : 'slot'} onClick=${() => manual(day, time)}>${w('useSlot')}</button></div></details>
   </div>`;
 }
 
@@ -74,13 +97,15 @@ function BookForm({ account, reps }) {
     setSending(true);
     try {
       await post('/api/appointments', { rep_id: account.owner_id, account_id: account.id, contact_id: contactId || null,
-        start: slot.start, end: slot.end, purpose: purpose || null });
+        start: slot.start, end: endOf(slot.start, minutes), purpose: purpose || null });
       toast(w('booked'));
       setSlot(null); setPurpose(''); setVersion(version + 1);
     } catch (e) {
       toast(e.status === 409 ? w('overlap') : problemText(e), 'error');
     } finally { setSending(false); }
   }
+  // Another duration, other proposals: a proposed slot is chosen again; a typed one keeps its start.
+  const setDuration = (n) => { setMinutes(n); if (slot && !slot.manual) setSlot(null); };
   return html`<div class="book-grid">
     <div>
       <div class="card"><h1><${Badge} segment=${account.segment} /> ${account.name}</h1>
@@ -89,14 +114,14 @@ function BookForm({ account, reps }) {
       <div class="card"><${Slots} repId=${account.owner_id} accountId=${account.id} minutes=${minutes} chosen=${slot}
         onChoose=${setSlot} version=${version} />
       <div class="row">
-        <label>${w('duration')}<input type="number" min="15" max="240" step="15" value=${minutes}
-          onInput=${(e) => setMinutes(Number(e.target.value) || 30)} /></label>
+        <label>${w('duration')}<input data-testid="book-duration" type="number" min="15" max="240" step="15" value=${minutes}
+          onInput=${(e) => setDuration(Number(e.target.value) || 30)} /></label>
         <label>${w('contact')}<select data-testid="book-contact" value=${contactId} onChange=${(e) => setContactId(e.target.value)}>
           <option value="">–</option>${contacts.filter((c) => !c.left_at).map((c) => html`<option value=${c.id}>${c.name}${c.phone ? ` · ${c.phone}` : ''}</option>`)}
         </select></label></div>
       <label>${w('purpose')}<input data-testid="book-purpose" value=${purpose} onInput=${(e) => setPurpose(e.target.value)} /></label>
-      <p>${w('chosenSlot')}${colon()}<strong>${slot ? `${fmtDateTime(slot.start)}–${fmtTime(slot.end)}` : '–'}</strong></p>
-      <button class="primary" data-testid="book-submit" disabled=${!slot || sending} onClick=${book}>${w('confirmBooking')}</button></div>
+      <div class="book-actions"><p>${w('chosenSlot')}${colon()}<strong data-testid="book-chosen">${slot ? `${fmtDateTime(slot.start)}–${fmtTime(endOf(slot.start, minutes))}` : '–'}</strong></p>
+      <button class="primary" data-testid="book-submit" disabled=${!slot || sending} onClick=${book}>${w('confirmBooking')}</button></div></div>
     </div>
     <div class="card"><${Week} repId=${account.owner_id} repName=${rep?.name} version=${version} /></div>
   </div>`;

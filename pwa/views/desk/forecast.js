@@ -2,6 +2,7 @@
 // won, weighted, commit, best case; the backtest chart (forecast made on each month's
 // first day against what was won, beside the naive baselines); the pipeline by stage
 // and category with a drill-down to the deals; the model's calibration; CSV export.
+// Figures carry a manager's words; the statistics' names (MAPE, Brier) stay in the API.
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, isoDay, addDays, toast } from '../../lib/ui.js';
 import { getMeta } from '../../lib/db.js';
@@ -30,28 +31,50 @@ async function downloadCsv(query) {
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
 }
 
+// The dashboard's (i) beside a figure: what it measures, on hover (title) and, on a tap, written under it.
+function Why({ label, text, testid }) {
+  const [open, setOpen] = useState(false);
+  return html`<button type="button" class="info" aria-label=${label} title=${text} aria-expanded=${open} data-testid=${testid}
+    onClick=${() => setOpen(!open)}><svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor"
+    stroke-width="2" stroke-linecap="round"><circle cx="12" cy="12" r="9" /><path d="M12 11v6M12 7.5v.5" /></svg></button>${open
+    && html`<span class="help" data-testid=${`${testid}-text`}>${text}</span>`}`;
+}
+
+// The backtest in a manager's words: the average miss of past forecasts (the API's `mape`), beside
+// the naive baselines, and whether the forecast ran high or low (`bias`).
 function Backtest({ rep }) {
   const { data } = useApi(`/api/forecast/backtest?months=12${rep ? `&rep_id=${rep}` : ''}`);
   if (!data) return html`<p class="muted">${w('loading')}</p>`;
   const x = data.months.map((m) => monthAt(m.month));
+  const n = data.months.filter((m) => m.actual > 0).length;
   return html`<div data-testid="forecast-backtest">
     <${Chart} testid="chart-backtest" title=${w('fc.backtest')} x=${x} yFormat=${compactMoney}
       series=${[{ label: w('fc.actual'), color: '#2e7d32', bars: true, values: data.months.map((m) => m.actual) },
         { label: w('fc.forecast'), color: '#1565c0', values: data.months.map((m) => m.forecast) },
         { label: w('fc.stageBaseline'), color: '#9e9e9e', values: data.months.map((m) => m.stage) }]} />
-    <p class="muted" data-testid="forecast-mape">${w('fc.mape', { m: pct1(data.mape), s: pct1(data.baseline_mape.stage),
-      l: pct1(data.baseline_mape.last_period), b: pct1(data.bias) })}</p></div>`;
+    <p data-testid="forecast-mape"><strong>${w('fc.error', { m: pct1(data.mape) })}</strong>
+      <${Why} label=${w('fc.why')} text=${w('fc.errorHelp', { n })} testid="forecast-mape-why" /></p>
+    <p class="muted">${w('fc.baselines', { s: pct1(data.baseline_mape.stage), l: pct1(data.baseline_mape.last_period) })}
+      ${data.bias ? ` ${w(data.bias > 0 ? 'fc.biasHigh' : 'fc.biasLow', { b: pct1(Math.abs(data.bias)) })}` : ''}</p></div>`;
 }
 
+// How far the win probabilities can be trusted: the API's Brier score in words, and per band of
+// announced probability how many cases and how many were won. The bands count cases (one per
+// stage a closed deal went through), so their total is `examples`, not the deals learned from.
 function Calibration() {
   const { data } = useApi('/api/forecast/model');
   if (!data) return null;
+  const cases = (n) => fmtNumber(n, 0);
   return html`<div class="card" data-testid="forecast-model"><h2>${w('fc.model')}</h2>
-    <p>${w(`fc.kind.${data.kind}`, { n: data.trained_on })} · Brier ${fmtNumber(data.brier, 3)}</p>
+    <p>${w(`fc.kind.${data.kind}`, { n: cases(data.trained_on) })}</p>
+    <p data-testid="forecast-score">${w('fc.score', { s: fmtNumber(data.brier, 2), c: fmtNumber(0.25, 2), h: pct(0.5) })}
+      <${Why} label=${w('fc.why')} text=${w('fc.scoreHelp')} testid="forecast-score-why" /></p>
     <table class="grid"><thead><tr><th>${w('fc.band')}</th><th class="num">${w('fc.examples')}</th><th class="num">${w('fc.predicted')}</th>
       <th class="num">${w('fc.observed')}</th></tr></thead>
-      <tbody>${data.calibration.map((b) => html`<tr><td>${pct(b.low)}–${pct(b.high)}</td><td class="num">${b.count}</td>
-        <td class="num">${pct(b.predicted)}</td><td class="num">${pct(b.observed)}</td></tr>`)}</tbody></table></div>`;
+      <tbody>${data.calibration.map((b) => html`<tr data-testid="forecast-band"><td>${pct(b.low)}–${pct(b.high)}</td><td class="num">${cases(b.count)}</td>
+        <td class="num">${pct(b.predicted)}</td><td class="num">${pct(b.observed)}</td></tr>`)}</tbody>
+      <tfoot><tr><th>${w('fc.total')}</th><td class="num" data-testid="forecast-examples">${cases(data.examples)}</td><td></td><td></td></tr></tfoot></table>
+    <p class="muted" data-testid="forecast-examples-note">${w('fc.examplesNote', { e: cases(data.examples), n: cases(data.trained_on) })}</p></div>`;
 }
 
 function Pipeline({ deals, pick, picked }) {

@@ -5,6 +5,7 @@
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { api, ApiError } from '../../lib/api.js';
+import { count } from '../../lib/i18n.js';
 import { useApi } from './fetch.js';
 import { w } from './words.js';
 
@@ -38,6 +39,13 @@ async function preview(file) {
   return lines.map((l) => l.split(sep).map((c) => c.replace(/^"|"$/g, '')));
 }
 
+// The counts that are not 0, in words; "Aucun changement : 12 comptes déjà à jour" for a file imported again.
+function outcome({ created, updated, unchanged }, dryRun) {
+  const parts = [['created', created], ['updated', updated], ['unchanged', unchanged]].filter(([, n]) => n)
+    .map(([what, n]) => count(`import.${what}`, n)).join(', ') || count('import.unchanged', 0);
+  return w(dryRun ? 'dryRunOk' : created || updated ? 'importDone' : 'importNothing', { parts });
+}
+
 function Preview({ rows }) {
   if (!rows?.length) return null;
   return html`<table class="grid" data-testid="import-preview"><thead><tr>${rows[0].map((h) => html`<th>${h}</th>`)}</tr></thead>
@@ -64,7 +72,7 @@ export function Import() {
     try {
       const r = await send(file, mapping, dryRun, owner);
       setResult({ ...r, dryRun });
-      if (r.ok && !dryRun) toast(w('imported', { n: r.body.created + r.body.updated }));
+      if (r.ok && !dryRun) toast(outcome(r.body, false));
     } catch (e) { toast(e.message, 'error'); } finally { setBusy(false); }
   }
   const report = result?.body?.report || [];
@@ -92,8 +100,7 @@ export function Import() {
       <button class="primary" data-testid="import-run" disabled=${!file || busy || !(result?.ok && result.dryRun)} onClick=${() => run(false)}>${w('runImport')}</button>
     </div>
     ${result && html`<div data-testid="import-report" class=${result.ok ? 'ok' : 'error'}>
-      <p>${result.ok ? w(result.dryRun ? 'dryRunOk' : 'importDone', { created: result.body.created, updated: result.body.updated, unchanged: result.body.unchanged })
-        : w('importRefused', { n: report.length })}</p>
+      <p data-testid="import-outcome">${result.ok ? outcome(result.body, result.dryRun) : w('importRefused', { n: report.length })}</p>
       <${Located} located=${result.body.located} />
       ${report.length > 0 && html`<table class="grid"><thead><tr><th>${w('line')}</th><th>${w('column')}</th><th>${w('problem')}</th></tr></thead>
         <tbody>${report.map((i) => html`<tr data-testid="import-issue"><td>${i.line}</td><td>${i.column}</td><td>${i.message}</td></tr>`)}</tbody></table>`}

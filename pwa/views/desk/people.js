@@ -1,7 +1,7 @@
 // Users and teams (API.md → Company set-up): an admin for everyone, a manager for its
 // team's reps and telemarketers. Create (the person gets an invitation e-mail, or the admin its
 // link when the e-mail could not leave: invitation.js), invite again until it signs in, edit
-// home base, hours, language and time zone, deactivate (signed out at once).
+// home base, hours and lunch break, language and time zone, deactivate (signed out at once).
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { user } from '../../lib/ui.js';
@@ -22,6 +22,34 @@ function fromUser(u) {
     hours, lunch: u.working_hours?.lunch || ['12:00', '14:00', 60] };
 }
 
+// Street, then postcode and city unless the street holds them (the demo's "Place Carnot, 21200 Beaune").
+function homeText(h) {
+  const town = [h.postcode, h.city].filter(Boolean).join(' ');
+  return [h.address, town && !(h.address || '').includes(town) && town].filter(Boolean).join(', ');
+}
+
+const minutesOf = (hhmm) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+// Why [from, to, minutes] cannot be saved, or '': the server's rules, and the planner's (a break
+// longer than its window is never planned).
+function lunchProblem([from, to, minutes]) {
+  if (!from || !to) return w('lunchNoTimes');
+  if (from >= to) return w('lunchOrder');
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 240) return w('lunchLength');
+  return minutes > minutesOf(to) - minutesOf(from) ? w('lunchTooLong', { n: minutes, from, to }) : '';
+}
+
+function Lunch({ lunch, onChange }) {
+  const set = (i) => (e) => { const v = e.target.value, next = [...lunch]; next[i] = i < 2 || v === '' ? v : Number(v); onChange(next); };
+  const problem = lunchProblem(lunch);
+  return html`<fieldset data-testid="person-lunch"><legend>${w('lunchBreak')}</legend>
+    <label>${w('lunchFrom')} <input type="time" data-testid="lunch-start" value=${lunch[0]} onInput=${set(0)} /></label>
+    <label>${w('lunchTo')} <input type="time" data-testid="lunch-end" value=${lunch[1]} onInput=${set(1)} /></label>
+    <label>${w('lunchMinutes')} <input type="number" class="narrow" data-testid="lunch-minutes" value=${lunch[2] ?? ''} onInput=${set(2)} /></label>
+    <p class="muted">${w('lunchHelp')}</p>
+    ${problem && html`<p class="error" role="alert" data-testid="lunch-error">${problem}</p>`}
+  </fieldset>`;
+}
+
 function body(f, creating) {
   const working_hours = { lunch: f.lunch };
   DAYS.forEach((d) => { working_hours[d] = f.hours[d] || null; });
@@ -39,6 +67,7 @@ function PersonForm({ initial, teams, onDone, onLink }) {
   const toggleDay = (d) => (e) => { const hours = { ...f.hours }; if (e.target.checked) hours[d] = ['08:30', '18:00']; else delete hours[d]; setF({ ...f, hours }); };
   async function save(event) {
     event.preventDefault();
+    if (lunchProblem(f.lunch)) return;  // said under the lunch break's fields
     try {
       if (creating) told(await post('/api/users', body(f, true)), onLink);
       else { await patch(`/api/users/${f.id}`, body(f, false)); toast(w('saved')); }
@@ -65,6 +94,7 @@ function PersonForm({ initial, teams, onDone, onLink }) {
       <div class="day-row"><label><input type="checkbox" data-testid=${`hours-${d}`} checked=${!!f.hours[d]} onChange=${toggleDay(d)} /> ${w(`day.${d}`)}</label>
         ${f.hours[d] && html`<input type="time" data-testid=${`hours-${d}-start`} value=${f.hours[d][0]} onInput=${setDay(d, 0)} />–<input type="time" data-testid=${`hours-${d}-end`} value=${f.hours[d][1]} onInput=${setDay(d, 1)} />`}</div>`)}
     </fieldset>
+    <${Lunch} lunch=${f.lunch} onChange=${(lunch) => setF({ ...f, lunch })} />
     <button class="primary" type="submit" data-testid="person-save">${creating ? w('createAndInvite') : w('save')}</button>
     <button type="button" onClick=${onDone}>${w('close')}</button>
   </form>`;
@@ -99,7 +129,7 @@ export function People() {
     ${shown.data && shown.data.items.length > 0 && html`<table class="grid"><thead><tr><th>${w('name')}</th><th>E-mail</th><th>${w('roleLabel')}</th><th>${w('team')}</th><th>${w('homeBase')}</th><th></th></tr></thead>
       <tbody>${shown.data.items.map((u) => html`<tr data-testid="person-row" data-user-id=${u.id} class=${u.active ? '' : 'inactive'}>
         <td>${u.name}${!u.active && html` <small class="muted">(${w('inactive')})</small>`}</td><td>${u.email}</td><td>${w(`role.${u.role}`)}</td><td>${teamName(u.team_id)}</td>
-        <td>${u.home ? html`${u.home.city || u.home.address || u.home.postcode || ''} ${u.home.lat == null ? html`<small class="error">${w('notLocated')}</small>` : ''}` : '–'}</td>
+        <td data-testid="person-home">${u.home ? html`${homeText(u.home)} ${u.home.lat == null ? html`<small class="error">${w('notLocated')}</small>` : ''}` : '–'}</td>
         <td><button onClick=${() => setEditing(fromUser(u))}>${w('edit')}</button>
           ${u.id !== user.value.id && (u.active
             ? html`<button data-testid="person-deactivate" onClick=${() => setActive(u, false)}>${w('deactivate')}</button>`

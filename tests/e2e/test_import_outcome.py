@@ -1,0 +1,71 @@
+"""The import screen says what an import did, in either language and with its plurals: a file
+imported again is "Aucun changement : 3 comptes déjà à jour", not "0 compte(s) importé(s)"
+(the server's counts: tests/accounts/test_import_again.py). The demo's own accounts are
+imported again as they are, so the demo shared by the other browser tests does not change."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from desk import DESKTOP, desk_sign_in
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def _import_screen(page, lang: str) -> None:
+    page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "manager@example.com", "dashboard")
+    page.get_by_test_id("desk-nav-import").click()
+
+
+def _choose(page, tmp_path, rows: list[list[str]]) -> None:
+    text = io.StringIO()
+    csv.writer(text, delimiter=";", lineterminator="\r\n").writerows([["N° client", "Raison sociale"], *rows])
+    path = tmp_path / "comptes.csv"
+    path.write_text(text.getvalue(), encoding="utf-8")
+    page.get_by_test_id("import-file").set_input_files(str(path))
+
+
+@pytest.mark.parametrize(("lang", "n", "dry_run", "done"), [
+    ("fr", 1, "Simulation : 1 compte déjà à jour. Rien n’est encore écrit.", "Aucun changement : 1 compte déjà à jour"),
+    ("en", 3, "Dry run: 3 accounts already up to date. Nothing written yet.",
+     "Nothing changed: 3 accounts already up to date"),
+])
+def test_a_file_imported_again_says_nothing_changed(page, tmp_path, api, lang, n, dry_run, done):
+    manager = api("manager@example.com")
+    accounts = manager.call("GET", f"/api/accounts?per_page={n}")["items"]
+    _import_screen(page, lang)
+    _choose(page, tmp_path, [[a["external_ref"], a["name"]] for a in accounts])
+    page.get_by_test_id("import-dry-run").click()
+    expect(page.get_by_test_id("import-outcome")).to_have_text(dry_run, timeout=60_000)
+    page.get_by_test_id("import-run").click()
+    expect(page.locator(".toast", has_text=done)).to_have_text(done, timeout=60_000)
+    expect(page.get_by_test_id("import-outcome")).to_have_text(done)
+    after = {a["id"]: a["version"] for a in manager.call("GET", f"/api/accounts?per_page={n}")["items"]}
+    assert after == {a["id"]: a["version"] for a in accounts}  # nothing written
+
+
+@pytest.mark.parametrize(("lang", "dry_run", "done"), [
+    ("fr", "Simulation : 1 compte créé, 12 comptes déjà à jour. Rien n’est encore écrit.",
+     "Import fait : 1 compte créé, 2 comptes modifiés, 11 comptes déjà à jour."),
+    ("en", "Dry run: 1 account created, 12 accounts already up to date. Nothing written yet.",
+     "Imported: 1 account created, 2 accounts updated, 11 accounts already up to date."),
+])
+def test_an_import_that_changed_things_counts_each_kind(page, tmp_path, lang, dry_run, done):
+    """The server's answers are made up here (the demo stays as it is): the counts in words."""
+    def answer(route):
+        dry = 'name="dry_run"\r\n\r\n1' in (route.request.post_data or "")
+        counts = {"created": 1, "updated": 0, "unchanged": 12} if dry else {"created": 1, "updated": 2, "unchanged": 11}
+        route.fulfill(json={"kind": "accounts", "dry_run": dry, "lines": 14, **counts, "report": [],
+                            "located": {"address": 0, "street": 0, "commune": 14, "none": 0}})
+
+    page.route("**/api/accounts/import", answer)
+    _import_screen(page, lang)
+    _choose(page, tmp_path, [["CLI-999999", "Atelier Lune"]])
+    page.get_by_test_id("import-dry-run").click()
+    expect(page.get_by_test_id("import-outcome")).to_have_text(dry_run)
+    page.get_by_test_id("import-run").click()
+    expect(page.locator(".toast", has_text=done)).to_have_text(done)

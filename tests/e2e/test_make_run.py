@@ -1,0 +1,109 @@
+"""`make run` stops cleanly (README: the main command): Ctrl-C, which the terminal sends to
+make and `tournee serve` alike, ends the server, the dispatcher and the tour planner without
+make's "Error 130"; a SIGTERM to `tournee serve` alone ends it with status 0, so make exits 0.
+
+Fast: the database already has the demo's admin, so `tournee demo` finds the demo loaded and
+goes straight on; the PWA and the demo data play no part here."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.live import ROOT, free_port, wait_until
+
+
+@pytest.fixture(scope="module")
+def instance(tmp_path_factory) -> Path:
+    """An instance folder with a migrated SQLite database holding admin@example.com."""
+    from flask_migrate import upgrade
+
+    from server import create_app
+    from server.config import TestConfig
+    from server.extensions import db
+    from server.users.service import create_user
+
+    folder = tmp_path_factory.mktemp("make-run")
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'tournee.db'}")
+    with app.app_context():
+        upgrade()
+        create_user(session=db.session, email="admin@example.com", name="Admin", role="admin",
+                    password="une phrase de passe assez longue")
+        db.session.commit()
+        db.engine.dispose()
+    return folder
+
+
+def _processes_of(instance: Path) -> dict[int, bytes]:
+    """pid → command line of every process whose environment names this instance folder."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if f"TOURNEE_INSTANCE={instance}\0".encode() in (entry / "environ").read_bytes():
+                found[int(entry.name)] = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+    return found
+
+
+def _answers(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _make_run(instance: Path, port: int) -> subprocess.Popen:
+    """`make run` in a session of its own (a terminal's foreground job), serving once workers answer."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}  # not a sub-make
+    env.update(TOURNEE_INSTANCE=str(instance), DATABASE_URL=f"sqlite:///{instance / 'tournee.db'}",
+               SECRET_KEY="make-run-test-" + "x" * 32, PORT=str(port))
+    # -o: never reinstall the venv here, even if pyproject.toml changed meanwhile
+    make = subprocess.Popen(["make", "-o", ".venv/.installed", "run"], cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    wait_until(lambda: _answers(port) or make.poll() is not None, 120, "make run answering", interval=0.5)
+    assert make.poll() is None, make.communicate()[0].decode()[-2000:]
+    # serve, dispatcher, tour planner, gunicorn (make's own environment names the instance too)
+    wait_until(lambda: len(_processes_of(instance)) >= 5, 30, "every process of make run")
+    return make
+
+
+def _stopped(make: subprocess.Popen, instance: Path, port: int) -> str:
+    """make's output once it ended; nothing of it is left running or listening."""
+    try:
+        output = make.communicate(timeout=20)[0].decode()
+    finally:
+        leftovers = _processes_of(instance)
+        for pid in leftovers:
+            os.kill(pid, signal.SIGKILL)
+        if make.poll() is None:
+            os.killpg(make.pid, signal.SIGKILL)
+    assert leftovers == {}
+    assert not _answers(port)
+    return output
+
+
+def test_ctrl_c_stops_make_run_without_an_error(instance):
+    port = free_port()
+    make = _make_run(instance, port)
+    os.killpg(make.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole foreground job
+    output = _stopped(make, instance, port)
+    assert "Error" not in output and "Traceback" not in output, output[-2000:]
+    assert "Tournée: stopping" in output
+
+
+def test_sigterm_to_serve_ends_it_with_status_0(instance):
+    port = free_port()
+    make = _make_run(instance, port)
+    (serve,) = [pid for pid, cmdline in _processes_of(instance).items() if cmdline.endswith(b"\0serve\0")]
+    os.kill(serve, signal.SIGTERM)
+    output = _stopped(make, instance, port)
+    assert make.returncode == 0, output[-2000:]  # make exits 0 only when its recipe did
+    assert "Error" not in output, output[-2000:]
