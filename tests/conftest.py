@@ -108,3 +108,13 @@ def runner(app):
 @pytest.fixture
 def backend(app) -> str:
     return db.engine.dialect.name
+
+
+@pytest.fixture
+def other_worker(database_url):
+    """A second app on the same database: another worker (or host), with its own memory."""
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()

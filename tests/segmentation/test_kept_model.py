@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import event, select
 
-from server import create_app
-from server.config import TestConfig
 from server.db import new_id
 from server.extensions import db
 from server.users import revocation
@@ -22,16 +19,6 @@ from tests.segmentation.test_followups import visit_changes
 from tests.sync.helpers import Tablet, mutation
 
 STARTED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def other_worker(database_url):
-    """A second app on the same database: another worker, with its own memory."""
-    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
-    yield other
-    with other.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def model_reads(worker, push) -> int:

@@ -13,7 +13,6 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from server import faults
 from server.extensions import db
 from sync.models import InFlight
 from tests.factories import make_account, make_team, make_user, token_headers
@@ -50,14 +49,6 @@ def _in_thread(work):
     thread.join(20)
     assert not thread.is_alive(), "blocked: still waiting after 20 s"
     return out.get("value")
-
-
-@pytest.fixture
-def fault_injection(app):
-    app.config["FAULT_INJECTION"] = True
-    yield faults
-    faults.disarm_all()
-    app.config["FAULT_INJECTION"] = False
 
 
 def test_a_pull_stops_below_a_push_in_flight(app, session, database_url, fault_injection):

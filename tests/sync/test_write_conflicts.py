@@ -15,7 +15,6 @@ import time
 import pytest
 from sqlalchemy import select, text
 
-from server import faults
 from server.accounts.models import Account
 from server.errors import PROBLEM_BASE
 from server.extensions import db
@@ -46,14 +45,6 @@ def world(app, session):
     first, second = make_account(session, rep, notes="as it was"), make_account(session, rep)
     return {"headers": token_headers(app, rep), "first": first.id, "first_version": first.version,
             "second": second.id}
-
-
-@pytest.fixture
-def fault_injection(app):
-    app.config["FAULT_INJECTION"] = True
-    yield faults
-    faults.disarm_all()
-    app.config["FAULT_INJECTION"] = False
 
 
 def assert_write_conflict(response, language: str) -> None:

@@ -9,22 +9,10 @@ from __future__ import annotations
 import jwt as pyjwt
 import pytest
 
-from server import create_app
-from server.config import TestConfig
 from server.extensions import db
 from server.users import revocation
 from tests.factories import PASSWORD, make_account, make_team, make_user, token_headers
 from tests.users.conftest import assert_problem, bearer, login
-
-
-@pytest.fixture
-def other_worker(database_url):
-    """A second app on the same database: another worker, with its own memory."""
-    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
-    yield other
-    with other.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
