@@ -6,16 +6,6 @@ import pytest
 from sqlalchemy import func, select
 
 from server.accounts.models import Account
-from tests.factories import make_team, make_user
-
-
-@pytest.fixture
-def people(app, session):
-    team = make_team(session)
-    made = {"manager": make_user(session, "manager", team=team),
-            "rep": make_user(session, "rep", team=team, email="rep.a@test.example", name="Sophie Martin")}
-    session.commit()
-    return made
 
 
 def report_of(response) -> list[tuple[int, str, str, str]]:
