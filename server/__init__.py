@@ -34,6 +34,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     jwt.init_app(app)
     from server.users.tokens import init_jwt; init_jwt(jwt)
     _limits_storage(app)
+    errors.keep_retry_after(app)  # before the limiter, so that it runs after the limiter's hook
     limiter.init_app(app)
     from server import bounds
     bounds.init_app(app)  # after the limiter: its body check goes first, ahead of the limiter's keys

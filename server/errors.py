@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, current_app, json, request
+from flask import Flask, current_app, g, has_request_context, json, request
 from marshmallow import INCLUDE, Schema, ValidationError, fields
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -123,7 +123,29 @@ def problem_response(doc: dict[str, Any], status: int, headers: dict[str, str] |
                                           mimetype="application/problem+json")
     for key, value in (headers or {}).items():
         response.headers[key] = value
+    if "Retry-After" in (headers or {}) and has_request_context():
+        g.setdefault(_RETRY_AFTER, headers["Retry-After"])  # what keep_retry_after puts back
     return response
+
+
+_RETRY_AFTER = "problem_retry_after"
+
+
+def keep_retry_after(app) -> None:
+    """A problem's own Retry-After (a write conflict: 1 s; the database unreachable: 5 s; a
+    sign-in backoff) reaches the client as written.
+
+    Flask-Limiter sets every response's Retry-After to the later of the one there and its
+    window's reset (flask_limiter/_extension.py, `__inject_headers`), so a push's write
+    conflict told the tablet to wait about a minute instead of one second. The window's
+    reset says when the quota is whole again, not when this request can succeed: a 429 of
+    the limiter's own keeps the limiter's value. Register this before the limiter: Flask
+    runs after_request hooks last registered first, so this one runs after the limiter's."""
+    @app.after_request
+    def _problem_retry_after(response):
+        if (value := g.get(_RETRY_AFTER)) is not None:
+            response.headers["Retry-After"] = value
+        return response
 
 
 def _flatten_messages(messages: Any) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ moved: one primary-key read of one integer.
 The epoch (`auth_epoch`, one row) is raised in the same transaction as every change
 that can end or alter a sign-in: a family revoked (logout, refresh reuse, password
 change, deactivation: `bump` from server/users/tokens.py) and any change to a user
-row (role, team, technical teams, active, password: `_bump_on_user_change`, a
+row (role, team, technical teams, active, password: `_bump_on_kept_change`, a
 before_flush hook). So a revocation committed by any worker, on any host, is seen by
 the very next request everywhere, without a shared cache: that request reads the new
 epoch, drops its kept actors and checks the database again. Kept actors also expire
@@ -135,7 +135,7 @@ def keep_model(model: Any) -> None:
         cache.model = (model, time.monotonic() + app.config["AUTH_CACHE_SECONDS"])
 
 
-def _bump_on_user_change(session: Session, _context, _instances) -> None:
+def _bump_on_kept_change(session: Session, _context, _instances) -> None:
     """A user changed or deleted, a family revoked through the ORM, or a commercial model
     stored or changed: raise the epoch."""
     if any(isinstance(obj, CommercialModel) for obj in (*session.new, *session.dirty, *session.deleted)):
@@ -150,5 +150,5 @@ def _bump_on_user_change(session: Session, _context, _instances) -> None:
 
 def install(session_class=Session) -> None:
     """Hook the epoch into every session's flush (once)."""
-    if not event.contains(session_class, "before_flush", _bump_on_user_change):
-        event.listen(session_class, "before_flush", _bump_on_user_change)
+    if not event.contains(session_class, "before_flush", _bump_on_kept_change):
+        event.listen(session_class, "before_flush", _bump_on_kept_change)

@@ -46,8 +46,9 @@ def settle(page: Page) -> None:
     page.wait_for_timeout(400)
 
 
-@pytest.mark.parametrize("width", [1280, 1440, 1920])
-@pytest.mark.parametrize("lang", ["fr", "en"])
+# English at the narrowest width only: its longer words overflow there first, and each width
+# costs half a minute of the suite.
+@pytest.mark.parametrize(("lang", "width"), [("fr", 1280), ("fr", 1440), ("fr", 1920), ("en", 1280)])
 def test_desk_screens_fit_from_1280_to_1920(page, width, lang):
     page.set_viewport_size({"width": width, "height": 900})
     page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")

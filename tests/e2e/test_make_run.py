@@ -1,6 +1,7 @@
 """`make run` stops cleanly (README: the main command): Ctrl-C, which the terminal sends to
 make and `tournee serve` alike, ends the server, the dispatcher and the tour planner without
-make's "Error 130"; a SIGTERM to `tournee serve` alone ends it with status 0, so make exits 0.
+make's "Error 130"; a SIGTERM to `tournee serve` alone (a process manager's stop) ends it and
+every child with status 0, so make exits 0. Either way nothing is left running or listening.
 
 Fast: the database already has the demo's admin, so `tournee demo` finds the demo loaded and
 goes straight on; the PWA and the demo data play no part here."""
