@@ -91,8 +91,9 @@ def serve_command(port: int | None, workers: int | None, dispatcher: bool, plann
             raise _Stopped  # unwinds into `finally`, which stops the children
 
     # Each child in a process group of its own: the terminal's Ctrl-C reaches serve alone, which
-    # passes it on to each child once (and the children are never left half-stopped).
-    start = partial(subprocess.Popen, process_group=0)
+    # passes it on to each child once (and the children are never left half-stopped). Should
+    # serve itself be killed (SIGKILL, the OOM killer), the kernel stops them (_stop_with_parent).
+    start = partial(subprocess.Popen, process_group=0, preexec_fn=_stop_with_parent())
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     status = 0
@@ -120,6 +121,30 @@ def serve_command(port: int | None, workers: int | None, dispatcher: bool, plann
 
 
 STOP_TIMEOUT_S = 8.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _stop_with_parent():
+    """A preexec_fn for serve's children: on Linux, the child gets SIGTERM when serve dies,
+    whatever kills it (prctl(2), PR_SET_PDEATHSIG), so a SIGKILLed serve leaves no gunicorn
+    holding the port nor a planner or dispatcher behind. None elsewhere (no such call).
+
+    libc is looked up here, before the fork: the child runs only the call itself. A serve
+    already gone by then (the call comes after the fork) is caught by comparing the parent."""
+    import ctypes
+    import signal
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def stop_with_parent() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+    return stop_with_parent
 
 
 def _stop_children(children, signum: int) -> None:

@@ -108,3 +108,21 @@ def test_sigterm_to_serve_ends_it_with_status_0(instance):
     output = _stopped(make, instance, port)
     assert make.returncode == 0, output[-2000:]  # make exits 0 only when its recipe did
     assert "Error" not in output, output[-2000:]
+
+
+def test_serve_killed_takes_its_children_with_it(instance):
+    """SIGKILL (the OOM killer, `kill -9`) cannot be passed on by serve: the kernel stops
+    gunicorn, the dispatcher and the tour planner instead (PR_SET_PDEATHSIG)."""
+    port = free_port()
+    make = _make_run(instance, port)
+    (serve,) = [pid for pid, cmdline in _processes_of(instance).items() if cmdline.endswith(b"\0serve\0")]
+    os.kill(serve, signal.SIGKILL)
+    try:
+        wait_until(lambda: not _processes_of(instance), 30, "serve's children gone")
+        assert not _answers(port)
+    finally:
+        for pid in _processes_of(instance):
+            os.kill(pid, signal.SIGKILL)
+        if make.poll() is None:
+            os.killpg(make.pid, signal.SIGKILL)
+        make.communicate(timeout=20)
