@@ -5,16 +5,12 @@ import { render } from './vendor/preact.mjs';
 import './vendor/signals.mjs'; // components re-render when the signals they read change
 import { openDb, getMeta, outboxCount } from './lib/db.js';
 import { html, user, go, route } from './lib/ui.js';
-import { lang, onLangChange } from './lib/i18n.js';
+import { lang } from './lib/i18n.js';
 import { startSync } from './lib/sync-client.js';
 import { startUpdates, resumeUpdate } from './lib/update.js';
-import { Shell, loadScreens } from './views/shell.js';
+import { Shell, loadScreens, followUserLanguage } from './views/shell.js';
 import { Login } from './views/login.js';
-import { authState, api } from './lib/api.js';
-
-// The language chosen on screen becomes the user's locale, so the server's messages, e-mails
-// and files follow it too (API.md → Language: the user's locale first). Best effort, online.
-onLangChange((code) => { if (user.value?.id) api(`/api/users/${user.value.id}`, { method: 'PATCH', body: { locale: code } }).catch(() => {}); });
+import { authState } from './lib/api.js';
 import { signal } from './vendor/signals-core.mjs';
 import { isDesk, deskHome } from './views/desk/roles.js';
 
@@ -38,6 +34,9 @@ function Root() {
 
 async function boot() {
   document.documentElement.lang = lang.value;
+  // The user's saved language on this device, and a choice made here saved as its locale, so the
+  // server's messages, e-mails and files follow it too (API.md → Language: the user's locale first).
+  followUserLanguage();
   try {
     await openDb();
     user.value = (await getMeta('user')) ?? null;

@@ -1,6 +1,7 @@
 // Words of the rep's app, French first. The language comes from
-// navigator.language unless the user picked one (kept in localStorage: a
-// preference of this device, not data to sync).
+// navigator.language unless the user picked one: kept in localStorage for this
+// device, and as the user's locale on the server, which follows it to every
+// device it signs in on (views/shell.js, followUserLanguage).
 import { signal } from '../vendor/signals-core.mjs';
 
 const fr = {
@@ -87,15 +88,9 @@ const fr = {
   'entity.appointment': 'Rendez-vous', 'entity.absence': 'Absence',
   'absence.declare': 'Déclarer une absence', 'absence.from': 'Du', 'absence.to': 'Au', 'absence.reason': 'Motif',
   'absence.leave': 'Congés', 'absence.training': 'Formation', 'absence.sick': 'Arrêt maladie', 'absence.other': 'Autre absence', 'entity.quote_request': 'Demande de devis', 'entity.attachment': 'Photo',
-  // Custom fields, new prospects, contacts (custom-fields.js, account-new.js, contact-edit.js, desk/fields.js).
-  customFields: 'Informations complémentaires', fields: 'Champs personnalisés', fieldKey: 'Code',
-  fieldEntity: 'Fiche', fieldLabelFr: 'Libellé (français)', fieldLabelEn: 'Libellé (anglais)', fieldType: 'Type',
-  fieldOptions: 'Choix (un par ligne)', fieldRequired: 'Obligatoire', addField: 'Ajouter le champ',
-  removeField: 'Retirer', fieldRemoved: 'Champ retiré : les valeurs restent dans les exports jusqu’à leur purge.',
-  fieldAdded: 'Champ ajouté.', fieldSaved: 'Champ enregistré.', noFields: 'Aucun champ personnalisé.',
-  purge: 'Purger les valeurs', purgeKey: 'Code du champ retiré', purged: '{n} fiche(s) purgée(s).',
-  'field.text': 'Texte', 'field.number': 'Nombre', 'field.choice': 'Choix', 'field.choices': 'Choix multiples',
-  'field.date': 'Date', 'field.boolean': 'Oui / non', 'fieldEntity.account': 'Compte', 'fieldEntity.contact': 'Contact',
+  // Custom fields, new prospects, contacts (custom-fields.js, account-new.js, contact-edit.js; the
+  // desk's editor of the fields has its words in desk/words.js, which the tablet never loads).
+  customFields: 'Informations complémentaires',
   yes: 'Oui', no: 'Non', newProspect: 'Nouveau prospect', name: 'Raison sociale', address: 'Adresse',
   postcode: 'Code postal', city: 'Ville', siret: 'SIRET', status: 'Statut', contact: 'Contact',
   contactName: 'Nom du contact', storefront: 'Photo de la devanture', useMyPosition: 'Je suis sur place (position GPS)',
@@ -105,10 +100,7 @@ const fr = {
   addContact: 'Ajouter un contact', editContact: 'Modifier le contact', roles: 'Rôles', leftCompany: 'A quitté l’entreprise',
   leftOn: 'Parti le {d}', contactSaved: 'Contact enregistré sur la tablette.',
   mergeSuggestion: 'Ce compte existait déjà (créé sur une autre tablette) : les deux fiches n’en font qu’une. Vos valeurs différentes sont gardées dans les conflits, à rétablir si besoin.',
-  seeConflicts: 'Voir les conflits', duplicates: 'Doublons probables',
-  noDuplicates: 'Aucun doublon probable dans l’équipe.', statuses: 'Statuts des comptes', productLines: 'Gammes de produits', lineAliases: 'Autres noms (séparés par des virgules)', productLinesSaved: 'Gammes enregistrées.', lifecycle: 'Étape du cycle de vie',
-  'lifecycle.prospect': 'Prospect', 'lifecycle.client': 'Client', 'lifecycle.former_client': 'Ancien client',
-  'lifecycle.competitor': 'Concurrent', 'lifecycle.other': 'Autre', photoTooBig: 'Photo trop lourde (max {n} Mo).',
+  seeConflicts: 'Voir les conflits', photoTooBig: 'Photo trop lourde (max {n} Mo).',
   invalidValue: 'Valeur invalide',
   // Pending changes in words (sync.js): "Visite chez Fromagerie Allard — notes, maturité".
   at: '{what} chez {name}',
@@ -123,11 +115,8 @@ const fr = {
   'field.appointment_id': 'rendez-vous', 'field.visit_id': 'visite', 'field.rep_id': 'commercial',
   'field.opening_hours': 'horaires', 'field.verified': 'position vérifiée', 'field.geo_precision': 'précision de la position',
   // Counts and lengths, through Intl.PluralRules and Intl.NumberFormat (fmt* below).
-  'items.one': '{n} article', 'items.other': '{n} articles', 'won.one': '{n} gagné', 'won.other': '{n} gagnés',
-  'lost.one': '{n} perdu', 'lost.other': '{n} perdus', 'days.short': '{n} j', 'hours.short': '{n} h',
+  'items.one': '{n} article', 'items.other': '{n} articles', 'days.short': '{n} j', 'hours.short': '{n} h',
   confirmCancelQuote: 'Annuler cette demande de devis ? Le service technique en sera informé.',
-  confirmDelete: 'Supprimer définitivement ?', confirmRevert: 'Annuler le segment forcé par le commercial ?',
-  confirmDeactivate: 'Désactiver cet utilisateur ? Il sera déconnecté de tous ses appareils.',
   forgot: 'Mot de passe oublié ?', forgotTitle: 'Mot de passe oublié', sendLink: 'Recevoir un lien',
   linkSent: 'Si cette adresse a un compte, un lien valable 1 heure vient d’y être envoyé.',
   choosePassword: 'Choisir mon mot de passe', newPassword: 'Nouveau mot de passe', confirmPassword: 'Confirmer',
@@ -136,10 +125,6 @@ const fr = {
   badLink: 'Ce lien a déjà servi, a expiré ou est inconnu : demandez-en un nouveau.', backToLogin: 'Retour à la connexion',
   // Tour: a visit the server refused, the working day before and after (tour.js, tour-stop.js).
   visitRefused: 'Visite refusée — à corriger', seeWhy: 'Voir pourquoi', prevDay: 'Jour précédent', nextDay: 'Jour suivant',
-  // Account import's outcome, by count (desk/imports.js).
-  'import.created.one': '{n} compte créé', 'import.created.other': '{n} comptes créés',
-  'import.updated.one': '{n} compte modifié', 'import.updated.other': '{n} comptes modifiés',
-  'import.unchanged.one': '{n} compte déjà à jour', 'import.unchanged.other': '{n} comptes déjà à jour',
 };
 
 const en = {
@@ -226,14 +211,7 @@ const en = {
   'entity.appointment': 'Appointment', 'entity.absence': 'Absence',
   'absence.declare': 'Declare an absence', 'absence.from': 'From', 'absence.to': 'To', 'absence.reason': 'Reason',
   'absence.leave': 'Leave', 'absence.training': 'Training', 'absence.sick': 'Sick leave', 'absence.other': 'Other absence', 'entity.quote_request': 'Quote request', 'entity.attachment': 'Photo',
-  customFields: 'More information', fields: 'Custom fields', fieldKey: 'Key', fieldEntity: 'Record',
-  fieldLabelFr: 'Label (French)', fieldLabelEn: 'Label (English)', fieldType: 'Type',
-  fieldOptions: 'Choices (one per line)', fieldRequired: 'Required', addField: 'Add the field',
-  removeField: 'Remove', fieldRemoved: 'Field removed: its values stay in exports until purged.',
-  fieldAdded: 'Field added.', fieldSaved: 'Field saved.', noFields: 'No custom fields.',
-  purge: 'Purge the values', purgeKey: 'Key of the removed field', purged: '{n} record(s) purged.',
-  'field.text': 'Text', 'field.number': 'Number', 'field.choice': 'Choice', 'field.choices': 'Multiple choices',
-  'field.date': 'Date', 'field.boolean': 'Yes / no', 'fieldEntity.account': 'Account', 'fieldEntity.contact': 'Contact',
+  customFields: 'More information',
   yes: 'Yes', no: 'No', newProspect: 'New prospect', name: 'Company name', address: 'Address',
   postcode: 'Postcode', city: 'Town', siret: 'SIRET', status: 'Status', contact: 'Contact',
   contactName: 'Contact name', storefront: 'Storefront photo', useMyPosition: 'I am on site (GPS position)',
@@ -243,10 +221,7 @@ const en = {
   addContact: 'Add a contact', editContact: 'Edit the contact', roles: 'Roles', leftCompany: 'Left the company',
   leftOn: 'Left on {d}', contactSaved: 'Contact saved on this tablet.',
   mergeSuggestion: 'This account already existed (created on another tablet): both records are now one. Your different values are kept in the conflicts, to restore if needed.',
-  seeConflicts: 'See the conflicts', duplicates: 'Likely duplicates',
-  noDuplicates: 'No likely duplicates in the team.', statuses: 'Account statuses', productLines: 'Product lines', lineAliases: 'Other names (comma-separated)', productLinesSaved: 'Product lines saved.', lifecycle: 'Lifecycle kind',
-  'lifecycle.prospect': 'Prospect', 'lifecycle.client': 'Client', 'lifecycle.former_client': 'Former client',
-  'lifecycle.competitor': 'Competitor', 'lifecycle.other': 'Other', photoTooBig: 'Photo too large (max {n} MB).',
+  seeConflicts: 'See the conflicts', photoTooBig: 'Photo too large (max {n} MB).',
   invalidValue: 'Invalid value',
   at: '{what} at {name}',
   'field.name': 'name', 'field.status': 'status', 'field.address': 'address', 'field.postcode': 'postcode',
@@ -259,17 +234,10 @@ const en = {
   'field.start': 'start', 'field.end': 'end', 'field.purpose': 'purpose', 'field.account_id': 'account',
   'field.appointment_id': 'appointment', 'field.visit_id': 'visit', 'field.rep_id': 'rep',
   'field.opening_hours': 'opening hours', 'field.verified': 'verified position', 'field.geo_precision': 'position precision',
-  'items.one': '{n} item', 'items.other': '{n} items', 'won.one': '{n} won', 'won.other': '{n} won',
-  'lost.one': '{n} lost', 'lost.other': '{n} lost', 'days.short': '{n} d', 'hours.short': '{n} h',
+  'items.one': '{n} item', 'items.other': '{n} items', 'days.short': '{n} d', 'hours.short': '{n} h',
   confirmCancelQuote: 'Cancel this quote request? The technical service will be told.',
-  confirmDelete: 'Delete for good?', confirmRevert: 'Revert the segment the rep forced?',
-  confirmDeactivate: 'Deactivate this user? They will be signed out of every device.',
   // Tour: a visit the server refused, the working day before and after (tour.js, tour-stop.js).
   visitRefused: 'Visit refused — needs fixing', seeWhy: 'See why', prevDay: 'Previous day', nextDay: 'Next day',
-  // Account import's outcome, by count (desk/imports.js).
-  'import.created.one': '{n} account created', 'import.created.other': '{n} accounts created',
-  'import.updated.one': '{n} account updated', 'import.updated.other': '{n} accounts updated',
-  'import.unchanged.one': '{n} account already up to date', 'import.unchanged.other': '{n} accounts already up to date',
 };
 
 export const dictionaries = { fr, en }; // exported for the language check of the browser tests
@@ -281,11 +249,12 @@ const savers = new Set();
 /** Called with the new language when the user switches (the shell saves it as the user's locale). */
 export const onLangChange = (fn) => { savers.add(fn); return () => savers.delete(fn); };
 
-export function setLang(code) {
+/** `save: false` when the language comes from the user's saved one: nothing new to save. */
+export function setLang(code, { save = true } = {}) {
   lang.value = code;
   localStorage.setItem('tournee-lang', code);
   document.documentElement.lang = code;
-  savers.forEach((fn) => fn(code));
+  if (save) savers.forEach((fn) => fn(code));
 }
 
 /** t('overdue', {n: 3}) → "En retard de 3 j". Reading lang.value subscribes the component. */

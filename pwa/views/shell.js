@@ -1,13 +1,13 @@
 // The frame around every screen: the always-visible count of changes waiting
 // to sync, the sync button, navigation, banners (storage, session, update) and toasts.
 import { html, route, user, online, busy, toasts, go, toast } from '../lib/ui.js';
-import { t, lang, setLang } from '../lib/i18n.js';
+import { t, lang, setLang, onLangChange } from '../lib/i18n.js';
 import { storageProblem, outboxCount } from '../lib/db.js';
-import { authState } from '../lib/api.js';
+import { authState, api } from '../lib/api.js';
 import { pending, rejectedCount, syncing, sync, syncError, lastSync } from '../lib/sync-client.js';
 import { updateReady, applyUpdate } from '../lib/update.js';
 import { Icon } from '../lib/icons.js';
-import { signal } from '../vendor/signals-core.mjs';
+import { signal, effect } from '../vendor/signals-core.mjs';
 import { Login } from './login.js';
 import { ForgotPassword, ChoosePassword } from './password.js';
 
@@ -20,6 +20,31 @@ let loading = null;
 export const loadScreens = () => (loading ??= import('./screens.js').then(
   (m) => { screens.value = m.screen; },
   (error) => { loading = null; throw error; })); // the next render tries again
+
+// The language follows the user (its locale): the saved one wins at each start and sign-in; a
+// choice made here is saved, again on reconnection if it could not be, so the older never returns.
+const UNSAVED = 'tournee-lang-unsaved';
+let saving = Promise.resolve(); // in turn: the last tap is the last saved
+let choices = 0;
+
+function saveLanguage(id, code) {
+  const mark = `${id} ${code}`;
+  localStorage.setItem(UNSAVED, mark);
+  saving = saving.then(() => api(`/api/users/${id}`, { method: 'PATCH', body: { locale: code } }))
+    .then(() => localStorage.getItem(UNSAVED) === mark && localStorage.removeItem(UNSAVED), () => {});
+}
+
+export function followUserLanguage() {
+  onLangChange((code) => { choices += 1; if (user.value) saveLanguage(user.value.id, code); });
+  effect(() => {
+    const id = user.value?.id;
+    const asked = choices; // a choice made meanwhile beats the answer
+    if (!id || !online.value) return;
+    const [who, code] = (localStorage.getItem(UNSAVED) || '').split(' ');
+    if (who === id) saveLanguage(id, code);
+    else api('/api/me').then((me) => asked === choices && me.locale && me.locale !== lang.value && setLang(me.locale, { save: false }), () => {});
+  });
+}
 
 function screen(r) {
   const [name, id] = r.parts;

@@ -5,9 +5,9 @@
 // a pull. Online, the day and then its week are fetched again in the background.
 // Only a day never stored at all falls back to the accounts due in local data.
 // ‹ and › step to the working day before or after, into the weeks either side.
-import { useEffect, useState } from '../vendor/preact-hooks.mjs';
+import { useEffect, useRef, useState } from '../vendor/preact-hooks.mjs';
 import { html, user, online, useLive, isoDay, addDays } from '../lib/ui.js';
-import { t, fmtDate, fmtDateTime, colon } from '../lib/i18n.js';
+import { t, lang, fmtDate, fmtDateTime, colon } from '../lib/i18n.js';
 import { api, ApiError } from '../lib/api.js';
 import { tourPlanFor, tourPlansBetween, putTourPlans, accountsByIds, dueAccounts, visitsBetween, stopSkips, rejectedAll } from '../lib/db.js';
 import { TourMap } from './tour-map.js';
@@ -50,6 +50,10 @@ function useFetchedTour(rep, day) {
 }
 
 const worked = (plan) => (plan ? plan.working_day ?? plan.working : undefined);
+// A public holiday's name in the language on screen: the plan carries it in every language
+// (`names`), pulled plans too, so offline it follows a switch of language; `name` (the language
+// it was read in) for a plan kept before.
+const holiday = (off) => (off?.kind === 'holiday' ? off.names?.[lang.value] || off.name || null : null);
 
 /**
  * The day the tour screen opens on when the route names none: today, or — when the server
@@ -74,9 +78,8 @@ function useShownDay(rep, asked) {
 /** "Dimanche — voici votre tournée de lundi 30 novembre" (or the holiday's name, or the absence). */
 function DayOffNotice({ off, day }) {
   const today = isoDay();
-  const what = off.day_off?.kind === 'holiday' && off.day_off.name ? off.day_off.name
-    : off.day_off?.kind === 'absence' ? t('absent')
-      : fmtDate(today, { weekday: 'long' }).replace(/^./, (c) => c.toUpperCase());
+  const what = holiday(off.day_off) || (off.day_off?.kind === 'absence' ? t('absent')
+    : fmtDate(today, { weekday: 'long' }).replace(/^./, (c) => c.toUpperCase()));
   return html`<p class="notice" role="status" data-testid="tour-day-off">${t('dayOffShowing', { off: what, day: fmtDate(day, { weekday: 'long', day: 'numeric', month: 'long' }) })}</p>`;
 }
 
@@ -93,13 +96,25 @@ function WeekDays({ rep, day }) {
     for (let i = 1; i < 7 && !works(x); i++) x = addDays(x, n);
     return `#/tour/${x}`;
   };
+  // Short labels ("mar. 24", "Tue 24") so that a week fits between ‹ and › at 768 px; a longer
+  // week scrolls between them, the day on screen brought into view.
+  const row = useRef(null);
+  useEffect(() => {
+    const r = row.current;
+    const active = r?.querySelector('.active');
+    if (active && (active.offsetLeft < r.scrollLeft || active.offsetLeft + active.offsetWidth > r.scrollLeft + r.clientWidth)) {
+      r.scrollLeft = active.offsetLeft - (r.clientWidth - active.offsetWidth) / 2;
+    }
+  }, [day, days.length]);
+  const today = isoDay();
   return html`<nav class="weekdays" aria-label=${t('week')}>
     <a href=${step(-1)} class="step" data-testid="tour-prev" aria-label=${t('prevDay')}>‹</a>
-    ${days.map((x) => {
+    <div class="days" ref=${row}>${days.map((x) => {
       const n = plans.get(x)?.plan?.stops?.length;
-      return html`<a href=${`#/tour/${x}`} class=${x === day ? 'active' : ''} data-testid="tour-day" data-day=${x}>
-        ${x === isoDay() ? t('today') : fmtDate(x)}${n ? html`<small> · ${n}</small>` : ''}</a>`;
-    })}
+      return html`<a href=${`#/tour/${x}`} class=${x === day ? 'active' : ''} data-testid="tour-day" data-day=${x}
+        aria-current=${x === day ? 'page' : undefined} title=${fmtDate(x, { weekday: 'long', day: 'numeric', month: 'long' })}>
+        ${x === today ? t('today') : fmtDate(x, { weekday: 'short', day: 'numeric' })}${n ? html`<small> · ${n}</small>` : ''}</a>`;
+    })}</div>
     <a href=${step(1)} class="step" data-testid="tour-next" aria-label=${t('nextDay')}>›</a></nav>`;
 }
 
@@ -124,7 +139,10 @@ const warning = (w) => (w.startsWith('cannot reach appointment') ? t('warn.reach
 export function Tour({ day: asked }) {
   const rep = user.value?.id;
   const { day, off } = useShownDay(rep, asked);
-  const kept = useLive(() => tourPlanFor(rep, day), [rep, day]);
+  // useLive answers with the last query's result until the new one's comes: on ‹ or › that
+  // was the day before's plan, its stops under this day's heading. Until then, nothing.
+  const stored = useLive(() => tourPlanFor(rep, day), [rep, day]);
+  const kept = stored && (stored.date !== day || stored.rep_id !== rep) ? undefined : stored;
   const plan = kept?.plan;
   const stops = plan?.stops || [];
   const accounts = useLive(() => accountsByIds([...stops, ...(plan?.unplanned || [])].map((s) => s.account_id)), [kept], []);
@@ -161,7 +179,7 @@ export function Tour({ day: asked }) {
           ${plan?.stale && html`<p class="notice warn" role="status">${t('stale')}</p>`}
           ${(plan?.warnings || []).map((w) => html`<p class="notice warn">${warning(w)}</p>`)}
           ${off && html`<${DayOffNotice} off=${off} day=${day} />`}
-          ${plan && worked(plan) === false && html`<p class="muted" data-testid="tour-not-worked">${plan.day_off?.kind === 'holiday' && plan.day_off.name ? `${plan.day_off.name} · ` : ''}${t('dayOff')}</p>`}
+          ${plan && worked(plan) === false && html`<p class="muted" data-testid="tour-not-worked">${holiday(plan.day_off) ? `${holiday(plan.day_off)} · ` : ''}${t('dayOff')}</p>`}
           ${fetched.error && kept === null && html`<p class="error" role="alert">${t('tourFailed', { d: fetched.error.message })}</p>`}
           ${kept === null && !fallback && html`<p class="muted">…</p>`}
           ${fallback && html`<p class="muted">${t('noTour')}</p>`}

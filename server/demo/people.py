@@ -62,8 +62,10 @@ def _user(session, cast: Cast, email: str, name: str, role: str, team_id: str | 
 
 
 def _rep_profile(town: Town) -> dict:
-    return {"timezone": TIMEZONE, "home_lat": town.lat, "home_lon": town.lon, "home_address": town.address,
-            "working_hours": WORKING_HOURS, "ics_token": secrets.token_urlsafe(24)}
+    # The home's address in the user's three fields, as the people form or an import fills them.
+    return {"timezone": TIMEZONE, "home_lat": town.lat, "home_lon": town.lon, "home_address": town.street,
+            "home_postcode": town.postcode, "home_city": town.name, "working_hours": WORKING_HOURS,
+            "ics_token": secrets.token_urlsafe(24)}
 
 
 def make_cast(session, *, reps: int, reps_per_team: int) -> Cast:

@@ -22,10 +22,14 @@ class Commune:
 
 @dataclass(frozen=True)
 class Town:
-    """A rep's home base, its telephone area prefix and the communes of its portfolio."""
+    """A rep's home base, its telephone area prefix and the communes of its portfolio.
+
+    The home's address comes as a company's files give it, in three fields: `street`,
+    `postcode`, and the town's `name` as the city."""
 
     name: str
-    address: str
+    street: str
+    postcode: str
     lat: float
     lon: float
     phone_prefix: str  # "3 80": the first digits after +33
@@ -37,7 +41,7 @@ def _c(name: str, postcode: str, lat: float, lon: float) -> Commune:
 
 
 TOWNS: tuple[Town, ...] = (
-    Town("Dijon", "Place de la Libération, 21000 Dijon", 47.3220, 5.0415, "3 80", (
+    Town("Dijon", "Place de la Libération", "21000", 47.3220, 5.0415, "3 80", (
         _c("Dijon", "21000", 47.3220, 5.0415), _c("Chenôve", "21300", 47.2917, 5.0083),
         _c("Talant", "21240", 47.3367, 5.0050), _c("Fontaine-lès-Dijon", "21121", 47.3417, 5.0200),
         _c("Quetigny", "21800", 47.3133, 5.1067), _c("Chevigny-Saint-Sauveur", "21800", 47.3000, 5.1333),
@@ -47,7 +51,7 @@ TOWNS: tuple[Town, ...] = (
         _c("Nuits-Saint-Georges", "21700", 47.1367, 4.9500), _c("Gevrey-Chambertin", "21220", 47.2267, 4.9683),
         _c("Auxonne", "21130", 47.1933, 5.3883),
     )),
-    Town("Beaune", "Place Carnot, 21200 Beaune", 47.0250, 4.8397, "3 80", (
+    Town("Beaune", "Place Carnot", "21200", 47.0250, 4.8397, "3 80", (
         _c("Beaune", "21200", 47.0250, 4.8397), _c("Savigny-lès-Beaune", "21420", 47.0633, 4.8183),
         _c("Chorey-les-Beaune", "21200", 47.0467, 4.8717), _c("Pommard", "21630", 47.0083, 4.7917),
         _c("Meursault", "21190", 46.9783, 4.7700), _c("Ladoix-Serrigny", "21550", 47.0667, 4.8867),
@@ -56,7 +60,7 @@ TOWNS: tuple[Town, ...] = (
         _c("Nolay", "21340", 46.9517, 4.6333), _c("Santenay", "21590", 46.9083, 4.6967),
         _c("Arnay-le-Duc", "21230", 47.1333, 4.4833), _c("Corgoloin", "21700", 47.0867, 4.9000),
     )),
-    Town("Dole", "Place Grévy, 39100 Dole", 47.0925, 5.4897, "3 84", (
+    Town("Dole", "Place Grévy", "39100", 47.0925, 5.4897, "3 84", (
         _c("Dole", "39100", 47.0925, 5.4897), _c("Tavaux", "39500", 47.0333, 5.4000),
         _c("Damparis", "39500", 47.0750, 5.4167), _c("Choisey", "39100", 47.0650, 5.4600),
         _c("Foucherans", "39100", 47.0883, 5.4550), _c("Authume", "39100", 47.1250, 5.5000),
@@ -65,7 +69,7 @@ TOWNS: tuple[Town, ...] = (
         _c("Rochefort-sur-Nenon", "39700", 47.1000, 5.5617), _c("Orchamps", "39700", 47.1467, 5.6583),
         _c("Montmirey-le-Château", "39290", 47.2217, 5.5317),
     )),
-    Town("Auxerre", "Place de l'Hôtel de Ville, 89000 Auxerre", 47.7986, 3.5672, "3 86", (
+    Town("Auxerre", "Place de l'Hôtel de Ville", "89000", 47.7986, 3.5672, "3 86", (
         _c("Auxerre", "89000", 47.7986, 3.5672), _c("Monéteau", "89470", 47.8483, 3.5817),
         _c("Appoigny", "89380", 47.8750, 3.5267), _c("Saint-Georges-sur-Baulche", "89000", 47.8000, 3.5250),
         _c("Perrigny", "89000", 47.8267, 3.5367), _c("Chevannes", "89240", 47.7483, 3.4933),
@@ -74,7 +78,7 @@ TOWNS: tuple[Town, ...] = (
         _c("Saint-Florentin", "89600", 47.9983, 3.7283), _c("Migennes", "89400", 47.9650, 3.5183),
         _c("Toucy", "89130", 47.7350, 3.2950), _c("Irancy", "89290", 47.7133, 3.6533),
     )),
-    Town("Chalon-sur-Saône", "Place de l'Hôtel de Ville, 71100 Chalon-sur-Saône", 46.7806, 4.8539, "3 85", (
+    Town("Chalon-sur-Saône", "Place de l'Hôtel de Ville", "71100", 46.7806, 4.8539, "3 85", (
         _c("Chalon-sur-Saône", "71100", 46.7806, 4.8539), _c("Saint-Rémy", "71100", 46.7633, 4.8350),
         _c("Châtenoy-le-Royal", "71880", 46.7950, 4.8117), _c("Saint-Marcel", "71380", 46.7767, 4.8883),
         _c("Champforgeuil", "71530", 46.8200, 4.8350), _c("Givry", "71640", 46.7817, 4.7433),

@@ -25,7 +25,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
+from server.agenda import workdays
 from server.agenda.clashes import WARNING as ABSENCE_CLASH
+from server.i18n import LANGUAGES
 from server.segmentation.cadence import cadence
 from server.segmentation.models import CommercialModel
 from server.tours.context import (
@@ -246,13 +248,24 @@ def _document(g: Gathered, plan: DayPlan, home, booked: dict[str, Booked], done_
 
 def working_day(rep: Rep, day: date) -> dict[str, Any]:
     """API.md → Working days: `working_day`, `next_working_day` (YYYY-MM-DD or null) and,
-    on a day not worked, `day_off` {kind: "weekly"|"holiday"|"absence", name}. `working`
-    is the older name of `working_day`, kept for tablets that read it."""
+    on a day not worked, `day_off` {kind: "weekly"|"holiday"|"absence", name}, a holiday
+    with its `names` too. `working` is the older name of `working_day`, kept for tablets
+    that read it."""
     off = rep.calendar.off(day)
     following = rep.calendar.next_working_day(day)
+    day_off = off.as_dict() if off else None
+    if off is not None and off.kind == "holiday":
+        day_off["names"] = holiday_names(rep.calendar.holidays_code, day)
     return {"working_day": off is None, "working": off is None,
-            "next_working_day": following.isoformat() if following else None,
-            "day_off": off.as_dict() if off else None}
+            "next_working_day": following.isoformat() if following else None, "day_off": day_off}
+
+
+def holiday_names(code: str | None, day: date) -> dict[str, str]:
+    """`day`'s public holiday in each language of the app: {"fr": "Noël", "en": "Christmas Day"}
+    (a language the calendar has no names in is left out). The kept plan holds them because a
+    tablet gets it by pull too, read straight from the table in no one's language: offline,
+    it names the holiday in the language on screen (pwa/views/tour.js)."""
+    return {language: name for language in LANGUAGES if (name := workdays.holiday_name(code, day, language))}
 
 
 def _done_stop(g: Gathered, d: Done) -> dict[str, Any]:

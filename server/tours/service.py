@@ -9,8 +9,9 @@
 - `replan`: plans again from the current state (due list, appointments, visits).
 - Read-time marks, never stored: a stop is `"done": true` when the rep logged an on-site
   visit at that account that day (or its appointment is `done`); `"skipped": true` when
-  its time is over without a visit. A public holiday's name is given in the caller's
-  language (the kept plan holds the French one).
+  its time is over without a visit. A public holiday's `name` is given in the caller's
+  language (the kept plan holds the French one), beside its `names` in every language
+  of the app, which the kept plan holds too for the tablets that get it by pull.
 - Planning is off the request path (server/tours/worker.py): a kept plan's GET is a
   plain read (SQLite: a deferred BEGIN, no write lock). A day never planned, or whose
   kept plan is stale, gets a *quick plan* at once (the insertion heuristic on straight-
@@ -34,7 +35,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.actor import Actor
-from server.agenda import workdays
 from server.agenda.workdays import DEFAULT_HOLIDAYS, absent_on
 from server.db import is_uuid, utcnow
 from server.errors import NotFound
@@ -42,7 +42,7 @@ from server.extensions import writing
 from server.i18n import DEFAULT as DEFAULT_LANGUAGE
 from server.tours.context import APPOINTMENT_TIMES, REP_COLUMNS, Rep, day_bounds, load_rep, visits_between
 from server.tours.models import TourPlan, TourPlanJob
-from server.tours.planning import gather, quick_travel, solve, travel_model
+from server.tours.planning import gather, holiday_names, quick_travel, solve, travel_model
 from server.users.models import Team, User
 from sync.changes import change_numbers, now_ms
 
@@ -203,16 +203,17 @@ def annotate(session: Session, rep: Rep, day: date, plan: dict[str, Any], *, now
     if off:
         doc.pop("provisional", None)  # kept before days off stopped being marked so
         if off.get("kind") == "holiday":
-            doc["day_off"] = {**off, "name": holiday_name(rep.holidays_code or rep.calendar.holidays_code, day)
-                              or off.get("name")}
+            # Named again from the calendar: a plan kept before `names` were stored gets them too.
+            names = holiday_names(rep.holidays_code or rep.calendar.holidays_code, day)
+            doc["day_off"] = {**off, "names": names or off.get("names") or {}, "name": holiday_name(names, off)}
     return doc
 
 
-def holiday_name(code: str | None, day: date) -> str | None:
-    """`day`'s public holiday named in the caller's language (API.md → Language), None when
-    the calendar has no name for it in that language: the kept (French) name is shown then."""
+def holiday_name(names: dict[str, str], off: dict[str, Any]) -> str | None:
+    """The holiday named in the caller's language (API.md → Language); the kept (French) name
+    when the calendar has none in that language."""
     locale = get_locale()
-    return workdays.holiday_name(code, day, locale.language if locale else DEFAULT_LANGUAGE)
+    return names.get(locale.language if locale else DEFAULT_LANGUAGE) or off.get("name")
 
 
 def appointment_changed(ctx, record) -> None:

@@ -29,6 +29,9 @@ class MeSchema(UserSchema):
 
     timezone = fields.String(dump_only=True)
     technical_team_ids = fields.Method("_technical_team_ids", dump_only=True)
+    # The language the user chose, "fr" or "en", on whatever device; null until it chooses one
+    # (unlike the people screen's default "fr"): the app then keeps this device's language.
+    locale = fields.String(dump_only=True, allow_none=True)
 
     def _technical_team_ids(self, user) -> list[str]:
         return sorted(team.id for team in user.technical_teams)

@@ -22,13 +22,18 @@ def workday() -> str:
     return day.isoformat()
 
 
-def sign_in(page: Page, email: str) -> None:
-    """Sign in, then wait for the first full sync, the tour of a workday and an active service worker."""
+def signed_in_synced(page: Page, email: str) -> None:
+    """Sign in from the login screen and wait for the first full sync, wherever the app opens."""
     page.goto("/")
     page.get_by_test_id("login-email").fill(email)
     page.get_by_test_id("login-password").fill(PASSWORD)
     page.get_by_test_id("login-submit").click()
     wait_synced(page)
+
+
+def sign_in(page: Page, email: str) -> None:
+    """Sign in, then wait for the first full sync, the tour of a workday and an active service worker."""
+    signed_in_synced(page, email)
     page.goto(f"/#/tour/{workday()}")
     expect(page.get_by_test_id("tour-stop").first).to_be_visible(timeout=30_000)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")

@@ -97,3 +97,53 @@ def test_telemarketer_books_another_slot_typed_by_hand(page, api):
     assert len(booked) == 1 and booked[0]["account_id"] == account_id
     assert datetime.fromisoformat(booked[0]["start"]) == start
     assert datetime.fromisoformat(booked[0]["end"]) == start + timedelta(minutes=60)
+
+
+
+@pytest.mark.parametrize(("lang", "day_names", "short"), [
+    ("fr", ("lundi", "mardi", "mercredi", "jeudi", "vendredi"), "lun."),
+    ("en", ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"), "Mon"),
+])
+def test_the_reps_week_names_its_days_in_full_on_a_desktop(page, lang, day_names, short):
+    """At a desktop's width (≥ 1280 px) the rep's week names each day in full with its date
+    ("lundi 23 nov."); narrower, where a column has no room, "lun. 23 nov."."""
+    page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    desk_sign_in(page, "tele@example.com", "calls")
+    page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
+    days = page.get_by_test_id("week-day")
+    expect(days).to_have_count(5, timeout=20_000)
+    # innerText: what is on screen (the other form is hidden); the date may go under a long name
+    for heading, name in zip(days.all(), day_names):
+        text = " ".join(heading.inner_text().split())
+        assert re.fullmatch(rf"{name} \d{{1,2}} \S+", text), text
+    page.set_viewport_size({"width": 1100, "height": 768})
+    text = " ".join(days.first.inner_text().split())
+    assert re.fullmatch(rf"{re.escape(short)} \d{{1,2}} \S+", text), text
+
+
+@pytest.mark.parametrize(("lang", "lines"), [
+    ("fr", ["mardi 1 décembre Sur la tournée 08:30 +5 min 10:00 14:00 +5 min",
+            "mercredi 2 décembre Sur la tournée 09:00", "jeudi 3 décembre +12 min de route 11:00"]),
+    ("en", ["Tuesday 1 December On the way 08:30 +5 min 10:00 14:00 +5 min",
+            "Wednesday 2 December On the way 09:00", "Thursday 3 December +12 min driving 11:00"]),
+])
+def test_each_day_of_the_proposed_slots_is_one_line(page, lang, lines):
+    """The server ranks slots best first (least added driving, then earliest), so one day's slots
+    come apart (server/tours/slots.py; answer made up here). On screen, one line per day, in the
+    order of its best slot, saying why (that slot's driving), its times in the day's order, and a
+    time that adds more driving than the day's best says how much."""
+    ranked = [("2026-12-01T10:00", 0), ("2026-12-02T09:00", 0), ("2026-12-01T08:30", 5), ("2026-12-01T14:00", 5),
+              ("2026-12-03T11:00", 12)]
+    answer = [{"start": f"{start}:00+01:00", "end": (datetime.fromisoformat(f"{start}:00+01:00") + timedelta(hours=1)).isoformat(),
+               "added_drive_min": n} for start, n in ranked]
+    page.route(re.compile(r"/api/reps/[^/]+/slots\?"), lambda route: route.fulfill(json=answer))
+    page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "tele@example.com", "calls")
+    page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
+    groups = page.get_by_test_id("slot-group")
+    expect(groups).to_have_count(3, timeout=20_000)
+    assert [" ".join(g.inner_text().split()) for g in groups.all()] == lines
+    groups.first.get_by_test_id("slot").first.click()  # 08:30, the day's first time, is the one chosen
+    expect(page.get_by_test_id("book-chosen")).to_contain_text("08:30")

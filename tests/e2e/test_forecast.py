@@ -14,11 +14,15 @@ pytestmark = pytest.mark.e2e
 def test_manager_sees_the_forecast_its_backtest_and_drills_down(page, api):
     page.set_viewport_size(DESKTOP)
     desk_sign_in(page, "manager@example.com", "dashboard")
+    # The win model may be trained again between two reads (server/forecast/knowledge.py: at
+    # most once a minute, when another test changed a deal), so the screen's figure is the
+    # server's just before or just after the screen asked for it.
+    before = api("manager@example.com").call("GET", "/api/forecast")
     page.get_by_test_id("desk-nav-forecast").click()
-    figures = api("manager@example.com").call("GET", "/api/forecast")
     expect(page.get_by_test_id("forecast-weighted")).to_have_text(re.compile(r"\d"))
     shown = re.sub(r"[^\d,]", "", page.get_by_test_id("forecast-weighted").inner_text())  # "278 628,08 €"
-    assert round(float(shown.replace(",", ".") or 0)) == round(figures["weighted"])
+    after = api("manager@example.com").call("GET", "/api/forecast")
+    assert round(float(shown.replace(",", ".") or 0)) in {round(before["weighted"]), round(after["weighted"])}
     expect(page.get_by_test_id("chart-backtest").locator("canvas")).to_be_visible(timeout=20_000)
     # The backtest in a manager's words, its measure explained on a tap; no statistician's names.
     backtest = api("manager@example.com").call("GET", "/api/forecast/backtest?months=12")

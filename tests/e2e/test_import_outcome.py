@@ -1,7 +1,9 @@
 """The import screen says what an import did, in either language and with its plurals: a file
-imported again is "Aucun changement : 3 comptes déjà à jour", not "0 compte(s) importé(s)"
-(the server's counts: tests/accounts/test_import_again.py). The demo's own accounts are
-imported again as they are, so the demo shared by the other browser tests does not change."""
+imported again is "Aucun changement : 3 comptes déjà à jour.", not "0 compte(s) importé(s)"
+(the server's counts: tests/accounts/test_import_again.py), and every outcome ends with its full
+stop. Where the accounts were located names only the counts that are not 0, and is left out when
+no account was written. The demo's own accounts are imported again as they are, so the demo
+shared by the other browser tests does not change."""
 from __future__ import annotations
 
 import csv
@@ -30,9 +32,9 @@ def _choose(page, tmp_path, rows: list[list[str]]) -> None:
 
 
 @pytest.mark.parametrize(("lang", "n", "dry_run", "done"), [
-    ("fr", 1, "Simulation : 1 compte déjà à jour. Rien n’est encore écrit.", "Aucun changement : 1 compte déjà à jour"),
+    ("fr", 1, "Simulation : 1 compte déjà à jour. Rien n’est encore écrit.", "Aucun changement : 1 compte déjà à jour."),
     ("en", 3, "Dry run: 3 accounts already up to date. Nothing written yet.",
-     "Nothing changed: 3 accounts already up to date"),
+     "Nothing changed: 3 accounts already up to date."),
 ])
 def test_a_file_imported_again_says_nothing_changed(page, tmp_path, api, lang, n, dry_run, done):
     manager = api("manager@example.com")
@@ -41,31 +43,42 @@ def test_a_file_imported_again_says_nothing_changed(page, tmp_path, api, lang, n
     _choose(page, tmp_path, [[a["external_ref"], a["name"]] for a in accounts])
     page.get_by_test_id("import-dry-run").click()
     expect(page.get_by_test_id("import-outcome")).to_have_text(dry_run, timeout=60_000)
+    # nothing to write, nothing located: no "Localisation : 0 à l'adresse, 0 à la commune…" line
+    expect(page.get_by_test_id("import-located")).to_have_count(0)
     page.get_by_test_id("import-run").click()
     expect(page.locator(".toast", has_text=done)).to_have_text(done, timeout=60_000)
     expect(page.get_by_test_id("import-outcome")).to_have_text(done)
+    expect(page.get_by_test_id("import-located")).to_have_count(0)
     after = {a["id"]: a["version"] for a in manager.call("GET", f"/api/accounts?per_page={n}")["items"]}
     assert after == {a["id"]: a["version"] for a in accounts}  # nothing written
 
 
-@pytest.mark.parametrize(("lang", "dry_run", "done"), [
+@pytest.mark.parametrize(("lang", "dry_run", "done", "located"), [
     ("fr", "Simulation : 1 compte créé, 12 comptes déjà à jour. Rien n’est encore écrit.",
-     "Import fait : 1 compte créé, 2 comptes modifiés, 11 comptes déjà à jour."),
+     "Import fait : 1 compte créé, 2 comptes modifiés, 11 comptes déjà à jour.",
+     "Localisation : 2 à l’adresse, 1 sans position."),
     ("en", "Dry run: 1 account created, 12 accounts already up to date. Nothing written yet.",
-     "Imported: 1 account created, 2 accounts updated, 11 accounts already up to date."),
+     "Imported: 1 account created, 2 accounts updated, 11 accounts already up to date.",
+     "Located: 2 at the address, 1 without position."),
 ])
-def test_an_import_that_changed_things_counts_each_kind(page, tmp_path, lang, dry_run, done):
+def test_an_import_that_changed_things_counts_each_kind(page, tmp_path, lang, dry_run, done, located):
     """The server's answers are made up here (the demo stays as it is): the counts in words."""
     def answer(route):
         dry = 'name="dry_run"\r\n\r\n1' in (route.request.post_data or "")
         counts = {"created": 1, "updated": 0, "unchanged": 12} if dry else {"created": 1, "updated": 2, "unchanged": 11}
-        route.fulfill(json={"kind": "accounts", "dry_run": dry, "lines": 14, **counts, "report": [],
-                            "located": {"address": 0, "street": 0, "commune": 14, "none": 0}})
+        # where the accounts written were placed: the dry run's one at the commune; the import's one at
+        # the address, one at the street (both "à l'adresse" on screen) and one without a position
+        where = {"address": 0, "street": 0, "commune": 1, "manual": 0, "none": 0} if dry else \
+            {"address": 1, "street": 1, "commune": 0, "manual": 0, "none": 1}
+        route.fulfill(json={"kind": "accounts", "dry_run": dry, "lines": 14, **counts, "report": [], "located": where})
 
     page.route("**/api/accounts/import", answer)
     _import_screen(page, lang)
     _choose(page, tmp_path, [["CLI-999999", "Atelier Lune"]])
     page.get_by_test_id("import-dry-run").click()
     expect(page.get_by_test_id("import-outcome")).to_have_text(dry_run)
+    expect(page.get_by_test_id("import-located")).to_have_text("Localisation : 1 à la commune." if lang == "fr"
+                                                              else "Located: 1 at the commune.")
     page.get_by_test_id("import-run").click()
     expect(page.locator(".toast", has_text=done)).to_have_text(done)
+    expect(page.get_by_test_id("import-located")).to_have_text(located)

@@ -25,6 +25,15 @@ def hhmm(iso: str) -> str:
     return dt.datetime.fromisoformat(iso).astimezone(PARIS).strftime("%H:%M")
 
 
+# Every state of the tour screen from now on: its heading and its stops' accounts, recorded
+# after each change of the page (a MutationObserver runs before the next task).
+FRAMES = """() => { window.tourFrames = [];
+  new MutationObserver(() => { const h = document.querySelector('.tour h1');
+    window.tourFrames.push([h ? h.textContent : '',
+      [...document.querySelectorAll('[data-testid=tour-stop]')].map((s) => s.dataset.accountId)]);
+  }).observe(document.body, { childList: true, subtree: true, characterData: true }); }"""
+
+
 def js_round(x: float) -> int:
     return int(x + 0.5)  # Math.round, not Python's banker's rounding
 
@@ -95,12 +104,19 @@ def test_the_working_day_before_and_after_are_one_tap_away(page, api):
 
     page.goto(f"/#/tour/{friday}")
     expect(page.locator(f'[data-testid=tour-day][data-day="{monday}"]')).to_have_count(0)  # not this week
+    stops = page.get_by_test_id("tour-stop")
+    expect(stops.first).to_be_visible()
+    fridays = [s.get_attribute("data-account-id") for s in stops.all()]
+    page.evaluate(FRAMES)
     nxt.click()
     expect(page).to_have_url(re.compile(f"#/tour/{monday}$"))  # the weekend is not worked: skipped
     expect(page.locator(".tour h1")).to_contain_text(FR_DAYS[0])
-    stops = page.get_by_test_id("tour-stop")
     expect(stops).to_have_count(len(tour["stops"]))
     assert [s.get_attribute("data-account-id") for s in stops.all()] == [s["account_id"] for s in tour["stops"]]
+    # Not even for one frame Friday's stops under Monday's heading, while Monday's plan was read.
+    frames = page.evaluate("window.tourFrames")
+    assert any(FR_DAYS[0] in heading for heading, _ in frames)
+    assert [ids for heading, ids in frames if FR_DAYS[0] in heading and ids == fridays] == []
     expect(page.locator(f'[data-testid=tour-day][data-day="{monday}"]')).to_have_class("active")
 
     prev.click()

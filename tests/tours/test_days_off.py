@@ -60,8 +60,9 @@ def test_a_holiday_is_named_in_the_callers_language(app, client, world):
     french = holidays.country_holidays("FR", language="fr").get(day)
     english = holidays.country_holidays("FR", language="en_US").get(day)
     assert french != english
-    assert tour(client, app, world, day)["day_off"] == {"kind": "holiday", "name": french}  # French by default
-    assert tour(client, app, world, day, "en")["day_off"] == {"kind": "holiday", "name": english}
+    names = {"fr": french, "en": english}
+    assert tour(client, app, world, day)["day_off"] == {"kind": "holiday", "name": french, "names": names}  # French by default
+    assert tour(client, app, world, day, "en")["day_off"] == {"kind": "holiday", "name": english, "names": names}
     assert tour(client, app, world, day, "fr-FR,fr;q=0.9")["day_off"]["name"] == french
 
 
@@ -71,3 +72,30 @@ def test_christmas_in_english_is_christmas_day(app, client, world):
         day = christmas_after(day)
     assert tour(client, app, world, day, "en")["day_off"]["name"] == "Christmas Day"
     assert tour(client, app, world, day)["day_off"]["name"] == "Noël"
+
+
+def test_a_holiday_pulled_by_the_tablet_carries_its_name_in_every_language(app, client, world):
+    """A pull reads the kept plan as it is stored: the names in every language ride with it, so an
+    English tablet offline names the holiday in English (pwa/views/tour.js), not in French."""
+    day = christmas_after(today())
+    while day.weekday() >= 5:  # a weekend Christmas says "weekly" first
+        day = christmas_after(day)
+    tour(client, app, world, day)  # kept, read in French
+    response = client.get("/api/sync/pull?since=0&limit=1000", headers=world.headers(app, "rep"))
+    assert response.status_code == 200
+    pulled = next(c["data"]["plan"] for c in response.get_json()["changes"]
+                  if c["entity"] == "tour_plan" and c["data"]["date"] == day.isoformat())
+    assert pulled["day_off"]["names"] == {"fr": "Noël", "en": "Christmas Day"}
+
+
+def test_a_holiday_kept_before_its_names_were_stored_is_named_when_read(app, client, session, world):
+    from sqlalchemy import select
+
+    from server.tours.models import TourPlan
+    day = weekday_holiday()
+    tour(client, app, world, day)
+    kept = session.scalar(select(TourPlan).where(TourPlan.rep_id == world.rep.id, TourPlan.date == day))
+    kept.plan = {**kept.plan, "day_off": {"kind": "holiday", "name": holiday_calendar("FR").get(day)}}  # the older form
+    session.commit()
+    names = tour(client, app, world, day, "en")["day_off"]["names"]
+    assert names == {"fr": holiday_calendar("FR").get(day), "en": holiday_calendar("FR", "en").get(day)}

@@ -77,7 +77,8 @@ def test_after_a_monday_holiday_the_next_working_day_is_tuesday(app, client, wor
     holiday = tour(client, app, world, monday)
     assert sunday["next_working_day"] == holiday["next_working_day"] == (monday + timedelta(days=1)).isoformat()
     assert holiday["working_day"] is False and holiday["day_off"] == {
-        "kind": "holiday", "name": holiday_calendar("FR").get(monday)}
+        "kind": "holiday", "name": holiday_calendar("FR").get(monday),
+        "names": {"fr": holiday_calendar("FR").get(monday), "en": holiday_calendar("FR", "en").get(monday)}}
 
 
 def test_an_appointment_booked_on_a_day_off_is_still_listed(app, client, session, world):

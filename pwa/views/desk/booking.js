@@ -33,7 +33,8 @@ function Week({ repId, repName, version }) {
   return html`<div class="rep-week">
     <h2 data-testid="booking-week">${w('repWeek', { name: repName || '' })} · ${w('weekOf', { d: fmtDate(data.week_start, { day: 'numeric', month: 'long' }) })}</h2>
     <div class="week-cols">${(data.days || []).map((day) => html`<div class="week-day">
-      <h3>${fmtDate(day.date)}</h3>
+      <h3 data-testid="week-day"><span class="day-long">${fmtDate(day.date, { weekday: 'long' })}</span><span class="day-short">${
+        fmtDate(day.date, { weekday: 'short' })}</span> <span class="day-date">${fmtDate(day.date, { day: 'numeric', month: 'short' })}</span></h3>
       ${(day.stops || []).map((s) => html`<div class=${`week-stop ${s.kind}`} data-testid=${s.kind === 'appointment' ? 'week-appt' : 'week-stop'}
         data-account-id=${s.account_id} title=${s.name}><b>${fmtTime(s.arrive)}</b> <${Badge} segment=${s.segment} />
         <span class="stop-name">${s.name}</span></div>`)}
@@ -41,15 +42,17 @@ function Week({ repId, repName, version }) {
 }
 
 // Slots come best first (server/tours/slots.py): the fewest whole minutes of added driving,
-// then the earliest. A run of one day at one cost is one line: the day, why, its times.
+// then the earliest. One line per day, in the order of its best slot: the day, why (that slot's
+// driving), its best times in the day's order; a time with more driving than the best says so.
 function groups(slots) {
-  const out = [];
+  const days = new Map();
   for (const s of slots) {
-    const day = s.start.slice(0, 10), last = out[out.length - 1];
-    if (last && last.day === day && last.added === s.added_drive_min) last.slots.push(s);
-    else out.push({ day, added: s.added_drive_min, slots: [s] });
+    const day = s.start.slice(0, 10);
+    if (!days.has(day)) days.set(day, { day, added: s.added_drive_min, slots: [] });
+    days.get(day).slots.push(s);
   }
-  return out.slice(0, 5);
+  return [...days.values()].slice(0, 5)
+    .map((g) => ({ ...g, slots: g.slots.slice(0, 6).sort((a, b) => new Date(a.start) - new Date(b.start)) }));
 }
 const why = (added) => (added === 0 ? w('onTheWay') : w('addedDrive', { n: added }));
 // A date-time without offset: the rep's own time on the server (API.md → Tours and appointments).
@@ -74,8 +77,9 @@ function Slots({ repId, accountId, minutes, chosen, onChoose, version }) {
     <ol class="slot-groups">${groups(data || []).map((g) => html`<li data-testid="slot-group">
       <b>${fmtDate(g.day, { weekday: 'long', day: 'numeric', month: 'long' })}</b>
       ${placed && html`<span class=${g.added === 0 ? 'why way' : 'why'} data-testid="slot-why">${why(g.added)}</span>`}
-      <div>${g.slots.slice(0, 4).map((s) => html`<button data-testid="slot" class=${chosen?.start === s.start ? 'slot on' : 'slot'}
-        onClick=${() => onChoose(s)}>${fmtTime(s.start)}</button>`)}</div></li>`)}</ol>
+      <div>${g.slots.map((s) => html`<button data-testid="slot" class=${chosen?.start === s.start ? 'slot on' : 'slot'}
+        title=${placed ? why(s.added_drive_min) : null} onClick=${() => onChoose(s)}>${fmtTime(s.start)}${placed && s.added_drive_min > g.added
+          && html` <small data-testid="slot-extra">${w('extraMin', { n: s.added_drive_min })}</small>`}</button>`)}</div></li>`)}</ol>
     <details data-testid="manual-slot" onToggle=${(e) => e.target.open && manual(day, time)}><summary>${w('manualSlot')}</summary>
       <p class="muted">${w('manualHint')}</p><div class="row">
       <label>${w('date')}<input type="date" data-testid="manual-date" value=${day} onInput=${(e) => { setDay(e.target.value); manual(e.target.value, time); }} /></label>

@@ -18,6 +18,11 @@ function loadUplot() {
 }
 
 export const SEG_COLORS = { A: '#d4a017', B: '#7d8a99', C: '#b0703c' };
+// Values from 0, as bars must be (uPlot starts near the lowest value); below only for a value below 0.
+export const Y_SCALE = { range: { min: { soft: 0, mode: 2 }, max: { pad: 0.1, mode: 3 } } };
+/** The (i) of a figure's explanation, on the dashboard and the forecast. */
+export const InfoIcon = () => html`<svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor"
+  stroke-width="2" stroke-linecap="round"><circle cx="12" cy="12" r="9" /><path d="M12 11v6M12 7.5v.5" /></svg>`;
 
 /** A uPlot chart: `x` = Unix seconds, `series` = [{label, values, color, bars}], redrawn when `data` changes. */
 export function Chart({ x, series, title, height = 240, yFormat, testid }) {
@@ -32,7 +37,7 @@ export function Chart({ x, series, title, height = 240, yFormat, testid }) {
       const day = new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', year: 'numeric' });
       const opts = {
         title, width: box.current.clientWidth || 600, height,
-        scales: { x: { time: true } },
+        scales: { x: { time: true }, y: Y_SCALE },
         // Axis ticks and legend values through Intl, in the user's language (uPlot's own are English).
         axes: [{ values: (u, ticks) => ticks.map((v) => month.format(new Date(v * 1000))) },
           { values: (u, ticks) => ticks.map((v) => (yFormat ? yFormat(v) : fmtNumber(v, 1))), size: 70 }],

@@ -1,13 +1,12 @@
 // Manager: the KPIs of API.md for a team, a rep and a period, against the plan and
 // the model's time split; 6-month trend charts (uPlot, lazy); CSV export.
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
-import { html, isoDay, addDays, Badge, toast } from '../../lib/ui.js';
-import { getMeta } from '../../lib/db.js';
+import { html, isoDay, addDays, Badge } from '../../lib/ui.js';
 import { api } from '../../lib/api.js';
-import { useApi, problemText } from './fetch.js';
-import { w, money, pct } from './words.js';
-import { fmtHours, compactMoney, count, lang } from '../../lib/i18n.js';
-import { Chart, SEG_COLORS } from './charts.js';
+import { useApi, problemText, downloadCsv } from './fetch.js';
+import { w, money, pct, count } from './words.js';
+import { fmtHours, compactMoney } from '../../lib/i18n.js';
+import { Chart, SEG_COLORS, InfoIcon } from './charts.js';
 
 const SEGS = ['A', 'B', 'C'];
 // Where "planned" comes from: action-plan days vs cadence days (server/kpis/service.py).
@@ -38,17 +37,6 @@ function Trend({ rep }) {
   </div>`;
 }
 
-async function downloadCsv(query) {
-  const tokens = await getMeta('tokens');
-  const res = await fetch(`/api/kpis.csv?${query}`, { headers: { Authorization: `Bearer ${tokens.access_token}`, 'Accept-Language': lang.value } });
-  if (!res.ok) { toast(`CSV: HTTP ${res.status}`, 'error'); return; }
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(await res.blob());
-  link.download = `kpis-${query.replace(/[^0-9-]+/g, '_')}.csv`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-}
-
 export function Dashboard() {
   const today = isoDay();
   const [from, setFrom] = useState(monthStart(addDays(today, -62))); // the current month and the two before
@@ -64,7 +52,7 @@ export function Dashboard() {
       <label>${w('to')}<input type="date" data-testid="kpi-to" value=${to} onChange=${(e) => setTo(e.target.value)} /></label>
       <label>${w('rep')}<select data-testid="kpi-rep" value=${rep} onChange=${(e) => setRep(e.target.value)}>
         <option value="">${w('allReps')}</option>${reps.map((r) => html`<option value=${r.id}>${r.name}</option>`)}</select></label>
-      <button data-testid="kpi-csv" onClick=${() => downloadCsv(query)}>${w('exportCsv')}</button>
+      <button data-testid="kpi-csv" onClick=${() => downloadCsv('kpis', query)}>${w('exportCsv')}</button>
     </div>
     ${error && html`<p class="error">${problemText(error)}</p>`}
     ${k && html`<div class="tiles">
@@ -78,8 +66,7 @@ export function Dashboard() {
     </div>
     <div class="card"><table class="grid kpi-table" data-testid="kpi-segments">
       <thead><tr><th></th><th>${w('visitsDone')}</th><th>${w('planned')} <button type="button" class="info" data-testid="kpi-planned-help" aria-label=${w('plannedWhy')}
-        aria-expanded=${help} aria-controls="kpi-planned-text" onClick=${() => setHelp(!help)}><svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true"
-        fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><circle cx="12" cy="12" r="9" /><path d="M12 11v6M12 7.5v.5" /></svg></button></th><th>${w('coverage')}</th>
+        aria-expanded=${help} aria-controls="kpi-planned-text" onClick=${() => setHelp(!help)}><${InfoIcon} /></button></th><th>${w('coverage')}</th>
         <th>${w('timeShare')} (${w('timeTarget')})</th><th>${w('calls_')}</th><th>${w('revenue')}</th><th>${w('accounts')}</th></tr></thead>
       <tbody>${SEGS.map((s) => html`<tr data-testid=${`kpi-segment-${s}`}>
         <td><${Badge} segment=${s} /></td>

@@ -3,7 +3,6 @@
 // rep concerned, keeps one (the others merge into it: nothing is lost, values that differ go
 // to the conflicts of the rep concerned) or says they are different companies.
 import { html, toast } from '../../lib/ui.js';
-import { t } from '../../lib/i18n.js';
 import { w } from './words.js';
 import { useApi, post, problemText } from './fetch.js';
 
@@ -16,22 +15,22 @@ function Group({ group, reload }) {
     } catch (e) { toast(problemText(e), 'error'); }
   }
   async function dismiss() {
-    try { await post('/api/accounts/duplicates/dismiss', { account_ids: ids }); toast(w('dismissedDone')); reload(); } catch (e) { toast(problemText(e), 'error'); }
+    try { await post('/api/accounts/duplicates/dismiss', { account_ids: ids }); toast(w('mergeDismissed')); reload(); } catch (e) { toast(problemText(e), 'error'); }
   }
   return html`<div class="card" data-testid="duplicate-group">
-    <p>${t('duplicateBy', { what: t(`dup.${group.by}`) })}</p>
+    <p>${w('duplicateBy', { what: w(`dup.${group.by}`) })}</p>
     <ul>${group.accounts.map((a) => html`<li data-account-id=${a.id}>
       <strong>${a.name}</strong> ${a.postcode || ''} ${a.city || ''} <small class="muted">${w('ownedBy', { name: a.owner_name || '' })}</small>
       <button class="small primary" data-testid="merge-keep" onClick=${() => keep(a.id)}>${w('keepThis')}</button></li>`)}</ul>
-    <button class="small" data-testid="merge-dismiss" onClick=${dismiss}>${w('dismissSuggestion')}</button>
+    <button class="small" data-testid="merge-dismiss" onClick=${dismiss}>${w('mergeDifferent')}</button>
   </div>`;
 }
 
 export function Duplicates() {
   const { data, reload } = useApi('/api/accounts/duplicates');
   const items = data?.items || [];
-  return html`<section class="duplicates"><h1>${t('duplicates')}</h1>
+  return html`<section class="duplicates"><h1>${w('duplicates')}</h1>
     ${items.length > 0 && html`<p class="muted">${w('mergeHelp')}</p>`}
-    ${data && !items.length && html`<p class="muted">${t('noDuplicates')}</p>`}
+    ${data && !items.length && html`<p class="muted">${w('noDuplicates')}</p>`}
     ${items.map((g) => html`<${Group} key=${g.accounts.map((a) => a.id).join()} group=${g} reload=${reload} />`)}</section>`;
 }

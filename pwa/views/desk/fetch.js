@@ -2,6 +2,7 @@
 // local copy: telemarketers, back office and managers sit at a connected desk).
 import { useEffect, useState, useCallback } from '../../vendor/preact-hooks.mjs';
 import { api } from '../../lib/api.js';
+import { toast } from '../../lib/ui.js';
 
 /** {data, error, loading, reload} of GET `path`; `path` null waits. */
 // `version`: bump it to fetch the same path again (the lists refuse unknown query
@@ -25,6 +26,17 @@ export const post = (path, body) => api(path, { method: 'POST', body });
 export const put = (path, body) => api(path, { method: 'PUT', body });
 export const patch = (path, body) => api(path, { method: 'PATCH', body });
 export const del = (path) => api(path, { method: 'DELETE' });
+
+/** GET /api/{kind}.csv?{query} saved as a file: a link cannot carry the bearer token, so a blob. */
+export async function downloadCsv(kind, query) {
+  try {
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(await api(`/api/${kind}.csv?${query}`, { as: 'blob' }));
+    link.download = `${kind}-${query.replace(/[^0-9-]+/g, '_')}.csv`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  } catch (e) { toast(problemText(e), 'error'); }
+}
 
 /** The problem's field errors as one line, for a toast. */
 export const problemText = (e) => {

@@ -4,8 +4,9 @@
 // value; its French and English labels are what screens show.
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
-import { t, lang } from '../../lib/i18n.js';
+import { lang } from '../../lib/i18n.js';
 import { useApi, post, patch, del, problemText } from './fetch.js';
+import { w } from './words.js';
 import { StatusesEditor } from './statuses.js';
 import { ProductLinesEditor } from './productlines.js';
 
@@ -30,11 +31,11 @@ function OptionLabels({ text, labels, onChange }) {
   const options = optionList(text);
   const set = (o, l) => (e) => onChange({ ...labels, [o]: { ...labels[o], [l]: e.target.value } });
   return options.length > 0 && html`<table class="grid option-labels" data-testid="option-labels">
-    <caption>${t('optionLabels')}</caption>
-    <thead><tr><th>${t('optionValue')}</th><th>${t('fieldLabelFr')}</th><th>${t('fieldLabelEn')}</th></tr></thead>
+    <caption>${w('optionLabels')}</caption>
+    <thead><tr><th>${w('optionValue')}</th><th>${w('fieldLabelFr')}</th><th>${w('fieldLabelEn')}</th></tr></thead>
     <tbody>${options.map((o) => html`<tr data-option=${o}><td>${o}</td>
-      <td><input data-testid="option-label-fr" aria-label=${`${o} – ${t('fieldLabelFr')}`} placeholder=${o} value=${labels[o]?.fr || ''} onInput=${set(o, 'fr')} /></td>
-      <td><input data-testid="option-label-en" aria-label=${`${o} – ${t('fieldLabelEn')}`} placeholder=${o} value=${labels[o]?.en || ''} onInput=${set(o, 'en')} /></td></tr>`)}
+      <td><input data-testid="option-label-fr" aria-label=${`${o} – ${w('fieldLabelFr')}`} placeholder=${o} value=${labels[o]?.fr || ''} onInput=${set(o, 'fr')} /></td>
+      <td><input data-testid="option-label-en" aria-label=${`${o} – ${w('fieldLabelEn')}`} placeholder=${o} value=${labels[o]?.en || ''} onInput=${set(o, 'en')} /></td></tr>`)}
     </tbody></table>`;
 }
 
@@ -48,28 +49,28 @@ function Row({ field, reload }) {
       body.options = optionList(edit.options);
       body.option_labels = labelsOf(body.options, edit.labels);
     }
-    try { await patch(`/api/custom-fields/${field.id}`, body); toast(t('fieldSaved')); setEdit(null); reload(); } catch (e) { toast(problemText(e), 'error'); }
+    try { await patch(`/api/custom-fields/${field.id}`, body); toast(w('fieldSaved')); setEdit(null); reload(); } catch (e) { toast(problemText(e), 'error'); }
   }
   async function remove() {
-    try { await del(`/api/custom-fields/${field.id}`); toast(t('fieldRemoved')); reload(); } catch (e) { toast(problemText(e), 'error'); }
+    try { await del(`/api/custom-fields/${field.id}`); toast(w('fieldRemoved')); reload(); } catch (e) { toast(problemText(e), 'error'); }
   }
   if (!edit) {
     return html`<tr data-testid="field-row" data-key=${field.key}>
-      <td><code>${field.key}</code></td><td>${t(`fieldEntity.${field.entity}`)}</td>
-      <td>${field.label[lang.value] || field.label.fr}</td><td>${t(`field.${field.type}`)}</td>
+      <td><code>${field.key}</code></td><td>${w(`entity.${field.entity}`)}</td>
+      <td>${field.label[lang.value] || field.label.fr}</td><td>${w(`fieldType.${field.type}`)}</td>
       <td>${(field.options || []).map((o) => optionText(field, o)).join(', ')}</td><td>${field.required ? '✓' : ''}</td>
       <td><button class="small" data-testid="field-edit" onClick=${start}>✎</button>
-        <button class="small" data-testid="field-remove" onClick=${remove}>${t('removeField')}</button></td></tr>`;
+        <button class="small" data-testid="field-remove" onClick=${remove}>${w('removeField')}</button></td></tr>`;
   }
-  return html`<tr data-testid="field-row-edit"><td><code>${field.key}</code></td><td>${t(`fieldEntity.${field.entity}`)}</td>
+  return html`<tr data-testid="field-row-edit"><td><code>${field.key}</code></td><td>${w(`entity.${field.entity}`)}</td>
     <td><input value=${edit.fr} onInput=${(e) => setEdit({ ...edit, fr: e.target.value })} />
       <input value=${edit.en} onInput=${(e) => setEdit({ ...edit, en: e.target.value })} /></td>
-    <td>${t(`field.${field.type}`)}</td>
+    <td>${w(`fieldType.${field.type}`)}</td>
     <td>${hasOptions(field.type) && html`<textarea rows="3" value=${edit.options} onInput=${(e) => setEdit({ ...edit, options: e.target.value })}></textarea>
       <${OptionLabels} text=${edit.options} labels=${edit.labels} onChange=${(labels) => setEdit({ ...edit, labels })} />`}</td>
     <td><input type="checkbox" checked=${edit.required} onChange=${(e) => setEdit({ ...edit, required: e.target.checked })} /></td>
-    <td><button class="small primary" data-testid="field-save" onClick=${save}>${t('save')}</button>
-      <button class="small" onClick=${() => setEdit(null)}>${t('cancel')}</button></td></tr>`;
+    <td><button class="small primary" data-testid="field-save" onClick=${save}>${w('save')}</button>
+      <button class="small" onClick=${() => setEdit(null)}>${w('cancel')}</button></td></tr>`;
 }
 
 function NewField({ reload }) {
@@ -83,25 +84,25 @@ function NewField({ reload }) {
       body.options = optionList(form.options);
       body.option_labels = labelsOf(body.options, form.labels);
     }
-    try { await post('/api/custom-fields', body); toast(t('fieldAdded')); setForm(EMPTY); reload(); } catch (err) { toast(problemText(err), 'error'); }
+    try { await post('/api/custom-fields', body); toast(w('fieldAdded')); setForm(EMPTY); reload(); } catch (err) { toast(problemText(err), 'error'); }
   }
   return html`<form class="card field-new" data-testid="field-form" onSubmit=${add}>
-    <h2>${t('addField')}</h2>
+    <h2>${w('addField')}</h2>
     <div class="row">
-      <label>${t('fieldKey')}<input data-testid="field-key" value=${form.key} onInput=${set('key')} pattern="[a-z][a-z0-9_]*" required /></label>
-      <label>${t('fieldEntity')}<select data-testid="field-entity" value=${form.entity} onChange=${set('entity')}>
-        ${['account', 'contact'].map((x) => html`<option value=${x}>${t(`fieldEntity.${x}`)}</option>`)}</select></label>
-      <label>${t('fieldType')}<select data-testid="field-type" value=${form.type} onChange=${set('type')}>
-        ${TYPES.map((x) => html`<option value=${x}>${t(`field.${x}`)}</option>`)}</select></label>
+      <label>${w('fieldKey')}<input data-testid="field-key" value=${form.key} onInput=${set('key')} pattern="[a-z][a-z0-9_]*" required /></label>
+      <label>${w('fieldEntity')}<select data-testid="field-entity" value=${form.entity} onChange=${set('entity')}>
+        ${['account', 'contact'].map((x) => html`<option value=${x}>${w(`entity.${x}`)}</option>`)}</select></label>
+      <label>${w('fieldType')}<select data-testid="field-type" value=${form.type} onChange=${set('type')}>
+        ${TYPES.map((x) => html`<option value=${x}>${w(`fieldType.${x}`)}</option>`)}</select></label>
     </div>
     <div class="row">
-      <label>${t('fieldLabelFr')}<input data-testid="field-label-fr" value=${form.fr} onInput=${set('fr')} required /></label>
-      <label>${t('fieldLabelEn')}<input data-testid="field-label-en" value=${form.en} onInput=${set('en')} required /></label>
+      <label>${w('fieldLabelFr')}<input data-testid="field-label-fr" value=${form.fr} onInput=${set('fr')} required /></label>
+      <label>${w('fieldLabelEn')}<input data-testid="field-label-en" value=${form.en} onInput=${set('en')} required /></label>
     </div>
-    ${hasOptions(form.type) && html`<label>${t('fieldOptions')}<textarea data-testid="field-options" rows="4" value=${form.options} onInput=${set('options')}></textarea></label>
+    ${hasOptions(form.type) && html`<label>${w('fieldOptions')}<textarea data-testid="field-options" rows="4" value=${form.options} onInput=${set('options')}></textarea></label>
       <${OptionLabels} text=${form.options} labels=${form.labels} onChange=${(labels) => setForm({ ...form, labels })} />`}
-    <label class="check"><input type="checkbox" data-testid="field-required" checked=${form.required} onChange=${set('required')} /> ${t('fieldRequired')}</label>
-    <button class="primary" data-testid="field-add" type="submit">${t('addField')}</button>
+    <label class="check"><input type="checkbox" data-testid="field-required" checked=${form.required} onChange=${set('required')} /> ${w('required')}</label>
+    <button class="primary" data-testid="field-add" type="submit">${w('addField')}</button>
   </form>`;
 }
 
@@ -109,24 +110,24 @@ function Purge() {
   const [form, setForm] = useState({ entity: 'account', key: '' });
   async function purge(e) {
     e.preventDefault();
-    try { const r = await post('/api/custom-fields/purge', form); toast(t('purged', { n: r.purged })); } catch (err) { toast(problemText(err), 'error'); }
+    try { const r = await post('/api/custom-fields/purge', form); toast(w('purged', { n: r.purged })); } catch (err) { toast(problemText(err), 'error'); }
   }
-  return html`<form class="card" onSubmit=${purge}><h2>${t('purge')}</h2><div class="row">
-    <label>${t('fieldEntity')}<select value=${form.entity} onChange=${(e) => setForm({ ...form, entity: e.target.value })}>
-      ${['account', 'contact'].map((x) => html`<option value=${x}>${t(`fieldEntity.${x}`)}</option>`)}</select></label>
-    <label>${t('purgeKey')}<input value=${form.key} onInput=${(e) => setForm({ ...form, key: e.target.value })} required /></label>
-    <button type="submit">${t('purge')}</button></div></form>`;
+  return html`<form class="card" onSubmit=${purge}><h2>${w('purge')}</h2><div class="row">
+    <label>${w('fieldEntity')}<select value=${form.entity} onChange=${(e) => setForm({ ...form, entity: e.target.value })}>
+      ${['account', 'contact'].map((x) => html`<option value=${x}>${w(`entity.${x}`)}</option>`)}</select></label>
+    <label>${w('purgeKey')}<input value=${form.key} onInput=${(e) => setForm({ ...form, key: e.target.value })} required /></label>
+    <button type="submit">${w('purge')}</button></div></form>`;
 }
 
 export function FieldsEditor() {
   const { data, reload } = useApi('/api/custom-fields');
   return html`<section class="fields">
-    <h1>${t('fields')}</h1>
+    <h1>${w('fields')}</h1>
     <div class="card"><table class="grid" data-testid="fields-table">
-      <thead><tr><th>${t('fieldKey')}</th><th>${t('fieldEntity')}</th><th>${t('label')}</th><th>${t('fieldType')}</th>
-        <th>${t('fieldOptions')}</th><th>${t('fieldRequired')}</th><th></th></tr></thead>
+      <thead><tr><th>${w('fieldKey')}</th><th>${w('fieldEntity')}</th><th>${w('label')}</th><th>${w('fieldType')}</th>
+        <th>${w('fieldOptions')}</th><th>${w('required')}</th><th></th></tr></thead>
       <tbody>${(data || []).map((f) => html`<${Row} key=${f.id} field=${f} reload=${reload} />`)}</tbody></table>
-      ${data && !data.length && html`<p class="muted">${t('noFields')}</p>`}</div>
+      ${data && !data.length && html`<p class="muted">${w('noFields')}</p>`}</div>
     <${NewField} reload=${reload} />
     <${Purge} />
     <${StatusesEditor} />

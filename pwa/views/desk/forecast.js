@@ -5,38 +5,26 @@
 // Figures carry a manager's words; the statistics' names (MAPE, Brier) stay in the API.
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, isoDay, addDays, toast } from '../../lib/ui.js';
-import { getMeta } from '../../lib/db.js';
-import { useApi, post, problemText } from './fetch.js';
-import { w, money, pct } from './words.js';
+import { useApi, post, problemText, downloadCsv } from './fetch.js';
+import { w, money, pct, count } from './words.js';
 import { productLine, fmtMonth, fmtPercent, fmtNumber, fmtDay, compactMoney } from '../../lib/i18n.js';
-import { Chart } from './charts.js';
+import { Chart, InfoIcon } from './charts.js';
 
 const STAGES = ['lead', 'requested', 'in_progress', 'quoted'];
 const CATEGORIES = ['pipeline', 'best_case', 'commit'];
 const FIGURES = ['won', 'weighted', 'commit', 'best_case'];
+const PAGE = 50; // deals shown at first, and added by each "Voir plus"
 // The last day of the `months`-th month counted from day's own (3: this quarter, as the API's default).
 const lastDay = (day, months) => addDays(`${addDays(`${day.slice(0, 7)}-01`, 31 * months + 1).slice(0, 7)}-01`, -1);
 // The API's percentages (14.06 for 14.06 %) in the user's language: "14,1 %" / "14.1%".
 const pct1 = (n) => fmtPercent(n == null ? null : n / 100, 1);
 const monthAt = (m) => new Date(`${m}-15T12:00:00`).getTime() / 1000;
 
-async function downloadCsv(query) {
-  const tokens = await getMeta('tokens');
-  const res = await fetch(`/api/forecast.csv?${query}`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
-  if (!res.ok) { toast(`CSV: HTTP ${res.status}`, 'error'); return; }
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(await res.blob());
-  link.download = `forecast-${query.replace(/[^0-9-]+/g, '_')}.csv`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-}
-
 // The dashboard's (i) beside a figure: what it measures, on hover (title) and, on a tap, written under it.
 function Why({ label, text, testid }) {
   const [open, setOpen] = useState(false);
   return html`<button type="button" class="info" aria-label=${label} title=${text} aria-expanded=${open} data-testid=${testid}
-    onClick=${() => setOpen(!open)}><svg width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor"
-    stroke-width="2" stroke-linecap="round"><circle cx="12" cy="12" r="9" /><path d="M12 11v6M12 7.5v.5" /></svg></button>${open
+    onClick=${() => setOpen(!open)}><${InfoIcon} /></button>${open
     && html`<span class="help" data-testid=${`${testid}-text`}>${text}</span>`}`;
 }
 
@@ -49,7 +37,7 @@ function Backtest({ rep }) {
   const n = data.months.filter((m) => m.actual > 0).length;
   return html`<div data-testid="forecast-backtest">
     <${Chart} testid="chart-backtest" title=${w('fc.backtest')} x=${x} yFormat=${compactMoney}
-      series=${[{ label: w('fc.actual'), color: '#2e7d32', bars: true, values: data.months.map((m) => m.actual) },
+      series=${[{ label: w('pl.fig.won'), color: '#2e7d32', bars: true, values: data.months.map((m) => m.actual) },
         { label: w('fc.forecast'), color: '#1565c0', values: data.months.map((m) => m.forecast) },
         { label: w('fc.stageBaseline'), color: '#9e9e9e', values: data.months.map((m) => m.stage) }]} />
     <p data-testid="forecast-mape"><strong>${w('fc.error', { m: pct1(data.mape) })}</strong>
@@ -80,21 +68,26 @@ function Calibration() {
 function Pipeline({ deals, pick, picked }) {
   const sum = (s, c) => deals.filter((d) => d.stage === s && d.category === c).reduce((n, d) => n + d.amount, 0);
   return html`<table class="grid" data-testid="forecast-pipeline">
-    <thead><tr><th></th>${CATEGORIES.map((c) => html`<th class="num">${w(`fc.cat.${c}`)}</th>`)}</tr></thead>
-    <tbody>${STAGES.map((s) => html`<tr><th>${w(`fc.stage.${s}`)}</th>${CATEGORIES.map((c) => html`
+    <thead><tr><th></th>${CATEGORIES.map((c) => html`<th class="num">${w(`pl.cat.${c}`)}</th>`)}</tr></thead>
+    <tbody>${STAGES.map((s) => html`<tr><th>${w(`pl.stage.${s}`)}</th>${CATEGORIES.map((c) => html`
       <td class=${`num ${picked && picked[0] === s && picked[1] === c ? 'active' : ''}`}>
         <a href="#/desk/forecast" data-testid=${`pipeline-${s}-${c}`} onClick=${(e) => { e.preventDefault(); pick([s, c]); }}>${money(sum(s, c))}</a></td>`)}</tr>`)}
     </tbody></table>`;
 }
 
+// The pipeline's answer holds every open deal (the table above sums them): "Voir plus" shows more of them.
 function Deals({ deals }) {
+  const [shown, setShown] = useState(PAGE);
+  const n = Math.min(shown, deals.length);
   return html`<table class="grid" data-testid="forecast-deals"><thead><tr><th>${w('account')}</th><th>${w('rep')}</th>
-    <th>${w('fc.stage')}</th><th>${w('fc.category')}</th><th>${w('fc.close')}</th><th class="num">${w('amount')}</th>
-    <th class="num">${w('fc.probability')}</th><th class="num">${w('fc.weighted')}</th></tr></thead>
-    <tbody>${deals.slice(0, 50).map((d) => html`<tr data-testid="forecast-deal">
-      <td>${d.account_name}</td><td>${d.rep_name}</td><td>${w(`fc.stage.${d.stage}`)}</td><td>${w(`fc.cat.${d.category}`)}</td>
+    <th>${w('fc.stage')}</th><th>${w('pl.category')}</th><th>${w('pl.close')}</th><th class="num">${w('amount')}</th>
+    <th class="num">${w('fc.probability')}</th><th class="num">${w('pl.fig.weighted')}</th></tr></thead>
+    <tbody>${deals.slice(0, shown).map((d) => html`<tr data-testid="forecast-deal">
+      <td>${d.account_name}</td><td>${d.rep_name}</td><td>${w(`pl.stage.${d.stage}`)}</td><td>${w(`pl.cat.${d.category}`)}</td>
       <td class="date">${fmtDay(d.expected_close)}</td><td class="num" title=${d.amount_estimated ? w('fc.guessed') : null}>${d.amount_estimated ? '≈ ' : ''}${money(d.amount)}</td>
       <td class="num">${pct(d.probability)}</td><td class="num">${money(d.weighted)}</td></tr>`)}</tbody></table>
+    <div class="more-row"><span data-testid="forecast-deals-count">${n < deals.length ? w('fc.shown', { n: fmtNumber(n, 0), total: fmtNumber(deals.length, 0) }) : count('fc.n', n)}</span>
+      ${n < deals.length && html`<button data-testid="forecast-deals-more" onClick=${() => setShown(shown + PAGE)}>${w('more')}</button>`}</div>
     ${deals.some((d) => d.amount_estimated) && html`<p class="muted">≈ ${w('fc.guessed')}</p>`}`;
 }
 
@@ -104,11 +97,11 @@ function Adjust({ reps, onDone }) {
   const save = () => post('/api/forecast/adjustments', { ...form, amount: Number(form.amount) })
     .then(() => { toast(w('done')); onDone(); }, (e) => toast(problemText(e), 'error'));
   return html`<div class="filters adjust" data-testid="forecast-adjust">
-    <select value=${form.rep_id} onChange=${set('rep_id')}><option value="">${w('rep')}</option>
-      ${reps.map((r) => html`<option value=${r.id}>${r.name}</option>`)}</select>
-    <input type="month" value=${form.month} onChange=${set('month')} />
-    <input type="number" placeholder=${w('amount')} value=${form.amount} onInput=${set('amount')} />
-    <input placeholder=${w('reason')} value=${form.reason} onInput=${set('reason')} />
+    <label>${w('rep')}<select data-testid="adjust-rep" value=${form.rep_id} onChange=${set('rep_id')}><option value="">–</option>
+      ${reps.map((r) => html`<option value=${r.id}>${r.name}</option>`)}</select></label>
+    <label>${w('fc.by.month')}<input type="month" data-testid="adjust-month" value=${form.month} onChange=${set('month')} /></label>
+    <label>${w('amount')}<input type="number" data-testid="adjust-amount" value=${form.amount} onInput=${set('amount')} /></label>
+    <label class="wide">${w('reason')}<input data-testid="adjust-reason" value=${form.reason} onInput=${set('reason')} /></label>
     <button onClick=${save}>${w('fc.adjust')}</button></div>`;
 }
 
@@ -133,22 +126,23 @@ export function Forecast() {
         <option value="">${w('allReps')}</option>${reps.map((r) => html`<option value=${r.id}>${r.name}</option>`)}</select></label>
       <label>${w('fc.groupBy')}<select data-testid="forecast-group" value=${groupBy} onChange=${(e) => setGroupBy(e.target.value)}>
         ${['month', 'rep', 'segment', 'product_line'].map((g) => html`<option value=${g}>${w(`fc.by.${g}`)}</option>`)}</select></label>
-      <button data-testid="forecast-csv" onClick=${() => downloadCsv(`${query}&group_by=${groupBy}`)}>${w('exportCsv')}</button>
+      <button data-testid="forecast-csv" onClick=${() => downloadCsv('forecast', `${query}&group_by=${groupBy}`)}>${w('exportCsv')}</button>
     </div>
     ${error && html`<p class="error">${problemText(error)}</p>`}
-    ${f && html`<div class="tiles">${FIGURES.map((k) => html`<div class="tile"><small>${w(`fc.${k}`)}</small>
-        <strong data-testid=${`forecast-${k}`}>${money(f[k])}</strong></div>`)}
+    ${f && html`<div class="tiles">${FIGURES.map((k) => html`<div class="tile"><small>${w(`pl.fig.${k}`)}</small>
+        <strong data-testid=${`forecast-${k}`}>${money(f[k])}</strong>
+        ${k === 'weighted' && html`<span data-testid="forecast-weighted-note">${w('fc.weightedNote')}</span>`}</div>`)}
       <div class="tile"><small>${w('fc.adjustment')}</small><strong>${money(f.adjustment)}</strong>
         <span>${f.adjustments.slice(0, 2).map((a) => `${names[a.rep_id] || ''} ${fmtMonth(a.month)} — ${a.reason}`).join(' · ')}</span></div></div>
     <div class="card"><table class="grid" data-testid="forecast-groups"><thead><tr><th></th>
-      ${FIGURES.map((k) => html`<th class="num">${w(`fc.${k}`)}</th>`)}<th class="num">${w('fc.open')}</th></tr></thead>
+      ${FIGURES.map((k) => html`<th class="num">${w(`pl.fig.${k}`)}</th>`)}<th class="num">${w('fc.open')}</th></tr></thead>
       <tbody>${f.groups.map((g) => html`<tr><td>${groupBy === 'rep' ? names[g.key] || g.key : groupBy === 'product_line' ? productLine(g.key) : groupBy === 'month' && /^\d{4}-\d{2}$/.test(g.key) ? fmtMonth(g.key) : g.key}</td>
         ${FIGURES.map((k) => html`<td class="num">${money(g[k])}</td>`)}<td class="num">${g.open_count}</td></tr>`)}</tbody></table>
       <${Adjust} reps=${reps} onDone=${reload} /></div>`}
     <div class="card"><${Backtest} rep=${rep} /></div>
     ${pipeline && html`<div class="card"><h2>${w('fc.pipeline')}</h2><${Pipeline} deals=${pipeline.deals} pick=${pick} picked=${picked} />
-      <h2>${w('fc.deals')}${picked ? ` — ${w(`fc.stage.${picked[0]}`)}, ${w(`fc.cat.${picked[1]}`)}` : ''}</h2>
-      <${Deals} deals=${deals} /></div>`}
+      <h2>${w('fc.deals')}${picked ? ` — ${w(`pl.stage.${picked[0]}`)}, ${w(`pl.cat.${picked[1]}`)}` : ''}</h2>
+      <${Deals} key=${String(picked)} deals=${deals} /></div>`}
     <${Calibration} />
   </section>`;
 }

@@ -5,9 +5,9 @@
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { api, ApiError } from '../../lib/api.js';
-import { count } from '../../lib/i18n.js';
+import { fmtNumber } from '../../lib/i18n.js';
 import { useApi } from './fetch.js';
-import { w } from './words.js';
+import { w, count } from './words.js';
 
 const FIELDS = ['external_ref', 'name', 'status', 'address', 'postcode', 'city', 'lat', 'lon', 'phone', 'email', 'tags',
   'notes', 'owner_email', 'custom.siret'];
@@ -39,7 +39,7 @@ async function preview(file) {
   return lines.map((l) => l.split(sep).map((c) => c.replace(/^"|"$/g, '')));
 }
 
-// The counts that are not 0, in words; "Aucun changement : 12 comptes déjà à jour" for a file imported again.
+// The counts that are not 0, in words; "Aucun changement : 12 comptes déjà à jour." for a file imported again.
 function outcome({ created, updated, unchanged }, dryRun) {
   const parts = [['created', created], ['updated', updated], ['unchanged', unchanged]].filter(([, n]) => n)
     .map(([what, n]) => count(`import.${what}`, n)).join(', ') || count('import.unchanged', 0);
@@ -52,9 +52,13 @@ function Preview({ rows }) {
     <tbody>${rows.slice(1).map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table>`;
 }
 
+// Where the new and changed accounts were placed, the counts that are not 0; none (a file imported
+// again) leaves the line out.
 function Located({ located }) {
-  if (!located || located.none === undefined) return null;
-  return html`<p data-testid="import-located">${w('locatedCounts', { commune: located.commune || 0, address: (located.address || 0) + (located.street || 0), manual: located.manual || 0, none: located.none || 0 })}</p>`;
+  if (!located) return null;
+  const n = { ...located, address: (located.address || 0) + (located.street || 0) };
+  const parts = ['address', 'commune', 'manual', 'none'].filter((k) => n[k]).map((k) => w(`located.${k}`, { n: fmtNumber(n[k], 0) }));
+  return parts.length ? html`<p data-testid="import-located">${w('locatedCounts', { parts: parts.join(', ') })}</p>` : null;
 }
 
 export function Import() {

@@ -59,11 +59,11 @@ export function ModelEditor() {
         <${Badge} segment=${c.from} /> → <${Badge} segment=${c.to} /></li>`)}</ul></div>`}
     <div class="columns">
       <div class="card"><h2>${w('criteria')}</h2><table class="grid"><thead><tr><th></th><th>${w('weight')}</th><th>${w('dataCoverage')}</th></tr></thead>
-        <tbody>${draft.criteria.map((c, i) => html`<tr><td>${c.label}<br /><small class="muted">${w(`axis_${c.axis}`)}</small></td>
+        <tbody>${draft.criteria.map((c, i) => html`<tr><td>${c.label}<br /><small class="muted">${w(c.axis)}</small></td>
           <td><input class="narrow" type="number" min="0" max="100" data-testid=${`model-weight-${c.key}`} value=${c.weight}
             onInput=${(e) => edit((d) => { d.criteria[i].weight = Number(e.target.value) || 0; })} /></td>
           <td>${pct(share(c.key))}</td></tr>`)}</tbody></table>
-        <h2>${w('thresholds')}</h2><div class="row">${['weight', 'potential'].map((axis) => html`<label>${w(`axis_${axis}`)}
+        <h2>${w('thresholds')}</h2><div class="row">${['weight', 'potential'].map((axis) => html`<label>${w(axis)}
           <input type="number" min="0" max="100" data-testid=${`model-threshold-${axis}`} value=${draft.thresholds[axis]}
             onInput=${(e) => edit((d) => { d.thresholds[axis] = Number(e.target.value) || 0; })} /></label>`)}</div></div>
       <div class="card"><h2>${w('cadence')}</h2><table class="grid"><thead><tr><th></th>${CADENCE.map(([, l]) => html`<th>${w(l)}</th>`)}</tr></thead>

@@ -2,7 +2,7 @@
 // team's reps and telemarketers. Create (the person gets an invitation e-mail, or the admin its
 // link when the e-mail could not leave: invitation.js), invite again until it signs in, edit
 // home base, hours and lunch break, language and time zone, deactivate (signed out at once).
-import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
+import { useState, useEffect, useRef } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { user } from '../../lib/ui.js';
 import { useApi, post, patch, problemText } from './fetch.js';
@@ -41,7 +41,7 @@ function lunchProblem([from, to, minutes]) {
 function Lunch({ lunch, onChange }) {
   const set = (i) => (e) => { const v = e.target.value, next = [...lunch]; next[i] = i < 2 || v === '' ? v : Number(v); onChange(next); };
   const problem = lunchProblem(lunch);
-  return html`<fieldset data-testid="person-lunch"><legend>${w('lunchBreak')}</legend>
+  return html`<fieldset data-testid="person-lunch"><legend>${w('lunch')}</legend>
     <label>${w('lunchFrom')} <input type="time" data-testid="lunch-start" value=${lunch[0]} onInput=${set(0)} /></label>
     <label>${w('lunchTo')} <input type="time" data-testid="lunch-end" value=${lunch[1]} onInput=${set(1)} /></label>
     <label>${w('lunchMinutes')} <input type="number" class="narrow" data-testid="lunch-minutes" value=${lunch[2] ?? ''} onInput=${set(2)} /></label>
@@ -61,18 +61,24 @@ function body(f, creating) {
 
 function PersonForm({ initial, teams, onDone, onLink }) {
   const [f, setF] = useState(initial);
+  const [saving, setSaving] = useState(false);
+  // Saving can take seconds (geocoding, the invitation): the button says so; the ref also stops a
+  // second click that comes before the disabled button is drawn.
+  const busy = useRef(false);
   const creating = !initial.id;
   const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
   const setDay = (d, i) => (e) => { const span = [...(f.hours[d] || ['08:30', '18:00'])]; span[i] = e.target.value; setF({ ...f, hours: { ...f.hours, [d]: span } }); };
   const toggleDay = (d) => (e) => { const hours = { ...f.hours }; if (e.target.checked) hours[d] = ['08:30', '18:00']; else delete hours[d]; setF({ ...f, hours }); };
   async function save(event) {
     event.preventDefault();
-    if (lunchProblem(f.lunch)) return;  // said under the lunch break's fields
+    if (busy.current || lunchProblem(f.lunch)) return;  // a lunch problem is said under its fields
+    busy.current = true;
+    setSaving(true);
     try {
       if (creating) told(await post('/api/users', body(f, true)), onLink);
       else { await patch(`/api/users/${f.id}`, body(f, false)); toast(w('saved')); }
       onDone();
-    } catch (e) { toast(problemText(e), 'error'); }
+    } catch (e) { toast(problemText(e), 'error'); } finally { busy.current = false; setSaving(false); }
   }
   const roles = user.value.role === 'admin' ? ['rep', 'telemarketer', 'manager', 'backoffice', 'admin'] : ['rep', 'telemarketer'];
   return html`<form class="card person-form" onSubmit=${save} data-testid="person-form">
@@ -95,7 +101,7 @@ function PersonForm({ initial, teams, onDone, onLink }) {
         ${f.hours[d] && html`<input type="time" data-testid=${`hours-${d}-start`} value=${f.hours[d][0]} onInput=${setDay(d, 0)} />–<input type="time" data-testid=${`hours-${d}-end`} value=${f.hours[d][1]} onInput=${setDay(d, 1)} />`}</div>`)}
     </fieldset>
     <${Lunch} lunch=${f.lunch} onChange=${(lunch) => setF({ ...f, lunch })} />
-    <button class="primary" type="submit" data-testid="person-save">${creating ? w('createAndInvite') : w('save')}</button>
+    <button class="primary" type="submit" data-testid="person-save" disabled=${saving} aria-busy=${saving}>${saving ? w('saving') : creating ? w('createAndInvite') : w('save')}</button>
     <button type="button" onClick=${onDone}>${w('close')}</button>
   </form>`;
 }

@@ -3,7 +3,7 @@
 // every screen then shows with the line's label. Saved as a whole list, like the statuses.
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
-import { t, productLines } from '../../lib/i18n.js';
+import { productLines } from '../../lib/i18n.js';
 import { useApi, put, problemText } from './fetch.js';
 import { w } from './words.js';
 
@@ -22,17 +22,17 @@ export function ProductLinesEditor() {
     try {
       const saved = await put('/api/product-lines', { items });
       productLines.value = saved.items; // this page's other screens at once
-      toast(t('productLinesSaved')); reload();
+      toast(w('productLinesSaved')); reload();
     } catch (e) { toast(problemText(e), 'error'); }
   }
-  return html`<div class="card" data-testid="product-lines-editor"><h2>${t('productLines')}</h2>
-    <table class="grid"><thead><tr><th>${t('fieldKey')}</th><th>${t('fieldLabelFr')}</th><th>${t('fieldLabelEn')}</th><th>${t('lineAliases')}</th><th></th></tr></thead>
+  return html`<div class="card" data-testid="product-lines-editor"><h2>${w('productLines')}</h2>
+    <table class="grid"><thead><tr><th>${w('fieldKey')}</th><th>${w('fieldLabelFr')}</th><th>${w('fieldLabelEn')}</th><th>${w('lineAliases')}</th><th></th></tr></thead>
       <tbody>${rows.map((r, i) => html`<tr data-testid="product-line-row">
-        <td><input value=${r.key} aria-label=${t('fieldKey')} onInput=${edit(i, 'key')} /></td>
-        <td><input value=${r.fr} aria-label=${t('fieldLabelFr')} onInput=${edit(i, 'fr')} /></td>
-        <td><input value=${r.en} aria-label=${t('fieldLabelEn')} onInput=${edit(i, 'en')} /></td>
-        <td><input value=${r.aliases} aria-label=${t('lineAliases')} onInput=${edit(i, 'aliases')} /></td>
+        <td><input value=${r.key} aria-label=${w('fieldKey')} onInput=${edit(i, 'key')} /></td>
+        <td><input value=${r.fr} aria-label=${w('fieldLabelFr')} onInput=${edit(i, 'fr')} /></td>
+        <td><input value=${r.en} aria-label=${w('fieldLabelEn')} onInput=${edit(i, 'en')} /></td>
+        <td><input value=${r.aliases} aria-label=${w('lineAliases')} onInput=${edit(i, 'aliases')} /></td>
         <td><button class="small" aria-label=${w('delete')} onClick=${() => setRows(rows.filter((_, j) => j !== i))}>×</button></td></tr>`)}</tbody></table>
     <div class="row"><button onClick=${() => setRows([...rows, { key: '', fr: '', en: '', aliases: '' }])}>+</button>
-      <button class="primary" data-testid="product-lines-save" onClick=${save}>${t('save')}</button></div></div>`;
+      <button class="primary" data-testid="product-lines-save" onClick=${save}>${w('save')}</button></div></div>`;
 }

@@ -70,7 +70,7 @@ function AccountCard({ id }) {
   return html`<section class="card" data-testid="records-account">
       <h2>${a.name}</h2>
       <p>${[a.address, [a.postcode, a.city].filter(Boolean).join(' ')].filter(Boolean).join(', ')} · ${statusLabel(a.status)}</p>
-      <h3>${w('customValues')}</h3>
+      <h3>${w('customFields')}</h3>
       <${Values} entity="account" record=${a} onSaved=${account.reload} />
     </section>
     <section class="card"><h2>${t('contacts')}</h2>
@@ -84,7 +84,7 @@ function AccountCard({ id }) {
 export function Records({ accountId }) {
   const [ready, setReady] = useState(false);
   useEffect(() => { refreshFields().then(() => setReady(true)); }, []);
-  return html`<section class="records"><h1>${w('accountsDesk')}</h1>
+  return html`<section class="records"><h1>${w('accounts')}</h1>
     <${Search} />
     ${!accountId && html`<p class="muted">${w('pickAccount')}</p>`}
     ${accountId && ready && html`<${AccountCard} id=${accountId} key=${accountId} />`}

@@ -61,7 +61,7 @@ export function DeskShell() {
       <a class="brand" href=${`#${deskHome(me)}`}>Tournée <small>${w(`role.${me.role}`)}</small></a>
       <span class="who">${me.name}</span>
       <button class="lang" onClick=${() => setLang(lang.value === 'fr' ? 'en' : 'fr')}>${t('language')}</button>
-      <button data-testid="desk-sign-out" onClick=${signOut}>${w('signOut')}</button>
+      <button data-testid="desk-sign-out" onClick=${signOut}>${w('logout')}</button>
     </header>
     <div class="desk">
       <nav class="desk-nav">${screens.map((s) => html`

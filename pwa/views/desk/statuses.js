@@ -2,8 +2,8 @@
 // KPIs and tours read (prospect, client, former client, competitor, other).
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
-import { t } from '../../lib/i18n.js';
 import { useApi, put, problemText } from './fetch.js';
+import { w } from './words.js';
 
 const KINDS = ['prospect', 'client', 'former_client', 'competitor', 'other'];
 
@@ -15,15 +15,15 @@ export function StatusesEditor() {
   const edit = (i, k) => (e) => setRows(rows.map((r, j) => (j === i ? { ...r, [k]: e.target.value } : r)));
   async function save() {
     const items = rows.filter((r) => r.key.trim()).map((r) => ({ key: r.key.trim(), label: { fr: r.fr, en: r.en }, kind: r.kind }));
-    try { await put('/api/account-statuses', { items }); toast(t('fieldSaved')); reload(); } catch (e) { toast(problemText(e), 'error'); }
+    try { await put('/api/account-statuses', { items }); toast(w('fieldSaved')); reload(); } catch (e) { toast(problemText(e), 'error'); }
   }
-  return html`<div class="card" data-testid="statuses-editor"><h2>${t('statuses')}</h2>
-    <table class="grid"><thead><tr><th>${t('fieldKey')}</th><th>${t('fieldLabelFr')}</th><th>${t('fieldLabelEn')}</th><th>${t('lifecycle')}</th><th></th></tr></thead>
+  return html`<div class="card" data-testid="statuses-editor"><h2>${w('statuses')}</h2>
+    <table class="grid"><thead><tr><th>${w('fieldKey')}</th><th>${w('fieldLabelFr')}</th><th>${w('fieldLabelEn')}</th><th>${w('lifecycle')}</th><th></th></tr></thead>
       <tbody>${rows.map((r, i) => html`<tr data-testid="status-row">
         <td><input value=${r.key} onInput=${edit(i, 'key')} /></td><td><input value=${r.fr} onInput=${edit(i, 'fr')} /></td>
         <td><input value=${r.en} onInput=${edit(i, 'en')} /></td>
-        <td><select value=${r.kind} onChange=${edit(i, 'kind')}>${KINDS.map((k) => html`<option value=${k}>${t(`lifecycle.${k}`)}</option>`)}</select></td>
+        <td><select value=${r.kind} onChange=${edit(i, 'kind')}>${KINDS.map((k) => html`<option value=${k}>${w(`lifecycle.${k}`)}</option>`)}</select></td>
         <td><button class="small" onClick=${() => setRows(rows.filter((_, j) => j !== i))}>×</button></td></tr>`)}</tbody></table>
     <div class="row"><button onClick=${() => setRows([...rows, { key: '', fr: '', en: '', kind: 'other' }])}>+</button>
-      <button class="primary" data-testid="statuses-save" onClick=${save}>${t('save')}</button></div></div>`;
+      <button class="primary" data-testid="statuses-save" onClick=${save}>${w('save')}</button></div></div>`;
 }
