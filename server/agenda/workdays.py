@@ -30,14 +30,19 @@ DEFAULT_HOURS: dict[str, Any] = {day: ["08:00", "19:00"] for day in DAYS[:5]}
 DEFAULT_HOLIDAYS = "FR"
 # How far `next_working_day` looks before it gives up (a user with no working weekday).
 SEARCH_DAYS = 400
+# Codes people type for a subdivision the `holidays` package names otherwise: Bas-Rhin (67)
+# and Haut-Rhin (68) keep Alsace's local law, its calendar "6AE" (Collectivité européenne
+# d'Alsace) in `holidays.France.subdivisions`.
+SUBDIVISION_ALIASES = {("FR", "67"): "6AE", ("FR", "68"): "6AE"}
 
 
 @lru_cache(maxsize=64)
 def holiday_calendar(code: str | None, language: str = "fr") -> holiday_calendars.HolidayBase:
-    """The public holidays of `code` ("FR", "FR-57", "DE-BY"…), names in `language` (French by
-    default) where the calendar has them, else in its own. Raises ValueError for a code the
-    `holidays` package does not know."""
+    """The public holidays of `code` ("FR", "FR-57", "FR-67", "DE-BY"…), names in `language`
+    (French by default) where the calendar has them, else in its own. Raises ValueError for a
+    code the `holidays` package does not know (SUBDIVISION_ALIASES first)."""
     country, _, subdivision = (code or DEFAULT_HOLIDAYS).strip().upper().partition("-")
+    subdivision = SUBDIVISION_ALIASES.get((country, subdivision), subdivision)
     try:
         calendar_class = holiday_calendars.country_holidays(country).__class__
     except NotImplementedError:

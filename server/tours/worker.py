@@ -5,9 +5,11 @@ until SIGTERM (`--once` plans what is queued and exits), `tournee serve` starts 
 several may run at once, on one host or many. Steps:
 
 - **P1 ahead**: each round, the coming `TOUR_PLAN_AHEAD_DAYS` working days of every
-  active rep that have no kept plan, or only a quick or stale one, are queued
-  (`TourPlanJob`, service.request_plan). Bookings, cancellations and absences queue
-  the days they touch in their own transaction (service.appointment_changed, days_changed).
+  active rep that have no kept plan, or only a quick or stale one, or one kept before
+  the last change to the rep's accounts (an import, a visit logged: `_outdated`), are
+  queued (`TourPlanJob`, service.request_plan). Bookings, cancellations and absences
+  queue the days they touch in their own transaction (service.appointment_changed,
+  days_changed).
 - **P2 claim** (one short transaction): the oldest requests without a live lease.
   PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED`, then the lease; SQLite (no SKIP
   LOCKED): a conditional `UPDATE … WHERE lease is free` per job, won when rowcount is 1
@@ -26,9 +28,10 @@ import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from server.accounts.models import Account
 from server.db import utcnow
 from server.tours.context import load_rep
 from server.tours.models import TourPlan, TourPlanJob
@@ -54,20 +57,36 @@ def queue_ahead(session: Session, *, now: datetime, days: int) -> int:
         rep = load_rep(session, user.id)
         if rep is None:
             continue
-        coming = _working_days(rep, now.astimezone(rep.tz).date(), days)
+        today = now.astimezone(rep.tz).date()
+        coming = _working_days(rep, today, days)
         if not coming:
             continue
-        kept = {p.date: p.plan or {} for p in session.scalars(
-            select(TourPlan).where(TourPlan.rep_id == rep.id, TourPlan.date.in_(coming)))}
+        kept = {p.date: (p.plan or {}, p.version) for p in session.execute(
+            select(TourPlan.date, TourPlan.plan, TourPlan.version).where(
+                TourPlan.rep_id == rep.id, TourPlan.date.in_(coming)))}
         waiting = set(session.scalars(select(TourPlanJob.date).where(
             TourPlanJob.rep_id == rep.id, TourPlanJob.date.in_(coming))))
+        # The last change to the rep's accounts (the top of ix_account_owner_version): an import,
+        # an edit, a visit logged (it moves the account's due date), a segment recomputed.
+        accounts_changed = session.scalar(select(func.max(Account.version)).where(Account.owner_id == rep.id))
         for day in coming:
-            plan = kept.get(day)
-            if day not in waiting and (plan is None or plan.get("stale") or plan.get("provisional")):
+            plan, version = kept.get(day, (None, None))
+            if day not in waiting and (plan is None or plan.get("stale") or plan.get("provisional")
+                                       or _outdated(plan, version, accounts_changed, later=day > today)):
                 request_plan(session, rep.id, day, now=now)
                 queued += 1
     session.commit()
     return queued
+
+
+def _outdated(plan: dict, version: int | None, accounts_changed: int | None, *, later: bool) -> bool:
+    """A kept plan older than the last change to its rep's accounts (change numbers: the
+    plan's row and the accounts share one counter). Planned again for the days after
+    today; today only when it has no stop yet, so a rep on the road never sees the rest
+    of the day reordered under them."""
+    if version is None or accounts_changed is None or accounts_changed <= version:
+        return False
+    return later or not plan.get("stops")
 
 
 def _working_days(rep, today: date, days: int) -> list[date]:

@@ -4,6 +4,7 @@ more on demand, the charts' values start at 0, and the adjustment form labels ev
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from desk import DESKTOP, desk_sign_in
@@ -104,3 +105,24 @@ def test_every_field_of_the_adjustment_has_a_visible_label(page, lang):
         assert form.get_by_test_id(testid).get_attribute("placeholder") in (None, ""), "a placeholder is no label"
     for label in form.locator("label").all():
         expect(label).to_be_visible()
+
+
+def test_a_double_click_on_adjust_adds_one_adjustment_and_empties_the_form(page, api):
+    reason = f"Salon {uuid.uuid4().hex[:6]}"
+    _forecast(page, "fr")
+    form = page.get_by_test_id("forecast-adjust")
+    form.get_by_test_id("adjust-rep").select_option(index=1)
+    form.get_by_test_id("adjust-amount").fill("15000")
+    form.get_by_test_id("adjust-reason").fill(reason)
+    held = []
+    page.route("**/api/forecast/adjustments", lambda route: held.append(route))
+    form.get_by_test_id("adjust-save").dblclick()
+    expect(form.get_by_test_id("adjust-save")).to_be_disabled()  # while the first one is on its way
+    form.get_by_test_id("adjust-save").click(force=True)
+    assert len(held) == 1
+    held[0].continue_()
+    page.unroute("**/api/forecast/adjustments")
+    expect(form.get_by_test_id("adjust-save")).to_be_enabled()
+    expect(form.get_by_test_id("adjust-reason")).to_have_value("")  # a second click makes no copy
+    adjustments = api("manager@example.com").call("GET", "/api/forecast")["adjustments"]
+    assert [a["reason"] for a in adjustments].count(reason) == 1

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import sessionmaker
 
-from server.db import utcnow
+from server.db import new_id, utcnow
 from server.extensions import db
 from server.tours import worker
 from server.tours.models import TourPlan, TourPlanJob
 from server.tours.service import request_plan
+from tests.sync.helpers import mutation
 from tests.tours.world import a_working_day, make_world
 
 WRITES = ("BEGIN IMMEDIATE", "INSERT", "UPDATE", "DELETE")
@@ -115,3 +117,35 @@ def test_two_planners_share_the_queue_without_planning_a_day_twice(app, session,
         first = worker.claim(a, now=now, planner_id="a")
         second = worker.claim(b, now=now, planner_id="b")
     assert len(first) == 3 and second == []
+
+
+def test_a_visit_logged_plans_the_coming_days_again_without_its_account(app, client, session, world):
+    """A kept plan older than the last change to its rep's accounts is planned again: here a
+    visit pushed from the tablet, which moves its account's next due date out of the days."""
+    run_planner(app, session)
+    today = utcnow().astimezone(ZoneInfo("Europe/Paris")).date()  # the world's reps' zone
+    kept = session.scalars(select(TourPlan).where(TourPlan.rep_id == world.rep.id).order_by(TourPlan.date)).all()
+    later = [p for p in kept if p.plan.get("stops") and p.date > today][-1]
+    day, before = later.date, later.plan
+    visited = before["stops"][0]["account_id"]
+    started = (utcnow() - timedelta(hours=1)).isoformat()
+    push = client.post("/api/sync/push", headers=world.headers(app, "rep"), json={"client_id": "tablet", "mutations": [
+        mutation("visit", "create", new_id(), {"account_id": visited, "kind": "onsite", "outcome": "interested",
+                                               "started_at": started, "notes": "vu"})]})
+    assert push.status_code == 200 and push.get_json()["results"][0]["status"] == "applied", push.get_json()
+
+    assert run_planner(app, session) >= 1  # no GET, no booking: the visit alone
+    after = kept_plan(session, world.rep.id, day)
+    assert after["planned_at"] >= before["planned_at"] and after["stops"]  # to the second
+    assert visited not in {s["account_id"] for s in after["stops"]}
+    assert run_planner(app, session) == 0  # planned after the change: left alone until the next
+
+
+@pytest.mark.parametrize(("later", "stops", "changed", "planned_again"), [
+    (True, [{"account_id": "a"}], 12, True),    # a coming day, older than the change
+    (True, [{"account_id": "a"}], 10, False),   # planned after it (the plan's own number)
+    (False, [{"account_id": "a"}], 12, False),  # today, on the road: not reordered under the rep
+    (False, [], 12, True),                      # today, still empty: accounts came in
+])
+def test_which_kept_plans_an_account_change_outdates(later, stops, changed, planned_again):
+    assert worker._outdated({"stops": stops}, 10, changed, later=later) is planned_again

@@ -98,6 +98,10 @@ def test_the_teams_holiday_calendar_decides_moselle_keeps_good_friday(app, clien
     good_friday = next(d for d in (easter(y) - timedelta(days=2) for y in (today().year, today().year + 1))
                        if d > today())
     assert holiday_calendar("FR-57").get(good_friday) and not holiday_calendar("FR").get(good_friday)
+    # Alsace's two départements as people write them: the calendar the package calls FR-6AE
+    for alsace in ("FR-67", "fr-68", "FR-6AE"):
+        assert holiday_calendar(alsace).get(good_friday)
+        assert holiday_calendar(alsace).get(date(good_friday.year, 12, 26))  # Saint-Étienne
     assert tour(client, app, world, good_friday)["working_day"] is True  # not a holiday in the rest of France
     session.get(Team, world.rep.team_id).holidays = "FR-57"
     session.commit()
