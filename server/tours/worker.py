@@ -40,6 +40,7 @@ from server.users.models import User
 
 log = logging.getLogger(__name__)
 
+REPLAN_QUIET_S = 15 * 60  # a kept plan with stops is planned again for its accounts' changes at most so often
 LEASE_S = 60.0  # far above one day's search (TOUR_TIME_LIMIT_S, 1 s by default)
 BATCH = 8
 
@@ -72,21 +73,28 @@ def queue_ahead(session: Session, *, now: datetime, days: int) -> int:
         for day in coming:
             plan, version = kept.get(day, (None, None))
             if day not in waiting and (plan is None or plan.get("stale") or plan.get("provisional")
-                                       or _outdated(plan, version, accounts_changed, later=day > today)):
+                                       or _outdated(plan, version, accounts_changed, later=day > today, now=now)):
                 request_plan(session, rep.id, day, now=now)
                 queued += 1
     session.commit()
     return queued
 
 
-def _outdated(plan: dict, version: int | None, accounts_changed: int | None, *, later: bool) -> bool:
+def _outdated(plan: dict, version: int | None, accounts_changed: int | None, *, later: bool,
+              now: datetime) -> bool:
     """A kept plan older than the last change to its rep's accounts (change numbers: the
-    plan's row and the accounts share one counter). Planned again for the days after
-    today; today only when it has no stop yet, so a rep on the road never sees the rest
-    of the day reordered under them."""
+    plan's row and the accounts share one counter). A plan with no stop yet (accounts
+    imported after it) at once. One with stops only for a day after today, so a rep on
+    the road never sees the rest of the day reordered under them, and once it is
+    REPLAN_QUIET_S old: every visit synced moves an account, and a rep's day of visits
+    must not cost a full search of each coming day per visit."""
     if version is None or accounts_changed is None or accounts_changed <= version:
         return False
-    return later or not plan.get("stops")
+    if not plan.get("stops"):
+        return True
+    planned_at = plan.get("planned_at")
+    return later and (planned_at is None
+                      or now - datetime.fromisoformat(planned_at) >= timedelta(seconds=REPLAN_QUIET_S))
 
 
 def _working_days(rep, today: date, days: int) -> list[date]:

@@ -24,11 +24,11 @@ def world(session):
     return make_world(session)
 
 
-def run_planner(app, session) -> int:
+def run_planner(app, session, now=None) -> int:
     """One round of the background planner, on its own session as `tournee plan-tours` has."""
     session.rollback()  # the test's own read snapshot would hide the planner's writes
     with sessionmaker(bind=db.engine)() as own:
-        planned = worker.run_once(own, config=app.config, planner_id="test-planner")
+        planned = worker.run_once(own, config=app.config, planner_id="test-planner", now=now)
     session.rollback()
     return planned
 
@@ -134,18 +134,24 @@ def test_a_visit_logged_plans_the_coming_days_again_without_its_account(app, cli
                                                "started_at": started, "notes": "vu"})]})
     assert push.status_code == 200 and push.get_json()["results"][0]["status"] == "applied", push.get_json()
 
-    assert run_planner(app, session) >= 1  # no GET, no booking: the visit alone
+    run_planner(app, session)  # a plan with stops is left alone for REPLAN_QUIET_S …
+    assert kept_plan(session, world.rep.id, day) == before
+    later = utcnow() + timedelta(seconds=worker.REPLAN_QUIET_S + 1)
+    assert run_planner(app, session, now=later) >= 1  # … then planned again: no GET, no booking, the visit alone
     after = kept_plan(session, world.rep.id, day)
-    assert after["planned_at"] >= before["planned_at"] and after["stops"]  # to the second
+    assert after["planned_at"] > before["planned_at"] and after["stops"]
     assert visited not in {s["account_id"] for s in after["stops"]}
-    assert run_planner(app, session) == 0  # planned after the change: left alone until the next
+    assert run_planner(app, session, now=later) == 0  # planned after the change: left alone until the next
 
 
-@pytest.mark.parametrize(("later", "stops", "changed", "planned_again"), [
-    (True, [{"account_id": "a"}], 12, True),    # a coming day, older than the change
-    (True, [{"account_id": "a"}], 10, False),   # planned after it (the plan's own number)
-    (False, [{"account_id": "a"}], 12, False),  # today, on the road: not reordered under the rep
-    (False, [], 12, True),                      # today, still empty: accounts came in
+@pytest.mark.parametrize(("later", "stops", "changed", "minutes_old", "planned_again"), [
+    (True, [{"account_id": "a"}], 12, 16, True),    # a coming day, older than the change
+    (True, [{"account_id": "a"}], 12, 5, False),    # … but planned minutes ago: the change waits
+    (True, [{"account_id": "a"}], 10, 16, False),   # planned after it (the plan's own number)
+    (False, [{"account_id": "a"}], 12, 60, False),  # today, on the road: not reordered under the rep
+    (False, [], 12, 1, True),                       # still empty: accounts came in, at once
 ])
-def test_which_kept_plans_an_account_change_outdates(later, stops, changed, planned_again):
-    assert worker._outdated({"stops": stops}, 10, changed, later=later) is planned_again
+def test_which_kept_plans_an_account_change_outdates(later, stops, changed, minutes_old, planned_again):
+    now = utcnow()
+    plan = {"stops": stops, "planned_at": (now - timedelta(minutes=minutes_old)).isoformat()}
+    assert worker._outdated(plan, 10, changed, later=later, now=now) is planned_again
