@@ -32,8 +32,8 @@ def _choose(page, tmp_path, rows: list[list[str]]) -> None:
 
 
 @pytest.mark.parametrize(("lang", "n", "dry_run", "done"), [
-    ("fr", 1, "Simulation : 1 compte déjà à jour. Rien n’est encore écrit.", "Aucun changement : 1 compte déjà à jour."),
-    ("en", 3, "Dry run: 3 accounts already up to date. Nothing written yet.",
+    ("fr", 1, "Si vous importez ce fichier : 1 compte déjà à jour. Rien n’est encore écrit.", "Aucun changement : 1 compte déjà à jour."),
+    ("en", 3, "If you import this file: 3 accounts already up to date. Nothing written yet.",
      "Nothing changed: 3 accounts already up to date."),
 ])
 def test_a_file_imported_again_says_nothing_changed(page, tmp_path, api, lang, n, dry_run, done):
@@ -54,10 +54,10 @@ def test_a_file_imported_again_says_nothing_changed(page, tmp_path, api, lang, n
 
 
 @pytest.mark.parametrize(("lang", "dry_run", "done", "located"), [
-    ("fr", "Simulation : 1 compte créé, 12 comptes déjà à jour. Rien n’est encore écrit.",
+    ("fr", "Si vous importez ce fichier : 1 compte créé, 12 comptes déjà à jour. Rien n’est encore écrit.",
      "Import fait : 1 compte créé, 2 comptes modifiés, 11 comptes déjà à jour.",
      "Localisation : 2 à l’adresse, 1 sans position."),
-    ("en", "Dry run: 1 account created, 12 accounts already up to date. Nothing written yet.",
+    ("en", "If you import this file: 1 account created, 12 accounts already up to date. Nothing written yet.",
      "Imported: 1 account created, 2 accounts updated, 11 accounts already up to date.",
      "Located: 2 at the address, 1 without position."),
 ])
@@ -82,3 +82,20 @@ def test_an_import_that_changed_things_counts_each_kind(page, tmp_path, lang, dr
     page.get_by_test_id("import-run").click()
     expect(page.locator(".toast", has_text=done)).to_have_text(done)
     expect(page.get_by_test_id("import-located")).to_have_text(located)
+
+
+REFUSED = {"fr": ("{n} problème : rien n’a été importé.", "{n} problèmes : rien n’a été importé."),
+           "en": ("{n} problem: nothing was imported.", "{n} problems: nothing was imported.")}
+
+
+@pytest.mark.parametrize(("lang", "rows"), [("fr", 1), ("fr", 2), ("en", 1)])
+def test_a_refused_file_counts_its_problems_in_words(page, tmp_path, lang, rows):
+    """New accounts with no rep (the file has no rep column, none chosen): the outcome counts
+    the report's problems with their plural ("2 problèmes", not "2 problème(s)")."""
+    _import_screen(page, lang)
+    _choose(page, tmp_path, [["", f"Garage Étienne {n}"] for n in range(rows)])
+    page.get_by_test_id("import-dry-run").click()
+    expect(page.get_by_test_id("import-issue").first).to_be_visible(timeout=60_000)
+    n = page.get_by_test_id("import-issue").count()
+    one, other = REFUSED[lang]
+    expect(page.get_by_test_id("import-outcome")).to_have_text((one if n == 1 else other).format(n=n))

@@ -104,7 +104,7 @@ export function Import() {
       <button class="primary" data-testid="import-run" disabled=${!file || busy || !(result?.ok && result.dryRun)} onClick=${() => run(false)}>${w('runImport')}</button>
     </div>
     ${result && html`<div data-testid="import-report" class=${result.ok ? 'ok' : 'error'}>
-      <p data-testid="import-outcome">${result.ok ? outcome(result.body, result.dryRun) : w('importRefused', { n: report.length })}</p>
+      <p data-testid="import-outcome">${result.ok ? outcome(result.body, result.dryRun) : count('importRefused', report.length)}</p>
       <${Located} located=${result.body.located} />
       ${report.length > 0 && html`<table class="grid"><thead><tr><th>${w('line')}</th><th>${w('column')}</th><th>${w('problem')}</th></tr></thead>
         <tbody>${report.map((i) => html`<tr data-testid="import-issue"><td>${i.line}</td><td>${i.column}</td><td>${i.message}</td></tr>`)}</tbody></table>`}
