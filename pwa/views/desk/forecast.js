@@ -1,9 +1,7 @@
-// Manager: the sales forecast (API.md → Forecast) for a period, a team or a rep —
-// won, weighted, commit, best case; the backtest chart (forecast made on each month's
-// first day against what was won, beside the naive baselines); the pipeline by stage
-// and category with a drill-down to the deals; the model's calibration; CSV export.
-// Figures carry a manager's words; the statistics' names (MAPE, Brier) stay in the API.
-import { useState, useRef } from '../../vendor/preact-hooks.mjs';
+// Manager: the forecast (API.md → Forecast) of a period, team or rep; the backtest against
+// the naive baselines; the pipeline with its deals; the calibration; CSV export. In a
+// manager's words: the statistics' names (MAPE, Brier) stay in the API.
+import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, isoDay, addDays, toast } from '../../lib/ui.js';
 import { useApi, post, problemText, downloadCsv } from './fetch.js';
 import { w, money, pct, count } from './words.js';
@@ -94,15 +92,13 @@ function Deals({ deals }) {
 function Adjust({ reps, onDone }) {
   const [form, setForm] = useState({ rep_id: '', month: isoDay().slice(0, 7), amount: '', reason: '' });
   const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
-  // One adjustment per click: a double click added it twice (the ref holds before the button is drawn disabled).
-  const busy = useRef(false);
-  const [saving, setSaving] = useState(false);
-  const save = () => {
-    if (busy.current) return;
-    busy.current = true; setSaving(true);
+  // One adjustment per click (a double click added two): the button is disabled at once, till the answer.
+  const save = (e) => {
+    const button = e.currentTarget;
+    button.disabled = true;
     post('/api/forecast/adjustments', { ...form, amount: Number(form.amount) })
       .then(() => { setForm({ ...form, amount: '', reason: '' }); toast(w('done')); onDone(); }, (e) => toast(problemText(e), 'error'))
-      .finally(() => { busy.current = false; setSaving(false); });
+      .finally(() => { button.disabled = false; });
   };
   return html`<div class="filters adjust" data-testid="forecast-adjust">
     <label>${w('rep')}<select data-testid="adjust-rep" value=${form.rep_id} onChange=${set('rep_id')}><option value="">–</option>
@@ -110,7 +106,7 @@ function Adjust({ reps, onDone }) {
     <label>${w('fc.by.month')}<input type="month" data-testid="adjust-month" value=${form.month} onChange=${set('month')} /></label>
     <label>${w('amount')}<input type="number" data-testid="adjust-amount" value=${form.amount} onInput=${set('amount')} /></label>
     <label class="wide">${w('reason')}<input data-testid="adjust-reason" value=${form.reason} onInput=${set('reason')} /></label>
-    <button onClick=${save} disabled=${saving} data-testid="adjust-save">${w('fc.adjust')}</button></div>`;
+    <button onClick=${save} data-testid="adjust-save">${w('fc.adjust')}</button></div>`;
 }
 
 export function Forecast() {

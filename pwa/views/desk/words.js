@@ -1,7 +1,5 @@
-// Words of the desk screens (telemarketer, back office, manager, admin), French first. Same
-// language switch as the tablet app (lib/i18n.js's `lang`); unknown keys fall back to the tablet
-// app's dictionary, so shared words stay in one place. One file, not one per screen group: every
-// desk role loads all of it, and one gzip stream of it is 0.4 KB smaller than two.
+// The desk's words, French first; unknown keys fall back to the tablet's (lib/i18n.js). One
+// file: every desk role loads it all, and one gzip stream is smaller than several.
 import { lang, t, locale, fmtNumber } from '../../lib/i18n.js';
 
 const fr = {
