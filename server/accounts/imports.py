@@ -141,7 +141,8 @@ def resolve_columns(table: Table, mapping: dict[str, str | None], known: set[str
             if target in custom_keys:
                 target = f"custom.{target}"
             elif target not in known and not (target.startswith("custom.") and len(target) > 7):
-                issues.append(Issue(1, name, "Unknown column: map it to a field, or to null to ignore it."))
+                # "or ignore it": null in the API's mapping, « Ignorer cette colonne » on the screen
+                issues.append(Issue(1, name, "Unknown column: map it to a field, or ignore it."))
                 continue
         if target in targets.values():
             issues.append(Issue(1, name, f"A second column maps to {target}."))

@@ -114,6 +114,10 @@ def test_unknown_columns_are_refused_unless_mapped(client, headers, session, wor
     refused = upload(client, headers, data)
     assert refused.status_code == 422
     assert {(i["line"], i["column"]) for i in refused.get_json()["report"]} == {(1, "Divers"), (1, "Zone")}
+    # in a user's words: the screen has « Ignorer cette colonne », not null
+    assert {i["message"] for i in refused.get_json()["report"]} in (
+        {"Colonne inconnue : associez-la à un champ, ou ignorez-la."},
+        {"Unknown column: map it to a field, or ignore it."})
     mapping = {"DIVERS": "notes", "zone": None}
     accepted = upload(client, headers, data, mapping=json.dumps(mapping))
     assert accepted.status_code == 200, accepted.get_json()
