@@ -93,8 +93,8 @@ function Adjust({ reps, onDone }) {
   const [form, setForm] = useState({ rep_id: '', month: isoDay().slice(0, 7), amount: '', reason: '' });
   const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
   // One adjustment per click (a double click added two): the button is disabled at once, till the answer.
-  const save = (e) => {
-    const button = e.currentTarget;
+  const save = (click) => {
+    const button = click.currentTarget;
     button.disabled = true;
     post('/api/forecast/adjustments', { ...form, amount: Number(form.amount) })
       .then(() => { setForm({ ...form, amount: '', reason: '' }); toast(w('done')); onDone(); }, (e) => toast(problemText(e), 'error'))
