@@ -10,11 +10,12 @@ import { CustomInputs } from './custom-fields.js';
 export function AccountCustom({ account }) {
   const fields = fieldsOf('account');
   const initial = () => Object.fromEntries(fields.map((f) => [f.key, inputValue(f, (account.custom || {})[f.key])]));
-  const [form, setForm] = useState(initial);
-  const [dirty, setDirty] = useState(false);
-  useEffect(() => { if (!dirty) setForm(initial()); }, [account, fields.length]);
+  // As in AccountEdit: one state updated by functions, so a pull's re-render never undoes a keystroke.
+  const [draft, setDraft] = useState(() => ({ form: initial(), dirty: false }));
+  const { form, dirty } = draft;
+  useEffect(() => { setDraft((d) => (d.dirty ? d : { form: initial(), dirty: false })); }, [account, fields.length]);
   if (!fields.length) return null;
-  const onChange = (key, value) => { setForm({ ...form, [key]: value }); setDirty(true); busy.value = true; };
+  const onChange = (key, value) => { setDraft((d) => ({ form: { ...d.form, [key]: value }, dirty: true })); busy.value = true; };
 
   async function save(e) {
     e.preventDefault();
@@ -26,7 +27,7 @@ export function AccountCustom({ account }) {
     }
     try {
       if (Object.keys(changes).length) await editAccount(account.id, { custom: changes });
-      setDirty(false); busy.value = false;
+      setDraft((d) => ({ ...d, dirty: false })); busy.value = false;
       toast(t('saved'));
     } catch (err) { failed(err); }
   }

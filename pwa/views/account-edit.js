@@ -32,11 +32,17 @@ export function AccountEdit({ account }) {
     ...Object.fromEntries(FIELDS.map((f) => [f, account[f] || ''])),
     override: account.segment_override?.segment || '', reason: account.segment_override?.reason || '',
   });
-  const [form, setForm] = useState(initial);
-  const [dirty, setDirty] = useState(false);
+  // One state, updated by functions: an effect of an older render (a pull landing as the rep
+  // types) sees the keystroke and leaves the form alone.
+  const [draft, setDraft] = useState(() => ({ form: initial(), dirty: false }));
+  const { form, dirty } = draft;
   // A pull or another tab changed the account: show it unless the rep is typing.
-  useEffect(() => { if (!dirty) setForm(initial()); }, [account]);
-  const set = (field) => (e) => { setForm({ ...form, [field]: e.target.value }); setDirty(true); busy.value = true; };
+  useEffect(() => { setDraft((d) => (d.dirty ? d : { form: initial(), dirty: false })); }, [account]);
+  const set = (field) => (e) => {
+    const value = e.target.value;
+    setDraft((d) => ({ form: { ...d.form, [field]: value }, dirty: true }));
+    busy.value = true;
+  };
 
   async function save(e) {
     e.preventDefault();
@@ -50,7 +56,7 @@ export function AccountEdit({ account }) {
     }
     try {
       if (Object.keys(changes).length) await editAccount(account.id, changes);
-      setDirty(false); busy.value = false;
+      setDraft((d) => ({ ...d, dirty: false })); busy.value = false;
       toast(t('saved'));
     } catch (err) { failed(err); }
   }

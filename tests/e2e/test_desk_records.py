@@ -63,19 +63,31 @@ def test_the_desk_edits_custom_values_and_shows_the_servers_reasons(page, tempor
         values.get_by_test_id("custom-e2e_client_grand_compte").select_option("true")
         values.get_by_test_id("custom-e2e_visite_salon").fill("2026-03-05")
         values.get_by_test_id("custom-gamme_interet").get_by_role("checkbox", name="Levage", exact=True).check()
+        # After the save the desk reads the account back. That read is held here, to land late:
+        # after the next edit and its refusal, which it must not undo.
+        read_back, held = f"**/api/accounts/{account['id']}", []
+        page.route(read_back, lambda route: held.append(route) if route.request.method == "GET" else route.continue_())
         values.get_by_test_id("values-save").click()
         expect(page.locator(".toast", has_text="Valeurs enregistrées.").last).to_be_visible()
-        page.wait_for_load_state("networkidle")  # the saved account read back, the form reset to it
         expect(values.get_by_test_id("custom-error")).to_have_count(0)
         stored = manager.call("GET", f"/api/accounts/{account['id']}")["custom"]
         assert {k: stored[k] for k in ("parc_machines", "e2e_taille", "e2e_client_grand_compte", "e2e_visite_salon")} == {
             "parc_machines": 12, "e2e_taille": "PME", "e2e_client_grand_compte": True, "e2e_visite_salon": "2026-03-05"}
         assert "Levage" in stored["gamme_interet"]
         # a required value cannot be emptied: the server's reason, in words, under the field
+        refusal = values.locator("[data-testid=custom-error][data-key=e2e_taille]")
         values.get_by_test_id("custom-e2e_taille").select_option("")
         values.get_by_test_id("values-save").click()
-        expect(values.locator("[data-testid=custom-error][data-key=e2e_taille]")).to_have_text("Ce champ est obligatoire.")
+        expect(refusal).to_have_text("Ce champ est obligatoire.")
         assert manager.call("GET", f"/api/accounts/{account['id']}")["custom"]["e2e_taille"] == "PME"
+        # the read-back lands: the other values follow it, the choice made since and its refusal stay
+        assert len(held) == 1
+        with page.expect_response(lambda r: r.request.method == "GET" and r.url.endswith(f"/api/accounts/{account['id']}")):
+            held[0].continue_()
+        page.unroute(read_back)
+        expect(values.get_by_test_id("custom-parc_machines")).to_have_value("12")
+        expect(values.get_by_test_id("custom-e2e_taille")).to_have_value("")
+        expect(refusal).to_have_text("Ce champ est obligatoire.")
 
         person = page.locator(f"[data-testid=records-contact][data-contact-id='{contact['id']}']")
         person.get_by_test_id("custom-e2e_fonction").fill("Responsable atelier")

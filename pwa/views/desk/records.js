@@ -26,25 +26,33 @@ function changes(fields, form, stored) {
 function Values({ entity, record, onSaved }) {
   const fields = fieldsOf(entity);
   const initial = () => Object.fromEntries(fields.map((f) => [f.key, inputValue(f, (record.custom || {})[f.key])]));
-  const [form, setForm] = useState(initial);
-  const [errors, setErrors] = useState(null);
-  useEffect(() => { setForm(initial()); setErrors(null); }, [record.id, record.version, fields.length]);
+  // `touched`: keys typed since the last save; `stored`: the server's values as last known. A late
+  // read-back (a slow reload after a save) refreshes the other keys and keeps these, with their refusal.
+  const [draft, setDraft] = useState(() => ({ form: initial(), touched: [], errors: null, stored: record.custom }));
+  const { form, errors } = draft;
+  useEffect(() => {
+    setDraft((d) => {
+      const next = initial();
+      for (const key of d.touched) next[key] = d.form[key];
+      return { form: next, touched: d.touched, errors: d.touched.length ? d.errors : null, stored: record.custom };
+    });
+  }, [record.id, record.version, fields.length]);
   if (!fields.length) return html`<p class="muted">${w(entity === 'account' ? 'noAccountFields' : 'noContactFields')}</p>`;
   async function save(e) {
     e.preventDefault();
-    const custom = changes(fields, form, record.custom);
+    const custom = changes(fields, form, draft.stored);
     if (!Object.keys(custom).length) return;
     try {
       await patch(`/api/${entity}s/${record.id}`, { changes: { custom }, base_version: record.version });
-      setErrors(null); toast(w('valuesSaved')); onSaved();
+      setDraft((d) => ({ ...d, touched: [], errors: null, stored: { ...d.stored, ...custom } })); toast(w('valuesSaved')); onSaved();
     } catch (err) {
-      if (err.status === 422 && err.problem?.errors) { setErrors(err.problem.errors); toast(w('valuesRefused'), 'error'); }
+      if (err.status === 422 && err.problem?.errors) { setDraft((d) => ({ ...d, errors: err.problem.errors })); toast(w('valuesRefused'), 'error'); }
       else toast(problemText(err), 'error');
     }
   }
   return html`<form class="edit" data-testid=${`${entity}-values`} data-record-id=${record.id} onSubmit=${save}>
     <div class="row wrap"><${CustomInputs} fields=${fields} form=${form} errors=${errors}
-      onChange=${(key, value) => setForm({ ...form, [key]: value })} /></div>
+      onChange=${(key, value) => setDraft((d) => ({ ...d, form: { ...d.form, [key]: value }, touched: d.touched.concat(key) }))} /></div>
     ${fields.some((f) => f.required) && html`<small class="muted">${w('requiredHint')}</small>`}
     <button class="primary" type="submit" data-testid="values-save">${t('save')}</button>
   </form>`;
