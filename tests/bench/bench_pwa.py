@@ -237,9 +237,11 @@ def measure(base: str) -> list[dict]:
         for role, files in role_sets(browser, base, set(online_js), page).items():
             total = sum(gz(p) for p in files)
             vendored = sum(gz(p) for p in files if "vendor" in p.parts)
+            spare = 150 * 1024 - total  # in bytes: a tenth of a KB hides how near the target a set is
             rows.append({"what": f"JS of every screen of the {ROLE_WORDS[role]}, all opened: {len(files)} files",
-                         "target": "< 150 KB", "ok": total < 150 * 1024,
-                         "value": f"{kb(total)} gz ({kb(vendored)} vendored + {kb(total - vendored)} own)"})
+                         "target": "< 150 KB", "ok": spare > 0,
+                         "value": f"{kb(total)} gz ({kb(vendored)} vendored + {kb(total - vendored)} own; "
+                                  f"{abs(spare):,} bytes {'spare' if spare > 0 else 'over'})"})
         page.goto(f"/#/tour/{workday()}")
         expect(page.get_by_test_id("tour-stop").first).to_be_visible()
         context.set_offline(True)

@@ -114,7 +114,7 @@ function BookForm({ account, reps }) {
     <div>
       <div class="card"><h1><${Badge} segment=${account.segment} /> ${account.name}</h1>
         <p class="muted">${account.address || ''} ${account.postcode || ''} ${account.city || ''} · ${account.phone || ''}</p>
-        <p>${w('owner')}${colon()}<strong>${rep?.name || account.owner_id}</strong></p></div>
+        <p>${w('rep')}${colon()}<strong>${rep?.name || account.owner_id}</strong></p></div>
       <div class="card"><${Slots} repId=${account.owner_id} accountId=${account.id} minutes=${minutes} chosen=${slot}
         onChoose=${setSlot} version=${version} />
       <div class="row">

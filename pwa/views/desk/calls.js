@@ -27,7 +27,7 @@ export function CallList() {
       ${error && html`<p class="error">${w('error', { d: error.message })}</p>`}
       ${loading && !data && html`<p class="muted">${w('loading')}</p>`}
       ${data && html`<table class="grid calls">
-        <thead><tr><th></th><th>${w('account')}</th><th>${w('owner')}</th><th>${t('dueDate')}</th>
+        <thead><tr><th></th><th>${w('account')}</th><th>${w('rep')}</th><th>${t('dueDate')}</th>
           <th>${w('lastContact')}</th><th></th></tr></thead>
         <tbody>${data.items.map((item) => html`
           <tr data-testid="call-row" data-account-id=${item.account_id}>

@@ -100,7 +100,7 @@ export function Import() {
           <option value="">–</option><option value="__ignore">${w('ignoreColumn')}</option>
           ${FIELDS.map((f) => html`<option value=${f}>${w(`field.${f}`)}</option>`)}</select></label>`)}</fieldset>`}
     <div class="actions">
-      <button data-testid="import-dry-run" disabled=${!file || busy} onClick=${() => run(true)}>${w('dryRunImport')}</button>
+      <button data-testid="import-dry-run" disabled=${!file || busy} onClick=${() => run(true)}>${w('dryRun')}</button>
       <button class="primary" data-testid="import-run" disabled=${!file || busy || !(result?.ok && result.dryRun)} onClick=${() => run(false)}>${w('runImport')}</button>
     </div>
     ${result && html`<div data-testid="import-report" class=${result.ok ? 'ok' : 'error'}>

@@ -7,7 +7,7 @@ import { useApi, post, patch, del, problemText } from './fetch.js';
 import { w, money, pct } from './words.js';
 
 const SEGS = ['A', 'B', 'C'];
-const KEYS = [['visits', 'visits'], ['calls', 'callsTarget'], ['revenue', 'revenueTarget']];
+const KEYS = [['visits', 'visits'], ['calls', 'calls_'], ['revenue', 'revenueTarget']];
 const empty = () => ({ rep_id: '', period_start: `${isoDay().slice(0, 7)}-01`,
   period_end: addDays(`${addDays(`${isoDay().slice(0, 7)}-01`, 95).slice(0, 7)}-01`, -1), notes: '',
   targets: Object.fromEntries(SEGS.map((s) => [s, { visits: 0, calls: 0, revenue: 0 }])) });

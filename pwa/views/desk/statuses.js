@@ -1,5 +1,6 @@
 // Manager: the company's account statuses, each mapped to the lifecycle kind that
-// KPIs and tours read (prospect, client, former client, competitor, other).
+// KPIs and tours read (prospect, client, former client, competitor, other), named in the
+// tablet's words for the statuses (lib/i18n.js, account.*).
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { useApi, put, problemText } from './fetch.js';
@@ -22,7 +23,7 @@ export function StatusesEditor() {
       <tbody>${rows.map((r, i) => html`<tr data-testid="status-row">
         <td><input value=${r.key} onInput=${edit(i, 'key')} /></td><td><input value=${r.fr} onInput=${edit(i, 'fr')} /></td>
         <td><input value=${r.en} onInput=${edit(i, 'en')} /></td>
-        <td><select value=${r.kind} onChange=${edit(i, 'kind')}>${KINDS.map((k) => html`<option value=${k}>${w(`lifecycle.${k}`)}</option>`)}</select></td>
+        <td><select value=${r.kind} onChange=${edit(i, 'kind')}>${KINDS.map((k) => html`<option value=${k}>${w(`account.${k}`)}</option>`)}</select></td>
         <td><button class="small" onClick=${() => setRows(rows.filter((_, j) => j !== i))}>×</button></td></tr>`)}</tbody></table>
     <div class="row"><button onClick=${() => setRows([...rows, { key: '', fr: '', en: '', kind: 'other' }])}>+</button>
       <button class="primary" data-testid="statuses-save" onClick=${save}>${w('save')}</button></div></div>`;
