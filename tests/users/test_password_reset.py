@@ -56,13 +56,23 @@ def test_an_expired_or_unknown_link_is_a_400(client, user, relay):
     assert_problem(unknown, 400, "bad_link")
 
 
+WEAK = {  # a password breaking each rule → its reason, in French (by default) and in English
+    "short": ("Au moins 12 caractères, ou une phrase de passe de 4 mots.",
+              "At least 12 characters, or a passphrase of 4 words."),
+    "rita@test.example": ("Pas votre adresse e-mail.", "Not your e-mail address."),
+    "password1234": ("Trop courant : il figure dans les listes que les attaquants essaient en premier.",
+                     "Too common: it is in the lists that attackers try first."),
+}
+
+
 def test_a_weak_password_is_refused_in_words_and_the_link_stays_usable(client, user, relay):
     client.post("/api/auth/password-reset", json={"email": "rita@test.example"})
     token = _link(relay.messages[0])
-    for weak in ("short", "rita@test.example", "password1234"):
-        doc = assert_problem(client.post("/api/auth/password-reset/confirm", json={"token": token, "password": weak}),
-                             422, "validation")
-        assert doc["errors"]["password"]
+    for weak, (french, english) in WEAK.items():
+        for language, reason in (("fr", french), ("en", english)):
+            answer = client.post("/api/auth/password-reset/confirm", json={"token": token, "password": weak},
+                                 headers={"Accept-Language": language})
+            assert reason in assert_problem(answer, 422, "validation")["errors"]["password"]
     assert client.post("/api/auth/password-reset/confirm",
                        json={"token": token, "password": "Xq7-vent-du-nord"}).status_code == 204
 
