@@ -6,6 +6,9 @@ than the rows (bench_push). On PostgreSQL the rows travel as one array per colum
 `INSERT … SELECT FROM unnest(…)` or `UPDATE … FROM unnest(…)`: a fixed statement text per
 table and set of columns (prepared by psycopg once it repeats), whatever the number of rows
 (SQLAlchemy's multi-row VALUES compiled anew for every batch cost more than it saved).
+A single row travels as plain values (`VALUES (…)`, `SET … WHERE id = …`): a one-visit
+push, the most common, wrote about forty one-element arrays, and psycopg's array dumping
+cost more than its statements' other parameters together (bench_writes).
 Values go through each column type's bind processing first, as in any statement.
 On SQLite, in process, the rows go to the driver's executemany with a statement text built
 once per table and set of columns: SQLAlchemy's executemany compiled the statement and
@@ -46,10 +49,10 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
         return
     rows = filled
     keys = tuple(rows[0])
-    sql, processors = _statement(connection, "insert", table, keys)
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(sql, _arrays(rows, keys, processors))
+        connection.exec_driver_sql(*_postgresql_insert(connection, table, rows, keys))
     else:
+        sql, processors = _statement(connection, "insert", table, keys)
         connection.exec_driver_sql(sql, _tuples(rows, keys, processors))
 
 
@@ -76,10 +79,9 @@ def insert_many(connection: Connection, writes: list[tuple[Table, list[dict[str,
             for table_, rows_ in writes:
                 insert_rows(connection, table_, rows_)
             return
-        keys = tuple(filled[0])
-        sql, processors = _statement(connection, "insert", table, keys)
+        sql, values = _postgresql_insert(connection, table, filled, tuple(filled[0]))
         parts.append(sql)
-        params.extend(_arrays(filled, keys, processors))
+        params.extend(values)
     sql = "WITH " + ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts[:-1])) + " " + parts[-1]
     connection.exec_driver_sql(sql, tuple(params))
 
@@ -90,10 +92,15 @@ def update_rows(connection: Connection, table: Table, keys: tuple[str, ...], row
     row (dicts holding `pk` and every key). The caller sets `onupdate` columns (`updated_at`)."""
     if not rows:
         return
-    sql, processors = _statement(connection, "update", table, keys)
     if connection.dialect.name != "postgresql":  # SET the keys, then WHERE the primary key
+        sql, processors = _statement(connection, "update", table, keys)
         connection.exec_driver_sql(sql, _tuples(rows, (*keys, pk), processors))
         return
+    if len(rows) == 1:
+        sql, processors = _statement(connection, "update", table, keys, single=True)
+        connection.exec_driver_sql(sql, _tuples(rows, (*keys, pk), processors)[0])
+        return
+    sql, processors = _statement(connection, "update", table, keys)
     columns = (pk, *keys)
     arrays = _arrays(rows, columns, processors)
     connection.exec_driver_sql(sql, (*arrays, arrays[0]))
@@ -118,9 +125,23 @@ def _with_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, A
     return out
 
 
-def _statement(connection: Connection, kind: str, table: Table, keys: tuple[str, ...]) -> tuple[str, tuple]:
+def _postgresql_insert(connection: Connection, table: Table, rows: list[dict[str, Any]],
+                       keys: tuple[str, ...]) -> tuple[str, tuple]:
+    """The INSERT of `rows` on PostgreSQL and its parameters: a row's values, or one array per column."""
+    if len(rows) == 1:
+        sql, processors = _statement(connection, "insert", table, keys, single=True)
+        return sql, _tuples(rows, keys, processors)[0]
+    sql, processors = _statement(connection, "insert", table, keys)
+    return sql, _arrays(rows, keys, processors)
+
+
+def _statement(connection: Connection, kind: str, table: Table, keys: tuple[str, ...], *,
+               single: bool = False) -> tuple[str, tuple]:
+    """The statement text and bind processors of `kind` (insert, update) for `keys`, kept per
+    dialect, table and keys. On PostgreSQL `single` is for one row: plain values, cast to
+    their columns' types, the primary key last for an update, as on SQLite."""
     dialect = connection.dialect
-    cache_key = (dialect.name, kind, table, keys)
+    cache_key = (dialect.name, kind, table, keys, single)
     found = _statements.get(cache_key)
     if found is not None:
         return found
@@ -130,6 +151,18 @@ def _statement(connection: Connection, kind: str, table: Table, keys: tuple[str,
         sql = _plain_statement(kind, table, keys, quote, dialect.paramstyle)
         processors = tuple(_processor(t, dialect) for t in typed)
         if kind == "update":
+            processors += (_processor(table.c.id.type, dialect),)
+        _statements[cache_key] = found = (sql, processors)
+        return found
+    if single:
+        casts = [f"%b::{t.compile(dialect=dialect)}" for t in typed]
+        processors = tuple(_processor(t, dialect) for t in typed)
+        if kind == "insert":
+            sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) VALUES ({', '.join(casts)})"
+        else:
+            sets = ", ".join(f"{quote(k)} = {cast}" for k, cast in zip(keys, casts, strict=True))
+            sql = (f"UPDATE {quote(table.name)} SET {sets} "
+                   f"WHERE {quote('id')} = %b::{table.c.id.type.compile(dialect=dialect)}")
             processors += (_processor(table.c.id.type, dialect),)
         _statements[cache_key] = found = (sql, processors)
         return found
