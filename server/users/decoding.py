@@ -1,8 +1,10 @@
 """Access tokens decoded once per worker, then recognised by their exact text.
 
-flask-jwt-extended decodes a token three times per request (its claims unverified, its
-header, then verified), and PyJWT checks each segment character by character in
-Python: about a fifth of a hot read's CPU. An HS256 signature is a pure function of
+flask-jwt-extended decodes a token four times per request (its claims unverified, its
+header, then verified, then its header again for `get_jwt_header`), and PyJWT checks
+each segment character by character in Python: about a fifth of a hot read's CPU.
+The last reading is kept too, by the token's text (`kept_header`): a header is
+the token's first segment, the same at every use. An HS256 signature is a pure function of
 the text and the key, so a token that verified once verifies again; what can change
 is time, and `exp` is checked again at every use (an expired token goes through the
 full decode, which raises the usual error). Revocation is not this module's business:
@@ -12,8 +14,9 @@ from __future__ import annotations
 
 import time
 
+import jwt as pyjwt
 from flask import current_app
-from flask_jwt_extended import JWTManager
+from flask_jwt_extended import JWTManager, view_decorators
 
 MAX_KEPT = 10_000  # tokens kept per worker; past it the cache starts again empty
 
@@ -34,3 +37,21 @@ class CachingJWTManager(JWTManager):
             kept.clear()
         kept[encoded_token] = claims
         return dict(claims)
+
+
+def kept_header(encoded_token: str) -> dict:
+    """The token's header as `flask_jwt_extended.get_jwt_header` gives it, read once per worker.
+
+    Installed in place of flask-jwt-extended's `get_unverified_jwt_headers`, which its view
+    decorators call on every request after the token verified (pinned version: pyproject.toml)."""
+    kept: dict[str, dict] = current_app.extensions.setdefault("tournee_token_headers", {})
+    header = kept.get(encoded_token)
+    if header is None:
+        header = pyjwt.get_unverified_header(encoded_token)
+        if len(kept) >= MAX_KEPT:
+            kept.clear()
+        kept[encoded_token] = header
+    return dict(header)
+
+
+view_decorators.get_unverified_jwt_headers = kept_header

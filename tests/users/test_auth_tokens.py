@@ -42,6 +42,22 @@ def test_tokens_carry_family_jti_audience_issuer_and_type(app, pair, user):
     assert refresh["exp"] - refresh["iat"] == 30 * 24 * 3600
 
 
+def test_a_token_seen_before_is_not_read_again(app, pair, monkeypatch):
+    """Claims and header are kept by the token's text (server/users/decoding.py): its second
+    use reads nothing with PyJWT and gives what PyJWT reads."""
+    from flask_jwt_extended import get_jwt, get_jwt_header, verify_jwt_in_request
+    token = pair["access_token"]
+    with app.test_request_context(headers=bearer(token)):
+        verify_jwt_in_request()
+    readings, real = [], pyjwt.get_unverified_header
+    monkeypatch.setattr(pyjwt, "get_unverified_header", lambda text: readings.append(text) or real(text))
+    with app.test_request_context(headers=bearer(token)):
+        verify_jwt_in_request()
+        assert get_jwt_header() == real(token) == {"alg": "HS256", "typ": "JWT"}
+        assert get_jwt()["jti"] == claims_of(app, token)["jti"]
+    assert readings == []
+
+
 def test_me_answers_the_signed_in_user_without_secrets(client, pair, user):
     response = client.get("/api/me", headers=bearer(pair["access_token"]))
 
