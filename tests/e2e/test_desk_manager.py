@@ -59,3 +59,23 @@ def test_manager_changes_a_weight_dry_runs_applies_and_segments_change(page, api
         assert manager.call("GET", f"/api/accounts/{moved_id}")["segment"] == moved_to
     finally:  # the demo's model again, for the other browser tests
         manager.call("PUT", "/api/commercial-model", {"criteria": original["criteria"], "note": "e2e: restore"})
+
+
+def test_a_new_status_without_key_is_refused_in_words_and_stays_on_screen(page, api):
+    """The statuses editor sends a row with a label and no key: the server's refusal is
+    shown and the row stays to be mended (it used to be dropped, with "Field saved.")."""
+    manager = api("manager@example.com")
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "manager@example.com", "dashboard")
+    page.goto("/#/desk/fields")
+    editor = page.get_by_test_id("statuses-editor")
+    rows = editor.get_by_test_id("status-row")
+    expect(rows.first).to_be_visible()
+    before = rows.count()
+    editor.get_by_role("button", name="+", exact=True).click()
+    rows.nth(before).locator("input").nth(2).fill("Dormant")  # key, French label, English label
+    editor.get_by_test_id("statuses-save").click()
+    expect(page.locator(".toast.error").last).to_contain_text("key")
+    expect(rows).to_have_count(before + 1)
+    expect(rows.nth(before).locator("input").nth(2)).to_have_value("Dormant")
+    assert [s for s in manager.call("GET", "/api/account-statuses")["items"] if s["label"].get("en") == "Dormant"] == []

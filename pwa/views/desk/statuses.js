@@ -15,8 +15,8 @@ export function StatusesEditor() {
   if (!rows) return null;
   const edit = (i, k) => (e) => setRows(rows.map((r, j) => (j === i ? { ...r, [k]: e.target.value } : r)));
   async function save() {
-    const items = rows.filter((r) => r.key.trim()).map((r) => ({ key: r.key.trim(), label: { fr: r.fr, en: r.en }, kind: r.kind }));
-    try { await put('/api/account-statuses', { items }); toast(w('fieldSaved')); reload(); } catch (e) { toast(problemText(e), 'error'); }
+    const items = rows.filter((r) => r.key.trim() || r.fr || r.en).map((r) => ({ key: r.key.trim(), label: { fr: r.fr, en: r.en }, kind: r.kind }));
+    try { await put('/api/account-statuses', { items }); toast(w('done')); reload(); } catch (e) { toast(problemText(e), 'error'); }
   }
   return html`<div class="card" data-testid="statuses-editor"><h2>${w('statuses')}</h2>
     <table class="grid"><thead><tr><th>${w('fieldKey')}</th><th>${w('fieldLabelFr')}</th><th>${w('fieldLabelEn')}</th><th>${w('lifecycle')}</th><th></th></tr></thead>
