@@ -91,7 +91,7 @@ const fr = {
   // Custom fields, new prospects, contacts (custom-fields.js, account-new.js, contact-edit.js; the
   // desk's editor of the fields has its words in desk/words.js, which the tablet never loads).
   customFields: 'Informations complémentaires',
-  yes: 'Oui', no: 'Non', newProspect: 'Nouveau prospect', name: 'Raison sociale', address: 'Adresse',
+  yes: 'Oui', no: 'Non', unitEach: 'u', newProspect: 'Nouveau prospect', name: 'Raison sociale', address: 'Adresse',
   postcode: 'Code postal', city: 'Ville', siret: 'SIRET', status: 'Statut', contact: 'Contact',
   contactName: 'Nom du contact', storefront: 'Photo de la devanture', useMyPosition: 'Je suis sur place (position GPS)',
   positionTaken: 'Position prise ({m} m près)', create: 'Créer', prospectSaved: 'Prospect créé sur la tablette.',
@@ -212,7 +212,7 @@ const en = {
   'absence.declare': 'Declare an absence', 'absence.from': 'From', 'absence.to': 'To', 'absence.reason': 'Reason',
   'absence.leave': 'Leave', 'absence.training': 'Training', 'absence.sick': 'Sick leave', 'absence.other': 'Other absence', 'entity.quote_request': 'Quote request', 'entity.attachment': 'Photo',
   customFields: 'More information',
-  yes: 'Yes', no: 'No', newProspect: 'New prospect', name: 'Company name', address: 'Address',
+  yes: 'Yes', no: 'No', unitEach: 'pc', newProspect: 'New prospect', name: 'Company name', address: 'Address',
   postcode: 'Postcode', city: 'Town', siret: 'SIRET', status: 'Status', contact: 'Contact',
   contactName: 'Contact name', storefront: 'Storefront photo', useMyPosition: 'I am on site (GPS position)',
   positionTaken: 'Position taken (within {m} m)', create: 'Create', prospectSaved: 'Prospect created on this tablet.',

@@ -2,7 +2,7 @@
 // keys that changed are sent, so two reps filling different fields both keep theirs.
 import { useState, useEffect } from '../vendor/preact-hooks.mjs';
 import { html, busy, toast, failed } from '../lib/ui.js';
-import { t } from '../lib/i18n.js';
+import { t, colon } from '../lib/i18n.js';
 import { editAccount } from '../lib/outbox.js';
 import { fieldsOf, inputValue, changedKeys, fieldLabel } from '../lib/fields.js';
 import { CustomInputs } from './custom-fields.js';
@@ -22,7 +22,7 @@ export function AccountCustom({ account }) {
     let changes;
     try { changes = changedKeys(fields, form, account.custom); } catch (err) {
       const field = fields.find((f) => f.key === err.message);
-      toast(`${field ? fieldLabel(field) : ''} : ${t('invalidValue')}`, 'error');
+      toast(`${field ? fieldLabel(field) : ''}${colon()}${t('invalidValue')}`, 'error');
       return;
     }
     try {

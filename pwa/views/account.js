@@ -25,12 +25,12 @@ function Explanation({ account }) {
       <summary>${t('whySegment', { s: account.segment || '–' })}</summary>
       ${!online.value && !data && html`<p class="muted">${t('explainOffline')}</p>`}
       ${data && html`
-        <p>${t('weight')} ${data.axes.weight.score.toFixed(0)} / ${data.axes.weight.threshold} ·
+        <p>${t('weight')} ${data.axes.weight.score.toFixed(0)} / ${data.axes.weight.threshold}${' · '}
            ${t('potential')} ${data.axes.potential.score.toFixed(0)} / ${data.axes.potential.threshold}
            ${data.override && html` · ${t('override')}${colon()}${data.override.segment} (${data.override.reason})`}</p>
         <table class="criteria"><tbody>${data.criteria.map((c) => html`
           <tr><td>${c.label}</td><td>${c.axis === 'weight' ? t('weight') : t('potential')}</td>
-            <td>${c.value ?? '–'}</td><td>${c.points}/${c.max_points}</td><td>+${c.contribution.toFixed(1)}</td></tr>`)}
+            <td>${c.value === true ? t('yes') : c.value === false ? t('no') : c.value ?? '–'}</td><td>${c.points}/${c.max_points}</td><td>+${c.contribution.toFixed(1)}</td></tr>`)}
         </tbody></table>`}
     </details>`;
 }

@@ -9,7 +9,7 @@ import { requestQuote } from '../lib/outbox.js';
 import { downscale, MAX_PHOTO_BYTES } from '../lib/photos.js';
 import { Icon } from '../lib/icons.js';
 
-const emptyItem = () => ({ label: '', quantity: '1', unit: 'u' });
+const emptyItem = () => ({ label: '', quantity: '1', unit: t('unitEach') });
 
 /** Photos taken on site (quotes, new prospects), downscaled and checked against the size cap. */
 export function Photos({ photos, setPhotos, testid = 'quote-photo', legend = t('photos') }) {
@@ -79,7 +79,7 @@ export function QuoteForm({ accountId, visitId }) {
         ${items.map((it, i) => html`<div class="row item">
           <label class="grow">${t('label')}<input data-testid=${i === 0 ? 'quote-item-label' : null} maxlength="300" required=${i === 0} value=${it.label} onInput=${setItem(i, 'label')} /></label>
           <label>${t('quantity')}<input data-testid=${i === 0 ? 'quote-item-quantity' : null} type="number" min="0" step="any" inputmode="decimal" value=${it.quantity} onInput=${setItem(i, 'quantity')} /></label>
-          <label>${t('unit')}<input maxlength="20" value=${it.unit} onInput=${setItem(i, 'unit')} placeholder="u, m, kg…" /></label>
+          <label>${t('unit')}<input maxlength="20" value=${it.unit} onInput=${setItem(i, 'unit')} placeholder=${`${t('unitEach')}, m, kg…`} /></label>
           ${i > 0 && html`<button type="button" class="icon" onClick=${() => setItems(items.filter((_, j) => j !== i))}>×</button>`}
         </div>`)}
         <button type="button" onClick=${() => setItems([...items, emptyItem()])}>+ ${t('addItem')}</button>
