@@ -330,7 +330,9 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
                 for key in missing_required(types, values):  # as REST and sync creates owe them
                     column = columns.get(f"custom.{key}", key)
                     if not any(i.line == line and i.field == column for i in issues):  # not a bad cell, told already
-                        issues.append(Issue(line, column, "Missing: this field is required."))
+                        # a column the file lacks is named by the field's label, in the reader's language
+                        issues.append(Issue(line, column, "Missing: this field is required.",
+                                            column=columns.get(f"custom.{key}") or _label(types[key], key)))
                 creates.append(values)
             elif current["id"] not in in_scope:
                 issues.append(Issue(line, "external_ref", "Used by an account outside your scope."))
@@ -534,3 +536,10 @@ def _leave_scopes(session: Session, numbers, moved: list[tuple[str, str, str, in
         session.execute(update(Contact), rows)
         for (cid, account_id), row in zip(contacts, rows, strict=True):
             numbers.tombstone("contact", cid, left_of[account_id], seq=row["version"], deleted=False)
+
+
+def _label(definition: dict[str, Any], key: str) -> str:
+    """A custom field's label in the request's language (definitions_by_key's [fr, en]), else its key."""
+    from server.i18n import select_locale
+    french, english = definition.get("labels") or ("", "")
+    return (english if select_locale() == "en" and english else french) or key

@@ -50,12 +50,18 @@ def test_an_account_import_line_missing_a_required_value_is_reported_and_nothing
 
 
 def test_a_required_field_without_a_column_is_named_and_updates_do_not_owe_it(client, headers, session, world):
-    make_custom_field(session, "siret", "text", required=True)
+    field = make_custom_field(session, "siret", "text", required=True)
+    field.label = {"fr": "N° SIRET", "en": "SIRET number"}
     session.commit()
     rep = world["rep"].email
     created = _upload(client, headers, f"external_ref;name;owner_email\nC-2;Garage du Lac;{rep}\n")
     assert created.status_code == 422
-    assert [(i["line"], i["column"]) for i in created.get_json()["report"]] == [(2, "siret")]
+    # the column to add, named by the field's label in the reader's language (its key is for machines)
+    assert [(i["line"], i["column"], i["field"]) for i in created.get_json()["report"]] == [(2, "N° SIRET", "siret")]
+    english = client.post("/api/accounts/import", headers={**headers("manager"), "Accept-Language": "en"},
+                          data={"file": (io.BytesIO(f"external_ref;name;owner_email\nC-2;Garage du Lac;{rep}\n".encode()),
+                                         "f.csv"), "kind": "accounts"}, content_type="multipart/form-data")
+    assert [i["column"] for i in english.get_json()["report"]] == ["SIRET number"]
     # an existing account is updated without it: only a create owes it (as on REST)
     updated = _upload(client, headers, f"external_ref;name;owner_email\nC-1;Nouveau nom;{rep}\n")
     assert updated.status_code == 200, updated.get_json()
