@@ -1,16 +1,23 @@
 """The due list: which of a rep's accounts want a visit around a day, and how urgently.
 
 An account is **due** when its `next_due_at` falls before the end of the day plus a
-horizon (`TOUR_DUE_HORIZON_DAYS`, 7 by default), or when it is an A or B account
-never visited (no `last_visit_at`, no `next_due_at`). It is **overdue** when
-`next_due_at` is before the start of the day. Competitors are never due. Accounts
-without coordinates cannot be driven to: they are not candidates, but `unlocated_due`
-names those due that day so that the tour lists them in `unplanned` with the reason
-`no_location` (API.md → Account files and locations) instead of dropping them silently.
+horizon (`TOUR_DUE_HORIZON_DAYS`, 7 by default), or when it was never visited (no
+`last_visit_at`, no `next_due_at`): an imported customer base starts that way, often
+all C until its criteria are filled in, and a C account is owed two visits a year like
+any other (PRODUCT.md cadence). It is **overdue** when `next_due_at` is before the
+start of the day. Competitors are never due. Accounts without coordinates cannot be
+driven to: they are not candidates, but `unlocated_due` names those due that day so
+that the tour lists them in `unplanned` with the reason `no_location` (API.md →
+Account files and locations) instead of dropping them silently; of the never visited,
+only A and B (hundreds of cold C accounts would drown that list; the data-quality
+screen lists every account without a position).
 
 **Priority** (the planner drops lower priorities first) = segment base (A 30, B 20,
 C 10) + one point per full week overdue, capped at 9: an overdue C never outranks a
-due B, and among accounts of a segment the longest overdue comes first.
+due B, and among accounts of a segment the longest overdue comes first. Among equals
+(the same priority and days overdue: a freshly imported base is all equal) the nearest
+to the rep's home comes first, so that the day's candidates lie together and the
+base is worked outwards, not in the alphabet's order.
 
 **Time split** (the commercial model's `time_split`, e.g. A 50 %, B 35 %, C 15 %)
 steers how many stops of each segment a day — hence a week — gets. The rule:
@@ -30,6 +37,7 @@ accounts leaves its time to the others (through the extras).
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -67,8 +75,10 @@ class DueAccount:
 
 
 def due_accounts(session: Session, *, rep_id: str, day_start: datetime, day_end: datetime, horizon_days: int,
-                 policy: dict[str, dict], exclude: Iterable[str] = ()) -> list[DueAccount]:
-    """The rep's due accounts for the day [day_start, day_end) (UTC), most urgent first."""
+                 policy: dict[str, dict], exclude: Iterable[str] = (),
+                 home: tuple[float, float] | None = None) -> list[DueAccount]:
+    """The rep's due accounts for the day [day_start, day_end) (UTC), most urgent first;
+    among equals, the nearest to `home` (lat, lon in degrees) first, when given."""
     stmt = (select(Account.id, Account.name, Account.segment, Account.lat, Account.lon, Account.opening_hours,
                    Account.next_due_at)
             .where(_due_by(session, rep_id, day_end + timedelta(days=horizon_days)),
@@ -86,25 +96,38 @@ def due_accounts(session: Session, *, rep_id: str, day_start: datetime, day_end:
                               opening_hours=row.opening_hours, next_due_at=row.next_due_at,
                               kind="overdue" if overdue else "due", overdue_days=overdue_days,
                               priority=priority, visit_min=visit_minutes(policy, segment)))
-    out.sort(key=lambda d: (-d.priority, -d.overdue_days, d.name, d.account_id))
+    out.sort(key=lambda d: (-d.priority, -d.overdue_days, _distance_rank(d, home), d.name, d.account_id))
     return out
+
+
+def _distance_rank(account: DueAccount, home: tuple[float, float] | None) -> float:
+    """A number that orders accounts by distance from `home` (equirectangular: enough to
+    compare nearby points; 0 for all when there is no home)."""
+    if home is None:
+        return 0.0
+    lat, lon = home
+    return (account.lat - lat) ** 2 + ((account.lon - lon) * math.cos(math.radians(lat))) ** 2
 
 
 def unlocated_due(session: Session, *, rep_id: str, day_end: datetime, exclude: Iterable[str] = ()) -> list[str]:
     """Ids of the rep's accounts due by the end of the day (or never visited A/B) that have
     no usable position: the tour cannot plan them and says so (reason `no_location`)."""
-    stmt = (select(Account.id).where(_due_by(session, rep_id, day_end), or_(Account.lat.is_(None), Account.lon.is_(None)))
+    stmt = (select(Account.id).where(_due_by(session, rep_id, day_end, never_visited=("A", "B")),
+                                     or_(Account.lat.is_(None), Account.lon.is_(None)))
             .order_by(Account.segment, Account.next_due_at, Account.id))
     skip = set(exclude)
     return [account_id for account_id in session.scalars(stmt) if account_id not in skip]
 
 
-def _due_by(session: Session, rep_id: str, limit: datetime):
-    """The rep's accounts due before `limit`, or A/B never visited; competitors (by lifecycle kind) never."""
-    never_visited = and_(Account.next_due_at.is_(None), Account.last_visit_at.is_(None),
-                         Account.segment.in_(("A", "B")))
+def _due_by(session: Session, rep_id: str, limit: datetime, never_visited: tuple[str, ...] = ("A", "B", "C")):
+    """The rep's accounts due before `limit`, or never visited (of the segments `never_visited`;
+    an account without a segment counts as C); competitors (by lifecycle kind) never."""
+    segment = Account.segment.in_(never_visited)
+    if "C" in never_visited:
+        segment = or_(segment, Account.segment.is_(None))
+    unvisited = and_(Account.next_due_at.is_(None), Account.last_visit_at.is_(None), segment)
     return and_(Account.owner_id == rep_id, Account.status.not_in(keys_of_kind(session, "competitor")),
-                or_(Account.next_due_at < limit, never_visited))
+                or_(Account.next_due_at < limit, unvisited))
 
 
 def pick_for_day(due: list[DueAccount], *, working_min: float, lunch_min: float, booked_min: dict[str, float],

@@ -92,7 +92,7 @@ def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days
     exclude = ahead | {d.account_id for d in inputs.done} | planned_elsewhere(session, rep, day, today)
     policy = cadence(session)
     due = due_accounts(session, rep_id=rep.id, day_start=start, day_end=end, horizon_days=horizon_days,
-                       policy=policy, exclude=exclude)
+                       policy=policy, exclude=exclude, home=rep.home)
     booked_min: dict[str, float] = {}
     for a in inputs.appointments:
         booked_min[a.segment] = booked_min.get(a.segment, 0.0) + (a.end - a.start).total_seconds() / 60
