@@ -147,22 +147,14 @@ def _statement(connection: Connection, kind: str, table: Table, keys: tuple[str,
         return found
     quote = dialect.identifier_preparer.quote
     typed = [table.c[k].type for k in keys]
-    if dialect.name != "postgresql":
-        sql = _plain_statement(kind, table, keys, quote, dialect.paramstyle)
+    if dialect.name != "postgresql" or single:  # one row's placeholders: an executemany, or one row
+        if dialect.name == "postgresql":  # each value cast to its column's type, as the arrays are
+            marks = [f"%b::{t.compile(dialect=dialect)}" for t in (*typed, table.c.id.type)]
+        else:
+            marks = ["?" if dialect.paramstyle == "qmark" else "%s"] * (len(keys) + 1)
+        sql = _plain_statement(kind, table, keys, quote, marks)
         processors = tuple(_processor(t, dialect) for t in typed)
         if kind == "update":
-            processors += (_processor(table.c.id.type, dialect),)
-        _statements[cache_key] = found = (sql, processors)
-        return found
-    if single:
-        casts = [f"%b::{t.compile(dialect=dialect)}" for t in typed]
-        processors = tuple(_processor(t, dialect) for t in typed)
-        if kind == "insert":
-            sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) VALUES ({', '.join(casts)})"
-        else:
-            sets = ", ".join(f"{quote(k)} = {cast}" for k, cast in zip(keys, casts, strict=True))
-            sql = (f"UPDATE {quote(table.name)} SET {sets} "
-                   f"WHERE {quote('id')} = %b::{table.c.id.type.compile(dialect=dialect)}")
             processors += (_processor(table.c.id.type, dialect),)
         _statements[cache_key] = found = (sql, processors)
         return found
@@ -186,14 +178,14 @@ def _statement(connection: Connection, kind: str, table: Table, keys: tuple[str,
     return found
 
 
-def _plain_statement(kind: str, table: Table, keys: tuple[str, ...], quote, paramstyle: str) -> str:
-    """An executemany's statement text: one row's placeholders (qmark or format style)."""
-    mark = "?" if paramstyle == "qmark" else "%s"
+def _plain_statement(kind: str, table: Table, keys: tuple[str, ...], quote, marks: list[str]) -> str:
+    """One row's statement text: `marks` holds each key's placeholder, then the primary key's
+    (an update's WHERE)."""
     if kind == "insert":
         return (f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
-                f"VALUES ({', '.join(mark for _ in keys)})")
-    sets = ", ".join(f"{quote(k)} = {mark}" for k in keys)
-    return f"UPDATE {quote(table.name)} SET {sets} WHERE {quote('id')} = {mark}"
+                f"VALUES ({', '.join(marks[:len(keys)])})")
+    sets = ", ".join(f"{quote(k)} = {mark}" for k, mark in zip(keys, marks, strict=False))
+    return f"UPDATE {quote(table.name)} SET {sets} WHERE {quote('id')} = {marks[len(keys)]}"
 
 
 def _processor(type_, dialect):
