@@ -25,7 +25,7 @@ class CachingJWTManager(JWTManager):
     def _decode_jwt_from_config(self, encoded_token: str, csrf_value=None, allow_expired: bool = False) -> dict:
         if csrf_value is not None or allow_expired:
             return super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
-        kept: dict[str, dict] = current_app.extensions.setdefault("tournee_decoded_tokens", {})
+        kept = _store("tournee_decoded_tokens")
         claims = kept.pop(encoded_token, None)
         leeway = current_app.config.get("JWT_DECODE_LEEWAY", 0)
         leeway = leeway.total_seconds() if hasattr(leeway, "total_seconds") else leeway
@@ -33,9 +33,7 @@ class CachingJWTManager(JWTManager):
             claims = super()._decode_jwt_from_config(encoded_token, csrf_value, allow_expired)
             if not isinstance(claims.get("exp"), (int, float)):
                 return claims  # never kept: nothing would say when it ends
-        if len(kept) >= MAX_KEPT:
-            kept.clear()
-        kept[encoded_token] = claims
+        _keep(kept, encoded_token, claims)
         return dict(claims)
 
 
@@ -44,14 +42,24 @@ def kept_header(encoded_token: str) -> dict:
 
     Installed in place of flask-jwt-extended's `get_unverified_jwt_headers`, which its view
     decorators call on every request after the token verified (pinned version: pyproject.toml)."""
-    kept: dict[str, dict] = current_app.extensions.setdefault("tournee_token_headers", {})
+    kept = _store("tournee_token_headers")
     header = kept.get(encoded_token)
     if header is None:
         header = pyjwt.get_unverified_header(encoded_token)
-        if len(kept) >= MAX_KEPT:
-            kept.clear()
-        kept[encoded_token] = header
+        _keep(kept, encoded_token, header)
     return dict(header)
+
+
+def _store(name: str) -> dict[str, dict]:
+    """A per-worker store of readings by token text (in the app's extensions: one per app)."""
+    return current_app.extensions.setdefault(name, {})
+
+
+def _keep(kept: dict[str, dict], encoded_token: str, reading: dict) -> None:
+    """Keep `reading` of the token; past MAX_KEPT the store starts again empty."""
+    if len(kept) >= MAX_KEPT:
+        kept.clear()
+    kept[encoded_token] = reading
 
 
 view_decorators.get_unverified_jwt_headers = kept_header
