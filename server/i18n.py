@@ -50,6 +50,13 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
 
 
+def language() -> str:
+    """The response's language, "fr" or "en" (select_locale's choice, kept by flask-babel for the
+    request); French outside a request."""
+    locale = get_locale() if has_request_context() else None
+    return locale.language if locale else DEFAULT
+
+
 def compile_catalogues(folder: Path = CATALOGUES) -> None:
     """Write each `messages.mo` from its `messages.po` when it is missing or older."""
     for po in folder.glob("*/LC_MESSAGES/messages.po"):
@@ -104,7 +111,7 @@ def translate(text: Any) -> Any:
     if not isinstance(text, str) or not text:
         return text
     found = gettext(text)
-    if found != text or str(get_locale()) == "en":
+    if found != text or language() == "en":
         return found
     for pattern, msgid in _templates():
         match = pattern.match(text)

@@ -48,6 +48,7 @@ from server.actor import Actor
 from server.db import new_id, utcnow
 from server.errors import Invalid
 from server.geo.locate import locate_many
+from server.i18n import language
 from server.scope import condition
 from server.segmentation import cadence
 from server.segmentation.scoring import parse_bool, parse_number
@@ -540,6 +541,5 @@ def _leave_scopes(session: Session, numbers, moved: list[tuple[str, str, str, in
 
 def _label(definition: dict[str, Any], key: str) -> str:
     """A custom field's label in the request's language (definitions_by_key's [fr, en]), else its key."""
-    from server.i18n import select_locale
     french, english = definition.get("labels") or ("", "")
-    return (english if select_locale() == "en" and english else french) or key
+    return (english if language() == "en" and english else french) or key

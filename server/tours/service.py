@@ -28,7 +28,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask_babel import get_locale
 from sqlalchemy import Date, and_, bindparam, delete, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -39,7 +38,7 @@ from server.agenda.workdays import DEFAULT_HOLIDAYS, absent_on
 from server.db import is_uuid, utcnow
 from server.errors import NotFound
 from server.extensions import writing
-from server.i18n import DEFAULT as DEFAULT_LANGUAGE
+from server.i18n import language
 from server.tours.context import APPOINTMENT_TIMES, REP_COLUMNS, Rep, day_bounds, load_rep, visits_between
 from server.tours.models import TourPlan, TourPlanJob
 from server.tours.planning import gather, holiday_names, quick_travel, solve, travel_model
@@ -212,8 +211,7 @@ def annotate(session: Session, rep: Rep, day: date, plan: dict[str, Any], *, now
 def holiday_name(names: dict[str, str], off: dict[str, Any]) -> str | None:
     """The holiday named in the caller's language (API.md → Language); the kept (French) name
     when the calendar has none in that language."""
-    locale = get_locale()
-    return names.get(locale.language if locale else DEFAULT_LANGUAGE) or off.get("name")
+    return names.get(language()) or off.get("name")
 
 
 def appointment_changed(ctx, record) -> None:
