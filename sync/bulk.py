@@ -149,7 +149,8 @@ def _statement(connection: Connection, kind: str, table: Table, keys: tuple[str,
     typed = [table.c[k].type for k in keys]
     if dialect.name != "postgresql" or single:  # one row's placeholders: an executemany, or one row
         if dialect.name == "postgresql":  # each value cast to its column's type, as the arrays are
-            marks = [f"%b::{t.compile(dialect=dialect)}" for t in (*typed, table.c.id.type)]
+            cast = (*typed, table.c.id.type) if kind == "update" else typed  # an insert's table may have no `id`
+            marks = [f"%b::{t.compile(dialect=dialect)}" for t in cast]
         else:
             marks = ["?" if dialect.paramstyle == "qmark" else "%s"] * (len(keys) + 1)
         sql = _plain_statement(kind, table, keys, quote, marks)

@@ -145,3 +145,17 @@ def _tasks(account, rep, visits: list[dict]) -> list[dict]:
     return [{"id": new_id(), "rep_id": rep.id, "account_id": account.id, "visit_id": visit["id"],
              "title": AWKWARD, "kind": "todo", "status": "open", "due_at": datetime(2026, 5, 6, tzinfo=UTC),
              "version": 50, "field_meta": {"title": [50, 1_700_000_000_000, rep.id, None]}} for visit in visits]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_insert_rows_into_a_table_keyed_otherwise_than_by_id(session, count):
+    """The ledger's key is `mutation_id`: one row and several go in as they do elsewhere."""
+    from sync.models import MutationRecord
+    table = MutationRecord.__table__
+    rows = [{"mutation_id": new_id(), "user_id": new_id(), "client_id": "tablette", "entity": "visit",
+             "record_id": new_id(), "status": "applied", "result": {"status": "applied", "n": n},
+             "at": datetime(2026, 5, 4, 9, n, tzinfo=UTC)} for n in range(count)]
+    bulk.insert_rows(session.connection(), table, rows)
+    stored = {r.mutation_id: r.result for r in session.execute(select(table).where(
+        table.c.mutation_id.in_([row["mutation_id"] for row in rows])))}
+    assert stored == {row["mutation_id"]: row["result"] for row in rows}
