@@ -2,8 +2,10 @@
 import gc
 
 from server import create_app
+from server.agenda.workdays import warm_holiday_calendars
 
 app = create_app()
+warm_holiday_calendars()  # at boot, not on a worker's first tour
 
 # Everything loaded so far (modules, mappers, schemas, the app) lives as long as the
 # worker. Frozen, the cyclic garbage collector stops rescanning it: its full collections,

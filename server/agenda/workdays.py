@@ -64,6 +64,25 @@ def holiday_name(code: str | None, day: date, language: str) -> str | None:
     return str(name) if name else None
 
 
+def warm_holiday_calendars(codes: tuple[str, ...] = (DEFAULT_HOLIDAYS,), *, today: date | None = None) -> None:
+    """Build `codes`' calendars in every language of the app, with this year's and next
+    year's holidays, so that a worker does it at boot and not on its first request (wsgi.py).
+
+    The `holidays` package imports all its countries and reads its translation catalogues
+    on first use: about 120 ms of CPU, which a fresh web worker (one respawned after a
+    crash included) used to pay on the first tour it planned (bench_load). An unknown
+    code is skipped: it is refused where it is set."""
+    year = (today or date.today()).year
+    for code in codes:
+        for args in ((code,), (code, "fr"), (code, "en")):  # as they are called: lru_cache keys by the call
+            try:
+                calendar = holiday_calendar(*args)
+            except ValueError:
+                continue
+            calendar.get(date(year, 1, 1))
+            calendar.get(date(year + 1, 1, 1))
+
+
 def _named_in(calendar_class, language: str) -> str | None:
     """The calendar's own code for `language` ("fr", "en_US"…), None when it has none."""
     return next((lang for lang in (calendar_class.supported_languages or ()) if lang.split("_")[0] == language), None)

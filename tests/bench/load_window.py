@@ -258,6 +258,9 @@ def _report(rec, pace, think, wall, generator_cpu, before, after, kill, floor, l
     shares = ", ".join(f"{100 * cpu / total:.0f} %" for cpu in sorted(used.values(), reverse=True))
     print(f"CPU per worker over the window (keep-alive balance; the killed one and its replacement "
           f"included): {shares} of {total:.0f} CPU-s.")
+    workers = sum(used.values())
+    print(f"Of the server's CPU per request: the gunicorn workers {1000 * workers / len(every):.1f} ms, "
+          f"the PostgreSQL backends {1000 * (server_spent - workers) / len(every):.1f} ms.")
     if rec.samples:
         print("\nFirst errors:\n" + "\n".join(f"- {s}" for s in rec.samples))
     print()

@@ -19,3 +19,18 @@ def test_the_worker_freezes_what_it_loaded_at_start_out_of_the_garbage_collector
     frozen = int(done.stdout.strip().splitlines()[-1])
     # The app's modules, mappers and schemas: tens of thousands of objects, not a handful.
     assert frozen > 10_000, frozen
+
+
+def test_the_worker_builds_the_default_holiday_calendar_at_boot_not_on_its_first_tour(tmp_path):
+    """The `holidays` package imports every country on first use (~120 ms): a fresh worker
+    (one respawned after a crash too) pays it while booting, before it accepts requests."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'tournee.db'}", "TOURNEE_INSTANCE": str(tmp_path),
+           "SECRET_KEY": "wsgi-test-not-secret-" + "x" * 32}
+    probe = ("import wsgi, datetime; from server.agenda.workdays import holiday_calendar as h; "
+             "i = h.cache_info(); y = datetime.date.today().year; "
+             "print(i.currsize, datetime.date(y, 12, 25) in h('FR'), datetime.date(y + 1, 1, 1) in h('FR', 'en'))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-1500:]
+    built, christmas, new_year = done.stdout.strip().splitlines()[-1].split()
+    assert int(built) >= 3, built  # FR as the tours call it, and in French and English
+    assert (christmas, new_year) == ("True", "True")
