@@ -67,6 +67,8 @@ SERVER_ENV = {"PUSH_LIMIT_PER_USER": "100000 per minute", "LOGIN_LIMIT_PER_ADDRE
 # keep-alive every request is a new connection, taken by whichever worker accepts first, so
 # no client stays on a busy worker.
 GUNICORN_ARGS = os.environ.get("LOAD_GUNICORN_ARGS", "--keep-alive 0")
+# docs/deployment.md's settings by default; LOAD_WORKERS / LOAD_THREADS try others.
+WORKERS, THREADS = int(os.environ.get("LOAD_WORKERS", "4")), int(os.environ.get("LOAD_THREADS", "4"))
 PHASES = os.environ.get("LOAD_PHASES", "morning,field day,busy,balance").split(",")
 TICK = os.sysconf("SC_CLK_TCK")
 TAIL = re.compile(rb'"cursor":\s*"(\d+)",\s*"has_more":\s*(true|false)\s*}\s*$')
@@ -199,11 +201,11 @@ def main() -> None:
     # A fresh demo each run: the previous run's bookings and moved quotes would skew this one.
     empty_postgres(PG_URL)
     workdir = Path(tempfile.mkdtemp(prefix="tournee-load-"))
-    server = start(workdir, database_url=PG_URL, workers=4, threads=4, fault_injection=False,
+    server = start(workdir, database_url=PG_URL, workers=WORKERS, threads=THREADS, fault_injection=False,
                    env={**SERVER_ENV, "GUNICORN_CMD_ARGS": GUNICORN_ARGS})
     try:
         from tests.bench import load_morning, load_window
-        print(f"gunicorn: 4 workers × 4 threads, `{GUNICORN_ARGS}`; load average at start "
+        print(f"gunicorn: {WORKERS} workers × {THREADS} threads, `{GUNICORN_ARGS}`; load average at start "
               f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} (others' work on the same 2 cores: the same-run "
               f"floors below are the figures to compare with).\n")
         reps = [login(server.url, f"rep{n}@example.com") for n in range(1, 6)]
