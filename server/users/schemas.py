@@ -32,9 +32,17 @@ class MeSchema(UserSchema):
     # The language the user chose, "fr" or "en", on whatever device; null until it chooses one
     # (unlike the people screen's default "fr"): the app then keeps this device's language.
     locale = fields.String(dump_only=True, allow_none=True)
+    # Where the rep's day starts, {"lat", "lon"} in degrees, or null when it has no position:
+    # the tablet keeps it to order its offline due list as the server does (nearest first).
+    home = fields.Method("_home", dump_only=True)
 
     def _technical_team_ids(self, user) -> list[str]:
         return sorted(team.id for team in user.technical_teams)
+
+    def _home(self, user) -> dict[str, float] | None:
+        if user.home_lat is None or user.home_lon is None:
+            return None
+        return {"lat": user.home_lat, "lon": user.home_lon}
 
 
 class TokenPairSchema(Schema):
