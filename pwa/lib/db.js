@@ -69,7 +69,33 @@ export const allOf = (entity) => (ENTITIES.includes(entity) ? db.table(entity).t
 export const byAccount = (entity, accountId) => table(entity).where('account_id').equals(accountId).toArray();
 export const accountsByIds = (ids) => db.account.bulkGet(ids);
 export const appointmentsBetween = (from, to) => db.appointment.where('start').between(from, to, true, false).toArray();
-export const dueAccounts = (until, limit = 40) => db.account.where('next_due_at').belowOrEqual(until).limit(limit).toArray();
+/**
+ * The accounts due on `day` (YYYY-MM-DD) when no plan is stored, by server/tours/due.py's rule
+ * and order, the first `limit`: due before the day's end, or never visited (any segment; A or B
+ * only when unlocated); no competitor. Segment (A 30, B 20, else 10) + weeks overdue (≤ 9), days
+ * overdue, nearest to the rep's home (meta `home`, from GET /api/me; unlocated last), name.
+ * Not the server's horizon (7 days ahead): a setting the tablet does not know.
+ */
+export async function dueAccounts(day, limit = 40) {
+  const start = new Date(`${day}T00:00:00`);
+  const end = new Date(start).setDate(start.getDate() + 1);
+  const home = await getMeta('home');
+  const rivals = ((await getMeta('account_statuses')) || [{ key: 'competitor', kind: 'competitor' }]).filter((s) => s.kind === 'competitor').map((s) => s.key);
+  const cos = Math.cos((home?.lat * Math.PI) / 180);
+  const due = [];
+  for (const a of await db.account.toArray()) {
+    const base = { A: 30, B: 20 }[a.segment] || 10;
+    const placed = a.lat != null && a.lon != null;
+    const next = a.next_due_at && new Date(a.next_due_at);
+    if (rivals.includes(a.status) || !(next ? next < end : !a.last_visit_at && (placed || base > 10))) continue;
+    const late = next ? Math.max(0, Math.floor((start - next) / 864e5)) : 0;
+    const far = !home ? 0 : placed ? (a.lat - home.lat) ** 2 + ((a.lon - home.lon) * cos) ** 2 : Infinity;
+    due.push({ a, rank: base + Math.min(9, Math.floor(late / 7)), late, far });
+  }
+  // Names by code point as the server sorts them; Infinity − Infinity is NaN: a tie.
+  due.sort((x, y) => y.rank - x.rank || y.late - x.late || x.far - y.far || (x.a.name < y.a.name ? -1 : +(x.a.name > y.a.name)));
+  return due.slice(0, limit).map((d) => d.a);
+}
 export async function searchAccounts(q, limit = 50) {
   const needle = q.trim().toLowerCase();
   if (!needle) return db.account.orderBy('name').limit(limit).toArray();

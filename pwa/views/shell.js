@@ -2,7 +2,7 @@
 // to sync, the sync button, navigation, banners (storage, session, update) and toasts.
 import { html, route, user, online, busy, toasts, go, toast } from '../lib/ui.js';
 import { t, lang, setLang, onLangChange } from '../lib/i18n.js';
-import { storageProblem, outboxCount } from '../lib/db.js';
+import { storageProblem, outboxCount, setMeta } from '../lib/db.js';
 import { authState, api } from '../lib/api.js';
 import { pending, rejectedCount, syncing, sync, syncError, lastSync } from '../lib/sync-client.js';
 import { updateReady, applyUpdate } from '../lib/update.js';
@@ -23,6 +23,7 @@ export const loadScreens = () => (loading ??= import('./screens.js').then(
 
 // The language follows the user (its locale): the saved one wins at each start and sign-in; a
 // choice made here is saved, again on reconnection if it could not be, so the older never returns.
+// The same answer of GET /api/me brings the rep's home, kept for the tour offline.
 const UNSAVED = 'tournee-lang-unsaved';
 let saving = Promise.resolve(); // in turn: the last tap is the last saved
 let choices = 0;
@@ -42,7 +43,10 @@ export function followUserLanguage() {
     if (!id || !online.value) return;
     const [who, code] = (localStorage.getItem(UNSAVED) || '').split(' ');
     if (who === id) saveLanguage(id, code);
-    else api('/api/me').then((me) => asked === choices && me.locale && me.locale !== lang.value && setLang(me.locale, { save: false }), () => {});
+    api('/api/me').then((me) => {
+      if (who !== id && asked === choices && me.locale && me.locale !== lang.value) setLang(me.locale, { save: false });
+      return setMeta('home', me.home); // the offline due list's order (lib/db.js dueAccounts)
+    }).catch(() => {});
   });
 }
 

@@ -151,7 +151,7 @@ export function Tour({ day: asked }) {
   const refused = useLive(rejectedAll, [], []);
   const fetched = useFetchedTour(rep, day);
   const fallback = kept === null && (!online.value || fetched.error);
-  const due = useLive(() => (fallback ? dueAccounts(`${day}T23:59:59`) : []), [fallback, day], []);
+  const due = useLive(() => (fallback ? dueAccounts(day) : []), [fallback, day], []);
 
   const byId = new Map((accounts || []).filter(Boolean).map((a) => [a.id, a]));
   // The server's marks, and what this tablet knows since: visits logged here, the clock. A visit

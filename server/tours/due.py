@@ -19,6 +19,9 @@ due B, and among accounts of a segment the longest overdue comes first. Among eq
 to the rep's home comes first, so that the day's candidates lie together and the
 base is worked outwards, not in the alphabet's order.
 
+The tablet applies the same rule and order offline to a day it never stored
+(pwa/lib/db.js `dueAccounts`, the home from `GET /api/me`): a change here goes there too.
+
 **Time split** (the commercial model's `time_split`, e.g. A 50 %, B 35 %, C 15 %)
 steers how many stops of each segment a day — hence a week — gets. The rule:
 
