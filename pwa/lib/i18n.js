@@ -120,7 +120,7 @@ const fr = {
   forgot: 'Mot de passe oublié ?', forgotTitle: 'Mot de passe oublié', sendLink: 'Recevoir un lien',
   linkSent: 'Si cette adresse a un compte, un lien valable 1 heure vient d’y être envoyé.',
   choosePassword: 'Choisir mon mot de passe', newPassword: 'Nouveau mot de passe', confirmPassword: 'Confirmer',
-  passwordRules: 'Au moins 12 caractères, ou une phrase d’au moins 4 mots. Pas votre adresse e-mail, ni un mot de passe courant (« azerty123 »…).',
+  passwordRules: 'Au moins 12 caractères, ou une phrase d’au moins 4 mots. Ni votre nom ni votre adresse e-mail, ni rien qui s’en approche, ni un mot de passe courant (« azerty123 »…).',
   passwordsDiffer: 'Les deux saisies diffèrent.', passwordSet: 'Mot de passe enregistré : connectez-vous.',
   badLink: 'Ce lien a déjà servi, a expiré ou est inconnu : demandez-en un nouveau.', backToLogin: 'Retour à la connexion',
   // Tour: a visit the server refused, the working day before and after (tour.js, tour-stop.js).
@@ -137,7 +137,7 @@ const en = {
   forgot: 'Forgot your password?', forgotTitle: 'Forgotten password', sendLink: 'Send me a link',
   linkSent: 'If this address has an account, a link valid 1 hour has just been sent to it.',
   choosePassword: 'Choose my password', newPassword: 'New password', confirmPassword: 'Confirm',
-  passwordRules: 'At least 12 characters, or a passphrase of at least 4 words. Not your e-mail address, nor a common password ("qwerty123"…).',
+  passwordRules: 'At least 12 characters, or a passphrase of at least 4 words. Not your name or e-mail address, nor close to them, nor a common password ("qwerty123"…).',
   passwordsDiffer: 'The two entries differ.', passwordSet: 'Password saved: sign in.',
   badLink: 'This link was already used, has expired or is unknown: ask for a new one.', backToLogin: 'Back to sign-in',
   app: 'Tournée', login: 'Sign in', email: 'E-mail', password: 'Password', signIn: 'Sign in',

@@ -71,7 +71,7 @@ def redeem(*, session, token: str, password: str) -> User:
     user = session.get(User, link.user_id)
     if not user.active:
         raise BadLink("This link is spent, expired or unknown; ask for a new one.")
-    broken = password_rules.problems(password, email=user.email)
+    broken = password_rules.problems(password, email=user.email, name=user.name)
     if broken:
         raise Invalid("This password does not follow the rules.", errors={"password": broken})
     spent = session.execute(update(LinkToken).where(LinkToken.id == link.id, LinkToken.used_at.is_(None))

@@ -31,13 +31,21 @@ def mails_to(mailbox, email: str) -> int:
     return sum(1 for m in mailbox.handler.messages if m["To"] == email)
 
 
-def choose_password(page, link: str, password: str) -> None:
+def choose_password(page, link: str, password: str, close: tuple[str, str] | None = None) -> None:
+    """Choose `password` on the link's page, after a weak one and, when given, `close` (a
+    password too close to the user's name or e-mail, and the reason the page must show)."""
     page.goto(link)
     expect(page.get_by_test_id("password-rules")).to_contain_text("12")
+    expect(page.get_by_test_id("password-rules")).to_contain_text("Ni votre nom ni votre adresse e-mail")
     page.get_by_test_id("password-new").fill("azerty")
     page.get_by_test_id("password-again").fill("azerty")
     page.get_by_test_id("password-submit").click()
     expect(page.get_by_test_id("password-error")).to_be_visible(timeout=20_000)
+    if close:
+        page.get_by_test_id("password-new").fill(close[0])
+        page.get_by_test_id("password-again").fill(close[0])
+        page.get_by_test_id("password-submit").click()
+        expect(page.get_by_test_id("password-error")).to_have_text(close[1], timeout=20_000)
     page.get_by_test_id("password-new").fill(password)
     page.get_by_test_id("password-again").fill(password)
     page.get_by_test_id("password-submit").click()
@@ -84,7 +92,8 @@ def test_admin_sets_up_a_team_and_a_rep_who_signs_in_from_the_invitation(page, b
 
     rep_context = new_context(browser, live_server)
     rep_page = rep_context.new_page()
-    choose_password(rep_page, link_for(mailbox, "nina@example.com", 0), "trois pommes vertes au marché")
+    choose_password(rep_page, link_for(mailbox, "nina@example.com", 0), "trois pommes vertes au marché",
+                    close=("NinaNeuve2026", "Trop proche de votre nom : un attaquant l'essaie en premier."))
     sign_in_as(rep_page, "nina@example.com", "trois pommes vertes au marché")
     expect(rep_page.get_by_test_id("sync-now")).to_be_visible(timeout=30_000)
     rep_context.close()
@@ -115,7 +124,8 @@ def _forgotten_password(page, mailbox):
     page.get_by_test_id("forgot-submit").click()
     expect(page.get_by_test_id("forgot-sent")).to_be_visible(timeout=20_000)
     link = link_for(mailbox, "rep3@example.com", already)
-    choose_password(page, link, "un nouveau départ pour rep trois")
+    choose_password(page, link, "un nouveau départ pour rep trois",
+                    close=("rep3@example.org", "Trop proche de votre adresse e-mail : un attaquant l'essaie en premier."))
     spent = page.context.new_page()
     spent.goto(link)
     spent.get_by_test_id("password-new").fill("encore une autre phrase longue")

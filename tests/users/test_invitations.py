@@ -64,6 +64,20 @@ def test_an_invitation_that_could_not_leave_gives_the_caller_a_working_link(app,
     assert_problem(spent, 400, "bad_link")
 
 
+@pytest.mark.parametrize(("language", "reason"), [
+    ("fr", "Trop proche de votre nom : un attaquant l'essaie en premier."),
+    ("en", "Too close to your name: an attacker tries it first."),
+])
+def test_an_invited_user_may_not_choose_its_own_name_and_the_link_stays_usable(app, client, company, no_relay,
+                                                                                language, reason):
+    link = create(app, client, company).get_json()["invitation"]["link"]
+    token = re.search(r"#/password/(\S+)", link).group(1)
+    close = client.post("/api/auth/password-reset/confirm", json={"token": token, "password": "Nina Neuve 2026"},
+                        headers={"Accept-Language": language})
+    assert assert_problem(close, 422, "validation")["errors"] == {"password": [reason]}
+    assert client.post("/api/auth/password-reset/confirm", json={"token": token, "password": PASSWORD}).status_code == 204
+
+
 def test_a_new_invitation_goes_to_a_user_not_signed_in_yet_and_not_after(app, client, company, relay):
     user_id = create(app, client, company).get_json()["id"]
     headers = token_headers(app, company["manager"])

@@ -60,6 +60,10 @@ WEAK = {  # a password breaking each rule → its reason, in French (by default)
     "short": ("Au moins 12 caractères, ou une phrase de passe de 4 mots.",
               "At least 12 characters, or a passphrase of 4 words."),
     "rita@test.example": ("Pas votre adresse e-mail.", "Not your e-mail address."),
+    "rita.test.example.fr": ("Trop proche de votre adresse e-mail : un attaquant l'essaie en premier.",
+                             "Too close to your e-mail address: an attacker tries it first."),
+    "Rita Rep 2026!": ("Trop proche de votre nom : un attaquant l'essaie en premier.",
+                       "Too close to your name: an attacker tries it first."),
     "password1234": ("Trop courant : il figure dans les listes que les attaquants essaient en premier.",
                      "Too common: it is in the lists that attackers try first."),
 }
@@ -80,7 +84,22 @@ def test_a_weak_password_is_refused_in_words_and_the_link_stays_usable(client, u
 @pytest.mark.parametrize(("password", "ok"), [("correct horse battery staple", True), ("Vélo-rouge-2026!", True),
                                                 ("qwertyuiop123", False), ("iloveyou", False), ("abc def", False)])
 def test_password_rules(password, ok):
-    assert (password_rules.problems(password, email="a@b.example") == []) is ok
+    assert (password_rules.problems(password, email="a@b.example", name="Ana Bé") == []) is ok
+
+
+@pytest.mark.parametrize(("password", "value", "close"), [
+    ("jean-pierre lemoine 1", "Jean-Pierre Lemoine", True),     # the name and a digit
+    ("Emilie Fournier 2026", "Émilie Fournier", True),          # accents aside
+    ("lemoine jean pierre", "Jean-Pierre Lemoine", True),       # its words in another order
+    ("ninaneuve@example", "nina.neuve@test.example", True),     # against the whole address
+    ("nina-neuve-dole", "nina.neuve", True),                    # against the local part
+    ("dole nina 39 jura", "Nina Neuve", False),                 # a part inside a passphrase
+    ("la neige tombe en janvier", "Jean-Pierre Lemoine", False),  # shares letters only (quick_ratio 0.73)
+    ("correct horse battery staple", "rita@test.example", False),
+])
+def test_too_close_to_the_users_name_or_address(password, value, close):
+    """After Django's UserAttributeSimilarityValidator (password_rules.too_close says where it departs)."""
+    assert password_rules.too_close(password, value) is close
 
 
 def test_requests_are_rate_limited_per_email(app, client, user, relay):
