@@ -1,4 +1,4 @@
-"""What a chosen password must be (invitation, reset): said in words on the form too.
+"""What a chosen password must be (invitation, reset, change): said in words on the form too.
 
 Rules, after NIST SP 800-63B §5.1.1.2 and ANSSI's guide on passwords: at least 12
 characters, or a passphrase of at least 4 words; not the user's e-mail (nor its part

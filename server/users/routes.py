@@ -10,7 +10,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
 from server.actor import current_actor
-from server.errors import Invalid, Unauthorized
+from server.errors import Unauthorized
 from server.extensions import db, limiter
 from server.ratelimits import backoff
 from server.users import service, tokens
@@ -87,7 +87,7 @@ def change_password(change):
     backoff.check("password", actor.id)
     try:
         service.change_password(session=db.session, actor=actor, family_id=get_jwt()["fam"], **change)
-    except Invalid:
+    except service.WrongPassword:  # a new password the rules refuse is no guess: not counted
         backoff.failed("password", actor.id)
         raise
     backoff.succeeded("password", actor.id)

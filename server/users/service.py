@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from server.actor import Actor
 from server.errors import Invalid, Unauthorized
-from server.users import passwords, tokens
+from server.users import password_rules, passwords, tokens
 from server.tours import ics_tokens
 from server.users.models import ROLES, User
 
@@ -54,12 +54,23 @@ def logout(*, session, family_id: str) -> None:
     session.commit()
 
 
+class WrongPassword(Invalid):
+    """The current password given to change it is wrong: the one failure the route throttles."""
+
+
 def change_password(*, session, actor: Actor, family_id: str, current_password: str, new_password: str) -> None:
-    """Set a new password and close every other sign-in of the user (this one stays); the ICS feed's secret is revoked."""
-    current_hash = session.scalar(select(User.password_hash).where(User.id == actor.id))
+    """Set a new password and close every other sign-in of the user (this one stays); the ICS feed's secret is revoked.
+
+    The new password follows the rules of a chosen one (password_rules: Invalid on
+    `new_password`, checked first, without the cost of a hash); WrongPassword on
+    `current_password`."""
+    current = session.execute(select(User.password_hash, User.email, User.name).where(User.id == actor.id)).one()
     _end_read(session)
-    if not passwords.verify_password(current_hash, current_password):
-        raise Invalid("The current password is wrong.", errors={"current_password": ["Wrong password."]})
+    broken = password_rules.problems(new_password, email=current.email, name=current.name)
+    if broken:
+        raise Invalid("This password does not follow the rules.", errors={"new_password": broken})
+    if not passwords.verify_password(current.password_hash, current_password):
+        raise WrongPassword("The current password is wrong.", errors={"current_password": ["Wrong password."]})
     new_hash = passwords.hash_password(new_password)
     session.get(User, actor.id).password_hash = new_hash
     tokens.revoke_other_families(session=session, user_id=actor.id, keep_family_id=family_id,

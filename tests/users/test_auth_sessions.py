@@ -180,13 +180,30 @@ def test_password_change_needs_the_current_password(client, user):
     assert login(client).status_code == 200
 
 
-@pytest.mark.parametrize("new", ["short", ""])
-def test_a_new_password_under_10_characters_is_refused(client, user, new):
+@pytest.mark.parametrize(("new", "reason"), [
+    ("", None),
+    ("short", "Au moins 12 caractères, ou une phrase de passe de 4 mots."),
+    ("password1234", "Trop courant : il figure dans les listes que les attaquants essaient en premier."),
+    ("rita.test.example.fr", "Trop proche de votre adresse e-mail : un attaquant l'essaie en premier."),
+    ("Rita Rep 2026!", "Trop proche de votre nom : un attaquant l'essaie en premier."),
+])
+def test_a_new_password_follows_the_rules_of_a_chosen_one(client, user, new, reason):
+    """The rules of an invitation or a reset (server/users/password_rules.py), in words."""
     pair = login(client).get_json()
 
     doc = assert_problem(change_password(client, pair["access_token"], new=new), 422, "validation")
 
     assert list(doc["errors"]) == ["new_password"]
+    assert reason is None or reason in doc["errors"]["new_password"]
+    assert login(client).status_code == 200  # unchanged
+
+
+def test_a_new_password_close_to_the_name_is_refused_in_english_too(client, user):
+    pair = login(client).get_json()
+    answer = client.post("/api/me/password", headers={**bearer(pair["access_token"]), "Accept-Language": "en"},
+                         json={"current_password": PASSWORD, "new_password": "Rita Rep 2026!"})
+    assert assert_problem(answer, 422, "validation")["errors"] == {
+        "new_password": ["Too close to your name: an attacker tries it first."]}
 
 
 def test_password_change_needs_a_sign_in(client, user):

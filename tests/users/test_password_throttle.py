@@ -29,3 +29,13 @@ def test_a_right_current_password_clears_the_count(app, client, user):
     assert change(client, token, "a guess").status_code == 422
     assert change(client, token, PASSWORD).status_code == 204
     assert change(client, token, "a guess").status_code == 422  # one failure again, no wait yet
+
+
+def test_a_new_password_the_rules_refuse_is_not_counted_as_a_guess(app, client, user):
+    app.config.update(BACKOFF_FREE_FAILURES=1, BACKOFF_BASE_S=30)
+    token = login(client).get_json()["access_token"]
+    for _ in range(3):
+        refused = client.post("/api/me/password", headers=bearer(token),
+                              json={"current_password": PASSWORD, "new_password": "Rita Rep 2026!"})
+        assert list(assert_problem(refused, 422, "validation")["errors"]) == ["new_password"]
+    assert change(client, token, PASSWORD).status_code == 204  # no wait: those were not guesses
