@@ -57,6 +57,22 @@ def language() -> str:
     return locale.language if locale else DEFAULT
 
 
+def localized(label: str | dict[str, str] | None) -> str:
+    """A label that people named (the commercial model's criteria) in the response's language.
+
+    `label` is one text, shown to every reader as it is, or an object of languages
+    (`{"fr": "…", "en": "…"}`): the reader's language, else the other one of French and
+    English, else any language it has. None or an empty object gives "". Never raises."""
+    if not isinstance(label, dict):
+        return label if isinstance(label, str) else ""
+    mine = language()
+    for code in (mine, *(c for c in LANGUAGES if c != mine), *label):
+        text = label.get(code)
+        if isinstance(text, str) and text:
+            return text
+    return ""
+
+
 def compile_catalogues(folder: Path = CATALOGUES) -> None:
     """Write each `messages.mo` from its `messages.po` when it is missing or older."""
     for po in folder.glob("*/LC_MESSAGES/messages.po"):

@@ -21,7 +21,8 @@ def _json_body():
 @blp.route("/commercial-model", methods=["GET"])
 @blp.response(200)
 def get_model():
-    """The active commercial model: criteria, bands, weights, thresholds, mapping, cadence, time split."""
+    """The active commercial model: criteria (labels as kept: `{"fr", "en"}` or one text), bands, weights,
+    thresholds, mapping, cadence, time split."""
     return service.model_document(service.active_model(db.session))
 
 
@@ -85,7 +86,7 @@ def recurring_visits():
 @blp.route("/accounts/<string:account_id>/segment-explanation", methods=["GET"])
 @blp.response(200)
 def explanation(account_id):
-    """The score of an account per criterion and axis, and how it gives the segment."""
+    """The score of an account per criterion and axis, and how it gives the segment; labels in your language."""
     return service.explanation(session=db.session, actor=current_actor(), account_id=account_id)
 
 

@@ -4,6 +4,10 @@ A definition has these sections (the default is in defaults.py):
 
 - `criteria`: `{key, label, axis: "weight"|"potential", source: "custom"|"answer"|"field",
   field, type: "number"|"category"|"boolean", bands, max_points, weight}`.
+  `label` is one text, shown as it is to every reader (the only form before labels had
+  languages), or an object of languages, `{"fr": "…", "en": "…"}`, with French or English at
+  least; it is kept as given, and resolved for the reader where a person reads it
+  (server/i18n.py → localized).
   `source` says where the value is read: `custom[field]` (default), `custom["answers"][field]`
   (qualitative answers a rep gives on the tablet) or an account column (`field` ∈ FIELD_SOURCES).
   `field` defaults to `key`. `bands` is a list of `{min, max, points}` (number: `min`
@@ -21,12 +25,14 @@ A definition has these sections (the default is in defaults.py):
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from server.accounts.models import SEGMENTS
 from server.common.fields import UUID
+from server.segmentation.defaults import LABELS
 from server.visits.models import OUTCOMES
 
 AXES = ("weight", "potential")
@@ -40,6 +46,44 @@ SECTIONS = ("criteria", "thresholds", "mapping", "cadence", "time_split", "follo
 READ_ONLY = ("version", "active", "created_at", "created_by", "id")
 
 _points = fields.Float(required=True, validate=validate.Range(min=0, max=1000))
+# Any two-letter code, not only fr and en: a label written in a third language is kept for
+# the day the app speaks it (i18n.localized already falls back to it).
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+
+
+class Label(fields.Field):
+    """A label that people read: a text of 1–200 characters, or an object of languages
+    (two-letter codes, at most 10) holding `fr` or `en` at least, each a text of 1–200
+    characters. Loaded as given; an error names the language it is about (`label.en`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            _check_text(value)
+            return value
+        if not isinstance(value, dict):
+            raise ValidationError("Expected a text or an object of languages.")
+        errors: dict[str, list[str]] = {}
+        for code, text in value.items():
+            try:
+                if not isinstance(code, str) or not _LANGUAGE.match(code):
+                    raise ValidationError("Expected a two-letter language code.")
+                _check_text(text)
+            except ValidationError as exc:
+                errors[str(code)] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+        if "fr" not in value and "en" not in value:
+            raise ValidationError("A label needs French or English.")
+        if len(value) > 10:
+            raise ValidationError("At most 10 languages.")
+        return dict(value)
+
+
+def _check_text(text: Any) -> None:
+    if not isinstance(text, str):
+        raise ValidationError("Not a valid string.")
+    if not text.strip() or len(text) > 200:  # only spaces would show as nothing
+        raise ValidationError("Length must be between 1 and 200.")
 
 
 class NumberBand(Schema):
@@ -65,7 +109,7 @@ class BooleanBand(Schema):
 
 class Criterion(Schema):
     key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,59}$"))
-    label = fields.String(required=True, validate=validate.Length(1, 200))
+    label = Label(required=True)
     axis = fields.String(required=True, validate=validate.OneOf(AXES))
     source = fields.String(load_default="custom", validate=validate.OneOf(SOURCES))
     field = fields.String(load_default=None, validate=validate.Length(1, 60))
@@ -201,9 +245,16 @@ DEFAULT_FOLLOW_UPS = [{"after_outcome": "interested", "task": "Envoyer la fiche 
 
 
 def normalise(definition: dict[str, Any]) -> dict[str, Any]:
-    """A stored definition (maybe written by an older release or the demo) in today's shape."""
+    """A stored definition (maybe written by an older release or the demo) in today's shape.
+
+    A default criterion whose label is still the default's French text (stored before the
+    defaults had English) gets the default's labels in both languages (defaults.LABELS)."""
     definition = copy.deepcopy(definition)
     definition.setdefault("follow_ups", copy.deepcopy(DEFAULT_FOLLOW_UPS))
+    for criterion in definition.get("criteria") or []:
+        known = LABELS.get(str(criterion.get("key"))) if isinstance(criterion, dict) else None
+        if known and criterion.get("label") == known["fr"]:
+            criterion["label"] = dict(known)
     try:
         return definition_schema.load(definition)
     except ValidationError:

@@ -136,7 +136,7 @@ _POINTS = {"number": _number_points, "category": _category_points, "boolean": _b
 @dataclass(frozen=True)
 class CriterionScore:
     key: str
-    label: str
+    label: str | dict[str, str]  # as the definition has it: the caller resolves it for its reader
     axis: str
     value: Any
     points: float

@@ -27,6 +27,7 @@ from server.accounts.models import Account
 from server.actor import Actor
 from server.db import utcnow
 from server.errors import Invalid, NotFound, Problem, validation_errors
+from server.i18n import localized
 from server.scope import condition, get_in_scope
 from server.segmentation import cadence
 from server.segmentation.defaults import default_definition
@@ -166,7 +167,10 @@ def ensure_stored(session: Session) -> ActiveModel:
 
 
 def model_document(model: ActiveModel) -> dict[str, Any]:
-    """What GET /api/commercial-model answers: the definition, with its version on top."""
+    """What GET /api/commercial-model answers: the definition, with its version on top.
+
+    The definition is the one to edit: each criterion's `label` as the model keeps it (one
+    text, or `{"fr", "en"}` so that an editor shows both), not resolved for the reader."""
     stored = model.stored
     meta = {"version": model.version, "active": True,
             "created_at": _iso(stored.created_at) if stored else None,
@@ -221,7 +225,10 @@ def columns_of(account: Account) -> dict[str, Any]:
 
 
 def explanation(*, session: Session, actor: Actor, account_id: str) -> dict[str, Any]:
-    """Why an account is in its segment (API.md → Commercial model), from the active model."""
+    """Why an account is in its segment (API.md → Commercial model), from the active model:
+    `{account_id, segment, computed_segment, override, model_version, axes, criteria: [{key,
+    label, axis, value, points, max_points, weight, contribution}]}`, each `label` a text in the
+    reader's language (i18n.localized). An account outside the caller's scope → NotFound (404)."""
     account = get_in_scope(session, "account", account_id, actor)
     if account is None:
         raise NotFound(f"No account {account_id}.")
@@ -237,14 +244,16 @@ def explanation(*, session: Session, actor: Actor, account_id: str) -> dict[str,
         "model_version": model.version,
         "axes": {axis: {"score": getattr(scored, axis), "threshold": thresholds[axis]}
                  for axis in ("weight", "potential")},
-        "criteria": [{"key": c.key, "label": c.label, "axis": c.axis, "value": c.value, "points": c.points,
+        "criteria": [{"key": c.key, "label": localized(c.label), "axis": c.axis, "value": c.value, "points": c.points,
                       "max_points": c.max_points, "weight": c.weight, "contribution": c.contribution}
                      for c in scored.criteria],
     }
 
 
 def coverage(*, session: Session, actor: Actor) -> dict[str, Any]:
-    """Per criterion, the share of the caller's accounts that have the data (one query)."""
+    """Per criterion, the share of the caller's accounts that have the data (one query):
+    `{model_version, accounts, criteria: [{key, label, axis, present, share}]}`, each `label` a
+    text in the reader's language (i18n.localized)."""
     model = active_model(session)
     criteria = model.definition["criteria"]
     needed = sorted({c["field"] for c in criteria if c["source"] == "field"})
@@ -257,7 +266,7 @@ def coverage(*, session: Session, actor: Actor) -> dict[str, Any]:
             if is_present(read_value(criterion, row[0], columns)):
                 present[i] += 1
     return {"model_version": model.version, "accounts": total, "criteria": [
-        {"key": c["key"], "label": c["label"], "axis": c["axis"], "present": present[i],
+        {"key": c["key"], "label": localized(c["label"]), "axis": c["axis"], "present": present[i],
          "share": round(present[i] / total, 4) if total else 0.0} for i, c in enumerate(criteria)]}
 
 
