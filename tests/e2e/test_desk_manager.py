@@ -61,6 +61,32 @@ def test_manager_changes_a_weight_dry_runs_applies_and_segments_change(page, api
         manager.call("PUT", "/api/commercial-model", {"criteria": original["criteria"], "note": "e2e: restore"})
 
 
+def test_manager_names_a_criterion_in_french_and_in_english(page, api):
+    """The model editor shows each criterion's label in both languages, each under its visible
+    caption, and saves both."""
+    manager = api("manager@example.com")
+    original = manager.call("GET", "/api/commercial-model")
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "manager@example.com", "dashboard")
+    page.get_by_test_id("desk-nav-model").click()
+    for caption in ("Libellé (français)", "Libellé (anglais)"):
+        expect(page.get_by_label(caption)).to_have_count(len(original["criteria"]))
+    expect(page.get_by_test_id("model-label-fr-employees")).to_have_value("Effectif")
+    expect(page.get_by_test_id("model-label-en-employees")).to_have_value("Headcount")
+    try:
+        page.get_by_test_id("model-label-fr-employees").fill("Salariés sur site")
+        page.get_by_test_id("model-label-en-employees").fill("Staff on site")
+        page.get_by_test_id("model-apply").click()
+        expect(page.get_by_test_id("model-result")).to_contain_text(f"v{original['version'] + 1}")
+        model = manager.call("GET", "/api/commercial-model")
+        labels = {c["key"]: c["label"] for c in model["criteria"]}
+        assert labels["employees"] == {"fr": "Salariés sur site", "en": "Staff on site"}
+        assert labels["sector"] == {"fr": "Secteur d'activité", "en": "Industry"}  # the others as they were
+        expect(page.get_by_test_id("model-label-en-employees")).to_have_value("Staff on site")  # read back
+    finally:  # the demo's model again, for the other browser tests
+        manager.call("PUT", "/api/commercial-model", {"criteria": original["criteria"], "note": "e2e: restore"})
+
+
 def test_a_new_status_without_key_is_refused_in_words_and_stays_on_screen(page, api):
     """The statuses editor sends a row with a label and no key: the server's refusal is
     shown and the row stays to be mended (it used to be dropped, with "Field saved.")."""

@@ -31,7 +31,8 @@ export function ModelEditor() {
   const coverage = useApi(`/api/commercial-model/coverage?v=${model.data?.version}`);
   const [draft, setDraft] = useState(null);
   const [result, setResult] = useState(null);
-  useEffect(() => { if (model.data) setDraft(JSON.parse(JSON.stringify(model.data))); }, [model.data]);
+  // one text: the French label
+  useEffect(() => { if (model.data) setDraft(JSON.parse(JSON.stringify(model.data), (k, v) => (k === 'label' && typeof v === 'string' ? { fr: v } : v))); }, [model.data]);
   if (!draft) return html`<p class="muted">${w('loading')}</p>`;
   const edit = (fn) => { const next = JSON.parse(JSON.stringify(draft)); fn(next); setDraft(next); setResult(null); };
   const splitSum = SEGS.reduce((n, s) => n + Number(draft.time_split[s] || 0), 0);
@@ -59,7 +60,10 @@ export function ModelEditor() {
         <${Badge} segment=${c.from} /> → <${Badge} segment=${c.to} /></li>`)}</ul></div>`}
     <div class="columns">
       <div class="card"><h2>${w('criteria')}</h2><table class="grid"><thead><tr><th></th><th>${w('weight')}</th><th>${w('dataCoverage')}</th></tr></thead>
-        <tbody>${draft.criteria.map((c, i) => html`<tr><td>${c.label}<br /><small class="muted">${w(c.axis)}</small></td>
+        <tbody>${draft.criteria.map((c, i) => html`<tr><td>${['fr', 'en'].map((k) => html`<label>${w(k === 'fr' ? 'fieldLabelFr' : 'fieldLabelEn')}
+          <input data-testid=${`model-label-${k}-${c.key}`} value=${c.label[k] || ''}
+            onInput=${(e) => edit((d) => { d.criteria[i].label[k] = e.target.value || undefined; })} /></label>`)}
+          <small class="muted">${w(c.axis)}</small></td>
           <td><input class="narrow" type="number" min="0" max="100" data-testid=${`model-weight-${c.key}`} value=${c.weight}
             onInput=${(e) => edit((d) => { d.criteria[i].weight = Number(e.target.value) || 0; })} /></td>
           <td>${pct(share(c.key))}</td></tr>`)}</tbody></table>
