@@ -2,7 +2,7 @@
 // segment) and the actions of the visit. Edits are local first (account-edit.js).
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, useLive, Badge } from '../lib/ui.js';
-import { t, word, fmtDateTime, fmtDate, productLine, colon } from '../lib/i18n.js';
+import { t, word, fmtDateTime, fmtDate, productLine, colon, lang } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { getRecord, byAccount } from '../lib/db.js';
 import { statusLabel } from '../lib/fields.js';
@@ -13,12 +13,18 @@ import { MergeOffer } from './account-merge.js';
 import { navigateUrl } from './tour-stop.js';
 import { Icon } from '../lib/icons.js';
 
+// a model label, {fr, en} or one text
+const inLang = (l) => (l?.fr || l?.en ? l[lang.value] || l.fr || l.en : l);
+
 function Explanation({ account }) {
   const [data, setData] = useState(null);
   const [open, setOpen] = useState(false);
   useEffect(() => {
     if (!open || !online.value) return;
-    api(`/api/accounts/${account.id}/segment-explanation`).then(setData).catch(() => setData(false));
+    // labels in both languages: the panel follows a switch, offline too
+    Promise.all([api(`/api/accounts/${account.id}/segment-explanation`), api('/api/commercial-model').catch(() => ({ criteria: [] }))])
+      .then(([d, m]) => setData({ ...d, labels: Object.fromEntries(m.criteria.map((c) => [c.key, c.label])) }))
+      .catch(() => setData(false));
   }, [open, account.id]);
   return html`
     <details class="card explain" onToggle=${(e) => setOpen(e.target.open)}>
@@ -29,7 +35,7 @@ function Explanation({ account }) {
            ${t('potential')} ${data.axes.potential.score.toFixed(0)} / ${data.axes.potential.threshold}
            ${data.override && html` · ${t('override')}${colon()}${data.override.segment} (${data.override.reason})`}</p>
         <table class="criteria"><tbody>${data.criteria.map((c) => html`
-          <tr><td>${c.label}</td><td>${c.axis === 'weight' ? t('weight') : t('potential')}</td>
+          <tr><td>${inLang(data.labels[c.key]) || c.label}</td><td>${c.axis === 'weight' ? t('weight') : t('potential')}</td>
             <td>${c.value === true ? t('yes') : c.value === false ? t('no') : c.value ?? '–'}</td><td>${c.points}/${c.max_points}</td><td>+${c.contribution.toFixed(1)}</td></tr>`)}
         </tbody></table>`}
     </details>`;

@@ -49,6 +49,8 @@ TEXT = """() => {
 }"""
 # the demo's "Gammes d'intérêt" option "Levage" (server/demo/fields.py: option_labels)
 OPTION = {"fr": "Levage", "en": "Lifting"}
+# a criterion of the demo's commercial model (server/segmentation/defaults.py: LABELS)
+CRITERION = {"fr": "Chiffre d'affaires N-1 (€)", "en": "Revenue last year (€)"}
 
 
 def check(page: Page, lang: str, screen: str, words: list[str]) -> None:
@@ -79,10 +81,29 @@ def test_the_rep_screens_speak_one_language(page, lang):
     # a choice shows its label in the screen's language; the stored value stays the French option
     choices = page.get_by_test_id("custom-gamme_interet")
     expect(choices.get_by_role("checkbox", name=OPTION[lang], exact=True)).to_have_count(1)
+    # why this segment: the model's criteria named in the screen's language
+    page.locator("details.explain summary").click()
+    expect(page.locator("table.criteria")).to_contain_text(CRITERION[lang])
     for screen in ("accounts", "agenda", "quotes", "sync"):
         page.goto(f"/#/{screen}" if screen != "agenda" else f"/#/agenda/{workday()}")
         page.wait_for_timeout(500)
         check(page, lang, screen, words)
+
+
+def test_the_why_panel_follows_a_language_switch_offline(page, context):
+    """The panel shows what it fetched online; switched to English offline, its criteria are
+    named in English (the tablet kept the model's labels in both languages)."""
+    sign_in(page, "rep1@example.com")
+    page.get_by_test_id("tour-stop").first.click()
+    page.locator("details.explain summary").click()
+    criteria = page.locator("table.criteria")
+    expect(criteria).to_contain_text(CRITERION["fr"])
+    # Offline to the end: the switch is never saved as rep1's language, which other tests expect unset.
+    context.set_offline(True)
+    page.locator(".lang").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(criteria).to_contain_text(CRITERION["en"])
+    expect(criteria).not_to_contain_text(CRITERION["fr"])
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
