@@ -1,4 +1,7 @@
-"""gunicorn entry point: `gunicorn wsgi:app`."""
+"""gunicorn entry point: `gunicorn wsgi:app --preload` (docs/deployment.md → Serving).
+
+With --preload this runs once, in gunicorn's master, and every worker is a fork of it:
+nothing here may open a database connection or start a thread (tests/hardening/test_wsgi.py)."""
 import gc
 
 from server import create_app

@@ -106,6 +106,7 @@ def serve_command(port: int | None, workers: int | None, dispatcher: bool, plann
                "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5",
                # no keep-alive: requests spread over the workers (docs/deployment.md → Serving)
                "--keep-alive", "0",
+               "--preload",  # a replaced worker is a fork of the loaded app (docs/deployment.md → Serving)
                "--logger-class", "server.accesslog.RedactingLogger"]  # no ICS token in the access log
         click.echo(f"Tournée on http://127.0.0.1:{port}  (Ctrl-C to stop)")
         gunicorn = start(cmd)

@@ -229,7 +229,8 @@ def start(tmp: Path, *, database_url: str, env: dict[str, str] | None = None, ta
     with log.open("wb") as out:
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), target, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-             "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5", "--no-control-socket"],
+             "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5", "--no-control-socket",
+             "--preload"],  # as docs/deployment.md serves it
             cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
     live = Live(f"http://127.0.0.1:{port}", port, database_url, process, log, full_env)
     try:

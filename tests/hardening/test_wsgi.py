@@ -34,3 +34,15 @@ def test_the_worker_builds_the_default_holiday_calendar_at_boot_not_on_its_first
     built, christmas, new_year = done.stdout.strip().splitlines()[-1].split()
     assert int(built) >= 3, built  # FR as the tours call it, and in French and English
     assert (christmas, new_year) == ("True", "True")
+
+
+def test_the_loaded_app_holds_no_database_connection_for_the_forks_to_share(tmp_path):
+    """gunicorn --preload loads wsgi in the master and forks it (docs/deployment.md): a
+    connection opened there would be one socket shared by every worker."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'tournee.db'}", "TOURNEE_INSTANCE": str(tmp_path),
+           "SECRET_KEY": "wsgi-test-not-secret-" + "x" * 32}
+    probe = ("import wsgi; from server.extensions import db\n"
+             "with wsgi.app.app_context(): print(db.engine.pool.checkedin(), db.engine.pool.checkedout())")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert done.stdout.strip().splitlines()[-1] == "0 0"
