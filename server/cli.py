@@ -50,11 +50,26 @@ def demo_command(scale: str) -> None:
 @click.password_option()
 @with_appcontext
 def create_user_command(email: str, name: str, role: str, team_id: str | None, password: str) -> None:
-    """Create a user (an admin to start with)."""
+    """Create a user (an admin to start with). The password follows the rules an invitation,
+    a reset or a change applies (server/users/password_rules.py); a refused password, an
+    e-mail already used or an unknown team ends the command with their reasons, exit code 1."""
+    from server.errors import Problem
     from server.extensions import db
+    from server.users import password_rules
     from server.users.service import create_user
-    user = create_user(session=db.session, email=email, name=name, role=role, team_id=team_id, password=password)
-    db.session.commit()
+    from server.users.models import Team
+    broken = password_rules.problems(password, email=email, name=name)
+    if broken:
+        raise click.ClickException("password refused: " + " ".join(broken))
+    if team_id is not None and db.session.get(Team, team_id) is None:
+        raise click.ClickException(f"no team {team_id}")
+    try:
+        user = create_user(session=db.session, email=email, name=name, role=role, team_id=team_id, password=password)
+        db.session.commit()
+    except Problem as problem:
+        db.session.rollback()
+        reasons = "; ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in (problem.errors or {}).items())
+        raise click.ClickException(f"{problem.detail} {reasons}".strip()) from None
     click.echo(f"created {user.role} {user.email} ({user.id})")
 
 
