@@ -122,7 +122,7 @@ class Criterion(Schema):
     def _normalise(self, data, **_kwargs):
         data["field"] = data["field"] or data["key"]
         if data["source"] == "field" and data["field"] not in FIELD_SOURCES:
-            raise ValidationError(f"Must be one of {', '.join(FIELD_SOURCES)}.", "field")
+            raise ValidationError(f"Must be one of: {', '.join(FIELD_SOURCES)}.", "field")
         bands = data["bands"]
         if isinstance(bands, dict):
             if set(bands) != {"categories"} or not isinstance(bands["categories"], dict) or not bands["categories"]:

@@ -99,3 +99,23 @@ def test_a_bad_label_is_a_422_naming_its_field_and_nothing_is_stored(client, hea
     dry = client.post("/api/commercial-model/dry-run", json=with_labels(revenue_last_year=label),
                       headers=headers("manager"))
     assert dry.status_code == 422 and field in dry.get_json()["errors"]
+
+
+@pytest.mark.parametrize(("language", "overlap", "axis"), [
+    ("fr", "Des tranches numériques se chevauchent.", "L'axe potentiel demande au moins un critère."),
+    ("en", "Number bands overlap.", "The potential axis needs at least one criterion."),
+])
+def test_the_models_own_rules_answer_in_the_readers_language(client, headers, language, overlap, axis):
+    """The rules a model breaks (bands that overlap, an axis left empty) read in the reader's
+    language, not in the English the code writes them in."""
+    overlapping = definition()
+    revenue = next(c for c in overlapping["criteria"] if c["key"] == "revenue_last_year")
+    revenue["bands"] = [{"min": 0, "max": 100, "points": 1}, {"min": 50, "max": 200, "points": 2}]
+    no_potential = definition()
+    no_potential["criteria"] = [c for c in no_potential["criteria"] if c["axis"] == "weight"]
+    for body, expected in ((overlapping, overlap), (no_potential, axis)):
+        response = client.put("/api/commercial-model", json=body,
+                              headers={**headers("manager"), "Accept-Language": language})
+        assert response.status_code == 422
+        messages = [m for ms in response.get_json()["errors"].values() for m in ms]
+        assert expected in messages, messages
