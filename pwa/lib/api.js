@@ -2,7 +2,7 @@
 // RFC 9457 problems turned into errors the sync client can classify.
 import { signal } from '../vendor/signals-core.mjs';
 import { getMeta, setMeta } from './db.js';
-import { lang } from './i18n.js';
+import { lang } from './lang.js';
 
 /** 'ok' | 'lost': lost means the refresh token was refused; the outbox is kept until the user signs in again. */
 export const authState = signal('ok');

@@ -3,7 +3,8 @@
 import { signal } from '../vendor/signals-core.mjs';
 import { api } from './api.js';
 import { getMeta, setMeta } from './db.js';
-import { lang, word, productLines } from './i18n.js';
+import { lang } from './lang.js';
+import { word, productLines } from './words.js';
 
 export const customFields = signal([]);
 export const accountStatuses = signal([]);

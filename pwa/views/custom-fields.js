@@ -2,7 +2,7 @@
 // (text, number, choice, multiple choices, date, yes/no). Used by the account
 // screen, the new-prospect form and the contact editor.
 import { html } from '../lib/ui.js';
-import { t } from '../lib/i18n.js';
+import { t } from '../lib/words.js';
 import { fieldLabel, inputValue, optionLabel } from '../lib/fields.js';
 
 function Input({ field, value, set }) {

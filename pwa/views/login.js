@@ -1,7 +1,7 @@
 // Sign in (first time, or again when the session expired: the outbox is kept).
 import { useState } from '../vendor/preact-hooks.mjs';
 import { html, user, go } from '../lib/ui.js';
-import { t } from '../lib/i18n.js';
+import { t } from '../lib/words.js';
 import { login, ApiError } from '../lib/api.js';
 import { clearAll, outboxCount } from '../lib/db.js';
 import { startSync } from '../lib/sync-client.js';

@@ -3,7 +3,7 @@
 // The same page serves the invitation e-mail of a new user.
 import { useState } from '../vendor/preact-hooks.mjs';
 import { html, go } from '../lib/ui.js';
-import { t } from '../lib/i18n.js';
+import { t } from '../lib/words.js';
 import { publicPost, ApiError } from '../lib/api.js';
 
 export function ForgotPassword() {

@@ -3,9 +3,9 @@
 // turnaround (a setting of this desk, 48 h by default).
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, go } from '../../lib/ui.js';
-import { t, count, fmtHours, productLine } from '../../lib/i18n.js';
+import { t, fmtHours, productLine } from '../../lib/words.js';
 import { useApi } from './fetch.js';
-import { w, money } from './words.js';
+import { w, money, count } from './words.js';
 import { QuoteDetail, useName } from './quote-detail.js';
 
 const COLUMNS = [

@@ -5,7 +5,7 @@
 // stays at the bottom of the screen however long the form.
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, Badge, go, toast, isoDay, addDays } from '../../lib/ui.js';
-import { fmtDate, fmtTime, fmtDateTime, colon } from '../../lib/i18n.js';
+import { fmtDate, fmtTime, fmtDateTime, colon } from '../../lib/lang.js';
 import { useApi, post, problemText } from './fetch.js';
 import { w } from './words.js';
 

@@ -2,7 +2,8 @@
 // A first and most overdue first, with what was said at the last contact.
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, Badge } from '../../lib/ui.js';
-import { t, fmtDate } from '../../lib/i18n.js';
+import { t } from '../../lib/words.js';
+import { fmtDate } from '../../lib/lang.js';
 import { useApi } from './fetch.js';
 import { w } from './words.js';
 

@@ -2,7 +2,7 @@
 // start-up), with its stylesheet (a <link>: the CSP forbids inline styles).
 import { useEffect, useRef } from '../../vendor/preact-hooks.mjs';
 import { html } from '../../lib/ui.js';
-import { locale, fmtNumber } from '../../lib/i18n.js';
+import { locale, fmtNumber } from '../../lib/lang.js';
 import { w } from './words.js';
 
 let loading = null;

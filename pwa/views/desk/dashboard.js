@@ -5,7 +5,8 @@ import { html, isoDay, addDays, Badge } from '../../lib/ui.js';
 import { api } from '../../lib/api.js';
 import { useApi, problemText, downloadCsv } from './fetch.js';
 import { w, money, pct, count } from './words.js';
-import { fmtHours, compactMoney } from '../../lib/i18n.js';
+import { fmtHours } from '../../lib/words.js';
+import { compactMoney } from '../../lib/lang.js';
 import { Chart, SEG_COLORS, InfoIcon } from './charts.js';
 
 const SEGS = ['A', 'B', 'C'];

@@ -4,7 +4,7 @@
 // value; its French and English labels are what screens show.
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
-import { lang } from '../../lib/i18n.js';
+import { lang } from '../../lib/lang.js';
 import { useApi, post, patch, del, problemText } from './fetch.js';
 import { w } from './words.js';
 import { StatusesEditor } from './statuses.js';

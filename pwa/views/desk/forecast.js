@@ -5,7 +5,8 @@ import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, isoDay, addDays, toast } from '../../lib/ui.js';
 import { useApi, post, problemText, downloadCsv } from './fetch.js';
 import { w, money, pct, count } from './words.js';
-import { productLine, fmtMonth, fmtPercent, fmtNumber, fmtDay, compactMoney } from '../../lib/i18n.js';
+import { fmtMonth, fmtPercent, fmtNumber, fmtDay, compactMoney } from '../../lib/lang.js';
+import { productLine } from '../../lib/words.js';
 import { Chart, InfoIcon } from './charts.js';
 
 const STAGES = ['lead', 'requested', 'in_progress', 'quoted'];

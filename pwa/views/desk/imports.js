@@ -5,7 +5,7 @@
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { api, ApiError } from '../../lib/api.js';
-import { fmtNumber } from '../../lib/i18n.js';
+import { fmtNumber } from '../../lib/lang.js';
 import { useApi } from './fetch.js';
 import { w, count } from './words.js';
 

@@ -2,7 +2,7 @@
 // period, co-built with the rep — and each plan's progress against a steady pace.
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast, go, isoDay, addDays } from '../../lib/ui.js';
-import { fmtDate, fmtNumber } from '../../lib/i18n.js';
+import { fmtDate, fmtNumber } from '../../lib/lang.js';
 import { useApi, post, patch, del, problemText } from './fetch.js';
 import { w, money, pct } from './words.js';
 

@@ -3,7 +3,7 @@
 // every screen then shows with the line's label. Saved as a whole list, like the statuses.
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
-import { productLines } from '../../lib/i18n.js';
+import { productLines } from '../../lib/words.js';
 import { useApi, put, problemText } from './fetch.js';
 import { w } from './words.js';
 

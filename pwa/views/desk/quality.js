@@ -2,7 +2,7 @@
 // likely duplicates, criteria coverage; each line links to the account to fix it.
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html } from '../../lib/ui.js';
-import { colon } from '../../lib/i18n.js';
+import { colon } from '../../lib/lang.js';
 import { useApi } from './fetch.js';
 import { w, pct } from './words.js';
 

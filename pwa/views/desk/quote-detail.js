@@ -3,7 +3,8 @@
 // sends an undeliverable one again (POST /api/quotes/{id}/retry-delivery).
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
-import { t, fmtDateTime, fmtMoney, productLine, colon } from '../../lib/i18n.js';
+import { t, productLine } from '../../lib/words.js';
+import { fmtDateTime, fmtMoney, colon } from '../../lib/lang.js';
 import { getMeta } from '../../lib/db.js';
 import { api } from '../../lib/api.js';
 import { useApi, post, problemText } from './fetch.js';

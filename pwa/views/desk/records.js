@@ -4,7 +4,7 @@
 // its definition and its refusal is shown in words under the field it names.
 import { useEffect, useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast, go } from '../../lib/ui.js';
-import { t } from '../../lib/i18n.js';
+import { t } from '../../lib/words.js';
 import { fieldsOf, inputValue, parseInput, refreshFields, statusLabel } from '../../lib/fields.js';
 import { CustomInputs } from '../custom-fields.js';
 import { w } from './words.js';

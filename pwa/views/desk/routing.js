@@ -2,7 +2,8 @@
 // quote requests, and a button that sends a team a signed test delivery and shows the answer.
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
-import { productLines, productLine, lang } from '../../lib/i18n.js';
+import { productLines, productLine } from '../../lib/words.js';
+import { lang } from '../../lib/lang.js';
 import { useApi, post, del, problemText } from './fetch.js';
 import { w } from './words.js';
 

@@ -1,7 +1,8 @@
 // The desk: the same app for the telemarketer, the back office and the manager,
 // laid out for a desktop screen. The role picks the screens (PRODUCT.md's people).
 import { html, route, user, toasts, go } from '../../lib/ui.js';
-import { lang, setLang, t } from '../../lib/i18n.js';
+import { lang, setLang } from '../../lib/lang.js';
+import { t } from '../../lib/words.js';
 import { logout } from '../../lib/api.js';
 import { clearAll } from '../../lib/db.js';
 import { w } from './words.js';

@@ -1,6 +1,6 @@
 // Manager: the company's account statuses, each mapped to the lifecycle kind that
 // KPIs and tours read (prospect, client, former client, competitor, other), named in the
-// tablet's words for the statuses (lib/i18n.js, account.*).
+// tablet's words for the statuses (lib/words.js, account.*).
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { useApi, put, problemText } from './fetch.js';

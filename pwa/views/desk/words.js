@@ -1,6 +1,7 @@
-// The desk's words, French first; unknown keys fall back to the tablet's (lib/i18n.js). One
-// file: every desk role loads it all, and one gzip stream is smaller than several.
-import { lang, t, locale, fmtNumber } from '../../lib/i18n.js';
+// The desk's words, French first, on top of the words both apps show (lib/words.js; the desk
+// never loads the tablet's lib/i18n.js). One file: every desk role loads it all, and one gzip
+// stream is smaller than several.
+import { dictionaries as common, wordsOf } from '../../lib/words.js';
 
 const fr = {
   forecast: 'Prévisions', 'fc.adjustment': 'Ajustements', 'fc.open': 'Ouvertes', 'fc.groupBy': 'Par', 'fc.by.month': 'Mois', 'fc.by.rep': 'Commercial',
@@ -17,7 +18,7 @@ const fr = {
   'fc.examples': 'Cas', 'fc.predicted': 'Annoncée en moyenne', 'fc.observed': 'Gagnés en réalité', 'fc.total': 'Total',
   'fc.examplesNote': 'Chaque affaire conclue compte une fois par étape franchie (piste, devis demandé, en chiffrage, chiffré) : {e} cas pour {n} affaires.', 'fc.pipeline': 'Affaires ouvertes par étape et catégorie',
   'fc.guessed': 'montant estimé : ni devis chiffré ni estimation du commercial, le montant moyen gagné de la gamme',
-  // The figures, stages and categories are the tablet's (lib/i18n.js, pl.*): one word for one thing.
+  // The figures, stages and categories are the tablet's (lib/words.js, pl.*): one word for one thing.
   'fc.deals': 'Affaires', 'fc.stage': 'Étape', 'fc.probability': 'Probabilité', 'fc.adjust': 'Ajuster',
   'fc.weightedNote': 'Affaires ouvertes × probabilité de gain', 'fc.shown': '{n} affaires sur {total}',
   'fc.n.one': '{n} affaire', 'fc.n.other': '{n} affaires',
@@ -242,19 +243,8 @@ const en = {
 };
 export const dictionaries = { fr, en }; // exported for the language check of the browser tests
 
-/** w('late', {n: 3}) → "retard 3 j"; falls back to the tablet app's words. */
-export function w(key, vars) {
-  const text = dictionaries[lang.value][key] ?? fr[key];
-  if (text === undefined) return t(key, vars);
-  return vars ? text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '') : text;
-}
+/** w('late', {n: 3}) → "retard 3 j"; count('import.created', 3) → "3 comptes créés" (Intl.PluralRules). */
+export const { t: w, count } = wordsOf({ fr: { ...common.fr, ...fr }, en: { ...common.en, ...en } });
 
-/** count('import.created', 3) → "3 comptes créés": the key's `.one`/`.other` form chosen by
- * Intl.PluralRules, as lib/i18n.js's count, for the desk's own words (the tablet never loads them). */
-export function count(key, n) {
-  const form = new Intl.PluralRules(locale()).select(n) === 'one' ? 'one' : 'other';
-  return w(`${key}.${form}`, { n: fmtNumber(n, 0) });
-}
-
-// Through Intl (lib/i18n.js): cents when there are cents, the locale's own percent sign.
-export { fmtMoney as money, fmtPercent as pct } from '../../lib/i18n.js';
+// Through Intl (lib/lang.js): cents when there are cents, the locale's own percent sign.
+export { fmtMoney as money, fmtPercent as pct } from '../../lib/lang.js';
