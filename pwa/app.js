@@ -1,35 +1,50 @@
-// Boot of the rep's tablet app: open the local store, restore the session,
-// start sync and update checks, render the shell. Everything shown comes from
-// IndexedDB first; the network only ever refreshes it.
+// Boot: who is signed in on this device (lib/session.js) picks what loads. A rep gets the tablet
+// (views/shell.js: everything shown comes from IndexedDB first, the network only refreshes it);
+// telemarketers, the back office and managers the desk, online; nobody, the sign-in pages. The
+// last two load neither Dexie nor the tablet's words.
 import { render } from './vendor/preact.mjs';
 import './vendor/signals.mjs'; // components re-render when the signals they read change
-import { openDb, getMeta, outboxCount } from './lib/db.js';
-import { html, user, go, route } from './lib/ui.js';
-import { lang } from './lib/i18n.js';
-import { startSync } from './lib/sync-client.js';
-import { startUpdates, resumeUpdate } from './lib/update.js';
-import { Shell, loadScreens, followUserLanguage } from './views/shell.js';
-import { Login } from './views/login.js';
-import { authState } from './lib/api.js';
 import { signal } from './vendor/signals-core.mjs';
+import { html, user, go, route } from './lib/ui.js';
+import { lang } from './lib/lang.js';
+import { authState } from './lib/api.js';
+import { sessionUser, sessionFromStore } from './lib/session.js';
+import { followUserLanguage } from './lib/user-lang.js';
+import { startUpdates, resumeUpdate } from './lib/update.js';
 import { isDesk, deskHome } from './views/desk/roles.js';
 
 const root = document.getElementById('app');
-
-// Telemarketers, the back office and managers get the desk screens (online, no local
-// copy), loaded on demand: a rep's tablet never downloads them.
-const deskShell = signal(null);
 const PUBLIC_PAGES = ['login', 'forgot', 'password']; // reachable signed out (e-mailed links)
+
+// Each frame is fetched the first time it is shown: a rep's tablet never downloads the desk.
+const FRAMES = {
+  tablet: () => import('./views/shell.js').then(async (m) => { await m.prepare(); return m.Shell; }),
+  desk: () => import('./views/desk/shell.js').then((m) => m.DeskShell),
+  signin: () => import('./views/signin.js').then((m) => m.SignIn),
+  // The desk works online: a session closed by the server (user deactivated, password reset)
+  // means signing in again at once.
+  relogin: () => import('./views/signin.js').then((m) => m.Login),
+};
+const frames = signal({});
+const loading = {};
+const load = (kind) => (loading[kind] ??= FRAMES[kind]().then(
+  (frame) => { frames.value = { ...frames.value, [kind]: frame }; },
+  (error) => { loading[kind] = null; throw error; })); // the next render tries again
+
+function frameFor(me, page) {
+  if (me && !isDesk(me)) return 'tablet';
+  if (!me || PUBLIC_PAGES.includes(page)) return 'signin';
+  return authState.value === 'lost' ? 'relogin' : 'desk';
+}
+
 function Root() {
-  if (!isDesk(user.value) || PUBLIC_PAGES.includes(route.value.parts[0])) return html`<${Shell} />`;
-  // The desk works online: a session closed by the server (user deactivated, password
-  // reset) means signing in again at once.
-  if (authState.value === 'lost') return html`<${Login} />`;
-  if (!deskShell.value) {
-    import('./views/desk/shell.js').then((m) => { deskShell.value = m.DeskShell; });
+  const kind = frameFor(user.value, route.value.parts[0]);
+  const Frame = frames.value[kind];
+  if (!Frame) {
+    load(kind).catch(() => {});
     return html`<p class="boot">Tournée…</p>`;
   }
-  return html`<${deskShell.value} />`;
+  return html`<${Frame} />`;
 }
 
 async function boot() {
@@ -37,24 +52,21 @@ async function boot() {
   // The user's saved language on this device, and a choice made here saved as its locale, so the
   // server's messages, e-mails and files follow it too (API.md → Language: the user's locale first).
   followUserLanguage();
-  try {
-    await openDb();
-    user.value = (await getMeta('user')) ?? null;
-  } catch {
-    // The shell shows storageProblem in words (blocked by another tab, unavailable…).
-  }
+  user.value = sessionUser() ?? await sessionFromStore();
+  const rep = user.value && !isDesk(user.value);
   if (PUBLIC_PAGES.includes(route.value.parts[0]) && route.value.parts[0] !== 'login') { /* an e-mailed link */ }
   else if (!user.value) go('/login');
-  else if (isDesk(user.value)) { if (route.value.parts[0] !== 'desk') go(deskHome(user.value)); }
+  else if (!rep) { if (route.value.parts[0] !== 'desk') go(deskHome(user.value)); }
   else if (!route.value.parts.length || route.value.parts[0] === 'login') go('/tour');
-  // A rep's screens are fetched before the first render (from the service worker's cache
-  // offline), so that the tour appears at once rather than after a placeholder.
-  if (user.value && !isDesk(user.value)) await loadScreens().catch(() => {});
+  // A rep's tablet is ready before the first render (from the service worker's cache offline),
+  // so that the tour appears at once rather than after a placeholder.
+  if (rep) await load('tablet').catch(() => {});
   root.textContent = '';
   render(html`<${Root} />`, root);
-  if (user.value && !isDesk(user.value)) startSync();
+  if (rep) (await import('./lib/sync-client.js')).startSync();
   startUpdates();
-  resumeUpdate(outboxCount);
+  // Only a tablet accepts an update (views/shell.js), so only a tablet has an outbox to count here.
+  resumeUpdate(() => import('./lib/db.js').then((db) => db.outboxCount()));
 }
 
 boot();

@@ -1,7 +1,7 @@
 // HTTP to the Tournée API (API.md): bearer tokens, refresh with rotation,
 // RFC 9457 problems turned into errors the sync client can classify.
 import { signal } from '../vendor/signals-core.mjs';
-import { getMeta, setMeta } from './db.js';
+import { sessionTokens, startSession, renewTokens, endSession } from './session.js';
 import { lang } from './lang.js';
 
 /** 'ok' | 'lost': lost means the refresh token was refused; the outbox is kept until the user signs in again. */
@@ -42,14 +42,14 @@ async function failure(res) {
 /** Refresh once, shared by every caller and tab: a refresh token is single-use (API.md Auth). */
 async function refresh(staleAccess) {
   const run = async () => {
-    const tokens = await getMeta('tokens');
+    const tokens = sessionTokens();
     if (!tokens) throw new AuthLost();
     if (tokens.access_token !== staleAccess) return; // someone refreshed meanwhile
     const res = await send('/api/auth/refresh', { method: 'POST', token: tokens.refresh_token });
     if (res.status === 401 || res.status === 422) { authState.value = 'lost'; throw new AuthLost(); }
     if (!res.ok) throw await failure(res);
     const pair = await res.json();
-    await setMeta('tokens', { access_token: pair.access_token, refresh_token: pair.refresh_token });
+    renewTokens({ access_token: pair.access_token, refresh_token: pair.refresh_token });
   };
   return navigator.locks ? navigator.locks.request('tournee-auth', run) : run();
 }
@@ -57,7 +57,7 @@ async function refresh(staleAccess) {
 /** Authenticated JSON call (`as: 'blob'` for a file); a 401 refreshes the token pair once and retries. */
 export async function api(path, options = {}) {
   for (let attempt = 0; ; attempt++) {
-    const tokens = await getMeta('tokens');
+    const tokens = sessionTokens();
     if (!tokens) { authState.value = 'lost'; throw new AuthLost(); }
     const res = await send(path, { ...options, token: tokens.access_token });
     if (res.status === 401 && attempt === 0) { await refresh(tokens.access_token); continue; }
@@ -74,8 +74,7 @@ export async function login(email, password) {
   const res = await send('/api/auth/login', { method: 'POST', body: { email, password } });
   if (!res.ok) throw await failure(res);
   const { access_token, refresh_token, user } = await res.json();
-  await setMeta('tokens', { access_token, refresh_token });
-  await setMeta('user', user);
+  startSession({ access_token, refresh_token }, user);
   authState.value = 'ok';
   return user;
 }
@@ -87,7 +86,9 @@ export async function publicPost(path, body) {
   return res.status === 204 || res.status === 202 ? null : res.json();
 }
 
+/** POST /api/auth/logout, then the session is forgotten on this device. */
 export async function logout() {
-  const tokens = await getMeta('tokens');
+  const tokens = sessionTokens();
   if (tokens) await send('/api/auth/logout', { method: 'POST', token: tokens.access_token }).catch(() => {});
+  endSession();
 }

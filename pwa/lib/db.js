@@ -59,9 +59,15 @@ export async function openDb() {
 /** Observe a query (also across tabs): live(() => getRecord('account', id)).subscribe(cb). */
 export const live = (querier) => liveQuery(querier);
 
-// ---- meta: cursor, client_id, tokens, user, last_sync ----
+// ---- meta: cursor, client_id, last_sync ----
 export const getMeta = async (k) => (await db.meta.get(k))?.value;
 export const setMeta = (k, value) => guarded(() => db.meta.put({ key: k, value }));
+/** The session an earlier release kept here, handed to lib/session.js and removed: {tokens, user} or null. */
+export async function takeOldSession() {
+  const [tokens, user] = [await getMeta('tokens'), await getMeta('user')];
+  if (tokens || user) await db.meta.bulkDelete(['tokens', 'user']);
+  return tokens && user ? { tokens, user } : null;
+}
 
 // ---- reads ----
 export const getRecord = (entity, id) => table(entity).get(key(entity, id));

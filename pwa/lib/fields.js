@@ -1,34 +1,28 @@
 // The company's custom field definitions (API.md → Custom fields), account statuses and
-// product lines, kept on the tablet so that its screens show them offline.
+// product lines, on screen for both apps; the tablet also keeps them for offline
+// (lib/sync-client.js), the desk fetches them when it needs them.
 import { signal } from '../vendor/signals-core.mjs';
 import { api } from './api.js';
-import { getMeta, setMeta } from './db.js';
 import { lang } from './lang.js';
 import { word, productLines } from './words.js';
 
 export const customFields = signal([]);
 export const accountStatuses = signal([]);
 
-/** The lists this tablet last fetched. */
-export async function loadFields() {
-  customFields.value = (await getMeta('custom_fields')) || [];
-  accountStatuses.value = (await getMeta('account_statuses')) || [];
-  const lines = await getMeta('product_lines');
-  if (lines?.length) productLines.value = lines;
+/** Show these lists (kept on the tablet, or just fetched); no `lines`, the current ones stay. */
+export function showFields({ fields, statuses, lines }) {
+  customFields.value = fields || [];
+  accountStatuses.value = statuses || [];
+  if (lines) productLines.value = lines;
 }
 
-/** Fetch the lists again after a sync; offline, the stored ones stay. */
-export async function refreshFields() {
-  try {
-    const [list, statuses, lines] = await Promise.all([api('/api/custom-fields'), api('/api/account-statuses'),
-      api('/api/product-lines')]);
-    await setMeta('custom_fields', list);
-    await setMeta('account_statuses', statuses.items);
-    await setMeta('product_lines', lines.items);
-    customFields.value = list;
-    accountStatuses.value = statuses.items;
-    productLines.value = lines.items;
-  } catch { /* offline, or signed out: keep what the tablet has */ }
+/** The lists as the server has them now, shown; returned for the tablet to keep. */
+export async function fetchFields() {
+  const [fields, statuses, lines] = await Promise.all([api('/api/custom-fields'), api('/api/account-statuses'),
+    api('/api/product-lines')]);
+  const lists = { fields, statuses: statuses.items, lines: lines.items };
+  showFields(lists);
+  return lists;
 }
 
 /** The desk (online, no sync): the company's product lines, for the screens that show quotes. */

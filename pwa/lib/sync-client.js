@@ -8,7 +8,7 @@
 //    and pull on from its cursor; pending mutations replayed on top (db.applyPull);
 // 5. one tab syncs at a time (Web Locks); the others hear about it over a BroadcastChannel.
 import { signal } from '../vendor/signals-core.mjs';
-import { refreshFields, loadFields } from './fields.js';
+import { fetchFields, showFields } from './fields.js';
 import { api, ApiError, AuthLost, authState } from './api.js';
 import * as db from './db.js';
 import { onWrite } from './outbox.js';
@@ -170,6 +170,21 @@ export function sync({ wait = true } = {}) {
   if (!navigator.onLine && !wait) return Promise.resolve();
   if (!navigator.locks) return cycle();
   return navigator.locks.request('tournee-sync', { ifAvailable: !wait }, (lock) => (lock ? cycle() : null));
+}
+
+// Custom fields, statuses and product lines, kept for the forms offline.
+async function loadFields() {
+  const lines = await db.getMeta('product_lines');
+  showFields({ fields: await db.getMeta('custom_fields'), statuses: await db.getMeta('account_statuses'),
+    lines: lines?.length ? lines : null });
+}
+async function refreshFields() {
+  try {
+    const { fields, statuses, lines } = await fetchFields();
+    await db.setMeta('custom_fields', fields);
+    await db.setMeta('account_statuses', statuses);
+    await db.setMeta('product_lines', lines);
+  } catch { /* offline, or signed out: keep what the tablet has */ }
 }
 
 function schedule(ms) {

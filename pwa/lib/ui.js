@@ -1,12 +1,9 @@
-// Small UI plumbing shared by the views: htm bound to Preact, a hash router,
-// live queries as hooks, toasts, and the "busy in a form" flag that holds back
-// the update prompt.
+// Small UI plumbing shared by the views of every role: htm bound to Preact, a hash router,
+// toasts, and the "busy in a form" flag that holds back the update prompt. The tablet's
+// hooks on its local store are lib/live.js's: the desk never loads Dexie.
 import { h } from '../vendor/preact.mjs';
-import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { signal } from '../vendor/signals-core.mjs';
 import htm from '../vendor/htm.mjs';
-import { live } from './db.js';
-import { t } from './i18n.js';
 
 export const html = htm.bind(h);
 
@@ -32,19 +29,6 @@ export function toast(text, kind = 'info') {
   const item = { id: Math.random(), text, kind };
   toasts.value = [...toasts.value, item];
   setTimeout(() => { toasts.value = toasts.value.filter((x) => x !== item); }, kind === 'error' ? 8000 : 3500);
-}
-
-/** A local write failed: a full tablet is said in words (the shell's banner says it too). */
-export const failed = (err) => toast(err?.name === 'StorageFull' ? t('errQuota') : err.message, 'error');
-
-/** Re-render with the result of a local query whenever the data changes (any tab). */
-export function useLive(querier, deps, initial) {
-  const [value, setValue] = useState(initial);
-  useEffect(() => {
-    const sub = live(querier).subscribe({ next: setValue, error: (e) => console.error(e) });
-    return () => sub.unsubscribe();
-  }, deps);
-  return value;
 }
 
 /** Today and date arithmetic on local YYYY-MM-DD strings (the rep's own time zone). */

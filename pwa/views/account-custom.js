@@ -1,7 +1,8 @@
 // The account's custom fields on the tablet: shown and edited offline; only the
 // keys that changed are sent, so two reps filling different fields both keep theirs.
 import { useState, useEffect } from '../vendor/preact-hooks.mjs';
-import { html, busy, toast, failed } from '../lib/ui.js';
+import { html, busy, toast } from '../lib/ui.js';
+import { failed } from '../lib/live.js';
 import { t, colon } from '../lib/i18n.js';
 import { editAccount } from '../lib/outbox.js';
 import { fieldsOf, inputValue, changedKeys, fieldLabel } from '../lib/fields.js';

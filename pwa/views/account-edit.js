@@ -1,7 +1,8 @@
 // Account fields a rep may change offline: name, address, phone, e-mail, notes, tags,
 // and a segment override with its reason. Only the fields that changed are sent.
 import { useState, useEffect } from '../vendor/preact-hooks.mjs';
-import { html, busy, toast, failed } from '../lib/ui.js';
+import { html, busy, toast } from '../lib/ui.js';
+import { failed } from '../lib/live.js';
 import { t, colon } from '../lib/i18n.js';
 import { editAccount, editTags } from '../lib/outbox.js';
 import { accountStatuses, statusLabel } from '../lib/fields.js';

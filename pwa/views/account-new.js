@@ -2,7 +2,8 @@
 // its roles, custom fields, a storefront photo and, on site, the GPS position.
 // Before creating, likely duplicates among the accounts on the tablet are shown.
 import { useState } from '../vendor/preact-hooks.mjs';
-import { html, toast, failed, go } from '../lib/ui.js';
+import { html, toast, go } from '../lib/ui.js';
+import { failed } from '../lib/live.js';
 import { t, colon } from '../lib/i18n.js';
 import { allOf } from '../lib/db.js';
 import { createProspect } from '../lib/outbox.js';

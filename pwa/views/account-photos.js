@@ -3,7 +3,8 @@
 // (GET /api/accounts/{id}/photos). Their thumbnails stay on the tablet for offline use,
 // within a size cap (lib/db.js THUMBS_MAX_BYTES), so the storefront is there in a basement.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
-import { html, online, useLive } from '../lib/ui.js';
+import { html, online } from '../lib/ui.js';
+import { useLive } from '../lib/live.js';
 import { t, fmtDate } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { getAttachment, attachmentByServerId, thumbsOf, keepThumbs } from '../lib/db.js';

@@ -1,7 +1,8 @@
 // One account: what the rep needs on the doorstep (contacts, history, why this
 // segment) and the actions of the visit. Edits are local first (account-edit.js).
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
-import { html, online, useLive, Badge } from '../lib/ui.js';
+import { html, online, Badge } from '../lib/ui.js';
+import { useLive } from '../lib/live.js';
 import { t, word, fmtDateTime, fmtDate, productLine, colon, lang } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { getRecord, byAccount } from '../lib/db.js';

@@ -1,6 +1,7 @@
 // Find any account of the portfolio, offline: a local search by name, city or postcode.
 import { useState } from '../vendor/preact-hooks.mjs';
-import { html, useLive, Badge } from '../lib/ui.js';
+import { html, Badge } from '../lib/ui.js';
+import { useLive } from '../lib/live.js';
 import { t, fmtDate } from '../lib/i18n.js';
 import { searchAccounts } from '../lib/db.js';
 

@@ -1,5 +1,6 @@
 // The week ahead: appointments booked for the rep and follow-up tasks, day by day.
-import { html, useLive, isoDay, addDays } from '../lib/ui.js';
+import { html, isoDay, addDays } from '../lib/ui.js';
+import { useLive } from '../lib/live.js';
 import { t, fmtDate, fmtTime } from '../lib/i18n.js';
 import { useState } from '../vendor/preact-hooks.mjs';
 import { appointmentsBetween, allOf, accountsByIds } from '../lib/db.js';

@@ -1,7 +1,8 @@
 // A contact of the account, created or edited offline: name, roles (décideur,
 // facturation, technique…), phone, e-mail, custom fields, and "left the company".
 import { useState } from '../vendor/preact-hooks.mjs';
-import { html, useLive, toast, failed, go, isoDay } from '../lib/ui.js';
+import { html, toast, go, isoDay } from '../lib/ui.js';
+import { useLive, failed } from '../lib/live.js';
 import { t, word, fmtDate, colon } from '../lib/i18n.js';
 import { getRecord } from '../lib/db.js';
 import { createContact, editContact } from '../lib/outbox.js';

@@ -1,10 +1,9 @@
-// Sign in (first time, or again when the session expired: the outbox is kept).
+// Sign in (first time, or again when the session expired: the outbox is kept). The same page
+// for every role: the tablet's store and sync are loaded only for a rep (lib/db.js, sync-client.js).
 import { useState } from '../vendor/preact-hooks.mjs';
 import { html, user, go } from '../lib/ui.js';
 import { t } from '../lib/words.js';
 import { login, ApiError } from '../lib/api.js';
-import { clearAll, outboxCount } from '../lib/db.js';
-import { startSync } from '../lib/sync-client.js';
 import { isDesk, deskHome } from './desk/roles.js';
 
 export function Login() {
@@ -17,15 +16,16 @@ export function Login() {
   async function submit(event) {
     event.preventDefault();
     setError('');
-    const waiting = await outboxCount();
     const sameUser = previous && previous.email.toLowerCase() === email.trim().toLowerCase();
-    if (previous && !sameUser && waiting) { setError(t('otherUser', { email: previous.email })); return; }
+    // Only a rep's tablet keeps records and an outbox; a desk keeps nothing but the session.
+    const store = previous && !sameUser && !isDesk(previous) ? await import('../lib/db.js') : null;
+    if (store && await store.outboxCount()) { setError(t('otherUser', { email: previous.email })); return; }
     setSending(true);
     try {
-      if (previous && !sameUser) await clearAll(); // another rep on this tablet: start clean
+      if (store) await store.clearAll(); // another rep on this tablet: start clean
       user.value = await login(email.trim(), password);
       if (isDesk(user.value)) { go(deskHome(user.value)); return; } // desk roles work online, no sync
-      startSync();
+      (await import('../lib/sync-client.js')).startSync();
       go('/tour');
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) setError(t('badLogin'));

@@ -2,7 +2,8 @@
 // (kept on the tablet, so it shows offline, with its time), the opportunities
 // opened on this tablet since, and a form to open one on site without a quote.
 import { useState, useEffect } from '../vendor/preact-hooks.mjs';
-import { html, useLive, online, toast, isoDay } from '../lib/ui.js';
+import { html, online, toast, isoDay } from '../lib/ui.js';
+import { useLive } from '../lib/live.js';
 import { t, word, fmtDate, fmtDateTime, fmtMoney as money, fmtPercent, productLine } from '../lib/i18n.js';
 import { allOf, accountsByIds, getMeta, setMeta, searchAccounts } from '../lib/db.js';
 import { api } from '../lib/api.js';

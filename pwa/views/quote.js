@@ -2,7 +2,8 @@
 // urgency, notes and photos. Stored on the tablet at once; photos upload before
 // the request is pushed, and the server routes it to the technical service.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
-import { html, busy, toast, go, useLive, failed } from '../lib/ui.js';
+import { html, busy, toast, go } from '../lib/ui.js';
+import { useLive, failed } from '../lib/live.js';
 import { t, productLines, productLine, lineFor } from '../lib/i18n.js';
 import { getRecord, byAccount } from '../lib/db.js';
 import { requestQuote } from '../lib/outbox.js';

@@ -1,7 +1,8 @@
 // My quote requests and where each one stands (routed, quoted, won…), newest first,
 // 50 at a time: a rep's years of requests made one page of 30,000 px.
 import { useState } from '../vendor/preact-hooks.mjs';
-import { html, useLive, toast } from '../lib/ui.js';
+import { html, toast } from '../lib/ui.js';
+import { useLive } from '../lib/live.js';
 import { t, count, fmtDateTime, fmtMoney, productLine } from '../lib/i18n.js';
 import { allOf, accountsByIds } from '../lib/db.js';
 import { cancelQuote } from '../lib/outbox.js';

@@ -1,53 +1,37 @@
-// The frame around every screen: the always-visible count of changes waiting
-// to sync, the sync button, navigation, banners (storage, session, update) and toasts.
+// The rep's tablet, the frame around every screen: the always-visible count of changes
+// waiting to sync, the sync button, navigation, banners (storage, session, update) and toasts.
+// Loaded once a rep is signed in on this device (app.js).
 import { html, route, user, online, busy, toasts, go, toast } from '../lib/ui.js';
-import { t, lang, setLang, onLangChange } from '../lib/i18n.js';
-import { storageProblem, outboxCount, setMeta } from '../lib/db.js';
-import { authState, api } from '../lib/api.js';
+import { t, lang, setLang } from '../lib/i18n.js';
+import { storageProblem, outboxCount, openDb, setMeta } from '../lib/db.js';
+import { authState } from '../lib/api.js';
 import { pending, rejectedCount, syncing, sync, syncError, lastSync } from '../lib/sync-client.js';
 import { updateReady, applyUpdate } from '../lib/update.js';
 import { Icon } from '../lib/icons.js';
 import { signal, effect } from '../vendor/signals-core.mjs';
+import { me } from '../lib/user-lang.js';
+import { isDesk } from './desk/roles.js';
 import { Login } from './login.js';
 import { ForgotPassword, ChoosePassword } from './password.js';
 
 const NAV = ['tour', 'accounts', 'agenda', 'quotes', 'pipeline', 'sync'];
 
-// The tablet's screens are a module of their own, loaded once a rep is signed in: the
-// desk roles (and the login page) never download them.
+// The tablet's screens are a module of their own, fetched before the first render (prepare).
 const screens = signal(null);
 let loading = null;
 export const loadScreens = () => (loading ??= import('./screens.js').then(
   (m) => { screens.value = m.screen; },
   (error) => { loading = null; throw error; })); // the next render tries again
 
-// The language follows the user (its locale): the saved one wins at each start and sign-in; a
-// choice made here is saved, again on reconnection if it could not be, so the older never returns.
-// The same answer of GET /api/me brings the rep's home, kept for the tour offline.
-const UNSAVED = 'tournee-lang-unsaved';
-let saving = Promise.resolve(); // in turn: the last tap is the last saved
-let choices = 0;
+// The rep's home, from GET /api/me, kept for the offline due list's order (lib/db.js dueAccounts).
+effect(() => { if (me.value && user.value && !isDesk(user.value)) setMeta('home', me.value.home).catch(() => {}); });
 
-function saveLanguage(id, code) {
-  const mark = `${id} ${code}`;
-  localStorage.setItem(UNSAVED, mark);
-  saving = saving.then(() => api(`/api/users/${id}`, { method: 'PATCH', body: { locale: code } }))
-    .then(() => localStorage.getItem(UNSAVED) === mark && localStorage.removeItem(UNSAVED), () => {});
-}
-
-export function followUserLanguage() {
-  onLangChange((code) => { choices += 1; if (user.value) saveLanguage(user.value.id, code); });
-  effect(() => {
-    const id = user.value?.id;
-    const asked = choices; // a choice made meanwhile beats the answer
-    if (!id || !online.value) return;
-    const [who, code] = (localStorage.getItem(UNSAVED) || '').split(' ');
-    if (who === id) saveLanguage(id, code);
-    api('/api/me').then((me) => {
-      if (who !== id && asked === choices && me.locale && me.locale !== lang.value) setLang(me.locale, { save: false });
-      return setMeta('home', me.home); // the offline due list's order (lib/db.js dueAccounts)
-    }).catch(() => {});
-  });
+/** Before the shell's first render (app.js): the local store opened, a problem shown by the banner
+ * in words; the screens fetched (from the service worker's cache offline), so that the tour
+ * appears at once rather than after a placeholder. */
+export async function prepare() {
+  await openDb().catch(() => {});
+  await loadScreens().catch(() => {});
 }
 
 function screen(r) {

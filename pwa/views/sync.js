@@ -2,7 +2,8 @@
 // server refused and why, the conflicts where the other value won (restorable),
 // and sign-out (which warns while changes are waiting).
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
-import { html, online, useLive, toast, user, go } from '../lib/ui.js';
+import { html, online, toast, user, go } from '../lib/ui.js';
+import { useLive } from '../lib/live.js';
 import { t, word, fmtDateTime, colon } from '../lib/i18n.js';
 import { api, logout } from '../lib/api.js';
 import { outboxAll, rejectedAll, dismissRejected, clearAll, getRecord, accountsByIds } from '../lib/db.js';

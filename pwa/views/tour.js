@@ -6,7 +6,8 @@
 // Only a day never stored at all falls back to the accounts due in local data.
 // ‹ and › step to the working day before or after, into the weeks either side.
 import { useEffect, useRef, useState } from '../vendor/preact-hooks.mjs';
-import { html, user, online, useLive, isoDay, addDays } from '../lib/ui.js';
+import { html, user, online, isoDay, addDays } from '../lib/ui.js';
+import { useLive } from '../lib/live.js';
 import { t, lang, fmtDate, fmtDateTime, colon } from '../lib/i18n.js';
 import { api, ApiError } from '../lib/api.js';
 import { tourPlanFor, tourPlansBetween, putTourPlans, accountsByIds, dueAccounts, visitsBetween, stopSkips, rejectedAll } from '../lib/db.js';

@@ -2,7 +2,8 @@
 // maturity, next action (→ a task). Geolocation, when allowed, marks the visit
 // verified within 500 m of the account. Saved locally at once.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
-import { html, user, busy, toast, useLive, distance, failed } from '../lib/ui.js';
+import { html, user, busy, toast, distance } from '../lib/ui.js';
+import { useLive, failed } from '../lib/live.js';
 import { t } from '../lib/i18n.js';
 import { getRecord } from '../lib/db.js';
 import { logVisit } from '../lib/outbox.js';

@@ -100,6 +100,11 @@ def read_meta(page: Page, key: str):
       })""", key)
 
 
+def read_tokens(page: Page) -> dict:
+    """The token pair of the session on this device (pwa/lib/session.js keeps it in localStorage)."""
+    return page.evaluate("JSON.parse(localStorage.getItem('tournee-session')).tokens")
+
+
 def new_prospect(page: Page, name: str, postcode: str, contact: str, parc: str | None = None,
                  photo: bool = True) -> None:
     """Fill the new-prospect form (a contact with the billing role too, a custom value, a storefront photo) and create."""

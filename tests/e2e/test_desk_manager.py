@@ -105,3 +105,18 @@ def test_a_new_status_without_key_is_refused_in_words_and_stays_on_screen(page, 
     expect(rows).to_have_count(before + 1)
     expect(rows.nth(before).locator("input").nth(2)).to_have_value("Dormant")
     assert [s for s in manager.call("GET", "/api/account-statuses")["items"] if s["label"].get("en") == "Dormant"] == []
+
+
+def test_the_desk_and_the_sign_in_page_load_neither_the_tablets_store_nor_its_words(page):
+    """The desk's JS budget (docs/benchmarks.md): Dexie and the tablet's dictionary are the rep's alone."""
+    page.set_viewport_size(DESKTOP)
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url.split("/", 3)[3]))
+    desk_sign_in(page, "manager@example.com", "dashboard")
+    screens = page.locator("[data-testid^=desk-nav-]").evaluate_all("(links) => links.map((a) => a.dataset.testid.slice(9))")
+    for screen in screens:
+        page.get_by_test_id(f"desk-nav-{screen}").click()
+        expect(page.get_by_test_id(f"desk-nav-{screen}")).to_have_class("active")
+        page.wait_for_load_state("networkidle")
+    assert "views/desk/forecast.js" in fetched
+    assert [f for f in fetched if f in ("vendor/dexie.mjs", "lib/i18n.js", "lib/db.js", "lib/sync-client.js")] == []

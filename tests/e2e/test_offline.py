@@ -1,13 +1,14 @@
 """A rep loses nothing offline (PRODUCT.md): the tour survives a reload without network,
 a visit and a quote with a photo made offline survive a reload and reach the server
-exactly once, and expired tokens while offline lose nothing."""
+exactly once, expired tokens while offline lose nothing, and a tablet updated from a release
+that kept its session in IndexedDB stays signed in."""
 from __future__ import annotations
 
 import uuid
 
 import pytest
 from playwright.sync_api import expect
-from pwa import log_visit, open_first_stop, pending, read_meta, request_quote, sign_in, sync_now, workday
+from pwa import log_visit, open_first_stop, pending, read_meta, read_tokens, request_quote, sign_in, sync_now, workday
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +26,34 @@ def test_offline_reload_shows_todays_tour_from_cache(page, context):
     expect(stops).to_have_count(count)
     expect(page.locator(".schematic")).to_be_visible()  # no tiles offline: the schematic map
     expect(page.get_by_test_id("sync-pending")).to_have_text("0")
+
+
+# What a release before pwa/lib/session.js left on a signed-in tablet: the session in the meta table.
+OLD_SESSION = """(session) => new Promise((resolve, reject) => {
+  localStorage.removeItem('tournee-session');
+  const open = indexedDB.open('tournee');
+  open.onsuccess = () => {
+    const tx = open.result.transaction('meta', 'readwrite');
+    tx.objectStore('meta').put({ key: 'tokens', value: session.tokens });
+    tx.objectStore('meta').put({ key: 'user', value: session.user });
+    tx.oncomplete = () => { open.result.close(); resolve(); };
+    tx.onerror = () => reject(tx.error);
+  };
+  open.onerror = () => reject(open.error);
+})"""
+
+
+def test_a_tablet_updated_offline_from_a_session_kept_in_indexeddb_stays_signed_in(page, context):
+    sign_in(page, "rep2@example.com")
+    session = page.evaluate("JSON.parse(localStorage.getItem('tournee-session'))")
+    page.evaluate(OLD_SESSION, session)
+
+    context.set_offline(True)
+    page.reload()
+
+    expect(page.get_by_test_id("tour-stop").first).to_be_visible()
+    assert read_tokens(page) == session["tokens"]  # moved to localStorage, once
+    assert read_meta(page, "tokens") is None and read_meta(page, "user") is None
 
 
 def test_offline_visit_and_quote_survive_reload_and_reach_the_server_once(page, context, api, live_server):
@@ -73,7 +102,7 @@ def test_expired_tokens_while_offline_lose_nothing(page, context, api):
 
     # While the tablet is offline its session ends on the server (revoked family: the
     # access token and the refresh token are both refused from now on).
-    tokens = read_meta(page, "tokens")
+    tokens = read_tokens(page)
     api().call("POST", "/api/auth/logout", token=tokens["access_token"], expect=204)
 
     context.set_offline(False)

@@ -5,7 +5,6 @@ import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { t, productLine } from '../../lib/words.js';
 import { fmtDateTime, fmtMoney, colon } from '../../lib/lang.js';
-import { getMeta } from '../../lib/db.js';
 import { api } from '../../lib/api.js';
 import { useApi, post, problemText } from './fetch.js';
 import { w } from './words.js';
@@ -35,8 +34,8 @@ function Photo({ id }) {
   const [url, setUrl] = useState(null);
   useEffect(() => {
     let made = null;
-    getMeta('tokens').then((tokens) => fetch(`/api/attachments/${id}`, { headers: { Authorization: `Bearer ${tokens.access_token}` } }))
-      .then((r) => (r.ok ? r.blob() : null)).then((blob) => { if (blob) { made = URL.createObjectURL(blob); setUrl(made); } });
+    api(`/api/attachments/${id}`, { as: 'blob' }).catch(() => null)
+      .then((blob) => { if (blob) { made = URL.createObjectURL(blob); setUrl(made); } });
     return () => made && URL.revokeObjectURL(made);
   }, [id]);
   return url ? html`<a href=${url} target="_blank" rel="noopener"><img src=${url} alt="" /></a>` : html`<span class="photo-wait" />`;

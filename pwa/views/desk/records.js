@@ -5,7 +5,7 @@
 import { useEffect, useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast, go } from '../../lib/ui.js';
 import { t } from '../../lib/words.js';
-import { fieldsOf, inputValue, parseInput, refreshFields, statusLabel } from '../../lib/fields.js';
+import { fieldsOf, inputValue, parseInput, fetchFields, statusLabel } from '../../lib/fields.js';
 import { CustomInputs } from '../custom-fields.js';
 import { w } from './words.js';
 import { useApi, patch, problemText } from './fetch.js';
@@ -91,7 +91,7 @@ function AccountCard({ id }) {
 
 export function Records({ accountId }) {
   const [ready, setReady] = useState(false);
-  useEffect(() => { refreshFields().then(() => setReady(true)); }, []);
+  useEffect(() => { fetchFields().catch(() => {}).then(() => setReady(true)); }, []);
   return html`<section class="records"><h1>${w('accounts')}</h1>
     <${Search} />
     ${!accountId && html`<p class="muted">${w('pickAccount')}</p>`}

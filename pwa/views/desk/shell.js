@@ -4,7 +4,6 @@ import { html, route, user, toasts, go } from '../../lib/ui.js';
 import { lang, setLang } from '../../lib/lang.js';
 import { t } from '../../lib/words.js';
 import { logout } from '../../lib/api.js';
-import { clearAll } from '../../lib/db.js';
 import { w } from './words.js';
 import { SCREENS, deskHome } from './roles.js';
 import { refreshProductLines } from '../../lib/fields.js';
@@ -44,8 +43,7 @@ function screen(name, id, query) {
 }
 
 async function signOut() {
-  await logout();
-  await clearAll();
+  await logout(); // the desk keeps nothing on the device but its session
   user.value = null;
   go('/login');
 }
