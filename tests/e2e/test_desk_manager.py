@@ -87,10 +87,18 @@ def test_manager_names_a_criterion_in_french_and_in_english(page, api):
         manager.call("PUT", "/api/commercial-model", {"criteria": original["criteria"], "note": "e2e: restore"})
 
 
-def test_a_new_status_without_key_is_refused_in_words_and_stays_on_screen(page, api):
+# A refusal names the line and the column the reader typed in, never the server's path (items.5.key).
+REFUSED = {"fr": ("Ligne {n} · Code\u202f: ", "Ligne {n} · Libellé (français)\u202f: "),
+           "en": ("Line {n} · Key: ", "Line {n} · Label (French): ")}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_new_status_without_key_is_refused_in_words_and_stays_on_screen(page, api, lang):
     """The statuses editor sends a row with a label and no key: the server's refusal is
-    shown and the row stays to be mended (it used to be dropped, with "Field saved.")."""
+    shown, naming the row and its columns, and the row stays to be mended (it used to be
+    dropped, with "Field saved.")."""
     manager = api("manager@example.com")
+    page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
     page.set_viewport_size(DESKTOP)
     desk_sign_in(page, "manager@example.com", "dashboard")
     page.goto("/#/desk/fields")
@@ -101,10 +109,27 @@ def test_a_new_status_without_key_is_refused_in_words_and_stays_on_screen(page, 
     editor.get_by_role("button", name="+", exact=True).click()
     rows.nth(before).locator("input").nth(2).fill("Dormant")  # key, French label, English label
     editor.get_by_test_id("statuses-save").click()
-    expect(page.locator(".toast.error").last).to_contain_text("key")
+    toast = page.locator(".toast.error").last
+    for place in REFUSED[lang]:
+        expect(toast).to_contain_text(place.format(n=before + 1))
+    assert "items." not in toast.inner_text()
     expect(rows).to_have_count(before + 1)
     expect(rows.nth(before).locator("input").nth(2)).to_have_value("Dormant")
     assert [s for s in manager.call("GET", "/api/account-statuses")["items"] if s["label"].get("en") == "Dormant"] == []
+
+
+def test_a_refused_model_names_the_table_and_the_column(page):
+    """thresholds.weight and cadence.B.visits_per_year, as the model editor's headings say them."""
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "manager@example.com", "dashboard")
+    page.goto("/#/desk/model")
+    page.get_by_test_id("model-threshold-weight").fill("200")
+    page.get_by_test_id("model-cadence-B-visits_per_year").fill("999")
+    page.get_by_test_id("model-dry-run").click()
+    toast = page.locator(".toast.error").last
+    expect(toast).to_contain_text("Seuils (0–100) · Poids\u202f: ")
+    expect(toast).to_contain_text("Cadence par segment · B · Visites / an\u202f: ")
+    assert "thresholds" not in toast.inner_text() and "visits_per_year" not in toast.inner_text()
 
 
 def test_the_desk_and_the_sign_in_page_load_neither_the_tablets_store_nor_its_words(page):

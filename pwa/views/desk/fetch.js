@@ -3,6 +3,9 @@
 import { useEffect, useState, useCallback } from '../../vendor/preact-hooks.mjs';
 import { api } from '../../lib/api.js';
 import { toast } from '../../lib/ui.js';
+import { problemText } from './problems.js';
+
+export { problemText }; // the screens' one import for online data and its refusals
 
 /** {data, error, loading, reload} of GET `path`; `path` null waits. */
 // `version`: bump it to fetch the same path again (the lists refuse unknown query
@@ -37,9 +40,3 @@ export async function downloadCsv(kind, query) {
     setTimeout(() => URL.revokeObjectURL(link.href), 10000);
   } catch (e) { toast(problemText(e), 'error'); }
 }
-
-/** The problem's field errors as one line, for a toast. */
-export const problemText = (e) => {
-  const fields = e?.problem?.errors ? Object.entries(e.problem.errors).map(([k, v]) => `${k}: ${[].concat(v).join(', ')}`) : [];
-  return [e?.message, ...fields].filter(Boolean).join(' — ');
-};

@@ -28,7 +28,7 @@ export function Routing() {
     event.preventDefault();
     const body = { team_id: rule.team_id, product_line: rule.product_line || null, postcode_prefix: rule.postcode_prefix || null,
       urgency: rule.urgency || null, priority: Number(rule.priority) };
-    try { await post('/api/admin/routing-rules', body); rules.reload(); toast(w('saved')); } catch (e) { toast(problemText(e), 'error'); }
+    try { await post('/api/admin/routing-rules', body); rules.reload(); toast(w('saved')); } catch (e) { toast(problemText(e, { team_id: 'technicalTeam' }), 'error'); }
   }
   async function removeRule(id) { try { await del(`/api/admin/routing-rules/${id}`); rules.reload(); } catch (e) { toast(problemText(e), 'error'); } }
   return html`<section class="card">
