@@ -3,7 +3,7 @@
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, Badge } from '../lib/ui.js';
 import { useLive } from '../lib/live.js';
-import { t, word, fmtDateTime, fmtDate, productLine, colon, lang } from '../lib/i18n.js';
+import { t, word, fmtDateTime, fmtDate, fmtNumber, productLine, colon, lang } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { getRecord, byAccount } from '../lib/db.js';
 import { statusLabel } from '../lib/fields.js';
@@ -32,12 +32,12 @@ function Explanation({ account }) {
       <summary>${t('whySegment', { s: account.segment || '–' })}</summary>
       ${!online.value && !data && html`<p class="muted">${t('explainOffline')}</p>`}
       ${data && html`
-        <p>${t('weight')} ${data.axes.weight.score.toFixed(0)} / ${data.axes.weight.threshold}${' · '}
-           ${t('potential')} ${data.axes.potential.score.toFixed(0)} / ${data.axes.potential.threshold}
+        <p>${t('weight')} ${fmtNumber(data.axes.weight.score, 0)} / ${data.axes.weight.threshold}${' · '}
+           ${t('potential')} ${fmtNumber(data.axes.potential.score, 0)} / ${data.axes.potential.threshold}
            ${data.override && html` · ${t('override')}${colon()}${data.override.segment} (${data.override.reason})`}</p>
         <table class="criteria"><tbody>${data.criteria.map((c) => html`
           <tr><td>${inLang(data.labels[c.key]) || c.label}</td><td>${c.axis === 'weight' ? t('weight') : t('potential')}</td>
-            <td>${c.value === true ? t('yes') : c.value === false ? t('no') : c.value ?? '–'}</td><td>${c.points}/${c.max_points}</td><td>+${c.contribution.toFixed(1)}</td></tr>`)}
+            <td>${c.value === true ? t('yes') : c.value === false ? t('no') : typeof c.value === 'number' ? fmtNumber(c.value, 2) : c.value ?? '–'}</td><td>${fmtNumber(c.points)}/${fmtNumber(c.max_points)}</td><td>+${fmtNumber(c.contribution, 1)}</td></tr>`)}
         </tbody></table>`}
     </details>`;
 }

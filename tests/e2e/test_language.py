@@ -84,6 +84,7 @@ def test_the_rep_screens_speak_one_language(page, lang):
     # why this segment: the model's criteria named in the screen's language
     page.locator("details.explain summary").click()
     expect(page.locator("table.criteria")).to_contain_text(CRITERION[lang])
+    check(page, lang, "why this segment", words)  # its scores and points written the screen's way
     for screen in ("accounts", "agenda", "quotes", "sync"):
         page.goto(f"/#/{screen}" if screen != "agenda" else f"/#/agenda/{workday()}")
         page.wait_for_timeout(500)
