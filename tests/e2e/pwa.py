@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
+import time
 
 from e2e_server import E2E_NOW, PASSWORD
 from playwright.sync_api import Page, expect
@@ -123,3 +125,14 @@ def new_prospect(page: Page, name: str, postcode: str, contact: str, parc: str |
             files=[{"name": "devanture.png", "mimeType": "image/png", "buffer": PHOTO}])
         expect(page.locator(".photos img")).to_have_count(1)
     page.get_by_test_id("prospect-save").click()
+
+
+def invitation_link(mailbox, email: str, timeout_s: float = 20) -> str:
+    """The `#/password/…` link of the invitation the SMTP server on loopback received for `email`."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for message in mailbox.handler.messages:
+            if message["To"] == email:
+                return re.search(r"(#/password/\S+)", message.get_content()).group(1)
+        time.sleep(0.2)
+    raise AssertionError(f"no invitation to {email}")

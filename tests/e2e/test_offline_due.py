@@ -8,14 +8,13 @@ stay as the other browser tests know them."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 import uuid
 
 import pytest
 from e2e_server import PASSWORD, Api
 from playwright.sync_api import expect
-from pwa import read_meta, signed_in_synced, workday
+from pwa import invitation_link, read_meta, signed_in_synced, workday
 
 pytestmark = pytest.mark.e2e
 
@@ -32,15 +31,6 @@ def new_rep(api, mailbox) -> dict:
                {"token": link.split("#/password/", 1)[1], "password": PASSWORD}, expect=204)
     return user
 
-
-def invitation_link(mailbox, email: str, timeout_s: float = 20) -> str:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for message in mailbox.handler.messages:
-            if message["To"] == email:
-                return re.search(r"(#/password/\S+)", message.get_content()).group(1)
-        time.sleep(0.2)
-    raise AssertionError(f"no invitation to {email}")
 
 
 def test_offline_with_no_plan_never_visited_accounts_are_due_as_the_server_says(page, context, api, mailbox,

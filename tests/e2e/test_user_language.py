@@ -6,14 +6,13 @@ Each test signs in as a rep of its own, so the demo users' languages stay as the
 tests expect them."""
 from __future__ import annotations
 
-import re
 import time
 import uuid
 
 import pytest
 from e2e_server import PASSWORD, new_context
 from playwright.sync_api import Page, expect
-from pwa import signed_in_synced
+from pwa import invitation_link, signed_in_synced
 
 pytestmark = pytest.mark.e2e
 
@@ -34,15 +33,6 @@ def new_rep(api, mailbox, locale: str) -> dict:
     admin.call("PATCH", f"/api/users/{user['id']}", {"locale": locale}, expect=200)
     return user
 
-
-def invitation_link(mailbox, email: str, timeout_s: float = 20) -> str:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for message in mailbox.handler.messages:
-            if message["To"] == email:
-                return re.search(r"(#/password/\S+)", message.get_content()).group(1)
-        time.sleep(0.2)
-    raise AssertionError(f"no invitation to {email}")
 
 
 def expect_language(page: Page, lang: str) -> None:
