@@ -40,8 +40,9 @@ def test_one_structured_log_line_per_request(app, client, session, caplog):
     assert line["method"] == "GET" and line["path"] == "/api/me" and line["status"] == 200
     assert line["user_id"] == rep.id and line["request_id"] == "req-1"
     assert isinstance(line["duration_ms"], float) and line["level"] == "INFO"
-    # The CPU its thread spent: some, and never more than the request's own wall time.
-    assert 0 < line["cpu_ms"] <= line["duration_ms"] + 0.01
+    # The CPU its thread spent: some, in milliseconds, not more than the request's wall time
+    # (give or take the clocks' resolution and the rounding to 0.01 ms).
+    assert 0 < line["cpu_ms"] <= line["duration_ms"] + 0.5
 
 
 def test_log_format_json_puts_the_json_formatter_on_the_stream_handler(database_url):
