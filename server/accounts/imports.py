@@ -45,6 +45,7 @@ from server.accounts.models import ACCOUNT_STATUSES, Account, Contact
 from server.accounts.statuses import by_label
 from server.customfields.values import definitions_by_key, missing_required
 from server.actor import Actor
+from server.common.fields import valid_postcode
 from server.db import new_id, utcnow
 from server.errors import Invalid
 from server.geo.locate import locate_many
@@ -71,7 +72,7 @@ OWNER_CELL_EMPTY = ("Missing: a new account needs a rep. Fill in this cell (the 
 NAME_COLUMN_MISSING = ("Missing: without a customer reference, the accounts are found and created by their name. "
                        "Add this column.")
 _email = validate.Email()
-_postcode = validate.Regexp(r"^[0-9A-Za-z -]{2,10}$")
+_postcode = valid_postcode
 
 
 @dataclass
@@ -195,6 +196,8 @@ def convert(target: str, raw: str, types: dict[str, str], line: int, issues: lis
         elif target == "postcode":
             _postcode(raw)
     except ValidationError:
+        if target == "postcode":
+            return bad(f"Not a postcode: {raw!r} (2 to 10 letters, digits, spaces or hyphens, with at least one digit).")
         return bad(f"Not a valid {target.replace('_', ' ')}: {raw!r}.")
     if target == "owner_email":  # a rep's e-mail, or its name as the old CRM wrote it
         return raw.casefold() if "@" in raw else "name:" + header_key(raw)

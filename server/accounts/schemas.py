@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from server.accounts.models import CONTACT_ROLES, SEGMENTS
 from server.bounds import bounded_blob
-from server.common.fields import PageArgs, SetOp, UUID
+from server.common.fields import PageArgs, SetOp, UUID, valid_postcode
 
 # Free-form objects are served to every pull of the account's scope: kept small.
 CUSTOM_MAX_KEYS, CUSTOM_MAX_BYTES = 100, 32 * 1024
@@ -24,7 +24,7 @@ class AccountChangesSchema(Schema):
     segment_override = fields.Nested(SegmentOverrideSchema, allow_none=True)
     owner_id = UUID()
     address = fields.String(allow_none=True, validate=validate.Length(max=255))
-    postcode = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9A-Za-z -]{2,10}$"))
+    postcode = fields.String(allow_none=True, validate=valid_postcode)
     city = fields.String(allow_none=True, validate=validate.Length(max=120))
     lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
     lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))

@@ -25,6 +25,14 @@ def When(**kwargs) -> fields.AwareDateTime:  # noqa: N802
     return fields.AwareDateTime(default_timezone=UTC, **kwargs)
 
 
+# A postcode: 2 to 10 letters, digits, spaces or hyphens, and at least one digit. Every
+# country's postal codes hold digits (France's five, the UK's "SW1A 1AA", the Netherlands'
+# "1234 AB", Canada's "K1A 0B1"); letters alone ("ABCDE", "Dijon") are a city typed in the
+# wrong column, which geocoding would then place nowhere (or at the wrong commune).
+valid_postcode = validate.Regexp(r"^(?=[^0-9]*[0-9])[0-9A-Za-z -]{2,10}$",
+                                 error="Not a postcode: 2 to 10 letters, digits, spaces or hyphens, with at least one digit.")
+
+
 # A set field (tags) holds at most this many items, and one change names at most as many.
 MAX_SET_ITEMS = 100
 

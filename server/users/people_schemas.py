@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from server.agenda.workdays import DAYS, valid_holidays_code
-from server.common.fields import MAX_PAGE, MAX_PER_PAGE, UUID, LimitIsPerPage, When
+from server.common.fields import MAX_PAGE, MAX_PER_PAGE, UUID, LimitIsPerPage, When, valid_postcode
 from server.users.models import ROLES
 
 LOCALES = ("fr", "en")
@@ -62,7 +62,7 @@ class HomeSchema(Schema):
     """Where a rep's day starts and ends; located by the server when lat/lon are absent."""
 
     address = fields.String(allow_none=True, validate=validate.Length(max=255))
-    postcode = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9A-Za-z -]{2,10}$"))
+    postcode = fields.String(allow_none=True, validate=valid_postcode)
     city = fields.String(allow_none=True, validate=validate.Length(max=120))
     lat = fields.Float(allow_none=True, validate=validate.Range(-90, 90))
     lon = fields.Float(allow_none=True, validate=validate.Range(-180, 180))

@@ -91,3 +91,20 @@ def test_a_file_without_postcodes_refuses_a_name_several_accounts_share_or_a_for
                                                  (3, "name", "Raison sociale", foreign)]
     assert count(session) == 3
     assert set(session.scalars(select(Account.phone))) == {None}
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("fr", "Pas un code postal : 'ABCDE' (de 2 à 10 lettres, chiffres, espaces ou tirets, dont au moins un chiffre)."),
+    ("en", "Not a postcode: 'ABCDE' (2 to 10 letters, digits, spaces or hyphens, with at least one digit)."),
+])
+def test_a_postcode_without_a_digit_is_refused_on_its_line(session, upload, people, language, message):
+    # A city typed in the postcode column ("ABCDE", "Dijon") would geocode nowhere, or to the wrong commune.
+    file = ("Raison sociale;CP;Ville;Commercial\n"
+            "Garage Étienne;21000;Dijon;rep.a@test.example\n"
+            "Boulangerie Noël;ABCDE;Beaune;rep.a@test.example\n"
+            "Pub du Port;SW1A 1AA;London;rep.a@test.example\n")
+    assert report_of(upload(file, language)) == [(3, "CP", "CP", message)]
+    assert count(session) == 0  # nothing half-applied
+    accepted = upload(file.replace("ABCDE", "21200"), language)
+    assert accepted.status_code == 200, accepted.get_json()
+    assert sorted(session.scalars(select(Account.postcode))) == ["21000", "21200", "SW1A 1AA"]

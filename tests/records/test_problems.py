@@ -44,6 +44,20 @@ def test_wrong_types_and_unknown_fields_are_422_with_the_field(app, client, rep_
     assert any(key == field or key.startswith(field + ".") or key.endswith("." + field) for key in doc["errors"]), doc
 
 
+def test_a_postcode_without_a_digit_is_422_naming_it_and_nothing_changes(app, client, rep_and_account):
+    rep, account = rep_and_account
+    before = client.get(f"/api/accounts/{account.id}", headers=token_headers(app, rep)).get_json()
+    response = client.patch(f"/api/accounts/{account.id}", json={"changes": {"postcode": "ABCDE", "city": "Beaune"}},
+                            headers={**token_headers(app, rep), "Accept-Language": "fr"})
+    doc = problem(response, 422)
+    assert doc["errors"]["postcode"] == [
+        "Pas un code postal : de 2 à 10 lettres, chiffres, espaces ou tirets, dont au moins un chiffre."], doc
+    after = client.get(f"/api/accounts/{account.id}", headers=token_headers(app, rep)).get_json()
+    assert (after["postcode"], after["city"], after["version"]) == (before["postcode"], before["city"], before["version"])
+    fine = client.patch(f"/api/accounts/{account.id}", json={"changes": {"postcode": "2A004"}}, headers=token_headers(app, rep))
+    assert fine.status_code == 200 and fine.get_json()["postcode"] == "2A004", fine.get_json()
+
+
 def test_unknown_route_and_method_are_problems(app, client, rep_and_account):
     rep, _ = rep_and_account
     problem(client.get("/api/nowhere", headers=token_headers(app, rep)), 404)
