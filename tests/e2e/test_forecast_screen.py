@@ -14,9 +14,15 @@ pytestmark = pytest.mark.e2e
 
 WORDS = {
     "fr": {"note": "Affaires ouvertes × probabilité de gain", "more": "Voir plus",
+           "commit": "Gagné + affaires ouvertes en catégorie « Engagé »",
+           "best_case": "Engagé + affaires ouvertes en catégorie « Meilleur cas »",
+           "above": "Le pondéré dépasse le meilleur cas : il compte aussi les affaires en catégorie « Pipeline »",
            "shown": "{n} affaires sur {total}", "all": "{n} affaires", "one": "1 affaire",
            "labels": ["Commercial", "Mois", "Montant (€)", "Raison"]},
     "en": {"note": "Open deals × win probability", "more": "Show more",
+           "commit": "Won + open deals in the “Commit” category",
+           "best_case": "Commit + open deals in the “Best case” category",
+           "above": "Weighted is above best case: it also counts the deals in the “Pipeline” category",
            "shown": "{n} of {total} deals", "all": "{n} deals", "one": "1 deal",
            "labels": ["Rep", "Month", "Amount (€)", "Reason"]},
 }
@@ -34,10 +40,22 @@ def _forecast(page, lang: str) -> list[dict]:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_weighted_figure_says_what_it_adds_up(page, lang):
-    _forecast(page, lang)
+    with page.expect_response(re.compile(r"/api/forecast\?")) as answer:
+        _forecast(page, lang)
+    figures = answer.value.json()
     tile = page.locator(".tile").filter(has=page.get_by_test_id("forecast-weighted"))
     expect(tile.get_by_test_id("forecast-weighted-note")).to_have_text(WORDS[lang]["note"])
     expect(tile.get_by_test_id("forecast-weighted-note")).to_be_visible()
+    # Commit and best case say which categories they add up, so that a weighted figure above
+    # the best case (it counts the "pipeline" category too) does not read as an error.
+    for figure in ("commit", "best_case"):
+        tile = page.locator(".tile").filter(has=page.get_by_test_id(f"forecast-{figure}"))
+        expect(tile.get_by_test_id(f"forecast-{figure}-note")).to_have_text(WORDS[lang][figure])
+    above = page.get_by_test_id("forecast-weighted-above")
+    if figures["weighted"] > figures["best_case"]:
+        expect(above).to_contain_text(WORDS[lang]["above"])
+    else:
+        expect(above).to_have_count(0)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

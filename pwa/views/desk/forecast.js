@@ -134,9 +134,10 @@ export function Forecast() {
       <button data-testid="forecast-csv" onClick=${() => downloadCsv('forecast', `${query}&group_by=${groupBy}`)}>${w('exportCsv')}</button>
     </div>
     ${error && html`<p class="error">${problemText(error)}</p>`}
+    ${f && f.weighted > f.best_case && html`<p class="muted" data-testid="forecast-weighted-above">${w('fc.weightedAbove')}</p>`}
     ${f && html`<div class="tiles">${FIGURES.map((k) => html`<div class="tile"><small>${w(`pl.fig.${k}`)}</small>
         <strong data-testid=${`forecast-${k}`}>${money(f[k])}</strong>
-        ${k === 'weighted' && html`<span data-testid="forecast-weighted-note">${w('fc.weightedNote')}</span>`}</div>`)}
+        ${k !== 'won' && html`<span data-testid=${`forecast-${k}-note`}>${w(`fc.${k}Note`)}</span>`}</div>`)}
       <div class="tile"><small>${w('fc.adjustment')}</small><strong>${money(f.adjustment)}</strong>
         <span>${f.adjustments.slice(0, 2).map((a) => `${names[a.rep_id] || ''} ${fmtMonth(a.month)} — ${a.reason}`).join(' · ')}</span></div></div>
     <div class="card"><table class="grid" data-testid="forecast-groups"><thead><tr><th></th>
