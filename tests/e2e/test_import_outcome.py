@@ -110,3 +110,22 @@ def test_a_refused_file_counts_its_problems_in_words(page, tmp_path, lang, rows)
     n = page.get_by_test_id("import-issue").count()
     one, other = REFUSED[lang]
     expect(page.get_by_test_id("import-outcome")).to_have_text((one if n == 1 else other).format(n=n))
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("fr", "Aucun commercial actif avec cet identifiant dans votre équipe."),
+    ("en", "No active rep with this id in your team."),
+])
+def test_a_refusal_without_a_report_says_the_servers_reason_not_zero_problems(page, tmp_path, lang, said):
+    _import_screen(page, lang)
+    _choose(page, tmp_path, [["NEW-1", "Garage du Lac"]])
+    # A default owner the server no longer knows as an active rep of the team (deactivated after
+    # the screen loaded its list): the server refuses the whole file with a field error, no report.
+    page.get_by_test_id("import-default-owner").evaluate(
+        "select => { select.add(new Option('gone', '01900000-0000-7000-8000-000000000000')); }")
+    page.get_by_test_id("import-default-owner").select_option("01900000-0000-7000-8000-000000000000")
+    page.get_by_test_id("import-dry-run").click()
+    outcome = page.get_by_test_id("import-outcome")
+    expect(outcome).to_contain_text(said, timeout=60_000)
+    expect(outcome).not_to_contain_text(re.compile(r"\b0 (problème|problem)"))
+    expect(page.get_by_test_id("import-run")).to_be_disabled()

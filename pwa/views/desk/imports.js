@@ -7,6 +7,7 @@ import { html, toast } from '../../lib/ui.js';
 import { api, ApiError } from '../../lib/api.js';
 import { fmtNumber } from '../../lib/lang.js';
 import { useApi } from './fetch.js';
+import { problemText } from './problems.js';
 import { w, count } from './words.js';
 
 const FIELDS = ['external_ref', 'name', 'status', 'address', 'postcode', 'city', 'lat', 'lon', 'phone', 'email', 'tags',
@@ -21,7 +22,9 @@ async function send(file, mapping, dryRun, owner) {
   try {
     return { ok: true, body: await api('/api/accounts/import', { method: 'POST', form }) };
   } catch (e) {
-    if (e instanceof ApiError && e.status === 422) return { ok: false, body: e.problem };
+    // A refusal with a report names its lines; one without (a rep no longer active, a mapping
+    // refused) is told in the problem's own words, never as "0 problems".
+    if (e instanceof ApiError && e.status === 422) return { ok: false, body: e.problem, error: e };
     throw e;
   }
 }
@@ -104,7 +107,8 @@ export function Import() {
       <button class="primary" data-testid="import-run" disabled=${!file || busy || !(result?.ok && result.dryRun)} onClick=${() => run(false)}>${w('runImport')}</button>
     </div>
     ${result && html`<div data-testid="import-report" class=${result.ok ? 'ok' : 'error'}>
-      <p data-testid="import-outcome">${result.ok ? outcome(result.body, result.dryRun) : count('importRefused', report.length)}</p>
+      <p data-testid="import-outcome">${result.ok ? outcome(result.body, result.dryRun)
+        : report.length ? count('importRefused', report.length) : problemText(result.error, { default_owner_id: 'defaultOwner' })}</p>
       <${Located} located=${result.body.located} />
       ${report.length > 0 && html`<table class="grid"><thead><tr><th>${w('line')}</th><th>${w('column')}</th><th>${w('problem')}</th></tr></thead>
         <tbody>${report.map((i) => html`<tr data-testid="import-issue"><td>${i.line}</td><td>${i.column}</td><td>${i.message}</td></tr>`)}</tbody></table>`}
