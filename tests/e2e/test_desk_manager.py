@@ -118,6 +118,30 @@ def test_a_new_status_without_key_is_refused_in_words_and_stays_on_screen(page, 
     assert [s for s in manager.call("GET", "/api/account-statuses")["items"] if s["label"].get("en") == "Dormant"] == []
 
 
+@pytest.mark.parametrize(("editor_id", "row_id", "add", "lang"), [
+    ("statuses-editor", "status-row", "+", "fr"), ("product-lines-editor", "product-line-row", "+", "en")])
+def test_a_refusal_names_the_row_as_the_screen_shows_it_past_a_blank_row(page, editor_id, row_id, add, lang):
+    """The editors leave blank rows out of what they send: the server's item 3 may be the
+    reader's fifth row. The refusal names the row on screen, not the item's position."""
+    page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "manager@example.com", "dashboard")
+    page.goto("/#/desk/fields")
+    editor = page.get_by_test_id(editor_id)
+    rows = editor.get_by_test_id(row_id)
+    expect(rows.first).to_be_visible()
+    before = rows.count()
+    editor.get_by_role("button", name=add, exact=True).click()  # left blank
+    editor.get_by_role("button", name=add, exact=True).click()
+    rows.nth(before + 1).locator("input").nth(2).fill("Dormant")  # a label, no key
+    save = "statuses-save" if editor_id == "statuses-editor" else "product-lines-save"
+    editor.get_by_test_id(save).click()
+    toast = page.locator(".toast.error").last
+    on_screen = before + 2  # counted from 1: the blank row, then this one
+    expect(toast).to_contain_text(REFUSED[lang][0].format(n=on_screen))
+    assert REFUSED[lang][0].format(n=on_screen - 1) not in toast.inner_text()
+
+
 def test_a_refused_model_names_the_table_and_the_column(page):
     """thresholds.weight and cadence.B.visits_per_year, as the model editor's headings say them."""
     page.set_viewport_size(DESKTOP)

@@ -60,3 +60,14 @@ export function problemText(e, names) {
   });
   return [e?.message, ...fields].filter(Boolean).join(' — ');
 }
+
+/** `e` with its `items.N…` paths renumbered to the screen's rows: `rows[N]` is the position on
+ * screen of the N-th item sent (an editor leaves its blank rows out, so the server's item 3
+ * may be the reader's fifth row). */
+export function onScreenRows(e, rows) {
+  const errors = e?.problem?.errors;
+  if (!errors) return e;
+  const renamed = Object.fromEntries(Object.entries(errors).map(([path, messages]) => [
+    path.replace(/^items\.(\d+)(?=\.|$)/, (whole, n) => (n in rows ? `items.${rows[n]}` : whole)), messages]));
+  return { message: e.message, problem: { ...e.problem, errors: renamed } };
+}

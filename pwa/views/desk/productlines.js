@@ -5,6 +5,7 @@ import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { productLines } from '../../lib/words.js';
 import { useApi, put, problemText } from './fetch.js';
+import { onScreenRows } from './problems.js';
 import { w } from './words.js';
 
 const names = (text) => text.split(',').map((n) => n.trim()).filter(Boolean);
@@ -18,12 +19,15 @@ export function ProductLinesEditor() {
   if (!rows) return null;
   const edit = (i, k) => (e) => setRows(rows.map((r, j) => (j === i ? { ...r, [k]: e.target.value } : r)));
   async function save() {
-    const items = rows.filter((r) => r.key.trim()).map((r) => ({ key: r.key.trim(), label: { fr: r.fr, en: r.en }, aliases: names(r.aliases) }));
+    // Blank rows are left out (a row with labels but no key is sent, so the server says what
+    // it lacks rather than the row vanishing); a refusal names the row as the screen shows it.
+    const kept = rows.map((r, i) => [r, i]).filter(([r]) => r.key.trim() || r.fr.trim() || r.en.trim() || r.aliases.trim());
+    const items = kept.map(([r]) => ({ key: r.key.trim(), label: { fr: r.fr, en: r.en }, aliases: names(r.aliases) }));
     try {
       const saved = await put('/api/product-lines', { items });
       productLines.value = saved.items; // this page's other screens at once
       toast(w('productLinesSaved')); reload();
-    } catch (e) { toast(problemText(e), 'error'); }
+    } catch (e) { toast(problemText(onScreenRows(e, kept.map(([, i]) => i))), 'error'); }
   }
   return html`<div class="card" data-testid="product-lines-editor"><h2>${w('productLines')}</h2>
     <table class="grid"><thead><tr><th>${w('fieldKey')}</th><th>${w('fieldLabelFr')}</th><th>${w('fieldLabelEn')}</th><th>${w('lineAliases')}</th><th></th></tr></thead>

@@ -4,6 +4,7 @@
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { useApi, put, problemText } from './fetch.js';
+import { onScreenRows } from './problems.js';
 import { w } from './words.js';
 
 const KINDS = ['prospect', 'client', 'former_client', 'competitor', 'other'];
@@ -15,8 +16,12 @@ export function StatusesEditor() {
   if (!rows) return null;
   const edit = (i, k) => (e) => setRows(rows.map((r, j) => (j === i ? { ...r, [k]: e.target.value } : r)));
   async function save() {
-    const items = rows.filter((r) => r.key.trim() || r.fr || r.en).map((r) => ({ key: r.key.trim(), label: { fr: r.fr, en: r.en }, kind: r.kind }));
-    try { await put('/api/account-statuses', { items }); toast(w('done')); reload(); } catch (e) { toast(problemText(e), 'error'); }
+    // Blank rows are left out; a refusal names the row as the screen shows it.
+    const kept = rows.map((r, i) => [r, i]).filter(([r]) => r.key.trim() || r.fr || r.en);
+    const items = kept.map(([r]) => ({ key: r.key.trim(), label: { fr: r.fr, en: r.en }, kind: r.kind }));
+    try { await put('/api/account-statuses', { items }); toast(w('done')); reload(); } catch (e) {
+      toast(problemText(onScreenRows(e, kept.map(([, i]) => i))), 'error');
+    }
   }
   return html`<div class="card" data-testid="statuses-editor"><h2>${w('statuses')}</h2>
     <table class="grid"><thead><tr><th>${w('fieldKey')}</th><th>${w('fieldLabelFr')}</th><th>${w('fieldLabelEn')}</th><th>${w('lifecycle')}</th><th></th></tr></thead>
