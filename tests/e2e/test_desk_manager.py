@@ -2,6 +2,8 @@
 dry run, apply — that moves accounts between segments."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from desk import DESKTOP, desk_sign_in
 from playwright.sync_api import expect
@@ -31,6 +33,10 @@ def test_manager_writes_an_action_plan_and_sees_its_progress(page, api):
     page.get_by_test_id("plan-A-revenue").fill("50000")
     page.get_by_test_id("plan-save").click()
     expect(page.get_by_test_id("plan-progress")).to_be_visible()
+    # a target set reads "done / target"; one left at 0 says there is none, not "n / 0"
+    expect(page.get_by_test_id("progress-A-visits")).to_contain_text(re.compile(r"^\S+ / 24"))
+    expect(page.get_by_test_id("progress-A-calls")).to_contain_text("pas d’objectif")
+    expect(page.get_by_test_id("progress-A-calls")).not_to_contain_text(" / ")
     plans = api("manager@example.com").call("GET", "/api/action-plans")
     assert any(p["targets"]["A"] == {"visits": 24, "calls": 0, "revenue": 50000.0} for p in plans)
     for plan in plans:  # leave the demo as it was for the other tests

@@ -50,7 +50,9 @@ function Progress({ id }) {
     <tbody>${SEGS.map((s) => html`<tr><th>${s}</th>${KEYS.map(([k]) => {
       const c = data.segments[s][k];
       const show = k === 'revenue' ? money : (n) => fmtNumber(n, 1);
-      return html`<td>${show(c.actual)} / ${show(c.target)}<br /><small class="muted">${w('expected', { n: show(c.expected_to_date) })}</small></td>`;
+      // A target left at 0 is no target: "6 / 0" read as six times over a goal nobody set.
+      if (!c.target) return html`<td data-testid=${`progress-${s}-${k}`}>${show(c.actual)}<br /><small class="muted">${w('noTarget')}</small></td>`;
+      return html`<td data-testid=${`progress-${s}-${k}`}>${show(c.actual)} / ${show(c.target)}<br /><small class="muted">${w('expected', { n: show(c.expected_to_date) })}</small></td>`;
     })}</tr>`)}</tbody></table></div>`;
 }
 
