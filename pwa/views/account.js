@@ -6,7 +6,7 @@ import { useLive } from '../lib/live.js';
 import { t, word, fmtDateTime, fmtDate, fmtNumber, productLine, colon, lang } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { getRecord, byAccount } from '../lib/db.js';
-import { statusLabel } from '../lib/fields.js';
+import { statusLabel, customFields, optionLabel } from '../lib/fields.js';
 import { AccountEdit } from './account-edit.js';
 import { AccountCustom } from './account-custom.js';
 import { AccountPhotos } from './account-photos.js';
@@ -17,6 +17,20 @@ import { Icon } from '../lib/icons.js';
 // a model label, {fr, en} or one text
 const inLang = (l) => (l?.fr || l?.en ? l[lang.value] || l.fr || l.en : l);
 
+/** A value a criterion read, in words: a choice by its option's label (the stored "btp" reads
+ * "BTP" / "Construction"), a status by its label, yes/no, a number in the reader's format. */
+function criterionValue(value, criterion) {
+  if (value === true) return t('yes');
+  if (value === false) return t('no');
+  if (typeof value === 'number') return fmtNumber(value, 2);
+  if (value == null || value === '') return '–';
+  const name = criterion?.field || criterion?.key;
+  if (criterion?.source === 'field') return name === 'status' ? statusLabel(value) : String(value);
+  const field = customFields.value.find((f) => f.entity === 'account' && f.key === name);
+  if (!field) return Array.isArray(value) ? value.join(', ') : String(value);
+  return Array.isArray(value) ? value.map((o) => optionLabel(field, o)).join(', ') : optionLabel(field, value);
+}
+
 function Explanation({ account }) {
   const [data, setData] = useState(null);
   const [open, setOpen] = useState(false);
@@ -24,7 +38,8 @@ function Explanation({ account }) {
     if (!open || !online.value) return;
     // labels in both languages: the panel follows a switch, offline too
     Promise.all([api(`/api/accounts/${account.id}/segment-explanation`), api('/api/commercial-model').catch(() => ({ criteria: [] }))])
-      .then(([d, m]) => setData({ ...d, labels: Object.fromEntries(m.criteria.map((c) => [c.key, c.label])) }))
+      .then(([d, m]) => setData({ ...d, labels: Object.fromEntries(m.criteria.map((c) => [c.key, c.label])),
+        sources: Object.fromEntries(m.criteria.map((c) => [c.key, c])) }))
       .catch(() => setData(false));
   }, [open, account.id]);
   return html`
@@ -37,7 +52,7 @@ function Explanation({ account }) {
            ${data.override && html` · ${t('override')}${colon()}${data.override.segment} (${data.override.reason})`}</p>
         <table class="criteria"><tbody>${data.criteria.map((c) => html`
           <tr><td>${inLang(data.labels[c.key]) || c.label}</td><td>${c.axis === 'weight' ? t('weight') : t('potential')}</td>
-            <td>${c.value === true ? t('yes') : c.value === false ? t('no') : typeof c.value === 'number' ? fmtNumber(c.value, 2) : c.value ?? '–'}</td><td>${fmtNumber(c.points)}/${fmtNumber(c.max_points)}</td><td>+${fmtNumber(c.contribution, 1)}</td></tr>`)}
+            <td>${criterionValue(c.value, data.sources[c.key])}</td><td>${fmtNumber(c.points)}/${fmtNumber(c.max_points)}</td><td>+${fmtNumber(c.contribution, 1)}</td></tr>`)}
         </tbody></table>`}
     </details>`;
 }

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from server.customfields.models import CustomField
+from server.segmentation.defaults import SECTORS
 
 DEMO_FIELDS = (
     {"key": "siret", "entity": "account", "label": {"fr": "SIRET", "en": "SIRET"}, "type": "text", "position": 0},
@@ -13,6 +14,18 @@ DEMO_FIELDS = (
                        "Outillage": {"fr": "Outillage", "en": "Tooling"},
                        "Levage": {"fr": "Levage", "en": "Lifting"},
                        "Pièces": {"fr": "Pièces", "en": "Spare parts"}}},
+    # The default model's "sector" criterion reads this field: a choice, so the rep picks one
+    # of the model's categories, and every screen names it in the reader's language.
+    {"key": "sector", "entity": "account", "label": {"fr": "Secteur d’activité", "en": "Industry"},
+     "type": "choice", "options": list(SECTORS), "position": 3,
+     "option_labels": {"aéronautique": {"fr": "Aéronautique", "en": "Aerospace"},
+                       "transport": {"fr": "Transport", "en": "Transport"},
+                       "industrie": {"fr": "Industrie", "en": "Manufacturing"},
+                       "agroalimentaire": {"fr": "Agroalimentaire", "en": "Food industry"},
+                       "agriculture": {"fr": "Agriculture", "en": "Agriculture"},
+                       "btp": {"fr": "BTP", "en": "Construction"},
+                       "négoce": {"fr": "Négoce", "en": "Wholesale trade"},
+                       "collectivité": {"fr": "Collectivité", "en": "Local authority"}}},
     {"key": "linkedin", "entity": "contact", "label": {"fr": "Profil LinkedIn", "en": "LinkedIn profile"},
      "type": "text", "position": 0},
 )

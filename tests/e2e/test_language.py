@@ -84,6 +84,14 @@ def test_the_rep_screens_speak_one_language(page, lang):
     # why this segment: the model's criteria named in the screen's language
     page.locator("details.explain summary").click()
     expect(page.locator("table.criteria")).to_contain_text(CRITERION[lang])
+    # a category the model reads (the demo's sector, stored "btp", "négoce"…) by its option's label
+    from server.demo.fields import DEMO_FIELDS
+    sector = next(f for f in DEMO_FIELDS if f["key"] == "sector")
+    labels = {label[lang] for label in sector["option_labels"].values()}
+    from server.segmentation.defaults import LABELS
+    row = page.locator("table.criteria tr", has_text=LABELS["sector"][lang])
+    expect(row).to_have_count(1)
+    assert row.locator("td").nth(2).inner_text().strip() in labels | {"–"}, row.inner_text()
     check(page, lang, "why this segment", words)  # its scores and points written the screen's way
     for screen in ("accounts", "agenda", "quotes", "sync"):
         page.goto(f"/#/{screen}" if screen != "agenda" else f"/#/agenda/{workday()}")
