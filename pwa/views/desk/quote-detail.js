@@ -72,6 +72,7 @@ export function QuoteDetail({ id, onChanged, onClose }) {
       <dt>${w('contact')}</dt><dd>${contact ? `${contact.name} ${contact.phone || ''} ${contact.email || ''}` : '–'}</dd>
       <dt>${w('rep')}</dt><dd>${reps.find((r) => r.id === q.rep_id)?.name || '–'}</dd>
       <dt>${t('productLine')}</dt><dd>${productLine(q.product_line) || '–'}</dd>
+      <dt>${w('technicalTeam')}</dt><dd data-testid="quote-team">${history.data?.team_name || '–'}</dd>
       <dt>${t('quote')}</dt><dd>${fmtDateTime(q.created_at)}</dd>
     </dl>
     <table class="grid"><thead><tr><th>${t('label')}</th><th>${t('quantity')}</th><th>${t('unit')}</th></tr></thead>
