@@ -72,10 +72,23 @@ def test_demo_users_have_the_documented_roles_and_password(demo_session):
     team = demo_session.scalar(select(Team).where(Team.name == "Bourgogne-Franche-Comté"))
     assert {u.email for u in users.values() if u.team_id == team.id} == {
         "manager@example.com", "tele@example.com", *(f"rep{n}@example.com" for n in range(1, 6))}
-    assert [t.name for t in users["backoffice@example.com"].technical_teams] == ["Service technique"]
+    assert sorted(t.name for t in users["backoffice@example.com"].technical_teams) == [
+        "Atelier moteurs", "Service technique"]
     assert verify_password(users["rep1@example.com"].password_hash, "tournee-demo")
     rep = users["rep1@example.com"]
     assert rep.timezone == "Europe/Paris" and rep.ics_token_hash and rep.working_hours["lunch"] == ["12:00", "14:00", 60]
+
+
+def test_every_technical_team_a_rule_routes_to_reaches_someone(demo_session):
+    """The headline case under `make run`: a motor quote requested on site reaches a person.
+
+    A team reaches someone when it has a member (its inbox is read) or an outbound channel."""
+    from server.quotes.models import RoutingRule, TechnicalTeam
+    targets = demo_session.scalars(select(TechnicalTeam).where(
+        TechnicalTeam.id.in_(select(RoutingRule.team_id)) | TechnicalTeam.is_default.is_(True))).all()
+    assert {t.name for t in targets} == {"Atelier moteurs", "Service technique"}
+    members = {t.id: [u.email for u in demo_session.scalars(select(User)) if t in u.technical_teams] for t in targets}
+    assert all(members[t.id] or (t.channel != "inbox" and t.disabled_at is None) for t in targets), members
 
 
 def test_each_demo_team_is_led_by_its_manager(demo_session):

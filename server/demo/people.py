@@ -77,8 +77,11 @@ def make_cast(session, *, reps: int, reps_per_team: int) -> Cast:
         session.add(RoutingRule(team_id=engines.id, product_line="moteurs", priority=10))
     cast.tech_teams = {"default": service.id, "moteurs": engines.id}
     backoffice = _user(session, cast, "backoffice@example.com", "Luc Garnier", "backoffice", None)
-    if service not in backoffice.technical_teams:
-        backoffice.technical_teams.append(service)
+    # Luc answers for both teams: "Atelier moteurs" has no channel of its own, and a team
+    # with neither a member nor a channel would receive the motor quotes for nobody to see.
+    for tech_team in (service, engines):
+        if tech_team not in backoffice.technical_teams:
+            backoffice.technical_teams.append(tech_team)
     cast.backoffice_id = backoffice.id
     for team_no in range(1, (reps + reps_per_team - 1) // reps_per_team + 1):
         suffix = "" if team_no == 1 else str(team_no)

@@ -142,7 +142,7 @@ def _quote(rng: random.Random, rows, visit: dict[str, Any], account: dict[str, A
         "amount": amount if "quoted" in reached else None,
         "field_meta": {}, "created_at": created, "updated_at": max(reached.values()),
     })
-    back = backoffice_id if team_id == teams["default"] else None
+    back = backoffice_id if team_id else None  # the back office answers for both technical teams
     for step, at in reached.items():
         actor = rep_id if step in ("submitted", "cancelled") else None if step == "routed" else back
         rows["events"].append({"id": new_id(), "quote_id": quote_id, "status": step, "actor_id": actor, "note": None,

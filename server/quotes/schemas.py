@@ -77,3 +77,5 @@ class DeliverySchema(Schema):
 class HistorySchema(Schema):
     events = fields.List(fields.Nested(QuoteEventSchema))
     delivery = fields.Nested(DeliverySchema, allow_none=True)
+    # the technical team the request was routed to, by name: "routed" alone tells nobody who has it
+    team_name = fields.String(allow_none=True)

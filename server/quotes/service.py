@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from server.actor import Actor
 from server.db import utcnow
 from server.errors import Forbidden, IllegalTransition, Invalid, NotFound
-from server.quotes.models import QuoteEvent, QuoteRequest
+from server.quotes.models import QuoteEvent, QuoteRequest, TechnicalTeam
 from server.scope import get_in_scope
 from sync.changes import numbers_for
 from sync.models import OutboxEvent
@@ -88,7 +88,8 @@ DELIVERY_LOG_ROLES = frozenset({"backoffice", "manager", "admin"})
 
 
 def history(*, session: Session, actor: Actor, quote_id: str) -> dict:
-    """The quote's steps and the state of its delivery (attempts, last error).
+    """The quote's steps, the state of its delivery (attempts, last error) and the name of
+    the technical team it was routed to (`team_name`, null until routed).
 
     The delivery log is the back office's, managers' and admins' only: it tells how a
     technical service's endpoint answers, none of a rep's business (`delivery` is null)."""
@@ -101,4 +102,5 @@ def history(*, session: Session, actor: Actor, quote_id: str) -> dict:
     if actor.role in DELIVERY_LOG_ROLES:
         delivery = session.scalars(select(OutboxEvent).where(OutboxEvent.quote_id == quote.id)
                                    .order_by(OutboxEvent.created_at.desc())).first()
-    return {"events": events, "delivery": delivery}
+    team = session.get(TechnicalTeam, quote.team_id) if quote.team_id else None
+    return {"events": events, "delivery": delivery, "team_name": team.name if team else None}

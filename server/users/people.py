@@ -23,6 +23,10 @@ class EmailTaken(Problem):
     status, kind, title = 409, "email_taken", "E-mail already used"
 
 
+class TeamHasMembers(Problem):
+    status, kind, title = 409, "team_has_members", "Team still has members"
+
+
 def visible_users(actor: Actor):
     """Users the caller may see, in name order as a reader expects it: accents and case
     folded (`search` = fold(name, e-mail)), so Émilie comes before Thomas on SQLite and on
@@ -56,6 +60,7 @@ def create_person(*, session, actor: Actor, values: dict) -> User:
                 timezone=values.get("time_zone", "Europe/Paris"))
     _set_home(user, values.get("home"))
     session.add(user)
+    _set_technical_teams(session, user, values.get("technical_team_ids"))
     session.flush()
     return user
 
@@ -84,6 +89,7 @@ def update_person(*, session, actor: Actor, user_id: str, values: dict) -> User:
         user.timezone = values["time_zone"]
     if "home" in values:
         _set_home(user, values["home"])
+    _set_technical_teams(session, user, values.get("technical_team_ids"))
     if "active" in values:
         if user.id == actor.id and not values["active"]:
             raise Forbidden("You may not deactivate yourself.", errors={"active": ["Not allowed on yourself."]})
@@ -94,6 +100,27 @@ def update_person(*, session, actor: Actor, user_id: str, values: dict) -> User:
             ics_tokens.revoke(session, user_id=user.id)  # its calendar feed stops answering too
     session.flush()
     return user
+
+
+def _set_technical_teams(session, user: User, team_ids: list[str] | None) -> None:
+    """Give a back-office user the technical teams `team_ids` (the whole list; None keeps its own).
+
+    Only back-office users answer quote requests: ids for any other role are refused (422 on
+    `technical_team_ids`), and a user whose role leaves back office leaves its technical teams,
+    so that no rep or manager is found in a team's inbox. An unknown id is refused too."""
+    from server.quotes.models import TechnicalTeam
+    if team_ids is None:
+        if user.role != "backoffice" and user.technical_teams:
+            user.technical_teams = []
+        return
+    if team_ids and user.role != "backoffice":
+        raise Invalid("Only back-office users belong to technical teams.",
+                      errors={"technical_team_ids": ["Only for back-office users."]})
+    wanted = list(dict.fromkeys(team_ids))
+    teams = session.scalars(select(TechnicalTeam).where(TechnicalTeam.id.in_(wanted))).all() if wanted else []
+    if len(teams) != len(wanted):
+        raise Invalid("Unknown technical team.", errors={"technical_team_ids": ["No such technical team."]})
+    user.technical_teams = sorted(teams, key=lambda team: team.id)
 
 
 def check_may_manage(session, actor: Actor, *, role: str, team_id: str | None) -> None:
@@ -152,6 +179,21 @@ def update_team(*, session, actor: Actor, team_id: str, values: dict) -> Team:
     session.flush()
     _attach_manager(session, team)
     return team
+
+
+def delete_team(*, session, actor: Actor, team_id: str) -> None:
+    """Remove an empty sales team (admin; others get NotFound, as outside their scope).
+
+    Raises TeamHasMembers (409) while any user, active or not, still has it as its team:
+    they are moved to another team first, so nobody is left without the holidays and manager
+    a team gives. Flushed, not committed."""
+    team = session.scalar(visible_teams(actor).where(Team.id == team_id))
+    if team is None or actor.role != "admin":
+        raise NotFound(f"No team {team_id}.")
+    if session.scalar(select(User.id).where(User.team_id == team.id).limit(1)) is not None:
+        raise TeamHasMembers("This team still has members: move them to another team first.")
+    session.delete(team)
+    session.flush()
 
 
 def _check_manager(session, manager_id: str | None) -> None:

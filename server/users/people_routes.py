@@ -176,3 +176,11 @@ def update_team(values, team_id):
     team = people.update_team(session=db.session, actor=current_actor(), team_id=team_id, values=values)
     db.session.commit()
     return team
+
+
+@blp.delete("/teams/<string:team_id>")
+@blp.response(204)
+def delete_team(team_id):
+    """Delete a sales team that has no member (admin); 409 `team_has_members` while it has one."""
+    people.delete_team(session=db.session, actor=current_actor(), team_id=team_id)
+    db.session.commit()

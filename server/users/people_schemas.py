@@ -83,6 +83,8 @@ class PersonSchema(Schema):
     time_zone = fields.String(attribute="timezone")
     working_hours = fields.Dict()
     home = fields.Method("_home")
+    # The technical teams a back-office user answers quote requests for (ids, sorted); [] for others.
+    technical_team_ids = fields.Function(lambda user: sorted(team.id for team in user.technical_teams))
     # True while the user has neither chosen a password nor signed in: an invitation may be
     # sent again (`POST /api/users/{id}/invitation`). Set by the routes, in one query a page.
     invitation_pending = fields.Boolean()
@@ -138,6 +140,9 @@ class PersonInSchema(Schema):
     working_hours = fields.Dict(validate=check_working_hours)
     locale = fields.String(validate=validate.OneOf(LOCALES))
     time_zone = fields.String(validate=check_time_zone)
+    # Back-office users only (server/users/people.py `_set_technical_teams`): the whole list,
+    # replacing the one before; refused for any other role.
+    technical_team_ids = fields.List(UUID(), validate=validate.Length(max=100))
 
 
 class PersonPatchSchema(PersonInSchema):

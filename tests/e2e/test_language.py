@@ -36,13 +36,14 @@ WORDS = """async (lang) => {
   }
   return [...words];
 }"""
-# The language switch names the other language; notes are what people typed (the demo's are French).
+# The language switch names the other language; notes are what people typed (the demo's are French),
+# and so are names marked translate="no" (the demo's technical team is called "Service technique").
 TEXT = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const parts = [];
   while (walker.nextNode()) {
     const el = walker.currentNode.parentElement;
-    if (el.closest('.lang, .note, script, style') || !el.checkVisibility()) continue;
+    if (el.closest('.lang, .note, [translate=no], script, style') || !el.checkVisibility()) continue;
     parts.push(walker.currentNode.nodeValue);
   }
   return parts.join('\\n');

@@ -51,6 +51,19 @@ def test_the_whole_workflow_sets_its_timestamps_and_the_rep_pulls_each_step(clie
     assert history["delivery"]["state"] == "delivered"
 
 
+def test_the_history_names_the_technical_team_once_routed(client, world, headers, desk, session):
+    team, backoffice = desk
+    admin = make_user(session, "admin")
+    session.commit()
+    quote_id = submit(client, headers(world.rep), world.account, world.contact)
+    waiting = client.get(f"/api/quotes/{quote_id}/history", headers=headers(admin)).get_json()
+    assert waiting["team_name"] is None
+    assert dispatch().delivered == 1
+    for reader in (admin, backoffice):
+        history = client.get(f"/api/quotes/{quote_id}/history", headers=headers(reader)).get_json()
+        assert history["team_name"] == team.name
+
+
 def test_turnaround_counts_from_the_tablets_creation_time(client, world, headers, desk):
     _, backoffice = desk
     made_offline = datetime.now(UTC) - timedelta(hours=30)

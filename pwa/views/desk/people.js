@@ -13,7 +13,7 @@ import { InvitationLink, inviteAgain, told } from './invitation.js';
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const WEEKDAYS = { mon: ['08:30', '18:00'], tue: ['08:30', '18:00'], wed: ['08:30', '18:00'], thu: ['08:30', '18:00'], fri: ['08:30', '18:00'] };
 const blank = () => ({ email: '', name: '', role: 'rep', team_id: user.value.team_id || '', locale: 'fr', time_zone: 'Europe/Paris',
-  address: '', postcode: '', city: '', hours: { ...WEEKDAYS }, lunch: ['12:00', '14:00', 60] });
+  address: '', postcode: '', city: '', hours: { ...WEEKDAYS }, lunch: ['12:00', '14:00', 60], technical_team_ids: [] });
 
 function fromUser(u) {
   const hours = {};
@@ -56,10 +56,23 @@ function body(f, creating) {
   const home = f.address || f.postcode || f.city ? { address: f.address || null, postcode: f.postcode || null, city: f.city || null } : null;
   const out = { name: f.name, role: f.role, team_id: f.team_id || null, locale: f.locale, time_zone: f.time_zone, working_hours, home };
   if (creating || f.email) out.email = f.email;
+  // Only a back-office user answers for technical teams (the server clears them on any other role).
+  if (f.role === 'backoffice' && user.value.role === 'admin') out.technical_team_ids = f.technical_team_ids || [];
   return out;
 }
 
-function PersonForm({ initial, teams, onDone, onLink }) {
+// The technical teams a back-office user answers quote requests for (admin only).
+function TechTeamsOf({ chosen, techTeams, onChange }) {
+  const toggle = (id) => (e) => onChange(e.target.checked ? [...chosen, id] : chosen.filter((c) => c !== id));
+  return html`<fieldset data-testid="person-tech-teams"><legend>${w('technicalTeams')}</legend>
+    ${techTeams.length ? techTeams.map((t) => html`<label class="check"><input type="checkbox" data-testid="person-tech-team"
+      data-team-id=${t.id} checked=${chosen.includes(t.id)} onChange=${toggle(t.id)} /> ${t.name}</label>`)
+      : html`<p class="muted">${w('noTechTeam')}</p>`}
+    <p class="muted">${w('technicalTeamsHelp')}</p>
+  </fieldset>`;
+}
+
+function PersonForm({ initial, teams, techTeams, onDone, onLink }) {
   const [f, setF] = useState(initial);
   const [saving, setSaving] = useState(false);
   // Saving can take seconds (geocoding, the invitation): the button says so; the ref also stops a
@@ -100,6 +113,8 @@ function PersonForm({ initial, teams, onDone, onLink }) {
       <div class="day-row"><label><input type="checkbox" data-testid=${`hours-${d}`} checked=${!!f.hours[d]} onChange=${toggleDay(d)} /> ${w(`day.${d}`)}</label>
         ${f.hours[d] && html`<input type="time" data-testid=${`hours-${d}-start`} value=${f.hours[d][0]} onInput=${setDay(d, 0)} />–<input type="time" data-testid=${`hours-${d}-end`} value=${f.hours[d][1]} onInput=${setDay(d, 1)} />`}</div>`)}
     </fieldset>
+    ${f.role === 'backoffice' && techTeams && html`<${TechTeamsOf} chosen=${f.technical_team_ids || []} techTeams=${techTeams}
+      onChange=${(ids) => setF({ ...f, technical_team_ids: ids })} />`}
     <${Lunch} lunch=${f.lunch} onChange=${(lunch) => setF({ ...f, lunch })} />
     <button class="primary" type="submit" data-testid="person-save" disabled=${saving} aria-busy=${saving}>${saving ? w('saving') : creating ? w('createAndInvite') : w('save')}</button>
     <button type="button" onClick=${onDone}>${w('close')}</button>
@@ -109,6 +124,7 @@ function PersonForm({ initial, teams, onDone, onLink }) {
 export function People() {
   const users = useApi('/api/users');
   const teams = useApi('/api/teams');
+  const techTeams = useApi(user.value.role === 'admin' ? '/api/admin/technical-teams' : null);
   const [editing, setEditing] = useState(null);
   const [unsent, setUnsent] = useState(null);  // {email, link}: an invitation the e-mail could not carry
   // The table follows the search box (GET /api/users?q=, case and accents folded by the server);
@@ -130,7 +146,7 @@ export function People() {
         value=${q} onInput=${(e) => setQ(e.target.value)} />
       <button class="primary" data-testid="person-new" onClick=${() => setEditing(blank())}>${w('newUser')}</button></div>
     ${unsent && html`<${InvitationLink} pending=${unsent} onClose=${() => setUnsent(null)} />`}
-    ${editing && html`<${PersonForm} initial=${editing} teams=${teams.data?.items} onDone=${done} onLink=${setUnsent} />`}
+    ${editing && html`<${PersonForm} initial=${editing} teams=${teams.data?.items} techTeams=${techTeams.data} onDone=${done} onLink=${setUnsent} />`}
     ${shown.data && !shown.data.items.length && html`<p class="muted" data-testid="person-none">${w('noPerson')}</p>`}
     ${shown.data && shown.data.items.length > 0 && html`<table class="grid"><thead><tr><th>${w('name')}</th><th>E-mail</th><th>${w('roleLabel')}</th><th>${w('team')}</th><th>${w('homeBase')}</th><th></th></tr></thead>
       <tbody>${shown.data.items.map((u) => html`<tr data-testid="person-row" data-user-id=${u.id} class=${u.active ? '' : 'inactive'}>

@@ -22,6 +22,7 @@ const NAMES = {
   period_start: 'periodStart', period_end: 'periodEnd', visits: 'visits', calls: 'calls_', revenue: 'revenueTarget',
   notes: 'notes', month: 'fc.by.month', amount: 'amount', reason: 'reason',
   priority: 'priority', product_line: 'productLine', postcode_prefix: 'postcode', urgency: 'urgency', channel: 'channel',
+  webhook_url: 'webhookUrl', member_ids: 'members', technical_team_ids: 'technicalTeams', is_default: 'defaultTeam',
 };
 
 /** 'items.3.label.fr' → "Ligne 4 · Libellé (français)"; 'custom.siret' → the custom field's label.

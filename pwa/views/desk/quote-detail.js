@@ -62,6 +62,8 @@ export function QuoteDetail({ id, onChanged, onClose }) {
     amount: ['quoted', 'won'].includes(to) && amount !== '' ? Number(amount) : null });
   if (!q) return html`<aside class="detail card">${quote.error ? problemText(quote.error) : w('loading')}</aside>`;
   const delivery = history.data?.delivery;
+  // The team's name is the company's own (the demo's is "Service technique"): translate=no marks
+  // it as a name, not a word of the app, for translators and for the language check alike.
   return html`<aside class="detail card" data-testid="quote-detail" data-status=${q.status}>
     <div class="head-row"><h2>${account?.name || '…'}</h2><button onClick=${onClose} aria-label=${w('close')}>✕</button></div>
     <p><span class=${`status st-${q.status}`} data-testid="quote-status">${t(`status.${q.status}`)}</span>
@@ -72,6 +74,7 @@ export function QuoteDetail({ id, onChanged, onClose }) {
       <dt>${w('contact')}</dt><dd>${contact ? `${contact.name} ${contact.phone || ''} ${contact.email || ''}` : '–'}</dd>
       <dt>${w('rep')}</dt><dd>${reps.find((r) => r.id === q.rep_id)?.name || '–'}</dd>
       <dt>${t('productLine')}</dt><dd>${productLine(q.product_line) || '–'}</dd>
+      <dt>${w('technicalTeam')}</dt><dd data-testid="quote-team" translate=${false}>${history.data?.team_name || '–'}</dd>
       <dt>${t('quote')}</dt><dd>${fmtDateTime(q.created_at)}</dd>
     </dl>
     <table class="grid"><thead><tr><th>${t('label')}</th><th>${t('quantity')}</th><th>${t('unit')}</th></tr></thead>

@@ -1,7 +1,8 @@
-// Sales teams (admin): name, manager, public-holiday calendar ("FR", "FR-57" for Moselle…).
+// Sales teams (admin): name, manager, public-holiday calendar ("FR", "FR-57" for Moselle…);
+// an empty team can be deleted (the server refuses while it has members, and says so).
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
-import { post, patch, problemText } from './fetch.js';
+import { post, patch, del, problemText } from './fetch.js';
 import { w } from './words.js';
 
 function TeamRow({ team, managers, onSaved }) {
@@ -16,8 +17,12 @@ function TeamRow({ team, managers, onSaved }) {
       onSaved();
     } catch (e) { toast(problemText(e), 'error'); }
   }
+  async function remove() {
+    if (!confirm(w('confirmDeleteTeam', { name: team.name }))) return;
+    try { await del(`/api/teams/${team.id}`); toast(w('teamDeleted')); onSaved(); } catch (e) { toast(problemText(e), 'error'); }
+  }
   // every field carries its visible label: a column of bare inputs ("–", "FR") says nothing
-  return html`<form class="team-row row" onSubmit=${save} data-testid=${team.id ? 'team-row' : 'team-new'}>
+  return html`<form class="team-row row" onSubmit=${save} data-testid=${team.id ? 'team-row' : 'team-new'} data-team-id=${team.id}>
     <label>${w('teamName')}
       <input data-testid="team-name" required placeholder=${w('team')} value=${f.name} onInput=${set('name')} /></label>
     <label>${w('teamManager')}
@@ -26,6 +31,7 @@ function TeamRow({ team, managers, onSaved }) {
     <label>${w('teamHolidays')}
       <input data-testid="team-holidays" class="narrow" title=${w('holidaysHelp')} value=${f.holidays} onInput=${set('holidays')} /></label>
     <button type="submit" data-testid="team-save">${team.id ? w('save') : w('createTeam')}</button>
+    ${team.id && html`<button type="button" class="danger" data-testid="team-delete" onClick=${remove}>${w('deleteTeam')}</button>`}
   </form>`;
 }
 
