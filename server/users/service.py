@@ -4,15 +4,22 @@ Keyword-only services (STYLE habit 5); they own the transaction and raise typed 
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import func, select
 
 from server.actor import Actor
+from server.agenda import workdays
 from server.errors import Invalid, Unauthorized
 from server.users import password_rules, passwords, tokens
 from server.tours import ics_tokens
 from server.users.models import ROLES, User
 
 BAD_CREDENTIALS = "Wrong e-mail or password."
+# How far ahead `GET /api/me` tells a tablet its days off: a plan is fetched a week at a time,
+# and a tablet may stay offline for weeks; holidays further on wait for the next start online.
+CALENDAR_AHEAD_DAYS = 120
 
 
 def create_user(*, session, email: str, name: str, role: str, team_id: str | None = None,
@@ -88,6 +95,17 @@ def logout_everywhere(*, session, actor: Actor) -> None:
 
 def get_user(*, session, actor: Actor) -> User:
     return session.get(User, actor.id)
+
+
+def calendar_ahead(*, session, user: User, now: datetime) -> dict:
+    """The user's days off around now, for a tablet to know offline which days are worked:
+    `{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD", "days_off": [workdays.days_off items]}` from a
+    week before the user's local today to CALENDAR_AHEAD_DAYS after (both included). A date
+    outside [from, to] is unknown to the tablet, not worked-or-not."""
+    today = now.astimezone(ZoneInfo(user.timezone or "Europe/Paris")).date()
+    first, last = today - timedelta(days=7), today + timedelta(days=CALENDAR_AHEAD_DAYS)
+    calendar = workdays.load_calendar(session, user)
+    return {"from": first.isoformat(), "to": last.isoformat(), "days_off": workdays.days_off(calendar, first, last)}
 
 
 def normalise_email(email: str) -> str:
