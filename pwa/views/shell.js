@@ -23,8 +23,13 @@ export const loadScreens = () => (loading ??= import('./screens.js').then(
   (m) => { screens.value = m.screen; },
   (error) => { loading = null; throw error; })); // the next render tries again
 
-// The rep's home, from GET /api/me, kept for the offline due list's order (lib/db.js dueAccounts).
-effect(() => { if (me.value && user.value && !isDesk(user.value)) setMeta('home', me.value.home).catch(() => {}); });
+// The rep's home, from GET /api/me, kept for the offline due list's order (lib/db.js dueAccounts),
+// and its days off of the coming weeks, for the tour offline on a day never stored (views/tour.js).
+effect(() => {
+  if (!me.value || !user.value || isDesk(user.value)) return;
+  setMeta('home', me.value.home).catch(() => {});
+  if (me.value.calendar) setMeta('calendar', me.value.calendar).catch(() => {});
+});
 
 /** Before the shell's first render (app.js): the local store opened, a problem shown by the banner
  * in words; the screens fetched (from the service worker's cache offline), so that the tour
