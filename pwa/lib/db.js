@@ -157,6 +157,12 @@ export const outboxCount = () => db.outbox.count();
 export const outboxAll = () => db.outbox.orderBy('seq').toArray();
 export const rejectedAll = () => db.rejected.orderBy('seq').reverse().toArray();
 export const pendingFor = (entity, id) => db.outbox.where('[entity+record_id]').equals([entity, id]).sortBy('seq');
+/** The visits of `accountId` logged on this tablet and not yet taken by the server (their create
+ * still in the outbox), the latest saved first: the visit form shows them instead of a blank form. */
+export async function pendingVisits(accountId) {
+  const creates = await db.outbox.filter((m) => m.entity === 'visit' && m.op === 'create' && m.changes?.account_id === accountId).toArray();
+  return (await db.visit.bulkGet(creates.reverse().map((m) => m.record_id))).filter(Boolean);
+}
 
 /** Results came back: acknowledged mutations leave the outbox, rejected ones go to the visible list. */
 export function acknowledge(results, sentById) {
