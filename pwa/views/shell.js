@@ -2,7 +2,7 @@
 // waiting to sync, the sync button, navigation, banners (storage, session, update) and toasts.
 // Loaded once a rep is signed in on this device (app.js).
 import { html, route, user, online, busy, toasts, go, toast } from '../lib/ui.js';
-import { t, lang, setLang } from '../lib/i18n.js';
+import { t, count, lang, setLang } from '../lib/i18n.js';
 import { storageProblem, outboxCount, openDb, setMeta } from '../lib/db.js';
 import { authState } from '../lib/api.js';
 import { pending, rejectedCount, syncing, sync, syncError, lastSync } from '../lib/sync-client.js';
@@ -15,6 +15,15 @@ import { Login } from './login.js';
 import { ForgotPassword, ChoosePassword } from './password.js';
 
 const NAV = ['tour', 'accounts', 'agenda', 'quotes', 'pipeline', 'sync'];
+
+/** "Synchroniser": without network (none at all, or the server out of reach) say so, and what
+ * waits, rather than a button that seems to do nothing. */
+async function syncNow() {
+  const offline = () => toast(pending.value ? count('syncOffline', pending.value) : t('syncOffline.zero'), 'info');
+  if (!online.value) { offline(); return; }
+  await sync();
+  if (syncError.value?.kind === 'network') offline();
+}
 
 // The tablet's screens are a module of their own, fetched before the first render (prepare).
 const screens = signal(null);
@@ -83,7 +92,7 @@ export function Shell() {
           && html` <span class="refused" data-testid="sync-rejected">${rejectedCount.value} <small>${t('refused')}</small></span>`}</a>
       <button class="sync-now" data-testid="sync-now" disabled=${syncing.value} aria-busy=${syncing.value ? 'true' : 'false'}
         data-last-sync=${lastSync.value || ''} title=${error ? t(`err${error.kind === 'server' ? 'Server' : 'Network'}`) : ''}
-        onClick=${() => sync()}>${syncing.value ? t('syncing') : t('syncNow')}</button>
+        onClick=${syncNow}>${syncing.value ? t('syncing') : t('syncNow')}</button>
       <button class="lang" onClick=${() => setLang(lang.value === 'fr' ? 'en' : 'fr')}>${t('language')}</button>
     </header>
     ${user.value && html`<nav class="rail">

@@ -38,3 +38,20 @@ def test_a_visit_saved_offline_is_shown_after_a_reload_not_a_blank_form(page, co
     page.get_by_test_id("visit-another").click()
     expect(page.get_by_test_id("visit-notes")).to_have_value("")
     expect(page.get_by_test_id("sync-pending")).to_have_text("1")
+
+
+def test_sync_now_offline_says_the_tablet_is_offline_and_what_waits(page, context):
+    sign_in(page, "rep3@example.com")
+    context.set_offline(True)
+    toast = page.locator(".toasts .toast")
+    page.get_by_test_id("sync-now").click()
+    expect(toast.last).to_have_text("Hors ligne : rien en attente, la synchronisation reprendra au retour du réseau.")
+
+    open_first_stop(page)
+    log_visit(page, notes="Visite hors réseau", outcome="interested")
+    page.get_by_test_id("sync-now").click()
+    expect(toast.last).to_have_text("Hors ligne : 1 modification en attente sera envoyée au retour du réseau.")
+    page.locator("button.lang").click()
+    page.get_by_test_id("sync-now").click()
+    expect(toast.last).to_have_text("Offline: 1 change waiting will be sent when the network is back.")
+    expect(page.get_by_test_id("sync-pending")).to_have_text("1")  # kept, nothing lost
