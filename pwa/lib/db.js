@@ -74,6 +74,7 @@ export const getRecord = (entity, id) => table(entity).get(key(entity, id));
 export const allOf = (entity) => (ENTITIES.includes(entity) ? db.table(entity).toArray() : db.other.where('entity').equals(entity).toArray());
 export const byAccount = (entity, accountId) => table(entity).where('account_id').equals(accountId).toArray();
 export const accountsByIds = (ids) => db.account.bulkGet(ids);
+export const accountCount = () => db.account.count();
 export const appointmentsBetween = (from, to) => db.appointment.where('start').between(from, to, true, false).toArray();
 /**
  * The accounts due on `day` (YYYY-MM-DD) when no plan is stored, by server/tours/due.py's rule

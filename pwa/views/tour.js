@@ -10,7 +10,9 @@ import { html, user, online, isoDay, addDays } from '../lib/ui.js';
 import { useLive } from '../lib/live.js';
 import { t, lang, fmtDate, fmtDateTime, colon } from '../lib/i18n.js';
 import { api, ApiError } from '../lib/api.js';
-import { tourPlanFor, tourPlansBetween, putTourPlans, accountsByIds, dueAccounts, visitsBetween, stopSkips, rejectedAll, getMeta } from '../lib/db.js';
+import { tourPlanFor, tourPlansBetween, putTourPlans, accountsByIds, accountCount, dueAccounts, visitsBetween, stopSkips, rejectedAll, getMeta } from '../lib/db.js';
+import { lastSync } from '../lib/sync-client.js';
+import { me } from '../lib/user-lang.js';
 import { TourMap } from './tour-map.js';
 import { Stop, Leg, Milestone } from './tour-stop.js';
 
@@ -148,6 +150,16 @@ function Timeline({ plan, byId, day, rep, marks }) {
   return html`<ol class="stops">${rows}</ol>`;
 }
 
+/** A rep with no account at all once synced (a new rep): why the tour is empty, and whom to ask. */
+function NoAccounts() {
+  const boss = me.value?.manager;
+  return html`<div class="notice" role="status" data-testid="tour-no-accounts">
+    <p>${t('noAccounts')}</p>
+    <p>${boss ? t('noAccountsAsk', { name: boss.name }) : t('noAccountsAskAny')}</p>
+    ${boss?.email && html`<a class="button" href=${`mailto:${boss.email}`}>${t('writeTo', { name: boss.name })}</a>`}
+  </div>`;
+}
+
 const warning = (w) => (w.startsWith('cannot reach appointment') ? t('warn.reach')
   : w.startsWith('booked during an absence') ? t('warn.absence') : t(`warn.${w}`));
 
@@ -170,6 +182,8 @@ export function Tour({ day: asked }) {
   // Offline on a day never stored that the rep does not work: no due list, the server's words.
   const dayOff = fallback ? offOn(calendar, day) : undefined;
   const due = useLive(() => (fallback && !dayOff ? dueAccounts(day) : []), [fallback, day, !!dayOff], []);
+  const owned = useLive(accountCount, [], null);
+  const noAccounts = owned === 0 && !!lastSync.value; // not before the first sync has brought them
   const notWorked = plan ? (worked(plan) === false ? plan.day_off || {} : null) : dayOff;
 
   const byId = new Map((accounts || []).filter(Boolean).map((a) => [a.id, a]));
@@ -201,7 +215,8 @@ export function Tour({ day: asked }) {
           ${notWorked && html`<p class="muted" data-testid="tour-not-worked">${holiday(notWorked) ? `${holiday(notWorked)} · ` : ''}${t('dayOff')}</p>`}
           ${fetched.error && kept === null && html`<p class="error" role="alert">${t('tourFailed', { d: fetched.error.message })}</p>`}
           ${kept === null && !fallback && html`<p class="muted">…</p>`}
-          ${fallback && !dayOff && html`<p class="muted">${t('noTour')}</p>`}
+          ${noAccounts && html`<${NoAccounts} />`}
+          ${fallback && !dayOff && !noAccounts && html`<p class="muted">${t('noTour')}</p>`}
           ${plan && html`<${Timeline} plan=${{ ...plan, stops }} byId=${byId} day=${day} rep=${rep} marks=${marks} />`}
           ${fallback && due.length > 0 && html`<h2>${t('dueAccounts')}</h2>
             <ol class="stops">${due.map((a, i) => html`<${Stop} key=${a.id} day=${day} rep=${rep} account=${a} state=${marks({ account_id: a.id })}

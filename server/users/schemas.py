@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from server.db import utcnow
 from server.extensions import db
-from server.users.service import calendar_ahead
+from server.users.service import calendar_ahead, manager_of
 
 
 class LoginSchema(Schema):
@@ -43,12 +43,18 @@ class MeSchema(UserSchema):
     # offline, with no plan stored for a day, the tablet still knows it is not worked.
     # {"from", "to", "days_off": [{"date", "kind", "name", "names"}]} (users/service.calendar_ahead).
     calendar = fields.Method("_calendar", dump_only=True)
+    # {"name", "email"} of the manager of the user's team, or null: whom a rep with no account
+    # yet is told to ask (pwa/views/tour.js).
+    manager = fields.Method("_manager", dump_only=True)
 
     def _technical_team_ids(self, user) -> list[str]:
         return sorted(team.id for team in user.technical_teams)
 
     def _calendar(self, user) -> dict:
         return calendar_ahead(session=db.session, user=user, now=utcnow())
+
+    def _manager(self, user) -> dict | None:
+        return manager_of(session=db.session, user=user)
 
     def _home(self, user) -> dict[str, float] | None:
         if user.home_lat is None or user.home_lon is None:

@@ -14,7 +14,7 @@ from server.agenda import workdays
 from server.errors import Invalid, Unauthorized
 from server.users import password_rules, passwords, tokens
 from server.tours import ics_tokens
-from server.users.models import ROLES, User
+from server.users.models import ROLES, Team, User
 
 BAD_CREDENTIALS = "Wrong e-mail or password."
 # How far ahead `GET /api/me` tells a tablet its days off: a plan is fetched a week at a time,
@@ -106,6 +106,16 @@ def calendar_ahead(*, session, user: User, now: datetime) -> dict:
     first, last = today - timedelta(days=7), today + timedelta(days=CALENDAR_AHEAD_DAYS)
     calendar = workdays.load_calendar(session, user)
     return {"from": first.isoformat(), "to": last.isoformat(), "days_off": workdays.days_off(calendar, first, last)}
+
+
+def manager_of(*, session, user: User) -> dict | None:
+    """{"name", "email"} of the active manager leading the user's team, or None (no team, no
+    manager, or one deactivated): whom a rep asks for accounts (the tablet's empty tour)."""
+    if user.team_id is None:
+        return None
+    row = session.execute(select(User.name, User.email).join(Team, Team.manager_id == User.id)
+                          .where(Team.id == user.team_id, User.active.is_(True))).first()
+    return {"name": row.name, "email": row.email} if row else None
 
 
 def normalise_email(email: str) -> str:

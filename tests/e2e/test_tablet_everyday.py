@@ -7,9 +7,13 @@ Demo reps' data is only read here, offline changes never pushed (the context clo
 the other browser tests find the demo as they know it."""
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 import pytest
+from e2e_server import Api
 from playwright.sync_api import expect
-from pwa import log_visit, open_first_stop, sign_in
+from pwa import log_visit, new_rep, open_first_stop, sign_in, signed_in_synced, workday
 
 pytestmark = pytest.mark.e2e
 
@@ -55,3 +59,29 @@ def test_sync_now_offline_says_the_tablet_is_offline_and_what_waits(page, contex
     page.get_by_test_id("sync-now").click()
     expect(toast.last).to_have_text("Offline: 1 change waiting will be sent when the network is back.")
     expect(page.get_by_test_id("sync-pending")).to_have_text("1")  # kept, nothing lost
+
+
+def test_a_new_rep_with_no_account_is_told_why_the_tour_is_empty_and_whom_to_ask(page, context, api, mailbox,
+                                                                                  live_server):
+    admin = api("admin@example.com")
+    boss = admin.call("POST", "/api/users", {"email": f"boss-{uuid.uuid4().hex[:8]}@example.com",
+                                             "name": "Mona Manager", "role": "manager"}, expect=201)
+    team = admin.call("POST", "/api/teams", {"name": f"Équipe {uuid.uuid4().hex[:6]}", "manager_id": boss["id"]},
+                      expect=201)
+    rep = Api(live_server.url, new_rep(api, mailbox, name="Nina Nouvelle")["email"])
+    admin.call("PATCH", f"/api/users/{rep.user['id']}", {"team_id": team["id"]}, expect=200)
+
+    signed_in_synced(page, rep.user["email"])
+    page.goto("/#/tour")
+    empty = page.get_by_test_id("tour-no-accounts")
+    expect(empty).to_contain_text("Aucun compte ne vous est encore attribué")
+    expect(empty).to_contain_text("Demandez-le à votre responsable commercial, Mona Manager.")
+    expect(empty.get_by_role("link")).to_have_attribute("href", f"mailto:{boss['email']}")
+    page.locator("button.lang").click()
+    expect(empty).to_contain_text("No account is assigned to you yet")
+    expect(empty).to_contain_text("Ask your sales manager, Mona Manager.")
+
+    context.set_offline(True)  # offline, on a day never stored: still said, not "no tour stored"
+    page.goto(f"/#/tour/{dt.date.fromisoformat(workday()) + dt.timedelta(days=49)}")
+    expect(empty).to_contain_text("No account is assigned to you yet")
+    expect(page.get_by_text("No tour stored for this day")).to_have_count(0)

@@ -1,6 +1,7 @@
-"""`GET /api/me` gives the user's days off around today (weekly days off, the team's public
-holidays named in each language, absences): offline, with no plan stored for a day, the
-tablet knows as the server does whether it is worked (pwa/views/tour.js)."""
+"""What `GET /api/me` gives the tablet beside the user: its days off around today (weekly days
+off, the team's public holidays named in each language, absences), so that offline, with no
+plan stored for a day, the tablet knows as the server does whether it is worked; and the
+team's manager, whom a rep with no account yet is told to ask (pwa/views/tour.js)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -46,3 +47,19 @@ def test_me_counts_days_in_the_users_own_time_zone(app, client, session):
     with time_machine.travel(datetime.fromisoformat("2026-12-05T00:30:00+01:00"), tick=False):
         calendar = client.get("/api/me", headers=token_headers(app, rep)).get_json()["calendar"]
     assert calendar["from"] == "2026-11-28"
+
+
+def test_me_names_the_manager_of_the_users_team_whom_a_rep_asks_for_accounts(app, client, session):
+    team = make_team(session)
+    boss = make_user(session, "manager", team=team, name="Marion Manager", email="marion@test.example")
+    team.manager_id = boss.id
+    rep = make_user(session, "rep", team=team)
+    loner = make_user(session, "rep")
+    session.commit()
+    me = client.get("/api/me", headers=token_headers(app, rep))
+    assert me.status_code == 200
+    assert me.get_json()["manager"] == {"name": "Marion Manager", "email": "marion@test.example"}
+    assert client.get("/api/me", headers=token_headers(app, loner)).get_json()["manager"] is None
+    boss.active = False  # a manager who left is nobody to ask
+    session.commit()
+    assert client.get("/api/me", headers=token_headers(app, rep)).get_json()["manager"] is None
