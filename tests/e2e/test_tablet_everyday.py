@@ -85,3 +85,37 @@ def test_a_new_rep_with_no_account_is_told_why_the_tour_is_empty_and_whom_to_ask
     page.goto(f"/#/tour/{dt.date.fromisoformat(workday()) + dt.timedelta(days=49)}")
     expect(empty).to_contain_text("No account is assigned to you yet")
     expect(page.get_by_text("No tour stored for this day")).to_have_count(0)
+
+
+def test_an_account_located_at_its_communes_centre_is_said_approximate_and_driven_to_by_address(page, api, mailbox,
+                                                                                                live_server):
+    """Without a geocoder (the test server has none) an address is located by the embedded
+    gazetteer: the commune's centre, `geo_precision` "commune"."""
+    rep = Api(live_server.url, new_rep(api, mailbox, {"lat": 47.322, "lon": 5.041}, name="Paul Précis")["email"])
+    rough = rep.call("POST", "/api/accounts", {"name": "Forge Approximative", "status": "prospect",
+                                               "address": "12 rue des Forges", "postcode": "21000", "city": "Dijon"})
+    exact = rep.call("POST", "/api/accounts", {"name": "Garage Exact", "status": "prospect",
+                                               "address": "3 rue Exacte", "postcode": "21000", "city": "Dijon",
+                                               "lat": 47.33, "lon": 5.05})
+    assert rough["geo_precision"] == "commune" and rough["lat"] is not None
+    assert exact["geo_precision"] not in ("commune", None)
+
+    signed_in_synced(page, rep.user["email"])
+    page.goto(f"/#/tour/{workday()}")
+    by_address = "https://www.google.com/maps/dir/?api=1&destination=12%20rue%20des%20Forges%2C%2021000%20Dijon"
+    row = page.locator("li.stop").filter(has=page.locator(f'[data-account-id="{rough["id"]}"]'))
+    expect(row.get_by_test_id("stop-approx")).to_have_text("Position approximative (centre de la commune)")
+    expect(row.get_by_role("link", name="Itinéraire")).to_have_attribute("href", by_address)
+    other = page.locator("li.stop").filter(has=page.locator(f'[data-account-id="{exact["id"]}"]'))
+    expect(other.get_by_role("link", name="Itinéraire")).to_have_attribute(
+        "href", "https://www.google.com/maps/dir/?api=1&destination=47.33,5.05")
+    expect(other.get_by_test_id("stop-approx")).to_have_count(0)
+
+    page.goto(f"/#/account/{rough['id']}")
+    expect(page.get_by_test_id("account-approx")).to_have_text("Position approximative (centre de la commune)")
+    expect(page.locator(".account-head").get_by_role("link", name="Itinéraire")).to_have_attribute("href", by_address)
+    page.locator("button.lang").click()
+    expect(page.get_by_test_id("account-approx")).to_have_text("Approximate position (town centre)")
+    page.goto(f"/#/account/{exact['id']}")
+    expect(page.get_by_test_id("log-visit")).to_be_visible()
+    expect(page.get_by_test_id("account-approx")).to_have_count(0)
