@@ -1,5 +1,5 @@
 """Offline on a day the rep does not work, with no plan stored, the tablet says so as the server
-does: on a Saturday or on Christmas the tour opens on the next working day with the day-off
+does: on a Saturday or on a public holiday (Christmas) the tour opens on the next working day with the day-off
 notice ("Samedi — voici votre tournée de lundi 30 novembre"), and a day off asked for lists no
 due accounts but "Jour non travaillé". The tablet knows the days off from the calendar that
 `GET /api/me` sends (server/users/service.calendar_ahead), not from rules of its own.
@@ -14,9 +14,12 @@ import time
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 from e2e_server import E2E_NOW, Api, new_context
 from playwright.sync_api import expect
 from pwa import clear_store, new_rep, read_meta, signed_in_synced
+
+from server.agenda.workdays import WorkCalendar, holiday_calendar, holiday_name
 
 pytestmark = pytest.mark.e2e
 
@@ -26,6 +29,20 @@ HOME = {"lat": 47.322, "lon": 5.041}  # Dijon
 
 def next_weekday(start: dt.date, weekday: int) -> dt.date:
     return start + dt.timedelta(days=(weekday - start.weekday()) % 7 or 7)
+
+
+def long_day(day: dt.date, lang: str) -> str:
+    """"lundi 30 novembre", "Monday 30 November": as the page writes the day (Intl, weekday long)."""
+    return format_date(day, "EEEE d MMMM", locale={"fr": "fr_FR", "en": "en_GB"}[lang])
+
+
+def next_weekday_holiday(start: dt.date) -> dt.date:
+    """France's first public holiday on a weekday after `start` (Christmas after the default
+    pinned Tuesday), well within the 120 days the calendar of GET /api/me reaches."""
+    days = sorted(d for d in holiday_calendar("FR", "fr")[start + dt.timedelta(days=1):start + dt.timedelta(days=100)]
+                  if d.weekday() < 5)
+    assert days, f"no weekday public holiday within 100 days of {start}"
+    return days[0]
 
 
 def rep_with_accounts(api, mailbox, live_server) -> tuple[Api, list[dict]]:
@@ -54,15 +71,15 @@ def offline_without_plans(page, context, email: str) -> None:
 def test_offline_on_a_saturday_with_no_plan_the_tour_opens_on_monday_and_says_why(browser, live_server, api,
                                                                                   mailbox):
     saturday = next_weekday(E2E_NOW.date(), 5)
-    monday = saturday + dt.timedelta(days=2)
+    monday = WorkCalendar(hours={}).next_working_day(saturday)  # Monday, unless a holiday
     rep, accounts = rep_with_accounts(api, mailbox, live_server)
     context = new_context(browser, live_server, now=dt.datetime.combine(saturday, dt.time(10, 0), PARIS))
     try:
         page = context.new_page()
         offline_without_plans(page, context, rep.user["email"])
         notice = page.get_by_test_id("tour-day-off")
-        expect(notice).to_have_text(f"Samedi — voici votre tournée de lundi {monday.day} {MONTHS_FR[monday.month]}")
-        expect(page.locator("h1")).to_contain_text(f"lundi {monday.day}")
+        expect(notice).to_have_text(f"Samedi — voici votre tournée de {long_day(monday, 'fr')}")
+        expect(page.locator("h1")).to_contain_text(long_day(monday, "fr"))
         stops = page.get_by_test_id("tour-stop")
         expect(stops).to_have_count(2)  # Monday's due accounts, from local data
         assert {s.get_attribute("data-account-id") for s in stops.all()} == {a["id"] for a in accounts}
@@ -80,28 +97,26 @@ def test_offline_on_a_saturday_with_no_plan_the_tour_opens_on_monday_and_says_wh
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_offline_on_christmas_with_no_plan_the_holiday_is_named_and_no_account_is_due(browser, live_server, api,
-                                                                                     mailbox, lang):
-    christmas = dt.date(E2E_NOW.year, 12, 25)
-    assert christmas.weekday() < 5 and christmas > E2E_NOW.date(), "a pinned day with Christmas on a weekday ahead"
-    monday = next_weekday(christmas, 0)
+def test_offline_on_a_public_holiday_with_no_plan_it_is_named_and_no_account_is_due(browser, live_server, api,
+                                                                                    mailbox, lang):
+    holiday = next_weekday_holiday(E2E_NOW.date())  # Christmas
+    name = holiday_name("FR", holiday, lang)  # "Noël", "Christmas Day"
+    following = WorkCalendar(hours={}).next_working_day(holiday)  # Monday 28 December
     rep, accounts = rep_with_accounts(api, mailbox, live_server)
-    context = new_context(browser, live_server, now=dt.datetime.combine(christmas, dt.time(9, 0), PARIS))
+    context = new_context(browser, live_server, now=dt.datetime.combine(holiday, dt.time(9, 0), PARIS))
     try:
         page = context.new_page()
         page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
         offline_without_plans(page, context, rep.user["email"])
-        expected = {"fr": f"Noël — voici votre tournée de lundi {monday.day} décembre",
-                    "en": f"Christmas Day — here is your tour for Monday {monday.day} December"}[lang]
+        expected = {"fr": f"{name} — voici votre tournée de {long_day(following, 'fr')}",
+                    "en": f"{name} — here is your tour for {long_day(following, 'en')}"}[lang]
         expect(page.get_by_test_id("tour-day-off")).to_have_text(expected)
         expect(page.get_by_test_id("tour-stop")).to_have_count(len(accounts))
 
-        page.goto(f"/#/tour/{christmas}")
+        page.goto(f"/#/tour/{holiday}")
         expect(page.get_by_test_id("tour-not-worked")).to_have_text(
-            {"fr": "Noël · Jour non travaillé.", "en": "Christmas Day · Day off."}[lang])
+            {"fr": f"{name} · Jour non travaillé.", "en": f"{name} · Day off."}[lang])
         expect(page.get_by_test_id("tour-stop")).to_have_count(0)
     finally:
         context.close()
 
-
-MONTHS_FR = {11: "novembre", 12: "décembre", 1: "janvier"}
