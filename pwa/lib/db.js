@@ -74,6 +74,7 @@ export const getRecord = (entity, id) => table(entity).get(key(entity, id));
 export const allOf = (entity) => (ENTITIES.includes(entity) ? db.table(entity).toArray() : db.other.where('entity').equals(entity).toArray());
 export const byAccount = (entity, accountId) => table(entity).where('account_id').equals(accountId).toArray();
 export const accountsByIds = (ids) => db.account.bulkGet(ids);
+export const accountCount = () => db.account.count();
 export const appointmentsBetween = (from, to) => db.appointment.where('start').between(from, to, true, false).toArray();
 /**
  * The accounts due on `day` (YYYY-MM-DD) when no plan is stored, by server/tours/due.py's rule
@@ -157,6 +158,12 @@ export const outboxCount = () => db.outbox.count();
 export const outboxAll = () => db.outbox.orderBy('seq').toArray();
 export const rejectedAll = () => db.rejected.orderBy('seq').reverse().toArray();
 export const pendingFor = (entity, id) => db.outbox.where('[entity+record_id]').equals([entity, id]).sortBy('seq');
+/** The visits of `accountId` logged on this tablet and not yet taken by the server (their create
+ * still in the outbox), the latest saved first: the visit form shows them instead of a blank form. */
+export async function pendingVisits(accountId) {
+  const creates = await db.outbox.filter((m) => m.entity === 'visit' && m.op === 'create' && m.changes?.account_id === accountId).toArray();
+  return (await db.visit.bulkGet(creates.reverse().map((m) => m.record_id))).filter(Boolean);
+}
 
 /** Results came back: acknowledged mutations leave the outbox, rejected ones go to the visible list. */
 export function acknowledge(results, sentById) {

@@ -11,7 +11,7 @@ import { AccountEdit } from './account-edit.js';
 import { AccountCustom } from './account-custom.js';
 import { AccountPhotos } from './account-photos.js';
 import { MergeOffer } from './account-merge.js';
-import { navigateUrl } from './tour-stop.js';
+import { navigateUrl, postalAddress, Approximate } from './tour-stop.js';
 import { Icon } from '../lib/icons.js';
 
 // a model label, {fr, en} or one text
@@ -85,7 +85,7 @@ export function Account({ id }) {
       <header class="account-head card">
         <div>
           <h1><${Badge} segment=${account.segment} /> ${account.name}</h1>
-          <p>${[account.address, [account.postcode, account.city].filter(Boolean).join(' ')].filter(Boolean).join(', ')} · ${statusLabel(account.status)}</p>
+          <p>${postalAddress(account)} · ${statusLabel(account.status)} <${Approximate} account=${account} testid="account-approx" /></p>
           <${AccountPhotos} account=${account} />
           <p class="muted">${account.last_visit_at && `${t('visit')}${colon()}${fmtDateTime(account.last_visit_at)}`}
             ${account.next_due_at && ` · ${t('due')}${colon()}${fmtDate(account.next_due_at)}`}</p>

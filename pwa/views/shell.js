@@ -2,7 +2,7 @@
 // waiting to sync, the sync button, navigation, banners (storage, session, update) and toasts.
 // Loaded once a rep is signed in on this device (app.js).
 import { html, route, user, online, busy, toasts, go, toast } from '../lib/ui.js';
-import { t, lang, setLang } from '../lib/i18n.js';
+import { t, count, lang, setLang } from '../lib/i18n.js';
 import { storageProblem, outboxCount, openDb, setMeta } from '../lib/db.js';
 import { authState } from '../lib/api.js';
 import { pending, rejectedCount, syncing, sync, syncError, lastSync } from '../lib/sync-client.js';
@@ -16,6 +16,15 @@ import { ForgotPassword, ChoosePassword } from './password.js';
 
 const NAV = ['tour', 'accounts', 'agenda', 'quotes', 'pipeline', 'sync'];
 
+/** "Synchroniser": without network (none at all, or the server out of reach) say so, and what
+ * waits, rather than a button that seems to do nothing. */
+async function syncNow() {
+  const offline = () => toast(pending.value ? count('syncOffline', pending.value) : t('syncOffline.zero'), 'info');
+  if (!online.value) { offline(); return; }
+  await sync();
+  if (syncError.value?.kind === 'network') offline();
+}
+
 // The tablet's screens are a module of their own, fetched before the first render (prepare).
 const screens = signal(null);
 let loading = null;
@@ -23,8 +32,13 @@ export const loadScreens = () => (loading ??= import('./screens.js').then(
   (m) => { screens.value = m.screen; },
   (error) => { loading = null; throw error; })); // the next render tries again
 
-// The rep's home, from GET /api/me, kept for the offline due list's order (lib/db.js dueAccounts).
-effect(() => { if (me.value && user.value && !isDesk(user.value)) setMeta('home', me.value.home).catch(() => {}); });
+// The rep's home, from GET /api/me, kept for the offline due list's order (lib/db.js dueAccounts),
+// and its days off of the coming weeks, for the tour offline on a day never stored (views/tour.js).
+effect(() => {
+  if (!me.value || !user.value || isDesk(user.value)) return;
+  setMeta('home', me.value.home).catch(() => {});
+  if (me.value.calendar) setMeta('calendar', me.value.calendar).catch(() => {});
+});
 
 /** Before the shell's first render (app.js): the local store opened, a problem shown by the banner
  * in words; the screens fetched (from the service worker's cache offline), so that the tour
@@ -78,7 +92,7 @@ export function Shell() {
           && html` <span class="refused" data-testid="sync-rejected">${rejectedCount.value} <small>${t('refused')}</small></span>`}</a>
       <button class="sync-now" data-testid="sync-now" disabled=${syncing.value} aria-busy=${syncing.value ? 'true' : 'false'}
         data-last-sync=${lastSync.value || ''} title=${error ? t(`err${error.kind === 'server' ? 'Server' : 'Network'}`) : ''}
-        onClick=${() => sync()}>${syncing.value ? t('syncing') : t('syncNow')}</button>
+        onClick=${syncNow}>${syncing.value ? t('syncing') : t('syncNow')}</button>
       <button class="lang" onClick=${() => setLang(lang.value === 'fr' ? 'en' : 'fr')}>${t('language')}</button>
     </header>
     ${user.value && html`<nav class="rail">

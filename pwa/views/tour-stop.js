@@ -12,9 +12,25 @@ import { Icon } from '../lib/icons.js';
 
 export const SKIP_REASONS = ['closed', 'absent', 'no-time', 'moved', 'other'];
 
-export const navigateUrl = (a) => (/Android/i.test(navigator.userAgent)
-  ? `geo:${a.lat},${a.lon}?q=${a.lat},${a.lon}`
-  : `https://www.google.com/maps/dir/?api=1&destination=${a.lat},${a.lon}`);
+/** A position that is only its commune's centre (the address was located to the town, not the street). */
+export const approximate = (a) => a?.geo_precision === 'commune';
+export const postalAddress = (a) => [a.address, [a.postcode, a.city].filter(Boolean).join(' ')].filter(Boolean).join(', ');
+
+/** Directions to the account: by its coordinates when they are the door's or the street's (or set
+ * by a person); for a commune's centre, by the postal address, which the maps app locates better
+ * than a drive to the town hall's square. */
+export function navigateUrl(a) {
+  const android = /Android/i.test(navigator.userAgent);
+  if (approximate(a) && a.city) {
+    const q = encodeURIComponent(postalAddress(a));
+    return android ? `geo:0,0?q=${q}` : `https://www.google.com/maps/dir/?api=1&destination=${q}`;
+  }
+  return android ? `geo:${a.lat},${a.lon}?q=${a.lat},${a.lon}` : `https://www.google.com/maps/dir/?api=1&destination=${a.lat},${a.lon}`;
+}
+
+/** "Position approximative (centre de la commune)", beside the account's name or address. */
+export const Approximate = ({ account, testid }) => (approximate(account)
+  ? html`<span class="approx" data-testid=${testid}>${t('approxPosition')}</span>` : null);
 
 /** Why this account is on today's tour: an appointment, due, or overdue by N days. */
 export function why(stop, account, day) {
@@ -65,6 +81,7 @@ export function Stop({ stop, account, day, rep, state }) {
         <span class="who"><strong>${stop.name || account?.name}</strong>
           ${account?.city && html`<small>${account.city}</small>`}
           <span class="chips"><span class=${`why ${reason.cls}`}>${reason.text}</span>
+            <${Approximate} account=${account} testid="stop-approx" />
             ${status && html`<span class=${`state ${status}`} data-testid="stop-state">${state.done ? t('done')
               : state.refused ? t('visitRefused')
                 : state.skip ? `${t('skipped')} · ${t(`skip.${state.skip.reason}`)}` : t('skipped')}</span>`}</span></span>

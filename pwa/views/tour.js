@@ -10,7 +10,9 @@ import { html, user, online, isoDay, addDays } from '../lib/ui.js';
 import { useLive } from '../lib/live.js';
 import { t, lang, fmtDate, fmtDateTime, colon } from '../lib/i18n.js';
 import { api, ApiError } from '../lib/api.js';
-import { tourPlanFor, tourPlansBetween, putTourPlans, accountsByIds, dueAccounts, visitsBetween, stopSkips, rejectedAll } from '../lib/db.js';
+import { tourPlanFor, tourPlansBetween, putTourPlans, accountsByIds, accountCount, dueAccounts, visitsBetween, stopSkips, rejectedAll, getMeta } from '../lib/db.js';
+import { lastSync } from '../lib/sync-client.js';
+import { me } from '../lib/user-lang.js';
 import { TourMap } from './tour-map.js';
 import { Stop, Leg, Milestone } from './tour-stop.js';
 
@@ -55,6 +57,12 @@ const worked = (plan) => (plan ? plan.working_day ?? plan.working : undefined);
 // (`names`), pulled plans too, so offline it follows a switch of language; `name` (the language
 // it was read in) for a plan kept before.
 const holiday = (off) => (off?.kind === 'holiday' ? off.names?.[lang.value] || off.name || null : null);
+// The rep's days off that GET /api/me sent (meta `calendar`: weekly days off, public holidays,
+// absences, for some weeks around today): `day`'s {kind, name, names}, null when it is worked,
+// undefined when the calendar does not reach it. The tablet does not work out holidays itself.
+const offOn = (calendar, day) => (!calendar || day < calendar.from || day > calendar.to ? undefined
+  : calendar.days_off.find((d) => d.date === day) || null);
+const useCalendar = () => useLive(() => getMeta('calendar'), [], null);
 
 /**
  * The day the tour screen opens on when the route names none: today, or — when the server
@@ -65,11 +73,18 @@ function useShownDay(rep, asked) {
   const today = isoDay();
   const kept = useLive(() => (asked ? null : tourPlanFor(rep, today)), [rep, asked, today]);
   const ahead = useLive(() => (asked ? new Map() : tourPlansBetween(rep, addDays(today, 1), addDays(today, 7))), [rep, asked, today], new Map());
+  const calendar = useCalendar();
   if (asked) return { day: asked, off: null };
   const plan = kept?.plan;
   if (plan && worked(plan) === false && plan.next_working_day) return { day: plan.next_working_day, off: plan };
+  const known = plan ? undefined : offOn(calendar, today);
+  if (known) { // nothing stored for today, which the calendar says is not worked: its next working day
+    let next = addDays(today, 1);
+    while (offOn(calendar, next)) next = addDays(next, 1);
+    return { day: next, off: { day_off: known } };
+  }
   const weekend = new Date(`${today}T12:00:00`).getDay() % 6 === 0;
-  if (!plan && weekend) { // offline on a weekend, today never stored: the first stored working day
+  if (!plan && known === undefined && weekend) { // offline on a weekend beyond the calendar: the first stored working day
     const next = [...ahead.keys()].sort().find((x) => worked(ahead.get(x)?.plan) !== false);
     if (next) return { day: next, off: { day_off: { kind: 'weekly' } } };
   }
@@ -84,13 +99,14 @@ function DayOffNotice({ off, day }) {
   return html`<p class="notice" role="status" data-testid="tour-day-off">${t('dayOffShowing', { off: what, day: fmtDate(day, { weekday: 'long', day: 'numeric', month: 'long' }) })}</p>`;
 }
 
-function WeekDays({ rep, day }) {
+function WeekDays({ rep, day, calendar }) {
   const monday = mondayOf(day);
   const week = [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i));
   const plans = useLive(() => tourPlansBetween(rep, addDays(monday, -7), addDays(monday, 13)), [rep, monday], new Map());
-  // The working days: a day the server said is not worked is left out, and so is a weekend
-  // day it said nothing about; the day on screen always stays.
-  const works = (x) => worked(plans.get(x)?.plan) ?? (new Date(`${x}T12:00:00`).getDay() % 6 !== 0);
+  // The working days: a day the server said is not worked (its plan, else the rep's calendar) is
+  // left out, and so is a weekend day it said nothing about; the day on screen always stays.
+  const works = (x) => worked(plans.get(x)?.plan) ?? (offOn(calendar, x) === undefined
+    ? new Date(`${x}T12:00:00`).getDay() % 6 !== 0 : !offOn(calendar, x));
   const days = week.filter((x) => x === day || works(x));
   const step = (n) => { // the working day before (-1) or after (1), a week away at most
     let x = addDays(day, n);
@@ -134,6 +150,16 @@ function Timeline({ plan, byId, day, rep, marks }) {
   return html`<ol class="stops">${rows}</ol>`;
 }
 
+/** A rep with no account at all once synced (a new rep): why the tour is empty, and whom to ask. */
+function NoAccounts() {
+  const boss = me.value?.manager;
+  return html`<div class="notice" role="status" data-testid="tour-no-accounts">
+    <p>${t('noAccounts')}</p>
+    <p>${boss ? t('noAccountsAsk', { name: boss.name }) : t('noAccountsAskAny')}</p>
+    ${boss?.email && html`<a class="button" href=${`mailto:${boss.email}`}>${t('writeTo', { name: boss.name })}</a>`}
+  </div>`;
+}
+
 const warning = (w) => (w.startsWith('cannot reach appointment') ? t('warn.reach')
   : w.startsWith('booked during an absence') ? t('warn.absence') : t(`warn.${w}`));
 
@@ -152,7 +178,13 @@ export function Tour({ day: asked }) {
   const refused = useLive(rejectedAll, [], []);
   const fetched = useFetchedTour(rep, day);
   const fallback = kept === null && (!online.value || fetched.error);
-  const due = useLive(() => (fallback ? dueAccounts(day) : []), [fallback, day], []);
+  const calendar = useCalendar();
+  // Offline on a day never stored that the rep does not work: no due list, the server's words.
+  const dayOff = fallback ? offOn(calendar, day) : undefined;
+  const due = useLive(() => (fallback && !dayOff ? dueAccounts(day) : []), [fallback, day, !!dayOff], []);
+  const owned = useLive(accountCount, [], null);
+  const noAccounts = owned === 0 && !!lastSync.value; // not before the first sync has brought them
+  const notWorked = plan ? (worked(plan) === false ? plan.day_off || {} : null) : dayOff;
 
   const byId = new Map((accounts || []).filter(Boolean).map((a) => [a.id, a]));
   // The server's marks, and what this tablet knows since: visits logged here, the clock. A visit
@@ -171,7 +203,7 @@ export function Tour({ day: asked }) {
   const done = stops.filter((s) => marks(s).done).length;
   return html`
     <section class="tour">
-      <${WeekDays} rep=${rep} day=${day} />
+      <${WeekDays} rep=${rep} day=${day} calendar=${calendar} />
       <div class="tour-grid">
         <div class="tour-list">
           <h1>${t('tour')} · ${fmtDate(day, { weekday: 'long', day: 'numeric', month: 'long' })} ${fetched.loading ? '…' : ''}</h1>
@@ -180,10 +212,11 @@ export function Tour({ day: asked }) {
           ${plan?.stale && html`<p class="notice warn" role="status">${t('stale')}</p>`}
           ${(plan?.warnings || []).map((w) => html`<p class="notice warn">${warning(w)}</p>`)}
           ${off && html`<${DayOffNotice} off=${off} day=${day} />`}
-          ${plan && worked(plan) === false && html`<p class="muted" data-testid="tour-not-worked">${holiday(plan.day_off) ? `${holiday(plan.day_off)} · ` : ''}${t('dayOff')}</p>`}
+          ${notWorked && html`<p class="muted" data-testid="tour-not-worked">${holiday(notWorked) ? `${holiday(notWorked)} · ` : ''}${t('dayOff')}</p>`}
           ${fetched.error && kept === null && html`<p class="error" role="alert">${t('tourFailed', { d: fetched.error.message })}</p>`}
           ${kept === null && !fallback && html`<p class="muted">…</p>`}
-          ${fallback && html`<p class="muted">${t('noTour')}</p>`}
+          ${noAccounts && html`<${NoAccounts} />`}
+          ${fallback && !dayOff && !noAccounts && html`<p class="muted">${t('noTour')}</p>`}
           ${plan && html`<${Timeline} plan=${{ ...plan, stops }} byId=${byId} day=${day} rep=${rep} marks=${marks} />`}
           ${fallback && due.length > 0 && html`<h2>${t('dueAccounts')}</h2>
             <ol class="stops">${due.map((a, i) => html`<${Stop} key=${a.id} day=${day} rep=${rep} account=${a} state=${marks({ account_id: a.id })}

@@ -1,11 +1,12 @@
 // Log a visit on the spot: check-in time prefilled, outcome, notes, project
 // maturity, next action (→ a task). Geolocation, when allowed, marks the visit
-// verified within 500 m of the account. Saved locally at once.
+// verified within 500 m of the account. Saved locally at once; until the server has it, the
+// screen shows the saved visit, after a reload too, not a blank form that invites a second entry.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, user, busy, toast, distance } from '../lib/ui.js';
 import { useLive, failed } from '../lib/live.js';
-import { t } from '../lib/i18n.js';
-import { getRecord } from '../lib/db.js';
+import { t, fmtDateTime } from '../lib/i18n.js';
+import { getRecord, pendingVisits } from '../lib/db.js';
 import { logVisit } from '../lib/outbox.js';
 import { Icon } from '../lib/icons.js';
 import { Photos } from './quote.js';
@@ -28,12 +29,21 @@ function useCheckInPosition(account) {
   return geo;
 }
 
-function Saved({ accountId, visit }) {
-  return html`<section class="card done">
+function Saved({ accountId, visit, waiting, onAnother }) {
+  return html`<section class="card done" data-testid="visit-saved">
     <h1>✓ ${t('visitSaved')}</h1>
+    ${waiting && html`<p class="notice" role="status" data-testid="visit-waiting">${t('visitWaiting')}</p>`}
+    <dl class="saved-visit">
+      <dt>${t('checkIn')}</dt><dd>${fmtDateTime(visit.started_at)} · ${t(`kind.${visit.kind || 'onsite'}`)}</dd>
+      <dt>${t('outcome')}</dt><dd data-testid="visit-saved-outcome">${t(`outcome.${visit.outcome}`)}</dd>
+      ${visit.maturity && html`<dt>${t('maturity')}</dt><dd>${visit.maturity} · ${t(`maturity.${visit.maturity}`)}</dd>`}
+      ${visit.notes && html`<dt>${t('notes')}</dt><dd data-testid="visit-saved-notes">${visit.notes}</dd>`}
+      ${visit.next_action && html`<dt>${t('nextAction')}</dt><dd>${visit.next_action}</dd>`}
+    </dl>
     <div class="actions">
       <a class="button primary" data-testid="request-quote" href=${`#/account/${accountId}/quote?visit=${visit.id}`}>${t('requestQuote')}</a>
       <a class="button" href=${`#/account/${accountId}`}>${t('backToAccount')}</a>
+      <button type="button" data-testid="visit-another" onClick=${onAnother}>${t('visitAnother')}</button>
     </div></section>`;
 }
 
@@ -42,6 +52,8 @@ export function VisitForm({ accountId, appointmentId }) {
   const geo = useCheckInPosition(account);
   const [form, setForm] = useState({ started_at: localInput(), kind: 'onsite', outcome: 'interested', notes: '', maturity: '', next_action: '', next_due: '' });
   const [saved, setSaved] = useState(null);
+  const waiting = useLive(() => pendingVisits(accountId), [accountId]);
+  const [another, setAnother] = useState(false); // the rep asked for a new form despite a waiting visit
   const [photos, setPhotos] = useState([]);
   const set = (field) => (e) => { setForm({ ...form, [field]: e.target.value }); busy.value = true; };
 
@@ -58,7 +70,12 @@ export function VisitForm({ accountId, appointmentId }) {
     } catch (err) { failed(err); }
   }
 
-  if (saved) return html`<${Saved} accountId=${accountId} visit=${saved} />`;
+  const shown = saved || (!another && waiting?.[0]);
+  if (shown) {
+    return html`<${Saved} accountId=${accountId} visit=${shown} waiting=${!!waiting?.some((v) => v.id === shown.id)}
+      onAnother=${() => { setSaved(null); setAnother(true); }} />`;
+  }
+  if (waiting === undefined) return html`<p class="muted">…</p>`; // not a blank form before the outbox is read
   return html`
     <form class="card form" onSubmit=${save}>
       <h1>${t('logVisit')} · ${account?.name || ''}</h1>

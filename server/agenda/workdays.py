@@ -25,6 +25,8 @@ import holidays as holiday_calendars
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from server.i18n import LANGUAGES
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_HOURS: dict[str, Any] = {day: ["08:00", "19:00"] for day in DAYS[:5]}
 DEFAULT_HOLIDAYS = "FR"
@@ -208,6 +210,24 @@ def calendars_of(session: Session, user_ids: list[str]) -> dict[str, WorkCalenda
     return {u.id: WorkCalendar(hours=dict(u.working_hours or {}), holidays_code=u.holidays or DEFAULT_HOLIDAYS,
                                absences=tuple(sorted(absences.get(u.id, ()))))
             for u in users}
+
+
+def days_off(calendar: WorkCalendar, first: date, last: date) -> list[dict[str, Any]]:
+    """The days of [first, last] (both included) that `calendar` does not work, in order:
+    `[{"date": "YYYY-MM-DD", "kind": "weekly"|"holiday"|"absence", "name", "names"}]`, a holiday
+    named in each language of the app in `names` ({"fr": "Noël", "en": "Christmas Day"}), `name`
+    its French name or the absence's reason, else null. `GET /api/me` sends them so that a tablet
+    offline with no plan stored for a day knows, as the server does, whether it is worked."""
+    out = []
+    for n in range((last - first).days + 1):
+        day = first + timedelta(days=n)
+        off = calendar.off(day)
+        if off is None:
+            continue
+        names = ({language: name for language in LANGUAGES
+                  if (name := holiday_name(calendar.holidays_code, day, language))} if off.kind == "holiday" else {})
+        out.append({"date": day.isoformat(), **off.as_dict(), "names": names})
+    return out
 
 
 def working_days_per_year(calendar: WorkCalendar, start: date) -> int:

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from server.db import utcnow
+from server.extensions import db
+from server.users.service import calendar_ahead, manager_of
+
 
 class LoginSchema(Schema):
     """In: the credentials of `POST /api/auth/login`."""
@@ -35,9 +39,22 @@ class MeSchema(UserSchema):
     # Where the rep's day starts, {"lat", "lon"} in degrees, or null when it has no position:
     # the tablet keeps it to order its offline due list as the server does (nearest first).
     home = fields.Method("_home", dump_only=True)
+    # The days the user does not work around today (weekly days off, public holidays, absences):
+    # offline, with no plan stored for a day, the tablet still knows it is not worked.
+    # {"from", "to", "days_off": [{"date", "kind", "name", "names"}]} (users/service.calendar_ahead).
+    calendar = fields.Method("_calendar", dump_only=True)
+    # {"name", "email"} of the manager of the user's team, or null: whom a rep with no account
+    # yet is told to ask (pwa/views/tour.js).
+    manager = fields.Method("_manager", dump_only=True)
 
     def _technical_team_ids(self, user) -> list[str]:
         return sorted(team.id for team in user.technical_teams)
+
+    def _calendar(self, user) -> dict:
+        return calendar_ahead(session=db.session, user=user, now=utcnow())
+
+    def _manager(self, user) -> dict | None:
+        return manager_of(session=db.session, user=user)
 
     def _home(self, user) -> dict[str, float] | None:
         if user.home_lat is None or user.home_lon is None:

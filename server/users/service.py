@@ -4,15 +4,22 @@ Keyword-only services (STYLE habit 5); they own the transaction and raise typed 
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import func, select
 
 from server.actor import Actor
+from server.agenda import workdays
 from server.errors import Invalid, Unauthorized
 from server.users import password_rules, passwords, tokens
 from server.tours import ics_tokens
-from server.users.models import ROLES, User
+from server.users.models import ROLES, Team, User
 
 BAD_CREDENTIALS = "Wrong e-mail or password."
+# How far ahead `GET /api/me` tells a tablet its days off: a plan is fetched a week at a time,
+# and a tablet may stay offline for weeks; holidays further on wait for the next start online.
+CALENDAR_AHEAD_DAYS = 120
 
 
 def create_user(*, session, email: str, name: str, role: str, team_id: str | None = None,
@@ -88,6 +95,27 @@ def logout_everywhere(*, session, actor: Actor) -> None:
 
 def get_user(*, session, actor: Actor) -> User:
     return session.get(User, actor.id)
+
+
+def calendar_ahead(*, session, user: User, now: datetime) -> dict:
+    """The user's days off around now, for a tablet to know offline which days are worked:
+    `{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD", "days_off": [workdays.days_off items]}` from a
+    week before the user's local today to CALENDAR_AHEAD_DAYS after (both included). A date
+    outside [from, to] is unknown to the tablet, not worked-or-not."""
+    today = now.astimezone(ZoneInfo(user.timezone or "Europe/Paris")).date()
+    first, last = today - timedelta(days=7), today + timedelta(days=CALENDAR_AHEAD_DAYS)
+    calendar = workdays.load_calendar(session, user)
+    return {"from": first.isoformat(), "to": last.isoformat(), "days_off": workdays.days_off(calendar, first, last)}
+
+
+def manager_of(*, session, user: User) -> dict | None:
+    """{"name", "email"} of the active manager leading the user's team, or None (no team, no
+    manager, or one deactivated): whom a rep asks for accounts (the tablet's empty tour)."""
+    if user.team_id is None:
+        return None
+    row = session.execute(select(User.name, User.email).join(Team, Team.manager_id == User.id)
+                          .where(Team.id == user.team_id, User.active.is_(True))).first()
+    return {"name": row.name, "email": row.email} if row else None
 
 
 def normalise_email(email: str) -> str:

@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import re
 import time
+import uuid
 
 from e2e_server import E2E_NOW, PASSWORD
 from playwright.sync_api import Page, expect
@@ -136,3 +137,29 @@ def invitation_link(mailbox, email: str, timeout_s: float = 20) -> str:
                 return re.search(r"(#/password/\S+)", message.get_content()).group(1)
         time.sleep(0.2)
     raise AssertionError(f"no invitation to {email}")
+
+
+def new_rep(api, mailbox, home: dict | None = None, name: str = "Hugo Hors-Ligne") -> dict:
+    """A rep of the test's own (in no team: France's holidays), with `home` ({"lat", "lon"}) and
+    the demo password, created by the admin, its invitation redeemed."""
+    email = f"rep-{uuid.uuid4().hex[:8]}@example.com"
+    user = api("admin@example.com").call("POST", "/api/users", {"email": email, "name": name, "role": "rep",
+                                                                **({"home": home} if home else {})}, expect=201)
+    link = user["invitation"].get("link") or invitation_link(mailbox, email)
+    api().call("POST", "/api/auth/password-reset/confirm",
+               {"token": link.split("#/password/", 1)[1], "password": PASSWORD}, expect=204)
+    return user
+
+
+def clear_store(page: Page, store: str) -> None:
+    """Empty one table of the app's IndexedDB, as if the tablet had never stored it (reload after)."""
+    page.evaluate("""(store) => new Promise((resolve, reject) => {
+        const open = indexedDB.open('tournee');
+        open.onsuccess = () => {
+          const tx = open.result.transaction(store, 'readwrite');
+          tx.objectStore(store).clear();
+          tx.oncomplete = () => { open.result.close(); resolve(); };
+          tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+      })""", store)

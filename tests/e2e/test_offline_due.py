@@ -8,34 +8,24 @@ stay as the other browser tests know them."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
-import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
-from e2e_server import PASSWORD, Api
+from e2e_server import E2E_NOW, Api
 from playwright.sync_api import expect
-from pwa import invitation_link, read_meta, signed_in_synced, workday
+from pwa import new_rep, read_meta, signed_in_synced, workday
 
 pytestmark = pytest.mark.e2e
 
 HOME = {"lat": 47.322, "lon": 5.041}  # Dijon
-
-
-def new_rep(api, mailbox) -> dict:
-    """A rep with a home and the demo password, created by the admin, its invitation redeemed."""
-    email = f"due-{uuid.uuid4().hex[:8]}@example.com"
-    user = api("admin@example.com").call("POST", "/api/users", {"email": email, "name": "Hugo Hors-Ligne",
-                                                                "role": "rep", "home": HOME}, expect=201)
-    link = user["invitation"].get("link") or invitation_link(mailbox, email)
-    api().call("POST", "/api/auth/password-reset/confirm",
-               {"token": link.split("#/password/", 1)[1], "password": PASSWORD}, expect=204)
-    return user
-
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def test_offline_with_no_plan_never_visited_accounts_are_due_as_the_server_says(page, context, api, mailbox,
                                                                                 live_server):
-    rep = Api(live_server.url, new_rep(api, mailbox)["email"])
+    rep = Api(live_server.url, new_rep(api, mailbox, HOME)["email"])
 
     def account(name: str, **fields) -> dict:
         return rep.call("POST", "/api/accounts", {"name": name, "status": "prospect", **fields})
@@ -66,3 +56,29 @@ def test_offline_with_no_plan_never_visited_accounts_are_due_as_the_server_says(
     # unlocated C and the competitor not at all.
     expect(stops).to_have_count(3)
     assert [s.get_attribute("data-account-id") for s in stops.all()] == [unlocated_b["id"], near["id"], far["id"]]
+
+
+def test_offline_with_no_plan_an_account_past_its_due_date_is_marked_overdue(page, context, api, mailbox, live_server):
+    """The server's rule (server/tours/due.py): overdue when `next_due_at` is before the day's
+    start. Offline, the due list says "En retard de N j" for it, not "À voir"."""
+    rep = Api(live_server.url, new_rep(api, mailbox, HOME)["email"])
+    late = rep.call("POST", "/api/accounts", {"name": "Client en retard", "status": "client",
+                                              "lat": HOME["lat"] + 0.01, "lon": HOME["lon"]})
+    fresh = rep.call("POST", "/api/accounts", {"name": "Prospect jamais vu", "status": "prospect",
+                                               "lat": HOME["lat"] + 0.02, "lon": HOME["lon"]})
+    visited = E2E_NOW - dt.timedelta(days=300)
+    rep.call("POST", "/api/visits", {"account_id": late["id"], "kind": "onsite", "outcome": "interested",
+                                     "started_at": visited.isoformat(),
+                                     "ended_at": (visited + dt.timedelta(hours=1)).isoformat()}, expect=201)
+    next_due = dt.datetime.fromisoformat(rep.call("GET", f"/api/accounts/{late['id']}")["next_due_at"])
+    day = dt.date.fromisoformat(workday()) + dt.timedelta(days=63)  # never stored on this tablet
+    assert next_due.astimezone(PARIS).date() < day
+
+    signed_in_synced(page, rep.user["email"])
+    context.set_offline(True)
+    page.goto(f"/#/tour/{day.isoformat()}")
+    row = page.locator("li.stop").filter(has=page.locator(f'[data-account-id="{late["id"]}"]'))
+    expect(row.locator(".why")).to_have_text(f"En retard de {(day - next_due.astimezone(PARIS).date()).days} j")
+    expect(row.locator(".why")).to_have_class(re.compile("is-late"))
+    never = page.locator("li.stop").filter(has=page.locator(f'[data-account-id="{fresh["id"]}"]'))
+    expect(never.locator(".why")).to_have_text("À voir")  # never visited: due, as the server says
