@@ -103,6 +103,17 @@ class InvitationSchema(Schema):
     expires_at = When()
 
 
+class ResetLinkSchema(Schema):
+    """Out: `POST /api/users/{id}/password-reset`. Whether the e-mail left; when it did not, why
+    (`reason`: "not_configured", no relay set; "failed", the relay did not take it) and the link
+    it would have carried, for the admin to pass on by hand (single use, valid until `expires_at`)."""
+
+    sent = fields.Boolean(required=True)
+    reason = fields.String()
+    link = fields.String()
+    expires_at = When()
+
+
 class InvitedPersonSchema(PersonSchema):
     """Out: `POST /api/users` and `POST /api/users/{id}/invitation`, the user and its invitation."""
 
