@@ -43,17 +43,33 @@ def _template(node) -> str | None:
     return None
 
 
+def _sources() -> list[tuple[Path, ast.AST]]:
+    return [(path, ast.parse(path.read_text(encoding="utf-8")))
+            for path in [*ROOT.glob("server/**/*.py"), *ROOT.glob("sync/**/*.py")] if "migrations" not in path.parts]
+
+
+def problem_classes(sources) -> set[str]:
+    """PROBLEMS and every class of the code deriving from one of them (BadLink(Problem),
+    Unbounded(TooLarge)…): a domain's own problem class is checked like the shared ones."""
+    bases = {node.name: {getattr(b, "id", getattr(b, "attr", None)) for b in node.bases}
+             for _path, tree in sources for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    found = set(PROBLEMS)
+    while grown := {name for name, parents in bases.items() if name not in found and parents & found}:
+        found |= grown
+    return found
+
+
 def messages_in_code() -> dict[str, str]:
     """Every title, detail and field message given to a problem in server/ and sync/ → where."""
     found: dict[str, str] = {}
-    for path in [*ROOT.glob("server/**/*.py"), *ROOT.glob("sync/**/*.py")]:
-        if "migrations" in path.parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    sources = _sources()
+    problems = problem_classes(sources)
+    for path, tree in sources:
+        for node in ast.walk(tree):
             texts = []
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", None))
-                if name in PROBLEMS:
+                if name in problems:
                     texts += node.args[2:3] if name == "Issue" else node.args[:1]
                     for kw in node.keywords:
                         if kw.arg == "errors" and isinstance(kw.value, ast.Dict):
@@ -83,6 +99,12 @@ def test_both_catalogues_hold_the_same_keys_each_translated():
         assert sorted(PLACEHOLDER.findall(fr[msgid])) == sorted(PLACEHOLDER.findall(msgid)), msgid
     untranslated = [k for k, v in fr.items() if v == k and " " in k]
     assert untranslated == [], "French side left in English"
+
+
+def test_the_problem_classes_of_the_domains_are_checked_too():
+    classes = problem_classes(_sources())
+    assert {"BadLink", "Inactive", "Unbounded", "TooManyAttempts"} <= classes
+    assert "spent, expired or unknown; ask for a new one." in " ".join(messages_in_code())
 
 
 def test_every_message_the_code_sends_has_a_translation():
