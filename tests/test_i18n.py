@@ -173,3 +173,31 @@ def test_the_dispatchers_notes_are_translated_with_their_values(app, language, e
     with app.test_request_context(headers={"Accept-Language": language}):
         assert translate("delivered by inbox") == expected
         assert translate("Typed by a person.") == "Typed by a person."  # not a catalogue message: as it is
+
+
+def test_no_server_message_hedges_its_plural():
+    """"problem(s)", "compte(s)": a count says one or many in words (ngettext, or a message for one)."""
+    lazy = re.compile(r"\w\((?:s|e|es|x)\)")
+    for lang in LANGUAGES:
+        assert [text for text in catalogue(lang).values() if lazy.search(text)] == [], lang
+    assert [text for text in messages_in_code() if lazy.search(text)] == []
+
+
+@pytest.mark.parametrize(("rows", "french", "english"), [
+    (1, "1 problème trouvé ; rien n'a été importé.", "1 problem found; nothing was imported."),
+    (2, "2 problèmes trouvés ; rien n'a été importé.", "2 problems found; nothing was imported."),
+])
+def test_a_rejected_import_counts_its_problems_in_words(client, app, session, rows, french, english):
+    admin, rep = make_user(session, "admin"), make_user(session, "rep", team=make_team(session))
+    session.commit()
+    body = "name;postcode;owner\n" + "".join(f";2100{n};{rep.email}\n" for n in range(rows))  # no name on each line
+
+    def send(language):
+        from io import BytesIO
+        return client.post("/api/accounts/import", data={"file": (BytesIO(body.encode()), "comptes.csv")},
+                           headers={**token_headers(app, admin), "Accept-Language": language},
+                           content_type="multipart/form-data")
+    answers = {language: send(language) for language in ("fr", "en")}
+    assert {k: v.status_code for k, v in answers.items()} == {"fr": 422, "en": 422}
+    assert answers["fr"].get_json()["detail"] == french
+    assert answers["en"].get_json()["detail"] == english

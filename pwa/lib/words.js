@@ -90,7 +90,8 @@ export const dictionaries = { fr, en };
 /** The lookups of a catalogue `{fr, en}`: t('overdue', {n: 3}) → "En retard de 3 j" (French when
  * the language lacks the word, else the key; reading lang.value subscribes the component);
  * word('role', 'decision_maker') → "Décideur" (an API enum value; unknown values as they are);
- * count('items', 1) → "1 article" (the key's `.one`/`.other` form, by Intl.PluralRules). */
+ * count('items', 1) → "1 article" (the key's `.one`/`.other` form, by Intl.PluralRules; `vars` fill
+ * the form's other places: count('applied', 3, {v: 2})). */
 export function wordsOf(catalogue) {
   const t = (key, vars) => {
     const text = catalogue[lang.value][key] ?? catalogue.fr[key] ?? key;
@@ -102,7 +103,7 @@ export function wordsOf(catalogue) {
     const text = t(key);
     return text === key ? String(value) : text;
   };
-  const count = (key, n) => t(`${key}.${new Intl.PluralRules(locale()).select(n) === 'one' ? 'one' : 'other'}`, { n: fmtNumber(n, 0) });
+  const count = (key, n, vars) => t(`${key}.${new Intl.PluralRules(locale()).select(n) === 'one' ? 'one' : 'other'}`, { ...vars, n: fmtNumber(n, 0) });
   return { t, word, count };
 }
 export const { t, word, count } = wordsOf(dictionaries);
