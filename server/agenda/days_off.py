@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validates_schema
 
-from server.agenda.absences import _user_in_scope
+from server.agenda.absences import user_in_scope
 from server.agenda.workdays import holiday_name, load_calendar
 from server.extensions import db
 from server.i18n import LANGUAGES, language
@@ -48,7 +48,7 @@ def days_off(args, user_id):
     screen that switches language offline); an absence has `reason` (leave, training, sick,
     other). Worked days are left out. 404 for a user outside the caller's reach (as absences);
     422 naming `to` when it is before `from` or too far."""
-    user = _user_in_scope(user_id)
+    user = user_in_scope(user_id)
     calendar = load_calendar(db.session, user)
     items = []
     for n in range((args["to"] - args["from_"]).days + 1):
