@@ -53,7 +53,8 @@ def _invite(user: User) -> User:
     db.session.commit()
     link = link_url(token)
     user.invitation = ({"sent": True} if mail.send_link(user=user, purpose="invitation", link=link)
-                       else {"sent": False, "link": link, "expires_at": expires_at})
+                       else {"sent": False, "reason": "failed" if mail.configured() else "not_configured",
+                             "link": link, "expires_at": expires_at})
     user.invitation_pending = True
     return user
 
@@ -103,7 +104,8 @@ def create_user(values):
     """Create a user; it receives an invitation e-mail with a link valid 7 days. 409 on a used e-mail.
 
     → the user and `invitation`: `{"sent": true}` when the relay took the e-mail, else
-    `{"sent": false, "link": "https://…/#/password/…", "expires_at": "…"}`, the link for the
+    `{"sent": false, "reason": "not_configured" | "failed", "link": "https://…/#/password/…",
+    "expires_at": "…"}` (no relay set in `SMTP_URL`, or it did not take the e-mail), the link for the
     caller to pass on by hand (the user is created either way)."""
     user = people.create_person(session=db.session, actor=current_actor(), values=values)
     return _invite(user)

@@ -63,6 +63,36 @@ def test_without_mail_the_admin_gets_the_link_to_copy(page, api, mailbox):
     expect(page.get_by_label("Lien de nouveau mot de passe")).to_have_value(link)
 
 
+def test_an_invitation_with_no_relay_set_says_so(page):
+    """`invitation.reason` "not_configured" (tests/users/test_invitations.py): the panel says no mail
+    server is set, rather than that the e-mail failed. The answer is altered on its way to the page."""
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "admin@example.com", "dashboard")
+    page.get_by_test_id("desk-nav-people").click()
+    link = "http://127.0.0.1/#/password/not-a-real-token"
+
+    def without_relay(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        response = route.fetch()
+        route.fulfill(response=response, json={**response.json(), "invitation": {
+            "sent": False, "reason": "not_configured", "link": link, "expires_at": "2026-12-07T10:00:00Z"}})
+
+    page.route("**/api/users", without_relay)
+    email = f"rosa-{uuid.uuid4().hex[:8]}@example.com"
+    page.get_by_test_id("person-new").click()
+    form = page.get_by_test_id("person-form")
+    form.get_by_test_id("person-name").fill("Rosa Sans-Relais")
+    form.get_by_test_id("person-email").fill(email)
+    form.get_by_test_id("person-role").select_option("telemarketer")
+    form.get_by_test_id("person-team").select_option(index=1)
+    form.get_by_test_id("person-save").click()
+    expect(page.get_by_test_id("invitation-link")).to_contain_text(
+        f"Aucun serveur d’e-mail n’est configuré : transmettez ce lien d’invitation à {email}.", timeout=20_000)
+    expect(page.get_by_label("Lien d’invitation")).to_have_value(link)
+
+
 @pytest.mark.parametrize(("by_email", "shown", "hidden"), [(False, "forgot-ask-admin", "forgot-sent"),
                                                             (True, "forgot-sent", "forgot-ask-admin")])
 def test_the_forgotten_password_page_promises_an_e_mail_only_when_one_can_leave(page, by_email, shown, hidden):

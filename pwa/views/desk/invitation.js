@@ -8,8 +8,9 @@ import { w } from './words.js';
 
 /** Tell what became of `user.invitation`; the link (when the e-mail did not leave) goes to `onLink`. */
 export function told(user, onLink) {
-  if (user.invitation?.sent === false) onLink({ email: user.email, link: user.invitation.link });
-  else toast(w('invited', { email: user.email }));
+  if (user.invitation?.sent === false) {
+    onLink({ email: user.email, link: user.invitation.link, noRelay: user.invitation.reason === 'not_configured' });
+  } else toast(w('invited', { email: user.email }));
 }
 
 /** POST /api/users/{id}/invitation, then `told`. */
@@ -22,7 +23,7 @@ export async function sendReset(u, onLink) {
   try {
     const answer = await post(`/api/users/${u.id}/password-reset`);
     if (answer.sent) toast(w('resetSent', { email: u.email }));
-    else onLink({ email: u.email, link: answer.link, reset: answer.reason === 'not_configured' ? 'resetNoRelay' : 'resetNotSent' });
+    else onLink({ email: u.email, link: answer.link, reset: true, noRelay: answer.reason === 'not_configured' });
   } catch (e) { toast(problemText(e), 'error'); }
 }
 
@@ -31,7 +32,7 @@ export function InvitationLink({ pending, onClose }) {
     try { await navigator.clipboard.writeText(pending.link); toast(w('linkCopied')); } catch { toast(w('copyByHand'), 'error'); }
   }
   return html`<div class="card notice warn" role="alert" data-testid="invitation-link">
-    <p>${w(pending.reset || 'inviteNotSent', { email: pending.email })}</p>
+    <p>${w(`${pending.reset ? 'reset' : 'invite'}${pending.noRelay ? 'NoRelay' : 'NotSent'}`, { email: pending.email })}</p>
     <input readonly data-testid="invitation-link-url" value=${pending.link} onFocus=${(e) => e.target.select()}
       aria-label=${w(pending.reset ? 'resetLink' : 'inviteLink')} />
     <button class="primary" data-testid="invitation-copy" onClick=${copy}>${w('copyLink')}</button>
