@@ -25,10 +25,11 @@ $(BENCH_STAMP): pyproject.toml $(TEST_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
-## run: demo data on first start (idempotent), then the API, the PWA and a dispatcher on PORT (8000)
+## run: demo data on first start (idempotent), then the API, the PWA and a dispatcher on PORT (8000);
+## no mail relay unless SMTP_URL is set (the desk then hands invitation and password links over)
 run: $(STAMP)
 	$(BIN)/tournee demo
-	$(BIN)/tournee serve
+	SMTP_URL="$${SMTP_URL-}" $(BIN)/tournee serve
 
 ## test: the suite on SQLite, and on PostgreSQL too when TOURNEE_TEST_DATABASE_URL is set, on one
 ## pytest-xdist worker per core (at most 4); a module's tests stay on one worker (its live server,

@@ -6,6 +6,7 @@ validation errors, JWT errors, integrity errors and database errors into problem
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, json, request
@@ -194,9 +195,31 @@ def problem_from_http_exception(error: HTTPException):
         headers.update({k: v for k, v in error.get_headers() if k.lower() == "allow"})
     if status == 429:
         doc["type"] = PROBLEM_BASE + "rate_limited"
-        doc["detail"] = "Too many requests; retry later."
+        doc["detail"] = _retry_in(_limiter_wait())
         headers.update({k: v for k, v in error.get_headers() if k.lower() == "retry-after"})
     return problem_response(doc, status, headers)
+
+
+def _limiter_wait() -> int | None:
+    """Seconds until the rate limit this request broke lets one more through (flask-limiter's
+    window reset, the value of its Retry-After), None when no limit of the limiter is known."""
+    from server.extensions import limiter
+    try:
+        broken = limiter.current_limit
+        return max(1, broken.reset_at - int(time.time())) if broken is not None else None
+    except Exception:  # the storage away: the 429 still answers, without a wait
+        log.warning("rate limit window unreadable", exc_info=True)
+        return None
+
+
+def _retry_in(wait: int | None) -> str:
+    """The 429's detail: when to retry, in whole seconds under two minutes, else whole minutes
+    (rounded up: retrying at the minute said never comes too early)."""
+    if wait is None:
+        return "Too many requests; retry later."
+    if wait < 120:
+        return f"Too many requests; retry in {wait} s."
+    return f"Too many requests; retry in {-(-wait // 60)} min."
 
 
 def _slug(name: str) -> str:

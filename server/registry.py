@@ -29,6 +29,7 @@ def _api_blueprints():
         "server.visits.routes",
         "server.agenda.routes",
         "server.agenda.absences",
+        "server.agenda.days_off",
         "server.quotes.routes",
         "server.quotes.admin_routes",
         "server.quotes.channel_test",

@@ -43,17 +43,33 @@ def _template(node) -> str | None:
     return None
 
 
+def _sources() -> list[tuple[Path, ast.AST]]:
+    return [(path, ast.parse(path.read_text(encoding="utf-8")))
+            for path in [*ROOT.glob("server/**/*.py"), *ROOT.glob("sync/**/*.py")] if "migrations" not in path.parts]
+
+
+def problem_classes(sources) -> set[str]:
+    """PROBLEMS and every class of the code deriving from one of them (BadLink(Problem),
+    Unbounded(TooLarge)…): a domain's own problem class is checked like the shared ones."""
+    bases = {node.name: {getattr(b, "id", getattr(b, "attr", None)) for b in node.bases}
+             for _path, tree in sources for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    found = set(PROBLEMS)
+    while grown := {name for name, parents in bases.items() if name not in found and parents & found}:
+        found |= grown
+    return found
+
+
 def messages_in_code() -> dict[str, str]:
     """Every title, detail and field message given to a problem in server/ and sync/ → where."""
     found: dict[str, str] = {}
-    for path in [*ROOT.glob("server/**/*.py"), *ROOT.glob("sync/**/*.py")]:
-        if "migrations" in path.parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    sources = _sources()
+    problems = problem_classes(sources)
+    for path, tree in sources:
+        for node in ast.walk(tree):
             texts = []
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", None))
-                if name in PROBLEMS:
+                if name in problems:
                     texts += node.args[2:3] if name == "Issue" else node.args[:1]
                     for kw in node.keywords:
                         if kw.arg == "errors" and isinstance(kw.value, ast.Dict):
@@ -83,6 +99,12 @@ def test_both_catalogues_hold_the_same_keys_each_translated():
         assert sorted(PLACEHOLDER.findall(fr[msgid])) == sorted(PLACEHOLDER.findall(msgid)), msgid
     untranslated = [k for k, v in fr.items() if v == k and " " in k]
     assert untranslated == [], "French side left in English"
+
+
+def test_the_problem_classes_of_the_domains_are_checked_too():
+    classes = problem_classes(_sources())
+    assert {"BadLink", "Inactive", "Unbounded", "TooManyAttempts"} <= classes
+    assert "spent, expired or unknown; ask for a new one." in " ".join(messages_in_code())
 
 
 def test_every_message_the_code_sends_has_a_translation():
@@ -151,3 +173,31 @@ def test_the_dispatchers_notes_are_translated_with_their_values(app, language, e
     with app.test_request_context(headers={"Accept-Language": language}):
         assert translate("delivered by inbox") == expected
         assert translate("Typed by a person.") == "Typed by a person."  # not a catalogue message: as it is
+
+
+def test_no_server_message_hedges_its_plural():
+    """"problem(s)", "compte(s)": a count says one or many in words (ngettext, or a message for one)."""
+    lazy = re.compile(r"\w\((?:s|e|es|x)\)")
+    for lang in LANGUAGES:
+        assert [text for text in catalogue(lang).values() if lazy.search(text)] == [], lang
+    assert [text for text in messages_in_code() if lazy.search(text)] == []
+
+
+@pytest.mark.parametrize(("rows", "french", "english"), [
+    (1, "1 problème trouvé ; rien n'a été importé.", "1 problem found; nothing was imported."),
+    (2, "2 problèmes trouvés ; rien n'a été importé.", "2 problems found; nothing was imported."),
+])
+def test_a_rejected_import_counts_its_problems_in_words(client, app, session, rows, french, english):
+    admin, rep = make_user(session, "admin"), make_user(session, "rep", team=make_team(session))
+    session.commit()
+    body = "name;postcode;owner\n" + "".join(f";2100{n};{rep.email}\n" for n in range(rows))  # no name on each line
+
+    def send(language):
+        from io import BytesIO
+        return client.post("/api/accounts/import", data={"file": (BytesIO(body.encode()), "comptes.csv")},
+                           headers={**token_headers(app, admin), "Accept-Language": language},
+                           content_type="multipart/form-data")
+    answers = {language: send(language) for language in ("fr", "en")}
+    assert {k: v.status_code for k, v in answers.items()} == {"fr": 422, "en": 422}
+    assert answers["fr"].get_json()["detail"] == french
+    assert answers["en"].get_json()["detail"] == english

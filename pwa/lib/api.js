@@ -83,7 +83,9 @@ export async function login(email, password) {
 export async function publicPost(path, body) {
   const res = await send(path, { method: 'POST', body });
   if (!res.ok) throw await failure(res);
-  return res.status === 204 || res.status === 202 ? null : res.json();
+  if (res.status === 204) return null;
+  const text = await res.text(); // a 202 may carry a body (the reset's `by_email`) or none
+  return text ? JSON.parse(text) : null;
 }
 
 /** POST /api/auth/logout, then the session is forgotten on this device. */

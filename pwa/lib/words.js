@@ -12,6 +12,7 @@ const fr = {
   otherUser: 'Des modifications d’un autre utilisateur attendent sur cette tablette : reconnectez-vous avec {email}.',
   forgot: 'Mot de passe oublié ?', forgotTitle: 'Mot de passe oublié', sendLink: 'Recevoir un lien',
   linkSent: 'Si cette adresse a un compte, un lien valable 1 heure vient d’y être envoyé.',
+  askAdmin: 'Ce serveur ne peut pas envoyer d’e-mail : demandez un lien de nouveau mot de passe à votre administrateur.',
   choosePassword: 'Choisir mon mot de passe', newPassword: 'Nouveau mot de passe', confirmPassword: 'Confirmer',
   passwordRules: 'Au moins 12 caractères, ou une phrase d’au moins 4 mots. Ni votre nom ni votre adresse e-mail, ni rien qui s’en approche, ni un mot de passe courant (« azerty123 »…).',
   passwordsDiffer: 'Les deux saisies diffèrent.', passwordSet: 'Mot de passe enregistré : connectez-vous.',
@@ -54,6 +55,7 @@ const en = {
   otherUser: 'Changes of another user are waiting on this tablet: sign in as {email}.',
   forgot: 'Forgot your password?', forgotTitle: 'Forgotten password', sendLink: 'Send me a link',
   linkSent: 'If this address has an account, a link valid 1 hour has just been sent to it.',
+  askAdmin: 'This server cannot send e-mail: ask your administrator for a new-password link.',
   choosePassword: 'Choose my password', newPassword: 'New password', confirmPassword: 'Confirm',
   passwordRules: 'At least 12 characters, or a passphrase of at least 4 words. Not your name or e-mail address, nor close to them, nor a common password ("qwerty123"…).',
   passwordsDiffer: 'The two entries differ.', passwordSet: 'Password saved: sign in.',
@@ -88,7 +90,8 @@ export const dictionaries = { fr, en };
 /** The lookups of a catalogue `{fr, en}`: t('overdue', {n: 3}) → "En retard de 3 j" (French when
  * the language lacks the word, else the key; reading lang.value subscribes the component);
  * word('role', 'decision_maker') → "Décideur" (an API enum value; unknown values as they are);
- * count('items', 1) → "1 article" (the key's `.one`/`.other` form, by Intl.PluralRules). */
+ * count('items', 1) → "1 article" (the key's `.one`/`.other` form, by Intl.PluralRules; `vars` fill
+ * the form's other places: count('applied', 3, {v: 2})). */
 export function wordsOf(catalogue) {
   const t = (key, vars) => {
     const text = catalogue[lang.value][key] ?? catalogue.fr[key] ?? key;
@@ -100,7 +103,7 @@ export function wordsOf(catalogue) {
     const text = t(key);
     return text === key ? String(value) : text;
   };
-  const count = (key, n) => t(`${key}.${new Intl.PluralRules(locale()).select(n) === 'one' ? 'one' : 'other'}`, { n: fmtNumber(n, 0) });
+  const count = (key, n, vars) => t(`${key}.${new Intl.PluralRules(locale()).select(n) === 'one' ? 'one' : 'other'}`, { ...vars, n: fmtNumber(n, 0) });
   return { t, word, count };
 }
 export const { t, word, count } = wordsOf(dictionaries);

@@ -5,7 +5,7 @@
 // the conflicts) or says they are different companies (server/accounts/merging.py).
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, toast, go } from '../lib/ui.js';
-import { t } from '../lib/i18n.js';
+import { t, count } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { sync } from '../lib/sync-client.js';
 
@@ -30,7 +30,7 @@ export function MergeOffer({ account }) {
   async function keep(survivor) {
     try {
       const r = await api('/api/accounts/merge', { method: 'POST', body: { survivor_id: survivor, merged_ids: ids.filter((x) => x !== survivor) } });
-      toast(t('mergeDone', { n: r.conflicts.length }));
+      toast(count('mergeDone', r.conflicts.length));
       setGroup(null); cache = { at: 0, items: null };
       await sync();
       if (survivor !== account.id) go('/accounts');

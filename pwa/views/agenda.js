@@ -1,9 +1,12 @@
-// The week ahead: appointments booked for the rep and follow-up tasks, day by day.
-import { html, isoDay, addDays } from '../lib/ui.js';
+// The week ahead: appointments booked for the rep and follow-up tasks, day by day, and the
+// days not worked as the server names them (GET /api/users/{id}/days-off: a public holiday by
+// its name), kept in meta per week so that the agenda shows them offline too.
+import { html, isoDay, addDays, user, online } from '../lib/ui.js';
 import { useLive } from '../lib/live.js';
-import { t, fmtDate, fmtTime } from '../lib/i18n.js';
-import { useState } from '../vendor/preact-hooks.mjs';
-import { appointmentsBetween, allOf, accountsByIds } from '../lib/db.js';
+import { t, lang, fmtDate, fmtTime } from '../lib/i18n.js';
+import { useEffect, useState } from '../vendor/preact-hooks.mjs';
+import { api } from '../lib/api.js';
+import { appointmentsBetween, allOf, accountsByIds, getMeta, setMeta } from '../lib/db.js';
 import { completeTask, declareAbsence } from '../lib/outbox.js';
 
 const REASONS = ['leave', 'training', 'sick', 'other'];
@@ -38,6 +41,12 @@ export function Agenda({ day: asked }) {
   const d = new Date(`${day}T12:00:00`);
   const monday = addDays(day, -((d.getDay() + 6) % 7));
   const days = [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i));
+  const me = user.value?.id;
+  useEffect(() => {
+    if (!online.value || !me) return;
+    api(`/api/users/${me}/days-off?from=${monday}&to=${days[6]}`)
+      .then((r) => setMeta(`daysOff:${monday}`, r.items)).catch(() => {}); // offline or refused: the kept ones stay
+  }, [me, monday, online.value]);
   const data = useLive(async () => {
     const from = new Date(`${monday}T00:00:00`).toISOString();
     const to = new Date(`${addDays(monday, 7)}T00:00:00`).toISOString();
@@ -46,7 +55,7 @@ export function Agenda({ day: asked }) {
     const accounts = await accountsByIds([...appts, ...tasks].map((x) => x.account_id || ''));
     const names = new Map(accounts.filter(Boolean).map((a) => [a.id, a.name]));
     const absences = (await allOf('absence')).filter((a) => a.last_day >= monday && a.first_day < addDays(monday, 7));
-    return { appts, tasks, names, absences };
+    return { appts, tasks, names, absences, off: (await getMeta(`daysOff:${monday}`)) || [] };
   }, [monday], null);
   if (!data) return html`<p class="muted">…</p>`;
   const onDay = (x, at) => isoDay(new Date(at)) === x;
@@ -62,10 +71,12 @@ export function Agenda({ day: asked }) {
         const appts = data.appts.filter((a) => onDay(x, a.start)).sort((a, b) => (a.start < b.start ? -1 : 1));
         const tasks = data.tasks.filter((k) => onDay(x, k.due_at) || (x === isoDay() && k.due_at < x));
         const away = data.absences.find((a) => a.first_day <= x && x <= a.last_day);
+        const off = data.off.find((o) => o.date === x);
         return html`<div class=${`day card ${x === isoDay() ? 'today' : ''}`}>
           <h2><a href=${`#/tour/${x}`}>${fmtDate(x)}</a></h2>
+          ${off?.kind === 'holiday' && html`<p class="notice" data-testid="holiday-day">${off.names?.[lang.value] || off.name} · ${t('publicHoliday')}</p>`}
           ${away && html`<p class="notice" data-testid="absence-day">${t(`absence.${away.reason}`)}</p>`}
-          ${!appts.length && !tasks.length && html`<p class="muted">${t('noAppointments')}</p>`}
+          ${!appts.length && !tasks.length && html`<p class="muted">${t(off ? 'dayOff' : 'noAppointments')}</p>`}
           ${away && appts.some((a) => a.status === 'booked') && html`<p class="notice warn" data-testid="absence-clash">${t('absence.clash')}</p>`}
           ${appts.map((a) => html`<a class=${`appt ${away && a.status === 'booked' ? 'clash' : ''}`} href=${`#/account/${a.account_id}`}
               data-testid=${away && a.status === 'booked' ? 'clashing-appointment' : undefined}>

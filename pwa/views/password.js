@@ -8,16 +8,16 @@ import { publicPost, ApiError } from '../lib/api.js';
 
 export function ForgotPassword() {
   const [email, setEmail] = useState('');
-  const [sent, setSent] = useState(false);
+  const [sent, setSent] = useState(null); // the server's answer: {by_email} (API.md → Company set-up)
   const [error, setError] = useState('');
   async function submit(event) {
     event.preventDefault();
     setError('');
     try {
-      await publicPost('/api/auth/password-reset', { email: email.trim() });
-      setSent(true);
+      setSent((await publicPost('/api/auth/password-reset', { email: email.trim() })) || { by_email: true });
     } catch (e) {
-      setError(e instanceof ApiError && e.status === 429 ? t('tooMany') : e.message);
+      // A 429 says when to retry in the server's words; else a word of ours.
+      setError(e instanceof ApiError && e.status === 429 ? e.problem?.detail || t('tooMany') : e.message);
     }
   }
   return html`
@@ -27,7 +27,9 @@ export function ForgotPassword() {
         <input data-testid="forgot-email" type="email" autocomplete="username" required value=${email}
           onInput=${(e) => setEmail(e.target.value)} />
       </label>
-      ${sent && html`<p class="ok" role="status" data-testid="forgot-sent">${t('linkSent')}</p>`}
+      ${sent && (sent.by_email === false
+    ? html`<p class="notice warn" role="status" data-testid="forgot-ask-admin">${t('askAdmin')}</p>`
+    : html`<p class="ok" role="status" data-testid="forgot-sent">${t('linkSent')}</p>`)}
       ${error && html`<p class="error" role="alert">${error}</p>`}
       <button class="primary" data-testid="forgot-submit" type="submit">${t('sendLink')}</button>
       <a href="#/login">${t('backToLogin')}</a>

@@ -4,7 +4,7 @@
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, toast, user, go } from '../lib/ui.js';
 import { useLive } from '../lib/live.js';
-import { t, word, fmtDateTime, colon } from '../lib/i18n.js';
+import { t, word, count, fmtDateTime, colon } from '../lib/i18n.js';
 import { api, logout } from '../lib/api.js';
 import { outboxAll, rejectedAll, dismissRejected, clearAll, getRecord, accountsByIds } from '../lib/db.js';
 import { pending, lastSync, syncError, syncing, sync } from '../lib/sync-client.js';
@@ -60,7 +60,7 @@ export function SyncScreen() {
   const rejected = useLive(() => rejectedAll().then(inWords), [], []);
   const error = syncError.value;
   async function signOut() {
-    if (pending.value && !confirm(t('logoutWarn', { n: pending.value }))) return;
+    if (pending.value && !confirm(count('logoutWarn', pending.value))) return;
     await logout();
     await clearAll();
     user.value = null;

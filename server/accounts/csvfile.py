@@ -56,7 +56,9 @@ class ImportRejected(Invalid):
         errors: dict[str, list[str]] = {}
         for issue in issues:
             errors.setdefault(f"line {issue.line}: {issue.field}", []).append(issue.reason)
-        super().__init__(f"{len(issues)} problem(s) found; nothing was imported.", errors=errors,
+        found = ("1 problem found; nothing was imported." if len(issues) == 1
+                 else f"{len(issues)} problems found; nothing was imported.")
+        super().__init__(found, errors=errors,
                          report=[i.as_dict() for i in issues], **counts)
 
 

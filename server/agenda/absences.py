@@ -114,7 +114,7 @@ def as_contract(absence: Absence) -> dict:
             "clashes": clashes(db.session, user_id=absence.user_id, first=absence.first_day, last=absence.last_day)}
 
 
-def _user_in_scope(user_id: str):
+def user_in_scope(user_id: str):
     """The user whose absences the caller may see: itself, its team (manager, telemarketer), anyone (admin)."""
     from server.users.models import User
     actor = current_actor()
@@ -131,7 +131,7 @@ def _user_in_scope(user_id: str):
 @blp.response(200)
 def list_absences(user_id):
     """The user's absences, latest first: `{"items": [{"id", "from", "to", "reason", …}], "total"}`."""
-    user = _user_in_scope(user_id)
+    user = user_in_scope(user_id)
     rows = db.session.scalars(scoped("absence", current_actor()).where(Absence.user_id == user.id)
                               .order_by(Absence.first_day.desc(), Absence.id)).all()
     return {"items": [as_contract(a) for a in rows], "total": len(rows)}
@@ -142,7 +142,7 @@ def list_absences(user_id):
 def create_absence(user_id):
     """Record an absence `{"from", "to", "reason", "note"?}` (both days included) → 201 the absence,
     whose `clashes` lists the appointments still booked on its days (they are kept). 422 when a day is missing or out of order; 404 for a user outside the caller's reach."""
-    user = _user_in_scope(user_id)
+    user = user_in_scope(user_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise Invalid("The body must be a JSON object.", errors={"_schema": ["Expected an object."]})
@@ -169,7 +169,7 @@ def create_absence(user_id):
 @blp.response(204)
 def delete_absence(user_id, absence_id):
     """Remove an absence: its days are worked again."""
-    user = _user_in_scope(user_id)
+    user = user_in_scope(user_id)
     absence = get_in_scope(db.session, "absence", absence_id, current_actor()) if is_uuid(absence_id) else None
     if absence is None or absence.user_id != user.id:
         raise NotFound(f"No absence {absence_id}.")

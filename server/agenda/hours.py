@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from server.agenda.workdays import load_calendar
+from server.agenda.workdays import holiday_name, load_calendar
 from server.errors import Overlap
+from server.i18n import language
 from server.users.models import User
 
 
@@ -24,7 +25,19 @@ def check_within_working_hours(session: Session, *, rep_id: str, start: datetime
     span = calendar.span(local_start.date())
     inside = (span is not None and local_start.date() == local_end.date()
               and local_start.strftime("%H:%M") >= span[0] and local_end.strftime("%H:%M") <= span[1])
-    if not inside:
-        why = {"holiday": "The rep does not work that day (public holiday).",
-               "absence": "The rep is absent that day."}.get(off.kind if off else "", "Outside working hours.")
-        raise Overlap("The appointment falls outside the rep's working hours.", errors={"start": [why]})
+    if inside:
+        return
+    # The reason in the caller's words (the desk shows it as it is): which kind of day off,
+    # and the holiday's name in the reader's language.
+    day = local_start.date()
+    refused = "The appointment falls outside the rep's working hours."
+    if off is not None and off.kind == "holiday":
+        name = holiday_name(calendar.holidays_code, day, language()) or off.name
+        raise Overlap(refused, errors={"start": [f"The rep does not work that day: public holiday ({name})."]})
+    if off is not None and off.kind == "absence":
+        raise Overlap(refused, errors={"start": ["The rep is absent that day."]})
+    if off is not None:
+        raise Overlap(refused, errors={"start": ["The rep does not work on that day of the week."]})
+    if local_start.date() != local_end.date():
+        raise Overlap(refused, errors={"start": ["The appointment must end on the day it starts."]})
+    raise Overlap(refused, errors={"start": [f"Outside the rep's working hours that day ({span[0]}–{span[1]})."]})

@@ -39,4 +39,5 @@ def geocode_command(limit: int | None) -> None:
                 account.lat, account.lon, account.geo_precision = position.lat, position.lon, position.precision
                 better += 1
         db.session.commit()
-    click.echo(f"{len(accounts)} account(s) tried, {better} located at the address or street.")
+    tried = "1 account tried" if len(accounts) == 1 else f"{len(accounts)} accounts tried"
+    click.echo(f"{tried}, {better} located at the address or street.")

@@ -57,9 +57,25 @@ def compose(*, purpose: str, name: str, link: str, locale: str) -> tuple[str, st
         return gettext(subject), "\n".join(lines) + "\n"
 
 
+def configured() -> bool:
+    """True when `SMTP_URL` names a relay (smtp://, smtp+starttls:// or smtps:// with a host).
+
+    An empty `SMTP_URL` means the operator set up no relay at all (`make run` without one):
+    nothing is tried, and the screens say to ask an administrator for a link instead of
+    promising an e-mail."""
+    try:
+        parse_smtp_url(current_app.config.get("SMTP_URL") or "")
+    except ValueError:
+        return False
+    return True
+
+
 def send_link(*, user, purpose: str, link: str) -> bool:
     """Send the invitation or reset e-mail in the user's `locale` (French by default); True when the relay took it."""
     config = current_app.config
+    if not configured():
+        log.warning("user e-mail (%s) to %s not sent: no mail relay (SMTP_URL) configured", purpose, user.email)
+        return False
     subject, body = compose(purpose=purpose, name=user.name, link=link, locale=user.locale)
     message = EmailMessage()
     message["From"] = config.get("MAIL_SENDER", "tournee@localhost")

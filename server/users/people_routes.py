@@ -4,6 +4,8 @@ Thin routes (STYLE habit 3); scope and rules in server/users/people.py.
 """
 from __future__ import annotations
 
+import logging
+
 from flask import request
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
@@ -18,13 +20,20 @@ from server.users import links, mail, people
 from server.common.search import fold, matches
 from server.users.models import User
 from server.users.people_schemas import (
-    InvitedPersonSchema, PersonInSchema, PersonListArgs, PersonListSchema, PersonPatchSchema, PersonSchema, SalesTeamInSchema, SalesTeamListSchema,
+    InvitedPersonSchema, ResetLinkSchema, PersonInSchema, PersonListArgs, PersonListSchema, PersonPatchSchema, PersonSchema, SalesTeamInSchema, SalesTeamListSchema,
     SalesTeamPatchSchema, SalesTeamSchema,
 )
 
 
 class AlreadySignedIn(Problem):
     status, kind, title = 409, "already_signed_in", "Password already chosen"
+
+
+class Inactive(Problem):
+    status, kind, title = 409, "inactive", "User deactivated"
+
+
+log = logging.getLogger(__name__)
 
 
 blp = Blueprint("people", __name__, url_prefix="/api", description="Users and teams of the company.")
@@ -44,7 +53,8 @@ def _invite(user: User) -> User:
     db.session.commit()
     link = link_url(token)
     user.invitation = ({"sent": True} if mail.send_link(user=user, purpose="invitation", link=link)
-                       else {"sent": False, "link": link, "expires_at": expires_at})
+                       else {"sent": False, "reason": "failed" if mail.configured() else "not_configured",
+                             "link": link, "expires_at": expires_at})
     user.invitation_pending = True
     return user
 
@@ -94,7 +104,8 @@ def create_user(values):
     """Create a user; it receives an invitation e-mail with a link valid 7 days. 409 on a used e-mail.
 
     → the user and `invitation`: `{"sent": true}` when the relay took the e-mail, else
-    `{"sent": false, "link": "https://…/#/password/…", "expires_at": "…"}`, the link for the
+    `{"sent": false, "reason": "not_configured" | "failed", "link": "https://…/#/password/…",
+    "expires_at": "…"}` (no relay set in `SMTP_URL`, or it did not take the e-mail), the link for the
     caller to pass on by hand (the user is created either way)."""
     user = people.create_person(session=db.session, actor=current_actor(), values=values)
     return _invite(user)
@@ -134,6 +145,37 @@ def resend_invitation(user_id):
     if user.id not in links.never_signed_in(session=db.session, user_ids=[user.id]):
         raise AlreadySignedIn("This user has already chosen a password: it can ask for a new one on the sign-in screen.")
     return _invite(user)
+
+
+@blp.post("/users/<string:user_id>/password-reset")
+@blp.response(202, ResetLinkSchema)
+def issue_reset(user_id):
+    """Issue a password-reset link for an active user (admin): e-mailed when a relay takes it.
+
+    The link is the one `POST /api/auth/password-reset` e-mails: single use, valid 1 hour,
+    confirmed by `POST /api/auth/password-reset/confirm`. → `{"sent": true}`, or
+    `{"sent": false, "reason": "not_configured" | "failed", "link", "expires_at"}` for the
+    admin to pass on by hand (no relay set in `SMTP_URL`, or the relay did not take it).
+    404 for a non-admin caller or an unknown user; 409 `inactive` for a deactivated user."""
+    actor = current_actor()
+    if actor.role != "admin":
+        raise NotFound(f"No user {user_id}.")
+    user = people.get_person(session=db.session, actor=actor, user_id=user_id)
+    if not user.active:
+        raise Inactive("This user is deactivated: reactivate it before sending it a new password link.")
+    token, expires_at = links.issue_until(session=db.session, user=user, purpose="reset")
+    db.session.commit()
+    # Who gave whom a way into an account: the request log has the path, not whether the link left.
+    link = link_url(token)
+    if not mail.configured():
+        answer = {"sent": False, "reason": "not_configured", "link": link, "expires_at": expires_at}
+    elif mail.send_link(user=user, purpose="reset", link=link):
+        answer = {"sent": True}
+    else:
+        answer = {"sent": False, "reason": "failed", "link": link, "expires_at": expires_at}
+    log.info("password-reset link for user %s issued by admin %s: %s", user.id, actor.id,
+             "e-mailed" if answer["sent"] else f"handed to the admin ({answer['reason']})")
+    return answer
 
 
 class ReassignSchema(Schema):

@@ -97,10 +97,23 @@ class PersonSchema(Schema):
 
 
 class InvitationSchema(Schema):
-    """Out: whether the invitation e-mail left; when it did not, the link it would have carried,
-    for the caller to pass on by hand (single use, valid until `expires_at`)."""
+    """Out: whether the invitation e-mail left; when it did not, why (`reason`: "not_configured",
+    no relay set; "failed", the relay did not take it) and the link it would have carried, for the
+    caller to pass on by hand (single use, valid until `expires_at`)."""
 
     sent = fields.Boolean()
+    reason = fields.String()
+    link = fields.String()
+    expires_at = When()
+
+
+class ResetLinkSchema(Schema):
+    """Out: `POST /api/users/{id}/password-reset`. Whether the e-mail left; when it did not, why
+    (`reason`: "not_configured", no relay set; "failed", the relay did not take it) and the link
+    it would have carried, for the admin to pass on by hand (single use, valid until `expires_at`)."""
+
+    sent = fields.Boolean(required=True)
+    reason = fields.String()
     link = fields.String()
     expires_at = When()
 

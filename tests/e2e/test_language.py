@@ -142,3 +142,34 @@ def test_the_desk_screens_speak_one_language(page, lang, email, first, screens):
             expect(page.get_by_test_id("slot").first).to_be_visible(timeout=20_000)
             page.get_by_test_id("manual-slot").locator("summary").click()
             check(page, lang, "booking", words)
+
+
+LAZY_PLURAL = re.compile(r"\w\((?:s|e|es|x)\)")
+
+
+def test_no_word_hedges_its_plural_and_counts_take_the_right_form(page):
+    """"compte(s)", "modification(s)" are nowhere in the catalogues: a count picks its `.one` or
+    `.other` form by Intl.PluralRules (French says "0 compte", "1 compte", "2 comptes")."""
+    page.goto("/")
+    found = page.evaluate("""async () => {
+      const tablet = await import('/lib/i18n.js');
+      const desk = await import('/views/desk/words.js');
+      const lang = await import('/lib/lang.js');
+      const words = [tablet.dictionaries, desk.dictionaries].flatMap((d) => [...Object.values(d.fr), ...Object.values(d.en)]);
+      const said = {};
+      for (const code of ['fr', 'en']) {
+        lang.lang.value = code;
+        said[code] = [desk.count('reassigned', 1), desk.count('reassigned', 3), desk.count('applied', 2, { v: 7 }),
+                      tablet.count('logoutWarn', 1), tablet.count('mergeDone', 4)];
+      }
+      return { words, said };
+    }""")
+    assert [w for w in found["words"] if LAZY_PLURAL.search(w)] == []
+    assert found["said"]["fr"] == [
+        "1 compte réattribué.", "3 comptes réattribués.", "Modèle v7 appliqué : 2 comptes ont changé.",
+        "1 modification pas encore envoyée. Elle sera perdue si vous vous déconnectez. Continuer ?",
+        "Fiches fusionnées (4 valeurs différentes dans les conflits)."]
+    assert found["said"]["en"] == [
+        "1 account reassigned.", "3 accounts reassigned.", "Model v7 applied: 2 accounts changed.",
+        "1 change not sent yet. It will be lost if you sign out. Continue?",
+        "Records merged (4 differing values in the conflicts)."]

@@ -7,6 +7,7 @@ Fast: the database already has the demo's admin, so `tournee demo` finds the dem
 goes straight on; the PWA and the demo data play no part here."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -66,6 +67,7 @@ def _make_run(instance: Path, port: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}  # not a sub-make
     env.update(TOURNEE_INSTANCE=str(instance), DATABASE_URL=f"sqlite:///{instance / 'tournee.db'}",
                SECRET_KEY="make-run-test-" + "x" * 32, PORT=str(port))
+    env.pop("SMTP_URL", None)  # as a fresh user runs it: no mail relay set
     # -o: never reinstall the venv here, even if pyproject.toml changed meanwhile
     make = subprocess.Popen(["make", "-o", ".venv/.installed", "run"], cwd=ROOT, env=env, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -98,6 +100,22 @@ def test_ctrl_c_stops_make_run_without_an_error(instance):
     output = _stopped(make, instance, port)
     assert "Error" not in output and "Traceback" not in output, output[-2000:]
     assert "Tournée: stopping" in output
+
+
+def test_make_run_without_smtp_url_promises_no_e_mail(instance):
+    """No relay listens under `make run`: the forgotten-password answer says no e-mail can leave
+    (the page then says to ask an administrator), instead of a link "sent" nowhere."""
+    port = free_port()
+    make = _make_run(instance, port)
+    try:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/auth/password-reset", method="POST",
+                                         data=json.dumps({"email": "admin@example.com"}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert (response.status, json.loads(response.read())) == (202, {"by_email": False})
+    finally:
+        os.killpg(make.pid, signal.SIGINT)
+        _stopped(make, instance, port)
 
 
 def test_sigterm_to_serve_ends_it_with_status_0(instance):

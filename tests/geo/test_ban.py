@@ -145,7 +145,7 @@ def test_tournee_geocode_tries_commune_level_accounts_again_and_leaves_manual_on
     version = waiting.version
     result = runner.invoke(args=["geocode"])
     assert result.exit_code == 0, result.output
-    assert "1 account(s) tried, 1 located" in result.output
+    assert "1 account tried, 1 located" in result.output
     session.expire_all()
     again = session.get(Account, waiting.id)
     assert (again.lat, again.lon, again.geo_precision) == (46.99, 4.94, "address") and again.version > version

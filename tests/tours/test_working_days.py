@@ -148,11 +148,29 @@ def test_booking_on_a_holiday_or_an_absence_is_a_409(app, client, session, world
         response = client.post(f"/api/users/{world.rep.id}/absences", headers=world.headers(app, "rep"),
                                json={"from": day.isoformat(), "to": day.isoformat(), "reason": "leave"})
         assert response.status_code == 201, response.get_json()
-    response = client.post("/api/appointments", headers=world.headers(app, "tele"), json={
-        "rep_id": world.rep.id, "account_id": world.accounts[0].id,
-        "start": local(day, "10:00").isoformat(), "end": local(day, "11:00").isoformat()})
+    body = {"rep_id": world.rep.id, "account_id": world.accounts[0].id,
+            "start": local(day, "10:00").isoformat(), "end": local(day, "11:00").isoformat()}
+    response = client.post("/api/appointments", headers=world.headers(app, "tele"), json=body)
     assert response.status_code == 409
     assert response.get_json()["type"].endswith("overlap")
+    # The real reason, in the reader's language, the holiday named (the desk shows it as it is).
+    english = client.post("/api/appointments", headers={**world.headers(app, "tele"), "Accept-Language": "en"}, json=body)
+    reasons = {"fr": response.get_json()["errors"]["start"], "en": english.get_json()["errors"]["start"]}
+    if when == "holiday":
+        assert reasons == {
+            "fr": [f"Le commercial ne travaille pas ce jour-là : jour férié ({holiday_calendar('FR').get(day)})."],
+            "en": [f"The rep does not work that day: public holiday ({holiday_calendar('FR', 'en').get(day)})."]}
+    else:
+        assert reasons == {"fr": ["Le commercial est absent ce jour-là."], "en": ["The rep is absent that day."]}
+
+
+def test_booking_outside_the_hours_of_a_worked_day_says_the_hours(app, client, world):
+    day = a_working_day()
+    response = client.post("/api/appointments", headers=world.headers(app, "tele"), json={
+        "rep_id": world.rep.id, "account_id": world.accounts[0].id,
+        "start": local(day, "19:00").isoformat(), "end": local(day, "20:00").isoformat()})
+    assert response.status_code == 409
+    assert response.get_json()["errors"]["start"] == ["En dehors des heures de travail du commercial ce jour-là (08:30–18:00)."]
 
 
 def test_an_absence_entered_offline_removes_the_day_from_the_plan_after_sync(app, client, session, world):

@@ -53,7 +53,7 @@ def test_an_invitation_that_could_not_leave_gives_the_caller_a_working_link(app,
     response = create(app, client, company, who)
     assert response.status_code == 201, response.get_json()
     invitation = response.get_json()["invitation"]
-    assert invitation["sent"] is False
+    assert invitation["sent"] is False and invitation["reason"] == "failed"  # a relay is set, it did not answer
     assert invitation["link"].startswith("http://localhost/#/password/")
     expires = datetime.fromisoformat(invitation["expires_at"])
     assert abs(expires - (utcnow() + timedelta(days=7))) < timedelta(minutes=1)  # as long as the e-mail's
@@ -62,6 +62,13 @@ def test_an_invitation_that_could_not_leave_gives_the_caller_a_working_link(app,
     assert login(client, "nina@test.example", PASSWORD).status_code == 200
     spent = client.post("/api/auth/password-reset/confirm", json={"token": token, "password": "un autre mot de passe"})
     assert_problem(spent, 400, "bad_link")
+
+
+def test_with_no_relay_set_nothing_is_tried_and_the_answer_says_so(app, client, company, relay):
+    app.config["SMTP_URL"] = ""
+    invitation = create(app, client, company).get_json()["invitation"]
+    assert invitation["sent"] is False and invitation["reason"] == "not_configured" and invitation["link"]
+    assert relay.messages == []
 
 
 @pytest.mark.parametrize(("language", "reason"), [

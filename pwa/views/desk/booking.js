@@ -2,10 +2,12 @@
 // see the rep's planned week, pick one of the slots that add the least driving
 // (GET /api/reps/{rep}/slots, each day's line saying why) or type another ("Autre
 // créneau": chosen as typed), name the contact and the purpose, book from the bar that
-// stays at the bottom of the screen however long the form.
+// stays at the bottom of the screen however long the form. The days the rep does not work
+// (a public holiday, an absence) are marked as the server names them (GET /api/users/{id}/days-off),
+// and a refused booking says the server's reason.
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, Badge, go, toast, isoDay, addDays } from '../../lib/ui.js';
-import { fmtDate, fmtTime, fmtDateTime, colon } from '../../lib/lang.js';
+import { fmtDate, fmtTime, fmtDateTime, colon, lang } from '../../lib/lang.js';
 import { useApi, post, problemText } from './fetch.js';
 import { w } from './words.js';
 
@@ -27,14 +29,24 @@ function Search() {
 // The week the telemarketer books into: this one, or the next from Saturday on (its days are over).
 const bookingWeek = (today) => (new Date(`${today}T12:00:00`).getDay() % 6 === 0 ? addDays(today, 2) : today);
 
+// A day off in the desk's words: the holiday's name in the language on screen, or why.
+const offText = (off) => (off.kind === 'holiday' ? w('dayOff.holiday', { name: off.names?.[lang.value] || off.name })
+  : w(`dayOff.${off.kind}`));
+const daysOffPath = (repId, from, to) => `/api/users/${repId}/days-off?from=${from}&to=${to}`;
+
 function Week({ repId, repName, version }) {
   const { data } = useApi(`/api/tours/${repId}/week/${bookingWeek(isoDay())}?v=${version}`);
+  const off = useApi(data ? daysOffPath(repId, data.week_start, addDays(data.week_start, 6)) : null).data?.items || [];
   if (!data) return html`<p class="muted">${w('loading')}</p>`;
+  // The week lists worked days only: a weekday off (holiday, absence) takes its place as such.
+  const days = [...(data.days || []), ...off.filter((o) => o.kind !== 'weekly').map((o) => ({ date: o.date, off: o }))]
+    .sort((a, b) => (a.date < b.date ? -1 : 1));
   return html`<div class="rep-week">
     <h2 data-testid="booking-week">${w('repWeek', { name: repName || '' })} · ${w('weekOf', { d: fmtDate(data.week_start, { day: 'numeric', month: 'long' }) })}</h2>
-    <div class="week-cols">${(data.days || []).map((day) => html`<div class="week-day">
+    <div class="week-cols">${days.map((day) => html`<div class=${day.off ? 'week-day off' : 'week-day'}>
       <h3 data-testid="week-day"><span class="day-long">${fmtDate(day.date, { weekday: 'long' })}</span><span class="day-short">${
         fmtDate(day.date, { weekday: 'short' })}</span> <span class="day-date">${fmtDate(day.date, { day: 'numeric', month: 'short' })}</span></h3>
+      ${day.off && html`<p class="muted" data-testid="week-day-off">${offText(day.off)}</p>`}
       ${(day.stops || []).map((s) => html`<div class=${`week-stop ${s.kind}`} data-testid=${s.kind === 'appointment' ? 'week-appt' : 'week-stop'}
         data-account-id=${s.account_id} title=${s.name}><b>${fmtTime(s.arrive)}</b> <${Badge} segment=${s.segment} />
         <span class="stop-name">${s.name}</span></div>`)}
@@ -69,6 +81,8 @@ function Slots({ repId, accountId, minutes, chosen, onChoose, version }) {
   const [time, setTime] = useState('10:00');
   const manual = (d, hm) => d && hm && onChoose({ start: `${d}T${hm}:00`, manual: true });
   const placed = data?.[0] && data[0].reason !== 'no_location';
+  // The typed day, when the rep does not work it: said before booking, in the server's words.
+  const dayOff = useApi(chosen?.manual && day ? daysOffPath(repId, day, day) : null).data?.items?.[0];
   return html`<div class="slots">
     <h2>${w('slots')}</h2>
     ${error && html`<p class="error">${problemText(error)}</p>`}
@@ -84,7 +98,8 @@ function Slots({ repId, accountId, minutes, chosen, onChoose, version }) {
       <p class="muted">${w('manualHint')}</p><div class="row">
       <label>${w('date')}<input type="date" data-testid="manual-date" value=${day} onInput=${(e) => { setDay(e.target.value); manual(e.target.value, time); }} /></label>
       <label>${w('time')}<input type="time" data-testid="manual-time" step="900" value=${time} onInput=${(e) => { setTime(e.target.value); manual(day, e.target.value); }} /></label>
-      <button data-testid="manual-use" class=${chosen?.manual ? 'slot on' : 'slot'} onClick=${() => manual(day, time)}>${w('useSlot')}</button></div></details>
+      <button data-testid="manual-use" class=${chosen?.manual ? 'slot on' : 'slot'} onClick=${() => manual(day, time)}>${w('useSlot')}</button></div>
+      ${dayOff && html`<p class="notice warn" role="status" data-testid="manual-day-off">${offText(dayOff)}</p>`}</details>
   </div>`;
 }
 
@@ -105,7 +120,7 @@ function BookForm({ account, reps }) {
       toast(w('booked'));
       setSlot(null); setPurpose(''); setVersion(version + 1);
     } catch (e) {
-      toast(e.status === 409 ? w('overlap') : problemText(e), 'error');
+      toast(problemText(e, { start: null }), 'error'); // the server's reason: taken, a holiday, outside the hours…
     } finally { setSending(false); }
   }
   // Another duration, other proposals: a proposed slot is chosen again; a typed one keeps its start.

@@ -3,7 +3,7 @@
 // rep concerned, keeps one (the others merge into it: nothing is lost, values that differ go
 // to the conflicts of the rep concerned) or says they are different companies.
 import { html, toast } from '../../lib/ui.js';
-import { w } from './words.js';
+import { w, count } from './words.js';
 import { useApi, post, problemText } from './fetch.js';
 
 function Group({ group, reload }) {
@@ -11,7 +11,7 @@ function Group({ group, reload }) {
   async function keep(survivor) {
     try {
       const r = await post('/api/accounts/merge', { survivor_id: survivor, merged_ids: ids.filter((x) => x !== survivor) });
-      toast(w('mergedDone', { n: r.conflicts.length })); reload();
+      toast(count('mergedDone', r.conflicts.length)); reload();
     } catch (e) { toast(problemText(e), 'error'); }
   }
   async function dismiss() {

@@ -6,7 +6,7 @@ import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { lang } from '../../lib/lang.js';
 import { useApi, post, patch, del, problemText } from './fetch.js';
-import { w } from './words.js';
+import { w, count } from './words.js';
 import { StatusesEditor } from './statuses.js';
 import { ProductLinesEditor } from './productlines.js';
 
@@ -110,7 +110,7 @@ function Purge() {
   const [form, setForm] = useState({ entity: 'account', key: '' });
   async function purge(e) {
     e.preventDefault();
-    try { const r = await post('/api/custom-fields/purge', form); toast(w('purged', { n: r.purged })); } catch (err) { toast(problemText(err), 'error'); }
+    try { const r = await post('/api/custom-fields/purge', form); toast(count('purged', r.purged)); } catch (err) { toast(problemText(err), 'error'); }
   }
   return html`<form class="card" onSubmit=${purge}><h2>${w('purge')}</h2><div class="row">
     <label>${w('fieldEntity')}<select value=${form.entity} onChange=${(e) => setForm({ ...form, entity: e.target.value })}>

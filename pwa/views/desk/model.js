@@ -4,7 +4,7 @@
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast, Badge } from '../../lib/ui.js';
 import { useApi, post, put, problemText } from './fetch.js';
-import { w, pct } from './words.js';
+import { w, count, pct } from './words.js';
 
 const SEGS = ['A', 'B', 'C'];
 const CADENCE = [['visits_per_year', 'visitsPerYear'], ['calls_per_year', 'callsPerYear'], ['visit_minutes', 'visitMinutes']];
@@ -44,7 +44,7 @@ export function ModelEditor() {
   async function apply() {
     try {
       const doc = await put('/api/commercial-model', { ...body(), note: 'desk' });
-      toast(w('applied', { v: doc.version, n: doc.recompute.changed }));
+      toast(count('applied', doc.recompute.changed, { v: doc.version }));
       setResult({ kind: 'applied', version: doc.version, counts: doc.recompute, changes: [] });
       model.reload();
     } catch (e) { toast(problemText(e), 'error'); }
@@ -54,7 +54,7 @@ export function ModelEditor() {
       <div class="actions"><button data-testid="model-dry-run" onClick=${dryRun}>${w('dryRun')}</button>
         <button class="primary" data-testid="model-apply" disabled=${Math.abs(splitSum - 1) > 0.001} onClick=${apply}>${w('apply')}</button></div></div>
     ${result && html`<div class="card result" data-testid="model-result">
-      <h2>${result.kind === 'dry' ? w('dryRunResult', { n: result.counts.changed }) : w('applied', { v: result.version, n: result.counts.changed })}</h2>
+      <h2>${result.kind === 'dry' ? count('dryRunResult', result.counts.changed) : count('applied', result.counts.changed, { v: result.version })}</h2>
       <${Counts} counts=${result.counts} />
       <ul class="changes">${(result.changes || []).slice(0, 30).map((c) => html`<li data-testid="dry-run-change" data-account-id=${c.account_id} data-to=${c.to}>${c.name}
         <${Badge} segment=${c.from} /> → <${Badge} segment=${c.to} /></li>`)}</ul></div>`}

@@ -8,7 +8,7 @@ import { user } from '../../lib/ui.js';
 import { useApi, post, patch, problemText } from './fetch.js';
 import { w } from './words.js';
 import { Teams } from './teams.js';
-import { InvitationLink, inviteAgain, told } from './invitation.js';
+import { InvitationLink, inviteAgain, sendReset, told } from './invitation.js';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const WEEKDAYS = { mon: ['08:30', '18:00'], tue: ['08:30', '18:00'], wed: ['08:30', '18:00'], thu: ['08:30', '18:00'], fri: ['08:30', '18:00'] };
@@ -158,6 +158,8 @@ export function People() {
             : html`<button onClick=${() => setActive(u, true)}>${w('reactivate')}</button>`)}
           ${u.active && u.invitation_pending && u.id !== user.value.id && html`<button data-testid="person-invite"
             onClick=${() => inviteAgain(u, setUnsent, users.reload)}>${w('inviteAgain')}</button>`}
+          ${user.value.role === 'admin' && u.active && !u.invitation_pending && u.id !== user.value.id && html`<button
+            data-testid="person-reset" onClick=${() => sendReset(u, setUnsent)}>${w('passwordLink')}</button>`}
           ${u.role === 'rep' && html`<a class="button" href=${`#/desk/people/transfer-${u.id}`}>${w('reassign')}</a>`}</td></tr>`)}</tbody></table>`}
   </section>
   ${user.value.role === 'admin' && html`<${Teams} teams=${teams} users=${users.data?.items || []} />`}`;

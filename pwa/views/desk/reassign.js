@@ -3,7 +3,7 @@
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast, go } from '../../lib/ui.js';
 import { useApi, post, problemText } from './fetch.js';
-import { w } from './words.js';
+import { w, count } from './words.js';
 
 export function Reassign({ userId }) {
   const users = useApi('/api/users');
@@ -13,7 +13,7 @@ export function Reassign({ userId }) {
   async function run() {
     try {
       const { moved } = await post(`/api/users/${userId}/reassign`, { to: heirs });
-      toast(w('reassigned', { n: moved }));
+      toast(count('reassigned', moved));
       go('/desk/people');
     } catch (e) { toast(problemText(e), 'error'); }
   }
