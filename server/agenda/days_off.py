@@ -6,15 +6,14 @@ stay in server/agenda/workdays.py, never re-implemented in JavaScript.
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validates_schema
 
 from server.agenda.absences import user_in_scope
-from server.agenda.workdays import holiday_name, load_calendar
+from server.agenda import workdays
+from server.agenda.workdays import load_calendar
 from server.extensions import db
-from server.i18n import LANGUAGES, language
+from server.i18n import language
 
 # A few weeks at a time: the screens ask for one week (the agenda) or two (the booking screen).
 MAX_DAYS = 62
@@ -49,18 +48,13 @@ def days_off(args, user_id):
     other). Worked days are left out. 404 for a user outside the caller's reach (as absences);
     422 naming `to` when it is before `from` or too far."""
     user = user_in_scope(user_id)
-    calendar = load_calendar(db.session, user)
     items = []
-    for n in range((args["to"] - args["from_"]).days + 1):
-        day = args["from_"] + timedelta(days=n)
-        off = calendar.off(day)
-        if off is None:
-            continue
-        item = {"date": day.isoformat(), "kind": off.kind}
-        if off.kind == "holiday":
-            names = {lang: name for lang in LANGUAGES if (name := holiday_name(calendar.holidays_code, day, lang))}
-            item.update(names=names, name=names.get(language()) or off.name)
-        elif off.kind == "absence":
-            item["reason"] = off.name
+    # The same days as GET /api/me's calendar (workdays.days_off), in this endpoint's shape.
+    for off in workdays.days_off(load_calendar(db.session, user), args["from_"], args["to"]):
+        item = {"date": off["date"], "kind": off["kind"]}
+        if off["kind"] == "holiday":
+            item.update(names=off["names"], name=off["names"].get(language()) or off["name"])
+        elif off["kind"] == "absence":
+            item["reason"] = off["name"]
         items.append(item)
     return {"items": items}
