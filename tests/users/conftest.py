@@ -1,6 +1,8 @@
 """Helpers for the sign-in specs: a signed-up user and a `login` shortcut."""
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from tests.channels.receivers import smtp_receiver  # noqa: F401 (fixture)
@@ -13,6 +15,15 @@ def relay(app, smtp_receiver):
     receiver = smtp_receiver()
     app.config["SMTP_URL"] = receiver.url()
     return receiver.handler
+
+
+@pytest.fixture
+def unreachable(app):
+    """A relay is configured but nobody listens at its port (the demo has no SMTP server)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import re
-import socket
 from datetime import timedelta
 
 import pytest
@@ -26,15 +25,6 @@ def company(session):
             "rep": make_user(session, "rep", team=team, email="rita@test.example", name="Rita Rep")}
     session.commit()
     return made
-
-
-@pytest.fixture
-def unreachable(app):
-    """A relay is configured but nobody listens at its port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
 
 
 @pytest.fixture

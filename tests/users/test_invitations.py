@@ -3,7 +3,6 @@ did not, hands the link to the admin or manager; a new invitation for a user not
 from __future__ import annotations
 
 import re
-import socket
 from datetime import datetime, timedelta
 
 import pytest
@@ -25,15 +24,6 @@ def company(session):
     return made
 
 
-@pytest.fixture
-def no_relay(app):
-    """The mail settings point at a port nobody listens on (the demo has no SMTP server)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
-
-
 def create(app, client, company, who="admin", email="nina@test.example"):
     body = {"email": email, "name": "Nina Neuve", "role": "rep", "team_id": company["team"].id}
     return client.post("/api/users", json=body, headers=token_headers(app, company[who]))
@@ -49,7 +39,7 @@ def test_a_sent_invitation_says_so_and_gives_no_link(app, client, company, relay
 
 
 @pytest.mark.parametrize("who", ["admin", "manager"])
-def test_an_invitation_that_could_not_leave_gives_the_caller_a_working_link(app, client, company, no_relay, who):
+def test_an_invitation_that_could_not_leave_gives_the_caller_a_working_link(app, client, company, unreachable, who):
     response = create(app, client, company, who)
     assert response.status_code == 201, response.get_json()
     invitation = response.get_json()["invitation"]
@@ -64,7 +54,7 @@ def test_an_invitation_that_could_not_leave_gives_the_caller_a_working_link(app,
     assert_problem(spent, 400, "bad_link")
 
 
-def test_with_no_relay_set_nothing_is_tried_and_the_answer_says_so(app, client, company, relay):
+def test_with_unreachable_set_nothing_is_tried_and_the_answer_says_so(app, client, company, relay):
     app.config["SMTP_URL"] = ""
     invitation = create(app, client, company).get_json()["invitation"]
     assert invitation["sent"] is False and invitation["reason"] == "not_configured" and invitation["link"]
@@ -75,7 +65,7 @@ def test_with_no_relay_set_nothing_is_tried_and_the_answer_says_so(app, client, 
     ("fr", "Trop proche de votre nom : un attaquant l'essaie en premier."),
     ("en", "Too close to your name: an attacker tries it first."),
 ])
-def test_an_invited_user_may_not_choose_its_own_name_and_the_link_stays_usable(app, client, company, no_relay,
+def test_an_invited_user_may_not_choose_its_own_name_and_the_link_stays_usable(app, client, company, unreachable,
                                                                                 language, reason):
     link = create(app, client, company).get_json()["invitation"]["link"]
     token = re.search(r"#/password/(\S+)", link).group(1)
@@ -103,7 +93,7 @@ def test_a_new_invitation_goes_to_a_user_not_signed_in_yet_and_not_after(app, cl
     assert len(relay.messages) == 2
 
 
-def test_a_new_invitation_that_could_not_leave_gives_the_link_too(app, client, company, no_relay):
+def test_a_new_invitation_that_could_not_leave_gives_the_link_too(app, client, company, unreachable):
     user_id = create(app, client, company).get_json()["id"]
     again = client.post(f"/api/users/{user_id}/invitation", headers=token_headers(app, company["admin"]))
     assert again.status_code == 202, again.get_json()
