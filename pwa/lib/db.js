@@ -103,10 +103,17 @@ export async function dueAccounts(day, limit = 40) {
   due.sort((x, y) => y.rank - x.rank || y.late - x.late || x.far - y.far || (x.a.name < y.a.name ? -1 : +(x.a.name > y.a.name)));
   return due.slice(0, limit).map((d) => d.a);
 }
+// Text as the server's search folds it (server/common/search.py `fold`): accents and case
+// dropped, ligatures spelt out, so "herve", "chenove" or "coeur" find Hervé, Chenôve, Cœur.
+const LIGATURES = { œ: 'oe', æ: 'ae', ø: 'o', đ: 'd', ł: 'l' };
+const fold = (text) => String(text ?? '').toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '')
+  .replace(/[œæøđł]/g, (c) => LIGATURES[c]);
+/** Accounts whose name, city or postcode hold every word of `q` (folded, as the server matches). */
 export async function searchAccounts(q, limit = 50) {
-  const needle = q.trim().toLowerCase();
-  if (!needle) return db.account.orderBy('name').limit(limit).toArray();
-  return db.account.filter((a) => `${a.name} ${a.city} ${a.postcode}`.toLowerCase().includes(needle)).limit(limit).toArray();
+  const words = fold(q).split(/\s+/).filter(Boolean);
+  if (!words.length) return db.account.orderBy('name').limit(limit).toArray();
+  return db.account.filter((a) => { const text = fold(`${a.name} ${a.city} ${a.postcode}`); return words.every((w) => text.includes(w)); })
+    .limit(limit).toArray();
 }
 export const putTourPlans = (plans) => guarded(() => db.tour_plan.bulkPut(plans));
 /**

@@ -11,10 +11,10 @@ export function Accounts() {
   return html`
     <section class="card">
       <div class="row">
-        <input class="search grow" type="search" placeholder=${t('search')} value=${q} onInput=${(e) => setQ(e.target.value)} />
+        <input class="search grow" type="search" data-testid="account-search" aria-label=${t('search')} placeholder=${t('search')} value=${q} onInput=${(e) => setQ(e.target.value)} />
         <a class="button primary" data-testid="new-prospect" href="#/account/new">${t('newProspect')}</a>
       </div>
-      <ul class="account-list">${accounts.map((a) => html`<li>
+      <ul class="account-list">${accounts.map((a) => html`<li data-testid="account-item">
         <a href=${`#/account/${a.id}`}><${Badge} segment=${a.segment} />
           <strong>${a.name}</strong><span>${a.postcode} ${a.city}</span>
           <small>${a.next_due_at ? `${t('due')} ${fmtDate(a.next_due_at)}` : ''}</small></a></li>`)}

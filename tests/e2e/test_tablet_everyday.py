@@ -119,3 +119,22 @@ def test_an_account_located_at_its_communes_centre_is_said_approximate_and_drive
     page.goto(f"/#/account/{exact['id']}")
     expect(page.get_by_test_id("log-visit")).to_be_visible()
     expect(page.get_by_test_id("account-approx")).to_have_count(0)
+
+
+def test_the_account_search_ignores_accents_and_case_offline_as_the_server_does(page, context, api):
+    """"herve", "CHENOVE", "coeur" find Hervé, Chenôve, Cœur: the tablet folds text as the
+    server's search does (server/common/search.py `fold`), and every word must appear."""
+    import unicodedata
+    accounts = api("rep3@example.com").call("GET", "/api/accounts?per_page=200")["items"]
+    accented = next(a for a in accounts if any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", a["name"])))
+    word = next(w for w in accented["name"].split() if any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", w)))
+    bare = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)).upper()
+    sign_in(page, "rep3@example.com")
+    context.set_offline(True)
+    page.goto("/#/accounts")
+    search = page.get_by_test_id("account-search")
+    search.fill(f"{bare} {accented['postcode']}")  # two words, neither accented, one upper case
+    items = page.get_by_test_id("account-item")
+    expect(items.filter(has_text=accented["name"])).to_have_count(1)
+    search.fill(f"{bare} zzzz")  # every word must appear
+    expect(items).to_have_count(0)
