@@ -30,14 +30,15 @@ def check_within_working_hours(session: Session, *, rep_id: str, start: datetime
     # The reason in the caller's words (the desk shows it as it is): which kind of day off,
     # and the holiday's name in the reader's language.
     day = local_start.date()
-    refused = "The appointment falls outside the rep's working hours."
     if off is not None and off.kind == "holiday":
         name = holiday_name(calendar.holidays_code, day, language()) or off.name
-        raise Overlap(refused, errors={"start": [f"The rep does not work that day: public holiday ({name})."]})
-    if off is not None and off.kind == "absence":
-        raise Overlap(refused, errors={"start": ["The rep is absent that day."]})
-    if off is not None:
-        raise Overlap(refused, errors={"start": ["The rep does not work on that day of the week."]})
-    if local_start.date() != local_end.date():
-        raise Overlap(refused, errors={"start": ["The appointment must end on the day it starts."]})
-    raise Overlap(refused, errors={"start": [f"Outside the rep's working hours that day ({span[0]}–{span[1]})."]})
+        why = f"The rep does not work that day: public holiday ({name})."
+    elif off is not None and off.kind == "absence":
+        why = "The rep is absent that day."
+    elif off is not None:
+        why = "The rep does not work on that day of the week."
+    elif day != local_end.date():
+        why = "The appointment must end on the day it starts."
+    else:
+        why = f"Outside the rep's working hours that day ({span[0]}–{span[1]})."
+    raise Overlap("The appointment falls outside the rep's working hours.", errors={"start": [why]})

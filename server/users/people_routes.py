@@ -49,14 +49,22 @@ def _invite(user: User) -> User:
 
     When no relay took it, the answer carries the link for the caller (an admin or manager
     who may manage this user) to pass on by hand: the same link, valid as long, single use."""
-    token, expires_at = links.issue_until(session=db.session, user=user, purpose="invitation")
-    db.session.commit()
-    link = link_url(token)
-    user.invitation = ({"sent": True} if mail.send_link(user=user, purpose="invitation", link=link)
-                       else {"sent": False, "reason": "failed" if mail.configured() else "not_configured",
-                             "link": link, "expires_at": expires_at})
+    user.invitation = _send_or_hand_over(user, "invitation")
     user.invitation_pending = True
     return user
+
+
+def _send_or_hand_over(user: User, purpose: str) -> dict:
+    """Issue a `purpose` link ("invitation" | "reset"), commit, and e-mail it when a relay is set:
+    `{"sent": true}`, else `{"sent": false, "reason": "not_configured" | "failed", "link",
+    "expires_at"}` for the caller to pass on by hand (the same link, single use)."""
+    token, expires_at = links.issue_until(session=db.session, user=user, purpose=purpose)
+    db.session.commit()
+    link = link_url(token)
+    if mail.send_link(user=user, purpose=purpose, link=link):  # False at once when no relay is set
+        return {"sent": True}
+    return {"sent": False, "reason": "failed" if mail.configured() else "not_configured",
+            "link": link, "expires_at": expires_at}
 
 
 def _with_pending(users: list[User]) -> list[User]:
@@ -163,16 +171,8 @@ def issue_reset(user_id):
     user = people.get_person(session=db.session, actor=actor, user_id=user_id)
     if not user.active:
         raise Inactive("This user is deactivated: reactivate it before sending it a new password link.")
-    token, expires_at = links.issue_until(session=db.session, user=user, purpose="reset")
-    db.session.commit()
+    answer = _send_or_hand_over(user, "reset")
     # Who gave whom a way into an account: the request log has the path, not whether the link left.
-    link = link_url(token)
-    if not mail.configured():
-        answer = {"sent": False, "reason": "not_configured", "link": link, "expires_at": expires_at}
-    elif mail.send_link(user=user, purpose="reset", link=link):
-        answer = {"sent": True}
-    else:
-        answer = {"sent": False, "reason": "failed", "link": link, "expires_at": expires_at}
     log.info("password-reset link for user %s issued by admin %s: %s", user.id, actor.id,
              "e-mailed" if answer["sent"] else f"handed to the admin ({answer['reason']})")
     return answer
