@@ -27,9 +27,11 @@ def _import_screen(page, lang: str) -> None:
 def _choose(page, tmp_path, rows: list[list[str]]) -> None:
     text = io.StringIO()
     csv.writer(text, delimiter=";", lineterminator="\r\n").writerows([["N° client", "Raison sociale"], *rows])
-    path = tmp_path / "comptes.csv"
+    # A new file each time: a second choice of the same path may not reach the screen as a change.
+    path = tmp_path / f"comptes-{len(list(tmp_path.glob('comptes-*.csv')))}.csv"
     path.write_text(text.getvalue(), encoding="utf-8")
     page.get_by_test_id("import-file").set_input_files(str(path))
+    expect(page.get_by_test_id("import-report")).to_have_count(0)  # the last file's outcome gone
 
 
 @pytest.mark.parametrize(("lang", "n", "dry_run", "done"), [
