@@ -20,7 +20,7 @@ from server.accounts.models import Account, Contact
 from server.quotes.models import Attachment, QuoteRequest, TechnicalTeam
 from server.users.models import User
 from sync import registry
-from sync.channels import DeliveryResult, email, outbound, webhook
+from sync.channels import DeliveryResult, email, outbound, reasons, webhook
 from sync.channels.text import render_quote_subject, render_quote_text
 from sync.models import OutboxEvent
 
@@ -55,6 +55,9 @@ class Job:
     payload: dict[str, Any]
     # Set when the delivery cannot even be tried (endpoint disabled, settings missing).
     blocked: DeliveryResult | None = None
+    # The note of the quote's history when delivered ("delivered by email"); another when the
+    # delivery went another way than the team's channel (sync/dispatch.py: no mail relay).
+    note: str | None = None
 
 
 def quote_payload(session: Session, quote: QuoteRequest, account: Account, team: TechnicalTeam) -> dict[str, Any]:
@@ -75,22 +78,29 @@ def quote_payload(session: Session, quote: QuoteRequest, account: Account, team:
 
 def _blocked(team: TechnicalTeam) -> DeliveryResult | None:
     if team.disabled_at is not None:
-        return DeliveryResult(ok=False, permanent=True, error=_short(
+        return DeliveryResult(ok=False, permanent=True, reason=reasons.ENDPOINT_DISABLED, error=_short(
             f"the endpoint of team {team.name!r} is disabled since {team.disabled_at:%Y-%m-%d %H:%M} UTC "
             f"({team.disabled_reason or 'by an admin'}); re-enable it, then retry the delivery"))
     if team.channel == "webhook" and not (team.webhook_url and team.webhook_secret):
-        return DeliveryResult(ok=False, permanent=True, error=f"team {team.name!r} has no webhook URL or secret")
+        return DeliveryResult(ok=False, permanent=True, reason=reasons.DESTINATION_MISSING,
+                              error=f"team {team.name!r} has no webhook URL or secret")
     if team.channel == "email" and not team.email:
-        return DeliveryResult(ok=False, permanent=True, error=f"team {team.name!r} has no e-mail address")
+        return DeliveryResult(ok=False, permanent=True, reason=reasons.DESTINATION_MISSING,
+                              error=f"team {team.name!r} has no e-mail address")
     return None
 
 
 def make_job(session: Session, event: OutboxEvent, quote: QuoteRequest, account: Account,
-             team: TechnicalTeam) -> Job:
+             team: TechnicalTeam, *, channel: str | None = None, note: str | None = None) -> Job:
+    """What to send `team`; `channel` overrides the team's own (the inbox, when no mail relay
+    is configured and the team has members), with the history's `note` saying so."""
+    channel = channel or team.channel
     return Job(event_id=event.id, webhook_id=event.webhook_id, kind=event.kind, quote_id=quote.id,
-               occurred_at=event.created_at or datetime.now(UTC), team_id=team.id, channel=team.channel,
+               occurred_at=event.created_at or datetime.now(UTC), team_id=team.id, channel=channel,
                url=team.webhook_url, secret=team.webhook_secret, email=team.email,
-               payload=quote_payload(session, quote, account, team), blocked=_blocked(team))
+               payload=quote_payload(session, quote, account, team),
+               blocked=_blocked(team) if channel == team.channel else None,
+               note=note or f"delivered by {channel}")
 
 
 def send(job: Job, settings: Settings, client: httpx.Client | None = None) -> DeliveryResult:
@@ -112,10 +122,11 @@ def send(job: Job, settings: Settings, client: httpx.Client | None = None) -> De
                               msg_id=job.webhook_id, subject=render_quote_subject(job.payload),
                               text=render_quote_text(job.payload), attachment_name=f"quote-request-{job.quote_id}.json",
                               attachment=body, timeout_s=settings.timeout_s)
-        return DeliveryResult(ok=False, permanent=True, error=f"unknown channel {job.channel!r}")
+        return DeliveryResult(ok=False, permanent=True, error=f"unknown channel {job.channel!r}",
+                              reason=reasons.UNEXPECTED)
     except Exception as exc:  # noqa: BLE001 — one broken delivery must not stop the dispatcher
         log.exception("delivery of %s failed unexpectedly", job.webhook_id)
-        return DeliveryResult(ok=False, error=f"delivery failed ({type(exc).__name__})")
+        return DeliveryResult(ok=False, error=f"delivery failed ({type(exc).__name__})", reason=reasons.UNEXPECTED)
 
 
 def _short(text: str) -> str:

@@ -26,6 +26,17 @@ At least once, with a stable `webhook-id`, so a receiver can make it exactly onc
   disables the team's endpoint.
 - **D6 lease guard**: before each delivery, when the lease could run out before it
   finishes (or on stop), the remaining claims are released for others.
+- **D7 no mail relay** (SMTP_URL empty or unreadable, as `make run` leaves it): not a
+  failure of the team's, and no attempt. An e-mail team with members is delivered
+  through its inbox (routing is the delivery; the note says no e-mail left). One without
+  members cannot receive at all: the event waits, `pending` with its reason, no attempt
+  counted and no 24 h window started, and is routed again every RELAY_RECHECK, at once
+  when an admin changes rules or teams (a member added, another channel), or when a
+  dispatcher starts with a relay set. Nothing was sent, so nothing can arrive twice.
+  Either way the quote goes on by itself once a relay or a member appears.
+- **Re-routing by hand** (server/quotes/reroute.py) takes the same event to another
+  team, with the same webhook-id, only while no dispatcher holds it and never once
+  it is delivered: at most one `delivered` per quote, whatever the team.
 """
 from __future__ import annotations
 
@@ -46,10 +57,11 @@ from sqlalchemy.orm import Session, scoped_session
 from server.accounts.models import Account, Contact
 from server.db import utcnow
 from server.quotes.models import QuoteEvent, QuoteRequest, TechnicalTeam
+from server.quotes.reasons import message as reason_message
 from server.users.models import User
 from sync.backoff import GIVE_UP_AFTER, next_delay, should_give_up
 from sync.changes import numbers_for
-from sync.channels import DeliveryResult
+from sync.channels import DeliveryResult, reasons
 from sync.delivery import Job, Settings, make_job, send
 from sync.models import DeliveryAttempt, OutboxEvent
 from sync.routing import NO_ROUTE, Router, RoutingInput
@@ -57,6 +69,7 @@ from sync.wakeup import Listener
 
 log = logging.getLogger(__name__)
 UNROUTED_RETRY = timedelta(minutes=5)  # admins' rule and team changes also wake these up
+RELAY_RECHECK = timedelta(minutes=5)  # D7: the same, and a dispatcher started with a relay
 
 __all__ = ["Dispatcher", "Settings", "Stats", "claim", "dispatch_once", "run_forever"]
 
@@ -68,6 +81,7 @@ class Stats:
     retrying: int = 0
     undeliverable: int = 0
     unrouted: int = 0
+    waiting: int = 0  # D7: no mail relay, and nobody else to receive it
     cancelled: int = 0
     lost_lease: int = 0
     released: int = 0
@@ -182,14 +196,15 @@ class Dispatcher:
             jobs = []
             for event_id in ids:  # claim order: urgent first
                 event = events[event_id]
-                job = self._prepare_one(session, event, quotes[event.quote_id], accounts, router, now, stats)
+                job = self._prepare_one(session, event, quotes[event.quote_id], accounts, router, now, stats,
+                                        relay=reasons.relay_problem(self.settings.smtp_url))
                 if job is not None:
                     jobs.append(job)
             del held
         return jobs
 
     @staticmethod
-    def _prepare_one(session, event, quote, accounts, router, now, stats) -> Job | None:
+    def _prepare_one(session, event, quote, accounts, router, now, stats, *, relay: str | None) -> Job | None:
         if quote.status == "cancelled":  # cancelled by the rep before it left: never sent
             event.state, event.claimed_by, event.lease_until = "cancelled", None, None
             stats.cancelled += 1
@@ -199,9 +214,21 @@ class Dispatcher:
             RoutingInput(product_line=quote.product_line, postcode=account.postcode, urgency=quote.urgency))
         if team is None:
             event.last_error, event.claimed_by, event.lease_until = NO_ROUTE, None, None
+            event.last_reason = reasons.NO_ROUTE
             event.next_attempt_at = now + UNROUTED_RETRY
             stats.unrouted += 1
             log.warning("quote %s: %s", quote.id, NO_ROUTE)
+            return None
+        if relay and team.channel == "email" and team.email and team.disabled_at is None:  # D7
+            if team.members:
+                return make_job(session, event, quote, account, team, channel="inbox",
+                                note="delivered by inbox: no mail relay is configured")
+            # Not pinned to the team (nothing was sent): a rule or team change routes it afresh.
+            event.last_reason, event.claimed_by, event.lease_until = relay, None, None
+            event.last_error = f"team {team.name!r} uses e-mail, no mail relay (SMTP_URL) is set, and it has no member"
+            event.next_attempt_at = now + RELAY_RECHECK
+            stats.waiting += 1
+            log.warning("quote %s waits for a mail relay: %s", quote.id, event.last_error)
             return None
         # The team is written with the outcome (D3): no per-event UPDATE in the claim transaction.
         return make_job(session, event, quote, account, team)
@@ -223,7 +250,8 @@ class Dispatcher:
             return
         event, quote = row
         session.add(DeliveryAttempt(event_id=event.id, at=now, channel=job.channel, ok=result.ok,
-                                    status_code=result.status_code, error=result.error, dispatcher=self.id))
+                                    status_code=result.status_code, error=result.error,
+                                    reason=None if result.ok else result.reason, dispatcher=self.id))
         if event.state != "pending" or event.claimed_by != self.id:
             stats.lost_lease += 1  # another dispatcher took it over after our lease ran out
             log.warning("%s: lease lost before recording (%s)", job.webhook_id, "ok" if result.ok else result.error)
@@ -233,9 +261,10 @@ class Dispatcher:
         event.first_attempt_at = event.first_attempt_at or now
         event.claimed_by = event.lease_until = None
         event.last_error = result.error
+        event.last_reason = None if result.ok else (result.reason or reasons.UNEXPECTED)
         if result.ok:  # D4
             event.state, event.delivered_at = "delivered", now
-            self._settle(session, quote, job.team_id, "routed", now, note=f"delivered by {job.channel}")
+            self._settle(session, quote, job.team_id, "routed", now, note=job.note or f"delivered by {job.channel}")
             stats.delivered += 1
             log.info("%s: quote %s delivered to team %s by %s", job.webhook_id, quote.id, job.team_id, job.channel)
             return
@@ -245,7 +274,9 @@ class Dispatcher:
         gave_up = should_give_up(event.first_attempt_at, now, give_up_after=GIVE_UP_AFTER)
         if result.disable_endpoint or result.permanent or gave_up:
             event.state = "undeliverable"
-            self._settle(session, quote, job.team_id, "undeliverable", now, note=result.error)
+            # The history's note is the reason in words (translated as it is read), never the detail.
+            self._settle(session, quote, job.team_id, "undeliverable", now,
+                         note=reason_message(event.last_reason, result.status_code))
             stats.undeliverable += 1
             log.warning("%s: quote %s undeliverable: %s", job.webhook_id, quote.id, result.error)
             return
@@ -295,6 +326,8 @@ def run_forever(*, session_factory: Callable[[], Session], dispatcher_id: str | 
                 drain: bool = False) -> Stats:
     """Poll every `interval` seconds until `stop` is set (or, with `drain`, until nothing is due)."""
     dispatcher = Dispatcher(session_factory=session_factory, dispatcher_id=dispatcher_id, settings=settings)
+    if reasons.relay_problem(dispatcher.settings.smtp_url) is None:
+        _wake_relay_waiters(session_factory)
     total = Stats()
     listener = None if drain else _listener(session_factory)
     try:
@@ -317,6 +350,23 @@ def run_forever(*, session_factory: Callable[[], Session], dispatcher_id: str | 
         if listener:
             listener.close()
     return total
+
+
+def _wake_relay_waiters(session_factory) -> None:
+    """D7: quote requests that waited for a mail relay are due at once, now that one is set."""
+    session = session_factory()
+    try:
+        woken = session.execute(update(OutboxEvent).where(
+            OutboxEvent.state == "pending", OutboxEvent.last_reason.in_(sorted(reasons.RELAY_MISSING)))
+            .values(next_attempt_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+        session.commit()
+        if woken:
+            log.info("a mail relay is set: %d quote request(s) that waited for one are due now", woken)
+    except Exception:  # noqa: BLE001 — they come due within RELAY_RECHECK anyway
+        session.rollback()
+        log.exception("could not wake the quote requests waiting for a mail relay")
+    finally:
+        session.close()
 
 
 def _listener(session_factory) -> Listener:

@@ -120,7 +120,9 @@ class OutboxEvent(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     first_attempt_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # technical detail, English (logs, admins)
+    # Why it is not delivered (yet), as a code of sync/channels/reasons.py: what people are shown.
+    last_reason: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
@@ -135,6 +137,7 @@ class DeliveryAttempt(Base):
     ok: Mapped[bool] = mapped_column(default=False)
     status_code: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(String(40))  # sync/channels/reasons.py
     dispatcher: Mapped[str | None] = mapped_column(String(80))
 
 

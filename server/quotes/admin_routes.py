@@ -4,17 +4,19 @@ Other roles get a 404 problem, as for anything outside their scope.
 """
 from __future__ import annotations
 
+from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from server.actor import current_actor
 from server.errors import NotFound
 from server.extensions import db
-from server.quotes import admin_service
+from server.quotes import admin_service, reasons
 from server.quotes.admin_schemas import (
     RuleInSchema, RuleOutSchema, TeamCreatedSchema, TeamInSchema, TeamOutSchema, TeamPatchSchema,
 )
 from server.quotes.models import RoutingRule, TechnicalTeam
+from sync.channels.reasons import relay_problem
 
 blp = Blueprint("quote_admin", __name__, url_prefix="/api/admin", description="Technical teams and routing rules")
 
@@ -40,6 +42,16 @@ def create_team(values):
 def list_teams():
     """Technical teams, with endpoints disabled after a 410 Gone flagged (`enabled: false`)."""
     return db.session.scalars(select(TechnicalTeam).order_by(TechnicalTeam.name, TechnicalTeam.id)).all()
+
+
+@blp.get("/delivery-channels")
+@blp.response(200)
+def delivery_channels():
+    """Whether each channel can deliver on this server now: `{"email": {"deliverable": false,
+    "reason": "mail_relay_not_configured", "reason_text": "…"}, "webhook": {…}, "inbox": {…}}`."""
+    relay = relay_problem(current_app.config.get("SMTP_URL"))
+    return {channel: {"deliverable": problem is None, "reason": problem, "reason_text": reasons.text(problem)}
+            for channel, problem in (("inbox", None), ("email", relay), ("webhook", None))}
 
 
 @blp.get("/technical-teams/<string:team_id>")

@@ -11,6 +11,7 @@ import binascii
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from server.common.fields import UUID
+from server.quotes import reasons
 from server.quotes.models import CHANNELS, URGENCIES
 from sync.channels import outbound
 
@@ -92,6 +93,11 @@ class TeamOutSchema(Schema):
     disabled_reason = fields.String(allow_none=True)
     member_ids = fields.Function(lambda team: sorted(team.member_ids))
     created_at = fields.AwareDateTime()
+    # Whether its channel can deliver now, and if not why (server/quotes/reasons.py): an e-mail
+    # team while no mail relay is set says `false`, "mail_relay_not_configured".
+    deliverable = fields.Function(lambda team: reasons.team_problem(team) is None)
+    reason = fields.Function(lambda team: reasons.team_problem(team), allow_none=True)
+    reason_text = fields.Function(lambda team: reasons.text(reasons.team_problem(team)), allow_none=True)
 
 
 class TeamCreatedSchema(TeamOutSchema):

@@ -5,8 +5,11 @@ first real quote request.
 A webhook gets a Standard Webhooks delivery signed like the real ones (type
 `quote_request.test`, a `webhook-id` starting with `test-`); an e-mail team gets a
 test message; an inbox team needs no delivery. Answer: `{"ok", "channel",
-"status_code", "error"}` — the receiver's status (HTTP or SMTP reply) and the reason
-when it failed. Nothing is stored: a test is not a quote request.
+"status_code", "error", "reason", "detail"}` — the receiver's status (HTTP or SMTP reply)
+and, when it failed, the reason as a code (`reason`, sync/channels/reasons.py) and in the
+admin's words (`error`), with the channel's technical detail (`detail`, English: an admin's
+screen only). With no mail relay set, an e-mail team's test is not even tried. Nothing is
+stored: a test is not a quote request.
 """
 from __future__ import annotations
 
@@ -19,7 +22,10 @@ from flask_smorest import Blueprint
 from server.actor import current_actor
 from server.errors import NotFound
 from server.extensions import db
+from server.quotes import reasons
 from server.quotes.models import TechnicalTeam
+from sync.channels import DeliveryResult
+from sync.channels.reasons import UNEXPECTED, relay_problem
 
 blp = Blueprint("channel_test", __name__, url_prefix="/api/admin", description="Technical teams: test a channel")
 
@@ -42,6 +48,8 @@ def test_channel(team_id):
                          event_type="quote_request.test", data=data, timestamp=datetime.now(UTC),
                          timeout_s=timeout_s,
                          allowed=outbound.parse_allowed(current_app.config["OUTBOUND_ALLOWED_HOSTS"]))
+    elif team.channel == "email" and (problem := relay_problem(current_app.config.get("SMTP_URL"))):
+        result = DeliveryResult(ok=False, permanent=True, reason=problem, error="no mail relay (SMTP_URL) to try")
     elif team.channel == "email":
         from sync.channels.email import send
         result = send(smtp_url=current_app.config["SMTP_URL"], sender=current_app.config["MAIL_SENDER"],
@@ -49,5 +57,8 @@ def test_channel(team_id):
                       text="Message de test : les demandes de devis de Tournée arriveront à cette adresse.",
                       attachment_name="test.json", attachment=data, timeout_s=timeout_s)
     else:
-        return {"ok": True, "channel": team.channel, "status_code": None, "error": None}
-    return {"ok": result.ok, "channel": team.channel, "status_code": result.status_code, "error": result.error}
+        return {"ok": True, "channel": team.channel, "status_code": None, "error": None, "reason": None,
+                "detail": None}
+    reason = None if result.ok else (result.reason or UNEXPECTED)
+    return {"ok": result.ok, "channel": team.channel, "status_code": result.status_code,
+            "error": reasons.text(reason, result.status_code), "reason": reason, "detail": result.error}

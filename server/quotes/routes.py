@@ -11,9 +11,10 @@ from server.common.records import dump, record_routes
 from server.common.search import matches
 from server.common.spreadsheet import csv_response
 from server.extensions import db
-from server.quotes import service
+from server.errors import NotFound
+from server.quotes import reroute, service
 from server.quotes.models import QuoteRequest
-from server.quotes.schemas import HistorySchema, QuoteAgeArgs, QuoteExportArgs, TransitionSchema
+from server.quotes.schemas import HistorySchema, QuoteAgeArgs, QuoteExportArgs, RerouteSchema, TransitionSchema
 
 blp = Blueprint("quotes", __name__, url_prefix="/api", description="Quote requests")
 
@@ -65,6 +66,25 @@ def retry_delivery(quote_id):
     quote = service.retry_delivery(session=db.session, actor=current_actor(), quote_id=quote_id)
     db.session.commit()
     return dump("quote_request", quote)
+
+
+@blp.post("/quotes/<string:quote_id>/reroute")
+@blp.arguments(RerouteSchema)
+@blp.response(200)
+def reroute_quote(body, quote_id):
+    """Send a stuck quote request (undeliverable, or waiting for its team) to another technical team, once."""
+    quote = reroute.reroute(session=db.session, actor=current_actor(), quote_id=quote_id, team_id=body["team_id"])
+    db.session.commit()
+    return dump("quote_request", quote)
+
+
+@blp.get("/technical-teams")
+@blp.response(200)
+def technical_teams():
+    """The technical teams by name, each with whether it receives (`receives`, `reason`): where to re-route."""
+    if current_actor().role not in service.WORKFLOW_ROLES:
+        raise NotFound("No such resource.")
+    return reroute.teams(db.session)
 
 
 @blp.get("/quotes/<string:quote_id>/history")

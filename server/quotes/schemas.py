@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from server.common.fields import PageArgs, UUID, When
 from server.i18n import translate
+from server.quotes import reasons
 from server.quotes.models import QUOTE_STATUSES, URGENCIES
 
 
@@ -53,6 +54,10 @@ class TransitionSchema(Schema):
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=4000))
 
 
+class RerouteSchema(Schema):
+    team_id = UUID(required=True)
+
+
 class QuoteEventSchema(Schema):
     id = fields.String()
     status = fields.String()
@@ -71,6 +76,13 @@ class DeliverySchema(Schema):
     first_attempt_at = fields.AwareDateTime(allow_none=True)
     next_attempt_at = fields.AwareDateTime(allow_none=True)
     delivered_at = fields.AwareDateTime(allow_none=True)
+    # Why it is not delivered (yet): a stable code (sync/channels/reasons.py), its words in the
+    # reader's language, and the status that came with it (HTTP or SMTP), if any.
+    reason = fields.String(attribute="last_reason", allow_none=True)
+    reason_text = fields.Function(lambda event: reasons.text(event.last_reason, getattr(event, "last_status", None)),
+                                  allow_none=True)
+    status_code = fields.Integer(attribute="last_status", allow_none=True)
+    # The channel's technical detail, in English: admins only (server/quotes/service.history).
     last_error = fields.String(allow_none=True)
 
 

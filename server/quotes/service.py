@@ -1,11 +1,14 @@
 """The back office's workflow on a routed quote request, and the manual delivery retry.
 
 routed → in_progress → quoted → won | lost, with routed → quoted allowed; an
-undeliverable quote only moves on through `retry_delivery`. Each step is an ORM
+undeliverable quote only moves on through `retry_delivery`, or `reroute` to another
+technical team (server/quotes/reroute.py). Each step is an ORM
 change of a syncable record, so it gets a new version (sync/changes.py) and the
 rep's next pull shows it.
 """
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +19,7 @@ from server.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from server.quotes.models import QuoteEvent, QuoteRequest, TechnicalTeam
 from server.scope import get_in_scope
 from sync.changes import numbers_for
-from sync.models import OutboxEvent
+from sync.models import DeliveryAttempt, OutboxEvent
 
 TRANSITIONS = {
     "routed": ("in_progress", "quoted"),
@@ -88,19 +91,34 @@ DELIVERY_LOG_ROLES = frozenset({"backoffice", "manager", "admin"})
 
 
 def history(*, session: Session, actor: Actor, quote_id: str) -> dict:
-    """The quote's steps, the state of its delivery (attempts, last error) and the name of
-    the technical team it was routed to (`team_name`, null until routed).
+    """The quote's steps, the state of its delivery (attempts, why it is not delivered yet) and
+    the name of the technical team it was routed to, or is on its way to (`team_name`, null
+    while routing has not chosen one).
 
     The delivery log is the back office's, managers' and admins' only: it tells how a
-    technical service's endpoint answers, none of a rep's business (`delivery` is null)."""
+    technical service's endpoint answers, none of a rep's business (`delivery` is null). Its
+    `reason` is a code with its words (`reason_text`); the channel's technical detail
+    (`last_error`, English, may quote the receiver) is for admins only."""
     quote = get_in_scope(session, "quote_request", quote_id, actor)
     if quote is None:
         raise NotFound(f"No quote request {quote_id}.")
     events = session.scalars(select(QuoteEvent).where(QuoteEvent.quote_id == quote.id)
                              .order_by(QuoteEvent.at, QuoteEvent.id)).all()
-    delivery = None
+    event = delivery = None
     if actor.role in DELIVERY_LOG_ROLES:
-        delivery = session.scalars(select(OutboxEvent).where(OutboxEvent.quote_id == quote.id)
-                                   .order_by(OutboxEvent.created_at.desc())).first()
-    team = session.get(TechnicalTeam, quote.team_id) if quote.team_id else None
+        event = session.scalars(select(OutboxEvent).where(OutboxEvent.quote_id == quote.id)
+                                .order_by(OutboxEvent.created_at.desc())).first()
+    if event is not None:
+        last = session.scalars(select(DeliveryAttempt).where(DeliveryAttempt.event_id == event.id)
+                               .order_by(DeliveryAttempt.at.desc(), DeliveryAttempt.id)).first()
+        same = last is not None and not last.ok and last.reason == event.last_reason
+        delivery = SimpleNamespace(**{name: getattr(event, name) for name in DELIVERY_FIELDS},
+                                   last_status=last.status_code if same else None,
+                                   last_error=event.last_error if actor.role == "admin" else None)
+    team_id = quote.team_id or (event.team_id if event is not None else None)
+    team = session.get(TechnicalTeam, team_id) if team_id else None
     return {"events": events, "delivery": delivery, "team_name": team.name if team else None}
+
+
+DELIVERY_FIELDS = ("state", "webhook_id", "team_id", "attempts", "first_attempt_at", "next_attempt_at",
+                   "delivered_at", "last_reason")

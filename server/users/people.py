@@ -120,6 +120,10 @@ def _set_technical_teams(session, user: User, team_ids: list[str] | None) -> Non
     teams = session.scalars(select(TechnicalTeam).where(TechnicalTeam.id.in_(wanted))).all() if wanted else []
     if len(teams) != len(wanted):
         raise Invalid("Unknown technical team.", errors={"technical_team_ids": ["No such technical team."]})
+    if {t.id for t in user.technical_teams} != set(wanted):
+        # A team that gains a member may now receive what waited for it (sync/dispatch.py D7).
+        from server.quotes.admin_service import wake_unrouted
+        wake_unrouted(session)
     user.technical_teams = sorted(teams, key=lambda team: team.id)
 
 

@@ -23,8 +23,10 @@ class DeliveryResult:
     ``disable_endpoint`` is set on HTTP 410 Gone: the Standard Webhooks spec asks the
     sender to stop calling that endpoint. ``permanent`` means that trying again with
     the same settings cannot help; the dispatcher may stop at once.
-    ``error`` is a short human-readable reason; it may also be set on success as a
-    warning (e.g. some e-mail recipients refused while others accepted).
+    ``error`` is a short technical detail in English, for logs and admins; it may also
+    be set on success as a warning (e.g. some e-mail recipients refused while others
+    accepted). ``reason`` is the stable code people are shown instead, in their words
+    (:mod:`sync.channels.reasons`; the texts are the server's, server/quotes/reasons.py).
     """
 
     ok: bool
@@ -33,6 +35,7 @@ class DeliveryResult:
     disable_endpoint: bool = False
     error: str | None = None
     permanent: bool = False
+    reason: str | None = None
 
     @property
     def retryable(self) -> bool:

@@ -9,7 +9,8 @@ Standard library only. The relay is given as a URL:
 User and password are percent-decoded. The ``Message-ID`` is derived from the
 delivery id, so a receiver (or a mail filter) can drop the duplicates that
 at-least-once delivery may produce. SMTP 4xx replies and network trouble are worth
-retrying; 5xx replies are permanent.
+retrying; 5xx replies are permanent. Each failure carries its reason code
+(sync/channels/reasons.py; written out here, since that module reads this one).
 """
 
 from __future__ import annotations
@@ -94,13 +95,13 @@ def build_message(
     return message
 
 
-def _smtp_failure(code: int, reply: bytes | str, what: str) -> DeliveryResult:
+def _smtp_failure(code: int, reply: bytes | str, what: str, reason: str = "mail_relay_refused") -> DeliveryResult:
     if isinstance(reply, bytes):
         reply = reply.decode("utf-8", "replace")
     text = " ".join(reply.split())[:160]
     return DeliveryResult(
         ok=False, status_code=code, permanent=500 <= code < 600,
-        error=f"SMTP {code} {what}: {text}".rstrip(": "),
+        error=f"SMTP {code} {what}: {text}".rstrip(": "), reason=reason,
     )
 
 
@@ -133,7 +134,8 @@ def send(
     try:
         relay = parse_smtp_url(smtp_url)
     except ValueError as exc:
-        return DeliveryResult(ok=False, permanent=True, error=f"invalid SMTP URL: {exc}")
+        return DeliveryResult(ok=False, permanent=True, error=f"invalid SMTP URL: {exc}",
+                              reason="mail_relay_not_configured" if not smtp_url.strip() else "mail_relay_invalid")
     recipients = [to] if isinstance(to, str) else list(to)
     message = build_message(
         sender=sender, to=recipients, msg_id=msg_id, subject=subject, text=text,
@@ -152,17 +154,18 @@ def send(
         codes = [code for code, _ in exc.recipients.values()]
         code = min(codes) if codes else 550  # a 4xx among them means it may pass later
         reply = "; ".join(f"{rcpt}: {msg!r}" for rcpt, (_, msg) in exc.recipients.items())
-        return _smtp_failure(code, reply, "recipients refused")
+        return _smtp_failure(code, reply, "recipients refused", "mail_recipient_refused")
     except smtplib.SMTPNotSupportedError as exc:
-        return DeliveryResult(ok=False, permanent=True, error=f"SMTP relay does not support it: {exc}")
+        return DeliveryResult(ok=False, permanent=True, error=f"SMTP relay does not support it: {exc}",
+                              reason="mail_relay_refused")
     except smtplib.SMTPResponseException as exc:  # sender refused, data refused, auth, greeting
         return _smtp_failure(exc.smtp_code, exc.smtp_error, "refused")
     except TimeoutError:
-        return DeliveryResult(ok=False, error=f"timeout after {timeout_s:g} s")
+        return DeliveryResult(ok=False, error=f"timeout after {timeout_s:g} s", reason="mail_relay_unreachable")
     except smtplib.SMTPServerDisconnected as exc:
-        return DeliveryResult(ok=False, error=f"SMTP server disconnected: {exc}"[:200])
+        return DeliveryResult(ok=False, error=f"SMTP server disconnected: {exc}"[:200], reason="mail_relay_unreachable")
     except (smtplib.SMTPException, OSError) as exc:  # refused, DNS, TLS, …
-        return DeliveryResult(ok=False, error=f"connection failed: {exc}"[:200])
+        return DeliveryResult(ok=False, error=f"connection failed: {exc}"[:200], reason="mail_relay_unreachable")
     finally:
         if smtp is not None:
             _quit_quietly(smtp)

@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx
 
-from sync.channels import DeliveryResult, outbound
+from sync.channels import DeliveryResult, outbound, reasons
 
 __all__ = [
     "WebhookVerificationError",
@@ -175,30 +175,32 @@ def _from_response(response: httpx.Response) -> DeliveryResult:
     if status == 410:
         return DeliveryResult(
             ok=False, status_code=status, disable_endpoint=True, permanent=True,
-            error="HTTP 410 Gone: the endpoint asks to be disabled",
+            error="HTTP 410 Gone: the endpoint asks to be disabled", reason=reasons.WEBHOOK_GONE,
         )
     if 300 <= status < 400:
         # Where it points stays unsaid: the delivery log is no window on the receiver's side.
-        return DeliveryResult(ok=False, status_code=status, error=f"HTTP {status}: redirect not followed")
+        return DeliveryResult(ok=False, status_code=status, error=f"HTTP {status}: redirect not followed",
+                              reason=reasons.WEBHOOK_HTTP_STATUS)
     retry_after = None
     if status in RETRY_AFTER_STATUSES:
         retry_after = parse_retry_after(response.headers.get("retry-after"))
     # Any other status is retried: a 404 or 401 is often a receiver being redeployed
     # or a secret being rotated, and API.md promises 24 h of retries.
-    return DeliveryResult(ok=False, status_code=status, retry_after_s=retry_after, error=f"HTTP {status}")
+    return DeliveryResult(ok=False, status_code=status, retry_after_s=retry_after, error=f"HTTP {status}",
+                          reason=reasons.WEBHOOK_HTTP_STATUS)
 
 
 def _from_exception(exc: Exception, timeout_s: float) -> DeliveryResult:
     """A short reason in words: never the exception's text, which may quote what answered."""
     if isinstance(exc, httpx.TimeoutException):
-        return DeliveryResult(ok=False, error=f"no answer within {timeout_s:g} s")
+        return DeliveryResult(ok=False, error=f"no answer within {timeout_s:g} s", reason=reasons.WEBHOOK_TIMEOUT)
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return DeliveryResult(ok=False, permanent=True, error="invalid webhook URL")
+        return DeliveryResult(ok=False, permanent=True, error="invalid webhook URL", reason=reasons.WEBHOOK_INVALID)
     if isinstance(exc, httpx.ConnectError):
-        return DeliveryResult(ok=False, error="connection failed")
+        return DeliveryResult(ok=False, error="connection failed", reason=reasons.WEBHOOK_UNREACHABLE)
     if isinstance(exc, httpx.RemoteProtocolError):
-        return DeliveryResult(ok=False, error="not an HTTP answer")
-    return DeliveryResult(ok=False, error="delivery failed")
+        return DeliveryResult(ok=False, error="not an HTTP answer", reason=reasons.WEBHOOK_UNREACHABLE)
+    return DeliveryResult(ok=False, error="delivery failed", reason=reasons.WEBHOOK_UNREACHABLE)
 
 
 def _pinned(url: str, destination: outbound.Destination) -> tuple[httpx.URL, dict[str, Any]]:
@@ -233,14 +235,15 @@ def deliver(
         destination = outbound.resolve(url, allowed)
     except outbound.RefusedDestination as refused:
         # An internal address will not become right by retrying; a name not found may.
-        return DeliveryResult(ok=False, permanent=refused.reason != "host name not found",
-                              error=f"destination refused: {refused.reason}")
+        not_found = refused.reason == "host name not found"
+        return DeliveryResult(ok=False, permanent=not not_found, error=f"destination refused: {refused.reason}",
+                              reason=reasons.WEBHOOK_HOST_NOT_FOUND if not_found else reasons.WEBHOOK_DESTINATION_REFUSED)
     body = build_body(event_type, data, timestamp or datetime.now(UTC))
     sent_at = int(time.time())
     try:
         signature = sign(secret, msg_id, sent_at, body)
     except ValueError as exc:  # a misconfigured team must not stop the dispatcher
-        return DeliveryResult(ok=False, permanent=True, error=str(exc))
+        return DeliveryResult(ok=False, permanent=True, error=str(exc), reason=reasons.WEBHOOK_INVALID)
     headers = {
         "webhook-id": msg_id,
         "webhook-timestamp": str(sent_at),

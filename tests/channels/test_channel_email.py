@@ -81,14 +81,27 @@ def test_5xx_is_permanent(smtp_receiver):
     result = mail(server.url())
 
     assert not result.ok and result.permanent and result.status_code == 550
+    assert result.reason == "mail_relay_refused"  # the code people are shown in words
     assert not server.handler.envelopes
+
+
+@pytest.mark.parametrize(("smtp_url", "reason"), [("", "mail_relay_not_configured"),
+                                                  ("localhost:25", "mail_relay_invalid")])
+def test_no_relay_is_a_reason_of_its_own_not_a_parse_error(smtp_url, reason):
+    """`make run` sets SMTP_URL="": that is no relay at all, not an "unsupported scheme ''"."""
+    from sync.channels.reasons import relay_problem
+
+    result = mail(smtp_url)
+
+    assert (result.ok, result.permanent, result.reason) == (False, True, reason)
+    assert relay_problem(smtp_url) == reason and relay_problem("smtp://127.0.0.1:25") is None
 
 
 def test_connection_refused_is_retryable():
     result = mail(f"smtp://127.0.0.1:{free_port()}")
 
     assert result.retryable and result.status_code is None
-    assert result.error.startswith("connection failed")
+    assert result.error.startswith("connection failed") and result.reason == "mail_relay_unreachable"
 
 
 def test_starttls_with_login(smtp_receiver, self_signed_cert):

@@ -145,7 +145,7 @@ def test_retry_after_in_seconds_is_passed_on(http_receiver, status):
 
     assert not result.ok and result.retryable
     assert result.status_code == status and result.retry_after_s == 120
-    assert result.error == f"HTTP {status}"
+    assert result.error == f"HTTP {status}" and result.reason == "webhook_http_status"
 
 
 def test_retry_after_as_http_date(http_receiver):
@@ -173,14 +173,14 @@ def test_no_answer_within_the_timeout_is_a_retryable_failure(http_receiver):
     result = send(http_receiver.url, timeout_s=0.5)
 
     assert not result.ok and result.retryable and result.status_code is None
-    assert result.error == "no answer within 0.5 s"
+    assert result.error == "no answer within 0.5 s" and result.reason == "webhook_timeout"
 
 
 def test_connection_refused_is_a_retryable_failure():
     result = send(f"http://127.0.0.1:{free_port()}/hooks")
 
     assert result.retryable and result.status_code is None
-    assert result.error == "connection failed"
+    assert result.error == "connection failed" and result.reason == "webhook_unreachable"
 
 
 def test_unusable_url_or_secret_is_permanent():

@@ -13,7 +13,8 @@ def test_a_webhook_team_gets_a_signed_test_delivery(app, client, session, http_r
     session.commit()
     response = client.post(f"/api/admin/technical-teams/{team.id}/test", headers=token_headers(app, admin))
     assert response.status_code == 200, response.get_json()
-    assert response.get_json() == {"ok": True, "channel": "webhook", "status_code": 200, "error": None}
+    assert response.get_json() == {"ok": True, "channel": "webhook", "status_code": 200, "error": None, "reason": None,
+                                   "detail": None}
     (received,) = http_receiver.requests
     headers = {k.lower(): v for k, v in received.headers}
     assert headers["webhook-id"].startswith("test-")
