@@ -87,3 +87,35 @@ def test_an_undeliverable_quote_shows_its_delivery_log_and_can_be_retried(page, 
     detail.get_by_test_id("quote-retry").click()
     expect(detail).to_have_attribute("data-status", "submitted")
     assert backoffice.call("GET", f"/api/quotes/{quote['id']}")["status"] == "submitted"
+
+
+def test_an_undeliverable_quote_is_told_in_words_and_sent_to_another_team(page, api, live_server, gone_receiver):
+    """The reason in French, never the channel's English detail; then "Envoyer à une autre équipe"
+    gives it to the demo's "Atelier moteurs", which receives it once."""
+    admin, rep = api("admin@example.com"), api("rep2@example.com")
+    backoffice = api("backoffice@example.com")
+    marker = f"presse-{uuid.uuid4().hex[:6]}"
+    team = admin.call("POST", "/api/admin/technical-teams",
+                      {"name": f"Atelier {marker}", "channel": "webhook", "webhook_url": gone_receiver})
+    admin.call("PATCH", f"/api/admin/technical-teams/{team['id']}", {"member_ids": [backoffice.user["id"]]})
+    admin.call("POST", "/api/admin/routing-rules", {"team_id": team["id"], "product_line": marker, "priority": 1})
+    account_id = rep.call("GET", "/api/accounts?per_page=1")["items"][0]["id"]
+    quote = rep.call("POST", "/api/quotes", {"account_id": account_id, "product_line": marker,
+                                             "items": [{"label": "Presse plieuse", "quantity": 1, "unit": "u"}]})
+    live_server.dispatch_once()  # 410 Gone: undeliverable
+    motors = next(t for t in backoffice.call("GET", "/api/technical-teams") if t["name"] == "Atelier moteurs")
+
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "backoffice@example.com", "board")
+    card = page.get_by_test_id("board-undeliverable").locator(f"[data-quote-id='{quote['id']}']")
+    expect(card).to_be_visible(timeout=20_000)
+    card.click()
+    detail = page.get_by_test_id("quote-detail")
+    expect(detail.get_by_test_id("delivery-reason")).to_contain_text("Le webhook a répondu 410 Gone")
+    expect(detail.get_by_test_id("delivery-log")).not_to_contain_text("endpoint asks to be disabled")
+    detail.get_by_test_id("quote-reroute-team").select_option(motors["id"])
+    detail.get_by_test_id("quote-reroute-send").click()
+    expect(detail).to_be_hidden()
+    live_server.dispatch_once()
+    routed = admin.call("GET", f"/api/quotes/{quote['id']}")
+    assert (routed["status"], routed["team_id"]) == ("routed", motors["id"])

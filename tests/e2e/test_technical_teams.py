@@ -112,3 +112,45 @@ def test_a_motor_quote_reaches_the_back_office_which_sees_its_team(page, api, li
     expect(card).to_be_visible(timeout=20_000)
     card.click()
     expect(page.get_by_test_id("quote-detail").get_by_test_id("quote-team")).to_have_text("Atelier moteurs")
+
+
+def test_an_email_team_on_a_server_without_mail_relay_is_warned_and_receives_nothing(page):
+    """`make run` sets no mail relay: the form says e-mails will not leave, and the team, with no
+    member, still receives nothing. The live server has a relay, so its answers are altered on
+    their way to the page as a server without one answers (tests/quotes/test_mail_relay.py)."""
+    no_relay = {"deliverable": False, "reason": "mail_relay_not_configured",
+                "reason_text": "Aucun serveur d’e-mail n’est configuré sur le serveur (SMTP_URL) : aucun e-mail ne peut partir."}
+
+    def channels(route):
+        response = route.fetch()
+        route.fulfill(response=response, json={**response.json(), "email": no_relay})
+
+    def teams(route):
+        if route.request.method != "GET":
+            route.continue_()
+            return
+        response = route.fetch()
+        route.fulfill(response=response, json=[{**t, **no_relay} if t["channel"] == "email" else t
+                                               for t in response.json()])
+
+    page.route("**/api/admin/delivery-channels", channels)
+    page.route("**/api/admin/technical-teams", teams)
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "admin@example.com", "dashboard")
+    page.get_by_test_id("desk-nav-routing").click()
+    name = f"Chaudronnerie {uuid.uuid4().hex[:6]}"
+    new_team_with_a_rule(page, name, name)
+    row = team_row(page, name)
+    expect(row.get_by_test_id("tech-team-nothing")).to_be_visible()
+
+    row.get_by_test_id("tech-team-edit").click()
+    form = page.get_by_test_id("tech-team-form")
+    expect(form.get_by_test_id("tech-team-no-relay")).to_have_count(0)  # an inbox needs no relay
+    form.get_by_label("Canal").select_option(label="E-mail")
+    expect(form.get_by_test_id("tech-team-no-relay")).to_contain_text("Aucun serveur d’e-mail n’est configuré")
+    form.get_by_label("E-mail de l’équipe").fill("chaudronnerie@atelier.example")
+    form.get_by_test_id("tech-team-save").click()
+    expect(row).to_contain_text("chaudronnerie@atelier.example")
+    # No member and an e-mail that cannot leave: still nobody receives its quotes.
+    expect(row.get_by_test_id("tech-team-undeliverable")).to_contain_text("Ne peut pas transmettre")
+    expect(row.get_by_test_id("tech-team-nothing")).to_contain_text("Ne reçoit rien")

@@ -1,6 +1,8 @@
 // One quote request for the back office: items, photos, account, contact, rep, its
-// history and delivery log; moves it along (POST /api/quotes/{id}/transition) or
-// sends an undeliverable one again (POST /api/quotes/{id}/retry-delivery).
+// history and delivery log; moves it along (POST /api/quotes/{id}/transition),
+// sends an undeliverable one again (POST /api/quotes/{id}/retry-delivery) or a stuck one to
+// another technical team (reroute.js). Why a delivery failed is shown in words
+// (`reason_text`); the channel's technical detail only to admins, who get it.
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { t, productLine } from '../../lib/words.js';
@@ -8,6 +10,7 @@ import { fmtDateTime, fmtMoney, colon } from '../../lib/lang.js';
 import { api } from '../../lib/api.js';
 import { useApi, post, problemText } from './fetch.js';
 import { w } from './words.js';
+import { Reroute, stuck } from './reroute.js';
 
 const NEXT = { routed: ['in_progress', 'quoted'], in_progress: ['quoted'], quoted: ['won', 'lost'] };
 const LABEL = { in_progress: 'take', quoted: 'quoteIt', won: 'markWon', lost: 'markLost' };
@@ -58,6 +61,10 @@ export function QuoteDetail({ id, onChanged, onClose }) {
       quote.reload(); history.reload(); onChanged();
     } catch (e) { toast(problemText(e), 'error'); }
   }
+  // Re-routed, the quote leaves this team's queue until the other team has it: the detail closes.
+  async function reroute(path, body) {
+    try { await post(path, body); toast(w('done')); onChanged(); onClose(); } catch (e) { toast(problemText(e), 'error'); }
+  }
   const move = (to) => act(`/api/quotes/${id}/transition`, { to, note: note || null,
     amount: ['quoted', 'won'].includes(to) && amount !== '' ? Number(amount) : null });
   if (!q) return html`<aside class="detail card">${quote.error ? problemText(quote.error) : w('loading')}</aside>`;
@@ -89,10 +96,12 @@ export function QuoteDetail({ id, onChanged, onClose }) {
       </div>
       <div class="actions">${NEXT[q.status].map((to) => html`<button class=${to === 'lost' ? 'danger' : 'primary'}
         data-testid=${`quote-to-${to}`} onClick=${() => move(to)}>${w(LABEL[to])}</button>`)}</div></div>`}
-    ${q.status === 'undeliverable' && html`<div class="transition">
-      <button class="primary" data-testid="quote-retry" onClick=${() => act(`/api/quotes/${id}/retry-delivery`, {})}>${w('retry')}</button></div>`}
+    ${(q.status === 'undeliverable' || stuck(q, delivery)) && html`<div class="transition">
+      ${q.status === 'undeliverable' && html`<button class="primary" data-testid="quote-retry" onClick=${() => act(`/api/quotes/${id}/retry-delivery`, {})}>${w('retry')}</button>`}
+      <${Reroute} quote=${q} delivery=${delivery} onSend=${reroute} /></div>`}
     ${delivery && html`<h3>${w('deliveryLog')}</h3><p data-testid="delivery-log">${w(`delivery.${delivery.state}`)} · ${w('attempts', { n: delivery.attempts })}
-      ${delivery.last_error && html`<br /><small class="error">${w('lastError')}${colon()}${delivery.last_error}</small>`}</p>`}
+      ${delivery.reason_text && html`<br /><small class="error" data-testid="delivery-reason">${w('lastError')}${colon()}${delivery.reason_text}</small>`}
+      ${delivery.last_error && html`<details><summary>${w('technicalDetail')}</summary><code translate=${false}>${delivery.last_error}</code></details>`}</p>`}
     <h3>${w('history')}</h3>
     <ul class="timeline">${(history.data?.events || []).map((e) => html`<li><time>${fmtDateTime(e.at)}</time>
       ${t(`status.${e.status}`)}${e.amount != null ? ` · ${fmtMoney(e.amount)}` : ''}${e.note ? ` · ${e.note}` : ''}</li>`)}</ul>

@@ -2,20 +2,23 @@
 // channel. Create and edit a team (name, channel and its destination, default flag, re-enable an
 // endpoint disabled after a 410 Gone), see its members by name (they are chosen on the people
 // screen, a back-office user's "technical teams"), and a warning on any team that rules send
-// quotes to while nobody would ever see them.
+// quotes to while nobody would ever see them. A channel that cannot deliver on this server (an
+// e-mail team while no mail relay is set: `deliverable: false`, GET /api/admin/delivery-channels
+// before the team exists) is said in the form and on the team's row.
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
-import { post, patch, problemText } from './fetch.js';
+import { useApi, post, patch, problemText } from './fetch.js';
 import { w } from './words.js';
+import { colon } from '../../lib/lang.js';
 
 const CHANNELS = ['inbox', 'email', 'webhook'];
 
 // A quote routed to `team` reaches nobody: no member reads its inbox, and no outbound channel
-// (e-mail, webhook) takes it, or that channel was disabled. Only said of a team quotes can
-// reach: the default team or one a rule points to.
+// (e-mail, webhook) takes it, or that channel was disabled or cannot deliver on this server (no
+// mail relay). Only said of a team quotes can reach: the default team or one a rule points to.
 export function receivesNothing(team, rules) {
   const targeted = team.is_default || (rules || []).some((r) => r.team_id === team.id);
-  const outbound = team.channel !== 'inbox' && team.enabled;
+  const outbound = team.channel !== 'inbox' && team.enabled && team.deliverable !== false;
   return targeted && !team.member_ids.length && !outbound;
 }
 
@@ -32,6 +35,8 @@ function TestButton({ team }) {
 
 function TeamForm({ initial, onDone }) {
   const [f, setF] = useState(initial);
+  const channels = useApi('/api/admin/delivery-channels').data;
+  const cannot = channels?.[f.channel]?.deliverable === false;
   const creating = !initial.id;
   const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
   async function save(event) {
@@ -60,6 +65,7 @@ function TeamForm({ initial, onDone }) {
         onChange=${(e) => setF({ ...f, is_default: e.target.checked })} /> ${w('defaultTeam')}</label>
     </div>
     <p class="muted">${w(`channelHelp.${f.channel}`)}</p>
+    ${cannot && html`<p class="error" role="alert" data-testid="tech-team-no-relay">${f.channel === 'email' ? w('noRelayWarning') : channels[f.channel].reason_text}</p>`}
     <button class="primary" type="submit" data-testid="tech-team-save">${creating ? w('createTeam') : w('save')}</button>
     <button type="button" onClick=${() => onDone(null)}>${w('close')}</button>
   </form>`;
@@ -88,6 +94,7 @@ export function TechTeams({ teams, rules, users }) {
       <tbody>${(teams.data || []).map((t) => html`<tr data-testid="tech-team-row" data-team-id=${t.id}>
         <td>${t.name}${t.is_default ? html` <span title=${w('defaultTeam')}>★</span>` : ''}
           ${!t.enabled && html`<br /><small class="error" data-testid="tech-team-disabled">${w('channelDisabled')}</small>`}
+          ${t.enabled && t.deliverable === false && html`<br /><small class="error" data-testid="tech-team-undeliverable">${w('cannotDeliver')}${colon()}${t.reason_text}</small>`}
           ${receivesNothing(t, rules.data) && html`<p class="error" role="alert" data-testid="tech-team-nothing">${w('receivesNothing')}</p>`}</td>
         <td>${w(`channel.${t.channel}`)}</td><td>${t.channel === 'webhook' ? t.webhook_url : t.channel === 'email' ? t.email : '–'}</td>
         <td data-testid="tech-team-members">${t.member_ids.length ? t.member_ids.map((id) => names[id] || '…').join(', ') : html`<span class="muted">${w('noMember')}</span>`}</td>

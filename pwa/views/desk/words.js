@@ -148,6 +148,11 @@ const fr = {
   lunchOrder: 'Pause déjeuner : la plage doit commencer avant de finir.',
   lunchLength: 'Pause déjeuner : la durée va de 1 à 240 minutes.',
   lunchTooLong: 'Pause déjeuner : {n} min ne tiennent pas entre {from} et {to}.',
+  // No mail relay on the server, and re-routing a stuck quote (techteams.js, quote-detail.js).
+  noRelayWarning: 'Aucun serveur d’e-mail n’est configuré sur ce serveur : les devis ne partiront pas par e-mail. Ses membres les reçoivent dans leur tableau ; sans membre, ils attendent un serveur d’e-mail.',
+  cannotDeliver: 'Ne peut pas transmettre', reroute: 'Envoyer à une autre équipe', rerouteTo: 'Équipe technique',
+  rerouteHelp: 'La demande part une seule fois, vers l’équipe choisie.', receivesNothingShort: 'ne reçoit rien',
+  technicalDetail: 'Détail technique',
 };
 const en = {
   forecast: 'Forecast', 'fc.adjustment': 'Adjustments', 'fc.open': 'Open', 'fc.groupBy': 'By', 'fc.by.month': 'Month', 'fc.by.rep': 'Rep',
@@ -284,6 +289,11 @@ const en = {
   lunchOrder: 'Lunch break: the window must start before it ends.',
   lunchLength: 'Lunch break: the length is 1 to 240 minutes.',
   lunchTooLong: 'Lunch break: {n} min do not fit between {from} and {to}.',
+  // No mail relay on the server, and re-routing a stuck quote (techteams.js, quote-detail.js).
+  noRelayWarning: 'No mail server is configured on this server: quotes will not leave by e-mail. Its members get them on their board; with no member, they wait for a mail server.',
+  cannotDeliver: 'Cannot deliver', reroute: 'Send to another team', rerouteTo: 'Technical team',
+  rerouteHelp: 'The request leaves once, to the chosen team.', receivesNothingShort: 'receives nothing',
+  technicalDetail: 'Technical detail',
 };
 export const dictionaries = { fr, en }; // exported for the language check of the browser tests
 
