@@ -30,6 +30,7 @@ def _api_blueprints():
         "server.agenda.routes",
         "server.agenda.absences",
         "server.agenda.days_off",
+        "server.agenda.reach",
         "server.quotes.routes",
         "server.quotes.admin_routes",
         "server.quotes.channel_test",

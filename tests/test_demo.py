@@ -229,6 +229,38 @@ def test_over_three_weeks_no_account_is_planned_twice_in_a_week(demo, demo_sessi
         assert all(day["working_day"] for day in doc["days"])
 
 
+def test_no_demo_day_is_reduced_to_its_appointments(demo, demo_session):
+    """A user trial found demo days (Wednesday 16 December 2026: 3 stops) that kept only their
+    appointments, every due account left out as "the booked appointments cannot all be reached
+    in time", because one booking could not be driven to in time. Over the demo's three weeks of
+    bookings, every rep's day keeps every appointment, still plans due visits, and marks each
+    late appointment's stop with its lateness (the request path's quick plan: nothing stored)."""
+    from server.demo.appointments import appointment_window
+    from server.tours.context import load_rep
+    from server.tours.dayplan import APPOINTMENTS_CLASH
+    from server.tours.planning import gather, quick_travel, solve
+
+    now = utcnow()
+    days = planned = 0
+    for user in demo_session.scalars(select(User).where(User.role == "rep").order_by(User.email)):
+        rep = load_rep(demo_session, user.id)
+        first, last = appointment_window(now.astimezone(rep.tz).date())
+        for day in (first + timedelta(days=n) for n in range((last - first).days + 1)):
+            if rep.span(day) is None or day <= now.astimezone(rep.tz).date():
+                continue
+            g = gather(demo_session, rep, day, now=now, horizon_days=7)
+            doc = solve(g, travel=quick_travel(demo.config), time_limit_s=0.05, now=now, solver="fallback")
+            shown = {s["appointment_id"]: s for s in doc["stops"] if s["kind"] == "appointment"}
+            assert set(shown) == {a.id for a in g.inputs.appointments}, (user.email, day)
+            assert doc["solver"] == "fallback" and APPOINTMENTS_CLASH not in {u["reason"] for u in doc["unplanned"]}
+            for stop in shown.values():
+                warned = f"cannot reach appointment {stop['appointment_id']} in time" in doc["warnings"]
+                assert (stop["late_min"] > 0) == warned and (stop["arrive"] != stop["booked_start"]) == warned
+            days += 1
+            planned += any(s["kind"] != "appointment" for s in doc["stops"])
+    assert days and planned == days
+
+
 def test_every_date_time_the_api_emits_carries_its_zone(demo):
     """API.md → Working days: API times with an offset (or Z), never a floating local time,
     across a manager's whole pull (every entity), a tour and the slots."""

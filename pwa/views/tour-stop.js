@@ -32,9 +32,10 @@ export function navigateUrl(a) {
 export const Approximate = ({ account, testid }) => (approximate(account)
   ? html`<span class="approx" data-testid=${testid}>${t('approxPosition')}</span>` : null);
 
-/** Why this account is on today's tour: an appointment, due, or overdue by N days. */
+/** Why this account is on today's tour: an appointment (late_min: out of reach), due, or overdue by N days. */
 export function why(stop, account, day) {
-  if (stop.kind === 'appointment') return { text: t('appointment'), cls: 'is-appt' };
+  if (stop.kind === 'appointment') return stop.late_min > 0
+    ? { text: t('apptLate', { h: fmtTime(stop.booked_start), n: stop.late_min }), cls: 'is-late' } : { text: t('appointment'), cls: 'is-appt' };
   const due = account?.next_due_at;
   if (!due) return stop.kind === 'overdue' ? { text: t('late'), cls: 'is-late' } : { text: t('due'), cls: '' };
   const late = daysBetween(due, day);

@@ -53,6 +53,9 @@ class PlannedStop:
     depart: float
     drive_min: float  # from the previous point (home base or stop)
     drive_km: float
+    # An appointment the rep cannot reach at its booked start: minutes after it that the
+    # visit starts (`arrive`); 0 for a visit on time and for every other stop.
+    late_min: float = 0.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,6 +100,9 @@ class Problem:
     day_end_s: int
     lunch_s: tuple[int, int, int] | None  # (earliest start, latest start, duration)
     n_appointments: int
+    # Seconds `day_end_s` was moved past the end of the working day so that the booked
+    # appointments can all be kept (planner._around_appointments); no visit goes there.
+    overtime_s: int = 0
 
     @property
     def size(self) -> int:

@@ -8,6 +8,12 @@ moves (fallback.improve), lays it on the clock (timeline.py, which also judges i
 explains in plain words why each candidate left out did not fit. Pure Python: no Flask,
 no database.
 
+Booked appointments are commitments: every one is kept. When they cannot all be kept at
+their booked times (one too far from the one before, or from home base at the day's
+start), the day is relaxed around them first (`_around_appointments`: the rep is there late,
+`PlannedStop.late_min`; back late; no lunch) and the due accounts are still planned in it.
+A day of the appointments alone (`_appointments_only`) is only the safety net.
+
 PyVRP is the engine because it keeps more visits and more priority than the OR-Tools
 model at the same wall time (tests/bench/bench_planner.py, docs/benchmarks.md). The
 polish is why the planner's driving is not above PyVRP's alone given the same time
@@ -82,12 +88,12 @@ def plan_day(
     minutes, km = (travel or HaversineTravel()).matrices(points)
     p = _problem(minutes, km, day_start, day_end, lunch, appointments, kept)
 
-    late: list[str] = []
+    relaxed: list[str] = []
     if timeline(p, _appointment_order(p)) is None:
-        relaxed, late = _late_appointments(p, appointments)
-        if relaxed is None:
+        around, relaxed = _around_appointments(p, appointments)
+        if around is None:  # never expected (the relaxation is feasible by construction): the safety net
             return _appointments_only(p, appointments, kept, unplanned)
-        p = relaxed  # the day is planned around them, with the rep there as soon as it can be
+        p = around  # the day is planned around them, with the rep there as soon as it can be
     used = solver
     order = None
     if solver in ("pyvrp", "ortools"):
@@ -123,24 +129,27 @@ def plan_day(
     tl = timeline(p, order)
     assert tl is not None
     plan = _assemble(p, order, tl, appointments, kept, unplanned, used)
-    plan.warnings.extend(late)
+    plan.warnings.extend(relaxed)
     return plan
 
 
-# How late the plan may bring the rep to a booked appointment it cannot reach in time
-# (the first of the day, booked a few minutes too early for the drive from home base),
-# rather than keep the appointments alone: a quarter of an hour, what a rep phones ahead
-# about. Later than that, the bookings themselves are wrong: `_appointments_only`.
-MAX_LATE_MIN = 15
+def _around_appointments(p: Problem, appointments: Sequence[Appointment]) -> tuple[Problem | None, list[str]]:
+    """The day relaxed just enough for its booked appointments to be kept all, when they cannot
+    be at their booked times, and a warning (in `_appointments_only`'s words) for each relaxation.
 
+    Appointments are commitments: none is dropped, and one out of reach must not empty the day
+    (a user trial found days reduced to their appointments). Driving from home base at the day's
+    start through the appointments alone, in booked order:
 
-def _late_appointments(p: Problem, appointments: Sequence[Appointment]) -> tuple[Problem | None, list[str]]:
-    """When the appointments cannot all be reached at their booked times only because the
-    drive to one is longer than the time before it, by MAX_LATE_MIN at most: the same day
-    with each such appointment starting when the rep can be there, and a warning for each,
-    as `_appointments_only` words it. The rest of the day is then planned around them: one
-    appointment a few minutes out of reach no longer empties the day. (None, []) when that
-    is not the cause (the lunch break or the end of the day do not fit), or not enough."""
+    - an appointment the rep cannot reach at its start is moved to when the rep can be there
+      (its window is [booked start, that arrival]: the rep is never made later by a visit slotted
+      before it); the appointments after it follow, late only if that lateness carries over;
+    - back at home base after the end of the working day: the day ends then (the overtime is the
+      appointments', never lengthened by a visit);
+    - no room for the lunch break around them: the day has none.
+
+    The due accounts are then planned around them by the same solvers. The lateness is the
+    stop's `late_min` (its start minus the booked start). (None, []) if still infeasible."""
     order = _appointment_order(p)
     latest = list(p.latest_s)
     warnings = []
@@ -148,14 +157,17 @@ def _late_appointments(p: Problem, appointments: Sequence[Appointment]) -> tuple
     for node in order:
         arrival = t + p.travel_s[prev][node]
         if arrival > latest[node]:
-            if arrival - p.earliest_s[node] > MAX_LATE_MIN * 60:
-                return None, []
             latest[node] = arrival
             warnings.append(f"cannot reach appointment {appointments[node - 1].key} in time")
         t, prev = max(arrival, p.earliest_s[node]) + p.service_s[node], node
-    if not warnings:
-        return None, []
     relaxed = replace(p, latest_s=latest)
+    back = t + p.travel_s[prev][0]
+    if back > p.day_end_s:
+        relaxed = replace(relaxed, day_end_s=back, overtime_s=back - p.day_end_s)
+        warnings.append("back at home base after the end of the working day")
+    if timeline(relaxed, order) is None and relaxed.lunch_s is not None:
+        relaxed = replace(relaxed, lunch_s=None)
+        warnings.append("no room for the lunch break between the appointments")
     return (relaxed, warnings) if timeline(relaxed, order) is not None else (None, [])
 
 
@@ -214,7 +226,8 @@ def _appointment_order(p: Problem) -> list[int]:
 
 def _reason(p: Problem, order: list[int], node: int) -> str:
     """Why ``node`` found no place in ``order`` (each test is an insertion attempt)."""
-    has_hours = p.earliest_s[node] > p.day_start_s or p.latest_s[node] + p.service_s[node] < p.day_end_s
+    work_end = p.day_end_s - p.overtime_s
+    has_hours = p.earliest_s[node] > p.day_start_s or p.latest_s[node] + p.service_s[node] < work_end
     relaxed = _without_hours(p, node) if has_hours else p
     if insert_all(relaxed, list(_appointment_order(p)), [node]):
         return NO_TIME  # does not fit even around the appointments alone
@@ -228,7 +241,7 @@ def _reason(p: Problem, order: list[int], node: int) -> str:
 
 def _without_hours(p: Problem, node: int) -> Problem:
     earliest, latest = list(p.earliest_s), list(p.latest_s)
-    earliest[node], latest[node] = p.day_start_s, p.day_end_s - p.service_s[node]
+    earliest[node], latest[node] = p.day_start_s, p.day_end_s - p.overtime_s - p.service_s[node]
     return Problem(**{**vars(p), "earliest_s": earliest, "latest_s": latest})
 
 
@@ -258,6 +271,9 @@ def _assemble(
                 depart=(start + p.service_s[node]) / 60,
                 drive_min=p.travel_s[prev][node] / 60,
                 drive_km=p.km[prev][node],
+                # A booked appointment's window opens at its booked start (_around_appointments
+                # moves only its close): a later start is the rep's lateness.
+                late_min=max(0, start - p.earliest_s[node]) / 60 if p.is_appointment(node) else 0.0,
             )
         )
         prev = node
@@ -286,7 +302,8 @@ def _appointments_only(
     kept: Sequence[Candidate],
     unplanned: list[tuple[str, str]],
 ) -> DayPlan:
-    """The appointments cannot all be kept: show them at their booked times, and say so."""
+    """The safety net, should the day relaxed around the appointments not fit (never expected):
+    show them at their booked times, every candidate left out, and say so."""
     order = _appointment_order(p)
     warnings = []
     t, prev = p.day_start_s, 0

@@ -7,7 +7,10 @@
 Rules chosen here (see also due.py for the due list and the time split):
 
 - Booked appointments of the day are hard windows, always kept (`kind: "appointment"`);
-  an appointment at an account without coordinates is placed at the home base.
+  an appointment at an account without coordinates is placed at the home base. One the
+  rep cannot reach at its booked start is kept at the time the rep can be there, its stop
+  saying so (`late_min`, `booked_start`, `booked_end`), and the day's visits are still
+  planned around it (planner._around_appointments).
 - Opening hours: the visit must fit in that weekday's longest opening span; an
   account closed that weekday is left out ("closed that day").
 - Visits already logged that day (today, or a past day) are kept where they were, as
@@ -17,6 +20,7 @@ Rules chosen here (see also due.py for the due list and the time split):
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -134,12 +138,16 @@ def solve(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetim
     plan = plan_day(depot=home, day_start=day_start, day_end=day_end, candidates=candidates,
                     appointments=windows + list(done_windows), lunch=rep.lunch(), travel=travel,
                     time_limit_s=time_limit_s, solver=solver)
-    if done_windows and plan.solver == "appointments-only":
-        loose += list(done_windows.values())
-        done_windows = {}
-        plan = plan_day(depot=home, day_start=day_start, day_end=day_end, candidates=candidates,
-                        appointments=windows, lunch=rep.lunch(), travel=travel, time_limit_s=time_limit_s,
-                        solver=solver)
+    if done_windows and plan.warnings:
+        # The visits logged are facts, not commitments to reach: when they are why the day had
+        # to be bent (a logged visit "late", the lunch or the day's end pushed), they are listed
+        # at their times instead, and the day is planned around the appointments alone.
+        alone = plan_day(depot=home, day_start=day_start, day_end=day_end, candidates=candidates,
+                         appointments=windows, lunch=rep.lunch(), travel=travel, time_limit_s=time_limit_s,
+                         solver=solver)
+        if len(alone.warnings) < len(plan.warnings) or plan.solver == "appointments-only":
+            loose += list(done_windows.values())
+            done_windows, plan = {}, alone
     return _document(g, plan, home, booked, done_windows, loose, unplanned, now)
 
 
@@ -215,7 +223,7 @@ def _document(g: Gathered, plan: DayPlan, home, booked: dict[str, Booked], done_
         if s.key in booked:
             a = booked[s.key]
             stop.update(account_id=a.account_id, name=a.name, segment=a.segment, kind="appointment",
-                        appointment_id=a.id, done=a.status == "done")
+                        appointment_id=a.id, done=a.status == "done", **_booked_times(a, s.late_min, tz))
         elif s.key in done_by_key:
             stop.update(_done_stop(g, done_by_key[s.key]))
         else:
@@ -268,6 +276,14 @@ def holiday_names(code: str | None, day: date) -> dict[str, str]:
     return {language: name for language in LANGUAGES if (name := workdays.holiday_name(code, day, language))}
 
 
+def _booked_times(a: Booked, late_min: float, tz) -> dict[str, Any]:
+    """An appointment stop's booked times and lateness: `booked_start`, `booked_end` (ISO 8601)
+    and `late_min`, the whole minutes (rounded up: any lateness shows) that the rep is expected
+    after `booked_start`; then `arrive` is that later time (planner._around_appointments)."""
+    return {"booked_start": iso(a.start, tz), "booked_end": iso(a.end, tz),
+            "late_min": math.ceil(late_min - 1e-9) if late_min > 0 else 0}
+
+
 def _done_stop(g: Gathered, d: Done) -> dict[str, Any]:
     name, segment, _, _ = g.places.get(d.account_id, (None, None, None, None))
     return {"account_id": d.account_id, "name": name, "segment": segment, "kind": "due", "appointment_id": None,
@@ -281,7 +297,7 @@ def _day_off(g: Gathered, now: datetime) -> dict[str, Any]:
     # A day off still shows what was booked on it (appointments are always kept).
     stops = [{"seq": n, "account_id": a.account_id, "name": a.name, "segment": a.segment, "kind": "appointment",
               "appointment_id": a.id, "arrive": iso(a.start, tz), "depart": iso(a.end, tz), "drive_min": None,
-              "drive_km": None, "lat": a.lat, "lon": a.lon, "done": a.status == "done"}
+              "drive_km": None, "lat": a.lat, "lon": a.lon, "done": a.status == "done", **_booked_times(a, 0, tz)}
              for n, a in enumerate(g.inputs.appointments, 1)]
     # Booked before the absence was declared: the rep must move them (server/agenda/clashes.py).
     off = rep.calendar.off(day)

@@ -126,8 +126,10 @@ def _stale(session: Session, rep: Rep, day: date, plan: dict, *, absent: bool) -
     # Only what the comparison needs, by a statement built once (context.APPOINTMENT_TIMES).
     current = {(a.id, round(a.start.timestamp()), round(a.end.timestamp()))
                for a in session.connection().execute(APPOINTMENT_TIMES, {"rep_id": rep.id, "start": start, "end": end})}
-    shown = {(s["appointment_id"], round(datetime.fromisoformat(s["arrive"]).timestamp()),
-              round(datetime.fromisoformat(s["depart"]).timestamp()))
+    # The booked times the plan was made for: a late appointment's stop arrives after them
+    # (planning._booked_times); a plan kept before they were stored has them as arrive/depart.
+    shown = {(s["appointment_id"], round(datetime.fromisoformat(s.get("booked_start") or s["arrive"]).timestamp()),
+              round(datetime.fromisoformat(s.get("booked_end") or s["depart"]).timestamp()))
              for s in plan["stops"] if s.get("kind") == "appointment"}
     return current != shown
 

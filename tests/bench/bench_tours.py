@@ -90,7 +90,7 @@ def random_day(seed: int, kind: str = "country") -> dict:
             lat, lon = _point(rng, radius)
             appointments.append(Appointment(key=f"rdv-{k}", lat=lat, lon=lon, start=start,
                                             end=start + appointment_min))
-        if plan_day(depot=HOME, **DAY, appointments=appointments).solver != "appointments-only":
+        if not plan_day(depot=HOME, **DAY, appointments=appointments).warnings:  # all three reachable in time
             return {"candidates": candidates, "appointments": appointments}
 
 

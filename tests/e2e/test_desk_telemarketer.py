@@ -1,9 +1,11 @@
-"""Telemarketer: from the call list to a booked visit that the rep's tour and agenda show."""
+"""Telemarketer: from the call list to a booked visit that the rep's tour and agenda show; a time
+typed by hand that the rep cannot reach in time is said before booking."""
 from __future__ import annotations
 
 import re
 import uuid
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from desk import DESKTOP, desk_sign_in
@@ -11,6 +13,7 @@ from e2e_server import E2E_NOW
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def test_telemarketer_books_a_slot_and_the_reps_tour_shows_it(page, api):
@@ -63,6 +66,27 @@ def test_telemarketer_finds_an_account_by_town(page):
     expect(page.get_by_test_id("book-submit")).to_be_disabled()  # no slot chosen yet
 
 
+def reach_path(account, start: datetime, minutes: int = 60) -> str:
+    """GET /api/reps/{owner}/reach for a visit at the account from `start` (the rep's local time)."""
+    local = start.astimezone(PARIS).replace(tzinfo=None)
+    return (f"/api/reps/{account['owner_id']}/reach?account_id={account['id']}&start={local.isoformat()}"
+            f"&end={(local + timedelta(minutes=minutes)).isoformat()}")
+
+
+def unreachable_start(tele, account, first_day):
+    """A start the account's rep cannot reach in time (the end of one of its appointments
+    elsewhere) and the server's answer for it."""
+    items = tele.call("GET", f"/api/appointments?rep_id={account['owner_id']}&start_from={first_day.isoformat()}"
+                             f"&per_page=200")["items"]
+    for a in sorted(items, key=lambda a: a["start"]):
+        if a["status"] == "booked" and a["account_id"] != account["id"]:
+            end = datetime.fromisoformat(a["end"]).astimezone(PARIS)
+            answer = tele.call("GET", reach_path(account, end))
+            if answer["late_min"] > 0:
+                return end, answer
+    raise AssertionError("the demo rep has appointments elsewhere")
+
+
 def test_telemarketer_books_another_slot_typed_by_hand(page, api):
     """"Autre créneau": the date and time typed are the chosen slot at once (the rep's time), and
     "Réserver" stays on screen, on a laptop's screen too, without scrolling to find it."""
@@ -77,15 +101,25 @@ def test_telemarketer_books_another_slot_typed_by_hand(page, api):
     later = E2E_NOW.date() + timedelta(days=10)
     free = tele.call("GET", f"/api/reps/{account['owner_id']}/slots?account_id={account_id}&duration=60"
                             f"&from={later.isoformat()}&to={(later + timedelta(days=4)).isoformat()}")
-    start = datetime.fromisoformat(free[-1]["start"])
+    start = next(s for s in (datetime.fromisoformat(f["start"]) for f in reversed(free))
+                 if tele.call("GET", reach_path(account, s))["reachable"])
+    late, warned = unreachable_start(tele, account, E2E_NOW.date() + timedelta(days=1))
     row.get_by_test_id("call-book").click()
     expect(page.get_by_test_id("slot").first).to_be_visible(timeout=20_000)
     page.get_by_test_id("book-purpose").fill(marker)
     page.get_by_test_id("manual-slot").locator("summary").click()
+    # A time right after one of the rep's appointments elsewhere: said before booking, still bookable.
+    page.get_by_test_id("manual-date").fill(late.date().isoformat())
+    page.get_by_test_id("manual-time").fill(late.strftime("%H:%M"))
+    reach = page.get_by_test_id("book-reach")
+    expect(reach).to_contain_text(f"{warned['late_min']} min de retard")
+    expect(reach).to_contain_text("réserver quand même")
+    expect(page.get_by_test_id("book-submit")).to_be_enabled()
     page.get_by_test_id("manual-date").fill(start.date().isoformat())
     page.get_by_test_id("manual-time").fill(start.strftime("%H:%M"))
     page.get_by_test_id("book-duration").fill("60")  # a typed slot keeps its start when the length changes
     expect(page.get_by_test_id("book-chosen")).to_contain_text(start.strftime("%H:%M"))
+    expect(reach).to_have_count(0)  # a proposed free hour: the rep can be there
     submit = page.get_by_test_id("book-submit")
     expect(submit).to_be_enabled()
     expect(submit).to_be_in_viewport(ratio=1)

@@ -2,7 +2,7 @@
 why each is due and the drive before it; the map online; other days of the week, the
 working day before and after (into the next week), and a day never stored offline; a stop
 not visited, with a reason, kept on the tablet; a visit logged offline marks its stop done;
-contact roles in words."""
+an appointment the rep cannot reach in time, on the tour and marked late; contact roles in words."""
 from __future__ import annotations
 
 import datetime as dt
@@ -57,6 +57,44 @@ def test_tour_shows_the_planned_day_in_order_with_times_reasons_and_drives(page,
     expect(legs).to_have_count(len(drives))
     expect(legs.first).to_contain_text(f"{js_round(drives[0]['drive_min'])} min")
     expect(page.get_by_test_id("tour-totals")).to_contain_text(f"{js_round(tour['totals']['drive_min'])} min")
+
+
+def test_an_appointment_booked_out_of_reach_is_on_the_tour_marked_late(page, api):
+    """A telemarketer books a visit at the end of another appointment of the rep, elsewhere: the
+    tour keeps it, at the time the rep can be there, and its stop says the booked time and by how
+    much the rep will be late; the day's other visits are still planned."""
+    tele, rep = api("tele@example.com"), api("rep5@example.com")
+    rep_id = rep.user["id"]
+    day = (dt.date.fromisoformat(workday()) + dt.timedelta(days=7)).isoformat()
+    tour = rep.call("GET", f"/api/tours/{rep_id}/{day}")
+    booked = sorted((s for s in tour["stops"] if s["kind"] == "appointment"), key=lambda s: s["booked_start"])
+    due = [s for s in tour["stops"] if s["kind"] != "appointment" and s["lat"] is not None]
+    assert booked and due, "the demo rep has appointments and due visits that day"
+    taken = [(dt.datetime.fromisoformat(s["booked_start"]), dt.datetime.fromisoformat(s["booked_end"])) for s in booked]
+    for before in booked:
+        start = dt.datetime.fromisoformat(before["booked_end"]).astimezone(PARIS)
+        end = start + dt.timedelta(minutes=30)
+        if end.hour * 60 + end.minute <= 18 * 60 and all(end <= s or start >= e for s, e in taken):
+            break
+    else:
+        pytest.fail("no free half hour after an appointment")
+    # The due account farthest from the appointment before: out of reach right at its end.
+    far = max(due, key=lambda s: (s["lat"] - before["lat"]) ** 2 + (s["lon"] - before["lon"]) ** 2)
+    local = start.replace(tzinfo=None)
+    made = tele.call("POST", "/api/appointments", {
+        "rep_id": rep_id, "account_id": far["account_id"], "contact_id": None, "purpose": "Hors de portée",
+        "start": local.isoformat(), "end": (local + dt.timedelta(minutes=30)).isoformat()})
+    tour = rep.call("GET", f"/api/tours/{rep_id}/{day}")
+    stop = next(s for s in tour["stops"] if s["appointment_id"] == made["id"])
+    assert stop["late_min"] > 0 and stop["booked_start"] != stop["arrive"]
+    assert any(s["kind"] != "appointment" for s in tour["stops"])
+
+    sign_in(page, "rep5@example.com")
+    page.goto(f"/#/tour/{day}")
+    shown = page.locator(f'[data-testid=tour-stop][data-account-id="{far["account_id"]}"]')
+    expect(shown).to_contain_text(f"Rendez-vous de {hhmm(stop['booked_start'])} : {stop['late_min']} min de retard")
+    expect(shown).to_contain_text(hhmm(stop["arrive"]))
+    expect(page.get_by_test_id("tour-stop")).to_have_count(len(tour["stops"]))
 
 
 def test_online_the_map_draws_every_stop_with_its_number(page, api):

@@ -20,7 +20,9 @@ from hypothesis import strategies as st
 from server.tours import pyvrp_solver, solver as ortools_solver
 from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, DayPlan
 from server.tours.fallback import nearest_neighbour_order
-from server.tours.planner import MAX_LATE_MIN, Appointment, Candidate, Lunch, plan_day
+from server.tours import planner
+from server.tours.dayplan import APPOINTMENTS_CLASH
+from server.tours.planner import Appointment, Candidate, Lunch, plan_day
 from server.tours.travel import HaversineTravel, OsrmTravel, great_circle_km
 
 HOME = (47.32, 5.04)  # Dijon
@@ -50,6 +52,7 @@ def assert_feasible(
 ) -> None:
     by_key = {c.key: c for c in candidates}
     booked = {a.key: a for a in appointments}
+    reachable = reachable_at(appointments, day_start)
     # Everything the rep does, in time order: (kind, begin, end, lat, lon).
     prev_place, prev_free = HOME, plan.start_at
     assert day_start - EPS <= plan.start_at
@@ -59,23 +62,32 @@ def assert_feasible(
         assert stop.drive_min == pytest.approx(legs[-1][2], abs=EPS)
         if stop.kind == "appointment":
             a = booked[stop.key]
-            if f"cannot reach appointment {a.key} in time" in plan.warnings:  # late, by MAX_LATE_MIN at most
-                assert a.start < stop.arrive <= a.start + MAX_LATE_MIN + EPS
-                assert stop.depart - stop.arrive == pytest.approx(a.end - a.start, abs=1e-9)
+            assert stop.depart - stop.arrive == pytest.approx(a.end - a.start, abs=1e-9)
+            if f"cannot reach appointment {a.key} in time" in plan.warnings:
+                # Kept, late, flagged: never later than driving to it through the appointments alone.
+                assert a.start < stop.arrive <= reachable[a.key] + EPS
+                assert stop.late_min == pytest.approx(stop.arrive - a.start, abs=1e-9)
             else:
-                assert (stop.arrive, stop.depart) == pytest.approx((a.start, a.end), abs=1e-9)
+                assert (stop.arrive, stop.depart, stop.late_min) == pytest.approx((a.start, a.end, 0), abs=1e-9)
+            assert day_start - EPS <= stop.arrive
         else:
             c = by_key[stop.key]
-            assert stop.depart - stop.arrive == pytest.approx(c.service_min, abs=EPS)
+            assert stop.depart - stop.arrive == pytest.approx(c.service_min, abs=EPS) and stop.late_min == 0
             if c.opens is not None:
                 assert stop.arrive >= c.opens - EPS
             if c.closes is not None:
                 assert stop.depart <= c.closes + EPS
-        assert day_start - EPS <= stop.arrive <= stop.depart <= day_end + EPS
+            assert day_start - EPS <= stop.arrive <= stop.depart <= day_end + EPS
         prev_place, prev_free = (stop.lat, stop.lon), stop.depart
     legs.append((prev_free, plan.end_at, drive(prev_place, HOME)))
-    assert plan.end_at <= day_end + EPS
+    if "back at home base after the end of the working day" in plan.warnings:
+        # Only as late as the appointments alone bring the rep back: no visit in the overtime.
+        assert day_end < plan.end_at <= reachable[None] + EPS
+    else:
+        assert plan.end_at <= day_end + EPS
     covered = lunch is not None and min(lunch.window_end, day_end) - max(lunch.window_start, day_start) >= lunch.duration
+    if "no room for the lunch break between the appointments" in plan.warnings:
+        covered = False
     if not covered:
         assert plan.lunch is None
     else:
@@ -93,6 +105,17 @@ def assert_feasible(
     left_out = [key for key, _ in plan.unplanned]
     assert sorted(planned + left_out) == sorted(c.key for c in candidates if c.key not in booked)
     assert all(reason in REASONS for _, reason in plan.unplanned)
+
+
+def reachable_at(appointments: list[Appointment], day_start: float) -> dict[str | None, float]:
+    """When the rep can start each appointment at the earliest, driving from home base at the
+    day's start through the appointments alone in booked order (no lunch); None: back home."""
+    at, here, out = day_start, HOME, {}
+    for a in sorted(appointments, key=lambda a: a.start):
+        out[a.key] = max(a.start, at + drive(here, (a.lat, a.lon)))
+        at, here = out[a.key] + a.end - a.start, (a.lat, a.lon)
+    out[None] = at + drive(here, HOME)
+    return out
 
 
 # -- examples ---------------------------------------------------------------------
@@ -164,15 +187,58 @@ def test_a_stop_too_far_for_the_day_is_left_out_with_a_reason():
     assert plan.stops == [] and plan.unplanned == [("lyon", NO_TIME)]
 
 
-def test_appointments_that_cannot_all_be_reached_are_still_shown_with_a_warning():
+@pytest.mark.parametrize("solver", ["pyvrp", "ortools", "fallback"])
+def test_an_unreachable_appointment_is_kept_late_and_the_day_is_still_planned_around_it(solver):
+    """The user trial's day: a telemarketer booked "far" at 10:30, 85 minutes' drive from the
+    appointment ending at 10:00. The rep cannot be there before about 11:25: "far" is kept,
+    flagged late by that much, the other appointments stay at their booked times, and the due
+    accounts still fill the day (they were all left out, the day reduced to its appointments)."""
+    appointments = [
+        Appointment(key="morning", lat=HOME[0] + 0.01, lon=HOME[1], start=9 * 60, end=10 * 60),
+        Appointment(key="far", lat=HOME[0] + 0.5, lon=HOME[1], start=10 * 60 + 30, end=11 * 60 + 15),
+        Appointment(key="afternoon", lat=HOME[0] + 0.02, lon=HOME[1] + 0.02, start=16 * 60, end=17 * 60),
+    ]
+    to_far = drive((HOME[0] + 0.01, HOME[1]), (HOME[0] + 0.5, HOME[1]))
+    assert to_far > 60  # out of reach: 30 minutes between the two
+    candidates = [make_candidate(f"c{i}", dlat=0.01 * i, dlon=-0.01 * i) for i in range(1, 5)]
+    plan = plan_day(depot=HOME, **DAY, candidates=candidates, appointments=appointments, solver=solver)
+
+    assert plan.solver == solver and plan.warnings == ["cannot reach appointment far in time"]
+    stops = {s.key: s for s in plan.stops}
+    assert {"morning", "far", "afternoon"} <= set(stops)
+    assert stops["far"].arrive == pytest.approx(10 * 60 + to_far, abs=1 / 60)
+    assert stops["far"].late_min == pytest.approx(to_far - 30, abs=1 / 60)
+    assert stops["far"].depart - stops["far"].arrive == pytest.approx(45)
+    assert (stops["morning"].late_min, stops["afternoon"].late_min) == (0, 0)
+    assert {s.key for s in plan.stops if s.kind == "candidate"} == {c.key for c in candidates}
+    assert APPOINTMENTS_CLASH not in {reason for _, reason in plan.unplanned}
+    assert_feasible(plan, **DAY, candidates=candidates, appointments=appointments, lunch=Lunch())
+
+
+@pytest.mark.parametrize("solver", ["pyvrp", "ortools", "fallback"])
+def test_appointments_hours_apart_by_road_are_all_kept_with_the_lateness_carried_over(solver):
+    """Dijon at 10:00, Lyon at 11:15 (about four hours' drive), then Lyon again at 12:00: both Lyon
+    appointments are kept, late (the second only by what the first carries over); no room is
+    left for lunch, the rep is back after the day's end, and each is said. The visit at home
+    base still fits before the first appointment."""
     clash = [
         Appointment(key="dijon", lat=47.32, lon=5.04, start=10 * 60, end=11 * 60),
         Appointment(key="lyon", lat=45.76, lon=4.84, start=11 * 60 + 15, end=12 * 60),
+        Appointment(key="lyon-2", lat=45.77, lon=4.85, start=12 * 60, end=12 * 60 + 30),
     ]
-    plan = plan_day(depot=HOME, **DAY, candidates=[make_candidate("c1")], appointments=clash)
-    assert plan.solver == "appointments-only"
-    assert [(s.key, s.arrive) for s in plan.stops] == [("dijon", 600), ("lyon", 675)]
-    assert plan.warnings and plan.unplanned[0][0] == "c1"
+    candidates = [make_candidate("c1")]
+    plan = plan_day(depot=HOME, **DAY, candidates=candidates, appointments=clash, solver=solver)
+
+    assert plan.solver == solver
+    assert [s.key for s in plan.stops] == ["c1", "dijon", "lyon", "lyon-2"]
+    reach = reachable_at(clash, DAY["day_start"])
+    assert [s.arrive for s in plan.stops[1:]] == pytest.approx([600, reach["lyon"], reach["lyon-2"]], abs=1 / 60)
+    assert [round(s.late_min) for s in plan.stops] == [0, 0, round(reach["lyon"] - 675), round(reach["lyon-2"] - 720)]
+    assert plan.warnings == ["cannot reach appointment lyon in time", "cannot reach appointment lyon-2 in time",
+                             "back at home base after the end of the working day",
+                             "no room for the lunch break between the appointments"]
+    assert plan.lunch is None and plan.unplanned == []
+    assert_feasible(plan, **DAY, candidates=candidates, appointments=clash, lunch=Lunch())
 
 
 @pytest.mark.parametrize("solver", ["pyvrp", "ortools", "fallback"])
@@ -182,15 +248,42 @@ def test_an_appointment_a_few_minutes_out_of_reach_does_not_empty_the_day(solver
     still come), the appointment is shown when the rep can be there, with the warning."""
     far = Appointment(key="early", lat=HOME[0] + 0.22, lon=HOME[1], start=9 * 60, end=10 * 60)
     drive_min = drive(HOME, (far.lat, far.lon))
-    assert 30 < drive_min < 9 * 60 - 8 * 60 - 30 + MAX_LATE_MIN  # out of reach, by less than MAX_LATE_MIN
+    assert 30 < drive_min < 9 * 60 - 8 * 60 - 30 + 15  # out of reach, by less than a quarter of an hour
     candidates = [make_candidate(f"c{i}", dlat=0.01 * i, dlon=0.02) for i in range(1, 5)]
     day = {"day_start": 8 * 60 + 30, "day_end": 18 * 60, "lunch": Lunch()}
     plan = plan_day(depot=HOME, **day, candidates=candidates, appointments=[far], solver=solver)
     assert plan.solver == solver and plan.warnings == ["cannot reach appointment early in time"]
     stop = next(s for s in plan.stops if s.key == "early")
     assert stop.arrive == pytest.approx(8 * 60 + 30 + drive_min, abs=1 / 60)
+    assert stop.late_min == pytest.approx(drive_min - 30, abs=1 / 60)
     assert {s.key for s in plan.stops if s.kind == "candidate"} == {c.key for c in candidates}
     assert_feasible(plan, **day, candidates=candidates, appointments=[far])
+
+
+@pytest.mark.parametrize("solver", ["pyvrp", "fallback"])
+def test_an_appointment_at_the_end_of_the_day_far_from_home_gets_no_visit_in_its_overtime(solver):
+    """Booked 17:00–18:00 an hour from home base, with the day ending at 18:00: the rep is back
+    late, as the appointment requires and no later; the visits go before it."""
+    last = Appointment(key="last", lat=HOME[0] + 0.4, lon=HOME[1], start=17 * 60, end=18 * 60)
+    candidates = [make_candidate(f"c{i}", dlat=0.4 + 0.01 * i, dlon=0.01) for i in range(1, 4)]
+    plan = plan_day(depot=HOME, **DAY, candidates=candidates, appointments=[last], solver=solver)
+    assert plan.warnings == ["back at home base after the end of the working day"]
+    assert plan.end_at == pytest.approx(18 * 60 + drive((last.lat, last.lon), HOME), abs=1 / 60)
+    assert plan.stops[-1].key == "last" and len(plan.stops) == 4
+    assert_feasible(plan, **DAY, candidates=candidates, appointments=[last], lunch=Lunch())
+
+
+def test_the_appointments_alone_remain_the_safety_net(monkeypatch):
+    """Should the day relaxed around the appointments ever not fit, the rep still sees them."""
+    monkeypatch.setattr(planner, "_around_appointments", lambda p, appointments: (None, []))
+    clash = [
+        Appointment(key="dijon", lat=47.32, lon=5.04, start=10 * 60, end=11 * 60),
+        Appointment(key="lyon", lat=45.76, lon=4.84, start=11 * 60 + 15, end=12 * 60),
+    ]
+    plan = plan_day(depot=HOME, **DAY, candidates=[make_candidate("c1")], appointments=clash)
+    assert plan.solver == "appointments-only"
+    assert [(s.key, s.arrive) for s in plan.stops] == [("dijon", 600), ("lyon", 675)]
+    assert plan.warnings and plan.unplanned == [("c1", APPOINTMENTS_CLASH)]
 
 
 def test_the_same_day_gives_the_same_plan():
@@ -239,11 +332,8 @@ def days(draw):
 @given(day=days())
 def test_every_plan_is_feasible(solver, day):
     plan = plan_day(depot=HOME, **day, solver=solver, time_limit_s=0.3)
-    if plan.solver == "appointments-only":  # the booked times cannot all be driven
-        assert plan.warnings
-        assert [(s.arrive, s.depart) for s in plan.stops] == sorted((a.start, a.end) for a in day["appointments"])
-        return
-    assert plan.solver == solver
+    assert plan.solver == solver  # appointments out of reach too: kept late, the day planned around them
+    assert sorted(s.key for s in plan.stops if s.kind == "appointment") == [a.key for a in day["appointments"]]
     assert_feasible(plan, **day)
 
 

@@ -4,7 +4,9 @@
 // créneau": chosen as typed), name the contact and the purpose, book from the bar that
 // stays at the bottom of the screen however long the form. The days the rep does not work
 // (a public holiday, an absence) are marked as the server names them (GET /api/users/{id}/days-off),
-// and a refused booking says the server's reason.
+// and a refused booking says the server's reason. A chosen time the rep cannot reach from the
+// day's appointment before it (or from home at the day's start), or that would make the rep late
+// for the next, is said before booking (GET /api/reps/{id}/reach): a warning, booking stays possible.
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, Badge, go, toast, isoDay, addDays } from '../../lib/ui.js';
 import { fmtDate, fmtTime, fmtDateTime, colon, lang } from '../../lib/lang.js';
@@ -48,7 +50,7 @@ function Week({ repId, repName, version }) {
         fmtDate(day.date, { weekday: 'short' })}</span> <span class="day-date">${fmtDate(day.date, { day: 'numeric', month: 'short' })}</span></h3>
       ${day.off && html`<p class="muted" data-testid="week-day-off">${offText(day.off)}</p>`}
       ${(day.stops || []).map((s) => html`<div class=${`week-stop ${s.kind}`} data-testid=${s.kind === 'appointment' ? 'week-appt' : 'week-stop'}
-        data-account-id=${s.account_id} title=${s.name}><b>${fmtTime(s.arrive)}</b> <${Badge} segment=${s.segment} />
+        data-account-id=${s.account_id} title=${s.name}><b>${fmtTime(s.booked_start || s.arrive)}</b> <${Badge} segment=${s.segment} />
         <span class="stop-name">${s.name}</span></div>`)}
     </div>`)}</div></div>`;
 }
@@ -103,6 +105,13 @@ function Slots({ repId, accountId, minutes, chosen, onChoose, version }) {
   </div>`;
 }
 
+// Why the rep would be late, in the desk's words: at this visit, and at the next appointment.
+function reachText(r) {
+  const late = r.late_min > 0 && w(r.from ? 'reach.from' : 'reach.home', { name: r.from?.name, t: fmtTime(r.arrive), n: r.late_min });
+  const next = r.next?.late_min > 0 && w('reach.next', { name: r.next.name, t: fmtTime(r.next.start), n: r.next.late_min });
+  return [late, next, w('reach.anyway')].filter(Boolean).join(' ');
+}
+
 function BookForm({ account, reps }) {
   const contacts = useApi(`/api/contacts?account_id=${account.id}&per_page=100`).data?.items || [];
   const [minutes, setMinutes] = useState(account.segment === 'A' ? 60 : account.segment === 'B' ? 45 : 30);
@@ -112,6 +121,8 @@ function BookForm({ account, reps }) {
   const [version, setVersion] = useState(0);
   const [sending, setSending] = useState(false);
   const rep = reps.find((r) => r.id === account.owner_id);
+  const at = slot && `account_id=${account.id}&start=${encodeURIComponent(slot.start)}&end=${encodeURIComponent(endOf(slot.start, minutes))}`;
+  const reach = useApi(at ? `/api/reps/${account.owner_id}/reach?${at}` : null).data;
   async function book() {
     setSending(true);
     try {
@@ -140,7 +151,8 @@ function BookForm({ account, reps }) {
         </select></label></div>
       <label>${w('purpose')}<input data-testid="book-purpose" value=${purpose} onInput=${(e) => setPurpose(e.target.value)} /></label>
       <div class="book-actions"><p>${w('chosenSlot')}${colon()}<strong data-testid="book-chosen">${slot ? `${fmtDateTime(slot.start)}–${fmtTime(endOf(slot.start, minutes))}` : '–'}</strong></p>
-      <button class="primary" data-testid="book-submit" disabled=${!slot || sending} onClick=${book}>${w('confirmBooking')}</button></div></div>
+      <button class="primary" data-testid="book-submit" disabled=${!slot || sending} onClick=${book}>${w('confirmBooking')}</button>
+      ${slot && reach && !reach.reachable && html`<p class="notice warn" role="status" data-testid="book-reach">${reachText(reach)}</p>`}</div></div>
     </div>
     <div class="card"><${Week} repId=${account.owner_id} repName=${rep?.name} version=${version} /></div>
   </div>`;

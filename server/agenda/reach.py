@@ -1,0 +1,125 @@
+"""Can the rep be there in time? The booking screen's warning before an appointment is booked.
+
+A telemarketer may type any free time: the server refuses overlaps and times outside working
+hours, but not a visit the rep cannot drive to from the appointment before it (or from home
+base at the start of the day), nor one that makes the rep late for the next. The tour planner
+keeps such an appointment, late (server/tours/planner.py → _around_appointments); this says so
+*before* booking, with the same drives (the planner's travel model, OSRM or straight lines ×
+road factor) and the same rule: driving through the day's appointments in time order, from
+home base at the start of the working day. A warning only: the booking stays the booker's call.
+
+`GET /api/reps/{rep_id}/reach?account_id=&start=&end=` (whoever may book for the rep: its
+team's telemarketers and manager, an admin, the rep) → `{"reachable", "arrive", "late_min",
+"from", "next"}`:
+
+- `arrive`: the earliest the rep can start the visit (ISO 8601, the rep's offset); `late_min`
+  the whole minutes after `start` that is (0: in time);
+- `from`: the appointment the rep comes from, `{"appointment_id", "account_id", "name",
+  "end", "drive_min"}`, or null when the rep comes from home base;
+- `next`: the day's next appointment, `{"appointment_id", "account_id", "name", "start",
+  "drive_min", "late_min"}` with the minutes late the new booking would make the rep there
+  (lateness it had already is not counted), or null;
+- `reachable`: neither is late. A day not worked answers reachable (the day-off warning and
+  the booking's refusal say why); 404 for a rep or account out of reach, 422 for bad times.
+"""
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from flask import current_app
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from server.actor import current_actor
+from server.db import is_uuid
+from server.errors import Invalid, NotFound
+from server.extensions import db
+from server.scope import get_in_scope
+
+blp = Blueprint("reach", __name__, url_prefix="/api", description="Whether the rep can reach a visit in time")
+
+
+class ReachArgs(Schema):
+    account_id = fields.String(required=True)
+    start = fields.String(required=True)
+    end = fields.String(required=True)
+
+
+@blp.route("/reps/<string:rep_id>/reach", methods=["GET"])
+@blp.arguments(ReachArgs, location="query")
+@blp.response(200)
+def get_reach(args, rep_id):
+    """Whether the rep can be at the account at `start` from its neighbouring appointments of the day."""
+    return reach(session=db.session, actor=current_actor(), rep_id=rep_id, account_id=args["account_id"],
+                 start=args["start"], end=args["end"], config=current_app.config)
+
+
+def reach(*, session, actor, rep_id: str, account_id: str, start: str, end: str, config) -> dict:
+    """The answer of `GET /api/reps/{rep_id}/reach` (module docstring). Raises NotFound (a rep or
+    an account outside the caller's reach) or Invalid (times not ISO 8601, or `end` not after `start`)."""
+    from server.tours.context import appointments_between, day_bounds, iso, minutes_of
+    from server.tours.planning import travel_model
+    from server.tours.service import authorised_rep
+    from server.tours.slots import parse_when
+
+    rep = authorised_rep(session, actor, rep_id)
+    account = get_in_scope(session, "account", account_id, actor) if is_uuid(account_id) else None
+    if account is None:
+        raise NotFound(f"No account {account_id}.", errors={"account_id": ["Not found."]})
+    begin, finish = parse_when(start, rep, field="start"), parse_when(end, rep, field="end")
+    if finish <= begin:
+        raise Invalid("An appointment must end after it starts.", errors={"end": ["Must be after start."]})
+    day = begin.astimezone(rep.tz).date()
+    answer = {"reachable": True, "arrive": iso(begin, rep.tz), "late_min": 0, "from": None, "next": None}
+    span = rep.span(day)
+    if span is None:
+        return answer
+    home = rep.home
+    others = appointments_between(session, rep.id, *day_bounds(day, rep.tz))
+    # Node 0 is home base, 1 the visit asked about, 2… the day's appointments. As the planner
+    # places them (planning._window), an account without a position is at home base.
+    points = [home, _place(account.lat, account.lon, home), *(_place(a.lat, a.lon, home) for a in others)]
+    drive, _ = travel_model(config).matrices([p or (0.0, 0.0) for p in points])
+
+    def leg(i: int, j: int) -> float:  # no home base known: no drive from or to it
+        return 0.0 if points[i] is None or points[j] is None else drive[i][j]
+
+    booked = {1: (begin, finish), **{2 + n: (a.start, a.end) for n, a in enumerate(others)}}
+    sequence = sorted(booked, key=lambda n: (booked[n][0], n))  # booked order, as the planner drives them
+
+    def starts(nodes: list[int]) -> dict[int, float]:
+        """Node → the minute its visit can start, driving through `nodes` from home base at the day's start."""
+        out, t, here = {}, span[0], 0
+        for node in nodes:
+            begins, ends = (minutes_of(moment, day, rep.tz) for moment in booked[node])
+            out[node] = max(begins, t + leg(here, node))
+            t, here = out[node] + ends - begins, node
+        return out
+
+    together, alone = starts(sequence), starts([n for n in sequence if n != 1])
+    late = together[1] - minutes_of(begin, day, rep.tz)
+    answer.update(arrive=iso(begin + timedelta(minutes=max(0.0, late)), rep.tz), late_min=_whole(late))
+    at = sequence.index(1)
+    if at > 0:
+        node = sequence[at - 1]
+        a = others[node - 2]
+        answer["from"] = {"appointment_id": a.id, "account_id": a.account_id, "name": a.name, "end": iso(a.end, rep.tz),
+                          "drive_min": round(leg(node, 1), 1)}
+    if at + 1 < len(sequence):
+        node = sequence[at + 1]
+        a = others[node - 2]
+        answer["next"] = {"appointment_id": a.id, "account_id": a.account_id, "name": a.name,
+                          "start": iso(a.start, rep.tz), "drive_min": round(leg(1, node), 1),
+                          "late_min": _whole(together[node] - alone[node])}
+    answer["reachable"] = answer["late_min"] == 0 and (answer["next"] is None or answer["next"]["late_min"] == 0)
+    return answer
+
+
+def _place(lat, lon, home):
+    return (lat, lon) if lat is not None and lon is not None else home
+
+
+def _whole(minutes: float) -> int:
+    """Minutes late in whole minutes, rounded up (any lateness shows); never negative."""
+    return math.ceil(minutes - 1e-9) if minutes > 1e-9 else 0
