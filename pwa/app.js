@@ -18,7 +18,9 @@ const PUBLIC_PAGES = ['login', 'forgot', 'password']; // reachable signed out (e
 
 // Each frame is fetched the first time it is shown: a rep's tablet never downloads the desk.
 const FRAMES = {
-  tablet: () => import('./views/shell.js').then(async (m) => { await m.prepare(); return m.Shell; }),
+  // The words of the language on screen are fetched beside the shell, not after it (lib/i18n.js).
+  tablet: () => Promise.all([import('./views/shell.js'), import(`./lib/i18n/${lang.value}.js`).catch(() => {})])
+    .then(async ([m]) => { await m.prepare(); return m.Shell; }),
   desk: () => import('./views/desk/shell.js').then((m) => m.DeskShell),
   signin: () => import('./views/signin.js').then((m) => m.SignIn),
   // The desk works online: a session closed by the server (user deactivated, password reset)

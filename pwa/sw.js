@@ -18,9 +18,14 @@ self.addEventListener('install', (event) => {
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
+    let first = true;
     for (const name of await caches.keys()) {
-      if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+      if (name.startsWith(PREFIX) && name !== CACHE) { await caches.delete(name); first = false; }
     }
+    // The first release on a device serves the page that installed it at once, so that what the
+    // page loads later offline comes from the cache (the other language's words: lib/i18n.js).
+    // A later release takes over only when the page asks (below): no claim then.
+    if (first) await self.clients.claim();
   })());
 });
 

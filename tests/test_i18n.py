@@ -201,3 +201,28 @@ def test_a_rejected_import_counts_its_problems_in_words(client, app, session, ro
     assert {k: v.status_code for k, v in answers.items()} == {"fr": 422, "en": 422}
     assert answers["fr"].get_json()["detail"] == french
     assert answers["en"].get_json()["detail"] == english
+
+
+# The tablet's words, one module per language (pwa/lib/i18n/<code>.js): a tablet loads its
+# language's alone, so a key missing from one would show as the key, not as the French word.
+JS_TOKEN = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|//[^\n]*|/\*.*?\*/|[\w$.]+|\S", re.S)
+
+
+def tablet_words(code: str) -> dict[str, str]:
+    """key → text of pwa/lib/i18n/<code>.js (`export default { key: 'text', 'a.b': "text", … }`)."""
+    tokens = [t for t in JS_TOKEN.findall((ROOT / "pwa" / "lib" / "i18n" / f"{code}.js").read_text(encoding="utf-8"))
+              if not t.startswith(("//", "/*"))]
+    text = lambda token: ast.literal_eval(token) if token[0] in "'\"" else token  # noqa: E731
+    return {text(key): text(value) for key, colon, value in zip(tokens, tokens[1:], tokens[2:])
+            if colon == ":" and value[0] in "'\""}
+
+
+def test_the_tablets_words_hold_the_same_keys_in_each_language():
+    languages = sorted(p.stem for p in (ROOT / "pwa" / "lib" / "i18n").glob("*.js"))
+    assert languages == sorted(LANGUAGES)
+    fr = tablet_words("fr")
+    assert len(fr) > 200 and fr["logVisit"] == "Saisir une visite" and fr["overdue"] == "En retard de {n} j"
+    for code in languages:
+        words = tablet_words(code)
+        assert sorted(set(words) ^ set(fr)) == [], code
+        assert [k for k, v in words.items() if sorted(re.findall(r"\{\w+\}", v)) != sorted(re.findall(r"\{\w+\}", fr[k]))] == [], code

@@ -27,6 +27,18 @@ export function applyChanges(record, changes) {
   return next;
 }
 
+/** The account once an on-site visit that started at `started_at` is logged, as the server moves
+ * it (server/visits/entity.py, _after_visit): its last visit, and its next due date one cadence
+ * interval later: the interval between the two dates the server last sent (the segment's cadence);
+ * when it has not sent both, no due date until the sync brings it. Null when nothing moves. */
+export function afterVisit(account, { kind, started_at }) {
+  const last = account?.last_visit_at ? Date.parse(account.last_visit_at) : null;
+  const started = Date.parse(started_at);
+  if (!account || (kind || 'onsite') !== 'onsite' || (last != null && last >= started)) return null;
+  const interval = last != null && account.next_due_at ? Date.parse(account.next_due_at) - last : 0;
+  return { ...account, last_visit_at: started_at, next_due_at: interval > 0 ? new Date(started + interval).toISOString() : null };
+}
+
 /** A record as the server last sent it, then every pending mutation on top (DESIGN.md offline rule 4). */
 export function rebase(serverRecord, pending, localRecord) {
   let record = { ...serverRecord };

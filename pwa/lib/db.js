@@ -151,10 +151,14 @@ export async function skipStop(repId, day, accountId, reason) {
 }
 
 // ---- writes: record + mutation in one transaction (DESIGN.md offline rule 2) ----
-export function commit(entity, record, mutation, attachments = []) {
-  return guarded(() => db.transaction('rw', table(entity), db.outbox, db.attachments, async () => {
+// `moved`: another record the change moves on this tablet as the server will, e.g. a visit's
+// account (its last visit and due date), shown at once; the server's copy replaces it at the pull.
+export function commit(entity, record, mutation, attachments = [], moved = null) {
+  const tables = [table(entity), db.outbox, db.attachments, ...(moved ? [table(moved.entity)] : [])];
+  return guarded(() => db.transaction('rw', tables, async () => {
     if (record) await table(entity).put(ENTITIES.includes(entity) ? record : { ...record, entity });
     else await table(entity).delete(key(entity, mutation.id));
+    if (moved) await table(moved.entity).put(moved.record);
     if (attachments.length) await db.attachments.bulkPut(attachments);
     await db.outbox.add({ ...mutation, record_id: mutation.id });
   }));

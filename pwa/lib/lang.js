@@ -32,12 +32,15 @@ export const fmtDateTime = (iso) => iso ? `${fmtDate(iso)} ${fmtTime(iso)}` : ''
 const nf = (opts) => new Intl.NumberFormat(locale(), opts);
 /** 6.3 → "6,3" (fr) / "6.3" (en); at most `digits` decimals. */
 export const fmtNumber = (n, digits = 1) => (n == null ? '–' : nf({ maximumFractionDigits: digits }).format(n));
-/** 1234.5 → "1 234,50 €"; 1235 → "1 235 €": cents only when there are cents. */
-export const fmtMoney = (n) => {
+/** An amount as a quote states it: 1234.5 → "1 234,50 €"; 1235 → "1 235 €": cents only when there are cents. */
+export const fmtCents = (n) => {
   if (n == null) return '–';
   const cents = Math.round(n * 100) % 100 !== 0;
   return nf({ style: 'currency', currency: 'EUR', minimumFractionDigits: cents ? 2 : 0, maximumFractionDigits: cents ? 2 : 0 }).format(n);
 };
+/** An amount in a list or a tile: whole euros from 100 € (12345.67 → "12 346 €"), as fmtCents below. */
+export const fmtMoney = (n) => (n != null && Math.abs(n) >= 100
+  ? nf({ style: 'currency', currency: 'EUR', minimumFractionDigits: 0, maximumFractionDigits: 0 }).format(n) : fmtCents(n));
 /** 0.8502 → "85 %"; with digits = 1, 0.1406 → "14,1 %" (fr) / "14.1%" (en). */
 export const fmtPercent = (x, digits = 0) => (x == null ? '–' : nf({ style: 'percent', maximumFractionDigits: digits }).format(x));
 /** '2026-11' → "nov. 2026" (fr) / "Nov 2026" (en). */

@@ -2,7 +2,7 @@
 // record and appends its mutation (API.md Sync → push) in one transaction,
 // then asks the sync client for a push soon. The UI never waits for the network.
 import { commit, getRecord } from './db.js';
-import { applyChanges, uuidv7 } from './changes.js';
+import { afterVisit, applyChanges, uuidv7 } from './changes.js';
 
 const listeners = new Set();
 /** The sync client subscribes here to push shortly after a write. */
@@ -15,9 +15,9 @@ const mutation = (entity, op, id, changes, baseVersion) => ({
 });
 
 /** Create a record offline; `fields` are exactly the API.md fields sent, `local` fields stay on the tablet. */
-async function create(entity, fields, { id = uuidv7(), local = {}, attachments = [] } = {}) {
+async function create(entity, fields, { id = uuidv7(), local = {}, attachments = [], moved = null } = {}) {
   const record = { id, version: 0, ...fields, ...local, _local: true };
-  await commit(entity, record, mutation(entity, 'create', id, fields), attachments);
+  await commit(entity, record, mutation(entity, 'create', id, fields), attachments, moved);
   wrote();
   return record;
 }
@@ -56,7 +56,9 @@ export async function logVisit({ account_id, appointment_id = null, started_at, 
     ...(attachments.length ? { attachment_ids: attachments.map((a) => a.id) } : {}),
   };
   const local = { rep_id, ...(geo ? { _verified: geo.verified } : {}) };
-  const visit = await create('visit', fields, { id, local, attachments });
+  // The account screen's last visit and due date move at once, not at the next sync.
+  const account = afterVisit(await getRecord('account', account_id), fields);
+  const visit = await create('visit', fields, { id, local, attachments, moved: account && { entity: 'account', record: account } });
   if (next_action && next_due) {
     // The follow-up after a meeting (PRODUCT.md: automatic follow-ups) becomes a task.
     await create('task', {

@@ -87,14 +87,18 @@ const en = {
 };
 export const dictionaries = { fr, en };
 
-/** The lookups of a catalogue `{fr, en}`: t('overdue', {n: 3}) → "En retard de 3 j" (French when
- * the language lacks the word, else the key; reading lang.value subscribes the component);
+/** The lookups of a catalogue `{fr, en}`, or of a function giving the languages loaded so far
+ * (lib/i18n.js: until the words of the language on screen arrive, those of a loaded one):
+ * t('overdue', {n: 3}) → "En retard de 3 j" (French when the language lacks the word, else the
+ * key; reading lang.value subscribes the component);
  * word('role', 'decision_maker') → "Décideur" (an API enum value; unknown values as they are);
  * count('items', 1) → "1 article" (the key's `.one`/`.other` form, by Intl.PluralRules; `vars` fill
  * the form's other places: count('applied', 3, {v: 2})). */
 export function wordsOf(catalogue) {
   const t = (key, vars) => {
-    const text = catalogue[lang.value][key] ?? catalogue.fr[key] ?? key;
+    const all = typeof catalogue === 'function' ? catalogue() : catalogue;
+    const words = all[lang.value] ?? all.fr ?? all.en ?? dictionaries[lang.value];
+    const text = words[key] ?? all.fr?.[key] ?? key;
     return vars ? text.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '') : text;
   };
   const word = (kind, value) => {

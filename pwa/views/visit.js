@@ -14,6 +14,7 @@ import { Photos } from './quote.js';
 const OUTCOMES = ['interested', 'follow-up', 'quote-requested', 'order', 'not-interested', 'absent'];
 const KINDS = ['onsite', 'phone', 'video'];
 const VERIFIED_WITHIN_M = 500;
+// The check-in offers no later time than now (the server refuses a visit that starts in the future).
 const localInput = (d = new Date()) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
 
 function useCheckInPosition(account) {
@@ -80,7 +81,8 @@ export function VisitForm({ accountId, appointmentId }) {
     <form class="card form" onSubmit=${save}>
       <h1>${t('logVisit')} · ${account?.name || ''}</h1>
       <div class="row">
-        <label>${t('checkIn')}<input type="datetime-local" required value=${form.started_at} onInput=${set('started_at')} /></label>
+        <label>${t('checkIn')}<input type="datetime-local" data-testid="visit-started-at" required max=${localInput()}
+          value=${form.started_at} onInput=${set('started_at')} /></label>
         <label>${t('kind')}<select value=${form.kind} onChange=${set('kind')}>
           ${KINDS.map((k) => html`<option value=${k}>${t(`kind.${k}`)}</option>`)}</select></label>
         <label>${t('outcome')}<select data-testid="visit-outcome" value=${form.outcome} onChange=${set('outcome')}>

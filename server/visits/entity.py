@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 from flask import current_app, has_app_context
 
 from server.accounts.models import Account
 from server.common.rules import check_rep
+from server.errors import Invalid
 from server.segmentation.cadence import cadence, next_due_at
 from server.segmentation.followups import create_follow_ups
 from server.visits.models import Task, Visit
@@ -18,6 +20,9 @@ VISIT_OUT = ("id", "version", "account_id", "rep_id", "appointment_id", "started
 VISIT_FIELDS = frozenset({"account_id", "appointment_id", "started_at", "ended_at", "kind", "outcome", "notes",
                           "maturity", "next_action", "lat", "lon", "attachment_ids"})
 VERIFY_RADIUS_M = 500.0
+# A visit is logged once it has started. The tablet's clock is put back on the server's when the
+# push says what it read (PROTOCOL M2); the margin covers the clocks of older clients, which do not.
+FUTURE_TOLERANCE = timedelta(minutes=10)
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -47,8 +52,24 @@ def _after_visit(ctx, visit: Visit, op: str) -> None:
     ctx.numbers.stamp(account, ("last_visit_at", "next_due_at"), time_ms=ctx.time_ms, user_id=ctx.actor.id)
 
 
+def check_started(ctx, values) -> None:
+    """A visit cannot start later than now (on the server's clock, with FUTURE_TOLERANCE): a
+    refusal the ledger keeps, so a retry of the mutation answers the same (PROTOCOL P3)."""
+    started = values.get("started_at")
+    if started is None:
+        return
+    try:
+        started -= ctx.clock_offset  # the tablet's clock minus the server's
+    except OverflowError:  # a nonsense clock: the time as the tablet wrote it
+        pass
+    if started > ctx.received_at + FUTURE_TOLERANCE:
+        raise Invalid("A visit cannot start in the future.",
+                      errors={"started_at": ["Later than now: a visit is logged once it has started."]})
+
+
 def _before_visit(ctx, values) -> None:
     from server.quotes.entity import check_attachments
+    check_started(ctx, values)
     check_rep(ctx, values)
     check_attachments(ctx, values.get("attachment_ids") or [])
 

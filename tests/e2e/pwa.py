@@ -16,6 +16,12 @@ PHOTO = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==")
 
 
+# The tablet's whole catalogue in both languages, a JS expression to await: lib/i18n.js loads the
+# words of the language on screen only (lib/i18n/<code>.js, over lib/words.js's).
+TABLET_WORDS = """Promise.all(['fr', 'en'].map((code) => Promise.all([import('/lib/words.js'), import(`/lib/i18n/${code}.js`)])
+  .then(([common, own]) => [code, { ...common.dictionaries[code], ...own.default }]))).then(Object.fromEntries)"""
+
+
 def workday() -> str:
     """The pinned day of the browser tests (a Tuesday, e2e_server.E2E_NOW), a day the demo rep
     works and has a tour; at the weekend, the Monday after."""

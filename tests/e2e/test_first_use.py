@@ -9,7 +9,7 @@ import re
 import pytest
 from desk import DESKTOP, desk_sign_in
 from playwright.sync_api import Page, Route, expect
-from pwa import open_first_stop, pending, sign_in, workday
+from pwa import TABLET_WORDS, open_first_stop, pending, sign_in, workday
 
 pytestmark = pytest.mark.e2e
 
@@ -20,10 +20,10 @@ def in_language(page: Page, lang: str) -> None:
 
 # Every phrase of both catalogues (tablet and desk), by language.
 PHRASES = """async () => {
-  const tablet = (await import('/lib/i18n.js')).dictionaries;
+  const tablet = await TABLET_WORDS;
   const desk = (await import('/views/desk/words.js')).dictionaries;
   return { fr: [...Object.values(tablet.fr), ...Object.values(desk.fr)], en: [...Object.values(tablet.en), ...Object.values(desk.en)] };
-}"""
+}""".replace("TABLET_WORDS", TABLET_WORDS)
 # French: a space (ordinary, no-break or narrow no-break) before : ; ? ! — English: none.
 # Either language: a space after a colon that is followed by a word ("code postal :Aéro-Club").
 GLUED = re.compile(r"[^\s\u00a0\u202f\d/:({][:;?!](?!\d)")

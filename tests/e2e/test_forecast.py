@@ -9,6 +9,23 @@ from playwright.sync_api import expect
 from pwa import pending, sign_in, sync_now
 
 pytestmark = pytest.mark.e2e
+CENTS = re.compile(r"\d,\d\d[\s\u00a0\u202f]€")  # "12 345,67 €": cents where whole euros read better
+
+
+def test_amounts_in_lists_and_tiles_are_whole_euros_from_100_and_a_quotes_keep_their_cents(page):
+    page.goto("/")
+    said = page.evaluate("""async () => {
+      const { lang, fmtMoney, fmtCents } = await import('/lib/lang.js');
+      const out = {};
+      for (const code of ['fr', 'en']) {
+        lang.value = code;
+        out[code] = [fmtMoney(12345), fmtMoney(12345.67), fmtMoney(99.5), fmtMoney(40), fmtMoney(null), fmtCents(1234.5)];
+      }
+      return out;
+    }""")
+    nb = "\u202f"
+    assert said["fr"] == [f"12{nb}345\u00a0€", f"12{nb}346\u00a0€", "99,50\u00a0€", "40\u00a0€", "–", f"1{nb}234,50\u00a0€"]
+    assert said["en"] == ["€12,345", "€12,346", "€99.50", "€40", "–", "€1,234.50"]
 
 
 def test_manager_sees_the_forecast_its_backtest_and_drills_down(page, api):
@@ -20,9 +37,9 @@ def test_manager_sees_the_forecast_its_backtest_and_drills_down(page, api):
     before = api("manager@example.com").call("GET", "/api/forecast")
     page.get_by_test_id("desk-nav-forecast").click()
     expect(page.get_by_test_id("forecast-weighted")).to_have_text(re.compile(r"\d"))
-    shown = re.sub(r"[^\d,]", "", page.get_by_test_id("forecast-weighted").inner_text())  # "278 628,08 €"
+    shown = re.sub(r"[^\d,]", "", page.get_by_test_id("forecast-weighted").inner_text())  # "278 628 €"
     after = api("manager@example.com").call("GET", "/api/forecast")
-    assert round(float(shown.replace(",", ".") or 0)) in {round(before["weighted"]), round(after["weighted"])}
+    assert int(shown or 0) in {round(before["weighted"]), round(after["weighted"])}  # whole euros: no cents
     expect(page.get_by_test_id("chart-backtest").locator("canvas")).to_be_visible(timeout=20_000)
     # The backtest in a manager's words, its measure explained on a tap; no statistician's names.
     backtest = api("manager@example.com").call("GET", "/api/forecast/backtest?months=12")
@@ -31,6 +48,7 @@ def test_manager_sees_the_forecast_its_backtest_and_drills_down(page, api):
     page.get_by_test_id("forecast-mape-why").click()
     expect(page.get_by_test_id("forecast-mape-why-text")).to_contain_text("comparée au CA gagné")
     expect(page.get_by_test_id("forecast-deal").first).to_be_visible()  # the deals load after the figures
+    assert CENTS.findall(" ".join(page.locator(".tiles, table").all_inner_texts())) == []  # tiles and lists in euros
     all_deals = page.get_by_test_id("forecast-deal").count()
     page.get_by_test_id("pipeline-quoted-pipeline").click()
     expect(page.get_by_test_id("forecast-deal").first).to_contain_text("Chiffré")
@@ -60,6 +78,7 @@ def test_rep_opens_an_opportunity_offline_and_it_reaches_the_server(page, contex
     context.set_offline(True)
     page.reload()
     expect(page.get_by_test_id("pipeline-deal").first).to_be_visible()  # kept on the tablet
+    assert CENTS.findall(page.locator("main").inner_text()) == []  # the tiles and the deals in whole euros
     page.get_by_test_id("opportunity-open").click()
     page.get_by_test_id("opportunity-account-search").fill("Beaune")
     page.get_by_test_id("opportunity-account").select_option(index=1)

@@ -8,7 +8,7 @@ import re
 import pytest
 from desk import DESKTOP, desk_sign_in
 from playwright.sync_api import Page, expect
-from pwa import sign_in, workday
+from pwa import TABLET_WORDS, sign_in, workday
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ OTHER_NUMBERS = {
 }
 WORDS = """async (lang) => {
   const other = lang === 'fr' ? 'en' : 'fr';
-  const tablet = (await import('/lib/i18n.js')).dictionaries;
+  const tablet = await TABLET_WORDS;
   const desk = (await import('/views/desk/words.js')).dictionaries;
   const mine = new Set([...Object.values(tablet[lang]), ...Object.values(desk[lang])].map((s) => s.toLowerCase()));
   const words = new Set();
@@ -35,7 +35,7 @@ WORDS = """async (lang) => {
     }
   }
   return [...words];
-}"""
+}""".replace("TABLET_WORDS", TABLET_WORDS)
 # The language switch names the other language; notes are what people typed (the demo's are French),
 # and so are names marked translate="no" (the demo's technical team is called "Service technique").
 TEXT = """() => {
@@ -102,9 +102,16 @@ def test_the_rep_screens_speak_one_language(page, lang):
 
 def test_the_why_panel_follows_a_language_switch_offline(page, context):
     """The panel shows what it fetched online; switched to English offline, its criteria are
-    named in English (the tablet kept the model's labels in both languages)."""
+    named in English (the tablet kept the model's labels in both languages). The tablet's own
+    words too: a French tablet never downloaded the English ones, the service worker had them."""
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url.split("/", 3)[-1]))
     sign_in(page, "rep1@example.com")
+    page.reload()  # a start after the first: the installed service worker serves the shell
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.get_by_test_id("tour-stop").first.click()
+    expect(page.get_by_test_id("log-visit")).to_have_text("Saisir une visite")
+    assert "lib/i18n/fr.js" in fetched and "lib/i18n/en.js" not in fetched
     page.locator("details.explain summary").click()
     criteria = page.locator("table.criteria")
     expect(criteria).to_contain_text(CRITERION["fr"])
@@ -114,6 +121,7 @@ def test_the_why_panel_follows_a_language_switch_offline(page, context):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(criteria).to_contain_text(CRITERION["en"])
     expect(criteria).not_to_contain_text(CRITERION["fr"])
+    expect(page.get_by_test_id("log-visit")).to_have_text("Log a visit")
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -155,15 +163,16 @@ def test_no_word_hedges_its_plural_and_counts_take_the_right_form(page):
       const tablet = await import('/lib/i18n.js');
       const desk = await import('/views/desk/words.js');
       const lang = await import('/lib/lang.js');
-      const words = [tablet.dictionaries, desk.dictionaries].flatMap((d) => [...Object.values(d.fr), ...Object.values(d.en)]);
+      const words = [await TABLET_WORDS, desk.dictionaries].flatMap((d) => [...Object.values(d.fr), ...Object.values(d.en)]);
       const said = {};
       for (const code of ['fr', 'en']) {
         lang.lang.value = code;
+        await tablet.loadWords(code); // the tablet's words of a language come with its first use
         said[code] = [desk.count('reassigned', 1), desk.count('reassigned', 3), desk.count('applied', 2, { v: 7 }),
                       tablet.count('logoutWarn', 1), tablet.count('mergeDone', 4)];
       }
       return { words, said };
-    }""")
+    }""".replace("TABLET_WORDS", TABLET_WORDS))
     assert [w for w in found["words"] if LAZY_PLURAL.search(w)] == []
     assert found["said"]["fr"] == [
         "1 compte réattribué.", "3 comptes réattribués.", "Modèle v7 appliqué : 2 comptes ont changé.",

@@ -34,10 +34,13 @@ PROBLEMS = """() => {
   }
   return out;
 }"""
-SMALL_TARGETS = """() => [...document.querySelectorAll('button, a[href], input, select, summary')]
-  .filter((el) => el.checkVisibility() && !el.closest('.leaflet-container, .uplot') && el.type !== 'hidden')
-  .map((el) => [el.getBoundingClientRect(), el])
-  .filter(([r, el]) => r.height < 44 || (r.width < 44 && el.type !== 'checkbox' && el.type !== 'radio'))
+# The map's zoom buttons included (its attribution is text, not a target); a checkbox's own box,
+# not only its label, is 44 px; a radio is a chip, and a file input a button: their label is the target.
+SMALL_TARGETS = """() => [...document.querySelectorAll('button, a[href], input, select, summary, label.button')]
+  .filter((el) => el.checkVisibility() && !el.closest('.leaflet-control-attribution, .uplot') && el.type !== 'hidden'
+    && !el.matches('.visually-hidden'))
+  .map((el) => [(el.type === 'radio' && el.closest('label.chip') || el).getBoundingClientRect(), el])
+  .filter(([r, el]) => r.height < 44 || r.width < 44)
   .map(([r, el]) => `${el.tagName.toLowerCase()} "${(el.textContent || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`)"""
 
 
@@ -83,8 +86,20 @@ def test_tablet_screens_fit_and_every_target_is_44_px(page, viewport):
         settle(page)
         assert (path, page.evaluate(PROBLEMS)) == (path, [])
         assert (path, page.evaluate(SMALL_TARGETS)) == (path, [])
+        if path.startswith("/#/tour"):  # the map is on screen: its zoom buttons were measured
+            expect(page.locator(".leaflet-control-zoom-in")).to_be_visible()
     page.goto(f"/#/tour/{workday()}")
     page.get_by_test_id("tour-stop").first.click()
     expect(page.get_by_test_id("log-visit")).to_be_visible()
     settle(page)
     assert ("account", page.evaluate(SMALL_TARGETS)) == ("account", [])
+    # The contact editor's role checkboxes, and the visit form's maturity chips.
+    page.get_by_test_id("edit-contact").first.click()
+    expect(page.locator("input[type=checkbox]").first).to_be_visible()
+    settle(page)
+    assert ("contact", page.evaluate(SMALL_TARGETS)) == ("contact", [])
+    page.go_back()
+    page.get_by_test_id("log-visit").click()
+    expect(page.get_by_test_id("visit-save")).to_be_visible()
+    settle(page)
+    assert ("visit", page.evaluate(SMALL_TARGETS)) == ("visit", [])

@@ -44,6 +44,50 @@ def test_a_visit_saved_offline_is_shown_after_a_reload_not_a_blank_form(page, co
     expect(page.get_by_test_id("sync-pending")).to_have_text("1")
 
 
+
+def test_a_visit_saved_offline_moves_the_accounts_header_at_once_and_cannot_start_in_the_future(page, context):
+    sign_in(page, "rep2@example.com")
+    context.set_offline(True)
+    # A stop whose account the server has dated (last visit and due date): the interval between them is its cadence.
+    ids = [stop.get_attribute("data-account-id") for stop in page.get_by_test_id("tour-stop").all()]
+    before = page.evaluate("""async (ids) => {
+      const db = await import('/lib/db.js');
+      return (await Promise.all(ids.map((id) => db.getRecord('account', id)))).find((a) => a?.last_visit_at && a.next_due_at);
+    }""", ids)
+    assert before, "no stop with a last visit and a due date"
+    page.goto(f"/#/account/{before['id']}")
+    header = page.locator(".account-head")
+    shown = page.evaluate("""async (a) => { const { fmtDate, fmtDateTime } = await import('/lib/i18n.js');
+      return [fmtDateTime(a.last_visit_at), fmtDate(a.next_due_at)]; }""", before)
+    expect(header).to_contain_text(shown[0])
+    expect(header).to_contain_text(shown[1])
+
+    page.get_by_test_id("log-visit").click()
+    start = page.get_by_test_id("visit-started-at")
+    now = start.input_value()
+    assert start.get_attribute("max") >= now and start.get_attribute("max")[:10] == now[:10]  # no later than today
+    ahead = (dt.datetime.fromisoformat(now) + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    start.fill(ahead)
+    page.get_by_test_id("visit-notes").fill("Date dans le futur")
+    page.get_by_test_id("visit-save").click()
+    assert start.evaluate("(el) => el.validity.rangeOverflow") is True
+    expect(page.get_by_test_id("visit-saved")).to_have_count(0)  # the form refuses it: nothing saved
+    start.fill(now)
+    page.get_by_test_id("visit-save").click()
+    expect(page.get_by_test_id("visit-saved")).to_be_visible()
+
+    # Back on the account, offline still: the header reads the visit just saved and the due date it moves.
+    page.goto(f"/#/account/{before['id']}")
+    moved = page.evaluate("""async (a) => {
+      const { fmtDate, fmtDateTime } = await import('/lib/i18n.js');
+      const [visit] = await (await import('/lib/db.js')).pendingVisits(a.id);
+      const due = Date.parse(visit.started_at) + (Date.parse(a.next_due_at) - Date.parse(a.last_visit_at));
+      return [fmtDateTime(visit.started_at), fmtDate(new Date(due).toISOString())];
+    }""", before)
+    expect(header).to_contain_text(moved[0])
+    expect(header).to_contain_text(moved[1])
+    assert shown[0] not in header.inner_text()
+
 def test_sync_now_offline_says_the_tablet_is_offline_and_what_waits(page, context):
     sign_in(page, "rep3@example.com")
     context.set_offline(True)

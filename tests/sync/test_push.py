@@ -7,7 +7,7 @@ import pytest
 
 from server.db import new_id
 from tests.factories import make_account, make_team, make_user, token_headers
-from tests.sync.helpers import Tablet, mutation
+from tests.sync.helpers import Tablet, iso, mutation
 
 
 @pytest.fixture
@@ -216,6 +216,64 @@ def test_visits_are_append_only_and_move_the_due_date(tablet, world):
                                  mutation("visit", "delete", visit_id))["results"]
     assert update["error"]["type"].endswith("forbidden") and delete["error"]["type"].endswith("forbidden")
 
+
+
+def test_a_visit_starting_in_the_future_is_refused_by_name_and_a_retry_answers_the_same(tablet, world):
+    account = world["account"]
+    ahead = mutation("visit", "create", new_id(), {"account_id": account.id, "kind": "onsite",
+                                                   "started_at": iso(datetime.now(UTC) + timedelta(days=3))})
+    soon = mutation("visit", "create", new_id(), {"account_id": account.id, "kind": "onsite",  # a clock a little fast
+                                                  "started_at": iso(datetime.now(UTC) + timedelta(minutes=5))})
+    tablet.headers = {**tablet.headers, "Accept-Language": "fr"}
+    first = tablet.push(ahead, soon)["results"]
+    assert [r["status"] for r in first] == ["rejected", "applied"]
+    error = first[0]["error"]
+    assert error["type"].endswith("validation") and error["status"] == 422
+    assert error["detail"] == "Une visite ne peut pas commencer dans le futur."
+    assert error["errors"] == {"started_at": ["Plus tard que maintenant : une visite se saisit une fois commencée."]}
+    # Exactly once: a retry, whenever it comes, answers what the first push did (the ledger), in the caller's words.
+    tablet.headers = {**tablet.headers, "Accept-Language": "en"}
+    again = tablet.push(ahead, soon)["results"]
+    assert [(r["status"], r["id"], r.get("version")) for r in again] == [
+        (r["status"], r["id"], r.get("version")) for r in first]
+    assert (again[0]["error"]["detail"], again[0]["error"]["errors"]) == (
+        "A visit cannot start in the future.", {"started_at": ["Later than now: a visit is logged once it has started."]})
+    tablet.pull()
+    assert ("visit", ahead["id"]) not in tablet.replica and ("visit", soon["id"]) in tablet.replica
+
+
+@pytest.mark.parametrize(("skew", "started", "status"), [
+    (timedelta(hours=3), timedelta(minutes=-30), "applied"),  # 3 h fast: "now + 2 h 30" on its clock was 30 min ago
+    (timedelta(hours=-3), timedelta(minutes=-30), "applied"),
+    (timedelta(hours=-3), timedelta(hours=2), "rejected"),  # 3 h slow: "now − 1 h" on its clock is 2 h ahead
+    (timedelta(0), timedelta(days=1), "rejected"),
+])
+def test_the_future_is_judged_on_the_servers_clock_when_the_tablet_says_what_its_clock_read(
+        client, tablet, world, skew, started, status):
+    """PROTOCOL M2: `sent_at` gives the tablet's offset; its visit's start is put back on the server's clock."""
+    now = datetime.now(UTC)
+    visit = mutation("visit", "create", new_id(), {"account_id": world["account"].id, "kind": "onsite",
+                                                   "started_at": iso(now + skew + started)}, client_time=now + skew)
+    response = client.post("/api/sync/push", json={"client_id": tablet.client_id, "mutations": [visit],
+                                                   "sent_at": iso(now + skew)}, headers=tablet.headers)
+    assert response.status_code == 200
+    result = response.get_json()["results"][0]
+    assert result["status"] == status, result
+    if status == "rejected":
+        assert list(result["error"]["errors"]) == ["started_at"]
+
+
+def test_a_visit_created_online_in_the_future_is_a_422_naming_the_field(app, client, world):
+    headers = {**token_headers(app, world["rep"]), "Accept-Language": "en"}
+    body = {"account_id": world["account"].id, "kind": "onsite", "started_at": iso(datetime.now(UTC) + timedelta(days=2))}
+    response = client.post("/api/visits", json=body, headers=headers)
+    assert response.status_code == 422
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    problem = response.get_json()
+    assert problem["detail"] == "A visit cannot start in the future."
+    assert list(problem["errors"]) == ["started_at"]
+    body["started_at"] = iso(datetime.now(UTC) - timedelta(hours=1))
+    assert client.post("/api/visits", json=body, headers=headers).status_code == 201
 
 def test_delete_racing_an_update_deletes_and_the_update_is_logged(app, client, tablet, world):
     manager_headers = token_headers(app, world["manager"])

@@ -6,7 +6,7 @@
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { t, productLine } from '../../lib/words.js';
-import { fmtDateTime, fmtMoney, colon } from '../../lib/lang.js';
+import { fmtDateTime, fmtCents, colon } from '../../lib/lang.js';
 import { api } from '../../lib/api.js';
 import { useApi, post, problemText } from './fetch.js';
 import { w } from './words.js';
@@ -75,7 +75,7 @@ export function QuoteDetail({ id, onChanged, onClose }) {
     <div class="head-row"><h2>${account?.name || '…'}</h2><button onClick=${onClose} aria-label=${w('close')}>✕</button></div>
     <p><span class=${`status st-${q.status}`} data-testid="quote-status">${t(`status.${q.status}`)}</span>
       ${q.urgency === 'urgent' && html` <span class="status st-lost">${t('urgency.urgent')}</span>`}
-      ${q.amount != null && html` <strong>${fmtMoney(q.amount)}</strong>`}</p>
+      ${q.amount != null && html` <strong>${fmtCents(q.amount)}</strong>`}</p>
     <dl class="facts">
       <dt>${w('account')}</dt><dd>${account ? `${account.address || ''} ${account.postcode || ''} ${account.city || ''}` : ''}</dd>
       <dt>${w('contact')}</dt><dd>${contact ? `${contact.name} ${contact.phone || ''} ${contact.email || ''}` : '–'}</dd>
@@ -104,6 +104,6 @@ export function QuoteDetail({ id, onChanged, onClose }) {
       ${delivery.last_error && html`<details><summary>${w('technicalDetail')}</summary><code translate=${false}>${delivery.last_error}</code></details>`}</p>`}
     <h3>${w('history')}</h3>
     <ul class="timeline">${(history.data?.events || []).map((e) => html`<li><time>${fmtDateTime(e.at)}</time>
-      ${t(`status.${e.status}`)}${e.amount != null ? ` · ${fmtMoney(e.amount)}` : ''}${e.note ? ` · ${e.note}` : ''}</li>`)}</ul>
+      ${t(`status.${e.status}`)}${e.amount != null ? ` · ${fmtCents(e.amount)}` : ''}${e.note ? ` · ${e.note}` : ''}</li>`)}</ul>
   </aside>`;
 }

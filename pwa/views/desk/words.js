@@ -309,5 +309,5 @@ export const dictionaries = { fr, en }; // exported for the language check of th
 /** w('late', {n: 3}) → "retard 3 j"; count('import.created', 3) → "3 comptes créés" (Intl.PluralRules). */
 export const { t: w, count } = wordsOf({ fr: { ...common.fr, ...fr }, en: { ...common.en, ...en } });
 
-// Through Intl (lib/lang.js): cents when there are cents, the locale's own percent sign.
+// Through Intl (lib/lang.js): whole euros from 100 € (lists, tiles), the locale's own percent sign.
 export { fmtMoney as money, fmtPercent as pct } from '../../lib/lang.js';
