@@ -33,11 +33,9 @@ function AbsenceForm({ monday }) {
   </form>`;
 }
 
-// On a weekend the week to come is the one that matters (the tour screen shows Monday's too).
-const upcoming = (today) => { const n = new Date(`${today}T12:00:00`).getDay(); return n === 6 ? addDays(today, 2) : n === 0 ? addDays(today, 1) : today; };
-
+// This week, on a weekend too: its days off marked, today's card holding the late tasks; › the next.
 export function Agenda({ day: asked }) {
-  const day = asked || upcoming(isoDay());
+  const day = asked || isoDay();
   const d = new Date(`${day}T12:00:00`);
   const monday = addDays(day, -((d.getDay() + 6) % 7));
   const days = [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i));
@@ -64,7 +62,7 @@ export function Agenda({ day: asked }) {
       <div class="weekdays">
         <a href=${`#/agenda/${addDays(monday, -7)}`}>‹</a>
         <strong>${t('week')} ${fmtDate(monday, { day: 'numeric', month: 'long' })}</strong>
-        <a href=${`#/agenda/${addDays(monday, 7)}`}>›</a>
+        <a href=${`#/agenda/${addDays(monday, 7)}`} data-testid="next-week">›</a>
       </div>
       <${AbsenceForm} monday=${monday} />
       <div class="week">${days.map((x) => {
@@ -76,7 +74,7 @@ export function Agenda({ day: asked }) {
           <h2><a href=${`#/tour/${x}`}>${fmtDate(x)}</a></h2>
           ${off?.kind === 'holiday' && html`<p class="notice" data-testid="holiday-day">${off.names?.[lang.value] || off.name} · ${t('publicHoliday')}</p>`}
           ${away && html`<p class="notice" data-testid="absence-day">${t(`absence.${away.reason}`)}</p>`}
-          ${!appts.length && !tasks.length && html`<p class="muted">${t(off ? 'dayOff' : 'noAppointments')}</p>`}
+          ${(off?.kind === 'weekly' || (!appts.length && !tasks.length)) && html`<p class="muted">${t(off ? 'dayOff' : 'noAppointments')}</p>`}
           ${away && appts.some((a) => a.status === 'booked') && html`<p class="notice warn" data-testid="absence-clash">${t('absence.clash')}</p>`}
           ${appts.map((a) => html`<a class=${`appt ${away && a.status === 'booked' ? 'clash' : ''}`} href=${`#/account/${a.account_id}`}
               data-testid=${away && a.status === 'booked' ? 'clashing-appointment' : undefined}>

@@ -97,11 +97,13 @@ def _account_rules(ctx, record, values) -> None:
 
 def _derive_segment(ctx, record, op) -> None:
     """`segment` is the override's when there is one, else the model's (API.md → Commercial model)."""
+    from server.agenda.workdays import DueDays
     from server.segmentation.service import SCORED_FIELDS, rescore
     written = {split_field(name)[0] for name, meta in (record.field_meta or {}).items()
                if meta and meta[0] == record.version}
     if op == "create" or written & set(SCORED_FIELDS):
-        rescore(ctx.session, record)  # criteria data or override changed: score with the active model
+        # criteria data or override changed: score with the active model
+        rescore(ctx.session, record, ctx.once("worked_due_days", lambda: DueDays(ctx.session, absences=False)))
         return
     override = record.segment_override
     segment = override["segment"] if override else record.computed_segment or record.segment

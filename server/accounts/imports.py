@@ -45,6 +45,7 @@ from server.accounts.models import ACCOUNT_STATUSES, Account, Contact
 from server.accounts.statuses import by_label
 from server.customfields.values import definitions_by_key, missing_required
 from server.actor import Actor
+from server.agenda.workdays import DueDays
 from server.common.fields import valid_postcode
 from server.db import new_id, utcnow
 from server.errors import Invalid
@@ -344,7 +345,7 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
                 updates.append((current, values))
         if issues:
             raise ImportRejected(issues, **outcome.counts())
-        plan = _plan(creates, updates, owners, model)
+        plan = _plan(creates, updates, owners, model, DueDays(session, absences=False))
         outcome.located = _located_counts(plan)
         outcome.created, outcome.updated = len(plan.inserts), len(plan.changes)
         outcome.unchanged = len(updates) - len(plan.changes)
@@ -414,17 +415,20 @@ class Plan:
     teams: dict[str, str | None]
 
 
-def _segment(model, row: dict[str, Any], override) -> dict[str, Any]:
+def _segment(model, row: dict[str, Any], override, days: DueDays) -> dict[str, Any]:
     weight, potential, computed = model.scorer.score(row["custom"], row)
     segment = override["segment"] if override else computed
     out = {"computed_segment": computed, "weight_score": weight, "potential_score": potential,
            "model_version": model.version, "segment": segment, "next_due_at": row.get("next_due_at")}
     if row.get("last_visit_at") is not None:
-        out["next_due_at"] = cadence.next_due_at(model.definition["cadence"], segment, row["last_visit_at"])
+        out["next_due_at"] = cadence.next_due_at(model.definition["cadence"], segment, row["last_visit_at"],
+                                                 days=days, owner_id=row["owner_id"])
     return out
 
 
-def _plan(creates, updates, owners, model) -> Plan:
+def _plan(creates, updates, owners, model, days: DueDays) -> Plan:
+    days.load({owners[v["owner_email"]][0] if "owner_email" in v else current["owner_id"]  # one read, not one per owner
+               for current, v in updates if current["last_visit_at"] is not None})
     inserts = []
     for values in creates:
         row = {c: values.get(c) for c in ACCOUNT_COLUMNS}
@@ -432,7 +436,7 @@ def _plan(creates, updates, owners, model) -> Plan:
         row["status"] = row["status"] or "prospect"
         row["owner_id"] = owners[values["owner_email"]][0]
         row["custom"] = {k[7:]: v for k, v in values.items() if k.startswith("custom.")}
-        row.update(_segment(model, row, None))
+        row.update(_segment(model, row, None, days))
         # custom keys are stamped one by one, as the sync engine merges them (PROTOCOL M7)
         row["_fields"] = [k for k in values if k != "owner_email"] + ["owner_id"]
         row["_fields"] += _locate(row, values, None)
@@ -444,7 +448,7 @@ def _plan(creates, updates, owners, model) -> Plan:
         row["owner_id"] = owners[values["owner_email"]][0] if "owner_email" in values else current["owner_id"]
         row["custom"] = {**(current["custom"] or {}), **{k[7:]: v for k, v in values.items() if k.startswith("custom.")}}
         row["last_visit_at"], row["next_due_at"] = current["last_visit_at"], current["next_due_at"]
-        row.update(_segment(model, row, current["segment_override"]))
+        row.update(_segment(model, row, current["segment_override"], days))
         row["geo_precision"] = current["geo_precision"]
         _locate(row, values, current)
         built.append((current, row))

@@ -16,10 +16,12 @@ transaction ends. Days are local days of the user's time zone.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import holidays as holiday_calendars
 from sqlalchemy import exists, select
@@ -210,6 +212,66 @@ def calendars_of(session: Session, user_ids: list[str]) -> dict[str, WorkCalenda
     return {u.id: WorkCalendar(hours=dict(u.working_hours or {}), holidays_code=u.holidays or DEFAULT_HOLIDAYS,
                                absences=tuple(sorted(absences.get(u.id, ()))))
             for u in users}
+
+
+class DueDays:
+    """Moves the due dates the system computes for people to act on (follow-up tasks, an
+    account's `next_due_at` by the cadence) off the days their user does not work: a
+    Saturday, Sunday or public holiday of its team's calendar — and, with `absences`, a day
+    of its leave — becomes the next worked day, at the same local time (`move`, in the
+    user's time zone).
+
+    Dates a person types are never moved (they go through no DueDays). Calendars are read
+    on first use, one query (two with absences) per 500 users `load`ed; a user unknown (an account
+    without owner) works the default week, Monday to Friday, France's holidays, in Paris.
+    Plain data once loaded: one DueDays serves a whole push or recompute."""
+
+    def __init__(self, session: Session, *, absences: bool) -> None:
+        self.session, self.absences = session, absences
+        self.calendars: dict[str | None, tuple[WorkCalendar, ZoneInfo]] = {}
+        self._days: dict[tuple[str | None, date], date | None] = {}
+
+    def load(self, user_ids: Iterable[str | None]) -> None:
+        """Read the calendars of `user_ids` not read yet (in one go: the recompute calls it
+        once with every owner)."""
+        from server.agenda.models import Absence
+        from server.users.models import Team, User
+
+        missing = {u for u in user_ids if u not in self.calendars}
+        wanted = [u for u in missing if u is not None]
+        for start in range(0, len(wanted), 500):
+            part = wanted[start:start + 500]
+            leave: dict[str, list] = {}
+            if self.absences:
+                for a in self.session.execute(select(Absence.user_id, Absence.first_day, Absence.last_day,
+                                                     Absence.reason).where(Absence.user_id.in_(part))):
+                    leave.setdefault(a.user_id, []).append((a.first_day, a.last_day, a.reason))
+            for u in self.session.execute(select(User.id, User.working_hours, User.timezone, Team.holidays)
+                                          .outerjoin(Team, Team.id == User.team_id).where(User.id.in_(part))):
+                calendar = WorkCalendar(hours=dict(u.working_hours or {}), holidays_code=u.holidays or DEFAULT_HOLIDAYS,
+                                        absences=tuple(sorted(leave.get(u.id, ()))))
+                self.calendars[u.id] = (calendar, ZoneInfo(u.timezone or "Europe/Paris"))
+        for u in missing - self.calendars.keys():
+            self.calendars[u] = (WorkCalendar(hours={}), ZoneInfo("Europe/Paris"))
+
+    def move(self, user_id: str | None, when: datetime | None) -> datetime | None:
+        """`when` (an aware instant) as it is when its local day, in `user_id`'s time zone, is
+        worked; else the same local time of day on the next worked day (a Sunday 2026-11-22
+        09:00 Paris becomes Monday 2026-11-23 09:00 Paris), in `when`'s time zone. None stays
+        None; unchanged when no day is worked within SEARCH_DAYS."""
+        if when is None:
+            return None
+        if user_id not in self.calendars:
+            self.load([user_id])
+        calendar, zone = self.calendars[user_id]
+        local = when.astimezone(zone)
+        key = (user_id, local.date())
+        if key not in self._days:  # a recompute meets the same few hundred days again and again
+            self._days[key] = calendar.working_day_on_or_after(local.date())
+        day = self._days[key]
+        if day is None or day == local.date():
+            return when
+        return datetime.combine(day, local.time(), zone).astimezone(when.tzinfo)
 
 
 def days_off(calendar: WorkCalendar, first: date, last: date) -> list[dict[str, Any]]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from server.db import new_id
 from server.demo import texts
 from server.demo.accounts import pick
-from server.demo.calendar import Agenda, working_days
+from server.demo.calendar import Agenda, on_working_day, working_days
 
 
 def appointment_window(today: date) -> tuple[date, date]:
@@ -57,6 +58,9 @@ def make_appointments(*, rng: random.Random, agenda: Agenda, accounts: list[dict
     return by_account
 
 
+PARIS = ZoneInfo("Europe/Paris")  # the demo reps' time zone
+
+
 def make_tasks(*, rng: random.Random, visits: list[dict[str, Any]], rep_id: str, now: datetime,
                open_count: int = 12, done_count: int = 20) -> list[dict[str, Any]]:
     """Follow-ups of recent visits (open, some overdue) and older ones already done."""
@@ -66,10 +70,11 @@ def make_tasks(*, rng: random.Random, visits: list[dict[str, Any]], rep_id: str,
     for n, visit in enumerate(followed[:open_count + done_count]):
         is_open = n < open_count
         due = visit["ended_at"] + timedelta(days=rng.randint(2, 15))
+        due = on_working_day(due.replace(hour=16, minute=0, second=0, microsecond=0), PARIS)  # never on a day off
         tasks.append({
             "id": new_id(), "rep_id": rep_id, "account_id": visit["account_id"], "visit_id": visit["id"],
             "title": visit["next_action"], "kind": texts.TASK_KINDS[visit["next_action"]],
-            "due_at": due.replace(hour=16, minute=0, second=0, microsecond=0),
+            "due_at": due,
             "status": "open" if is_open else "done", "notes": None, "field_meta": {},
             "created_at": visit["ended_at"], "updated_at": visit["ended_at"] if is_open else min(due, now),
         })

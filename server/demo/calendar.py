@@ -36,6 +36,17 @@ def previous_working_day(day: date) -> date:
     return day
 
 
+def on_working_day(when: datetime, zone: ZoneInfo) -> datetime:
+    """`when` (aware) moved, at the same local time, to the first working day on or after its
+    local day in `zone`: the demo's due dates land where the server's would (server/agenda/workdays.py
+    `DueDays`)."""
+    local = when.astimezone(zone)
+    day = local.date()
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return when if day == local.date() else datetime.combine(day, local.time(), zone).astimezone(when.tzinfo)
+
+
 def _minutes(hhmm: str) -> int:
     hours, minutes = hhmm.split(":")
     return int(hours) * 60 + int(minutes)

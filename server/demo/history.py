@@ -14,7 +14,7 @@ from typing import Any
 from server.db import new_id
 from server.demo import texts
 from server.demo.accounts import pick
-from server.demo.calendar import Agenda, is_working_day, previous_working_day
+from server.demo.calendar import Agenda, is_working_day, on_working_day, previous_working_day
 
 PHONE_SHARE = 0.12
 PHONE_MINUTES = 15
@@ -53,7 +53,7 @@ def make_history(*, rng: random.Random, agenda: Agenda, accounts: list[dict[str,
         if account_visits:
             last = account_visits[-1]["started_at"]
             account["last_visit_at"] = last
-            account["next_due_at"] = last + timedelta(days=interval)
+            account["next_due_at"] = on_working_day(last + timedelta(days=interval), agenda.zone)
         visits.extend(account_visits)
     return visits
 

@@ -1,10 +1,24 @@
 """Visit cadence: when an account is due again, from its segment and its last visit.
 
-`next_due_at = last visit + 365 / visits_per_year` of the account's segment. It is
-set when a visit is logged (server/visits/entity.py) and recomputed for every account
-when the model changes (server/segmentation/recompute.py), so a new cadence applies
-at once. An account never visited keeps the due date it has (the tour planner treats
-it as due).
+`next_due_at = last visit + 365 / visits_per_year` of the account's segment, moved
+forward to the owner's next worked day when it falls on a day it does not work: a
+weekend day or a public holiday of its team (same local time of day; `DueDays` of
+server/agenda/workdays.py, without absences). It is set when a visit is logged
+(server/visits/entity.py), when an account is rescored or imported, and recomputed
+for every account when the model changes (server/segmentation/recompute.py), so a new
+cadence applies at once. An account never visited keeps the due date it has (the tour
+planner treats it as due).
+
+Why forward, and why not absences: the date is shown to people as "à visiter le…" and
+nobody can act on a Sunday. Moving it forward never takes an account out of a tour on
+or after its cadence date — the planner takes every account due before the day's end
+plus a 7-day horizon, and the tablet offline every account due before the day's end, so
+a date moved from Saturday to Monday is a candidate on Monday either way, and from the
+Monday of the week before on the server; what changes is that the lateness (and its
+weekly priority bonus) counts from the first day the rep could have come. Leave is left
+out because it is entered after due dates are computed, can move, and the account may
+change hands; the planner already keeps absent days free, and an overdue account comes
+first on the rep's return.
 """
 from __future__ import annotations
 
@@ -13,6 +27,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.agenda.workdays import DueDays
 from server.segmentation.models import CommercialModel
 
 DEFAULT_CADENCE = {"A": {"visits_per_year": 12, "calls_per_year": 8, "visit_minutes": 60},
@@ -39,10 +54,15 @@ def interval_days(policy: dict[str, dict], segment: str) -> float:
     return 365.0 / max(per_year, 0.1)
 
 
-def next_due_at(policy: dict[str, dict], segment: str, last_visit_at: datetime | None) -> datetime | None:
+def next_due_at(policy: dict[str, dict], segment: str, last_visit_at: datetime | None, *,
+                days: DueDays | None, owner_id: str | None) -> datetime | None:
+    """When an account of `segment` visited last at `last_visit_at` (aware) is due again, by
+    `policy` (the model's cadence), on a day its owner `owner_id` works (`days`, built with
+    absences=False; None only where no person acts on the date). None when never visited."""
     if last_visit_at is None:
         return None
-    return shift(last_visit_at, interval_days(policy, segment))
+    due = shift(last_visit_at, interval_days(policy, segment))
+    return days.move(owner_id, due) if days is not None else due
 
 
 def visit_minutes(policy: dict[str, dict], segment: str) -> int:

@@ -4,16 +4,19 @@
   so the tasks are written in the visit's own transaction and pushed back to the
   tablet on its next pull): each rule of `follow_ups` whose `after_outcome` is the
   visit's outcome creates a task for the visit's rep, due `due_in_days` after the
-  visit started. A visit is created once (the push ledger makes retries replay the
-  result), so a rule never fires twice for one visit.
+  visit started — moved to the rep's next worked day when it falls on a day off
+  (weekend, public holiday of its team, absence: `DueDays`). A visit is created once
+  (the push ledger makes retries replay the result), so a rule never fires twice for
+  one visit.
 - **Recurring visits** (`plan_recurring_visits`, run daily by `tournee plan-recurring-visits`):
   for each account of a segment listed in `recurring_visits.segments` (A by
   default) whose `next_due_at` falls within the next `horizon_days` (28 by default;
   overdue ones included: they need the visit most), a task of kind "visit" titled
   "Visite récurrente" is created for the owner, due at the later of `next_due_at`
-  and now — unless an open visit task already exists for that account, so running
-  it again creates nothing new. The tour planner keeps choosing the day; the task
-  blocks the visit in the rep's to-do list and agenda.
+  and now, on the owner's next worked day if that is a day off — unless an open
+  visit task already exists for that account, so running it again creates nothing
+  new. The tour planner keeps choosing the day; the task blocks the visit in the
+  rep's to-do list and agenda.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from sqlalchemy import and_, exists, insert, select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
+from server.agenda.workdays import DueDays
 from server.db import new_id, utcnow
 from server.visits.models import Task
 
@@ -31,17 +35,22 @@ RECURRING_TITLE = "Visite récurrente"
 
 
 def create_follow_ups(ctx, visit) -> list[Task]:
-    """The tasks the model's rules ask for after `visit` (hook of the visit entity)."""
+    """The tasks the model's rules ask for after `visit` (hook of the visit entity), due
+    `due_in_days` (2 by default) after its start, moved to the rep's next worked day when that
+    is a day off (a visit on Friday with 2 days: Monday, same time; Tuesday if Monday is a
+    holiday). The rep's calendar is read once per push."""
     from server.segmentation.service import active_model
     if not visit.outcome:
         return []
     definition = ctx.once("model_definition", lambda: active_model(ctx.session).definition)
     rules = [r for r in definition.get("follow_ups", []) if r["after_outcome"] == visit.outcome]
     tasks = []
+    days = ctx.once("due_days", lambda: DueDays(ctx.session, absences=True)) if rules else None
     for rule in rules:
+        due_at = days.move(visit.rep_id, visit.started_at + timedelta(days=rule.get("due_in_days", 2)))
         task = Task(id=new_id(), rep_id=visit.rep_id, account_id=visit.account_id, visit_id=visit.id,
                     title=rule["task"], kind=rule.get("kind", "todo"), status="open", field_meta={},
-                    due_at=visit.started_at + timedelta(days=rule.get("due_in_days", 2)))
+                    due_at=due_at)
         ctx.numbers.stamp(task, ("rep_id", "account_id", "visit_id", "title", "kind", "status", "due_at"),
                           time_ms=ctx.time_ms, user_id=ctx.actor.id)
         ctx.add_new(task)  # bulk-inserted with the push's visits on its batch path
@@ -50,7 +59,8 @@ def create_follow_ups(ctx, visit) -> list[Task]:
 
 
 def plan_recurring_visits(*, session: Session, now: datetime | None = None) -> dict[str, Any]:
-    """Create the recurring visit tasks that are missing (set-based: one read, one insert)."""
+    """Create the recurring visit tasks that are missing (set-based: one read of the accounts,
+    one of their owners' calendars, one insert); {"created": n}."""
     from server.segmentation.service import active_model
     from sync.changes import change_numbers, now_ms
     now = now or utcnow()
@@ -63,6 +73,8 @@ def plan_recurring_visits(*, session: Session, now: datetime | None = None) -> d
             Account.next_due_at <= horizon, ~already).order_by(Account.next_due_at, Account.id)).all()
         if not rows:
             return {"created": 0}
+        days = DueDays(session, absences=True)
+        days.load({owner_id for _a, owner_id, _d in rows})
         first, ms = numbers.reserve(len(rows)), now_ms()
         fields = ("rep_id", "account_id", "title", "kind", "status", "due_at")
         tasks = []
@@ -70,7 +82,8 @@ def plan_recurring_visits(*, session: Session, now: datetime | None = None) -> d
             version = first + i
             tasks.append({"id": new_id(), "version": version, "rep_id": owner_id, "account_id": account_id,
                           "visit_id": None, "title": RECURRING_TITLE, "kind": "visit", "status": "open",
-                          "due_at": max(due, now), "notes": None, "created_at": now, "updated_at": now,
+                          "due_at": days.move(owner_id, max(due, now)), "notes": None,
+                          "created_at": now, "updated_at": now,
                           "field_meta": {f: [version, ms, None] for f in fields}})
         for start in range(0, len(tasks), 2000):
             session.execute(insert(Task), tasks[start:start + 2000])

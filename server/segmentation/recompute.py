@@ -15,7 +15,8 @@ changed the account's result (the explanation always uses the active model).
 Written per changed account: `computed_segment`, `weight_score`, `potential_score`,
 `model_version`, `segment` (the override's when there is one: an override is never
 erased by a recompute) and `next_due_at` (last visit + 365 / visits_per_year of the
-segment; left as it is when the account was never visited). `field_meta` is not
+segment, on a day the owner works — server/segmentation/cadence.py; left as it is when
+the account was never visited). `field_meta` is not
 touched: none of these fields is writable by a client, so no merge reads it.
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
+from server.agenda.workdays import DueDays
 from server.db import utcnow
 from server.segmentation import cadence
 
@@ -62,21 +64,24 @@ def evaluate(session: Session, model, *, where=None, with_names: bool = False) -
     needed = sorted({c["field"] for c in definition["criteria"] if c["source"] == "field"})
     stmt = select(_T.c.id, _T.c.name if with_names else _T.c.id.label("_name"), _T.c.segment,
                   _T.c.computed_segment, _T.c.segment_override, _T.c.weight_score, _T.c.potential_score,
-                  _T.c.model_version, _T.c.last_visit_at, _T.c.next_due_at, _T.c.custom,
+                  _T.c.model_version, _T.c.last_visit_at, _T.c.next_due_at, _T.c.custom, _T.c.owner_id,
                   *(_T.c[n] for n in needed))
     if where is not None:
         stmt = stmt.where(where)
     policy, version = definition["cadence"], model.version
     interval = {s: cadence.interval_days(policy, s) for s in "ABC"}
+    days = DueDays(session, absences=False)  # due dates on days the owners work
+    owners = select(_T.c.owner_id).distinct()
+    days.load(session.scalars(owners.where(where) if where is not None else owners))
     out = Evaluation()
     rows = (row for part in session.execute(stmt.order_by(_T.c.id)).partitions(10_000) for row in part)
     for row in rows:  # fetched 10,000 at a time: memory stays bounded, no per-row round trip
         (account_id, name, segment, computed_before, override, w_before, p_before, mv_before,
-         last_visit, due_before, custom) = row[:11]
-        columns = dict(zip(needed, row[11:], strict=True)) if needed else {}
+         last_visit, due_before, custom, owner_id) = row[:12]
+        columns = dict(zip(needed, row[12:], strict=True)) if needed else {}
         weight, potential, computed = scorer.score(custom, columns)
         new_segment = override["segment"] if override else computed
-        due = due_before if last_visit is None else cadence.shift(last_visit, interval[new_segment])
+        due = due_before if last_visit is None else days.move(owner_id, cadence.shift(last_visit, interval[new_segment]))
         out.total += 1
         out.before[segment] += 1
         out.after[new_segment] += 1

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from server.accounts.models import Account
 from server.actor import Actor
+from server.agenda.workdays import DueDays
 from server.db import utcnow
 from server.errors import Invalid, NotFound, Problem, validation_errors
 from server.i18n import localized
@@ -270,11 +271,12 @@ def coverage(*, session: Session, actor: Actor) -> dict[str, Any]:
          "share": round(present[i] / total, 4) if total else 0.0} for i, c in enumerate(criteria)]}
 
 
-def rescore(session: Session, account: Account) -> bool:
+def rescore(session: Session, account: Account, days: DueDays | None = None) -> bool:
     """Score one account with the active model; True when something changed.
 
     Sets `computed_segment`, the axis scores and `model_version`; `segment` is the
-    override's when there is one; `next_due_at` follows the segment's cadence.
+    override's when there is one; `next_due_at` follows the segment's cadence, on a day
+    the owner works (`days`: a push passes its own, read once; else one is made).
     """
     model = active_model(session)
     weight, potential, computed = model.scorer.score(account.custom, columns_of(account))
@@ -283,7 +285,8 @@ def rescore(session: Session, account: Account) -> bool:
               "model_version": model.version, "segment": override["segment"] if override else computed}
     if account.last_visit_at is not None:
         values["next_due_at"] = cadence.next_due_at(model.definition["cadence"], values["segment"],
-                                                    account.last_visit_at)
+                                                    account.last_visit_at, owner_id=account.owner_id,
+                                                    days=days or DueDays(session, absences=False))
     changed = False
     for name, value in values.items():
         if getattr(account, name) != value:

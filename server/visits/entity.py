@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app, has_app_context
 
 from server.accounts.models import Account
+from server.agenda.workdays import DueDays
 from server.common.rules import check_rep
 from server.errors import Invalid
 from server.segmentation.cadence import cadence, next_due_at
@@ -38,7 +39,8 @@ def _visit_defaults(ctx) -> dict:
 
 
 def _after_visit(ctx, visit: Visit, op: str) -> None:
-    """A visit checks the rep in (verified near the account) and moves the account's due date."""
+    """A visit checks the rep in (verified near the account) and moves the account's due date
+    (by the cadence, onto a day its owner works)."""
     account = ctx.find("account", visit.account_id) or ctx.session.get(Account, visit.account_id)
     if visit.lat is not None and visit.lon is not None and account.lat is not None and account.lon is not None:
         radius = current_app.config.get("VISIT_VERIFY_RADIUS_M", VERIFY_RADIUS_M) if has_app_context() else VERIFY_RADIUS_M
@@ -48,7 +50,9 @@ def _after_visit(ctx, visit: Visit, op: str) -> None:
     if visit.kind != "onsite" or (account.last_visit_at and account.last_visit_at >= visit.started_at):
         return
     account.last_visit_at = visit.started_at
-    account.next_due_at = next_due_at(ctx.once("cadence", lambda: cadence(ctx.session)), account.segment, visit.started_at)
+    account.next_due_at = next_due_at(ctx.once("cadence", lambda: cadence(ctx.session)), account.segment,
+                                      visit.started_at, owner_id=account.owner_id,
+                                      days=ctx.once("worked_due_days", lambda: DueDays(ctx.session, absences=False)))
     ctx.numbers.stamp(account, ("last_visit_at", "next_due_at"), time_ms=ctx.time_ms, user_id=ctx.actor.id)
 
 

@@ -1,7 +1,7 @@
 """Public holidays on screen, as the server names them (GET /api/users/{id}/days-off): the rep's
 agenda marks Christmas by its name in the language on screen (offline too, once seen), and the
-telemarketer's booking screen shows the holiday in the rep's week, warns when one is typed by
-hand, and says the server's reason when the booking is refused.
+telemarketer's booking screen shows the holiday in the rep's week and, when one is typed by
+hand, says why "Réserver" waits (the server would refuse) and offers the next worked day.
 
 Christmas 2026 is a Friday; the booking test's pages run on a clock pinned in that week (the
 server stays on the session's pinned clock, e2e_server.E2E_NOW)."""
@@ -43,7 +43,7 @@ def test_the_reps_agenda_names_the_holiday_and_keeps_it_offline(page, language, 
         page.context.set_offline(False)
 
 
-def test_the_booking_screen_shows_the_holiday_and_the_servers_reason(browser, live_server):
+def test_the_booking_screen_holds_a_holiday_back_and_offers_the_next_working_day(browser, live_server):
     context = new_context(browser, live_server, now=dt.datetime(2026, 12, 21, 9, 30, tzinfo=dt.UTC))
     try:
         page = context.new_page()
@@ -58,10 +58,16 @@ def test_the_booking_screen_shows_the_holiday_and_the_servers_reason(browser, li
         page.get_by_test_id("manual-date").fill(CHRISTMAS)
         page.get_by_test_id("manual-time").fill("10:00")
         expect(page.get_by_test_id("manual-day-off")).to_have_text("Noël : jour férié, non travaillé")
-        # … and booked all the same, the refusal gives the server's reason, not a guess.
-        page.get_by_test_id("book-submit").click()
-        toast = page.locator(".toast.error")
-        expect(toast).to_contain_text("Le commercial ne travaille pas ce jour-là : jour férié (Noël).", timeout=20_000)
-        expect(toast).not_to_contain_text("Créneau déjà pris")
+        # … "Réserver" cannot book it (the server refuses a day off), and the bar says why…
+        expect(page.get_by_test_id("book-blocked")).to_contain_text("Noël : jour férié, non travaillé. Le commercial "
+                                                                    "ne peut pas être réservé ce jour-là")
+        expect(page.get_by_test_id("book-submit")).to_be_disabled()
+        # … and the next worked day is offered: Christmas is a Friday, then a weekend, so Monday 28.
+        expect(page.get_by_test_id("manual-next-day")).to_have_text("Passer au lundi 28 décembre")
+        page.get_by_test_id("manual-next-day").click()
+        expect(page.get_by_test_id("manual-date")).to_have_value("2026-12-28")
+        expect(page.get_by_test_id("book-chosen")).to_contain_text("28")
+        expect(page.get_by_test_id("book-blocked")).to_have_count(0)
+        expect(page.get_by_test_id("book-submit")).to_be_enabled()
     finally:
         context.close()

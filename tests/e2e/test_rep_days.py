@@ -90,3 +90,28 @@ def test_a_holiday_pulled_by_sync_is_named_in_english_offline(page, context, api
     expect(off).to_contain_text("Noël")
     page.locator(".lang").click()
     expect(off).to_contain_text("Christmas Day")
+
+
+def test_the_agenda_on_a_saturday_shows_this_week_its_weekend_off_and_a_way_to_the_next(browser, live_server):
+    """The trial opened the agenda on a Saturday and got next week, its late tasks out of sight:
+    now this week, today's card (the Saturday) marked off and holding the late tasks, › to the next."""
+    from e2e_server import new_context
+    from pwa import signed_in_synced
+
+    saturday = dt.date(2026, 11, 28)  # the pinned Tuesday's week (e2e_server.E2E_NOW)
+    context = new_context(browser, live_server, now=dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1))))
+    try:
+        page = context.new_page()
+        signed_in_synced(page, "rep1@example.com")
+        page.goto("/#/agenda")
+        today = page.locator(".day.card.today")
+        expect(today.locator(f'a[href="#/tour/{saturday}"]')).to_be_visible(timeout=20_000)
+        expect(page.locator(".day.card")).to_have_count(7)
+        expect(page.locator(".day.card").first.locator('a[href="#/tour/2026-11-23"]')).to_be_visible()  # Monday 23
+        expect(today).to_contain_text("Jour non travaillé.")  # the weekend marked off…
+        expect(today.locator(".task").first).to_be_visible()  # … and the late tasks on today's card
+        expect(page.get_by_test_id("next-week")).to_have_attribute("href", "#/agenda/2026-11-30")
+        page.get_by_test_id("next-week").click()
+        expect(page.locator(".day.card").first.locator('a[href="#/tour/2026-11-30"]')).to_be_visible()
+    finally:
+        context.close()

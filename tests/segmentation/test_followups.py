@@ -30,7 +30,7 @@ def test_follow_up_rule_creates_a_task_after_a_synced_visit(client, headers, ses
     task = created[0]
     assert (task["title"], task["visit_id"], task["account_id"], task["status"]) == (
         "Envoyer la fiche produit", visit_id, accounts.gold.id, "open")
-    assert task["due_at"].startswith("2026-11-22T09:00")
+    assert task["due_at"].startswith("2026-11-23T09:00")  # Friday + 2 days is a Sunday: Monday
 
 
 def test_no_task_when_no_rule_matches_the_outcome(client, headers, session, accounts):

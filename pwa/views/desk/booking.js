@@ -3,10 +3,13 @@
 // (GET /api/reps/{rep}/slots, each day's line saying why) or type another ("Autre
 // créneau": chosen as typed), name the contact and the purpose, book from the bar that
 // stays at the bottom of the screen however long the form. The days the rep does not work
-// (a public holiday, an absence) are marked as the server names them (GET /api/users/{id}/days-off),
-// and a refused booking says the server's reason. A chosen time the rep cannot reach from the
-// day's appointment before it (or from home at the day's start), or that would make the rep late
-// for the next, is said before booking (GET /api/reps/{id}/reach): a warning, booking stays possible.
+// (a public holiday, an absence) are marked as the server names them (GET /api/users/{id}/days-off).
+// A day typed by hand that the rep does not work is said so, with its reason, before booking: the
+// server refuses such a booking (409, API.md → Tours and appointments), so "Réserver" waits and the
+// next worked day is offered instead. Any other refusal says the server's reason. A chosen time the
+// rep cannot reach from the day's appointment before it (or from home at the day's start), or that
+// would make the rep late for the next, is said before booking (GET /api/reps/{id}/reach): a
+// warning, booking stays possible.
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, Badge, go, toast, isoDay, addDays } from '../../lib/ui.js';
 import { fmtDate, fmtTime, fmtDateTime, colon, lang } from '../../lib/lang.js';
@@ -35,6 +38,14 @@ const bookingWeek = (today) => (new Date(`${today}T12:00:00`).getDay() % 6 === 0
 const offText = (off) => (off.kind === 'holiday' ? w('dayOff.holiday', { name: off.names?.[lang.value] || off.name })
   : w(`dayOff.${off.kind}`));
 const daysOffPath = (repId, from, to) => `/api/users/${repId}/days-off?from=${from}&to=${to}`;
+// How far after a day off its next worked day is looked for (a long leave ends within it, mostly).
+const NEXT_WITHIN = 31;
+// The first day after `day` absent from `offs` (the server's days off from `day` on), or null.
+const nextWorked = (day, offs) => {
+  const off = new Set(offs.map((o) => o.date));
+  for (let n = 1; n <= NEXT_WITHIN; n += 1) if (!off.has(addDays(day, n))) return addDays(day, n);
+  return null;
+};
 
 function Week({ repId, repName, version }) {
   const { data } = useApi(`/api/tours/${repId}/week/${bookingWeek(isoDay())}?v=${version}`);
@@ -76,15 +87,13 @@ const endOf = (start, minutes) => {
   return start.length === 19 ? localIso(end) : end.toISOString();
 };
 
-function Slots({ repId, accountId, minutes, chosen, onChoose, version }) {
+function Slots({ repId, accountId, minutes, chosen, onChoose, version, dayOff, nextDay }) {
   const from = isoDay(), to = addDays(from, 14);
   const { data, error } = useApi(`/api/reps/${repId}/slots?account_id=${accountId}&from=${from}&to=${to}&duration=${minutes}&limit=40&v=${version}`);
   const [day, setDay] = useState(addDays(from, 1));
   const [time, setTime] = useState('10:00');
   const manual = (d, hm) => d && hm && onChoose({ start: `${d}T${hm}:00`, manual: true });
   const placed = data?.[0] && data[0].reason !== 'no_location';
-  // The typed day, when the rep does not work it: said before booking, in the server's words.
-  const dayOff = useApi(chosen?.manual && day ? daysOffPath(repId, day, day) : null).data?.items?.[0];
   return html`<div class="slots">
     <h2>${w('slots')}</h2>
     ${error && html`<p class="error">${problemText(error)}</p>`}
@@ -101,7 +110,9 @@ function Slots({ repId, accountId, minutes, chosen, onChoose, version }) {
       <label>${w('date')}<input type="date" data-testid="manual-date" value=${day} onInput=${(e) => { setDay(e.target.value); manual(e.target.value, time); }} /></label>
       <label>${w('time')}<input type="time" data-testid="manual-time" step="900" value=${time} onInput=${(e) => { setTime(e.target.value); manual(day, e.target.value); }} /></label>
       <button data-testid="manual-use" class=${chosen?.manual ? 'slot on' : 'slot'} onClick=${() => manual(day, time)}>${w('useSlot')}</button></div>
-      ${dayOff && html`<p class="notice warn" role="status" data-testid="manual-day-off">${offText(dayOff)}</p>`}</details>
+      ${dayOff && html`<p class="notice warn" role="status"><span data-testid="manual-day-off">${offText(dayOff)}</span>${
+        nextDay && html` <button data-testid="manual-next-day" onClick=${() => { setDay(nextDay); manual(nextDay, time); }}>${
+          w('nextWorkedDay', { d: fmtDate(nextDay, { weekday: 'long', day: 'numeric', month: 'long' }) })}</button>`}</p>`}</details>
   </div>`;
 }
 
@@ -123,6 +134,13 @@ function BookForm({ account, reps }) {
   const rep = reps.find((r) => r.id === account.owner_id);
   const at = slot && `account_id=${account.id}&start=${encodeURIComponent(slot.start)}&end=${encodeURIComponent(endOf(slot.start, minutes))}`;
   const reach = useApi(at ? `/api/reps/${account.owner_id}/reach?${at}` : null).data;
+  // A day typed by hand: the server's days off from it on say whether the rep works it, and if
+  // not, which day comes next. Until they are read, or while it is off, there is nothing to book.
+  const typed = slot?.manual ? slot.start.slice(0, 10) : null;
+  const offs = useApi(typed ? daysOffPath(account.owner_id, typed, addDays(typed, NEXT_WITHIN)) : null);
+  const dayOff = typed && !offs.loading ? offs.data?.items?.find((o) => o.date === typed) : null;
+  const nextDay = dayOff ? nextWorked(typed, offs.data.items) : null;
+  const checking = typed && offs.loading;
   async function book() {
     setSending(true);
     try {
@@ -142,7 +160,7 @@ function BookForm({ account, reps }) {
         <p class="muted">${account.address || ''} ${account.postcode || ''} ${account.city || ''} · ${account.phone || ''}</p>
         <p>${w('rep')}${colon()}<strong>${rep?.name || account.owner_id}</strong></p></div>
       <div class="card"><${Slots} repId=${account.owner_id} accountId=${account.id} minutes=${minutes} chosen=${slot}
-        onChoose=${setSlot} version=${version} />
+        onChoose=${setSlot} version=${version} dayOff=${dayOff} nextDay=${nextDay} />
       <div class="row">
         <label>${w('duration')}<input data-testid="book-duration" type="number" min="15" max="240" step="15" value=${minutes}
           onInput=${(e) => setDuration(Number(e.target.value) || 30)} /></label>
@@ -151,8 +169,9 @@ function BookForm({ account, reps }) {
         </select></label></div>
       <label>${w('purpose')}<input data-testid="book-purpose" value=${purpose} onInput=${(e) => setPurpose(e.target.value)} /></label>
       <div class="book-actions"><p>${w('chosenSlot')}${colon()}<strong data-testid="book-chosen">${slot ? `${fmtDateTime(slot.start)}–${fmtTime(endOf(slot.start, minutes))}` : '–'}</strong></p>
-      <button class="primary" data-testid="book-submit" disabled=${!slot || sending} onClick=${book}>${w('confirmBooking')}</button>
-      ${slot && reach && !reach.reachable && html`<p class="notice warn" role="status" data-testid="book-reach">${reachText(reach)}</p>`}</div></div>
+      ${dayOff && html`<p class="notice warn" data-testid="book-blocked">${w('dayOffBlocked', { why: offText(dayOff) })}</p>`}
+      <button class="primary" data-testid="book-submit" disabled=${!slot || sending || checking || !!dayOff} onClick=${book}>${w('confirmBooking')}</button>
+      ${slot && !dayOff && reach && !reach.reachable && html`<p class="notice warn" role="status" data-testid="book-reach">${reachText(reach)}</p>`}</div></div>
     </div>
     <div class="card"><${Week} repId=${account.owner_id} repName=${rep?.name} version=${version} /></div>
   </div>`;
