@@ -40,10 +40,11 @@ def task_due(session, visit_id) -> datetime:
 
 def test_a_follow_up_due_on_a_weekend_or_holiday_moves_to_the_next_working_day(client, headers, session, accounts):
     tablet = Tablet(client, headers("rep"))
+    # Visits in the past at every instant make test-dates pins (the server refuses one in the future).
     cases = {  # visit (Paris, 10:00) → the rule's 2 days later → due
-        datetime(2026, 11, 16, 10, tzinfo=PARIS): date(2026, 11, 18),  # Monday → Wednesday: a working day stays
-        datetime(2026, 11, 20, 10, tzinfo=PARIS): date(2026, 11, 23),  # Friday → Sunday → Monday
-        datetime(2026, 12, 23, 10, tzinfo=PARIS): date(2026, 12, 28),  # Wednesday → Christmas, then a weekend
+        datetime(2025, 11, 17, 10, tzinfo=PARIS): date(2025, 11, 19),  # Monday → Wednesday: a working day stays
+        datetime(2025, 11, 21, 10, tzinfo=PARIS): date(2025, 11, 24),  # Friday → Sunday → Monday
+        datetime(2020, 12, 23, 10, tzinfo=PARIS): date(2020, 12, 28),  # Wednesday → Christmas, then a weekend
         datetime(2026, 4, 29, 10, tzinfo=PARIS): date(2026, 5, 4),  # Wednesday → 1 May (Friday) → Monday 4
     }
     ids = {}
@@ -57,13 +58,13 @@ def test_a_follow_up_due_on_a_weekend_or_holiday_moves_to_the_next_working_day(c
 
 
 def test_a_follow_up_waits_for_the_rep_back_from_leave(client, headers, session, world, accounts):
-    session.add(Absence(user_id=world.rep.id, first_day=date(2026, 11, 23), last_day=date(2026, 11, 25),
+    session.add(Absence(user_id=world.rep.id, first_day=date(2025, 11, 24), last_day=date(2025, 11, 26),
                         reason="training"))
     session.commit()
     visit_id = new_id()
     Tablet(client, headers("rep")).push(mutation("visit", "create", visit_id, visit(
-        accounts.gold.id, datetime(2026, 11, 20, 10, tzinfo=PARIS))))
-    assert task_due(session, visit_id).date() == date(2026, 11, 26)  # not the weekend, not the training
+        accounts.gold.id, datetime(2025, 11, 21, 10, tzinfo=PARIS))))
+    assert task_due(session, visit_id).date() == date(2025, 11, 27)  # not the weekend, not the training
 
 
 def test_a_rep_who_works_saturdays_keeps_a_saturday(client, headers, session, world, accounts):
@@ -71,8 +72,8 @@ def test_a_rep_who_works_saturdays_keeps_a_saturday(client, headers, session, wo
     session.commit()
     visit_id = new_id()
     Tablet(client, headers("rep")).push(mutation("visit", "create", visit_id, visit(
-        accounts.gold.id, datetime(2026, 11, 19, 10, tzinfo=PARIS))))
-    assert task_due(session, visit_id).date() == date(2026, 11, 21)  # Thursday + 2: a worked Saturday
+        accounts.gold.id, datetime(2025, 11, 20, 10, tzinfo=PARIS))))
+    assert task_due(session, visit_id).date() == date(2025, 11, 22)  # Thursday + 2: a worked Saturday
 
 
 def test_a_typed_due_date_stays_as_typed(client, headers, session, accounts):
@@ -86,7 +87,7 @@ def test_a_typed_due_date_stays_as_typed(client, headers, session, accounts):
 def _first_start_due_on(weekday: int, days: float) -> datetime:
     """A visit start (UTC) whose cadence date, `days` later, falls on `weekday` in Paris: in
     autumn, with no public holiday near the dates of either segment A or B."""
-    start = datetime(2026, 9, 1, 9, tzinfo=UTC)
+    start = datetime(2025, 9, 1, 9, tzinfo=UTC)  # in the past at every pinned instant
     while local(start + timedelta(days=days)).weekday() != weekday:
         start += timedelta(days=1)
     return start
