@@ -19,7 +19,7 @@ def visit_changes(account_id, outcome, started):
 
 def test_follow_up_rule_creates_a_task_after_a_synced_visit(client, headers, session, accounts):
     tablet = Tablet(client, headers("rep"))
-    started = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    started = datetime(2025, 11, 21, 9, 0, tzinfo=UTC)  # a Friday, in the past at every pinned instant
     visit_id = new_id()
     push = mutation("visit", "create", visit_id, visit_changes(accounts.gold.id, "interested", started))
     assert tablet.push(push)["results"][0]["status"] == "applied"
@@ -30,7 +30,7 @@ def test_follow_up_rule_creates_a_task_after_a_synced_visit(client, headers, ses
     task = created[0]
     assert (task["title"], task["visit_id"], task["account_id"], task["status"]) == (
         "Envoyer la fiche produit", visit_id, accounts.gold.id, "open")
-    assert task["due_at"].startswith("2026-11-23T09:00")  # Friday + 2 days is a Sunday: Monday
+    assert task["due_at"].startswith("2025-11-24T09:00")  # Friday + 2 days is a Sunday: Monday
 
 
 def test_no_task_when_no_rule_matches_the_outcome(client, headers, session, accounts):

@@ -18,7 +18,7 @@ from server.visits.models import Task
 from tests.segmentation.test_followups import visit_changes
 from tests.sync.helpers import Tablet, mutation
 
-STARTED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+STARTED = datetime(2025, 11, 21, 9, 0, tzinfo=UTC)  # in the past at every pinned instant (a visit in the future is refused)
 
 
 def model_reads(worker, push) -> int:
