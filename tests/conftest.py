@@ -71,9 +71,12 @@ def database_url(request, tmp_path_factory):
 
 
 def _empty_tables() -> None:
+    # Children before parents, so every foreign key holds after each DELETE. On PostgreSQL all
+    # in one round trip: a TRUNCATE of the 39 tables took ~110 ms per test (each table's files
+    # made anew), these DELETEs of a test's few rows ~10 ms.
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
+        db.session.execute(text("; ".join(f'DELETE FROM "{t}"' for t in tables)))
     else:
         for table in tables:
             db.session.execute(text(f'DELETE FROM "{table}"'))
