@@ -26,11 +26,9 @@ from server.db import utcnow
 from server.errors import IllegalTransition, Invalid, Problem
 from server.quotes.models import QuoteEvent, QuoteRequest, TechnicalTeam
 from server.quotes.reasons import team_problem, team_receives, text
-from server.quotes.service import _quote_for_workflow
+from server.quotes.service import _quote_for_workflow, outbox_event
 from server.scope import scope_keys
 from sync.changes import numbers_for
-from sync.models import OutboxEvent
-from sync.outbox import enqueue_quote
 from sync.wakeup import wake_dispatchers
 
 REROUTABLE = ("submitted", "undeliverable")
@@ -54,11 +52,8 @@ def reroute(*, session: Session, actor: Actor, quote_id: str, team_id: str) -> Q
     if not team_receives(team):
         raise Invalid("This technical team cannot receive quote requests.",
                       errors={"team_id": ["Receives nothing: no member, and its channel cannot deliver."]})
-    event = session.scalars(select(OutboxEvent).where(OutboxEvent.quote_id == quote.id)
-                            .order_by(OutboxEvent.created_at.desc()).with_for_update()).first()
+    event = outbox_event(session, quote.id)
     now = utcnow()
-    if event is None:  # a demo or imported quote without an event: make one
-        event = enqueue_quote(session, quote.id)
     if event.state == "delivered":  # a quote routed then set back by hand: it has reached a team already
         raise IllegalTransition("This quote request has reached a technical team already.",
                                 current=quote.status, allowed=[])

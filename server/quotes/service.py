@@ -64,18 +64,25 @@ def transition(*, session: Session, actor: Actor, quote_id: str, to: str, amount
     return quote
 
 
+def outbox_event(session: Session, quote_id: str) -> OutboxEvent:
+    """The quote's one outbox event, locked for update; made when a quote has none (demo or
+    imported quotes). Retrying and re-routing both send this same event again (same webhook-id)."""
+    event = session.scalars(select(OutboxEvent).where(OutboxEvent.quote_id == quote_id)
+                            .order_by(OutboxEvent.created_at.desc()).with_for_update()).first()
+    if event is None:
+        from sync.outbox import enqueue_quote
+        event = enqueue_quote(session, quote_id)
+    return event
+
+
 def retry_delivery(*, session: Session, actor: Actor, quote_id: str) -> QuoteRequest:
     """An undeliverable quote goes back to `submitted`, its outbox event to `pending` (same webhook-id)."""
     quote = _quote_for_workflow(session, actor, quote_id)
     if quote.status != "undeliverable":
         raise IllegalTransition(f"Only an undeliverable quote request can be retried; this one is {quote.status}.",
                                 current=quote.status, allowed=[])
-    event = session.scalars(select(OutboxEvent).where(OutboxEvent.quote_id == quote.id)
-                            .order_by(OutboxEvent.created_at.desc()).with_for_update()).first()
+    event = outbox_event(session, quote.id)
     now = utcnow()
-    if event is None:  # a demo or imported quote without an event: make one
-        from sync.outbox import enqueue_quote
-        event = enqueue_quote(session, quote.id)
     # Same team (the one whose back office asks), a fresh 24 h window; attempts keep counting.
     event.state, event.next_attempt_at, event.first_attempt_at = "pending", now, None
     event.claimed_by = event.lease_until = None
