@@ -43,6 +43,12 @@ PINNED_NOW = os.environ.get("TOURNEE_TEST_NOW")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
+def pytest_configure(config):
+    """One real instant for the browser tests' pinned clock (tests/e2e/e2e_server.E2E_NOW_AT) in
+    every process of the run: set here, before pytest-xdist starts its workers, which inherit it."""
+    os.environ.setdefault("TOURNEE_E2E_NOW_AT", repr(time.time()))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def pinned_now():
     """The session's clock: the real one, or TOURNEE_TEST_NOW's instant, ticking."""

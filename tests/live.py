@@ -209,21 +209,35 @@ class Live:
             self.process.wait()
 
 
-def start(tmp: Path, *, database_url: str, env: dict[str, str] | None = None, target: str = "wsgi:app",
-          workers: int = 2, threads: int = 4, fault_injection: bool = True) -> Live:
-    """Load the demo into `database_url`, then serve `target` with gunicorn on a free loopback port.
-    `env` comes last: it can override every default set here."""
-    tmp.mkdir(parents=True, exist_ok=True)
-    full_env = {**os.environ, "TOURNEE_INSTANCE": str(tmp), "DATABASE_URL": database_url,
-                "SECRET_KEY": "live-server-not-secret-" + "x" * 32, "ARGON2_TIME_COST": "1",
-                "ARGON2_MEMORY_KIB": "8192", "TOURNEE_FAULT_INJECTION": "1" if fault_injection else "0",
-                "DISPATCH_TIMEOUT_S": "2",
-                # The tests' webhook receivers listen on loopback: allowed on purpose (docs/security.md).
-                "OUTBOUND_ALLOWED_HOSTS": "127.0.0.1", **(env or {})}
-    demo = subprocess.run([str(BIN / "tournee"), "demo"], cwd=ROOT, env=full_env, capture_output=True, text=True,
+def server_env(tmp: Path, *, database_url: str, env: dict[str, str] | None = None,
+               fault_injection: bool = True) -> dict[str, str]:
+    """The environment of a live server's processes (instance folder `tmp`); `env` comes last."""
+    return {**os.environ, "TOURNEE_INSTANCE": str(tmp), "DATABASE_URL": database_url,
+            "SECRET_KEY": "live-server-not-secret-" + "x" * 32, "ARGON2_TIME_COST": "1",
+            "ARGON2_MEMORY_KIB": "8192", "TOURNEE_FAULT_INJECTION": "1" if fault_injection else "0",
+            "DISPATCH_TIMEOUT_S": "2",
+            # The tests' webhook receivers listen on loopback: allowed on purpose (docs/security.md).
+            "OUTBOUND_ALLOWED_HOSTS": "127.0.0.1", **(env or {})}
+
+
+def run_command(args: list[str], env: dict[str, str]) -> str:
+    """`tournee <args>` in `env`; its output, or ServerUnavailable when it fails."""
+    done = subprocess.run([str(BIN / "tournee"), *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=300)
-    if demo.returncode != 0:
-        raise ServerUnavailable(f"`tournee demo` failed: {demo.stderr[-1500:]}")
+    if done.returncode != 0:
+        raise ServerUnavailable(f"`tournee {' '.join(args)}` failed: {done.stderr[-1500:]}")
+    return done.stdout
+
+
+def start(tmp: Path, *, database_url: str, env: dict[str, str] | None = None, target: str = "wsgi:app",
+          workers: int = 2, threads: int = 4, fault_injection: bool = True, demo: bool = True) -> Live:
+    """Load the demo into `database_url` (unless `demo` is false: the database already holds it),
+    then serve `target` with gunicorn on a free loopback port. `env` comes last: it can override
+    every default set here."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    full_env = server_env(tmp, database_url=database_url, env=env, fault_injection=fault_injection)
+    if demo:
+        run_command(["demo"], full_env)
     port = free_port()
     log = tmp / "gunicorn.log"
     with log.open("wb") as out:

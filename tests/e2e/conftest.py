@@ -7,12 +7,13 @@ is refused before it leaves the machine.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 
 import pytest
 import time_machine
 from e2e_server import (CHROMIUM_ARGS, E2E_NOW, E2E_NOW_AT, Api, ServerUnavailable, chromium_path, new_context,
-                        start_server)
+                        prepared_demo, start_server)
 
 
 @pytest.fixture(autouse=True)
@@ -36,8 +37,13 @@ def mailbox():
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, mailbox):
+    """The server under test, on a copy of the demo database that the run's first process to get
+    here made (under pytest-xdist, the workers' temporary folders share a parent)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     try:
-        server = start_server(tmp_path_factory.mktemp("e2e-server"), env={"SMTP_URL": mailbox.url()})
+        server = start_server(tmp_path_factory.mktemp("e2e-server"), env={"SMTP_URL": mailbox.url()},
+                              demo=prepared_demo(shared / "e2e-demo"))
     except ServerUnavailable as error:  # a broken server is a failure, never a skip
         pytest.fail(f"the server under test did not start: {error}")
     yield server
