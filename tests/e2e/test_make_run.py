@@ -4,7 +4,9 @@ make's "Error 130"; a SIGTERM to `tournee serve` alone (a process manager's stop
 every child with status 0, so make exits 0. Either way nothing is left running or listening.
 
 Fast: the database already has the demo's admin, so `tournee demo` finds the demo loaded and
-goes straight on; the PWA and the demo data play no part here."""
+goes straight on; the PWA and the demo data play no part here. Starting `make run` still takes
+tens of seconds, so the test that only asks the running server a question leaves it running for
+the Ctrl-C test to stop; the tests that stop it another way start their own."""
 from __future__ import annotations
 
 import json
@@ -93,34 +95,61 @@ def _stopped(make: subprocess.Popen, instance: Path, port: int) -> str:
     return output
 
 
-def test_ctrl_c_stops_make_run_without_an_error(instance):
-    port = free_port()
-    make = _make_run(instance, port)
+class MakeRuns:
+    """The module's `make run`s, one at a time on the instance: `running()` gives the one left
+    running by an earlier test (or starts it), `fresh()` a new one, the previous one stopped."""
+
+    def __init__(self, instance: Path):
+        self.instance = instance
+        self.current: tuple[subprocess.Popen, int] | None = None
+
+    def running(self) -> tuple[subprocess.Popen, int]:
+        if self.current is None or self.current[0].poll() is not None:
+            return self.fresh()
+        return self.current
+
+    def fresh(self) -> tuple[subprocess.Popen, int]:
+        self.stop()
+        port = free_port()
+        self.current = (_make_run(self.instance, port), port)
+        return self.current
+
+    def stop(self) -> None:
+        if self.current is not None and self.current[0].poll() is None:
+            make, port = self.current
+            os.killpg(make.pid, signal.SIGINT)
+            _stopped(make, self.instance, port)
+        self.current = None
+
+
+@pytest.fixture(scope="module")
+def make_runs(instance):
+    runs = MakeRuns(instance)
+    yield runs
+    runs.stop()
+
+
+def test_make_run_without_smtp_url_promises_no_e_mail(make_runs):
+    """No relay listens under `make run`: the forgotten-password answer says no e-mail can leave
+    (the page then says to ask an administrator), instead of a link "sent" nowhere."""
+    make, port = make_runs.running()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/auth/password-reset", method="POST",
+                                     data=json.dumps({"email": "admin@example.com"}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert (response.status, json.loads(response.read())) == (202, {"by_email": False})
+
+
+def test_ctrl_c_stops_make_run_without_an_error(instance, make_runs):
+    make, port = make_runs.running()
     os.killpg(make.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole foreground job
     output = _stopped(make, instance, port)
     assert "Error" not in output and "Traceback" not in output, output[-2000:]
     assert "Tournée: stopping" in output
 
 
-def test_make_run_without_smtp_url_promises_no_e_mail(instance):
-    """No relay listens under `make run`: the forgotten-password answer says no e-mail can leave
-    (the page then says to ask an administrator), instead of a link "sent" nowhere."""
-    port = free_port()
-    make = _make_run(instance, port)
-    try:
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/auth/password-reset", method="POST",
-                                         data=json.dumps({"email": "admin@example.com"}).encode(),
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            assert (response.status, json.loads(response.read())) == (202, {"by_email": False})
-    finally:
-        os.killpg(make.pid, signal.SIGINT)
-        _stopped(make, instance, port)
-
-
-def test_sigterm_to_serve_ends_it_with_status_0(instance):
-    port = free_port()
-    make = _make_run(instance, port)
+def test_sigterm_to_serve_ends_it_with_status_0(instance, make_runs):
+    make, port = make_runs.fresh()
     (serve,) = [pid for pid, cmdline in _processes_of(instance).items() if cmdline.endswith(b"\0serve\0")]
     os.kill(serve, signal.SIGTERM)
     output = _stopped(make, instance, port)
@@ -128,11 +157,10 @@ def test_sigterm_to_serve_ends_it_with_status_0(instance):
     assert "Error" not in output, output[-2000:]
 
 
-def test_serve_killed_takes_its_children_with_it(instance):
+def test_serve_killed_takes_its_children_with_it(instance, make_runs):
     """SIGKILL (the OOM killer, `kill -9`) cannot be passed on by serve: the kernel stops
     gunicorn, the dispatcher and the tour planner instead (PR_SET_PDEATHSIG)."""
-    port = free_port()
-    make = _make_run(instance, port)
+    make, port = make_runs.fresh()
     (serve,) = [pid for pid, cmdline in _processes_of(instance).items() if cmdline.endswith(b"\0serve\0")]
     os.kill(serve, signal.SIGKILL)
     try:
