@@ -132,8 +132,6 @@ function BookForm({ account, reps }) {
   const [version, setVersion] = useState(0);
   const [sending, setSending] = useState(false);
   const rep = reps.find((r) => r.id === account.owner_id);
-  const at = slot && `account_id=${account.id}&start=${encodeURIComponent(slot.start)}&end=${encodeURIComponent(endOf(slot.start, minutes))}`;
-  const reach = useApi(at ? `/api/reps/${account.owner_id}/reach?${at}` : null).data;
   // A day typed by hand: the server's days off from it on say whether the rep works it, and if
   // not, which day comes next. Until they are read, or while it is off, there is nothing to book.
   const typed = slot?.manual ? slot.start.slice(0, 10) : null;
@@ -141,6 +139,10 @@ function BookForm({ account, reps }) {
   const dayOff = typed && !offs.loading ? offs.data?.items?.find((o) => o.date === typed) : null;
   const nextDay = dayOff ? nextWorked(typed, offs.data.items) : null;
   const checking = typed && offs.loading;
+  // Reach is asked for a day the rep works only: a day off is refused whatever the time.
+  const at = slot && !checking && !dayOff
+    && `account_id=${account.id}&start=${encodeURIComponent(slot.start)}&end=${encodeURIComponent(endOf(slot.start, minutes))}`;
+  const reach = useApi(at ? `/api/reps/${account.owner_id}/reach?${at}` : null).data;
   async function book() {
     setSending(true);
     try {
