@@ -1,12 +1,12 @@
-// The rep's days off for the tour and the agenda: GET /api/me's calendar, kept (meta `calendar`);
-// online, days beyond it from GET /api/users/{id}/days-off, not kept.
+// The rep's days off for the tour and the agenda: GET /api/me's calendar (meta `calendar`);
+// online, days beyond it from GET /api/users/{id}/days-off.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { api } from './api.js';
 import { getMeta } from './db.js';
 import { useLive } from './live.js';
 import { online } from './ui.js';
 
-/** `day`'s {date, kind, name, names} in `calendar` ({from, to, days_off}); null: worked; undefined: beyond it. */
+/** `day`'s {date, kind, name, names} in `calendar` ({from, to, days_off}); null: worked; undefined: beyond. */
 export const offOn = (calendar, day) => (!calendar || day < calendar.from || day > calendar.to ? undefined
   : calendar.days_off.find((d) => d.date === day) || null);
 

@@ -91,8 +91,7 @@ async function push() {
   }
 }
 
-// 6: the server's account, once per account whose visit was refused; unreadable (offline, out
-// of scope), the tablet's dates stay until the account next comes in a pull.
+// 6 (unreadable: the tablet's dates stay until the account comes in a pull)
 async function restoreDates(results, sent) {
   const ids = new Set(results.map((r) => r.status === 'rejected' && sent.get(r.mutation_id))
     .filter((m) => m?.entity === 'visit' && m.op === 'create').map((m) => m.changes?.account_id).filter(Boolean));
