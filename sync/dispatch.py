@@ -26,7 +26,8 @@ At least once, with a stable `webhook-id`, so a receiver can make it exactly onc
   disables the team's endpoint.
 - **D6 lease guard**: before each delivery, when the lease could run out before it
   finishes (or on stop), the remaining claims are released for others.
-- **D7 no mail relay** (SMTP_URL empty or unreadable, as `make run` leaves it): not a
+- **D7 no mail relay** (SMTP_URL empty or unreadable, as `make run` leaves it; the rule is
+  the quotes', server/quotes/relay.py, asked before each send): not a
   failure of the team's, and no attempt. An e-mail team with members is delivered
   through its inbox (routing is the delivery; the note says no e-mail left). One without
   members cannot receive at all: the event waits, `pending` with its reason, no attempt
@@ -58,6 +59,7 @@ from server.accounts.models import Account, Contact
 from server.db import utcnow
 from server.quotes.models import QuoteEvent, QuoteRequest, TechnicalTeam
 from server.quotes.reasons import message as reason_message
+from server.quotes.relay import without_relay
 from server.users.models import User
 from sync.backoff import GIVE_UP_AFTER, next_delay, should_give_up
 from sync.changes import numbers_for
@@ -219,13 +221,13 @@ class Dispatcher:
             stats.unrouted += 1
             log.warning("quote %s: %s", quote.id, NO_ROUTE)
             return None
-        if relay and team.channel == "email" and team.email and team.disabled_at is None:  # D7
-            if team.members:
-                return make_job(session, event, quote, account, team, channel="inbox",
-                                note="delivered by inbox: no mail relay is configured")
+        fallback = without_relay(team, relay)  # D7: the quotes' rule (server/quotes/relay.py)
+        if fallback is not None and fallback.channel is not None:
+            return make_job(session, event, quote, account, team, channel=fallback.channel, note=fallback.note)
+        if fallback is not None:
             # Not pinned to the team (nothing was sent): a rule or team change routes it afresh.
             event.last_reason, event.claimed_by, event.lease_until = relay, None, None
-            event.last_error = f"team {team.name!r} uses e-mail, no mail relay (SMTP_URL) is set, and it has no member"
+            event.last_error = fallback.error
             event.next_attempt_at = now + RELAY_RECHECK
             stats.waiting += 1
             log.warning("quote %s waits for a mail relay: %s", quote.id, event.last_error)

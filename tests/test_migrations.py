@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from server.extensions import db
 
@@ -33,3 +33,32 @@ def test_migrations_go_down_to_empty_and_up_again(app):
     upgrade()
     assert {"account", "visit", "sync_counter", "sync_mutation", "outbox_event"} <= set(inspect(db.engine).get_table_names())
     assert _differences() == []
+
+
+def test_the_upgrade_moves_stored_weekend_due_dates_to_the_owners_next_working_day(app, session):
+    """wd24b8e2c6a1f3: a `next_due_at` stored on a Saturday (before the rule) goes to Monday at the
+    same local time, with a new version for tablets to pull; a rep who works Saturdays keeps it."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from server.accounts.models import Account
+    from tests.factories import make_account, make_user
+    paris = ZoneInfo("Europe/Paris")
+    saturday = datetime(2026, 11, 21, 9, 30, tzinfo=paris)
+    weekday_rep = make_user(session, "rep")
+    saturday_rep = make_user(session, "rep")
+    saturday_rep.working_hours = {d: ["08:00", "18:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat")}
+    moved = make_account(session, weekday_rep, next_due_at=saturday)
+    kept = make_account(session, saturday_rep, next_due_at=saturday)
+    holiday = make_account(session, weekday_rep, next_due_at=datetime(2026, 12, 25, 9, 30, tzinfo=paris))
+    session.commit()
+    versions = {a.id: a.version for a in (moved, kept, holiday)}
+    db.session.remove()
+    downgrade(revision="dr23e5a8c1f4b6")
+    upgrade()
+    after = {a.id: a for a in db.session.scalars(select(Account).where(Account.id.in_(versions)))}
+    assert after[moved.id].next_due_at.astimezone(paris) == datetime(2026, 11, 23, 9, 30, tzinfo=paris)
+    assert after[holiday.id].next_due_at.astimezone(paris) == datetime(2026, 12, 28, 9, 30, tzinfo=paris)
+    assert after[kept.id].next_due_at == saturday
+    assert after[kept.id].version == versions[kept.id]
+    assert after[moved.id].version > max(versions.values()) and after[holiday.id].version > max(versions.values())

@@ -221,6 +221,10 @@ async function relink(entity, from, to, { keepCopy = true } = {}) {
   });
 }
 
+/** The server's `last_visit_at` and `next_due_at` of an account (GET /api/accounts/{id}) on the local copy. */
+export const putServerDates = ({ id, last_visit_at, next_due_at }) => guarded(() =>
+  db.account.update(id, { last_visit_at, next_due_at }));
+
 export const dismissRejected = (seq) => db.transaction('rw', db.rejected, ...ENTITIES.map((e) => db.table(e)), async () => {
   const entry = await db.rejected.get(seq);
   // A create the server refused will never come back from a pull: drop the local copy too.

@@ -6,7 +6,9 @@
 //    outbox and asks the user to sign in again;
 // 4. the first sync, and a 410 on pull, download the whole scope as one prepared snapshot
 //    and pull on from its cursor; pending mutations replayed on top (db.applyPull);
-// 5. one tab syncs at a time (Web Locks); the others hear about it over a BroadcastChannel.
+// 5. one tab syncs at a time (Web Locks); the others hear about it over a BroadcastChannel;
+// 6. a visit refused had moved its account's last visit and due date here (outbox.js logVisit):
+//    they go back to the server's, which no pull would bring (the account did not change there).
 import { signal } from '../vendor/signals-core.mjs';
 import { fetchFields, showFields } from './fields.js';
 import { api, ApiError, AuthLost, authState } from './api.js';
@@ -84,8 +86,16 @@ async function push() {
     }
     const sent = new Map(batch.map((m) => [m.mutation_id, m]));
     await db.acknowledge(response.results || [], sent);
+    await restoreDates(response.results || [], sent);
     if (!(response.results || []).length) return; // no progress: do not spin
   }
+}
+
+// 6 (unreadable: the tablet's dates stay until the account comes in a pull)
+async function restoreDates(results, sent) {
+  const ids = new Set(results.map((r) => r.status === 'rejected' && sent.get(r.mutation_id))
+    .filter((m) => m?.entity === 'visit' && m.op === 'create').map((m) => m.changes?.account_id).filter(Boolean));
+  for (const id of ids) await api(`/api/accounts/${id}`).then(db.putServerDates, () => {});
 }
 
 /** The whole scope in one prepared download (GET /api/sync/snapshot, PROTOCOL S1–S5), exactly a

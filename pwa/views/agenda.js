@@ -1,12 +1,12 @@
 // The week ahead: appointments booked for the rep and follow-up tasks, day by day, and the
-// days not worked as the server names them (GET /api/users/{id}/days-off: a public holiday by
-// its name), kept in meta per week so that the agenda shows them offline too.
-import { html, isoDay, addDays, user, online } from '../lib/ui.js';
+// days not worked as the server names them (a public holiday by its name), from the rep's
+// calendar (lib/days-off.js), offline too.
+import { html, isoDay, addDays, user } from '../lib/ui.js';
 import { useLive } from '../lib/live.js';
 import { t, lang, fmtDate, fmtTime } from '../lib/i18n.js';
-import { useEffect, useState } from '../vendor/preact-hooks.mjs';
-import { api } from '../lib/api.js';
-import { appointmentsBetween, allOf, accountsByIds, getMeta, setMeta } from '../lib/db.js';
+import { useState } from '../vendor/preact-hooks.mjs';
+import { appointmentsBetween, allOf, accountsByIds } from '../lib/db.js';
+import { offOn, useCalendar } from '../lib/days-off.js';
 import { completeTask, declareAbsence } from '../lib/outbox.js';
 
 const REASONS = ['leave', 'training', 'sick', 'other'];
@@ -40,11 +40,7 @@ export function Agenda({ day: asked }) {
   const monday = addDays(day, -((d.getDay() + 6) % 7));
   const days = [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i));
   const me = user.value?.id;
-  useEffect(() => {
-    if (!online.value || !me) return;
-    api(`/api/users/${me}/days-off?from=${monday}&to=${days[6]}`)
-      .then((r) => setMeta(`daysOff:${monday}`, r.items)).catch(() => {}); // offline or refused: the kept ones stay
-  }, [me, monday, online.value]);
+  const calendar = useCalendar(me, monday, days[6]);
   const data = useLive(async () => {
     const from = new Date(`${monday}T00:00:00`).toISOString();
     const to = new Date(`${addDays(monday, 7)}T00:00:00`).toISOString();
@@ -53,7 +49,7 @@ export function Agenda({ day: asked }) {
     const accounts = await accountsByIds([...appts, ...tasks].map((x) => x.account_id || ''));
     const names = new Map(accounts.filter(Boolean).map((a) => [a.id, a.name]));
     const absences = (await allOf('absence')).filter((a) => a.last_day >= monday && a.first_day < addDays(monday, 7));
-    return { appts, tasks, names, absences, off: (await getMeta(`daysOff:${monday}`)) || [] };
+    return { appts, tasks, names, absences };
   }, [monday], null);
   if (!data) return html`<p class="muted">…</p>`;
   const onDay = (x, at) => isoDay(new Date(at)) === x;
@@ -69,7 +65,7 @@ export function Agenda({ day: asked }) {
         const appts = data.appts.filter((a) => onDay(x, a.start)).sort((a, b) => (a.start < b.start ? -1 : 1));
         const tasks = data.tasks.filter((k) => onDay(x, k.due_at) || (x === isoDay() && k.due_at < x));
         const away = data.absences.find((a) => a.first_day <= x && x <= a.last_day);
-        const off = data.off.find((o) => o.date === x);
+        const off = offOn(calendar, x);
         return html`<div class=${`day card ${x === isoDay() ? 'today' : ''}`}>
           <h2><a href=${`#/tour/${x}`}>${fmtDate(x)}</a></h2>
           ${off?.kind === 'holiday' && html`<p class="notice" data-testid="holiday-day">${off.names?.[lang.value] || off.name} · ${t('publicHoliday')}</p>`}

@@ -10,7 +10,8 @@ import { html, user, online, isoDay, addDays } from '../lib/ui.js';
 import { useLive } from '../lib/live.js';
 import { t, lang, fmtDate, fmtDateTime, colon } from '../lib/i18n.js';
 import { api, ApiError } from '../lib/api.js';
-import { tourPlanFor, tourPlansBetween, putTourPlans, accountsByIds, accountCount, dueAccounts, visitsBetween, stopSkips, rejectedAll, getMeta } from '../lib/db.js';
+import { tourPlanFor, tourPlansBetween, putTourPlans, accountsByIds, accountCount, dueAccounts, visitsBetween, stopSkips, rejectedAll } from '../lib/db.js';
+import { offOn, useCalendar } from '../lib/days-off.js';
 import { lastSync } from '../lib/sync-client.js';
 import { me } from '../lib/user-lang.js';
 import { TourMap } from './tour-map.js';
@@ -57,12 +58,6 @@ const worked = (plan) => (plan ? plan.working_day ?? plan.working : undefined);
 // (`names`), pulled plans too, so offline it follows a switch of language; `name` (the language
 // it was read in) for a plan kept before.
 const holiday = (off) => (off?.kind === 'holiday' ? off.names?.[lang.value] || off.name || null : null);
-// The rep's days off that GET /api/me sent (meta `calendar`: weekly days off, public holidays,
-// absences, for some weeks around today): `day`'s {kind, name, names}, null when it is worked,
-// undefined when the calendar does not reach it. The tablet does not work out holidays itself.
-const offOn = (calendar, day) => (!calendar || day < calendar.from || day > calendar.to ? undefined
-  : calendar.days_off.find((d) => d.date === day) || null);
-const useCalendar = () => useLive(() => getMeta('calendar'), [], null);
 
 /**
  * The day the tour screen opens on when the route names none: today, or — when the server

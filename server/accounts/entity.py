@@ -101,9 +101,13 @@ def _derive_segment(ctx, record, op) -> None:
     from server.segmentation.service import SCORED_FIELDS, rescore
     written = {split_field(name)[0] for name, meta in (record.field_meta or {}).items()
                if meta and meta[0] == record.version}
-    if op == "create" or written & set(SCORED_FIELDS):
-        # criteria data or override changed: score with the active model
-        rescore(ctx.session, record, ctx.once("worked_due_days", lambda: DueDays(ctx.session, absences=False)))
+    if op == "create" or written & {*SCORED_FIELDS, "owner_id"}:
+        # criteria data or override changed: score with the active model; another owner, another
+        # calendar: `next_due_at` again, on a day the new owner works (its team's holidays, its week)
+        days = ctx.once("worked_due_days", lambda: DueDays(ctx.session, absences=False))
+        rescore(ctx.session, record, days)
+        if "owner_id" in written and record.last_visit_at is None:  # a due date with no visit (an import's)
+            record.next_due_at = days.move(record.owner_id, record.next_due_at)
         return
     override = record.segment_override
     segment = override["segment"] if override else record.computed_segment or record.segment

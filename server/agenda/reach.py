@@ -6,11 +6,12 @@ base at the start of the day), nor one that makes the rep late for the next. The
 keeps such an appointment, late (server/tours/planner.py → _around_appointments); this says so
 *before* booking, with the same drives (the planner's travel model, OSRM or straight lines ×
 road factor) and the same rule: driving through the day's appointments in time order, from
-home base at the start of the working day. A warning only: the booking stays the booker's call.
+home base at the start of the working day, back there by its end, with room for lunch. A
+warning only: the booking stays the booker's call.
 
 `GET /api/reps/{rep_id}/reach?account_id=&start=&end=` (whoever may book for the rep: its
 team's telemarketers and manager, an admin, the rep) → `{"reachable", "arrive", "late_min",
-"from", "next"}`:
+"from", "next", "day_end", "lunch"}`:
 
 - `arrive`: the earliest the rep can start the visit (ISO 8601, the rep's offset); `late_min`
   the whole minutes after `start` that is (0: in time);
@@ -19,8 +20,14 @@ team's telemarketers and manager, an admin, the rep) → `{"reachable", "arrive"
 - `next`: the day's next appointment, `{"appointment_id", "account_id", "name", "start",
   "drive_min", "late_min"}` with the minutes late the new booking would make the rep there
   (lateness it had already is not counted), or null;
-- `reachable`: neither is late. A day not worked answers reachable (the day-off warning and
-  the booking's refusal say why); 404 for a rep or account out of reach, 422 for bad times.
+- `day_end`: `{"end", "back", "over_min"}` when the visit brings the rep back at home base
+  after the end of the working hours (`end`; `back` when, `over_min` the whole minutes of
+  overtime the visit adds), else null;
+- `lunch`: false when the visit leaves no room for the lunch break (the rep's `lunch` rule:
+  its length within its window, on a leg between visits) that the day had without it;
+- `reachable`: neither is late, nor past the day's end (`lunch` warns on its own). A day not
+  worked answers reachable (the day-off warning and the booking's refusal say why); 404 for a
+  rep or account out of reach, 422 for bad times.
 """
 from __future__ import annotations
 
@@ -71,7 +78,8 @@ def reach(*, session, actor, rep_id: str, account_id: str, start: str, end: str,
     if finish <= begin:
         raise Invalid("An appointment must end after it starts.", errors={"end": ["Must be after start."]})
     day = begin.astimezone(rep.tz).date()
-    answer = {"reachable": True, "arrive": iso(begin, rep.tz), "late_min": 0, "from": None, "next": None}
+    answer = {"reachable": True, "arrive": iso(begin, rep.tz), "late_min": 0, "from": None, "next": None,
+              "day_end": None, "lunch": True}
     span = rep.span(day)
     if span is None:
         return answer
@@ -112,7 +120,37 @@ def reach(*, session, actor, rep_id: str, account_id: str, start: str, end: str,
         answer["next"] = {"appointment_id": a.id, "account_id": a.account_id, "name": a.name,
                           "start": iso(a.start, rep.tz), "drive_min": round(leg(1, node), 1),
                           "late_min": _whole(together[node] - alone[node])}
-    answer["reachable"] = answer["late_min"] == 0 and (answer["next"] is None or answer["next"]["late_min"] == 0)
+    # The day's end and lunch, as the planner keeps them (planner._around_appointments): the rep
+    # back at home base by the end of the working hours, a lunch break within its window.
+    def clock(minute: float):
+        return iso(begin + timedelta(minutes=minute - minutes_of(begin, day, rep.tz)), rep.tz)
+
+    def back(nodes: list[int], at: dict[int, float]) -> float:
+        if not nodes:
+            return span[0]
+        begins, ends = (minutes_of(moment, day, rep.tz) for moment in booked[nodes[-1]])
+        return at[nodes[-1]] + ends - begins + leg(nodes[-1], 0)
+
+    def lunch_fits(nodes: list[int], at: dict[int, float]) -> bool:
+        """A break of the lunch's length within its window on a leg (driving before or after it,
+        as timeline.py lays lunch), or after the day's last visit."""
+        lunch, free, here = rep.lunch(), span[0], 0
+        for node in nodes:
+            ends_at = max(free, lunch.window_start) + lunch.duration  # the earliest lunch is the best one
+            if ends_at <= min(lunch.window_end, at[node]) and free + leg(here, node) + lunch.duration <= at[node]:
+                return True
+            begins, ends = (minutes_of(moment, day, rep.tz) for moment in booked[node])
+            free, here = at[node] + ends - begins, node
+        return max(free, lunch.window_start) + lunch.duration <= lunch.window_end
+
+    without = [n for n in sequence if n != 1]
+    home_at = back(sequence, together)
+    over = home_at - max(span[1], back(without, alone))  # overtime the visit adds, not the day's own
+    answer["day_end"] = ({"end": clock(span[1]), "back": clock(home_at), "over_min": _whole(over)}
+                         if _whole(over) > 0 else None)
+    answer["lunch"] = lunch_fits(sequence, together) or not lunch_fits(without, alone)
+    answer["reachable"] = (answer["late_min"] == 0 and (answer["next"] is None or answer["next"]["late_min"] == 0)
+                           and answer["day_end"] is None)
     return answer
 
 

@@ -4,7 +4,8 @@ first real quote request.
 
 A webhook gets a Standard Webhooks delivery signed like the real ones (type
 `quote_request.test`, a `webhook-id` starting with `test-`); an e-mail team gets a
-test message; an inbox team needs no delivery. Answer: `{"ok", "channel",
+test message; an inbox team needs no delivery. The test e-mail is written in the language of the admin
+who asked (`user.locale`, as invitations are in their recipient's), French by default. Answer: `{"ok", "channel",
 "status_code", "error", "reason", "detail"}` — the receiver's status (HTTP or SMTP reply)
 and, when it failed, the reason as a code (`reason`, sync/channels/reasons.py) and in the
 admin's words (`error`), with the channel's technical detail (`detail`, English: an admin's
@@ -17,13 +18,16 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import current_app
+from flask_babel import force_locale, gettext
 from flask_smorest import Blueprint
 
 from server.actor import current_actor
 from server.errors import NotFound
 from server.extensions import db
 from server.quotes import reasons
+from server.i18n import DEFAULT, LANGUAGES
 from server.quotes.models import TechnicalTeam
+from server.users.models import User
 from sync.channels import DeliveryResult
 from sync.channels.reasons import UNEXPECTED, relay_problem
 
@@ -52,9 +56,9 @@ def test_channel(team_id):
         result = DeliveryResult(ok=False, permanent=True, reason=problem, error="no mail relay (SMTP_URL) to try")
     elif team.channel == "email":
         from sync.channels.email import send
+        subject, text = _test_words(db.session.get(User, current_actor().id))
         result = send(smtp_url=current_app.config["SMTP_URL"], sender=current_app.config["MAIL_SENDER"],
-                      to=team.email or "", msg_id=msg_id, subject="Tournée : test de livraison",
-                      text="Message de test : les demandes de devis de Tournée arriveront à cette adresse.",
+                      to=team.email or "", msg_id=msg_id, subject=subject, text=text,
                       attachment_name="test.json", attachment=data, timeout_s=timeout_s)
     else:
         return {"ok": True, "channel": team.channel, "status_code": None, "error": None, "reason": None,
@@ -62,3 +66,11 @@ def test_channel(team_id):
     reason = None if result.ok else (result.reason or UNEXPECTED)
     return {"ok": result.ok, "channel": team.channel, "status_code": result.status_code,
             "error": reasons.text(reason, result.status_code), "reason": reason, "detail": result.error}
+
+
+def _test_words(asker: User | None) -> tuple[str, str]:
+    """(subject, plain-text body) of the test e-mail, in `asker`'s language (French by default)."""
+    locale = asker.locale if asker is not None and asker.locale in LANGUAGES else DEFAULT
+    with force_locale(locale):
+        return (gettext("Tournée: delivery test"),
+                gettext("Test message: Tournée's quote requests will arrive at this address."))

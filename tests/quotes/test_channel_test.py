@@ -1,6 +1,8 @@
 """POST /api/admin/technical-teams/{id}/test: a signed test delivery and what came back."""
 from __future__ import annotations
 
+import pytest
+
 from sync.channels.webhook import verify
 from tests.channels.receivers import Reply, http_receiver, smtp_receiver  # noqa: F401 (fixtures)
 from tests.factories import make_tech_team, make_user, token_headers
@@ -36,3 +38,27 @@ def test_only_admins_test_channels(app, client, session):
     session.commit()
     response = client.post(f"/api/admin/technical-teams/{team.id}/test", headers=token_headers(app, manager))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("locale", "subject", "opening"), [
+    ("fr", "Tournée : test de livraison", "Message de test : les demandes de devis"),
+    ("en", "Tournée: delivery test", "Test message: Tournée's quote requests"),
+    (None, "Tournée : test de livraison", "Message de test : les demandes de devis"),  # French by default
+])
+def test_the_test_email_is_in_the_language_of_the_admin_who_asked(app, client, session, smtp_receiver, locale,
+                                                                   subject, opening):
+    receiver = smtp_receiver()
+    app.config["SMTP_URL"] = receiver.url()
+    team = make_tech_team(session, channel="email", email="devis@atelier.example")
+    admin = make_user(session, "admin")
+    admin.locale = locale
+    session.commit()
+    # The page's language (Accept-Language) is not the e-mail's: the admin's own is.
+    response = client.post(f"/api/admin/technical-teams/{team.id}/test",
+                           headers={**token_headers(app, admin), "Accept-Language": "de, en;q=0.1" if locale == "fr"
+                                    else "fr"})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["ok"] is True
+    (message,) = receiver.handler.messages
+    assert message["Subject"] == subject
+    assert message.get_body(("plain",)).get_content().startswith(opening)

@@ -125,3 +125,27 @@ def test_a_relay_that_refuses_is_told_in_words_and_its_detail_is_for_admins(clie
     assert english["events"][-1]["note"] == "The mail relay refused the message (SMTP 554)."
     admin = client.get(f"/api/quotes/{quote_id}/history", headers=headers(world.admin)).get_json()
     assert "554" in admin["delivery"]["last_error"] and "Relay access denied" in admin["delivery"]["last_error"]
+
+
+def test_the_quotes_own_the_no_relay_rule_that_the_dispatcher_asks(session, world):
+    from server.quotes.relay import without_relay
+    members_team = email_team(session, is_default=False, name="Atelier")
+    backoffice_of(session, members_team)
+    session.expire(members_team)
+    lonely = email_team(session, is_default=False, name="Seul")
+    webhook = make_tech_team(session, channel="webhook", webhook_url="https://hooks.example/q")
+    session.commit()
+    assert without_relay(members_team, "mail_relay_not_configured").channel == "inbox"
+    waits = without_relay(lonely, "mail_relay_invalid")
+    assert (waits.channel, waits.error) == (None, "team 'Seul' uses e-mail, no mail relay (SMTP_URL) is set, "
+                                                  "and it has no member")
+    assert without_relay(lonely, None) is None  # a relay: the team's own channel is tried
+    assert without_relay(webhook, "mail_relay_not_configured") is None
+    lonely.disabled_at = utcnow()
+    assert without_relay(lonely, "mail_relay_not_configured") is None  # disabled: its own failure then
+    # The engine asks the quotes: no quote rule, no member test, left in the dispatcher.
+    from pathlib import Path
+
+    import sync.dispatch
+    source = Path(sync.dispatch.__file__).read_text()
+    assert "team.members" not in source and "without_relay(" in source

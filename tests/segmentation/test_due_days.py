@@ -129,3 +129,32 @@ def test_a_recurring_visit_task_made_on_a_saturday_is_due_on_monday(session, wor
     assert plan_recurring_visits(session=session, now=saturday) == {"created": 1}
     task = session.scalars(select(Task).where(Task.account_id == overdue.id)).one()
     assert local(task.due_at).date() == date(2026, 11, 23)
+
+
+def test_a_new_owner_gets_the_due_date_on_a_day_it_works(client, headers, session, world):
+    """Reassigning an account recomputes `next_due_at` with the new rep's calendar: a Saturday
+    for a rep who works Saturdays, the Monday after for one who does not, and back."""
+    world.rep2.working_hours = {d: ["08:00", "18:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat")}
+    days = interval_days(initial_definition()["cadence"], "A")
+    started = _first_start_due_on(5, days)  # the cadence says a Saturday
+    saturday = started + timedelta(days=days)
+    account = make_account(session, world.rep, custom=dict(HIGH_BOTH), last_visit_at=started)
+    unvisited = make_account(session, world.rep2, next_due_at=saturday)  # a date with no visit: an import's
+    session.commit()
+    assert client.post("/api/commercial-model/recompute", headers=headers("manager")).status_code == 200
+    session.expire_all()
+    assert local(session.get(Account, account.id).next_due_at).weekday() == 0  # rep: Monday
+
+    def reassign(record_id, owner):
+        version = session.get(Account, record_id).version
+        result = Tablet(client, headers("manager")).push(mutation("account", "update", record_id, {"owner_id": owner.id},
+                                                                  base_version=version))["results"][0]
+        assert result["status"] == "applied", result
+        session.expire_all()
+        return session.get(Account, record_id).next_due_at
+
+    assert reassign(account.id, world.rep2) == saturday  # rep2 works Saturdays
+    assert local(reassign(account.id, world.rep)).date() == local(saturday).date() + timedelta(days=2)
+    moved = reassign(unvisited.id, world.rep)
+    assert (local(moved).date(), local(moved).time()) == (local(saturday).date() + timedelta(days=2),
+                                                          local(saturday).time())

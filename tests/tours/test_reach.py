@@ -109,7 +109,8 @@ def test_the_booking_still_goes_through_and_its_tour_keeps_it_late(app, client, 
 def test_a_day_not_worked_is_left_to_the_day_off_warning(app, client, world, far):
     saturday = a_working_day(weekday=5)
     answer = reach(client, world.headers(app, "tele"), world, far, saturday, "08:00", "09:00")
-    assert answer == {"reachable": True, "arrive": answer["arrive"], "late_min": 0, "from": None, "next": None}
+    assert answer == {"reachable": True, "arrive": answer["arrive"], "late_min": 0, "from": None, "next": None,
+                      "day_end": None, "lunch": True}
 
 
 @pytest.mark.parametrize("who", ["other_manager", "backoffice"])
@@ -120,3 +121,31 @@ def test_a_rep_outside_the_callers_reach_is_a_404(app, client, world, far, who):
 def test_an_end_before_the_start_is_a_422_naming_end(app, client, world, far):
     problem = reach(client, world.headers(app, "tele"), world, far, a_working_day(), "11:00", "10:00", expect=422)
     assert "end" in problem["errors"]
+
+
+def test_a_visit_that_brings_the_rep_home_after_the_days_end_says_so(app, client, session, world, far):
+    day = a_working_day()
+    answer = reach(client, world.headers(app, "tele"), world, far, day, "17:00", "18:00")
+    over = 18 * 60 + drive(FAR, HOME) - 18 * 60  # the working day ends at 18:00, home base is far
+    assert answer["late_min"] == 0 and answer["next"] is None
+    assert answer["reachable"] is False
+    assert answer["day_end"]["over_min"] == pytest.approx(over, abs=1)
+    assert datetime.fromisoformat(answer["day_end"]["end"]) == local(day, "18:00")
+    assert minutes(answer["day_end"]["back"]) == pytest.approx(18 * 60 + drive(FAR, HOME), abs=0.05)
+    # Earlier the same day, the rep is home in time: nothing to say.
+    early = reach(client, world.headers(app, "tele"), world, far, day, "14:00", "15:00")
+    assert early["day_end"] is None and early["reachable"] is True and early["lunch"] is True
+
+
+def test_a_visit_that_leaves_no_room_for_lunch_says_so(app, client, session, world):
+    day = a_working_day()
+    book(session, world, day, "09:00")
+    book(session, world, day, "14:00")
+    near = make_account(session, world.rep, name="Voisin", segment="B", computed_segment="B", lat=NEAR[0], lon=NEAR[1])
+    session.commit()
+    # 12:00–13:30 next door: the hour of lunch fits neither before (12:00) nor after (13:30–14:00).
+    squeezed = reach(client, world.headers(app, "tele"), world, near, day, "12:00", "13:30")
+    assert squeezed["lunch"] is False
+    assert squeezed["reachable"] is True and squeezed["day_end"] is None  # in time, all the same
+    # 12:00–12:45 leaves 12:45–13:45 free.
+    assert reach(client, world.headers(app, "tele"), world, near, day, "12:00", "12:45")["lunch"] is True

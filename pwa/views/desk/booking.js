@@ -8,8 +8,8 @@
 // server refuses such a booking (409, API.md → Tours and appointments), so "Réserver" waits and the
 // next worked day is offered instead. Any other refusal says the server's reason. A chosen time the
 // rep cannot reach from the day's appointment before it (or from home at the day's start), or that
-// would make the rep late for the next, is said before booking (GET /api/reps/{id}/reach): a
-// warning, booking stays possible.
+// would make the rep late for the next, or home after the day's end, or leave no room for lunch,
+// is said before booking (GET /api/reps/{id}/reach): a warning, booking stays possible.
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, Badge, go, toast, isoDay, addDays } from '../../lib/ui.js';
 import { fmtDate, fmtTime, fmtDateTime, colon, lang } from '../../lib/lang.js';
@@ -116,11 +116,13 @@ function Slots({ repId, accountId, minutes, chosen, onChoose, version, dayOff, n
   </div>`;
 }
 
-// Why the rep would be late, in the desk's words: at this visit, and at the next appointment.
+// Why the rep would be late, in the desk's words: at this visit, at the next appointment, home
+// after the day's end; and a day left without its lunch break.
 function reachText(r) {
   const late = r.late_min > 0 && w(r.from ? 'reach.from' : 'reach.home', { name: r.from?.name, t: fmtTime(r.arrive), n: r.late_min });
   const next = r.next?.late_min > 0 && w('reach.next', { name: r.next.name, t: fmtTime(r.next.start), n: r.next.late_min });
-  return [late, next, w('reach.anyway')].filter(Boolean).join(' ');
+  const end = r.day_end && w('reach.dayEnd', { t: fmtTime(r.day_end.back), n: r.day_end.over_min, end: fmtTime(r.day_end.end) });
+  return [late, next, end, r.lunch === false && w('reach.lunch'), w('reach.anyway')].filter(Boolean).join(' ');
 }
 
 function BookForm({ account, reps }) {
@@ -132,8 +134,6 @@ function BookForm({ account, reps }) {
   const [version, setVersion] = useState(0);
   const [sending, setSending] = useState(false);
   const rep = reps.find((r) => r.id === account.owner_id);
-  const at = slot && `account_id=${account.id}&start=${encodeURIComponent(slot.start)}&end=${encodeURIComponent(endOf(slot.start, minutes))}`;
-  const reach = useApi(at ? `/api/reps/${account.owner_id}/reach?${at}` : null).data;
   // A day typed by hand: the server's days off from it on say whether the rep works it, and if
   // not, which day comes next. Until they are read, or while it is off, there is nothing to book.
   const typed = slot?.manual ? slot.start.slice(0, 10) : null;
@@ -141,6 +141,10 @@ function BookForm({ account, reps }) {
   const dayOff = typed && !offs.loading ? offs.data?.items?.find((o) => o.date === typed) : null;
   const nextDay = dayOff ? nextWorked(typed, offs.data.items) : null;
   const checking = typed && offs.loading;
+  // Reach is asked for a day the rep works only: a day off is refused whatever the time.
+  const at = slot && !checking && !dayOff
+    && `account_id=${account.id}&start=${encodeURIComponent(slot.start)}&end=${encodeURIComponent(endOf(slot.start, minutes))}`;
+  const reach = useApi(at ? `/api/reps/${account.owner_id}/reach?${at}` : null).data;
   async function book() {
     setSending(true);
     try {
@@ -171,7 +175,7 @@ function BookForm({ account, reps }) {
       <div class="book-actions"><p>${w('chosenSlot')}${colon()}<strong data-testid="book-chosen">${slot ? `${fmtDateTime(slot.start)}–${fmtTime(endOf(slot.start, minutes))}` : '–'}</strong></p>
       ${dayOff && html`<p class="notice warn" data-testid="book-blocked">${w('dayOffBlocked', { why: offText(dayOff) })}</p>`}
       <button class="primary" data-testid="book-submit" disabled=${!slot || sending || checking || !!dayOff} onClick=${book}>${w('confirmBooking')}</button>
-      ${slot && !dayOff && reach && !reach.reachable && html`<p class="notice warn" role="status" data-testid="book-reach">${reachText(reach)}</p>`}</div></div>
+      ${slot && !dayOff && reach && (!reach.reachable || reach.lunch === false) && html`<p class="notice warn" role="status" data-testid="book-reach">${reachText(reach)}</p>`}</div></div>
     </div>
     <div class="card"><${Week} repId=${account.owner_id} repName=${rep?.name} version=${version} /></div>
   </div>`;

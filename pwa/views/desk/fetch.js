@@ -9,20 +9,22 @@ export { problemText }; // the screens' one import for online data and its refus
 
 /** {data, error, loading, reload} of GET `path`; `path` null waits. */
 // `version`: bump it to fetch the same path again (the lists refuse unknown query
-// parameters, so no cache-busting parameter goes into the path).
+// parameters, so no cache-busting parameter goes into the path). `loading` is true from the
+// first render with a new path on: `data` is then the previous path's until the answer comes.
 export function useApi(path, version = 0) {
-  const [state, setState] = useState({ data: null, error: null, loading: !!path });
+  const [state, setState] = useState({ data: null, error: null, loading: !!path, path });
   const [tick, setTick] = useState(0);
   useEffect(() => {
-    if (!path) { setState({ data: null, error: null, loading: false }); return undefined; }
+    if (!path) { setState({ data: null, error: null, loading: false, path }); return undefined; }
     let alive = true;
     setState((s) => ({ ...s, loading: true, error: null }));
-    api(path).then((data) => alive && setState({ data, error: null, loading: false }),
-      (error) => alive && setState({ data: null, error, loading: false }));
+    api(path).then((data) => alive && setState({ data, error: null, loading: false, path }),
+      (error) => alive && setState({ data: null, error, loading: false, path }));
     return () => { alive = false; };
   }, [path, tick, version]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { ...state, reload };
+  const { path: answered, ...rest } = state;
+  return { ...rest, loading: rest.loading || answered !== path, reload };
 }
 
 export const post = (path, body) => api(path, { method: 'POST', body });

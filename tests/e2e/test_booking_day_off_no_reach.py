@@ -1,0 +1,42 @@
+"""The telemarketer's booking screen asks whether the rep can reach a visit (GET /api/reps/{id}/reach)
+on a day the rep works only: a day off typed by hand is refused whatever the time ("Passer au …"
+is offered instead), so no reach is asked for it. Christmas 2026 is a Friday; the page runs on a
+clock pinned in that week."""
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from desk import DESKTOP, desk_sign_in
+from e2e_server import new_context
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+CHRISTMAS, NEXT_MONDAY = "2026-12-25", "2026-12-28"
+
+
+def test_no_reach_is_asked_for_a_day_off_and_it_is_for_the_next_worked_day(browser, live_server):
+    context = new_context(browser, live_server, now=dt.datetime(2026, 12, 21, 9, 30, tzinfo=dt.UTC))
+    reach_days = []
+    try:
+        page = context.new_page()
+        page.set_viewport_size(DESKTOP)
+        page.on("request", lambda request: "/reach?" in request.url and reach_days.append(
+            parse_qs(urlparse(request.url).query)["start"][0][:10]))
+        desk_sign_in(page, "tele@example.com", "calls")
+        page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
+        page.get_by_test_id("manual-slot").locator("summary").click()
+        page.get_by_test_id("manual-date").fill(CHRISTMAS)
+        page.get_by_test_id("manual-time").fill("10:00")
+        expect(page.get_by_test_id("book-blocked")).to_be_visible(timeout=30_000)
+        page.get_by_test_id("manual-time").fill("11:00")  # another time, the same day off
+        expect(page.get_by_test_id("book-blocked")).to_be_visible()
+        # The next worked day is a day like any other: its reach is asked.
+        with page.expect_request(lambda request: "/reach?" in request.url and NEXT_MONDAY in request.url):
+            page.get_by_test_id("manual-next-day").click()
+        expect(page.get_by_test_id("book-submit")).to_be_enabled()
+        assert CHRISTMAS not in reach_days
+    finally:
+        context.close()
