@@ -25,6 +25,7 @@ loopback callers included (a reverse proxy on the same host is loopback too).
 """
 from __future__ import annotations
 
+import collections
 import hmac
 import ipaddress
 import os
@@ -49,8 +50,10 @@ SYNC_MUTATIONS = Counter("tournee_sync_mutations_total", "Mutations applied by t
 
 
 def count_mutations(results) -> None:
-    for result in results:
-        SYNC_MUTATIONS.labels(status=result.get("status", "unknown")).inc()
+    """Count a push's fresh results ([{status, …}]) by status: one increment per status,
+    not per result (a label lookup each cost a visible share of a 500-mutation push)."""
+    for status, count in collections.Counter(result.get("status", "unknown") for result in results).items():
+        SYNC_MUTATIONS.labels(status=status).inc(count)
 
 
 def init_app(app: Flask) -> None:

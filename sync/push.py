@@ -99,8 +99,12 @@ class Context:
             if not version or stamped.get(id(record)) != version:
                 continue
             model = type(record)
-            if model in SEARCHED:
-                refold(None, None, record)  # the search column's before_update, as a flush runs it
+            searched = SEARCHED.get(model)
+            # The search column's before_update, as a flush runs it; a record whose searched
+            # fields are as loaded keeps its folded text (a push's edits are mostly notes).
+            if searched and (state.dict.get("search") is None
+                             or not state.committed_state.keys().isdisjoint(searched)):
+                refold(None, None, record)
             params = _changed_columns(state)
             if params is None:
                 continue
@@ -539,8 +543,9 @@ def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     record_id = mutation["id"]
     if (spec.name, record_id) in ctx.taken_ids or ctx.known.get((spec.name, record_id)) is not None:
         raise IdConflict(f"A {spec.name} with id {record_id} exists or existed.", errors={"id": ["Already used."]})
-    set_fields = {k for k, p in spec.policies.items() if p == SET}
-    raw = {k: ({"add": v, "remove": []} if k in set_fields and isinstance(v, list) else v) for k, v in changes.items()}
+    set_fields = _set_fields(spec)
+    raw = ({k: ({"add": v, "remove": []} if k in set_fields and isinstance(v, list) else v) for k, v in changes.items()}
+           if set_fields else changes)
     values = _load(ctx, spec, raw, partial=False)
     if spec.server_defaults:
         values = {**spec.server_defaults(ctx), **values}
@@ -576,6 +581,17 @@ def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
     if spec.after_change:
         spec.after_change(ctx, record, "create")
     return {"mutation_id": mutation["mutation_id"], "status": "applied", "id": record_id, "version": version}
+
+
+def _set_fields(spec: EntitySpec) -> frozenset[str]:
+    """The fields of `spec` that merge as sets (M6), computed once per spec."""
+    entry = _set_fields_of.get(spec.name)
+    if entry is None or entry[0] is not spec:
+        entry = _set_fields_of[spec.name] = (spec, frozenset(k for k, p in spec.policies.items() if p == SET))
+    return entry[1]
+
+
+_set_fields_of: dict[str, tuple[EntitySpec, frozenset[str]]] = {}
 
 
 def _update(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> dict[str, Any]:

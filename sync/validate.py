@@ -67,8 +67,13 @@ def _fast(schema: Schema, changes: dict[str, Any], *, partial: bool) -> dict[str
     # As Schema.load passes them: nested schemas load whole on create, their own way on update.
     kwargs = {"partial": []} if partial else {"partial": False}
     values: dict[str, Any] = {}
+    # Partial: only the fields the change names, still in the schema's order. An account
+    # edit names one or two of its schema's two dozen fields, and the walk over all of
+    # them was most of its validation (bench_push).
+    named = (sorted(changes, key=_positions(schema).__getitem__) if partial else fields)
     try:
-        for name, field in fields.items():  # the schema's order, as Schema.load gives them
+        for name in named:  # the schema's order, as Schema.load gives them
+            field = fields[name]
             raw = changes.get(name, missing)
             if raw is missing:
                 if partial:
@@ -95,6 +100,15 @@ def _fast(schema: Schema, changes: dict[str, Any], *, partial: bool) -> dict[str
     return values
 
 
+def _positions(schema: Schema) -> dict[str, int]:
+    """{field name: its place in the schema's load order}, computed once per schema."""
+    entry = _orders.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        entry = _orders[id(schema)] = (schema, {name: i for i, name in enumerate(schema.load_fields)})
+    return entry[1]
+
+
+_orders: dict[int, tuple[Schema, dict[str, int]]] = {}
 _SLOW = object()  # a value `_quick`'s converter leaves to the field itself
 _quicks: dict[int, tuple[Any, Any]] = {}
 
