@@ -6,6 +6,7 @@ by the real Alembic migrations; each test starts from empty tables.
 """
 from __future__ import annotations
 
+import copy
 import os
 import time
 from datetime import datetime
@@ -28,7 +29,7 @@ from sqlalchemy import text
 
 from server import create_app
 from server.config import TestConfig
-from server.extensions import db
+from server.extensions import db, limiter
 from tests.live import empty_postgres
 
 settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True)
@@ -89,14 +90,47 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+@pytest.fixture(scope="session")
+def shared_app(database_url):
+    """One app (and engine) per database and worker: `create_app` took ~110 ms, and a new
+    engine new connections, for each of the suite's tests. `app` puts back, before each
+    test, what a test may change on it (`_Pristine`)."""
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    pristine = _Pristine(app)
+    yield app, pristine
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+class _Pristine:
+    """The shared app as `create_app` left it: its config, its extensions (the caches that
+    requests add there: decoded tokens, kept sign-ins) and the global limiter's binding,
+    which another `create_app` during a test (`other_worker`, a test's own app) takes over."""
+
+    def __init__(self, app) -> None:
+        self.config = copy.deepcopy(dict(app.config))
+        self.extensions = set(app.extensions)
+        self.limiter = dict(vars(limiter))
+
+    def restore(self, app, *, attachments_dir) -> None:
+        app.config.clear()
+        app.config.update(copy.deepcopy(self.config))
+        app.config["ATTACHMENTS_DIR"] = attachments_dir
+        for name in set(app.extensions) - self.extensions:
+            del app.extensions[name]
+        vars(limiter).update(self.limiter)
+        limiter.storage.reset()  # memory:// counters (TestConfig): each test starts with none
+
+
 @pytest.fixture
-def app(database_url, tmp_path):
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, ATTACHMENTS_DIR=tmp_path / "attachments")
+def app(shared_app, tmp_path):
+    app, pristine = shared_app
+    pristine.restore(app, attachments_dir=tmp_path / "attachments")
     with app.app_context():
         _empty_tables()
         yield app
         db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
