@@ -100,10 +100,10 @@ def test_an_unknown_address_falls_back_to_its_commune(fake_ban):
 def test_a_geocoder_down_or_slow_never_blocks_the_gazetteer_answers(fake_ban, mode):
     fake_ban.mode = mode
     warm()
-    started = time.monotonic()
+    # "slow" answers with the address after 1.5 s: a client that waited past its 0.5 s
+    # timeout would get the address, so the commune proves it gave up (no clock asserted).
     found = locate(address="8 boulevard du Port", postcode="21200", city="Meursanges")
     assert found.precision == "commune"
-    assert time.monotonic() - started < 1.4  # the 0.5 s timeout, not the server's 1.5 s
     many = locate_many([("8 boulevard du Port", "21200", "Meursanges"), ("", "39100", "Dole")])
     assert [p.precision for p in many] == ["commune", "commune"]
 
