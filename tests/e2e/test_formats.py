@@ -33,3 +33,13 @@ def test_a_date_has_one_shape_with_or_without_its_year(page, code, expected):
         ["fmtDate", "2026-05-07"], ["fmtDate", "2025-11-05"],
         ["fmtDate", "2025-11-05", {**long, "year": "numeric"}], ["fmtDate", "2026-12-28", long],
     ]) == expected
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("fr", ["12 min", "0 min", "59 min", "1 h", "5 h 30", "22 h", "1 j 16 h"]),
+    ("en", ["12 min", "0 min", "59 min", "1 h", "5 h 30", "22 h", "1 d 16 h"]),
+])
+def test_a_length_under_an_hour_is_in_minutes(page, code, expected):
+    """The quote board's age of a 12-minute-old quote said "0.2 h", where every other age says
+    "22 h" or "1 d 16 h"."""
+    assert said(page, code, [["fmtHours", h] for h in (0.2, 0, 59 / 60, 1, 5.5, 22, 40)]) == expected
