@@ -34,6 +34,13 @@ def test_the_current_month_is_drawn_as_partial(page, language, note):
     # A full series stops at last month; its dashed twin goes from there to the current month only.
     assert all(v[last] is None and v[last - 1] is not None for v in plot["values"][:3])
     assert all(all(x is None for x in v[:last - 1]) and v[last] is not None for v in plot["values"][3:])
+    # Pointed at, the current month's values are in the legend's rows of the segments, not "–".
+    said = page.get_by_test_id("chart-visits").evaluate("""(box) => {
+      const u = box.plot;
+      u.setCursor({ left: u.valToPos(u.data[0][u.data[0].length - 1], 'x'), top: 10 });
+      return [...box.querySelectorAll('.u-legend .u-series')].slice(1, 4).map((row) => row.querySelector('.u-value').textContent);
+    }""")
+    assert said == [str(v[last]) for v in plot["values"][3:]], said
 
 
 def test_the_backtests_first_and_last_bars_are_whole(page):

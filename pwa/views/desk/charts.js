@@ -25,11 +25,12 @@ export const InfoIcon = () => html`<svg width="16" height="16" viewBox="0 0 24 2
   stroke-width="2" stroke-linecap="round"><circle cx="12" cy="12" r="9" /><path d="M12 11v6M12 7.5v.5" /></svg>`;
 
 // A last point still growing (the current month, half-way through): each series' stretch to it is a
-// series of its own, dashed and lighter, left out of the legend; the full ones stop before it.
+// series of its own, dashed and lighter, left out of the legend; the full ones stop before it (their
+// legend still says its value: `all`).
 function withPartial(series) {
   const last = series[0]?.values.length - 1;
   const keep = (values, from) => values.map((v, i) => (i >= from ? v : null));
-  return [...series.map((s) => ({ ...s, values: s.values.map((v, i) => (i === last ? null : v)) })),
+  return [...series.map((s) => ({ ...s, all: s.values, values: s.values.map((v, i) => (i === last ? null : v)) })),
     ...series.map((s) => ({ ...s, partial: true, values: keep(s.values, s.bars ? last : last - 1) }))];
 }
 
@@ -57,7 +58,10 @@ export function Chart({ x, series: given, title, height = 240, yFormat, testid, 
           { values: (u, ticks) => ticks.map((v) => (yFormat ? yFormat(v) : fmtNumber(v, 1))), size: 70 }],
         // The x series' legend label: uPlot writes its own English "Time" for an empty one.
         series: [{ label: w('fc.by.month'), value: (u, v) => (v == null ? '–' : day.format(new Date(v * 1000))) },
-          ...series.map((s) => ({ label: s.label, value: (u, v) => (v == null ? '–' : yFormat ? yFormat(v) : fmtNumber(v, 1)),
+          ...series.map((s) => ({ label: s.label, value: (u, raw, si, i) => {
+            const v = raw ?? s.all?.[i];
+            return v == null ? '–' : yFormat ? yFormat(v) : fmtNumber(v, 1);
+          },
             stroke: s.partial ? `${s.color}99` : s.color, fill: s.bars ? `${s.color}${s.partial ? '44' : '99'}` : undefined,
             dash: s.partial ? [6, 4] : undefined, width: 2, paths: s.bars ? bars : undefined, points: { show: !s.bars } }))],
       };
