@@ -23,8 +23,13 @@ export const colon = () => (lang.value === 'fr' ? '\u202f: ' : ': ');
 
 export const locale = () => (lang.value === 'en' ? 'en-GB' : 'fr-FR');
 export const fmtTime = (iso) => iso ? new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' }) : '';
-export const fmtDate = (iso, opts) =>
-  iso ? (opts ? new Date(iso.length === 10 ? iso + 'T12:00:00' : iso).toLocaleDateString(locale(), opts) : fmtDay(iso, true)) : '';
+// A day at noon (a bare date is local, not UTC midnight), a date-time as it is.
+const at = (iso) => new Date(iso.length === 10 ? `${iso}T12:00:00` : iso);
+/** `d` formatted by Intl with `opts`, the same way with or without a year: en-GB writes
+ * "Thu 7 May" but "Wed, 5 Nov 2025", so the comma after the weekday is dropped ("Wed 5 Nov 2025"). */
+const dateText = (d, opts) => new Intl.DateTimeFormat(locale(), opts).formatToParts(d)
+  .map((p, i, parts) => (p.type === 'literal' && parts[i - 1]?.type === 'weekday' ? ' ' : p.value)).join('');
+export const fmtDate = (iso, opts) => (iso ? (opts ? dateText(at(iso), opts) : fmtDay(iso, true)) : '');
 export const fmtDateTime = (iso) => iso ? `${fmtDate(iso)} ${fmtTime(iso)}` : '';
 
 // Numbers, amounts and dates in the user's language, through Intl.* (STYLE habit 15):
@@ -45,13 +50,14 @@ export const fmtMoney = (n) => (n != null && Math.abs(n) >= 100
 export const fmtPercent = (x, digits = 0) => (x == null ? '–' : nf({ style: 'percent', maximumFractionDigits: digits }).format(x));
 /** '2026-11' → "nov. 2026" (fr) / "Nov 2026" (en). */
 export const fmtMonth = (ym) => (ym ? new Date(`${ym.slice(0, 7)}-15T12:00:00`).toLocaleDateString(locale(), { month: 'short', year: 'numeric' }) : '');
-/** A date with its year only when it is not the current one: "12 mars" / "12 mars 2024". */
+/** A date with its year only when it is not the current one: "12 mars" / "12 mars 2024";
+ * with its weekday, "Thu 7 May" / "Wed 5 Nov 2025" (en), "jeu. 7 mai" / "mer. 5 nov. 2025" (fr). */
 export function fmtDay(iso, withWeekday = false) {
   if (!iso) return '';
-  const d = new Date(iso.length === 10 ? iso + 'T12:00:00' : iso);
+  const d = at(iso);
   const opts = { day: 'numeric', month: 'short', ...(withWeekday ? { weekday: 'short' } : {}) };
   if (d.getFullYear() !== new Date().getFullYear()) opts.year = 'numeric';
-  return d.toLocaleDateString(locale(), opts);
+  return dateText(d, opts);
 }
 /** 120000 → "120 k€" (fr) / "€120K" (en): chart axes. */
 export const compactMoney = (n) => (n == null ? '–'

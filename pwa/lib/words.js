@@ -47,6 +47,7 @@ const fr = {
   'entity.attachment': 'Photo',
   // Counts and lengths, through Intl.PluralRules and Intl.NumberFormat (count, fmtHours).
   'items.one': '{n} article', 'items.other': '{n} articles', 'days.short': '{n} j', 'hours.short': '{n} h',
+  'minutes.short': '{n} min',
 };
 const en = {
   login: 'Sign in', email: 'E-mail', password: 'Password', signIn: 'Sign in', badLogin: 'Wrong e-mail or password.',
@@ -84,6 +85,7 @@ const en = {
   'entity.appointment': 'Appointment', 'entity.absence': 'Absence', 'entity.quote_request': 'Quote request',
   'entity.attachment': 'Photo',
   'items.one': '{n} item', 'items.other': '{n} items', 'days.short': '{n} d', 'hours.short': '{n} h',
+  'minutes.short': '{n} min',
 };
 export const dictionaries = { fr, en };
 
@@ -112,14 +114,16 @@ export function wordsOf(catalogue) {
 }
 export const { t, word, count } = wordsOf(dictionaries);
 
-/** 76 (hours) → "3 j 4 h"; 5.5 → "5 h 30"; under a day in hours, beyond in days and hours. */
+/** 76 (hours) → "3 j 4 h"; 5.5 → "5 h 30"; 0.2 → "12 min": under an hour in minutes, under a day in
+ * hours, beyond in days and hours. */
 export function fmtHours(hours) {
   if (hours == null) return '–';
   const total = Math.round(hours * 60);
   const days = Math.floor(total / 1440), h = Math.floor((total % 1440) / 60), m = total % 60;
   if (days) return h ? `${t('days.short', { n: fmtNumber(days, 0) })} ${t('hours.short', { n: h })}` : t('days.short', { n: fmtNumber(days, 0) });
-  if (h && m && h < 10) return `${h} h ${String(m).padStart(2, '0')}`;
-  return t('hours.short', { n: m && !h ? fmtNumber(total / 60, 1) : h });
+  if (!h) return t('minutes.short', { n: fmtNumber(m, 0) });
+  if (m && h < 10) return `${h} h ${String(m).padStart(2, '0')}`;
+  return t('hours.short', { n: h });
 }
 
 // Product lines: one managed list, keys as the server routes them (routing rules match

@@ -11,13 +11,14 @@ import { completeTask, declareAbsence } from '../lib/outbox.js';
 
 const REASONS = ['leave', 'training', 'sick', 'other'];
 
-/** Declare an absence, offline too: it waits in the outbox like any other change. */
-function AbsenceForm({ monday }) {
+/** Declare an absence, offline too: it waits in the outbox like any other change. `day`: the day
+ * From and To start at when the form opens (YYYY-MM-DD; the week's days off may come after the first render). */
+function AbsenceForm({ day }) {
   const [open, setOpen] = useState(false);
-  const [first, setFirst] = useState(monday);
-  const [last, setLast] = useState(monday);
+  const [first, setFirst] = useState(day);
+  const [last, setLast] = useState(day);
   const [reason, setReason] = useState('leave');
-  if (!open) return html`<button data-testid="absence-open" onClick=${() => setOpen(true)}>${t('absence.declare')}</button>`;
+  if (!open) return html`<button data-testid="absence-open" onClick=${() => { setFirst(day); setLast(day); setOpen(true); }}>${t('absence.declare')}</button>`;
   const save = async (e) => {
     e.preventDefault();
     await declareAbsence({ first_day: first, last_day: last < first ? first : last, reason });
@@ -33,7 +34,17 @@ function AbsenceForm({ monday }) {
   </form>`;
 }
 
-// This week, on a weekend too: its days off marked, today's card holding the late tasks; › the next.
+// The first day from `from` on that the rep works by the calendar (a day beyond it counts as worked).
+function firstWorked(from, calendar) {
+  for (let n = 0; n < 14; n += 1) {
+    const day = addDays(from, n);
+    if (!offOn(calendar, day)) return day;
+  }
+  return from;
+}
+
+// This week, on a weekend too: its days off marked, today's card holding the late tasks (listed
+// there only); › the next.
 export function Agenda({ day: asked }) {
   const day = asked || isoDay();
   const d = new Date(`${day}T12:00:00`);
@@ -52,7 +63,10 @@ export function Agenda({ day: asked }) {
     return { appts, tasks, names, absences };
   }, [monday], null);
   if (!data) return html`<p class="muted">…</p>`;
+  const today = isoDay();
   const onDay = (x, at) => isoDay(new Date(at)) === x;
+  // A task due before today goes on today's card when this week holds today, on its own day otherwise.
+  const late = (k) => days.includes(today) && isoDay(new Date(k.due_at)) < today;
   return html`
     <section class="agenda">
       <div class="weekdays">
@@ -60,13 +74,13 @@ export function Agenda({ day: asked }) {
         <strong>${t('week')} ${fmtDate(monday, { day: 'numeric', month: 'long' })}</strong>
         <a href=${`#/agenda/${addDays(monday, 7)}`} data-testid="next-week">›</a>
       </div>
-      <${AbsenceForm} monday=${monday} />
+      <${AbsenceForm} day=${firstWorked(today > monday ? today : monday, calendar)} />
       <div class="week">${days.map((x) => {
         const appts = data.appts.filter((a) => onDay(x, a.start)).sort((a, b) => (a.start < b.start ? -1 : 1));
-        const tasks = data.tasks.filter((k) => onDay(x, k.due_at) || (x === isoDay() && k.due_at < x));
+        const tasks = data.tasks.filter((k) => (late(k) ? x === today : onDay(x, k.due_at)));
         const away = data.absences.find((a) => a.first_day <= x && x <= a.last_day);
         const off = offOn(calendar, x);
-        return html`<div class=${`day card ${x === isoDay() ? 'today' : ''}`}>
+        return html`<div class=${`day card ${x === today ? 'today' : ''}`}>
           <h2><a href=${`#/tour/${x}`}>${fmtDate(x)}</a></h2>
           ${off?.kind === 'holiday' && html`<p class="notice" data-testid="holiday-day">${off.names?.[lang.value] || off.name} · ${t('publicHoliday')}</p>`}
           ${away && html`<p class="notice" data-testid="absence-day">${t(`absence.${away.reason}`)}</p>`}

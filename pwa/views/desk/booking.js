@@ -31,9 +31,6 @@ function Search() {
   </div>`;
 }
 
-// The week the telemarketer books into: this one, or the next from Saturday on (its days are over).
-const bookingWeek = (today) => (new Date(`${today}T12:00:00`).getDay() % 6 === 0 ? addDays(today, 2) : today);
-
 // A day off in the desk's words: the holiday's name in the language on screen, or why.
 const offText = (off) => (off.kind === 'holiday' ? w('dayOff.holiday', { name: off.names?.[lang.value] || off.name })
   : w(`dayOff.${off.kind}`));
@@ -47,15 +44,22 @@ const nextWorked = (day, offs) => {
   return null;
 };
 
-function Week({ repId, repName, version }) {
-  const { data } = useApi(`/api/tours/${repId}/week/${bookingWeek(isoDay())}?v=${version}`);
+// The week of `day` (the day the agent books for), or one before or after it by the arrows: not
+// before the current week, whose past days can take no booking.
+function Week({ repId, repName, version, day: first }) {
+  const [shift, setShift] = useState(0);
+  const { data } = useApi(first ? `/api/tours/${repId}/week/${addDays(first, 7 * shift)}?v=${version}` : null);
   const off = useApi(data ? daysOffPath(repId, data.week_start, addDays(data.week_start, 6)) : null).data?.items || [];
   if (!data) return html`<p class="muted">${w('loading')}</p>`;
+  const thisMonday = addDays(isoDay(), -((new Date(`${isoDay()}T12:00:00`).getDay() + 6) % 7));
   // The week lists worked days only: a weekday off (holiday, absence) takes its place as such.
   const days = [...(data.days || []), ...off.filter((o) => o.kind !== 'weekly').map((o) => ({ date: o.date, off: o }))]
     .sort((a, b) => (a.date < b.date ? -1 : 1));
   return html`<div class="rep-week">
+    <div class="week-nav"><button data-testid="booking-week-prev" aria-label=${w('prevWeek')} title=${w('prevWeek')}
+      disabled=${data.week_start <= thisMonday} onClick=${() => setShift(shift - 1)}>‹</button>
     <h2 data-testid="booking-week">${w('repWeek', { name: repName || '' })} · ${w('weekOf', { d: fmtDate(data.week_start, { day: 'numeric', month: 'long' }) })}</h2>
+    <button data-testid="booking-week-next" aria-label=${w('nextWeek')} title=${w('nextWeek')} onClick=${() => setShift(shift + 1)}>›</button></div>
     <div class="week-cols">${days.map((day) => html`<div class=${day.off ? 'week-day off' : 'week-day'}>
       <h3 data-testid="week-day"><span class="day-long">${fmtDate(day.date, { weekday: 'long' })}</span><span class="day-short">${
         fmtDate(day.date, { weekday: 'short' })}</span> <span class="day-date">${fmtDate(day.date, { day: 'numeric', month: 'short' })}</span></h3>
@@ -87,10 +91,11 @@ const endOf = (start, minutes) => {
   return start.length === 19 ? localIso(end) : end.toISOString();
 };
 
-function Slots({ repId, accountId, minutes, chosen, onChoose, version, dayOff, nextDay }) {
-  const from = isoDay(), to = addDays(from, 14);
-  const { data, error } = useApi(`/api/reps/${repId}/slots?account_id=${accountId}&from=${from}&to=${to}&duration=${minutes}&limit=40&v=${version}`);
-  const [day, setDay] = useState(addDays(from, 1));
+// `slots`: GET /api/reps/{id}/slots's answer (useApi); `otherDay`: the day "Autre créneau" opens on
+// (the rep's next worked day) until one is typed.
+function Slots({ slots: { data, error }, chosen, onChoose, dayOff, nextDay, otherDay }) {
+  const [typed, setDay] = useState(null);
+  const day = typed || otherDay;
   const [time, setTime] = useState('10:00');
   const manual = (d, hm) => d && hm && onChoose({ start: `${d}T${hm}:00`, manual: true });
   const placed = data?.[0] && data[0].reason !== 'no_location';
@@ -134,6 +139,14 @@ function BookForm({ account, reps }) {
   const [version, setVersion] = useState(0);
   const [sending, setSending] = useState(false);
   const rep = reps.find((r) => r.id === account.owner_id);
+  const today = isoDay();
+  const slots = useApi(`/api/reps/${account.owner_id}/slots?account_id=${account.id}&from=${today}&to=${addDays(today, 14)}&duration=${minutes}&limit=40&v=${version}`);
+  // The rep's days off from today on: the day booked for is today if the rep works it and a slot of it
+  // remains, else the next worked day (the week shown is that day's; "Autre créneau" opens on it).
+  const ahead = useApi(daysOffPath(account.owner_id, today, addDays(today, NEXT_WITHIN))).data?.items;
+  const next = ahead && nextWorked(today, ahead);
+  const todayOpen = ahead && !ahead.some((o) => o.date === today) && slots.data?.some((s) => s.start.slice(0, 10) === today);
+  const bookingDay = ahead && (slots.data || slots.error) ? (todayOpen ? today : next || today) : null;
   // A day typed by hand: the server's days off from it on say whether the rep works it, and if
   // not, which day comes next. Until they are read, or while it is off, there is nothing to book.
   const typed = slot?.manual ? slot.start.slice(0, 10) : null;
@@ -163,8 +176,8 @@ function BookForm({ account, reps }) {
       <div class="card"><h1><${Badge} segment=${account.segment} /> ${account.name}</h1>
         <p class="muted">${account.address || ''} ${account.postcode || ''} ${account.city || ''} · ${account.phone || ''}</p>
         <p>${w('rep')}${colon()}<strong>${rep?.name || account.owner_id}</strong></p></div>
-      <div class="card"><${Slots} repId=${account.owner_id} accountId=${account.id} minutes=${minutes} chosen=${slot}
-        onChoose=${setSlot} version=${version} dayOff=${dayOff} nextDay=${nextDay} />
+      <div class="card"><${Slots} slots=${slots} chosen=${slot} otherDay=${next || addDays(today, 1)}
+        onChoose=${setSlot} dayOff=${dayOff} nextDay=${nextDay} />
       <div class="row">
         <label>${w('duration')}<input data-testid="book-duration" type="number" min="15" max="240" step="15" value=${minutes}
           onInput=${(e) => setDuration(Number(e.target.value) || 30)} /></label>
@@ -177,7 +190,7 @@ function BookForm({ account, reps }) {
       <button class="primary" data-testid="book-submit" disabled=${!slot || sending || checking || !!dayOff} onClick=${book}>${w('confirmBooking')}</button>
       ${slot && !dayOff && reach && (!reach.reachable || reach.lunch === false) && html`<p class="notice warn" role="status" data-testid="book-reach">${reachText(reach)}</p>`}</div></div>
     </div>
-    <div class="card"><${Week} repId=${account.owner_id} repName=${rep?.name} version=${version} /></div>
+    <div class="card"><${Week} repId=${account.owner_id} repName=${rep?.name} version=${version} day=${bookingDay} /></div>
   </div>`;
 }
 

@@ -6,7 +6,7 @@ import { api } from '../../lib/api.js';
 import { useApi, problemText, downloadCsv } from './fetch.js';
 import { w, money, pct, count } from './words.js';
 import { fmtHours } from '../../lib/words.js';
-import { compactMoney } from '../../lib/lang.js';
+import { compactMoney, fmtMonth } from '../../lib/lang.js';
 import { Chart, SEG_COLORS, InfoIcon } from './charts.js';
 
 const SEGS = ['A', 'B', 'C'];
@@ -30,10 +30,12 @@ function Trend({ rep }) {
   }, [rep]);
   if (!months) return html`<p class="muted">${w('loading')}</p>`;
   const x = months.map((m) => m.at);
-  return html`<div class="charts">
-    <${Chart} testid="chart-visits" title=${w('visitsDone')} x=${x}
+  // The last month is the current one, counted up to today: dashed, not a fall.
+  return html`<p class="muted" data-testid="chart-partial">${w('partialMonth', { m: fmtMonth(isoDay()) })}</p>
+  <div class="charts">
+    <${Chart} testid="chart-visits" title=${w('visitsDone')} x=${x} partial
       series=${SEGS.map((s) => ({ label: s, color: SEG_COLORS[s], values: months.map((m) => m.k.visits[s].done) }))} />
-    <${Chart} testid="chart-revenue" title=${w('revenue')} x=${x} yFormat=${(v) => compactMoney(v)}
+    <${Chart} testid="chart-revenue" title=${w('revenue')} x=${x} partial yFormat=${(v) => compactMoney(v)}
       series=${SEGS.map((s) => ({ label: s, color: SEG_COLORS[s], bars: false, values: months.map((m) => m.k.revenue[s]) }))} />
   </div>`;
 }
