@@ -32,6 +32,7 @@ contact_imports.py). The rules:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from marshmallow import ValidationError, validate
@@ -525,6 +526,19 @@ def _write(session: Session, numbers, actor: Actor, plan: Plan) -> None:
         session.execute(update(Account), updates[start:start + 1000])
     if moved:
         _leave_scopes(session, numbers, moved, plan.teams)
+    _stale_tours(session, numbers, actor, plan, now=now, time_ms=ms)
+
+
+def _stale_tours(session: Session, numbers, actor: Actor, plan: Plan, *, now, time_ms: int) -> None:
+    """The kept tours of every rep the import gave, took or changed accounts of go stale from
+    yesterday on (a day of slack for the reps' time zones): their due lists changed."""
+    from types import SimpleNamespace
+
+    from server.tours.service import portfolios_changed
+    reps = {row["owner_id"] for row in plan.inserts}
+    reps |= {owner for current, row, _w in plan.changes for owner in (current["owner_id"], row["owner_id"])}
+    ctx = SimpleNamespace(session=session, numbers=numbers, time_ms=time_ms, actor=actor)
+    portfolios_changed(ctx, {r for r in reps if r}, since=now.date() - timedelta(days=1))
 
 
 def _leave_scopes(session: Session, numbers, moved: list[tuple[str, str, str, int]], teams) -> None:
