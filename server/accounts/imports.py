@@ -88,10 +88,13 @@ class Outcome:
     issues: list[Issue] = field(default_factory=list)
     # How the file's accounts are placed: {"address": n, "street": n, "commune": n, "manual": n, "none": n}.
     located: dict[str, int] = field(default_factory=dict)
+    # The accounts of the file left without a position, named: [{"name", "postcode", "city"}].
+    unlocated: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, Any]:
         return {"kind": self.kind, "dry_run": self.dry_run, "lines": self.lines, "created": self.created,
-                "updated": self.updated, "unchanged": self.unchanged, "located": self.located}
+                "updated": self.updated, "unchanged": self.unchanged, "located": self.located,
+                "unlocated": self.unlocated}
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.counts(), "report": [i.as_dict() for i in self.issues]}
@@ -348,6 +351,9 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
             raise ImportRejected(issues, **outcome.counts())
         plan = _plan(creates, updates, owners, model, DueDays(session, absences=False))
         outcome.located = _located_counts(plan)
+        outcome.unlocated = [{k: row.get(k) for k in ("name", "postcode", "city")}
+                             for row in (*plan.inserts, *(row for _c, row, _w in plan.changes))
+                             if row.get("lat") is None or row.get("lon") is None]
         outcome.created, outcome.updated = len(plan.inserts), len(plan.changes)
         outcome.unchanged = len(updates) - len(plan.changes)
         if not dry_run:

@@ -45,6 +45,8 @@ def test_imported_accounts_are_planned_and_the_unlocated_one_is_named(app, clien
                        f"Crèches Réunies;;21000;Dijon;{rep}\r\n"
                        f"Garage Müller;;21999;;{rep}\r\n")
     assert response.status_code == 200, response.get_json()
+    assert response.get_json()["located"]["none"] == 1  # and the report names it, for the desk to list
+    assert response.get_json()["unlocated"] == [{"name": "Garage Müller", "postcode": "21999", "city": None}]
     kept = session.scalar(select(TourPlan.plan).where(TourPlan.rep_id == world.rep.id, TourPlan.date == monday))
     assert kept["stale"] is True  # the rep's due list changed: its kept plan is planned again
     assert session.scalar(select(TourPlanJob.rep_id).where(TourPlanJob.date == monday)) == world.rep.id
