@@ -78,11 +78,12 @@ export const accountCount = () => db.account.count();
 export const appointmentsBetween = (from, to) => db.appointment.where('start').between(from, to, true, false).toArray();
 /**
  * The accounts due on `day` (YYYY-MM-DD) when no plan is stored, by server/tours/due.py's rule
- * and order, the first `limit`: due before the day's end, or never visited (any segment; A or B
- * only when unlocated); no competitor. Segment (A 30, B 20, else 10) + weeks overdue (≤ 9), days
+ * and order, the first `limit`: due before the day's end, or never visited; no competitor.
+ * Segment (A 30, B 20, else 10) + weeks overdue (≤ 9; never visited: overdue 63 days), days
  * overdue, nearest to the rep's home (meta `home`, from GET /api/me; unlocated last), name.
  * Not the server's horizon (7 days ahead): a setting the tablet does not know.
  */
+const NEVER_VISITED_DAYS = 63; // server/tours/due.py NEVER_VISITED_DAYS: a first visit ranks with the most overdue
 export async function dueAccounts(day, limit = 40) {
   const start = new Date(`${day}T00:00:00`);
   const end = new Date(start).setDate(start.getDate() + 1);
@@ -94,8 +95,8 @@ export async function dueAccounts(day, limit = 40) {
     const base = { A: 30, B: 20 }[a.segment] || 10;
     const placed = a.lat != null && a.lon != null;
     const next = a.next_due_at && new Date(a.next_due_at);
-    if (rivals.includes(a.status) || !(next ? next < end : !a.last_visit_at && (placed || base > 10))) continue;
-    const late = next ? Math.max(0, Math.floor((start - next) / 864e5)) : 0;
+    if (rivals.includes(a.status) || !(next ? next < end : !a.last_visit_at)) continue;
+    const late = next ? Math.max(0, Math.floor((start - next) / 864e5)) : NEVER_VISITED_DAYS;
     const far = !home ? 0 : placed ? (a.lat - home.lat) ** 2 + ((a.lon - home.lon) * cos) ** 2 : Infinity;
     due.push({ a, rank: base + Math.min(9, Math.floor(late / 7)), late, far });
   }

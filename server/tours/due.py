@@ -6,18 +6,22 @@ horizon (`TOUR_DUE_HORIZON_DAYS`, 7 by default), or when it was never visited (n
 all C until its criteria are filled in, and a C account is owed two visits a year like
 any other (PRODUCT.md cadence). It is **overdue** when `next_due_at` is before the
 start of the day. Competitors are never due. Accounts without coordinates cannot be
-driven to: they are not candidates, but `unlocated_due` names those due that day so
-that the tour lists them in `unplanned` with the reason `no_location` (API.md →
-Account files and locations) instead of dropping them silently; of the never visited,
-only A and B (hundreds of cold C accounts would drown that list; the data-quality
-screen lists every account without a position).
+driven to: they are not candidates, but `unlocated_due` names those due that day, the
+never visited of every segment among them, so that the tour lists them in `unplanned`
+with the reason `no_location` (API.md → Account files and locations) instead of
+dropping them silently (a user trial imported an account the gazetteer could not place
+and no tour ever named it).
 
 **Priority** (the planner drops lower priorities first) = segment base (A 30, B 20,
 C 10) + one point per full week overdue, capped at 9: an overdue C never outranks a
-due B, and among accounts of a segment the longest overdue comes first. Among equals
-(the same priority and days overdue: a freshly imported base is all equal) the nearest
-to the rep's home comes first, so that the day's candidates lie together and the
-base is worked outwards, not in the alphabet's order.
+due B, and among accounts of a segment the longest overdue comes first. An account
+never visited counts as overdue by `NEVER_VISITED_DAYS` (nine weeks, where the bonus
+stops growing): its first visit is owed at once, so it ranks with the most overdue of
+its segment and only those overdue longer come first (a user trial's imported C
+accounts, ranked below every overdue C, never reached a tour). Among equals (the same
+priority and days overdue: a freshly imported base is all equal) the nearest to the
+rep's home comes first, so that the day's candidates lie together and the base is
+worked outwards, not in the alphabet's order.
 
 The tablet applies the same rule and order offline to a day it never stored
 (pwa/lib/db.js `dueAccounts`, the home from `GET /api/me`): a change here goes there too.
@@ -55,6 +59,7 @@ from server.segmentation.cadence import visit_minutes
 
 SEGMENT_BASE = {"A": 30, "B": 20, "C": 10}
 MAX_OVERDUE_BONUS = 9
+NEVER_VISITED_DAYS = 7 * MAX_OVERDUE_BONUS
 IN_QUOTA_BONUS = 100
 VISIT_SHARE = 0.65
 OVERSUPPLY = 2.0
@@ -71,8 +76,8 @@ class DueAccount:
     lon: float
     opening_hours: dict[str, Any] | None
     next_due_at: datetime | None
-    kind: str  # "due" | "overdue"
-    overdue_days: int
+    kind: str  # "due" | "overdue" (never visited: "due")
+    overdue_days: int  # ranks; never visited: NEVER_VISITED_DAYS
     priority: int
     visit_min: int
 
@@ -91,7 +96,7 @@ def due_accounts(session: Session, *, rep_id: str, day_start: datetime, day_end:
     for row in session.execute(stmt):
         if row.id in skip:
             continue
-        overdue_days = max(0, (day_start - row.next_due_at).days) if row.next_due_at else 0
+        overdue_days = max(0, (day_start - row.next_due_at).days) if row.next_due_at else NEVER_VISITED_DAYS
         overdue = row.next_due_at is not None and row.next_due_at < day_start
         segment = row.segment if row.segment in SEGMENT_BASE else "C"
         priority = SEGMENT_BASE[segment] + min(MAX_OVERDUE_BONUS, overdue_days // 7)
@@ -113,22 +118,18 @@ def _distance_rank(account: DueAccount, home: tuple[float, float] | None) -> flo
 
 
 def unlocated_due(session: Session, *, rep_id: str, day_end: datetime, exclude: Iterable[str] = ()) -> list[str]:
-    """Ids of the rep's accounts due by the end of the day (or never visited A/B) that have
-    no usable position: the tour cannot plan them and says so (reason `no_location`)."""
-    stmt = (select(Account.id).where(_due_by(session, rep_id, day_end, never_visited=("A", "B")),
+    """Ids of the rep's accounts due by the end of the day (or never visited) that have no
+    usable position: the tour cannot plan them and says so (reason `no_location`)."""
+    stmt = (select(Account.id).where(_due_by(session, rep_id, day_end),
                                      or_(Account.lat.is_(None), Account.lon.is_(None)))
             .order_by(Account.segment, Account.next_due_at, Account.id))
     skip = set(exclude)
     return [account_id for account_id in session.scalars(stmt) if account_id not in skip]
 
 
-def _due_by(session: Session, rep_id: str, limit: datetime, never_visited: tuple[str, ...] = ("A", "B", "C")):
-    """The rep's accounts due before `limit`, or never visited (of the segments `never_visited`;
-    an account without a segment counts as C); competitors (by lifecycle kind) never."""
-    segment = Account.segment.in_(never_visited)
-    if "C" in never_visited:
-        segment = or_(segment, Account.segment.is_(None))
-    unvisited = and_(Account.next_due_at.is_(None), Account.last_visit_at.is_(None), segment)
+def _due_by(session: Session, rep_id: str, limit: datetime):
+    """The rep's accounts due before `limit`, or never visited; competitors (by lifecycle kind) never."""
+    unvisited = and_(Account.next_due_at.is_(None), Account.last_visit_at.is_(None))
     return and_(Account.owner_id == rep_id, Account.status.not_in(keys_of_kind(session, "competitor")),
                 or_(Account.next_due_at < limit, unvisited))
 

@@ -32,11 +32,11 @@ from typing import Literal
 
 from server.tours import fallback, pyvrp_solver, solver as ortools_solver
 from server.tours.dayplan import (
-    APPOINTMENTS_CLASH, LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS,
+    APPOINTMENTS_CLASH, LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, TOO_FAR,
     Appointment, Candidate, DayPlan, Lunch, PlannedStop, Problem, Totals,
 )
 from server.tours.fallback import improve, insert_all
-from server.tours.timeline import Timeline, timeline
+from server.tours.timeline import Timeline, drive_s, timeline
 from server.tours.travel import HaversineTravel, Point, TravelModel
 
 __all__ = ["plan_day", "nearest_neighbour_order", "Appointment", "Candidate", "DayPlan", "Lunch"]
@@ -236,7 +236,11 @@ def _reason(p: Problem, order: list[int], node: int) -> str:
     kept = [p.priority[n] for n in order if not p.is_appointment(n)]
     if kept and min(kept) > p.priority[node]:
         return LOWER_PRIORITY
-    return NO_TIME
+    # The free time of the day (its length less the visits, drives and lunch of the tour) would
+    # hold the visit: it is the drive that does not fit in any gap, not the day that is full.
+    free = p.day_end_s - p.overtime_s - p.day_start_s - drive_s(p, order) - sum(p.service_s[n] for n in order)
+    free -= p.lunch_s[2] if p.lunch_s is not None else 0
+    return TOO_FAR if free >= p.service_s[node] else NO_TIME
 
 
 def _without_hours(p: Problem, node: int) -> Problem:

@@ -37,8 +37,8 @@ from server.segmentation.models import CommercialModel
 from server.tours.context import (
     Booked, DayInputs, Done, Rep, appointments_between, at, day_bounds, day_inputs, hhmm, iso, minutes_of,
 )
-from server.tours.dayplan import OUTSIDE_HOURS, DayPlan
-from server.tours.due import DueAccount, due_accounts, pick_for_day, unlocated_due
+from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, TIME_SPLIT, TOO_FAR, DayPlan
+from server.tours.due import IN_QUOTA_BONUS, DueAccount, due_accounts, pick_for_day, unlocated_due
 from server.tours.models import TourPlan
 from server.tours.planner import Appointment, Candidate, plan_day
 from server.tours.travel import HaversineTravel, OsrmTravel, TravelModel
@@ -246,12 +246,24 @@ def _document(g: Gathered, plan: DayPlan, home, booked: dict[str, Booked], done_
         "start": {"lat": home[0], "lon": home[1], "at": iso(at(day, plan.start_at, tz), tz)},
         "end": {"lat": home[0], "lon": home[1], "at": iso(at(day, plan.end_at, tz), tz)},
         "stops": stops,
-        "unplanned": unplanned + [{"account_id": key, "reason": reason} for key, reason in plan.unplanned],
+        "unplanned": unplanned + [{"account_id": key, "reason": _split_reason(due, plan, key, reason)}
+                                  for key, reason in plan.unplanned],
         "totals": {"drive_km": round(plan.totals.drive_km, 1), "drive_min": round(plan.totals.drive_min, 1),
                    "visit_min": round(plan.totals.visit_min, 1)},
         "lunch": lunch, **working_day(rep, day), "solver": plan.solver, "warnings": list(plan.warnings),
         "planned_at": iso(now, tz), "stale": False,
     }
+
+
+def _split_reason(due: dict[str, DueAccount], plan: DayPlan, key: str, reason: str) -> str:
+    """The planner's reason, unless the time split is the true one: an account taken past its
+    segment's quota (due.pick_for_day) and left out of a day that keeps stops taken within their
+    quota lost to the split, not to the clock or to a plain priority (a user trial read "no time
+    left" on a day back home 50 minutes early)."""
+    if reason not in (NO_TIME, TOO_FAR, LOWER_PRIORITY) or key not in due or due[key].priority >= IN_QUOTA_BONUS:
+        return reason
+    in_quota = any(s.key in due and due[s.key].priority >= IN_QUOTA_BONUS for s in plan.stops)
+    return TIME_SPLIT if in_quota else reason
 
 
 def working_day(rep: Rep, day: date) -> dict[str, Any]:

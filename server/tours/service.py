@@ -218,23 +218,40 @@ def holiday_name(names: dict[str, str], off: dict[str, Any]) -> str | None:
 
 def appointment_changed(ctx, record) -> None:
     """after_change of an appointment: the kept plans of the day it left and the day it is on go
-    stale, and are queued for the background planner."""
+    stale, and are queued for the background planner; so do those of the days before it (within
+    `TOUR_DUE_HORIZON_DAYS`) and of its week that plan its account as a due visit, which the
+    booking replaces."""
     state = inspect(record)
     pairs = {(record.rep_id, record.start)}
     old_rep = state.attrs.rep_id.history.deleted
     old_start = state.attrs.start.history.deleted
     if old_rep or old_start:
         pairs.add((old_rep[0] if old_rep else record.rep_id, old_start[0] if old_start else record.start))
+    horizon = _horizon_days()
     for rep_id, start in pairs:
         rep = load_rep(ctx.session, rep_id)
         if rep is None or start is None:
             continue
         day = start.astimezone(rep.tz).date()
-        for kept in ctx.session.scalars(select(TourPlan).where(TourPlan.rep_id == rep_id, TourPlan.date == day)):
+        request_plan(ctx.session, rep_id, day)
+        # The booked account is not planned as due on the days before it within the horizon,
+        # nor on the other days of its week (planning.gather): those kept plans change too.
+        first, last = day - timedelta(days=horizon), day + timedelta(days=6 - day.weekday())
+        for kept in ctx.session.scalars(select(TourPlan).where(TourPlan.rep_id == rep_id, TourPlan.date >= first,
+                                                               TourPlan.date <= last)):
+            if kept.date != day and not any(s.get("account_id") == record.account_id
+                                            for s in (kept.plan or {}).get("stops") or []):
+                continue  # a neighbouring day that does not visit the account keeps its plan
             if not (kept.plan or {}).get("stale"):
                 kept.plan = {**(kept.plan or {}), "stale": True}
                 ctx.numbers.stamp(kept, ("plan",), time_ms=ctx.time_ms, user_id=ctx.actor.id)
-            request_plan(ctx.session, rep_id, day)
+            request_plan(ctx.session, rep_id, kept.date)
+
+
+def _horizon_days() -> int:
+    """`TOUR_DUE_HORIZON_DAYS` of the running app (7 outside one)."""
+    from flask import current_app, has_app_context
+    return int(current_app.config.get("TOUR_DUE_HORIZON_DAYS", 7)) if has_app_context() else 7
 
 
 def days_changed(ctx, rep_id: str, days) -> None:
@@ -245,6 +262,18 @@ def days_changed(ctx, rep_id: str, days) -> None:
             kept.plan = {**(kept.plan or {}), "stale": True}
             ctx.numbers.stamp(kept, ("plan",), time_ms=ctx.time_ms, user_id=ctx.actor.id)
         request_plan(ctx.session, rep_id, kept.date)
+
+
+def portfolios_changed(ctx, rep_ids, *, since: date) -> None:
+    """The kept plans of the reps `rep_ids` (user ids), from `since` on, go stale and are queued,
+    in the writer's transaction: an import that adds, moves or relocates accounts changes the
+    due lists of their days, as a booking or a visit does. `ctx` as `days_changed`'s."""
+    days: dict[str, set[date]] = {}
+    for rep_id, day in ctx.session.execute(select(TourPlan.rep_id, TourPlan.date).where(
+            TourPlan.rep_id.in_(sorted(set(rep_ids))), TourPlan.date >= since)):
+        days.setdefault(rep_id, set()).add(day)
+    for rep_id, rep_days in days.items():
+        days_changed(ctx, rep_id, rep_days)
 
 
 def kept_plans(session: Session, rep_id: str, first: date, last: date) -> list[TourPlan]:

@@ -66,15 +66,17 @@ def test_a_file_imported_again_says_nothing_changed(page, tmp_path, api, lang, n
     assert after == {a["id"]: a["version"] for a in accounts}  # nothing written
 
 
-@pytest.mark.parametrize(("lang", "dry_run", "done", "located"), [
+@pytest.mark.parametrize(("lang", "dry_run", "done", "located", "unlocated"), [
     ("fr", "Si vous importez ce fichier : 1 compte créé, 12 comptes déjà à jour. Rien n’est encore écrit.",
      "Import fait : 1 compte créé, 2 comptes modifiés, 11 comptes déjà à jour.",
-     "Localisation : 2 à l’adresse, 1 sans position."),
+     "Localisation : 2 à l’adresse, 1 sans position.",
+     "Sans position (Qualité des données pour les corriger)\u202f: Garage Müller 21999"),
     ("en", "If you import this file: 1 account created, 12 accounts already up to date. Nothing written yet.",
      "Imported: 1 account created, 2 accounts updated, 11 accounts already up to date.",
-     "Located: 2 at the address, 1 without position."),
+     "Located: 2 at the address, 1 without position.",
+     "Without position (Data quality to fix them): Garage Müller 21999"),
 ])
-def test_an_import_that_changed_things_counts_each_kind(page, tmp_path, lang, dry_run, done, located):
+def test_an_import_that_changed_things_counts_each_kind(page, tmp_path, lang, dry_run, done, located, unlocated):
     """The server's answers are made up here (the demo stays as it is): the counts in words."""
     def answer(route):
         dry = 'name="dry_run"\r\n\r\n1' in (route.request.post_data or "")
@@ -83,7 +85,9 @@ def test_an_import_that_changed_things_counts_each_kind(page, tmp_path, lang, dr
         # the address, one at the street (both "à l'adresse" on screen) and one without a position
         where = {"address": 0, "street": 0, "commune": 1, "manual": 0, "none": 0} if dry else \
             {"address": 1, "street": 1, "commune": 0, "manual": 0, "none": 1}
-        route.fulfill(json={"kind": "accounts", "dry_run": dry, "lines": 14, **counts, "report": [], "located": where})
+        missing = [] if dry else [{"name": "Garage Müller", "postcode": "21999", "city": None}]
+        route.fulfill(json={"kind": "accounts", "dry_run": dry, "lines": 14, **counts, "report": [], "located": where,
+                            "unlocated": missing})
 
     page.route("**/api/accounts/import", answer)
     _import_screen(page, lang)
@@ -95,6 +99,7 @@ def test_an_import_that_changed_things_counts_each_kind(page, tmp_path, lang, dr
     page.get_by_test_id("import-run").click()
     expect(page.locator(".toast", has_text=done)).to_have_text(done)
     expect(page.get_by_test_id("import-located")).to_have_text(located)
+    expect(page.get_by_test_id("import-unlocated")).to_have_text(unlocated)  # which account, not only how many
 
 
 REFUSED = {"fr": ("{n} problème : rien n’a été importé.", "{n} problèmes : rien n’a été importé."),

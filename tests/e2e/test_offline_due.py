@@ -52,10 +52,11 @@ def test_offline_with_no_plan_never_visited_accounts_are_due_as_the_server_says(
     page.goto(f"/#/tour/{day.isoformat()}")
     expect(page.get_by_text("Pas de tournée en mémoire pour ce jour")).to_be_visible()
     stops = page.get_by_test_id("tour-stop")
-    # B before C; among the C, the nearest to home first (not the alphabet's order); the
-    # unlocated C and the competitor not at all.
-    expect(stops).to_have_count(3)
-    assert [s.get_attribute("data-account-id") for s in stops.all()] == [unlocated_b["id"], near["id"], far["id"]]
+    # B before C; among the C, the nearest to home first (not the alphabet's order), the
+    # unlocated C last (never visited, it is due like the others); the competitor not at all.
+    expect(stops).to_have_count(4)
+    assert [s.get_attribute("data-account-id") for s in stops.all()] == [unlocated_b["id"], near["id"], far["id"],
+                                                                         unlocated_c["id"]]
 
 
 def test_offline_with_no_plan_an_account_past_its_due_date_is_marked_overdue(page, context, api, mailbox, live_server):

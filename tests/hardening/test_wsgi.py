@@ -36,6 +36,18 @@ def test_the_worker_builds_the_default_holiday_calendar_at_boot_not_on_its_first
     assert (christmas, new_year) == ("True", "True")
 
 
+def test_the_worker_reads_the_communes_at_boot_not_in_the_first_request_that_locates(tmp_path):
+    """The gazetteer (server/geo/gazetteer.py) takes seconds to read, 15 to 50 on a loaded
+    host: a user trial's `POST /api/users` of a rep with a home address paid it (31 s)."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'tournee.db'}", "TOURNEE_INSTANCE": str(tmp_path),
+           "SECRET_KEY": "wsgi-test-not-secret-" + "x" * 32}
+    probe = ("import wsgi; from server.geo import gazetteer as g; loaded = g._index.cache_info().currsize; "
+             "print(loaded, g.locate_commune('21000', 'Dijon') is not None)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert done.stdout.strip().splitlines()[-1].split() == ["1", "True"]
+
+
 def test_the_loaded_app_holds_no_database_connection_for_the_forks_to_share(tmp_path):
     """gunicorn --preload loads wsgi in the master and forks it (docs/deployment.md): a
     connection opened there would be one socket shared by every worker."""

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.tours import pyvrp_solver, solver as ortools_solver
-from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, DayPlan
+from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, TOO_FAR, DayPlan
 from server.tours.fallback import nearest_neighbour_order
 from server.tours import planner
 from server.tours.dayplan import APPOINTMENTS_CLASH
@@ -28,7 +28,7 @@ from server.tours.travel import HaversineTravel, OsrmTravel, great_circle_km
 HOME = (47.32, 5.04)  # Dijon
 TRAVEL = HaversineTravel()
 EPS = 0.05  # minutes: the planner counts in whole seconds
-REASONS = {NO_TIME, OUTSIDE_HOURS, LOWER_PRIORITY}
+REASONS = {NO_TIME, OUTSIDE_HOURS, LOWER_PRIORITY, TOO_FAR}
 
 
 def drive(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -185,6 +185,20 @@ def test_a_stop_too_far_for_the_day_is_left_out_with_a_reason():
     far = make_candidate("lyon", dlat=45.76 - HOME[0], dlon=4.84 - HOME[1], service_min=60)
     plan = plan_day(depot=HOME, day_start=8 * 60, day_end=11 * 60, candidates=[far], lunch=None)
     assert plan.stops == [] and plan.unplanned == [("lyon", NO_TIME)]
+
+
+@pytest.mark.parametrize("solver", ["pyvrp", "ortools", "fallback"])
+def test_a_stop_whose_drives_do_not_fit_the_free_time_is_too_far_not_out_of_time(solver):
+    # Four hours: a 150-minute visit next door leaves about 85 minutes free, enough for the
+    # 45-minute visit, not for it and the 80-odd minutes' drive each way (alone, it would fit).
+    day = {"day_start": 8 * 60, "day_end": 12 * 60}
+    candidates = [make_candidate("near", dlat=0.01, dlon=0.0, service_min=150, priority=9),
+                  make_candidate("far", dlat=0.5, dlon=0.0, service_min=45, priority=9)]
+    assert 2 * drive(HOME, (HOME[0] + 0.5, HOME[1])) + 45 < 240
+    plan = plan_day(depot=HOME, **day, candidates=candidates, lunch=None, solver=solver)
+
+    assert [s.key for s in plan.stops] == ["near"]
+    assert plan.unplanned == [("far", TOO_FAR)]
 
 
 @pytest.mark.parametrize("solver", ["pyvrp", "ortools", "fallback"])

@@ -5,7 +5,7 @@
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { api, ApiError } from '../../lib/api.js';
-import { fmtNumber } from '../../lib/lang.js';
+import { colon, fmtNumber } from '../../lib/lang.js';
 import { useApi } from './fetch.js';
 import { problemText } from './problems.js';
 import { w, count } from './words.js';
@@ -110,6 +110,8 @@ export function Import() {
       <p data-testid="import-outcome">${result.ok ? outcome(result.body, result.dryRun)
         : report.length ? count('importRefused', report.length) : problemText(result.error, { default_owner_id: 'defaultOwner' })}</p>
       <${Located} located=${result.body.located} />
+      ${result.body.unlocated?.length > 0 && html`<p data-testid="import-unlocated">${w('unlocatedAccounts')}${colon()}${
+        result.body.unlocated.map((a) => [a.name, a.postcode, a.city].filter(Boolean).join(' ')).join(' · ')}</p>`}
       ${report.length > 0 && html`<table class="grid"><thead><tr><th>${w('line')}</th><th>${w('column')}</th><th>${w('problem')}</th></tr></thead>
         <tbody>${report.map((i) => html`<tr data-testid="import-issue"><td>${i.line}</td><td>${i.column}</td><td>${i.message}</td></tr>`)}</tbody></table>`}
     </div>`}

@@ -6,6 +6,7 @@ import { useState, useEffect, useRef } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { user } from '../../lib/ui.js';
 import { useApi, post, patch, problemText } from './fetch.js';
+import { api } from '../../lib/api.js';
 import { w } from './words.js';
 import { Teams } from './teams.js';
 import { InvitationLink, inviteAgain, sendReset, told } from './invitation.js';
@@ -91,7 +92,10 @@ function PersonForm({ initial, teams, techTeams, onDone, onLink }) {
       if (creating) told(await post('/api/users', body(f, true)), onLink);
       else { await patch(`/api/users/${f.id}`, body(f, false)); toast(w('saved')); }
       onDone();
-    } catch (e) { toast(problemText(e), 'error'); } finally { busy.current = false; setSaving(false); }
+    } catch (e) {
+      if (creating && await createdBefore(e, f)) { toast(w('alreadyCreated', { email: f.email.trim() })); onDone(); }
+      else toast(problemText(e), 'error');
+    } finally { busy.current = false; setSaving(false); }
   }
   const roles = user.value.role === 'admin' ? ['rep', 'telemarketer', 'manager', 'backoffice', 'admin'] : ['rep', 'telemarketer'];
   return html`<form class="card person-form" onSubmit=${save} data-testid="person-form">
@@ -119,6 +123,18 @@ function PersonForm({ initial, teams, techTeams, onDone, onLink }) {
     <button class="primary" type="submit" data-testid="person-save" disabled=${saving} aria-busy=${saving}>${saving ? w('saving') : creating ? w('createAndInvite') : w('save')}</button>
     <button type="button" onClick=${onDone}>${w('close')}</button>
   </form>`;
+}
+
+// A create retried after its answer was lost (a slow first request, a second click) meets its
+// own user: a 409 on the e-mail for a user of that name still invited is the first create that
+// succeeded, said as such rather than as a failure (its invitation is sent; "Renvoyer" resends it).
+async function createdBefore(e, f) {
+  if (e?.status !== 409) return false;
+  const email = f.email.trim().toLowerCase();
+  try {
+    const { items } = await api(`/api/users?q=${encodeURIComponent(email)}`);
+    return items.some((u) => u.email === email && [f.name, f.name.trim()].includes(u.name) && u.invitation_pending);
+  } catch { return false; }
 }
 
 export function People() {

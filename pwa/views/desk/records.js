@@ -78,6 +78,8 @@ function AccountCard({ id }) {
   return html`<section class="card" data-testid="records-account">
       <h2>${a.name}</h2>
       <p>${[a.address, [a.postcode, a.city].filter(Boolean).join(' ')].filter(Boolean).join(', ')} · ${statusLabel(a.status)}</p>
+      ${a.lat == null || a.lon == null ? html`<p class="error" data-testid="records-position">${w('positionNone')}</p>`
+        : a.geo_precision === 'commune' && html`<p class="approx" data-testid="records-position">${w('positionApprox')}</p>`}
       <h3>${w('customFields')}</h3>
       <${Values} entity="account" record=${a} onSaved=${account.reload} />
     </section>

@@ -1,0 +1,57 @@
+"""An appointment replaces the due visit it falls near (server/tours/planning.py `gather`,
+README → Working days): an account booked within `TOUR_DUE_HORIZON_DAYS` after a day, or in
+the same week, is not planned as due that day; booking it makes those days' kept plans stale."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from server.db import utcnow
+from server.tours.models import TourPlan
+from tests.factories import make_account
+from tests.tours.world import a_working_day, make_world
+
+
+@pytest.fixture
+def world(session):
+    return make_world(session, due_accounts=6)  # overdue A, B and C accounts near home
+
+
+def test_a_booking_next_week_takes_the_account_out_of_this_mondays_kept_tour(app, client, session, world):
+    monday = a_working_day(weekday=0)
+    url = f"/api/tours/{world.rep.id}/{monday.isoformat()}"
+    first = client.get(url, headers=world.headers(app, "rep")).get_json()
+    due = [s["account_id"] for s in first["stops"] if s["kind"] in ("due", "overdue")]
+    assert due, first
+    account_id = due[0]
+    next_monday = monday + timedelta(days=7)
+    booked = client.post("/api/appointments", headers=world.headers(app, "tele"), json={
+        "rep_id": world.rep.id, "account_id": account_id, "contact_id": None, "purpose": "Présentation",
+        "start": f"{next_monday.isoformat()}T10:00:00", "end": f"{next_monday.isoformat()}T11:00:00"})
+    assert booked.status_code == 201, booked.get_json()
+
+    kept = session.scalar(select(TourPlan.plan).where(TourPlan.rep_id == world.rep.id, TourPlan.date == monday))
+    assert kept["stale"] is True
+    again = client.get(url, headers=world.headers(app, "rep")).get_json()
+    assert account_id not in {s["account_id"] for s in again["stops"]}
+    assert any(s["kind"] in ("due", "overdue") for s in again["stops"])  # the others still planned
+    later = client.get(f"/api/tours/{world.rep.id}/{next_monday.isoformat()}", headers=world.headers(app, "rep"))
+    assert [s["kind"] for s in later.get_json()["stops"] if s["account_id"] == account_id] == ["appointment"]
+
+
+def test_a_booking_leaves_the_kept_tours_that_do_not_visit_the_account_as_they_are(app, client, session, world):
+    monday = a_working_day(weekday=0)
+    first = client.get(f"/api/tours/{world.rep.id}/{monday.isoformat()}", headers=world.headers(app, "rep")).get_json()
+    other = make_account(session, world.rep, name="Vu récemment", segment="B", computed_segment="B",
+                         last_visit_at=utcnow(), next_due_at=utcnow() + timedelta(days=80))
+    session.commit()
+    assert other.id not in {s["account_id"] for s in first["stops"]}
+    day = monday + timedelta(days=3)
+    booked = client.post("/api/appointments", headers=world.headers(app, "tele"), json={
+        "rep_id": world.rep.id, "account_id": other.id, "contact_id": None, "purpose": "Présentation",
+        "start": f"{day.isoformat()}T10:00:00", "end": f"{day.isoformat()}T11:00:00"})
+    assert booked.status_code == 201, booked.get_json()
+    kept = session.scalar(select(TourPlan.plan).where(TourPlan.rep_id == world.rep.id, TourPlan.date == monday))
+    assert not kept.get("stale")
