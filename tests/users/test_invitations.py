@@ -24,8 +24,8 @@ def company(session):
     return made
 
 
-def create(app, client, company, who="admin", email="nina@test.example"):
-    body = {"email": email, "name": "Nina Neuve", "role": "rep", "team_id": company["team"].id}
+def create(app, client, company, who="admin", email="nina@test.example", name="Nina Neuve"):
+    body = {"email": email, "name": name, "role": "rep", "team_id": company["team"].id}
     return client.post("/api/users", json=body, headers=token_headers(app, company[who]))
 
 
@@ -72,6 +72,22 @@ def test_an_invited_user_may_not_choose_its_own_name_and_the_link_stays_usable(a
     close = client.post("/api/auth/password-reset/confirm", json={"token": token, "password": "Nina Neuve 2026"},
                         headers={"Accept-Language": language})
     assert assert_problem(close, 422, "validation")["errors"] == {"password": [reason]}
+    assert client.post("/api/auth/password-reset/confirm", json={"token": token, "password": PASSWORD}).status_code == 204
+
+
+@pytest.mark.parametrize(("language", "password", "reason"), [
+    ("fr", "Keller Marc Strasbourg 2026", "Contient votre nom : un attaquant l'essaie en premier."),
+    ("en", "strasbourg-2026-MARC-kéller", "Contains your name: an attacker tries it first."),
+    ("en", "mon ami marc.keller du 67", "Contains your e-mail address: an attacker tries it first."),
+])
+def test_a_password_made_of_the_users_name_among_other_words_is_refused(app, client, company, unreachable,
+                                                                         language, password, reason):
+    """The trial's case: Marc Keller chose "Keller Marc Strasbourg 2026" on his invitation link."""
+    link = create(app, client, company, email="marc.keller@test.example", name="Marc Keller").get_json()
+    token = re.search(r"#/password/(\S+)", link["invitation"]["link"]).group(1)
+    refused = client.post("/api/auth/password-reset/confirm", json={"token": token, "password": password},
+                          headers={"Accept-Language": language})
+    assert reason in assert_problem(refused, 422, "validation")["errors"]["password"]
     assert client.post("/api/auth/password-reset/confirm", json={"token": token, "password": PASSWORD}).status_code == 204
 
 
