@@ -125,6 +125,19 @@ def test_a_user_signed_in_with_a_password_is_not_invited_again(app, client, sess
     assert relay.messages == []
 
 
+def test_a_user_given_a_password_and_never_invited_is_offered_no_invitation(app, client, session, company, relay):
+    """The demo's users (and `tournee create-user`'s) have a password and never signed in yet:
+    the people screen offers them a password link, not "Send the invitation again"."""
+    given = make_user(session, "rep", team=company["team"], email="rita@test.example")
+    session.commit()
+    headers = token_headers(app, company["admin"])
+    assert client.get(f"/api/users/{given.id}", headers=headers).get_json()["invitation_pending"] is False
+    listed = {u["id"]: u for u in client.get("/api/users", headers=headers).get_json()["items"]}
+    assert listed[given.id]["invitation_pending"] is False
+    assert_problem(client.post(f"/api/users/{given.id}/invitation", headers=headers), 409, "already_signed_in")
+    assert relay.messages == []
+
+
 def test_a_user_outside_the_callers_scope_is_a_404(app, client, session, company, relay):
     missing = client.post(f"/api/users/{company['stranger'].id}/invitation", headers=token_headers(app, company["manager"]))
     assert_problem(missing, 404, "not_found")
@@ -151,7 +164,7 @@ def test_the_user_list_reads_invitation_pending_in_its_own_query(app, client, se
     assert login(client, "rita@test.example").status_code == 200
     headers = token_headers(app, company["admin"])  # the admin signs in (a token family) too
     expected = {invited: True, redeemed: False, signed.id: False, company["admin"].id: False,
-                company["manager"].id: True, company["stranger"].id: True}
+                company["manager"].id: False, company["stranger"].id: False}  # given a password, never invited
 
     def listed(path: str) -> tuple[dict[str, bool], list[str]]:
         statements: list[str] = []
@@ -183,5 +196,5 @@ def test_the_user_list_reads_invitation_pending_in_its_own_query(app, client, se
         make_user(session, "rep", team=company["team"], email=f"extra{n}@test.example")
     session.commit()
     more, more_statements = listed("/api/users")
-    assert len(more) == len(expected) + 8 and all(more[u] for u in more if u not in expected)
+    assert len(more) == len(expected) + 8 and not any(more[u] for u in more if u not in expected)
     assert len(more_statements) == len(statements)
