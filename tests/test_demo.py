@@ -91,6 +91,17 @@ def test_every_technical_team_a_rule_routes_to_reaches_someone(demo_session):
     assert all(members[t.id] or (t.channel != "inbox" and t.disabled_at is None) for t in targets), members
 
 
+def test_the_lines_of_interest_are_the_companys_product_lines(demo_session):
+    """An account's "Product lines of interest" offers the lines a quote request names, in both
+    languages: a rep never types "Compressors" as a quote's line because the account showed it."""
+    from server.customfields.models import CustomField
+    from server.quotes.product_lines import product_lines
+    field = demo_session.scalar(select(CustomField).where(CustomField.key == "gamme_interet"))
+    lines = product_lines(demo_session)
+    assert field.options == [line["key"] for line in lines]
+    assert field.option_labels == {line["key"]: line["label"] for line in lines}
+
+
 def test_each_demo_team_is_led_by_its_manager(demo_session):
     """The README names Claire Dubois as the team's manager: the team must point at her."""
     team = demo_session.scalar(select(Team).where(Team.name == "Bourgogne-Franche-Comté"))

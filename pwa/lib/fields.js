@@ -3,7 +3,7 @@
 // (lib/sync-client.js), the desk fetches them when it needs them.
 import { signal } from '../vendor/signals-core.mjs';
 import { api } from './api.js';
-import { lang } from './lang.js';
+import { lang, fmtNumber } from './lang.js';
 import { word, productLines } from './words.js';
 
 export const customFields = signal([]);
@@ -49,7 +49,9 @@ export function parseInput(field, raw) {
   const text = String(raw ?? '').trim();
   if (!text) return null;
   if (field.type === 'number') {
-    const n = Number(text.replace(/\s/g, '').replace(',', '.'));
+    // as inputValue writes it: "1 234,5" (fr) or "1,234.5" (en); a French "3.5" is read too
+    const plain = lang.value === 'en' ? text.replace(/[\s,]/g, '') : text.replace(/\s/g, '').replace(',', '.');
+    const n = Number(plain);
     if (!Number.isFinite(n)) throw new Error(field.key);
     return n;
   }
@@ -60,6 +62,7 @@ export function parseInput(field, raw) {
 export function inputValue(field, value) {
   if (field.type === 'choices') return Array.isArray(value) ? value : [];
   if (field.type === 'boolean') return value == null ? '' : String(value);
+  if (field.type === 'number' && typeof value === 'number') return fmtNumber(value, 10); // "1 234,5" in French
   return value == null ? '' : String(value);
 }
 

@@ -28,7 +28,7 @@ export function followUserLanguage() {
     const [who, code] = (localStorage.getItem(UNSAVED) || '').split(' ');
     if (who === id) saveLanguage(id, code);
     api('/api/me').then((answer) => {
-      if (who !== id && asked === choices && answer.locale && answer.locale !== lang.value) setLang(answer.locale, { save: false });
+      if (who !== id && asked === choices && answer.locale_chosen && answer.locale !== lang.value) setLang(answer.locale, { save: false });
       me.value = answer;
     }, () => {});
   });

@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 from server.customfields.models import CustomField
+from server.quotes.product_lines import BUILT_IN
 from server.segmentation.defaults import SECTORS
 
 DEMO_FIELDS = (
     {"key": "siret", "entity": "account", "label": {"fr": "SIRET", "en": "SIRET"}, "type": "text", "position": 0},
     {"key": "parc_machines", "entity": "account", "label": {"fr": "Parc machines", "en": "Machine fleet"},
      "type": "number", "position": 1},
+    # The lines of interest are the company's product lines (server/quotes/product_lines.py),
+    # those a quote request names: one list, not two that differ.
     {"key": "gamme_interet", "entity": "account", "label": {"fr": "Gammes d’intérêt", "en": "Product lines of interest"},
-     "type": "choices", "options": ["Compresseurs", "Outillage", "Levage", "Pièces"], "position": 2,
-     "option_labels": {"Compresseurs": {"fr": "Compresseurs", "en": "Compressors"},
-                       "Outillage": {"fr": "Outillage", "en": "Tooling"},
-                       "Levage": {"fr": "Levage", "en": "Lifting"},
-                       "Pièces": {"fr": "Pièces", "en": "Spare parts"}}},
+     "type": "choices", "options": [line["key"] for line in BUILT_IN], "position": 2,
+     "option_labels": {line["key"]: line["label"] for line in BUILT_IN}},
     # The default model's "sector" criterion reads this field: a choice, so the rep picks one
     # of the model's categories, and every screen names it in the reader's language.
     {"key": "sector", "entity": "account", "label": {"fr": "Secteur d’activité", "en": "Industry"},

@@ -43,15 +43,18 @@ def issue_until(*, session, user: User, purpose: str) -> tuple[str, datetime]:
 
 
 def signed_in_yet():
-    """SQL, correlated on `User.id`: the user has chosen a password (a link redeemed) or signed in
-    (a token family). Its negation is PersonSchema's `invitation_pending`, read in the list's own query."""
+    """SQL, correlated on `User.id`: the user has chosen a password (a link redeemed), signed in
+    (a token family), or was never invited (its password set by `tournee demo` or `tournee
+    create-user`: a password link is what it may need, not an invitation). Its negation is
+    PersonSchema's `invitation_pending`, read in the list's own query."""
     return or_(exists().where(LinkToken.user_id == User.id, LinkToken.used_at.is_not(None)),
-               exists().where(TokenFamily.user_id == User.id))
+               exists().where(TokenFamily.user_id == User.id),
+               ~exists().where(LinkToken.user_id == User.id, LinkToken.purpose == "invitation"))
 
 
 def never_signed_in(*, session, user_ids: list[str]) -> set[str]:
-    """Those of `user_ids` that never chose a password (no link redeemed) nor signed in (no
-    token family): the users an invitation may be sent again to."""
+    """Those of `user_ids` that were invited and never chose a password (no link redeemed) nor
+    signed in (no token family): the users an invitation may be sent again to."""
     ids = list(dict.fromkeys(user_ids))
     pending: set[str] = set()
     for start in range(0, len(ids), 500):

@@ -3,7 +3,8 @@
 Rules, after NIST SP 800-63B §5.1.1.2 and ANSSI's guide on passwords: at least 12
 characters, or a passphrase of at least 4 words; not the user's e-mail (nor its part
 before the @), nor too close to it or to the user's name (`too_close`, after Django's
-UserAttributeSimilarityValidator); not one of the 30,000 most common passwords of the
+UserAttributeSimilarityValidator), nor made of them among other words (`contains_name`: "Keller
+Marc Strasbourg 2026" for Marc Keller, which no similarity ratio catches); not one of the 30,000 most common passwords of the
 list that the `zxcvbn` package ships (Dropbox's zxcvbn, from leaked-password corpora).
 """
 from __future__ import annotations
@@ -41,8 +42,12 @@ def problems(password: str, *, email: str, name: str) -> list[str]:
         found.append("Not your e-mail address.")
     elif too_close(password, address) or too_close(password, local):
         found.append("Too close to your e-mail address: an attacker tries it first.")
+    elif contains_name(password, local, shortest_alone=6):
+        found.append("Contains your e-mail address: an attacker tries it first.")
     if too_close(password, name):
         found.append("Too close to your name: an attacker tries it first.")
+    elif contains_name(password, name):
+        found.append("Contains your name: an attacker tries it first.")
     if folded in _common() or re.sub(r"\d+$", "", folded) in _common() and len(folded) < 16:
         found.append("Too common: it is in the lists that attackers try first.")
     return found
@@ -71,6 +76,20 @@ def too_close(password: str, value: str) -> bool:
     parts = [p for p in re.split(r"\W+", value) if p] + [value]
     return (any(_similar(password, part) for part in parts)
             or _similar(_sorted_words(password), _sorted_words(value)))
+
+
+def contains_name(password: str, value: str, *, shortest_alone: int = 3) -> bool:
+    """Whether `password` holds two of the words of `value` (a name, an e-mail's local part), or
+    its only word when that has `shortest_alone` letters or more, anywhere and in any order,
+    case and accents aside: "Keller Marc Strasbourg 2026" holds "Marc Keller", "xmarc.keller!"
+    holds "marc.keller". One given name among other words ("dole nina 39 jura" for Nina Neuve,
+    nina@…) stays a passphrase, as `too_close` has it. Words of fewer than 3 letters are left out."""
+    text = re.sub(r"\W+", "", _folded(password))
+    parts = {p for p in re.split(r"\W+", _folded(value)) if len(p) >= 3}
+    if len(parts) == 1 and len(next(iter(parts))) < shortest_alone:
+        return False
+    found = sum(1 for p in parts if p in text)
+    return bool(parts) and found >= min(2, len(parts))
 
 
 def _similar(password: str, value: str) -> bool:

@@ -33,9 +33,11 @@ class MeSchema(UserSchema):
 
     timezone = fields.String(dump_only=True)
     technical_team_ids = fields.Method("_technical_team_ids", dump_only=True)
-    # The language the user chose, "fr" or "en", on whatever device; null until it chooses one
-    # (unlike the people screen's default "fr"): the app then keeps this device's language.
-    locale = fields.String(dump_only=True, allow_none=True)
+    # "fr" | "en", as GET /api/users says it for the same user (French until it chooses);
+    # `locale_chosen` is false until the user chose one, on whatever device: the app then
+    # keeps this device's language instead.
+    locale = fields.Function(lambda user: user.locale or "fr", dump_only=True)
+    locale_chosen = fields.Function(lambda user: user.locale is not None, dump_only=True)
     # Where the rep's day starts, {"lat", "lon"} in degrees, or null when it has no position:
     # the tablet keeps it to order its offline due list as the server does (nearest first).
     home = fields.Method("_home", dump_only=True)

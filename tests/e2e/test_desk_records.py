@@ -62,7 +62,7 @@ def test_the_desk_edits_custom_values_and_shows_the_servers_reasons(page, tempor
         values.get_by_test_id("custom-e2e_taille").select_option("PME")
         values.get_by_test_id("custom-e2e_client_grand_compte").select_option("true")
         values.get_by_test_id("custom-e2e_visite_salon").fill("2026-03-05")
-        values.get_by_test_id("custom-gamme_interet").get_by_role("checkbox", name="Levage", exact=True).check()
+        values.get_by_test_id("custom-gamme_interet").get_by_role("checkbox", name="Hydraulique", exact=True).check()
         # After the save the desk reads the account back. That read is held here, to land late:
         # after the next edit and its refusal, which it must not undo.
         read_back, held = f"**/api/accounts/{account['id']}", []
@@ -73,7 +73,7 @@ def test_the_desk_edits_custom_values_and_shows_the_servers_reasons(page, tempor
         stored = manager.call("GET", f"/api/accounts/{account['id']}")["custom"]
         assert {k: stored[k] for k in ("parc_machines", "e2e_taille", "e2e_client_grand_compte", "e2e_visite_salon")} == {
             "parc_machines": 12, "e2e_taille": "PME", "e2e_client_grand_compte": True, "e2e_visite_salon": "2026-03-05"}
-        assert "Levage" in stored["gamme_interet"]
+        assert "hydraulique" in stored["gamme_interet"]  # the product line's key
         # a required value cannot be emptied: the server's reason, in words, under the field
         refusal = values.locator("[data-testid=custom-error][data-key=e2e_taille]")
         values.get_by_test_id("custom-e2e_taille").select_option("")
@@ -113,8 +113,8 @@ def test_an_english_desk_shows_the_choices_labels_and_stores_the_values(page, te
     values = open_account_values(page, account)
     # the temporary e2e_taille value is purged by the fixture; the demo's values are not changed
     gamme = values.get_by_test_id("custom-gamme_interet")
-    expect(gamme).to_contain_text("Compressors")
-    expect(gamme).not_to_contain_text("Compresseurs")
+    expect(gamme).to_contain_text("Spare parts")
+    expect(gamme).not_to_contain_text("Pièces détachées")
     values.get_by_test_id("custom-e2e_taille").select_option(label="SME")
     values.get_by_test_id("values-save").click()
     stored = {}
@@ -127,7 +127,7 @@ def test_an_english_desk_shows_the_choices_labels_and_stores_the_values(page, te
     # the fields editor lists the options by their English labels
     page.get_by_test_id("desk-nav-fields").click()
     row = page.locator("[data-testid=field-row][data-key=gamme_interet]")
-    expect(row).to_contain_text("Compressors, Tooling, Lifting, Spare parts")
+    expect(row).to_contain_text("Motors, Maintenance, Spare parts, Hydraulics")
     row.get_by_test_id("field-edit").click()
-    expect(page.get_by_test_id("option-labels").locator("tr[data-option=Levage]")
-           .get_by_test_id("option-label-en")).to_have_value("Lifting")
+    expect(page.get_by_test_id("option-labels").locator("tr[data-option=hydraulique]")
+           .get_by_test_id("option-label-en")).to_have_value("Hydraulics")

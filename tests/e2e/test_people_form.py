@@ -75,7 +75,7 @@ def test_a_new_reps_home_and_lunch_break_are_saved_and_shown_back(page, api):
     expect(page.locator(".toast", has_text="Enregistré.")).to_be_visible()  # once the change is saved
     (lea,) = admin.call("GET", "/api/users?q=lea.midi")["items"]
     assert lea["working_hours"]["lunch"] == ["12:30", "14:00", 30]
-    assert lea["working_hours"]["mon"] == ["08:30", "18:00"]  # the rest of the hours as they were
+    assert lea["working_hours"]["mon"] == ["08:00", "19:00"]  # the rest of the hours as they were
 
 
 def test_the_lunch_break_speaks_english_too(page):

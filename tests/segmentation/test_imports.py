@@ -125,6 +125,18 @@ def test_unknown_columns_are_refused_unless_mapped(client, headers, session, wor
     assert tuple(stored) == ("Essai", "à ignorer")
 
 
+def test_a_column_may_be_mapped_to_a_custom_field(client, headers, session, world):
+    """The desk's "Columns to map" offers the company's fields as `custom.<key>`: the import takes them."""
+    from tests.factories import make_custom_field
+    make_custom_field(session, "surface")
+    session.commit()
+    data = csv_bytes("Code client;Raison sociale;Commercial;Surface atelier", "C-9;Essai;rep.a@test.example;1234,5")
+    assert upload(client, headers, data).status_code == 422  # "Surface atelier" is no field's name
+    accepted = upload(client, headers, data, mapping=json.dumps({"Surface atelier": "custom.surface"}))
+    assert accepted.status_code == 200, accepted.get_json()
+    assert session.scalar(select(Account.custom).where(Account.external_ref == "C-9"))["surface"] == 1234.5
+
+
 def test_file_over_the_limit_is_413(app, client, headers, session, world):
     app.config["IMPORT_MAX_BYTES"] = 2_000
     data = csv_bytes(HEADER, *(f"C-{i};Compte {i};rep.a@test.example;Dijon;1000;5;btp;non" for i in range(100)))

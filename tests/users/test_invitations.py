@@ -24,8 +24,8 @@ def company(session):
     return made
 
 
-def create(app, client, company, who="admin", email="nina@test.example"):
-    body = {"email": email, "name": "Nina Neuve", "role": "rep", "team_id": company["team"].id}
+def create(app, client, company, who="admin", email="nina@test.example", name="Nina Neuve"):
+    body = {"email": email, "name": name, "role": "rep", "team_id": company["team"].id}
     return client.post("/api/users", json=body, headers=token_headers(app, company[who]))
 
 
@@ -75,6 +75,22 @@ def test_an_invited_user_may_not_choose_its_own_name_and_the_link_stays_usable(a
     assert client.post("/api/auth/password-reset/confirm", json={"token": token, "password": PASSWORD}).status_code == 204
 
 
+@pytest.mark.parametrize(("language", "password", "reason"), [
+    ("fr", "Keller Marc Strasbourg 2026", "Contient votre nom : un attaquant l'essaie en premier."),
+    ("en", "strasbourg-2026-MARC-kéller", "Contains your name: an attacker tries it first."),
+    ("en", "mon ami marc.keller du 67", "Contains your e-mail address: an attacker tries it first."),
+])
+def test_a_password_made_of_the_users_name_among_other_words_is_refused(app, client, company, unreachable,
+                                                                         language, password, reason):
+    """The trial's case: Marc Keller chose "Keller Marc Strasbourg 2026" on his invitation link."""
+    link = create(app, client, company, email="marc.keller@test.example", name="Marc Keller").get_json()
+    token = re.search(r"#/password/(\S+)", link["invitation"]["link"]).group(1)
+    refused = client.post("/api/auth/password-reset/confirm", json={"token": token, "password": password},
+                          headers={"Accept-Language": language})
+    assert reason in assert_problem(refused, 422, "validation")["errors"]["password"]
+    assert client.post("/api/auth/password-reset/confirm", json={"token": token, "password": PASSWORD}).status_code == 204
+
+
 def test_a_new_invitation_goes_to_a_user_not_signed_in_yet_and_not_after(app, client, company, relay):
     user_id = create(app, client, company).get_json()["id"]
     headers = token_headers(app, company["manager"])
@@ -109,6 +125,19 @@ def test_a_user_signed_in_with_a_password_is_not_invited_again(app, client, sess
     assert relay.messages == []
 
 
+def test_a_user_given_a_password_and_never_invited_is_offered_no_invitation(app, client, session, company, relay):
+    """The demo's users (and `tournee create-user`'s) have a password and never signed in yet:
+    the people screen offers them a password link, not "Send the invitation again"."""
+    given = make_user(session, "rep", team=company["team"], email="rita@test.example")
+    session.commit()
+    headers = token_headers(app, company["admin"])
+    assert client.get(f"/api/users/{given.id}", headers=headers).get_json()["invitation_pending"] is False
+    listed = {u["id"]: u for u in client.get("/api/users", headers=headers).get_json()["items"]}
+    assert listed[given.id]["invitation_pending"] is False
+    assert_problem(client.post(f"/api/users/{given.id}/invitation", headers=headers), 409, "already_signed_in")
+    assert relay.messages == []
+
+
 def test_a_user_outside_the_callers_scope_is_a_404(app, client, session, company, relay):
     missing = client.post(f"/api/users/{company['stranger'].id}/invitation", headers=token_headers(app, company["manager"]))
     assert_problem(missing, 404, "not_found")
@@ -135,7 +164,7 @@ def test_the_user_list_reads_invitation_pending_in_its_own_query(app, client, se
     assert login(client, "rita@test.example").status_code == 200
     headers = token_headers(app, company["admin"])  # the admin signs in (a token family) too
     expected = {invited: True, redeemed: False, signed.id: False, company["admin"].id: False,
-                company["manager"].id: True, company["stranger"].id: True}
+                company["manager"].id: False, company["stranger"].id: False}  # given a password, never invited
 
     def listed(path: str) -> tuple[dict[str, bool], list[str]]:
         statements: list[str] = []
@@ -167,5 +196,5 @@ def test_the_user_list_reads_invitation_pending_in_its_own_query(app, client, se
         make_user(session, "rep", team=company["team"], email=f"extra{n}@test.example")
     session.commit()
     more, more_statements = listed("/api/users")
-    assert len(more) == len(expected) + 8 and all(more[u] for u in more if u not in expected)
+    assert len(more) == len(expected) + 8 and not any(more[u] for u in more if u not in expected)
     assert len(more_statements) == len(statements)

@@ -1,20 +1,23 @@
 """The user's language follows it from device to device: `GET /api/me` says which one it chose
-(null until it chooses), and the user saves its own choice with `PATCH /api/users/{its id}`."""
+(`locale_chosen` false until it chooses, `locale` then French as GET /api/users says it), and the user saves its own choice with `PATCH /api/users/{its id}`."""
 from __future__ import annotations
 
 from tests.factories import make_user, token_headers
 
 
-def test_me_says_null_until_the_user_chooses_a_language_then_the_choice(app, client, session):
-    rep = make_user(session, "rep")
+def test_me_says_not_chosen_until_the_user_chooses_a_language_then_the_choice(app, client, session):
+    rep, admin = make_user(session, "rep"), make_user(session, "admin")
     session.commit()
     headers = token_headers(app, rep)
     me = client.get("/api/me", headers=headers)
-    assert me.status_code == 200 and me.get_json()["locale"] is None  # the device's own language stands
+    assert me.status_code == 200 and me.get_json()["locale_chosen"] is False  # the device's own language stands
+    listed = client.get(f"/api/users/{rep.id}", headers=token_headers(app, admin)).get_json()
+    assert me.get_json()["locale"] == listed["locale"] == "fr"  # one user, one answer
 
     changed = client.patch(f"/api/users/{rep.id}", json={"locale": "en"}, headers=headers)
     assert changed.status_code == 200, changed.get_json()
-    assert client.get("/api/me", headers=headers).get_json()["locale"] == "en"
+    chosen = client.get("/api/me", headers=headers).get_json()
+    assert (chosen["locale"], chosen["locale_chosen"]) == ("en", True)
     client.patch(f"/api/users/{rep.id}", json={"locale": "fr"}, headers=headers)
     assert client.get("/api/me", headers=headers).get_json()["locale"] == "fr"
 

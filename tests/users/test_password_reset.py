@@ -102,6 +102,18 @@ def test_too_close_to_the_users_name_or_address(password, value, close):
     assert password_rules.too_close(password, value) is close
 
 
+@pytest.mark.parametrize(("password", "value", "holds"), [
+    ("Keller Marc Strasbourg 2026", "Marc Keller", True),          # both words, another order
+    ("strasbourg marc émile KELLER", "Marc Kéller", True),         # case and accents aside
+    ("xmarc.keller!2026", "marc.keller", True),                    # an e-mail's local part
+    ("madonna forever and ever", "Madonna", True),                  # a one-word name
+    ("dole nina 39 jura", "Nina Neuve", False),                     # one given name in a passphrase
+    ("correct horse battery staple", "Ana Bé", False),
+])
+def test_a_password_holding_the_users_name_words(password, value, holds):
+    assert password_rules.contains_name(password, value) is holds
+
+
 def test_requests_are_rate_limited_per_email(app, client, user, relay):
     app.config["RESET_LIMIT_PER_EMAIL"] = "2 per hour"
     codes = [client.post("/api/auth/password-reset", json={"email": "rita@test.example"}).status_code

@@ -6,12 +6,20 @@ import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { api, ApiError } from '../../lib/api.js';
 import { colon, fmtNumber } from '../../lib/lang.js';
+import { fieldLabel } from '../../lib/fields.js';
 import { useApi } from './fetch.js';
 import { problemText } from './problems.js';
 import { w, count } from './words.js';
 
 const FIELDS = ['external_ref', 'name', 'status', 'address', 'postcode', 'city', 'lat', 'lon', 'phone', 'email', 'tags',
-  'notes', 'owner_email', 'custom.siret'];
+  'notes', 'owner_email'];
+
+/** The targets a column may be mapped to: the built-in fields, then the company's account
+ * fields as `custom.<key>` (the import's mapping accepts them), each in the reader's words. */
+function targets(custom) {
+  const own = (custom || []).filter((f) => f.entity === 'account').map((f) => [`custom.${f.key}`, fieldLabel(f)]);
+  return [...FIELDS.map((f) => [f, w(`field.${f}`)]), ...own];
+}
 
 async function send(file, mapping, dryRun, owner) {
   const form = new FormData();
@@ -73,6 +81,7 @@ export function Import() {
   const [owner, setOwner] = useState('');
   // the reps the caller may give accounts to: the server scopes the list (a manager's team)
   const users = useApi('/api/users');
+  const custom = useApi('/api/custom-fields');
   const reps = (users.data?.items || []).filter((u) => u.role === 'rep' && u.active);
   async function run(dryRun) {
     setBusy(true);
@@ -101,7 +110,7 @@ export function Import() {
         <select data-testid="map-column" data-column=${c} value=${mapping[c] === null ? '__ignore' : mapping[c] || ''}
           onChange=${(e) => setMapping({ ...mapping, [c]: e.target.value === '__ignore' ? null : e.target.value })}>
           <option value="">–</option><option value="__ignore">${w('ignoreColumn')}</option>
-          ${FIELDS.map((f) => html`<option value=${f}>${w(`field.${f}`)}</option>`)}</select></label>`)}</fieldset>`}
+          ${targets(custom.data).map(([f, label]) => html`<option value=${f}>${label}</option>`)}</select></label>`)}</fieldset>`}
     <div class="actions">
       <button data-testid="import-dry-run" disabled=${!file || busy} onClick=${() => run(true)}>${w('dryRun')}</button>
       <button class="primary" data-testid="import-run" disabled=${!file || busy || !(result?.ok && result.dryRun)} onClick=${() => run(false)}>${w('runImport')}</button>

@@ -8,12 +8,15 @@ import { user } from '../../lib/ui.js';
 import { useApi, post, patch, problemText } from './fetch.js';
 import { api } from '../../lib/api.js';
 import { w } from './words.js';
+import { lang } from '../../lib/lang.js';
 import { Teams } from './teams.js';
 import { InvitationLink, inviteAgain, sendReset, told } from './invitation.js';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const WEEKDAYS = { mon: ['08:30', '18:00'], tue: ['08:30', '18:00'], wed: ['08:30', '18:00'], thu: ['08:30', '18:00'], fri: ['08:30', '18:00'] };
-const blank = () => ({ email: '', name: '', role: 'rep', team_id: user.value.team_id || '', locale: 'fr', time_zone: 'Europe/Paris',
+// What the planner uses when a user has none (server/agenda/workdays.py DEFAULT_HOURS, README).
+const WEEKDAYS = Object.fromEntries(DAYS.slice(0, 5).map((d) => [d, ['08:00', '19:00']]));
+// A new user speaks the language the admin works in (the company has no default language).
+const blank = () => ({ email: '', name: '', role: 'rep', team_id: user.value.team_id || '', locale: lang.value, time_zone: 'Europe/Paris',
   address: '', postcode: '', city: '', hours: { ...WEEKDAYS }, lunch: ['12:00', '14:00', 60], technical_team_ids: [] });
 
 function fromUser(u) {
@@ -105,7 +108,7 @@ function PersonForm({ initial, teams, techTeams, onDone, onLink }) {
       <label>E-mail<input data-testid="person-email" type="email" required value=${f.email} onInput=${set('email')} /></label>
       <label>${w('roleLabel')}<select data-testid="person-role" value=${f.role} onChange=${set('role')}>${roles.map((r) => html`<option value=${r}>${w(`role.${r}`)}</option>`)}</select></label>
       <label>${w('team')}<select data-testid="person-team" value=${f.team_id} onChange=${set('team_id')}><option value="">–</option>${(teams || []).map((t) => html`<option value=${t.id}>${t.name}</option>`)}</select></label>
-      <label>${w('language')}<select value=${f.locale} onChange=${set('locale')}><option value="fr">Français</option><option value="en">English</option></select></label>
+      <label>${w('language')}<select data-testid="person-locale" value=${f.locale} onChange=${set('locale')}><option value="fr">Français</option><option value="en">English</option></select></label>
       <label>${w('timeZone')}<input value=${f.time_zone} onInput=${set('time_zone')} /></label>
     </div>
     <fieldset><legend>${w('homeBase')}</legend>
