@@ -88,7 +88,7 @@ def test_admin_sets_up_a_team_and_a_rep_who_signs_in_from_the_invitation(page, b
     admin = api("admin@example.com")
     nina = next(u for u in admin.call("GET", "/api/users")["items"] if u["email"] == "nina@example.com")
     assert nina["home"]["city"] == "Dole" and nina["home"]["lat"] is not None
-    assert nina["working_hours"]["mon"] == ["07:45", "18:00"] and nina["working_hours"]["fri"] is None
+    assert nina["working_hours"]["mon"] == ["07:45", "19:00"] and nina["working_hours"]["fri"] is None
 
     rep_context = new_context(browser, live_server)
     rep_page = rep_context.new_page()

@@ -49,7 +49,7 @@ TEXT = """() => {
   return parts.join('\\n');
 }"""
 # the demo's "Gammes d'intérêt" option "Levage" (server/demo/fields.py: option_labels)
-OPTION = {"fr": "Levage", "en": "Lifting"}
+OPTION = {"fr": "Pièces détachées", "en": "Spare parts"}  # the demo's lines of interest: the product lines
 # a criterion of the demo's commercial model (server/segmentation/defaults.py: LABELS)
 CRITERION = {"fr": "Chiffre d'affaires N-1 (€)", "en": "Revenue last year (€)"}
 
@@ -79,7 +79,7 @@ def test_the_rep_screens_speak_one_language(page, lang):
     page.get_by_test_id("tour-stop").first.click()
     expect(page.get_by_test_id("log-visit")).to_be_visible()
     check(page, lang, "account", words)
-    # a choice shows its label in the screen's language; the stored value stays the French option
+    # a choice shows its label in the screen's language; the stored value stays the line's key
     choices = page.get_by_test_id("custom-gamme_interet")
     expect(choices.get_by_role("checkbox", name=OPTION[lang], exact=True)).to_have_count(1)
     # why this segment: the model's criteria named in the screen's language
