@@ -48,7 +48,7 @@ TEXT = """() => {
   }
   return parts.join('\\n');
 }"""
-# the demo's "Gammes d'intérêt" option "Levage" (server/demo/fields.py: option_labels)
+# the demo's "Gammes d'intérêt" option "pieces" (server/demo/fields.py: the product lines' labels)
 OPTION = {"fr": "Pièces détachées", "en": "Spare parts"}  # the demo's lines of interest: the product lines
 # a criterion of the demo's commercial model (server/segmentation/defaults.py: LABELS)
 CRITERION = {"fr": "Chiffre d'affaires N-1 (€)", "en": "Revenue last year (€)"}
