@@ -242,10 +242,7 @@ def appointment_changed(ctx, record) -> None:
             if kept.date != day and not any(s.get("account_id") == record.account_id
                                             for s in (kept.plan or {}).get("stops") or []):
                 continue  # a neighbouring day that does not visit the account keeps its plan
-            if not (kept.plan or {}).get("stale"):
-                kept.plan = {**(kept.plan or {}), "stale": True}
-                ctx.numbers.stamp(kept, ("plan",), time_ms=ctx.time_ms, user_id=ctx.actor.id)
-            request_plan(ctx.session, rep_id, kept.date)
+            _replan(ctx, kept)
 
 
 def _horizon_days() -> int:
@@ -258,22 +255,24 @@ def days_changed(ctx, rep_id: str, days) -> None:
     """The kept plans of `rep_id` on `days` go stale, in the writer's transaction (an absence
     added, moved or removed), so they are planned again and tablets pull the flag."""
     for kept in ctx.session.scalars(select(TourPlan).where(TourPlan.rep_id == rep_id, TourPlan.date.in_(sorted(days)))):
-        if not (kept.plan or {}).get("stale"):
-            kept.plan = {**(kept.plan or {}), "stale": True}
-            ctx.numbers.stamp(kept, ("plan",), time_ms=ctx.time_ms, user_id=ctx.actor.id)
-        request_plan(ctx.session, rep_id, kept.date)
+        _replan(ctx, kept)
 
 
 def portfolios_changed(ctx, rep_ids, *, since: date) -> None:
     """The kept plans of the reps `rep_ids` (user ids), from `since` on, go stale and are queued,
     in the writer's transaction: an import that adds, moves or relocates accounts changes the
     due lists of their days, as a booking or a visit does. `ctx` as `days_changed`'s."""
-    days: dict[str, set[date]] = {}
-    for rep_id, day in ctx.session.execute(select(TourPlan.rep_id, TourPlan.date).where(
-            TourPlan.rep_id.in_(sorted(set(rep_ids))), TourPlan.date >= since)):
-        days.setdefault(rep_id, set()).add(day)
-    for rep_id, rep_days in days.items():
-        days_changed(ctx, rep_id, rep_days)
+    for kept in ctx.session.scalars(select(TourPlan).where(TourPlan.rep_id.in_(sorted(set(rep_ids))),
+                                                           TourPlan.date >= since)):
+        _replan(ctx, kept)
+
+
+def _replan(ctx, kept: TourPlan) -> None:
+    """`kept` goes stale (stamped, so tablets pull the flag) and its day is queued for the planner."""
+    if not (kept.plan or {}).get("stale"):
+        kept.plan = {**(kept.plan or {}), "stale": True}
+        ctx.numbers.stamp(kept, ("plan",), time_ms=ctx.time_ms, user_id=ctx.actor.id)
+    request_plan(ctx.session, kept.rep_id, kept.date)
 
 
 def kept_plans(session: Session, rep_id: str, first: date, last: date) -> list[TourPlan]:
