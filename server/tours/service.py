@@ -142,7 +142,7 @@ def plan_and_keep(session: Session, rep: Rep, day: date, *, config, now: datetim
     background planner in the same transaction. Otherwise the full search (up to
     `TOUR_TIME_LIMIT_S`) for the background planner, which passes the `requested_at`
     of the job it claimed: the job is done unless it was requested again meanwhile."""
-    gathered = gather(session, rep, day, now=now, horizon_days=int(config.get("TOUR_DUE_HORIZON_DAYS", 7)))
+    gathered = gather(session, rep, day, now=now, horizon_days=horizon_days(config))
     session.rollback()  # end the read transaction: no lock is held while the solver thinks
     if quick:
         doc = solve(gathered, travel=quick_travel(config), time_limit_s=0.05, now=now, solver="fallback")
@@ -227,7 +227,7 @@ def appointment_changed(ctx, record) -> None:
     old_start = state.attrs.start.history.deleted
     if old_rep or old_start:
         pairs.add((old_rep[0] if old_rep else record.rep_id, old_start[0] if old_start else record.start))
-    horizon = _horizon_days()
+    horizon = horizon_days()
     for rep_id, start in pairs:
         rep = load_rep(ctx.session, rep_id)
         if rep is None or start is None:
@@ -245,10 +245,15 @@ def appointment_changed(ctx, record) -> None:
             _replan(ctx, kept)
 
 
-def _horizon_days() -> int:
-    """`TOUR_DUE_HORIZON_DAYS` of the running app (7 outside one)."""
-    from flask import current_app, has_app_context
-    return int(current_app.config.get("TOUR_DUE_HORIZON_DAYS", 7)) if has_app_context() else 7
+def horizon_days(config=None) -> int:
+    """`TOUR_DUE_HORIZON_DAYS` (days, 7 when unset) of `config` (a mapping), by default of the
+    running app's (7 outside one): the one reading of it, by planning (a due visit is planned
+    that many days ahead of its date, a booking that near replaces it) and by the bookings
+    that make the kept plans of those days stale, so both mean the same days."""
+    if config is None:
+        from flask import current_app, has_app_context
+        config = current_app.config if has_app_context() else {}
+    return int(config.get("TOUR_DUE_HORIZON_DAYS", 7))
 
 
 def days_changed(ctx, rep_id: str, days) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from server.db import utcnow
 from server.tours.models import TourPlan
+from server.tours.service import horizon_days
 from tests.factories import make_account
 from tests.tours.world import a_working_day, make_world
 
@@ -55,3 +56,30 @@ def test_a_booking_leaves_the_kept_tours_that_do_not_visit_the_account_as_they_a
     assert booked.status_code == 201, booked.get_json()
     kept = session.scalar(select(TourPlan.plan).where(TourPlan.rep_id == world.rep.id, TourPlan.date == monday))
     assert not kept.get("stale")
+
+
+def test_the_due_horizon_has_one_reading_for_planning_and_for_bookings(app):
+    assert horizon_days({"TOUR_DUE_HORIZON_DAYS": "3"}) == 3  # an environment's value is a string
+    assert horizon_days({}) == 7
+    app.config["TOUR_DUE_HORIZON_DAYS"] = 4
+    assert horizon_days() == 4  # the running app's, which bookings read
+
+
+def test_a_booking_beyond_a_shorter_horizon_leaves_the_days_that_still_plan_the_account_as_they_are(
+        app, client, session, world):
+    app.config["TOUR_DUE_HORIZON_DAYS"] = 3
+    monday = a_working_day(weekday=0)
+    url = f"/api/tours/{world.rep.id}/{monday.isoformat()}"
+    first = client.get(url, headers=world.headers(app, "rep")).get_json()
+    account_id = next(s["account_id"] for s in first["stops"] if s["kind"] in ("due", "overdue"))
+    next_monday = monday + timedelta(days=7)
+    booked = client.post("/api/appointments", headers=world.headers(app, "tele"), json={
+        "rep_id": world.rep.id, "account_id": account_id, "contact_id": None, "purpose": "Présentation",
+        "start": f"{next_monday.isoformat()}T10:00:00", "end": f"{next_monday.isoformat()}T11:00:00"})
+    assert booked.status_code == 201, booked.get_json()
+
+    kept = session.scalar(select(TourPlan.plan).where(TourPlan.rep_id == world.rep.id, TourPlan.date == monday))
+    assert not kept.get("stale")  # 7 days ahead: beyond the horizon the booking read
+    again = client.post(f"{url}/replan", headers=world.headers(app, "rep"))
+    assert again.status_code == 200, again.get_json()
+    assert account_id in {s["account_id"] for s in again.get_json()["stops"]}  # and so did planning
