@@ -220,15 +220,11 @@ def appointment_changed(ctx, record) -> None:
     """after_change of an appointment: the kept plans of the day it left and the day it is on go
     stale, and are queued for the background planner; so do those of the days before it (within
     `TOUR_DUE_HORIZON_DAYS`) and of its week that plan its account as a due visit, which the
-    booking replaces."""
-    state = inspect(record)
-    pairs = {(record.rep_id, record.start)}
-    old_rep = state.attrs.rep_id.history.deleted
-    old_start = state.attrs.start.history.deleted
-    if old_rep or old_start:
-        pairs.add((old_rep[0] if old_rep else record.rep_id, old_start[0] if old_start else record.start))
+    booking replaces. A booking cancelled, or moved away from a day, gives its account back to
+    that day's window: every kept plan of the window from today on goes stale too, as those
+    days left the account out for the booking."""
     horizon = horizon_days()
-    for rep_id, start in pairs:
+    for rep_id, start, account_id, released in _days_touched(record):
         rep = load_rep(ctx.session, rep_id)
         if rep is None or start is None:
             continue
@@ -237,12 +233,32 @@ def appointment_changed(ctx, record) -> None:
         # The booked account is not planned as due on the days before it within the horizon,
         # nor on the other days of its week (planning.gather): those kept plans change too.
         first, last = day - timedelta(days=horizon), day + timedelta(days=6 - day.weekday())
+        today = utcnow().astimezone(rep.tz).date()  # a past day's kept plan is left as it was
         for kept in ctx.session.scalars(select(TourPlan).where(TourPlan.rep_id == rep_id, TourPlan.date >= first,
                                                                TourPlan.date <= last)):
-            if kept.date != day and not any(s.get("account_id") == record.account_id
-                                            for s in (kept.plan or {}).get("stops") or []):
+            if kept.date != day and not (released and kept.date >= today) and not any(
+                    s.get("account_id") == account_id for s in (kept.plan or {}).get("stops") or []):
                 continue  # a neighbouring day that does not visit the account keeps its plan
             _replan(ctx, kept)
+
+
+def _days_touched(record) -> list[tuple[str, datetime | None, str, bool]]:
+    """(rep id, start, account id, released) of the bookings an appointment's change touches:
+    as it is now, and as it was when it moved (rep, start or account changed). `released`: the
+    account is no longer booked there (cancelled now, or moved away from a live booking)."""
+    state = inspect(record)
+
+    def was(name: str):
+        deleted = getattr(state.attrs, name).history.deleted
+        return deleted[0] if deleted else getattr(record, name)
+
+    live_before = was("status") != "cancelled"
+    now = (record.rep_id, record.start, record.account_id)
+    touched = [(*now, record.status == "cancelled" and live_before)]
+    before = (was("rep_id"), was("start"), was("account_id"))
+    if before != now:
+        touched.append((*before, live_before))
+    return touched
 
 
 def horizon_days(config=None) -> int:
