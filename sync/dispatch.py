@@ -59,7 +59,7 @@ from server.accounts.models import Account, Contact
 from server.db import utcnow
 from server.quotes.models import QuoteEvent, QuoteRequest, TechnicalTeam
 from server.quotes.reasons import message as reason_message
-from server.quotes.relay import without_relay
+from server.quotes.relay import WithoutRelay, without_relay
 from server.users.models import User
 from sync.backoff import GIVE_UP_AFTER, next_delay, should_give_up
 from sync.changes import numbers_for
@@ -221,19 +221,20 @@ class Dispatcher:
             stats.unrouted += 1
             log.warning("quote %s: %s", quote.id, NO_ROUTE)
             return None
-        fallback = without_relay(team, relay)  # D7: the quotes' rule (server/quotes/relay.py)
-        if fallback is not None and fallback.channel is not None:
-            return make_job(session, event, quote, account, team, channel=fallback.channel, note=fallback.note)
-        if fallback is not None:
-            # Not pinned to the team (nothing was sent): a rule or team change routes it afresh.
-            event.last_reason, event.claimed_by, event.lease_until = relay, None, None
-            event.last_error = fallback.error
-            event.next_attempt_at = now + RELAY_RECHECK
-            stats.waiting += 1
-            log.warning("quote %s waits for a mail relay: %s", quote.id, event.last_error)
-            return None
-        # The team is written with the outcome (D3): no per-event UPDATE in the claim transaction.
-        return make_job(session, event, quote, account, team)
+        match without_relay(team, relay):  # D7: the quotes' rule (server/quotes/relay.py)
+            case None:  # the team's own channel
+                # The team is written with the outcome (D3): no per-event UPDATE in the claim transaction.
+                return make_job(session, event, quote, account, team)
+            case WithoutRelay(channel=None, error=error):
+                # Not pinned to the team (nothing was sent): a rule or team change routes it afresh.
+                event.last_reason, event.claimed_by, event.lease_until = relay, None, None
+                event.last_error = error
+                event.next_attempt_at = now + RELAY_RECHECK
+                stats.waiting += 1
+                log.warning("quote %s waits for a mail relay: %s", quote.id, event.last_error)
+                return None
+            case WithoutRelay(channel=channel, note=note):
+                return make_job(session, event, quote, account, team, channel=channel, note=note)
 
     def _release(self, jobs: list[Job], stats: Stats) -> None:
         with self._transaction() as session:
