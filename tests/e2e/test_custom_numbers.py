@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from desk import DESKTOP, desk_sign_in
+from desk import open_account_values
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -31,12 +31,7 @@ def test_a_number_value_is_shown_and_read_in_the_users_language(page, number_fie
     manager.call("PATCH", f"/api/accounts/{account['id']}",
                  {"changes": {"custom": {FIELD["key"]: 1234.5}}, "base_version": account["version"]})
     page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
-    page.set_viewport_size(DESKTOP)
-    desk_sign_in(page, "manager@example.com", "dashboard")
-    page.get_by_test_id("desk-nav-accounts").click()
-    page.get_by_test_id("records-search").fill(account["name"][:12])
-    page.get_by_test_id("records-result").filter(has_text=account["name"]).first.click()
-    values = page.get_by_test_id("account-values")
+    values = open_account_values(page, account)
     field = values.get_by_test_id(f"custom-{FIELD['key']}")
     expect(field).to_have_value(shown)
     field.fill(typed)

@@ -4,7 +4,7 @@ field it names; and a merge suggestion acted on."""
 from __future__ import annotations
 
 import pytest
-from desk import DESKTOP, desk_sign_in
+from desk import open_account_values
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -31,18 +31,6 @@ def temporary_fields(api):
     for field in TEMPORARY:
         manager.call("DELETE", f"/api/custom-fields/{field['key']}?entity={field['entity']}", expect=204)
         manager.call("POST", "/api/custom-fields/purge", {"entity": field["entity"], "key": field["key"]})
-
-
-def open_account_values(page, account: dict):
-    """The manager's desk, on `account`'s screen: its custom values' card, visible."""
-    page.set_viewport_size(DESKTOP)
-    desk_sign_in(page, "manager@example.com", "dashboard")
-    page.get_by_test_id("desk-nav-accounts").click()
-    page.get_by_test_id("records-search").fill(account["name"][:12])
-    page.get_by_test_id("records-result").filter(has_text=account["name"]).first.click()
-    values = page.get_by_test_id("account-values")
-    expect(values).to_be_visible()
-    return values
 
 
 def test_the_desk_edits_custom_values_and_shows_the_servers_reasons(page, temporary_fields):

@@ -4,7 +4,7 @@ who have a password and were never invited, a password link rather than a new in
 from __future__ import annotations
 
 import pytest
-from desk import DESKTOP, desk_sign_in
+from desk import open_new_user_form, open_people
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -12,12 +12,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_a_new_user_speaks_the_admins_language_and_works_the_planners_default_hours(page, lang):
-    page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
-    page.set_viewport_size(DESKTOP)
-    desk_sign_in(page, "admin@example.com", "dashboard")
-    page.get_by_test_id("desk-nav-people").click()
-    page.get_by_test_id("person-new").click()
-    form = page.get_by_test_id("person-form")
+    form = open_new_user_form(page, lang)
     expect(form.get_by_test_id("person-locale")).to_have_value(lang)
     for day in ("mon", "fri"):
         expect(form.get_by_test_id(f"hours-{day}-start")).to_have_value("08:00")
@@ -26,10 +21,7 @@ def test_a_new_user_speaks_the_admins_language_and_works_the_planners_default_ho
 
 
 def test_the_demos_users_are_offered_a_password_link_not_an_invitation(page):
-    page.add_init_script("localStorage.setItem('tournee-lang', 'en')")
-    page.set_viewport_size(DESKTOP)
-    desk_sign_in(page, "admin@example.com", "dashboard")
-    page.get_by_test_id("desk-nav-people").click()
+    open_people(page, "en")
     row = page.get_by_test_id("person-row").filter(has_text="rep2@example.com")
     expect(row.get_by_test_id("person-reset")).to_be_visible()
     expect(row.get_by_test_id("person-invite")).to_have_count(0)

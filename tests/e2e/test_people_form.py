@@ -4,17 +4,10 @@ refused with a message that says why when it cannot be planned, saved, and shown
 from __future__ import annotations
 
 import pytest
-from desk import DESKTOP, desk_sign_in
+from desk import open_people
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
-
-
-def _people(page, lang: str = "fr") -> None:
-    page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
-    page.set_viewport_size(DESKTOP)
-    desk_sign_in(page, "admin@example.com", "dashboard")
-    page.get_by_test_id("desk-nav-people").click()
 
 
 def _lunch(form, start: str, end: str, minutes: str) -> None:
@@ -25,7 +18,7 @@ def _lunch(form, start: str, end: str, minutes: str) -> None:
 
 def test_a_new_reps_home_and_lunch_break_are_saved_and_shown_back(page, api):
     admin = api("admin@example.com")
-    _people(page)
+    open_people(page, "fr")
     # a demo rep's home comes as street, postcode and town: one line, each part once
     rep1 = next(u for u in admin.call("GET", "/api/users")["items"] if u["email"] == "rep1@example.com")
     street, postcode, city = (rep1["home"][k] for k in ("address", "postcode", "city"))
@@ -79,7 +72,7 @@ def test_a_new_reps_home_and_lunch_break_are_saved_and_shown_back(page, api):
 
 
 def test_the_lunch_break_speaks_english_too(page):
-    _people(page, "en")
+    open_people(page, "en")
     page.get_by_test_id("person-new").click()
     lunch = page.get_by_test_id("person-lunch")
     expect(lunch.locator("legend")).to_have_text("Lunch break")

@@ -3,7 +3,7 @@ home located, its invitation sent), so the button says it is saving and takes no
 from __future__ import annotations
 
 import pytest
-from desk import DESKTOP, desk_sign_in
+from desk import open_new_user_form
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -19,12 +19,7 @@ def test_saving_a_user_says_so_and_a_second_click_sends_nothing(page, api, lang,
     page.on("request", lambda r: sent.append(r) if r.method == "POST" and r.url.endswith("/api/users") else None)
     # the server's answer is held until the clicks are done, as a slow save would be
     page.route("**/api/users", lambda route: held.append(route) if route.request.method == "POST" else route.continue_())
-    page.add_init_script(f"localStorage.setItem('tournee-lang', '{lang}')")
-    page.set_viewport_size(DESKTOP)
-    desk_sign_in(page, "admin@example.com", "dashboard")
-    page.get_by_test_id("desk-nav-people").click()
-    page.get_by_test_id("person-new").click()
-    form = page.get_by_test_id("person-form")
+    form = open_new_user_form(page, lang)
     form.get_by_test_id("person-name").fill("Double Clic")
     form.get_by_test_id("person-email").fill(email)
     save = form.get_by_test_id("person-save")
