@@ -1,7 +1,7 @@
 """The telemarketer's booking screen on days the rep does not work: the week shown is the one
 being booked for (today's if the rep works it and a slot remains, else the next worked day's),
 with arrows to the weeks before and after it, and "Autre créneau" opens on the rep's next worked
-day, not on a Sunday or a holiday.
+day, not on a Sunday or a holiday (nor, before the rep's days off are read, on a Saturday or Sunday).
 
 The pages run on a clock pinned on a Saturday, a Sunday and Christmas (a Friday); the server
 stays on the session's pinned clock (e2e_server.E2E_NOW)."""
@@ -48,5 +48,23 @@ def test_on_a_day_off_the_week_and_the_other_slot_are_the_next_worked_days(brows
         this_monday = now.date() - dt.timedelta(days=now.weekday())
         expect(heading).to_contain_text(f"à partir du lundi {this_monday.day} ")
         expect(page.get_by_test_id("booking-week-prev")).to_be_disabled()
+    finally:
+        context.close()
+
+
+def test_before_the_reps_days_off_are_read_the_other_slot_opens_on_a_weekday(browser, live_server):
+    """Until GET /api/users/{id}/days-off answers (held back here), "Autre créneau" opens on the
+    next Monday–Friday: on a Saturday, the Monday, not the Sunday."""
+    context = new_context(browser, live_server, now=dt.datetime(2026, 12, 5, 10, 0, tzinfo=PARIS_WINTER))
+    held = []
+    try:
+        page = context.new_page()
+        page.route("**/api/users/*/days-off*", lambda route: held.append(route))
+        page.set_viewport_size(DESKTOP)
+        desk_sign_in(page, "tele@example.com", "calls")
+        page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
+        page.get_by_test_id("manual-slot").locator("summary").click(timeout=30_000)
+        expect(page.get_by_test_id("manual-date")).to_have_value("2026-12-07")
+        assert held, "the days off were asked for, and are still held"
     finally:
         context.close()

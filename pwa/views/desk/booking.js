@@ -44,6 +44,14 @@ const nextWorked = (day, offs) => {
   return null;
 };
 
+// The first Monday–Friday after `day`: the day "Autre créneau" opens on until the rep's days off are
+// read (a Saturday's or Friday's tomorrow is not a day to offer).
+const nextWeekday = (day) => {
+  let next = addDays(day, 1);
+  while ([0, 6].includes(new Date(`${next}T12:00:00`).getDay())) next = addDays(next, 1);
+  return next;
+};
+
 // The week of `day` (the day the agent books for), or one before or after it by the arrows: not
 // before the current week, whose past days can take no booking.
 function Week({ repId, repName, version, day: first }) {
@@ -176,7 +184,7 @@ function BookForm({ account, reps }) {
       <div class="card"><h1><${Badge} segment=${account.segment} /> ${account.name}</h1>
         <p class="muted">${account.address || ''} ${account.postcode || ''} ${account.city || ''} · ${account.phone || ''}</p>
         <p>${w('rep')}${colon()}<strong>${rep?.name || account.owner_id}</strong></p></div>
-      <div class="card"><${Slots} slots=${slots} chosen=${slot} otherDay=${next || addDays(today, 1)}
+      <div class="card"><${Slots} slots=${slots} chosen=${slot} otherDay=${next || nextWeekday(today)}
         onChoose=${setSlot} dayOff=${dayOff} nextDay=${nextDay} />
       <div class="row">
         <label>${w('duration')}<input data-testid="book-duration" type="number" min="15" max="240" step="15" value=${minutes}
