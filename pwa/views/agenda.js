@@ -11,8 +11,7 @@ import { completeTask, declareAbsence } from '../lib/outbox.js';
 
 const REASONS = ['leave', 'training', 'sick', 'other'];
 
-/** Declare an absence, offline too: it waits in the outbox like any other change. `day`: the day
- * From and To start at when the form opens (YYYY-MM-DD; the week's days off may come after the first render). */
+/** Declare an absence, offline too (the outbox holds it). `day` (YYYY-MM-DD): From and To when it opens (days off load late). */
 function AbsenceForm({ day }) {
   const [open, setOpen] = useState(false);
   const [first, setFirst] = useState(day);
@@ -34,7 +33,7 @@ function AbsenceForm({ day }) {
   </form>`;
 }
 
-// The first day from `from` on that the rep works by the calendar (a day beyond it counts as worked).
+// The first day from `from` on that the rep works by the calendar (of this week and the next: a day beyond counts as worked).
 function firstWorked(from, calendar) {
   for (let n = 0; n < 14; n += 1) {
     const day = addDays(from, n);
@@ -51,7 +50,7 @@ export function Agenda({ day: asked }) {
   const monday = addDays(day, -((d.getDay() + 6) % 7));
   const days = [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i));
   const me = user.value?.id;
-  const calendar = useCalendar(me, monday, days[6]);
+  const calendar = useCalendar(me, monday, addDays(monday, 13));
   const data = useLive(async () => {
     const from = new Date(`${monday}T00:00:00`).toISOString();
     const to = new Date(`${addDays(monday, 7)}T00:00:00`).toISOString();

@@ -48,3 +48,22 @@ def test_on_christmas_a_late_task_is_listed_once_and_an_absence_starts_at_the_ne
         expect(page.get_by_test_id("absence-from")).to_have_value("2026-12-28")
     finally:
         context.close()
+
+
+def test_an_absence_declared_on_a_weekend_before_a_holiday_starts_after_it(browser, live_server, api, mailbox):
+    """Saturday 27 March 2027, then Easter Sunday and Easter Monday: the absence starts on Tuesday
+    30. The page's clock is past the calendar the tablet keeps (120 days from the server's today),
+    so the agenda asks the server for the days off it shows and for those of the week after."""
+    rep = Api(live_server.url, new_rep(api, mailbox)["email"])
+    context = new_context(browser, live_server, now=dt.datetime(2027, 3, 27, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1))))
+    try:
+        page = context.new_page()
+        signed_in_synced(page, rep.user["email"])
+        page.goto("/#/agenda")
+        # the server's answer is in: today, a Saturday, is said not worked (beyond the kept calendar it was not)
+        expect(page.locator(".day.card.today")).to_contain_text("Jour non travaillé", timeout=20_000)
+        page.get_by_test_id("absence-open").click()
+        expect(page.get_by_test_id("absence-from")).to_have_value("2027-03-30")
+        expect(page.get_by_test_id("absence-to")).to_have_value("2027-03-30")
+    finally:
+        context.close()
