@@ -129,16 +129,37 @@ def insert_all(p: Problem, order: list[int], queue: Sequence[int]) -> list[int]:
 
 
 def _two_opt(p: Problem, order: list[int]) -> bool:
-    """Reverse segments while that shortens the drive and keeps the day feasible."""
+    """Reverse segments while that shortens the drive and keeps the day feasible.
+
+    The drive saved is computed from the two legs replaced and the segment's legs both
+    ways (running sums; travel times may be asymmetric), so the clock is the only check
+    that walks the route."""
     improved = False
-    best = drive_s(p, order)
+    t = p.travel_s
+    route, ahead, back = _running_legs(t, order)
     for i in range(len(order) - 1):
         for j in range(i + 1, len(order)):
-            trial = order[:i] + order[i : j + 1][::-1] + order[j + 1 :]
-            cost = drive_s(p, trial)
-            if cost < best and feasible(p, trial):
-                order[:], best, improved = trial, cost, True
+            # Route positions i+1 .. j+1 hold order[i .. j]; route[i] and route[j+2] stay.
+            before, first, last, after = route[i], route[i + 1], route[j + 1], route[j + 2]
+            saved = (t[before][first] + t[last][after] + ahead[j + 1] - ahead[i + 1]
+                     - t[before][last] - t[first][after] - (back[j + 1] - back[i + 1]))
+            if saved > 0:
+                trial = order[:i] + order[i : j + 1][::-1] + order[j + 1 :]
+                if feasible(p, trial):
+                    order[:], improved = trial, True
+                    route, ahead, back = _running_legs(t, order)
     return improved
+
+
+def _running_legs(t: Sequence[Sequence[int]], order: list[int]) -> tuple[list[int], list[int], list[int]]:
+    """The route from home base and back, and the running sums of its legs driven forward
+    (``ahead[k]``: route[0] to route[k]) and each driven the other way (``back[k]``)."""
+    route = [0, *order, 0]
+    ahead, back = [0], [0]
+    for a, b in zip(route, route[1:]):
+        ahead.append(ahead[-1] + t[a][b])
+        back.append(back[-1] + t[b][a])
+    return route, ahead, back
 
 
 def _move_segments(p: Problem, order: list[int]) -> bool:

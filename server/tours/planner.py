@@ -19,7 +19,13 @@ model at the same wall time (tests/bench/bench_planner.py, docs/benchmarks.md). 
 polish is why the planner's driving is not above PyVRP's alone given the same time
 (which the search spends to its end): a few ms of 2-opt and segment moves, judged by
 timeline.py (where lunch may fall on any leg, not only at a stop as in PyVRP's model),
-catch what the search left when it stopped.
+catch what the search left when it stopped. It only ever takes the solver's order further
+(moves that shorten the drive, visits added, higher priority swapped in), and it must stay
+cheap: when the clock, not the search's own count, ends the search (a loaded machine, a
+long day), PyVRP alone given the planner's wall time searches for as long as the polish
+took, and one more step of its search can be worth more than the polish. So the polish
+lays a move on the clock only when the day can hold it (timeline.cheapest_insertion) and
+counts the drive a move saves from the legs it changes.
 """
 
 from __future__ import annotations

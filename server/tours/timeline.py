@@ -104,9 +104,16 @@ def cheapest_insertion(p: Problem, order: list[int], node: int) -> tuple[int, in
     """(added driving seconds, position) of the cheapest feasible place for ``node``."""
     best: tuple[int, int] | None = None
     route = [0, *order, 0]
+    # The day must at least hold every drive, visit and the lunch break, waits aside: a place
+    # adding more driving than that leaves cannot fit, and its clock is not checked (on a full
+    # day, most of them: this keeps the polish a few ms, time the search would otherwise have).
+    room = p.day_end_s - p.day_start_s - drive_s(p, order) - sum(p.service_s[n] for n in order) - p.service_s[node]
+    room -= p.lunch_s[2] if p.lunch_s is not None else 0
     for pos in range(len(order) + 1):
         a, b = route[pos], route[pos + 1]
         added = p.travel_s[a][node] + p.travel_s[node][b] - p.travel_s[a][b]
+        if added > room:
+            continue  # the day is too short for it, whatever the clock
         if best is not None and added >= best[0]:
             continue  # check the clock only for a cheaper place
         if feasible(p, [*order[:pos], node, *order[pos:]]):

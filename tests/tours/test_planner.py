@@ -7,6 +7,7 @@ order with the same travel model, never with the planner's own clock (timeline.p
 from __future__ import annotations
 
 import json
+import math
 import socket
 import threading
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from server.tours import pyvrp_solver, solver as ortools_solver
 from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, TOO_FAR, DayPlan
 from server.tours.fallback import nearest_neighbour_order
+from server.tours.timeline import drive_s
 from server.tours import planner
 from server.tours.dayplan import APPOINTMENTS_CLASH
 from server.tours.planner import Appointment, Candidate, Lunch, plan_day
@@ -285,6 +287,32 @@ def test_an_appointment_at_the_end_of_the_day_far_from_home_gets_no_visit_in_its
     assert plan.end_at == pytest.approx(18 * 60 + drive((last.lat, last.lon), HOME), abs=1 / 60)
     assert plan.stops[-1].key == "last" and len(plan.stops) == 4
     assert_feasible(plan, **DAY, candidates=candidates, appointments=[last], lunch=Lunch())
+
+
+@pytest.mark.parametrize("zigzag", [False, True])
+def test_the_plan_never_drives_more_than_the_solvers_own_order(monkeypatch, zigzag):
+    """The polish only ever takes the solver's answer further: the same visits, and no more
+    driving than the order the solver gave (judged on the planner's clock, timeline.py)."""
+    ring = [make_candidate(f"c{i}", dlat=0.1 * math.sin(i * math.pi / 4), dlon=0.14 * math.cos(i * math.pi / 4))
+            for i in range(8)]
+    given: dict[str, float] = {}
+
+    def answer(p, **kwargs):
+        order = list(p.candidate_nodes)  # round the ring
+        if zigzag:  # across it and back: every leg crosses the ring
+            order = order[::2] + order[1::2]
+        given["drive_min"] = drive_s(p, order) / 60
+        return order
+
+    monkeypatch.setattr(pyvrp_solver, "solve", answer)
+    plan = plan_day(depot=HOME, **DAY, candidates=ring, lunch=None)
+
+    assert plan.solver == "pyvrp"
+    assert sorted(s.key for s in plan.stops) == sorted(c.key for c in ring)
+    assert plan.totals.drive_min <= given["drive_min"] + EPS
+    if zigzag:
+        assert plan.totals.drive_min < given["drive_min"] - 10
+    assert_feasible(plan, **DAY, candidates=ring, appointments=[], lunch=None)
 
 
 def test_the_appointments_alone_remain_the_safety_net(monkeypatch):
