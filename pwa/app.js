@@ -1,9 +1,7 @@
-// Boot: who is signed in on this device (lib/session.js) picks what loads. A rep gets the tablet
-// (views/shell.js: everything shown comes from IndexedDB first, the network only refreshes it);
-// telemarketers, the back office and managers the desk, online; nobody, the sign-in pages. The
-// last two load neither Dexie nor the tablet's words.
+// Boot: who is signed in picks what loads: a rep the tablet, the other roles the desk, nobody
+// the sign-in pages (the last two without Dexie or the tablet's words).
 import { render } from './vendor/preact.mjs';
-import './vendor/signals.mjs'; // components re-render when the signals they read change
+import './vendor/signals.mjs'; // components re-render on the signals they read
 import { signal } from './vendor/signals-core.mjs';
 import { html, user, go, route } from './lib/ui.js';
 import { lang } from './lib/lang.js';
@@ -16,15 +14,14 @@ import { isDesk, deskHome } from './views/desk/roles.js';
 const root = document.getElementById('app');
 const PUBLIC_PAGES = ['login', 'forgot', 'password']; // reachable signed out (e-mailed links)
 
-// Each frame is fetched the first time it is shown: a rep's tablet never downloads the desk.
+// Each frame fetched when first shown: a tablet never downloads the desk.
 const FRAMES = {
-  // The words of the language on screen are fetched beside the shell, not after it (lib/i18n.js).
+  // The words beside the shell, not after it.
   tablet: () => Promise.all([import('./views/shell.js'), import(`./lib/i18n/${lang.value}.js`).catch(() => {})])
     .then(async ([m]) => { await m.prepare(); return m.Shell; }),
   desk: () => import('./views/desk/shell.js').then((m) => m.DeskShell),
   signin: () => import('./views/signin.js').then((m) => m.SignIn),
-  // The desk works online: a session closed by the server (user deactivated, password reset)
-  // means signing in again at once.
+  // The desk works online: a session the server closed means signing in again.
   relogin: () => import('./views/signin.js').then((m) => m.Login),
 };
 const frames = signal({});
@@ -51,8 +48,7 @@ function Root() {
 
 async function boot() {
   document.documentElement.lang = lang.value;
-  // The user's saved language on this device, and a choice made here saved as its locale, so the
-  // server's messages, e-mails and files follow it too (API.md → Language: the user's locale first).
+  // The user's saved language, and a choice made here saved as their locale (API.md → Language).
   followUserLanguage();
   user.value = sessionUser() ?? await sessionFromStore();
   const rep = user.value && !isDesk(user.value);
@@ -60,14 +56,13 @@ async function boot() {
   else if (!user.value) go('/login');
   else if (!rep) { if (route.value.parts[0] !== 'desk') go(deskHome(user.value)); }
   else if (!route.value.parts.length || route.value.parts[0] === 'login') go('/tour');
-  // A rep's tablet is ready before the first render (from the service worker's cache offline),
-  // so that the tour appears at once rather than after a placeholder.
+  // The tablet loaded before the first render: the tour at once, no placeholder.
   if (rep) await load('tablet').catch(() => {});
   root.textContent = '';
   render(html`<${Root} />`, root);
   if (rep) (await import('./lib/sync-client.js')).startSync();
   startUpdates();
-  // Only a tablet accepts an update (views/shell.js), so only a tablet has an outbox to count here.
+  // Only a tablet accepts an update, so only it has an outbox to count.
   resumeUpdate(() => import('./lib/db.js').then((db) => db.outboxCount()));
 }
 

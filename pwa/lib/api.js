@@ -1,10 +1,9 @@
-// HTTP to the Tournée API (API.md): bearer tokens, refresh with rotation,
-// RFC 9457 problems turned into errors the sync client can classify.
+// HTTP to the API: bearer tokens, refresh with rotation, RFC 9457 problems as errors.
 import { signal } from '../vendor/signals-core.mjs';
 import { sessionTokens, startSession, renewTokens, endSession } from './session.js';
 import { lang } from './lang.js';
 
-/** 'ok' | 'lost': lost means the refresh token was refused; the outbox is kept until the user signs in again. */
+/** 'ok' | 'lost' (refresh refused: the outbox waits for a new sign-in). */
 export const authState = signal('ok');
 
 export class ApiError extends Error {
@@ -14,13 +13,13 @@ export class ApiError extends Error {
     this.problem = problem;
     this.retryAfter = retryAfter;
   }
-  /** Network down, server overloaded or failing: try again later, keep everything. */
+  /** Try again later, keep everything. */
   get transient() { return this.status === 0 || this.status === 429 || this.status >= 500; }
 }
 export class AuthLost extends Error {}
 
 async function send(path, { method = 'GET', body, form, token, signal: abort } = {}) {
-  // The server answers in the language on screen (problem documents, notes, CSV headers).
+  // The server answers in the language on screen.
   const headers = { Accept: 'application/json', 'Accept-Language': lang.value };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -39,7 +38,7 @@ async function failure(res) {
   return new ApiError(res.status, problem, Number.isFinite(after) && after > 0 ? after : null);
 }
 
-/** Refresh once, shared by every caller and tab: a refresh token is single-use (API.md Auth). */
+/** One refresh shared by every caller and tab: a refresh token is single-use. */
 async function refresh(staleAccess) {
   const run = async () => {
     const tokens = sessionTokens();
@@ -54,7 +53,7 @@ async function refresh(staleAccess) {
   return navigator.locks ? navigator.locks.request('tournee-auth', run) : run();
 }
 
-/** Authenticated JSON call (`as: 'blob'` for a file); a 401 refreshes the token pair once and retries. */
+/** Authenticated JSON call (`as: 'blob'`: a file); a 401 refreshes once and retries. */
 export async function api(path, options = {}) {
   for (let attempt = 0; ; attempt++) {
     const tokens = sessionTokens();
@@ -79,16 +78,16 @@ export async function login(email, password) {
   return user;
 }
 
-/** POST to a public path (password reset): no token; a problem becomes an ApiError. */
+/** POST to a public path (password reset), no token. */
 export async function publicPost(path, body) {
   const res = await send(path, { method: 'POST', body });
   if (!res.ok) throw await failure(res);
   if (res.status === 204) return null;
-  const text = await res.text(); // a 202 may carry a body (the reset's `by_email`) or none
+  const text = await res.text(); // a 202 may have no body
   return text ? JSON.parse(text) : null;
 }
 
-/** POST /api/auth/logout, then the session is forgotten on this device. */
+/** POST /api/auth/logout, then forget the session here. */
 export async function logout() {
   const tokens = sessionTokens();
   if (tokens) await send('/api/auth/logout', { method: 'POST', token: tokens.access_token }).catch(() => {});

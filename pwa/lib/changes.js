@@ -1,10 +1,9 @@
-// Pure helpers shared by the local store and the outbox: how a mutation's
-// `changes` apply to a record, and how two pending changes fold together.
+// Pure helpers of the store and the outbox: how a mutation's `changes` apply to a record.
 
-/** Fields whose changes name keys, as the server's registry declares them (MAP policy). */
+/** Fields whose changes name keys (the server's MAP policy). */
 export const MAP_FIELDS = new Set(['custom']);
 
-/** Apply API.md-shaped changes to a record; tags take {add, remove}, custom takes {key: value|null}. */
+/** tags take {add, remove}, custom {key: value|null}. */
 export function applyChanges(record, changes) {
   const next = { ...record };
   for (const [field, value] of Object.entries(changes || {})) {
@@ -14,7 +13,7 @@ export function applyChanges(record, changes) {
       for (const tag of value.remove || []) tags.delete(tag);
       next.tags = [...tags];
     } else if (MAP_FIELDS.has(field) && value && typeof value === 'object') {
-      // Map fields change only the keys named; null removes a key (sync/PROTOCOL.md M7).
+      // sync/PROTOCOL.md M7.
       const map = { ...(next[field] || {}) };
       for (const [key, item] of Object.entries(value)) {
         if (item === null) delete map[key]; else map[key] = item;
@@ -27,10 +26,8 @@ export function applyChanges(record, changes) {
   return next;
 }
 
-/** The account once an on-site visit that started at `started_at` is logged, as the server moves
- * it (server/visits/entity.py, _after_visit): its last visit, and its next due date one cadence
- * interval later: the interval between the two dates the server last sent (the segment's cadence);
- * when it has not sent both, no due date until the sync brings it. Null when nothing moves. */
+/** The account after a visit at `started_at`, moved as server/visits/entity.py does; the cadence
+ * is the gap between the two dates last sent (without both, no due date). Null when nothing moves. */
 export function afterVisit(account, { kind, started_at }) {
   const last = account?.last_visit_at ? Date.parse(account.last_visit_at) : null;
   const started = Date.parse(started_at);
@@ -39,14 +36,14 @@ export function afterVisit(account, { kind, started_at }) {
   return { ...account, last_visit_at: started_at, next_due_at: interval > 0 ? new Date(started + interval).toISOString() : null };
 }
 
-/** A record as the server last sent it, then every pending mutation on top (DESIGN.md offline rule 4). */
+/** The server's record with the pending mutations on top (DESIGN.md offline rule 4). */
 export function rebase(serverRecord, pending, localRecord) {
   let record = { ...serverRecord };
   for (const mutation of pending) {
     if (mutation.op === 'delete') return null;
     record = applyChanges(record, mutation.changes);
   }
-  // Local-only fields (prefixed "_") survive a pull; "_local" (never pushed yet) does not.
+  // Local-only "_" fields survive a pull; "_local" (not pushed yet) does not.
   for (const [key, value] of Object.entries(localRecord || {})) {
     if (key.startsWith('_') && key !== '_local') record[key] = value;
   }

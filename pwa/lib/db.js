@@ -1,14 +1,12 @@
-// The local store: the ONLY module that touches IndexedDB (STYLE.md habit 11).
-// Records are kept per entity as the server last sent them with the pending
-// mutations applied on top; every local write and its outbox mutation are put
-// in one transaction, so a record never changes without a mutation to push.
+// The local store, the only module touching IndexedDB: server records with pending mutations
+// on top; a local write and its mutation share one transaction.
 import { Dexie, liveQuery } from '../vendor/dexie.mjs';
 import { signal } from '../vendor/signals-core.mjs';
 import { rebase } from './changes.js';
 
 export const ENTITIES = ['account', 'contact', 'visit', 'task', 'appointment', 'quote_request', 'tour_plan'];
 
-/** null, or {kind: 'blocked'|'quota'|'open', detail}: shown by the shell in words, never a blank app. */
+/** null or {kind: 'blocked'|'quota'|'open', detail}: the shell says it, never a blank app. */
 export const storageProblem = signal(null);
 
 const db = new Dexie('tournee');
@@ -27,11 +25,10 @@ db.version(1).stores({
   meta: 'key',
 });
 
-// Thumbnails of the photos others took of the rep's accounts (views/account-photos.js),
-// kept for offline within THUMBS_MAX_BYTES, the least recently seen dropped first.
+// Others' photos of the rep's accounts, kept offline under THUMBS_MAX_BYTES.
 db.version(2).stores({ thumbs: 'id, account_id, used_at' });
 
-// A newer release opened the database in another tab: step aside instead of blocking it.
+// A newer release in another tab: step aside, don't block it.
 db.on('versionchange', () => { db.close(); storageProblem.value = { kind: 'blocked' }; return false; });
 db.on('blocked', () => { storageProblem.value = { kind: 'blocked' }; });
 
@@ -52,38 +49,30 @@ export async function openDb() {
     storageProblem.value = { kind: e.name === 'VersionError' ? 'blocked' : 'open', detail: e.message };
     throw e;
   }
-  // Ask the browser not to evict our data under storage pressure (best effort).
   navigator.storage?.persist?.().catch(() => {});
 }
 
-/** Observe a query (also across tabs): live(() => getRecord('account', id)).subscribe(cb). */
+/** live(() => getRecord('account', id)).subscribe(cb), across tabs too. */
 export const live = (querier) => liveQuery(querier);
 
-// ---- meta: cursor, client_id, last_sync ----
 export const getMeta = async (k) => (await db.meta.get(k))?.value;
 export const setMeta = (k, value) => guarded(() => db.meta.put({ key: k, value }));
-/** The session an earlier release kept here, handed to lib/session.js and removed: {tokens, user} or null. */
+/** {tokens, user} an earlier release kept here (removed), or null. */
 export async function takeOldSession() {
   const [tokens, user] = [await getMeta('tokens'), await getMeta('user')];
   if (tokens || user) await db.meta.bulkDelete(['tokens', 'user']);
   return tokens && user ? { tokens, user } : null;
 }
 
-// ---- reads ----
 export const getRecord = (entity, id) => table(entity).get(key(entity, id));
 export const allOf = (entity) => (ENTITIES.includes(entity) ? db.table(entity).toArray() : db.other.where('entity').equals(entity).toArray());
 export const byAccount = (entity, accountId) => table(entity).where('account_id').equals(accountId).toArray();
 export const accountsByIds = (ids) => db.account.bulkGet(ids);
 export const accountCount = () => db.account.count();
 export const appointmentsBetween = (from, to) => db.appointment.where('start').between(from, to, true, false).toArray();
-/**
- * The accounts due on `day` (YYYY-MM-DD) when no plan is stored, by server/tours/due.py's rule
- * and order, the first `limit`: due before the day's end, or never visited; no competitor.
- * Segment (A 30, B 20, else 10) + weeks overdue (≤ 9; never visited: overdue 63 days), days
- * overdue, nearest to the rep's home (meta `home`, from GET /api/me; unlocated last), name.
- * Not the server's horizon (7 days ahead): a setting the tablet does not know.
- */
-const NEVER_VISITED_DAYS = 63; // server/tours/due.py NEVER_VISITED_DAYS: a first visit ranks with the most overdue
+/** The first `limit` accounts due on `day` (YYYY-MM-DD) when no plan is stored, ranked as
+ * server/tours/due.py does (without its horizon, a setting the tablet lacks). */
+const NEVER_VISITED_DAYS = 63; // as server/tours/due.py
 export async function dueAccounts(day, limit = 40) {
   const start = new Date(`${day}T00:00:00`);
   const end = new Date(start).setDate(start.getDate() + 1);
@@ -100,16 +89,15 @@ export async function dueAccounts(day, limit = 40) {
     const far = !home ? 0 : placed ? (a.lat - home.lat) ** 2 + ((a.lon - home.lon) * cos) ** 2 : Infinity;
     due.push({ a, rank: base + Math.min(9, Math.floor(late / 7)), late, far });
   }
-  // Names by code point as the server sorts them; Infinity − Infinity is NaN: a tie.
+  // Names by code point, as the server; Infinity − Infinity is NaN: a tie.
   due.sort((x, y) => y.rank - x.rank || y.late - x.late || x.far - y.far || (x.a.name < y.a.name ? -1 : +(x.a.name > y.a.name)));
   return due.slice(0, limit).map((d) => d.a);
 }
-// Text as the server's search folds it (server/common/search.py `fold`): accents and case
-// dropped, ligatures spelt out, so "herve", "chenove" or "coeur" find Hervé, Chenôve, Cœur.
+// Folded as server/common/search.py `fold`: "coeur" finds Cœur.
 const LIGATURES = { œ: 'oe', æ: 'ae', ø: 'o', đ: 'd', ł: 'l' };
 const fold = (text) => String(text ?? '').toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '')
   .replace(/[œæøđł]/g, (c) => LIGATURES[c]);
-/** Accounts whose name, city or postcode hold every word of `q` (folded, as the server matches). */
+/** Accounts whose name, city or postcode hold every word of `q`. */
 export async function searchAccounts(q, limit = 50) {
   const words = fold(q).split(/\s+/).filter(Boolean);
   if (!words.length) return db.account.orderBy('name').limit(limit).toArray();
@@ -117,32 +105,24 @@ export async function searchAccounts(q, limit = 50) {
     .limit(limit).toArray();
 }
 export const putTourPlans = (plans) => guarded(() => db.tour_plan.bulkPut(plans));
-/**
- * The rep's plan for a day. Two copies may be stored: the one fetched from /api/tours (id
- * `tour:<rep>:<day>`, with the server's done/skipped marks of that moment) and the kept plan
- * that came with a pull (server id; `stale` set when an appointment of the day moved). The
- * later planning wins.
- */
+/** The rep's plan for a day: of the copy fetched from /api/tours and the one pulled, the later planning. */
 export async function tourPlanFor(repId, day) {
   const plans = await db.tour_plan.where('date').equals(day).filter((p) => p.rep_id === repId && p.plan).toArray();
   return newestPlan(plans);
 }
-/** The plans stored for a rep from `from` to `to` (YYYY-MM-DD, inclusive), one per day. */
+/** Map day → plan, `from` to `to` (YYYY-MM-DD) inclusive. */
 export async function tourPlansBetween(repId, from, to) {
   const plans = await db.tour_plan.where('date').between(from, to, true, true).filter((p) => p.rep_id === repId && p.plan).toArray();
   const byDay = new Map();
   for (const p of plans) byDay.set(p.date, [...(byDay.get(p.date) || []), p]);
   return new Map([...byDay].map(([d, list]) => [d, newestPlan(list)]));
 }
-// Latest planning first; on a tie a pulled `stale` flag (the fetched copy predates it), then the fetched copy.
+// On a tie: a pulled `stale` flag (the fetched copy predates it), then the fetched copy.
 const planRank = (p) => `${p.plan.planned_at || ''}|${p.plan.stale ? 1 : 0}|${p.fetched_at ? 1 : 0}`;
 const newestPlan = (plans) => plans.sort((a, b) => (planRank(a) < planRank(b) ? 1 : -1))[0] || null;
 export const visitsBetween = (from, to) => db.visit.where('started_at').between(from, to, true, false).toArray();
 
-// ---- stops the rep skipped, with a reason ----
-// API.md has no endpoint for a skipped stop (the server only marks a stop `skipped` once its
-// time is over without a visit), so the rep's own "skipped, because…" stays on this tablet,
-// in meta, and is never pushed. Replace with a mutation once the API offers one.
+// A stop skipped with a reason stays in meta, never pushed: the API has no endpoint for it.
 const skipsKey = (repId, day) => `skips:${repId}:${day}`;
 export const stopSkips = async (repId, day) => (await getMeta(skipsKey(repId, day))) || {};
 export async function skipStop(repId, day, accountId, reason) {
@@ -151,9 +131,7 @@ export async function skipStop(repId, day, accountId, reason) {
   return setMeta(skipsKey(repId, day), skips);
 }
 
-// ---- writes: record + mutation in one transaction (DESIGN.md offline rule 2) ----
-// `moved`: another record the change moves on this tablet as the server will, e.g. a visit's
-// account (its last visit and due date), shown at once; the server's copy replaces it at the pull.
+// `moved`: another record the change moves as the server will (a visit's account), shown at once.
 export function commit(entity, record, mutation, attachments = [], moved = null) {
   const tables = [table(entity), db.outbox, db.attachments, ...(moved ? [table(moved.entity)] : [])];
   return guarded(() => db.transaction('rw', tables, async () => {
@@ -165,19 +143,17 @@ export function commit(entity, record, mutation, attachments = [], moved = null)
   }));
 }
 
-// ---- outbox ----
 export const outboxCount = () => db.outbox.count();
 export const outboxAll = () => db.outbox.orderBy('seq').toArray();
 export const rejectedAll = () => db.rejected.orderBy('seq').reverse().toArray();
 export const pendingFor = (entity, id) => db.outbox.where('[entity+record_id]').equals([entity, id]).sortBy('seq');
-/** The visits of `accountId` logged on this tablet and not yet taken by the server (their create
- * still in the outbox), the latest saved first: the visit form shows them instead of a blank form. */
+/** Visits of `accountId` whose create is still in the outbox, latest first (the visit form reopens them). */
 export async function pendingVisits(accountId) {
   const creates = await db.outbox.filter((m) => m.entity === 'visit' && m.op === 'create' && m.changes?.account_id === accountId).toArray();
   return (await db.visit.bulkGet(creates.reverse().map((m) => m.record_id))).filter(Boolean);
 }
 
-/** Results came back: acknowledged mutations leave the outbox, rejected ones go to the visible list. */
+/** Acknowledged mutations leave the outbox; rejected ones go to the visible list. */
 export function acknowledge(results, sentById) {
   const tables = [db.outbox, db.rejected, db.attachments, ...ENTITIES.map((e) => db.table(e))];
   return db.transaction('rw', tables, async () => {
@@ -191,7 +167,7 @@ export function acknowledge(results, sentById) {
           changes: sent.changes, error: result.error || null, at: new Date().toISOString() });
       }
       for (const id of sent.local_attachment_ids || []) await db.attachments.delete(id);
-      // Later edits of the same record were made on top of this one: they now build on its new version.
+      // Later edits of the record build on its new version.
       if (result.version != null && result.status !== 'rejected') {
         await db.outbox.where('[entity+record_id]').equals([sent.entity, sent.id]).modify({ base_version: result.version });
       }
@@ -199,11 +175,8 @@ export function acknowledge(results, sentById) {
   });
 }
 
-/**
- * The server linked a record created here to one that already existed (sync/PROTOCOL.md P10):
- * the local copy, the records that point to it and the pending mutations move to the
- * server's id. `_linked_from` stays on the record so the account screen can say so.
- */
+/** Linked to an existing record (sync/PROTOCOL.md P10): copy, children and mutations move to
+ * the server's id; `_linked_from` lets the account screen say so. */
 async function relink(entity, from, to, { keepCopy = true } = {}) {
   const local = await table(entity).get(key(entity, from));
   if (local) await table(entity).delete(key(entity, from));
@@ -222,22 +195,20 @@ async function relink(entity, from, to, { keepCopy = true } = {}) {
   });
 }
 
-/** The server's `last_visit_at` and `next_due_at` of an account (GET /api/accounts/{id}) on the local copy. */
+/** The server's visit dates of an account (GET /api/accounts/{id}) onto the local copy. */
 export const putServerDates = ({ id, last_visit_at, next_due_at }) => guarded(() =>
   db.account.update(id, { last_visit_at, next_due_at }));
 
 export const dismissRejected = (seq) => db.transaction('rw', db.rejected, ...ENTITIES.map((e) => db.table(e)), async () => {
   const entry = await db.rejected.get(seq);
-  // A create the server refused will never come back from a pull: drop the local copy too.
+  // A refused create never comes back in a pull.
   if (entry?.op === 'create' && ENTITIES.includes(entry.entity)) await db.table(entry.entity).delete(entry.record_id);
   await db.rejected.delete(seq);
 });
 
-// ---- attachments (photos waiting to upload) ----
 export const getAttachment = (id) => db.attachments.get(id);
-/** A photo taken on this tablet, by the id the server gave it on upload. */
 export const attachmentByServerId = (serverId) => db.attachments.filter((a) => a.server_id === serverId).first();
-/** After an upload: remember the server id, and write it into the outbox mutations that reference the photo. */
+/** After an upload: the server id, in the photo and the mutations referencing it. */
 export function attachmentUploaded(localId, serverId) {
   return db.transaction('rw', db.attachments, db.outbox, async () => {
     await db.attachments.update(localId, { server_id: serverId });
@@ -251,10 +222,7 @@ export function attachmentUploaded(localId, serverId) {
   });
 }
 
-/**
- * The server refused a photo for good (too big, wrong type, no upload endpoint): say so in the
- * rejected list and send the request without it. The photo itself stays on the tablet.
- */
+/** A photo refused for good: listed as rejected, requests sent without it; it stays on the tablet. */
 export function attachmentRefused(localId, error) {
   return db.transaction('rw', db.attachments, db.outbox, db.rejected, async () => {
     const photo = await db.attachments.get(localId);
@@ -268,10 +236,9 @@ export function attachmentRefused(localId, error) {
   });
 }
 
-// ---- thumbnails of the account's photos, from the server ----
 export const THUMBS_MAX_BYTES = 8e6;
 export const thumbsOf = (accountId) => db.thumbs.where('account_id').equals(accountId).toArray();
-/** Keep the thumbnails fetched for an account, forget those it no longer lists, stay under the cap. */
+/** Keep the fetched thumbnails, forget those no longer listed, stay under the cap. */
 export function keepThumbs(accountId, listed, fetched) {
   return guarded(() => db.transaction('rw', db.thumbs, async () => {
     const ids = new Set(listed.map((p) => p.id));
@@ -288,9 +255,7 @@ export function keepThumbs(accountId, listed, fetched) {
   }));
 }
 
-// ---- pull: apply server changes, rebasing records that still have pending mutations ----
-// Set-wise: one read of the outbox, one bulkGet and one bulkPut/bulkDelete per table and
-// page, so a first sign-in writes thousands of records in a few IndexedDB requests.
+// Pulled changes, rebased on pending mutations; set-wise (bulk per table), so a first sign-in is fast.
 export function applyPull(changes, seen) {
   const tables = [...ENTITIES.map((e) => db.table(e)), db.other, db.outbox];
   return guarded(() => db.transaction('rw', tables, async () => {
@@ -323,13 +288,12 @@ export function applyPull(changes, seen) {
       if (deletes.length) await t.bulkDelete(deletes);
       if (puts.length) await t.bulkPut(puts);
     }
-    // Merged into another record by a person (sync/PROTOCOL.md P11): what pointed to the old id
-    // (children, pending changes) moves to the survivor, which comes in the pull if in scope.
+    // Merged (sync/PROTOCOL.md P11): what pointed to the old id moves to the survivor.
     for (const change of merged) await relink(change.entity, change.id, change.merged_into, { keepCopy: false });
   }));
 }
 
-/** After a full re-pull (410): drop what the server no longer sends, unless it still has pending mutations. */
+/** After a full re-pull (410): drop what the server no longer sends, unless pending. */
 export function dropUnseen(seen) {
   return db.transaction('rw', [...ENTITIES.map((e) => db.table(e)), db.outbox], async () => {
     for (const entity of ENTITIES.filter((e) => e !== 'tour_plan')) {

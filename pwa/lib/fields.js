@@ -1,6 +1,4 @@
-// The company's custom field definitions (API.md → Custom fields), account statuses and
-// product lines, on screen for both apps; the tablet also keeps them for offline
-// (lib/sync-client.js), the desk fetches them when it needs them.
+// The company's custom fields, account statuses and product lines, for both apps (kept offline on the tablet).
 import { signal } from '../vendor/signals-core.mjs';
 import { api } from './api.js';
 import { lang, fmtNumber } from './lang.js';
@@ -9,14 +7,14 @@ import { word, productLines } from './words.js';
 export const customFields = signal([]);
 export const accountStatuses = signal([]);
 
-/** Show these lists (kept on the tablet, or just fetched); no `lines`, the current ones stay. */
+/** Show these lists; without `lines` the current ones stay. */
 export function showFields({ fields, statuses, lines }) {
   customFields.value = fields || [];
   accountStatuses.value = statuses || [];
   if (lines) productLines.value = lines;
 }
 
-/** The lists as the server has them now, shown; returned for the tablet to keep. */
+/** The server's lists, shown and returned for the tablet to keep. */
 export async function fetchFields() {
   const [fields, statuses, lines] = await Promise.all([api('/api/custom-fields'), api('/api/account-statuses'),
     api('/api/product-lines')]);
@@ -25,7 +23,7 @@ export async function fetchFields() {
   return lists;
 }
 
-/** The desk (online, no sync): the company's product lines, for the screens that show quotes. */
+/** The desk (no sync): the company's product lines. */
 export async function refreshProductLines() {
   try { productLines.value = (await api('/api/product-lines')).items; } catch { /* the built-in list stays */ }
 }
@@ -41,7 +39,7 @@ export const fieldLabel = (f) => f.label?.[lang.value] || f.label?.fr || f.key;
 /** A choice option in words: its label in the current language, else the stored value. */
 export const optionLabel = (f, o) => f.option_labels?.[o]?.[lang.value] || o;
 
-/** A form input's text as the field's value (null when empty); throws on a value the type refuses. */
+/** An input's text as the field's value (null when empty); throws on a value the type refuses. */
 export function parseInput(field, raw) {
   if (raw == null) return null;
   if (field.type === 'choices') return raw.length ? raw : null;
@@ -49,7 +47,7 @@ export function parseInput(field, raw) {
   const text = String(raw ?? '').trim();
   if (!text) return null;
   if (field.type === 'number') {
-    // as inputValue writes it: "1 234,5" (fr) or "1,234.5" (en); a French "3.5" is read too
+    // as inputValue writes it; a French "3.5" is read too
     const plain = lang.value === 'en' ? text.replace(/[\s,]/g, '') : text.replace(/\s/g, '').replace(',', '.');
     const n = Number(plain);
     if (!Number.isFinite(n)) throw new Error(field.key);
@@ -58,15 +56,14 @@ export function parseInput(field, raw) {
   return text;
 }
 
-/** The field's value as a form input holds it. */
 export function inputValue(field, value) {
   if (field.type === 'choices') return Array.isArray(value) ? value : [];
   if (field.type === 'boolean') return value == null ? '' : String(value);
-  if (field.type === 'number' && typeof value === 'number') return fmtNumber(value, 10); // "1 234,5" in French
+  if (field.type === 'number' && typeof value === 'number') return fmtNumber(value, 10);
   return value == null ? '' : String(value);
 }
 
-/** `{key: value|null}` of the keys whose input differs from the stored values (PROTOCOL M7). */
+/** `{key: value|null}` of the inputs differing from the stored values (PROTOCOL M7). */
 export function changedKeys(fields, form, stored) {
   const changes = {};
   for (const f of fields) {

@@ -1,14 +1,10 @@
-// The tablet side of API.md → Sync. One cycle: upload photos, push the outbox
-// in batches, then pull from the cursor until has_more is false.
-// 1. a mutation leaves the outbox only when its result came back (db.acknowledge);
-// 2. network, 5xx and 429 keep everything and retry with backoff (a refused push still pulls);
-// 3. a 401 refreshes the token pair once (api.js); a refused refresh keeps the
-//    outbox and asks the user to sign in again;
-// 4. the first sync, and a 410 on pull, download the whole scope as one prepared snapshot
-//    and pull on from its cursor; pending mutations replayed on top (db.applyPull);
-// 5. one tab syncs at a time (Web Locks); the others hear about it over a BroadcastChannel;
-// 6. a visit refused had moved its account's last visit and due date here (outbox.js logVisit):
-//    they go back to the server's, which no pull would bring (the account did not change there).
+// API.md → Sync on the tablet: upload photos, push the outbox, pull until has_more is false.
+// 1. a mutation leaves the outbox only once its result came back;
+// 2. network, 5xx, 429: keep all, back off (a refused push still pulls);
+// 3. a refused token refresh keeps the outbox and asks to sign in again;
+// 4. first sync and 410: one snapshot, then pull on from its cursor;
+// 5. one tab syncs at a time (Web Locks), telling the others;
+// 6. a refused visit's account gets the server's visit dates back (no pull would bring them).
 import { signal } from '../vendor/signals-core.mjs';
 import { fetchFields, showFields } from './fields.js';
 import { api, ApiError, AuthLost, authState } from './api.js';
@@ -20,7 +16,7 @@ export const pending = signal(0);
 export const rejectedCount = signal(0);
 export const syncing = signal(false);
 export const lastSync = signal(null);
-/** null or {kind: 'network'|'server'|'auth'|'other', detail}: shown in words by the views. */
+/** null or {kind: 'network'|'server'|'auth'|'other', detail}. */
 export const syncError = signal(null);
 
 const BACKOFF_S = [2, 5, 15, 30, 60, 120, 300];
@@ -47,7 +43,7 @@ async function uploadPhotos() {
         const { id } = await api('/api/attachments', { method: 'POST', form });
         await db.attachmentUploaded(localId, id);
       } catch (e) {
-        // A photo the server refuses for good must not hold back every other change.
+        // A photo refused for good must not hold back the rest.
         if (!(e instanceof ApiError) || e.transient) throw e;
         await db.attachmentRefused(localId, { status: e.status, ...e.problem });
       }
@@ -55,7 +51,7 @@ async function uploadPhotos() {
   }
 }
 
-/** One mutation per record per request: the next edit of a record is sent with the version the server returned. */
+/** One mutation per record per request: the next edit goes with the version returned. */
 function nextBatch(outbox) {
   const records = new Set();
   const batch = [];
@@ -78,7 +74,7 @@ async function push() {
       ({ mutation_id, entity, op, id, ...(op === 'create' ? {} : { base_version }), changes, client_time }));
     let response;
     try {
-      // sent_at: this device's clock now, so the server can put client_time on its own clock (PROTOCOL M2)
+      // sent_at: so the server can correct client_time to its clock (PROTOCOL M2)
       response = await api('/api/sync/push', { method: 'POST', body: { client_id, sent_at: new Date().toISOString(), mutations } });
     } catch (e) {
       if (e instanceof ApiError && e.status === 413 && batchSize > 1) { batchSize = Math.ceil(batchSize / 2); continue; }
@@ -91,21 +87,20 @@ async function push() {
   }
 }
 
-// 6 (unreadable: the tablet's dates stay until the account comes in a pull)
+// 6 (unreadable: the tablet's dates stay)
 async function restoreDates(results, sent) {
   const ids = new Set(results.map((r) => r.status === 'rejected' && sent.get(r.mutation_id))
     .filter((m) => m?.entity === 'visit' && m.op === 'create').map((m) => m.changes?.account_id).filter(Boolean));
   for (const id of ids) await api(`/api/accounts/${id}`).then(db.putServerDates, () => {});
 }
 
-/** The whole scope in one prepared download (GET /api/sync/snapshot, PROTOCOL S1–S5), exactly a
- *  full pull; the pull then goes on from its cursor. '0' when the server has none to offer. */
+/** The whole scope in one download (PROTOCOL S1–S5); its cursor, or '0' with no snapshot. */
 async function firstDownload(seen) {
   let page;
   try {
     page = await api('/api/sync/snapshot');
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return '0'; // an older server: page the full pull
+    if (e instanceof ApiError && e.status === 404) return '0'; // an older server
     throw e;
   }
   await db.applyPull(page.changes || [], seen);
@@ -148,8 +143,7 @@ async function cycle() {
       await uploadPhotos();
       await push();
     } catch (e) {
-      // The server answers but will not take pushes now (429, 503): still bring its changes
-      // in, with the pending mutations rebased on top (DESIGN.md offline rule 4), then back off.
+      // Pushes refused for now (429, 503): still pull, then back off.
       if (!(e instanceof ApiError && e.transient && e.status !== 0)) throw e;
       refused = e;
     }
@@ -175,7 +169,7 @@ async function cycle() {
   }
 }
 
-/** Sync now. wait=false (timers): skip when another tab holds the lock; it will tell us. */
+/** Sync now. wait=false: skip when another tab holds the lock. */
 export function sync({ wait = true } = {}) {
   if (!navigator.onLine && !wait) return Promise.resolve();
   if (!navigator.locks) return cycle();
@@ -202,7 +196,7 @@ function schedule(ms) {
   timer = setTimeout(() => { if (authState.value === 'ok') sync({ wait: false }); }, ms);
 }
 
-/** Start the background schedule: now, on `online`, every 60 s, and 1.5 s after each local write. */
+/** Sync now, on `online`, every 60 s, and 1.5 s after each local write. */
 let started = false;
 export async function startSync() {
   if (started) { schedule(0); return; }

@@ -1,13 +1,12 @@
-// Small UI plumbing shared by the views of every role: htm bound to Preact, a hash router,
-// toasts, and the "busy in a form" flag that holds back the update prompt. The tablet's
-// hooks on its local store are lib/live.js's: the desk never loads Dexie.
+// UI plumbing for every role: htm, a hash router, toasts, the busy-form flag (the store's hooks
+// are lib/live.js's: the desk never loads Dexie).
 import { h } from '../vendor/preact.mjs';
 import { signal } from '../vendor/signals-core.mjs';
 import htm from '../vendor/htm.mjs';
 
 export const html = htm.bind(h);
 
-// ---- router: #/path/parts?query ----
+// #/path/parts?query
 const parse = () => {
   const [path, query = ''] = location.hash.replace(/^#/, '').split('?');
   return { parts: path.split('/').filter(Boolean), query: new URLSearchParams(query) };
@@ -16,7 +15,6 @@ export const route = signal(parse());
 addEventListener('hashchange', () => { route.value = parse(); busy.value = false; scrollTo(0, 0); });
 export const go = (path) => { location.hash = path; };
 
-// ---- session-wide signals ----
 export const user = signal(null);
 export const online = signal(navigator.onLine);
 addEventListener('online', () => { online.value = true; });

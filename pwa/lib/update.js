@@ -1,9 +1,6 @@
-// Service-worker registration and the update prompt (STYLE.md habit 10).
-// A release is named by the content hash in /precache.json. sw.js itself does not
-// change between releases, so the page registers /sw.js?v=<version>: a new
-// version is a new script URL, which the browser installs beside the running one.
-// The new worker waits; the page tells it to take over only when the user
-// accepts and the outbox is empty, then reloads.
+// Service-worker registration and the update prompt (STYLE.md habit 10). sw.js is the same in
+// every release, so it is registered as /sw.js?v=<precache.json's hash>: a new URL per release.
+// The new worker takes over once the user accepts and the outbox is empty.
 import { signal } from '../vendor/signals-core.mjs';
 
 export const updateReady = signal(false);
@@ -38,9 +35,8 @@ export function startUpdates() {
   setInterval(checkForUpdate, 30 * 60_000);
 }
 
-/** The user accepted: let the waiting worker take over, then reload on the new release.
- * The choice is kept for this tab's session, so that if the page reloads before the
- * new worker took over, it takes over on the next start (`resumeUpdate`). */
+/** The user accepted: the waiting worker takes over, then a reload. Kept for the tab's
+ * session, so a reload before the takeover resumes it (`resumeUpdate`). */
 export async function applyUpdate() {
   sessionStorage.setItem('tournee-apply-update', '1');
   const reg = (await navigator.serviceWorker.getRegistration('/')) || registration;
@@ -56,7 +52,7 @@ export async function applyUpdate() {
   worker.postMessage({ type: 'skipWaiting' });
 }
 
-/** At start: an update the user already accepted in this tab goes on once nothing waits to sync. */
+/** At start: an update accepted in this tab goes on once nothing waits to sync. */
 export async function resumeUpdate(outboxCount) {
   if (!sessionStorage.getItem('tournee-apply-update') || !('serviceWorker' in navigator)) return;
   const reg = await navigator.serviceWorker.getRegistration('/');

@@ -1,11 +1,10 @@
-// The words both apps show, French first: the sign-in pages, the tablet's words that the desk
-// shows too (quote statuses, visit kinds, pipeline stages…: one word for one thing), product
-// lines. The tablet's catalogue (lib/i18n.js) and the desk's (views/desk/words.js) add theirs.
+// The words both apps show (one word for one thing), French first, and product lines; the
+// tablet's (lib/i18n.js) and the desk's (views/desk/words.js) catalogues add theirs.
 import { signal } from '../vendor/signals-core.mjs';
 import { lang, locale, fmtNumber } from './lang.js';
 
 const fr = {
-  // The sign-in pages (views/signin.js, login.js, password.js).
+  // The sign-in pages.
   login: 'Connexion', email: 'E-mail', password: 'Mot de passe', signIn: 'Se connecter',
   badLogin: 'E-mail ou mot de passe incorrect.', tooMany: 'Trop de tentatives, réessayez dans un moment.',
   offlineLogin: 'Pas de réseau : la connexion demande le réseau une première fois.',
@@ -19,14 +18,14 @@ const fr = {
   badLink: 'Ce lien a déjà servi, a expiré ou est inconnu : demandez-en un nouveau.',
   backToLogin: 'Retour à la connexion', online: 'En ligne', offline: 'Hors ligne', language: 'English',
   logout: 'Se déconnecter',
-  // Accounts, contacts and forms, as the tablet and the desk's account screen show them.
+  // Accounts, contacts and forms.
   accounts: 'Comptes', address: 'Adresse', postcode: 'Code postal', city: 'Ville', contact: 'Contact',
   contacts: 'Contacts', leftOn: 'Parti le {d}', customFields: 'Informations complémentaires', yes: 'Oui', no: 'Non',
   required: 'Obligatoire', notes: 'Notes', segment: 'Segment', reason: 'Raison', weight: 'Poids',
   potential: 'Potentiel', dueDate: 'Échéance', lunch: 'Pause déjeuner', save: 'Enregistrer', cancel: 'Annuler',
   duplicateBy: 'même {what}', 'dup.name': 'nom et code postal', 'dup.siret': 'SIRET', 'dup.phone': 'téléphone',
   mergeDifferent: 'Sociétés différentes', mergeDismissed: 'Suggestion écartée.',
-  // Quote requests, visits, the pipeline: the desk shows the tablet's words for them.
+  // Quote requests, visits, the pipeline.
   quote: 'Demande de devis', productLine: 'Gamme de produits', label: 'Désignation', quantity: 'Quantité',
   unit: 'Unité', urgency: 'Urgence', 'urgency.normal': 'Normale', 'urgency.urgent': 'Urgente',
   'status.submitted': 'Envoyée', 'status.routed': 'Transmise', 'status.in_progress': 'En cours',
@@ -45,7 +44,7 @@ const fr = {
   'entity.account': 'Compte', 'entity.contact': 'Contact', 'entity.visit': 'Visite', 'entity.task': 'Tâche',
   'entity.appointment': 'Rendez-vous', 'entity.absence': 'Absence', 'entity.quote_request': 'Demande de devis',
   'entity.attachment': 'Photo',
-  // Counts and lengths, through Intl.PluralRules and Intl.NumberFormat (count, fmtHours).
+  // Counts and lengths (count, fmtHours).
   'items.one': '{n} article', 'items.other': '{n} articles', 'days.short': '{n} j', 'hours.short': '{n} h',
   'minutes.short': '{n} min',
 };
@@ -89,13 +88,10 @@ const en = {
 };
 export const dictionaries = { fr, en };
 
-/** The lookups of a catalogue `{fr, en}`, or of a function giving the languages loaded so far
- * (lib/i18n.js: until the words of the language on screen arrive, those of a loaded one):
- * t('overdue', {n: 3}) → "En retard de 3 j" (French when the language lacks the word, else the
- * key; reading lang.value subscribes the component);
- * word('role', 'decision_maker') → "Décideur" (an API enum value; unknown values as they are);
- * count('items', 1) → "1 article" (the key's `.one`/`.other` form, by Intl.PluralRules; `vars` fill
- * the form's other places: count('applied', 3, {v: 2})). */
+/** Lookups of a catalogue `{fr, en}` (or a function giving the languages loaded so far):
+ * t('overdue', {n: 3}) → "En retard de 3 j" (else French, else the key);
+ * word('role', 'decision_maker') → "Décideur" (unknown enum values as they are);
+ * count('items', 1) → "1 article" (`.one`/`.other` by Intl.PluralRules). */
 export function wordsOf(catalogue) {
   const t = (key, vars) => {
     const all = typeof catalogue === 'function' ? catalogue() : catalogue;
@@ -114,8 +110,7 @@ export function wordsOf(catalogue) {
 }
 export const { t, word, count } = wordsOf(dictionaries);
 
-/** 76 (hours) → "3 j 4 h"; 5.5 → "5 h 30"; 0.2 → "12 min": under an hour in minutes, under a day in
- * hours, beyond in days and hours. */
+/** Hours in words: 76 → "3 j 4 h"; 5.5 → "5 h 30"; 0.2 → "12 min". */
 export function fmtHours(hours) {
   if (hours == null) return '–';
   const total = Math.round(hours * 60);
@@ -126,11 +121,8 @@ export function fmtHours(hours) {
   return t('hours.short', { n: h });
 }
 
-// Product lines: one managed list, keys as the server routes them (routing rules match
-// `product_line`), labels per language; values typed before the list (or in another case, with
-// or without accents) are shown with the label of the key they fold to. Until lib/fields.js sets
-// the company's (GET /api/product-lines: key, labels, aliases, the other spellings stored quotes
-// use), the server's built-in list (server/quotes/product_lines.py): a first start offline shows words.
+// Product lines (keys as the server routes them); older spellings show the label they fold to.
+// The server's built-in list until lib/fields.js sets the company's: words on a first start offline.
 export const productLines = signal([
   { key: 'moteurs', label: { fr: 'Moteurs', en: 'Motors' }, aliases: ['moteur'] },
   { key: 'maintenance', label: { fr: 'Maintenance', en: 'Maintenance' }, aliases: [] },
@@ -143,7 +135,7 @@ export const productLines = signal([
 const fold = (s) => String(s).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim().replace(/\s+/g, ' ');
 let linesIndexed = null;
 let lineOf = new Map();
-/** The line a stored text names (key, either label or an alias; case and accents aside), or undefined. */
+/** The line a text names (key, label or alias; case and accents aside), or undefined. */
 export function lineFor(value) {
   if (linesIndexed !== productLines.value) {
     linesIndexed = productLines.value;
@@ -152,7 +144,7 @@ export function lineFor(value) {
   }
   return value == null || value === '' ? undefined : lineOf.get(fold(value));
 }
-/** productLine('Maintenance') → "Maintenance"; productLine('pièces') → "Pièces détachées" / "Spare parts". */
+/** productLine('pièces') → "Pièces détachées". */
 export function productLine(value) {
   if (value == null || value === '') return '';
   const line = lineFor(value);

@@ -1,15 +1,12 @@
-// A merge suggestion on the account screen, for the reps concerned: a colleague created the
-// same company on its own tablet (same SIRET, or same name in the same postcode), and the
-// server could not link the two because neither rep sees the other's accounts. Online only:
-// the rep keeps one record (the other merges into it, nothing lost: values that differ go to
-// the conflicts) or says they are different companies (server/accounts/merging.py).
+// A merge suggestion, online: a colleague created the same company, unseen by either rep. Keep
+// one (differing values go to the conflicts) or say they differ (server/accounts/merging.py).
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, toast, go } from '../lib/ui.js';
 import { t, count } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { sync } from '../lib/sync-client.js';
 
-// The suggestions span the rep's team: asked once a minute at most, not at every account opened.
+// Team-wide: asked once a minute at most.
 let cache = { at: 0, items: null };
 async function suggestions() {
   if (!cache.items || Date.now() - cache.at > 60_000) cache = { at: Date.now(), items: (await api('/api/accounts/duplicates')).items };

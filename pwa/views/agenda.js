@@ -1,6 +1,4 @@
-// The week ahead: appointments booked for the rep and follow-up tasks, day by day, and the
-// days not worked as the server names them (a public holiday by its name), from the rep's
-// calendar (lib/days-off.js), offline too.
+// The week ahead, day by day: appointments, follow-up tasks and days not worked (offline too).
 import { html, isoDay, addDays, user } from '../lib/ui.js';
 import { useLive } from '../lib/live.js';
 import { t, lang, fmtDate, fmtTime } from '../lib/i18n.js';
@@ -11,7 +9,7 @@ import { completeTask, declareAbsence } from '../lib/outbox.js';
 
 const REASONS = ['leave', 'training', 'sick', 'other'];
 
-/** Declare an absence, offline too (the outbox holds it). `day` (YYYY-MM-DD): From and To when it opens (days off load late). */
+/** Declare an absence, offline too. `day` (YYYY-MM-DD): From and To when it opens. */
 function AbsenceForm({ day }) {
   const [open, setOpen] = useState(false);
   const [first, setFirst] = useState(day);
@@ -33,7 +31,7 @@ function AbsenceForm({ day }) {
   </form>`;
 }
 
-// The first day from `from` on that the rep works by the calendar (of this week and the next: a day beyond counts as worked).
+// The first worked day from `from` (beyond next week, a day counts as worked).
 function firstWorked(from, calendar) {
   for (let n = 0; n < 14; n += 1) {
     const day = addDays(from, n);
@@ -42,8 +40,7 @@ function firstWorked(from, calendar) {
   return from;
 }
 
-// This week, on a weekend too: its days off marked, today's card holding the late tasks (listed
-// there only); › the next.
+// This week (on a weekend too), today's card holding the late tasks; › the next.
 export function Agenda({ day: asked }) {
   const day = asked || isoDay();
   const d = new Date(`${day}T12:00:00`);
@@ -64,7 +61,7 @@ export function Agenda({ day: asked }) {
   if (!data) return html`<p class="muted">…</p>`;
   const today = isoDay();
   const onDay = (x, at) => isoDay(new Date(at)) === x;
-  // A task due before today goes on today's card when this week holds today, on its own day otherwise.
+  // A late task goes on today's card when this week holds today.
   const late = (k) => days.includes(today) && isoDay(new Date(k.due_at)) < today;
   return html`
     <section class="agenda">

@@ -1,6 +1,4 @@
-// The rep's tablet, the frame around every screen: the always-visible count of changes
-// waiting to sync, the sync button, navigation, banners (storage, session, update) and toasts.
-// Loaded once a rep is signed in on this device (app.js).
+// The tablet's frame around every screen: pending count, sync button, navigation, banners, toasts.
 import { html, route, user, online, busy, toasts, go, toast } from '../lib/ui.js';
 import { t, count, lang, setLang } from '../lib/i18n.js';
 import { storageProblem, outboxCount, openDb, setMeta } from '../lib/db.js';
@@ -16,8 +14,7 @@ import { ForgotPassword, ChoosePassword } from './password.js';
 
 const NAV = ['tour', 'accounts', 'agenda', 'quotes', 'pipeline', 'sync'];
 
-/** "Synchroniser": without network (none at all, or the server out of reach) say so, and what
- * waits, rather than a button that seems to do nothing. */
+/** Offline, say so and what waits, rather than a button that seems to do nothing. */
 async function syncNow() {
   const offline = () => toast(pending.value ? count('syncOffline', pending.value) : t('syncOffline.zero'), 'info');
   if (!online.value) { offline(); return; }
@@ -25,24 +22,21 @@ async function syncNow() {
   if (syncError.value?.kind === 'network') offline();
 }
 
-// The tablet's screens are a module of their own, fetched before the first render (prepare).
 const screens = signal(null);
 let loading = null;
 export const loadScreens = () => (loading ??= import('./screens.js').then(
   (m) => { screens.value = m.screen; },
   (error) => { loading = null; throw error; })); // the next render tries again
 
-// The rep's home, from GET /api/me, kept for the offline due list's order (lib/db.js dueAccounts),
-// and its days off of the coming weeks, for the tour offline on a day never stored (views/tour.js).
+// The rep's home (the offline due list's order) and days off (the tour offline), kept.
 effect(() => {
   if (!me.value || !user.value || isDesk(user.value)) return;
   setMeta('home', me.value.home).catch(() => {});
   if (me.value.calendar) setMeta('calendar', me.value.calendar).catch(() => {});
 });
 
-/** Before the shell's first render (app.js): the local store opened, a problem shown by the banner
- * in words; the screens fetched (from the service worker's cache offline), so that the tour
- * appears at once rather than after a placeholder. */
+/** Before the first render: the store opened (a problem in the banner) and the screens fetched,
+ * so the tour appears at once. */
 export async function prepare() {
   await openDb().catch(() => {});
   await loadScreens().catch(() => {});
@@ -73,7 +67,7 @@ function Banners() {
     ${updateReady.value && !busy.value && html`<div class="banner info" role="status" data-testid="update-available">
       ${t('update')}
       <button data-testid="update-apply" onClick=${async () => {
-        // Read the outbox itself: the pending signal follows it a moment later.
+        // The outbox itself: the pending signal lags.
         if (await outboxCount()) await sync();
         if (await outboxCount()) toast(t('updateWait'), 'error'); else applyUpdate();
       }}>${t('updateNow')}</button>

@@ -1,6 +1,4 @@
-// Everything about sync in words: what waits, when it last worked, what the
-// server refused and why, the conflicts where the other value won (restorable),
-// and sign-out (which warns while changes are waiting).
+// Sync in words: what waits, the last sync, what was refused and why, restorable conflicts, sign-out.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, toast, user, go } from '../lib/ui.js';
 import { useLive } from '../lib/live.js';
@@ -9,7 +7,7 @@ import { api, logout } from '../lib/api.js';
 import { outboxAll, rejectedAll, dismissRejected, clearAll, getRecord, accountsByIds } from '../lib/db.js';
 import { pending, lastSync, syncError, syncing, sync } from '../lib/sync-client.js';
 
-/** Each change, waiting or refused, with the name of its account: never ids or field names. */
+/** Changes named by their account: never ids or field names. */
 async function inWords(list) {
   const accountOf = await Promise.all(list.map(async (m) => (m.entity === 'account' ? m.record_id
     : m.changes?.account_id || (await getRecord(m.entity, m.record_id))?.account_id)));
@@ -18,7 +16,7 @@ async function inWords(list) {
   return list.map((m, i) => ({ ...m, accountName: names.get(accountOf[i]) }));
 }
 
-// References and times a rep did not type: left out of the list of what changed.
+// Not typed by the rep: not listed as changed.
 const UNSAID = new Set(['account_id', 'appointment_id', 'visit_id', 'contact_id', 'rep_id', 'started_at', 'ended_at',
   'lat', 'lon', 'verified', 'geo_precision', 'attachment_ids']);
 

@@ -1,9 +1,4 @@
-// One stop of the tour and the lines between stops: the drive from the previous
-// point, the lunch break, leaving and coming back home. A stop says why it is due,
-// and whether it is done (a visit logged that day, here or on the server), refused
-// (the server turned down the visit logged here: to correct on the sync screen) or
-// was not visited (its time is over, or the rep said why: kept on this tablet only,
-// see db.skipStop).
+// One stop of the tour (why due; done, refused or not visited) and the legs between stops.
 import { useState } from '../vendor/preact-hooks.mjs';
 import { html, daysBetween, Badge } from '../lib/ui.js';
 import { t, fmtTime } from '../lib/i18n.js';
@@ -12,13 +7,11 @@ import { Icon } from '../lib/icons.js';
 
 export const SKIP_REASONS = ['closed', 'absent', 'no-time', 'moved', 'other'];
 
-/** A position that is only its commune's centre (the address was located to the town, not the street). */
+/** A position that is only its commune's centre. */
 export const approximate = (a) => a?.geo_precision === 'commune';
 export const postalAddress = (a) => [a.address, [a.postcode, a.city].filter(Boolean).join(' ')].filter(Boolean).join(', ');
 
-/** Directions to the account: by its coordinates when they are the door's or the street's (or set
- * by a person); for a commune's centre, by the postal address, which the maps app locates better
- * than a drive to the town hall's square. */
+/** Directions by coordinates, or by postal address for a commune's centre (the maps app locates it better). */
 export function navigateUrl(a) {
   const android = /Android/i.test(navigator.userAgent);
   if (approximate(a) && a.city) {
@@ -28,11 +21,10 @@ export function navigateUrl(a) {
   return android ? `geo:${a.lat},${a.lon}?q=${a.lat},${a.lon}` : `https://www.google.com/maps/dir/?api=1&destination=${a.lat},${a.lon}`;
 }
 
-/** "Position approximative (centre de la commune)", beside the account's name or address. */
 export const Approximate = ({ account, testid }) => (approximate(account)
   ? html`<span class="approx" data-testid=${testid}>${t('approxPosition')}</span>` : null);
 
-/** Why this account is on today's tour: an appointment (late_min: out of reach), due, or overdue by N days. */
+/** Why on today's tour: an appointment (late_min: out of reach), due, or overdue. */
 export function why(stop, account, day) {
   if (stop.kind === 'appointment') return stop.late_min > 0
     ? { text: t('apptLate', { h: fmtTime(stop.booked_start), n: stop.late_min }), cls: 'is-late' } : { text: t('appointment'), cls: 'is-appt' };
@@ -43,7 +35,6 @@ export function why(stop, account, day) {
   return { text: late < 0 ? t('dueIn', { n: -late }) : t('due'), cls: '' };
 }
 
-/** The drive from the previous point (home base or stop) to this one. */
 export const Leg = ({ min, km }) => (min == null ? null : html`
   <li class="leg" aria-label=${`${t('drive')} ${Math.round(min)} ${t('min')}`}>
     <${Icon} name="car" size=${18} /> ${Math.round(min)} ${t('min')}${km != null ? ` · ${Math.round(km)} ${t('km')}` : ''}</li>`);
@@ -61,11 +52,8 @@ function SkipPicker({ onPick, onCancel }) {
   </div>`;
 }
 
-/**
- * state: {done, refused, skip: {reason}|null, over}. A stop is "not visited" when the rep said
- * so, or when its time is over without a visit (the server's `skipped` rule, applied here too
- * so that an offline tablet agrees with it). A refused visit does not count as one.
- */
+/** state: {done, refused, skip: {reason}|null, over}. "Not visited": the rep said so, or its time
+ * is over without a visit (the server's rule, so an offline tablet agrees); a refused visit is none. */
 export function Stop({ stop, account, day, rep, state }) {
   const [picking, setPicking] = useState(false);
   const reason = why(stop, account, day);

@@ -1,10 +1,5 @@
-// Today's tour: the stops in order with time, segment, why each account is due, the
-// drive between them and what is done; a map (Leaflet online, a schematic offline)
-// and the other days of the week. The screen always draws from IndexedDB: the plan
-// fetched from GET /api/tours (kept as a tour_plan record) or the one that came with
-// a pull. Online, the day and then its week are fetched again in the background.
-// Only a day never stored at all falls back to the accounts due in local data.
-// ‹ and › step to the working day before or after, into the weeks either side.
+// Today's tour, its map and the week's other days. Drawn from IndexedDB (the plan fetched or
+// pulled, refetched in the background); a day never stored falls back to the due accounts.
 import { useEffect, useRef, useState } from '../vendor/preact-hooks.mjs';
 import { html, user, online, isoDay, addDays } from '../lib/ui.js';
 import { useLive } from '../lib/live.js';
@@ -21,10 +16,9 @@ export { navigateUrl } from './tour-stop.js';
 
 const mondayOf = (day) => addDays(day, -((new Date(`${day}T12:00:00`).getDay() + 6) % 7));
 const stored = (rep, plan) => ({ id: `tour:${rep}:${plan.date}`, rep_id: rep, date: plan.date, plan, fetched_at: new Date().toISOString() });
-const weeksFetched = new Set(); // once per page load: the week's plans change little, the day is fetched each time
+const weeksFetched = new Set(); // once per page load: a week changes little
 
-/** Fetch the day (first paint), then its week (other days offline); keep them as tour_plan records.
- * A provisional day (quick plan) is fetched again every 5 s, 12 times at most, till the kept plan comes. */
+/** Fetch the day, then its week, as tour_plan records; a provisional day again every 5 s (12 times at most). */
 function useFetchedTour(rep, day) {
   const [state, setState] = useState({ loading: false, error: null });
   const [again, setAgain] = useState(0);
@@ -54,16 +48,11 @@ function useFetchedTour(rep, day) {
 }
 
 const worked = (plan) => (plan ? plan.working_day ?? plan.working : undefined);
-// A public holiday's name in the language on screen: the plan carries it in every language
-// (`names`), pulled plans too, so offline it follows a switch of language; `name` (the language
-// it was read in) for a plan kept before.
+// A holiday's name in the language on screen (`names`); `name` for a plan kept before.
 const holiday = (off) => (off?.kind === 'holiday' ? off.names?.[lang.value] || off.name || null : null);
 
-/**
- * The day the tour screen opens on when the route names none: today, or — when the server
- * said today is not worked (weekend, public holiday, absence) — the next working day it
- * named (API.md → Working days). Offline with nothing stored for today, today.
- */
+/** The day opened when the route names none: today, or the next working day the server named
+ * when today is not worked (API.md → Working days). */
 function useShownDay(rep, asked) {
   const today = isoDay();
   const kept = useLive(() => (asked ? null : tourPlanFor(rep, today)), [rep, asked, today]);
@@ -73,13 +62,13 @@ function useShownDay(rep, asked) {
   const plan = kept?.plan;
   if (plan && worked(plan) === false && plan.next_working_day) return { day: plan.next_working_day, off: plan };
   const known = plan ? undefined : offOn(calendar, today);
-  if (known) { // nothing stored for today, which the calendar says is not worked: its next working day
+  if (known) { // today not stored, and not worked
     let next = addDays(today, 1);
     while (offOn(calendar, next)) next = addDays(next, 1);
     return { day: next, off: { day_off: known } };
   }
   const weekend = new Date(`${today}T12:00:00`).getDay() % 6 === 0;
-  if (!plan && known === undefined && weekend) { // offline on a weekend beyond the calendar: the first stored working day
+  if (!plan && known === undefined && weekend) { // offline beyond the calendar: first stored working day
     const next = [...ahead.keys()].sort().find((x) => worked(ahead.get(x)?.plan) !== false);
     if (next) return { day: next, off: { day_off: { kind: 'weekly' } } };
   }
@@ -98,18 +87,16 @@ function WeekDays({ rep, day, calendar }) {
   const monday = mondayOf(day);
   const week = [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i));
   const plans = useLive(() => tourPlansBetween(rep, addDays(monday, -7), addDays(monday, 13)), [rep, monday], new Map());
-  // The working days: a day the server said is not worked (its plan, else the rep's calendar) is
-  // left out, and so is a weekend day it said nothing about; the day on screen always stays.
+  // Days not worked (or weekend days the server said nothing about) are left out; the day on screen stays.
   const works = (x) => worked(plans.get(x)?.plan) ?? (offOn(calendar, x) === undefined
     ? new Date(`${x}T12:00:00`).getDay() % 6 !== 0 : !offOn(calendar, x));
   const days = week.filter((x) => x === day || works(x));
-  const step = (n) => { // the working day before (-1) or after (1), a week away at most
+  const step = (n) => { // previous (-1) or next (1) working day, a week away at most
     let x = addDays(day, n);
     for (let i = 1; i < 7 && !works(x); i++) x = addDays(x, n);
     return `#/tour/${x}`;
   };
-  // Short labels ("mar. 24", "Tue 24") so that a week fits between ‹ and › at 768 px; a longer
-  // week scrolls between them, the day on screen brought into view.
+  // Short labels: a week fits between ‹ and › at 768 px.
   const row = useRef(null);
   useEffect(() => {
     const r = row.current;
@@ -145,7 +132,7 @@ function Timeline({ plan, byId, day, rep, marks }) {
   return html`<ol class="stops">${rows}</ol>`;
 }
 
-/** A rep with no account at all once synced (a new rep): why the tour is empty, and whom to ask. */
+/** A new rep with no account: why the tour is empty, whom to ask. */
 function NoAccounts() {
   const boss = me.value?.manager;
   return html`<div class="notice" role="status" data-testid="tour-no-accounts">
@@ -161,8 +148,7 @@ const warning = (w) => (w.startsWith('cannot reach appointment') ? t('warn.reach
 export function Tour({ day: asked }) {
   const rep = user.value?.id;
   const { day, off } = useShownDay(rep, asked);
-  // useLive answers with the last query's result until the new one's comes: on ‹ or › that
-  // was the day before's plan, its stops under this day's heading. Until then, nothing.
+  // useLive keeps the last query's result until the new one's: not the previous day's stops.
   const stored = useLive(() => tourPlanFor(rep, day), [rep, day]);
   const kept = stored && (stored.date !== day || stored.rep_id !== rep) ? undefined : stored;
   const plan = kept?.plan;
@@ -174,16 +160,15 @@ export function Tour({ day: asked }) {
   const fetched = useFetchedTour(rep, day);
   const fallback = kept === null && (!online.value || fetched.error);
   const calendar = useCalendar();
-  // Offline on a day never stored that the rep does not work: no due list, the server's words.
+  // Offline, a day never stored and not worked: the server's words, no due list.
   const dayOff = fallback ? offOn(calendar, day) : undefined;
   const due = useLive(() => (fallback && !dayOff ? dueAccounts(day) : []), [fallback, day, !!dayOff], []);
   const owned = useLive(accountCount, [], null);
-  const noAccounts = owned === 0 && !!lastSync.value; // not before the first sync has brought them
+  const noAccounts = owned === 0 && !!lastSync.value; // not before the first sync
   const notWorked = plan ? (worked(plan) === false ? plan.day_off || {} : null) : dayOff;
 
   const byId = new Map((accounts || []).filter(Boolean).map((a) => [a.id, a]));
-  // The server's marks, and what this tablet knows since: visits logged here, the clock. A visit
-  // the server refused stays on the tablet until dismissed: its stop is not done but "refused".
+  // The server's marks plus what the tablet knows since; a refused visit marks its stop "refused".
   const turnedDown = new Set(refused.filter((r) => r.entity === 'visit' && r.op === 'create').map((r) => r.record_id));
   const onsite = visits.filter((v) => (v.kind || 'onsite') === 'onsite');
   const visited = new Set(onsite.filter((v) => !turnedDown.has(v.id)).map((v) => v.account_id));

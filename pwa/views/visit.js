@@ -1,7 +1,5 @@
-// Log a visit on the spot: check-in time prefilled, outcome, notes, project
-// maturity, next action (→ a task). Geolocation, when allowed, marks the visit
-// verified within 500 m of the account. Saved locally at once; until the server has it, the
-// screen shows the saved visit, after a reload too, not a blank form that invites a second entry.
+// Log a visit on the spot (verified within 500 m when located). Until the server has it, the
+// screen shows the saved visit, not a blank form inviting a second entry.
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, user, busy, toast, distance } from '../lib/ui.js';
 import { useLive, failed } from '../lib/live.js';
@@ -14,7 +12,7 @@ import { Photos } from './quote.js';
 const OUTCOMES = ['interested', 'follow-up', 'quote-requested', 'order', 'not-interested', 'absent'];
 const KINDS = ['onsite', 'phone', 'video'];
 const VERIFIED_WITHIN_M = 500;
-// The check-in offers no later time than now (the server refuses a visit that starts in the future).
+// No check-in after now: the server refuses a visit in the future.
 const localInput = (d = new Date()) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
 
 function useCheckInPosition(account) {
@@ -54,7 +52,7 @@ export function VisitForm({ accountId, appointmentId }) {
   const [form, setForm] = useState({ started_at: localInput(), kind: 'onsite', outcome: 'interested', notes: '', maturity: '', next_action: '', next_due: '' });
   const [saved, setSaved] = useState(null);
   const waiting = useLive(() => pendingVisits(accountId), [accountId]);
-  const [another, setAnother] = useState(false); // the rep asked for a new form despite a waiting visit
+  const [another, setAnother] = useState(false); // a new form despite a waiting visit
   const [photos, setPhotos] = useState([]);
   const set = (field) => (e) => { setForm({ ...form, [field]: e.target.value }); busy.value = true; };
 
@@ -76,7 +74,7 @@ export function VisitForm({ accountId, appointmentId }) {
     return html`<${Saved} accountId=${accountId} visit=${shown} waiting=${!!waiting?.some((v) => v.id === shown.id)}
       onAnother=${() => { setSaved(null); setAnother(true); }} />`;
   }
-  if (waiting === undefined) return html`<p class="muted">…</p>`; // not a blank form before the outbox is read
+  if (waiting === undefined) return html`<p class="muted">…</p>`; // the outbox not read yet
   return html`
     <form class="card form" onSubmit=${save}>
       <h1>${t('logVisit')} · ${account?.name || ''}</h1>

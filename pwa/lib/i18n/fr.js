@@ -1,5 +1,4 @@
-// The tablet's words in French, the first language (lib/i18n.js loads the module of the
-// language on screen; lib/i18n/en.js holds the same keys in English).
+// The tablet's words in French (lib/i18n/en.js: the same keys in English).
 export default {
   pipeline: 'Mes affaires', 'pl.account': 'Compte', 'pl.asOf': 'Prévision calculée le {at}', 'pl.none': 'Prévision reçue à la prochaine synchro.',
   'pl.open': 'Ouvrir une affaire', 'pl.pickAccount': 'Choisissez un compte.', 'pl.amount': 'Montant estimé (€)',
@@ -40,7 +39,7 @@ export default {
   restore: 'Rétablir ma valeur', restored: 'Valeur rétablie.', dismiss: 'Retirer', yours: 'Votre valeur',
   theirs: 'Valeur gardée', noConflicts: 'Aucun conflit.', conflictsOnline: 'Liste des conflits disponible en ligne.',
   errNetwork: 'Serveur injoignable : nouvel essai automatique.', errServer: 'Erreur du serveur : nouvel essai automatique.',
-  // "Synchroniser" tapped without network (shell.js).
+  // "Synchroniser" tapped offline.
   'syncOffline.zero': 'Hors ligne : rien en attente, la synchronisation reprendra au retour du réseau.',
   'syncOffline.one': 'Hors ligne : {n} modification en attente sera envoyée au retour du réseau.',
   'syncOffline.other': 'Hors ligne : {n} modifications en attente seront envoyées au retour du réseau.',
@@ -49,7 +48,7 @@ export default {
   errDb: 'Stockage local indisponible : {d}', reload: 'Recharger',
   update: 'Mise à jour disponible', updateNow: 'Mettre à jour', updateWait: 'Synchronisez d’abord vos modifications.',
   search: 'Rechercher un compte', backToAccount: 'Retour au compte',
-  // Tour: what the plan says, and what the rep did (tour.js, tour-stop.js).
+  // Tour: the plan, and what the rep did.
   done: 'Fait', skipped: 'Non visité', skip: 'Pas visité…', unskip: 'Annuler', skipWhy: 'Pourquoi pas de visite ?',
   skipLocal: 'Noté sur cette tablette seulement.', leave: 'Départ', back: 'Retour',
   stale: 'Des rendez-vous de ce jour ont changé : la tournée sera recalculée au retour du réseau.',
@@ -77,12 +76,10 @@ export default {
   'role.decision_maker': 'Décideur', 'role.billing': 'Facturation', 'role.technical': 'Technique',
   'role.purchasing': 'Achats', 'role.user': 'Utilisateur', 'role.other': 'Autre',
   'appointment.booked': 'Prévu', 'appointment.done': 'Fait', 'appointment.cancelled': 'Annulé',
-  'task.open': 'À faire', 'task.done': 'Faite', 'task.cancelled': 'Annulée',
-  'op.create': 'Création', 'op.update': 'Modification', 'op.delete': 'Suppression',
+  'op.delete': 'Suppression',
   'absence.declare': 'Déclarer une absence', 'absence.from': 'Du', 'absence.to': 'Au', 'absence.reason': 'Motif',
   'absence.leave': 'Congés', 'absence.training': 'Formation', 'absence.sick': 'Arrêt maladie', 'absence.other': 'Autre absence',
-  // Custom fields, new prospects, contacts (custom-fields.js, account-new.js, contact-edit.js; the
-  // desk's editor of the fields has its words in desk/words.js, which the tablet never loads).
+  // Custom fields, new prospects, contacts.
   unitEach: 'u', newProspect: 'Nouveau prospect', name: 'Raison sociale',
   siret: 'SIRET', status: 'Statut',
   contactName: 'Nom du contact', storefront: 'Photo de la devanture', useMyPosition: 'Je suis sur place (position GPS)',
@@ -94,7 +91,7 @@ export default {
   mergeSuggestion: 'Ce compte existait déjà (créé sur une autre tablette) : les deux fiches n’en font qu’une. Vos valeurs différentes sont gardées dans les conflits, à rétablir si besoin.',
   seeConflicts: 'Voir les conflits', photoTooBig: 'Photo trop lourde (max {n} Mo).',
   invalidValue: 'Valeur invalide',
-  // Pending changes in words (sync.js): "Visite chez Fromagerie Allard — notes, maturité".
+  // Pending changes: "Visite chez Fromagerie Allard — notes, maturité".
   at: '{what} chez {name}',
   'field.name': 'nom', 'field.status': 'statut', 'field.address': 'adresse', 'field.postcode': 'code postal',
   'field.city': 'ville', 'field.phone': 'téléphone', 'field.email': 'e-mail', 'field.tags': 'étiquettes',
@@ -107,6 +104,6 @@ export default {
   'field.appointment_id': 'rendez-vous', 'field.visit_id': 'visite', 'field.rep_id': 'commercial',
   'field.opening_hours': 'horaires', 'field.verified': 'position vérifiée', 'field.geo_precision': 'précision de la position',
   confirmCancelQuote: 'Annuler cette demande de devis ? Le service technique en sera informé.',
-  // Tour: a visit the server refused, the working day before and after (tour.js, tour-stop.js).
+  // Tour: a refused visit, the working days either side.
   visitRefused: 'Visite refusée — à corriger', seeWhy: 'Voir pourquoi', prevDay: 'Jour précédent', nextDay: 'Jour suivant',
 };
