@@ -1,5 +1,6 @@
 """Imports every model so that metadata (Alembic, create_all) sees all tables."""
 from server.accounts.models import Account, AccountStatus, Contact  # noqa: F401
+from server.accounts.search_table import account_search  # noqa: F401
 from server.agenda.models import Appointment  # noqa: F401
 from server.forecast.models import ForecastAdjustment, ForecastSnapshot, Opportunity  # noqa: F401
 from server.kpis.models import ActionPlan  # noqa: F401

@@ -151,11 +151,14 @@ def _paged(list_args: type[Schema]) -> type[Schema]:
 
 def record_routes(blp: Blueprint, *, entity: str, path: str, list_args: type[Schema],
                   order_by, equal: tuple[str, ...] = (), filters: Callable | None = None,
-                  creatable: bool = True, deletable: bool = True) -> None:
+                  searched: Callable | None = None, creatable: bool = True, deletable: bool = True) -> None:
     """Register `GET/POST {path}` and `GET/PATCH/DELETE {path}/<id>` on `blp`.
 
     The list filters by the `equal` query arguments, then by `filters(stmt, args)` for the rest;
-    a query parameter `list_args` does not name (nor `limit`) → 422 problem naming it."""
+    a query parameter `list_args` does not name (nor `limit`) → 422 problem naming it.
+    `searched(args, actor, dialect)`, for a `q`: a SELECT of the matching ids in list order that
+    answers the whole list alone (the scope and every other argument implied), or None when the
+    general statement must."""
     spec = registry.get(entity)
     model = spec.model
     paging = {"page", "per_page", "limit"}
@@ -198,6 +201,9 @@ def record_routes(blp: Blueprint, *, entity: str, path: str, list_args: type[Sch
             # (on SQLite, a search over 100,000 accounts: docs/benchmarks.md, bench_search).
             ids = stmt.with_only_columns(model.id).order_by(*order_by).limit(per_page).offset((page - 1) * per_page)
             total = None
+            alone = searched(args, actor, db.session.get_bind().dialect.name) if args.get("q") and searched else None
+            if alone is not None:  # one index answers the search, its count and its order alone
+                ids = alone.limit(per_page).offset((page - 1) * per_page)
             if args.get("q"):
                 # A search reads its matches once: the page's ids and, beside each, the count of all
                 # matches. Counting apart would scan them twice (on PostgreSQL each scan visits

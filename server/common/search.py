@@ -14,7 +14,8 @@ The column is kept up to date on every write path:
 
 Every word of the query must appear somewhere in the column (`ecole dijon` finds
 "École Saint-Joseph, Dijon"). PostgreSQL answers through a trigram index when the
-`pg_trgm` extension could be created (migration i14c3a9e5f1d07), SQLite by scanning
+`pg_trgm` extension could be created (migration i14c3a9e5f1d07; for accounts, on a copy
+of the column in a side table: server/accounts/search_table.py), SQLite by scanning
 one short ASCII column (docs/benchmarks.md: search on 100,000 accounts).
 """
 from __future__ import annotations

@@ -83,7 +83,7 @@ def _load(app, db) -> dict[str, dict]:
         assert db.session.scalar(select(func.count()).select_from(Account).where(Account.search.is_(None))) == 0
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect() as conn:
-                conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE account"))
+                conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE account, account_search"))
         else:
             db.session.execute(text("ANALYZE"))
         tokens = {who: {"Authorization": f"Bearer {issue_pair(session=db.session, user=u)['access_token']}"}

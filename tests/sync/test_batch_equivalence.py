@@ -170,7 +170,7 @@ def test_batch_push_matches_the_per_mutation_path(session, world, seed, last):
     """`last`: the batch path also takes the counter after its loads and merges (C4)."""
     from server.extensions import db
     state = {table: [dict(row._mapping) for row in session.execute(select(table))]
-             for table in db.metadata.sorted_tables}
+             for table in db.metadata.sorted_tables if not table.info.get("written_by_triggers")}
     batches = History(seed, world).batches(8)
     batch_results, batch_rows = _run(session, world, batches, batch=True, last=last)
     _reset(session, state)
