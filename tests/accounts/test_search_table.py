@@ -74,9 +74,8 @@ def test_an_account_is_found_after_create_rename_import_and_push(app, session, c
 
 
 @pytest.mark.parametrize("how", ["push", "core"])
-def test_an_edit_outside_the_searched_fields_leaves_the_side_row_unwritten(app, session, client, people, backend, how):
-    if backend != "postgresql":
-        pytest.skip("the side table is PostgreSQL's")
+@pytest.mark.postgres_only
+def test_an_edit_outside_the_searched_fields_leaves_the_side_row_unwritten(app, session, client, people, how):
     rep, _ = people
     account = make_account(session, rep, name="Boulangerie Dupré")
     session.commit()
@@ -101,9 +100,8 @@ def test_an_edit_outside_the_searched_fields_leaves_the_side_row_unwritten(app, 
     assert out_of_step(session) == []
 
 
-def test_a_set_based_insert_and_a_delete_keep_the_side_table_in_step(app, session, people, backend):
-    if backend != "postgresql":
-        pytest.skip("the side table is PostgreSQL's")
+@pytest.mark.postgres_only
+def test_a_set_based_insert_and_a_delete_keep_the_side_table_in_step(app, session, people):
     rep, _ = people
     rows = [{"id": new_id(), "name": f"Société {i}", "owner_id": rep.id, "city": "Dijon", "status": "client",
              "segment": "C", "computed_segment": "C", "tags": [], "custom": {}} for i in range(3)]
@@ -115,11 +113,10 @@ def test_a_set_based_insert_and_a_delete_keep_the_side_table_in_step(app, sessio
     assert session.scalar(text("SELECT count(*) FROM account_search")) == 2 and out_of_step(session) == []
 
 
-def test_a_database_built_by_create_all_gets_the_triggers_too(app, backend):
+@pytest.mark.postgres_only
+def test_a_database_built_by_create_all_gets_the_triggers_too(app):
     """Some benchmarks build their schema with `create_all`, not the migrations: built here in a
     schema of its own, inside a transaction that is rolled back."""
-    if backend != "postgresql":
-        pytest.skip("the triggers are PostgreSQL's")
     db.session.remove()
     with db.engine.connect() as conn:
         conn.execute(text("CREATE SCHEMA built_by_create_all"))
@@ -158,11 +155,10 @@ def test_every_search_path_counts_and_orders_alike(app, session, client, people,
     assert [a["name"] for p in pages for a in p["items"]] == ALPHABETICAL
 
 
-def test_a_search_of_the_whole_company_reads_the_trigram_index(app, session, people, backend):
+@pytest.mark.postgres_only
+def test_a_search_of_the_whole_company_reads_the_trigram_index(app, session, people):
     """Both PostgreSQL statements that read the side table can use its trigram index (a few rows
     here: the planner is told not to scan; on 100,000 accounts it chooses the index, bench_search)."""
-    if backend != "postgresql":
-        pytest.skip("the side table is PostgreSQL's")
     from server.accounts.search_table import account_matches, matching_in_list_order
     rep, _ = people
     emile = make_account(session, rep, name="Fromagerie Émile")
