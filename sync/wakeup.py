@@ -44,6 +44,9 @@ class Listener:
         try:
             raw = self.engine.raw_connection()
             self.connection = raw.driver_connection
+            # Out of the pool for good: an autocommit, LISTENing connection given back to it would
+            # make the next session's transaction autocommit (each statement committed alone).
+            raw.detach()
             self.connection.autocommit = True
             self.connection.execute(f"LISTEN {CHANNEL}")
             self._raw = raw

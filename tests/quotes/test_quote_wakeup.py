@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from server.extensions import db
@@ -70,3 +72,23 @@ def test_the_listener_listens_again_after_its_connection_died(app, session, back
     listener.wait(30.0, stop)
     assert time.monotonic() - began < 5, "the NOTIFY did not wake the renewed listener"
     listener.close()
+
+
+@pytest.mark.postgres_only
+def test_a_closed_listener_gives_its_connection_back_to_no_one(app):
+    """The LISTEN connection is autocommit; back in the application's pool it would make a later
+    session's transaction autocommit (a push's savepoint then fails: "SAVEPOINT can only be used
+    in transaction blocks", and a multi-statement write is no longer all or nothing)."""
+    engine = create_engine(db.engine.url, pool_size=1, max_overflow=0)  # one connection: the next checkout reuses it
+    try:
+        listener = Listener(engine)
+        listening_pid = listener.connection.info.backend_pid
+        listener.close()
+        raw = engine.raw_connection()
+        try:
+            assert raw.driver_connection.autocommit is False
+            assert raw.driver_connection.info.backend_pid != listening_pid
+        finally:
+            raw.close()
+    finally:
+        engine.dispose()
