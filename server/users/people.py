@@ -10,6 +10,7 @@ import secrets
 
 from sqlalchemy import func, select
 
+from server.accounts.due_dates import following_calendars
 from server.actor import Actor
 from server.errors import Forbidden, Invalid, NotFound, Problem
 from server.geo.locate import fill_position
@@ -82,11 +83,13 @@ def update_person(*, session, actor: Actor, user_id: str, values: dict) -> User:
         if taken is not None:
             raise EmailTaken("This e-mail is already used.", errors={"email": ["Already used by another user."]})
         user.email = email
-    for key in ("name", "role", "team_id", "working_hours", "locale"):
-        if key in values:
-            setattr(user, key, values[key] if key != "working_hours" else (values[key] or {}))
-    if "time_zone" in values:
-        user.timezone = values["time_zone"]
+    # Another team (its holidays), other hours or another zone: its accounts' due dates follow.
+    with following_calendars(session, actor, [user.id]):
+        for key in ("name", "role", "team_id", "working_hours", "locale"):
+            if key in values:
+                setattr(user, key, values[key] if key != "working_hours" else (values[key] or {}))
+        if "time_zone" in values:
+            user.timezone = values["time_zone"]
     if "home" in values:
         _set_home(user, values["home"])
     _set_technical_teams(session, user, values.get("technical_team_ids"))
@@ -178,10 +181,14 @@ def update_team(*, session, actor: Actor, team_id: str, values: dict) -> Team:
         raise NotFound(f"No team {team_id}.")
     if "manager_id" in values:
         _check_manager(session, values["manager_id"])
-    for key, value in values.items():
-        setattr(team, key, value)
-    session.flush()
-    _attach_manager(session, team)
+    # Another holiday calendar for its members, the team's for a manager who joins it:
+    # their accounts' due dates follow.
+    members = session.scalars(select(User.id).where(User.team_id == team.id)).all()
+    with following_calendars(session, actor, [*members, *([values["manager_id"]] if values.get("manager_id") else [])]):
+        for key, value in values.items():
+            setattr(team, key, value)
+        session.flush()
+        _attach_manager(session, team)
     return team
 
 
