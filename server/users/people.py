@@ -171,7 +171,8 @@ def create_team(*, session, actor: Actor, values: dict) -> Team:
     team = Team(name=values["name"], manager_id=values.get("manager_id"), holidays=values.get("holidays", "FR"))
     session.add(team)
     session.flush()
-    _attach_manager(session, team)
+    with following_calendars(session, actor, [team.manager_id] if team.manager_id else []):
+        _attach_manager(session, team)  # the manager takes the new team's holidays
     return team
 
 

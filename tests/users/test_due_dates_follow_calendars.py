@@ -117,3 +117,13 @@ def test_the_kept_plans_of_a_rep_whose_calendar_changed_go_stale(app, client, se
     session.expire_all()
     plan = session.get(TourPlan, kept.id)
     assert plan.plan.get("stale") is True and plan.version > version
+
+
+def test_a_manager_who_takes_a_new_team_with_more_holidays_gets_its_due_dates_moved(app, client, session, company):
+    manager = make_user(session, "manager", team=company["team"], email="max@test.example")
+    good_friday = make_account(session, manager, next_due_at=at(date(2027, 3, 26)))
+    session.commit()
+    made = client.post("/api/teams", json={"name": "Metz", "manager_id": manager.id, "holidays": "FR-57"},
+                       headers=token_headers(app, company["admin"]))
+    assert made.status_code == 201, made.get_data(as_text=True)
+    assert _stored(session, good_friday.id)[0].date() == date(2027, 3, 30)
