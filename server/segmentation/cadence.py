@@ -6,7 +6,8 @@ weekend day or a public holiday of its team (same local time of day; `DueDays` o
 server/agenda/workdays.py, without absences). It is set when a visit is logged
 (server/visits/entity.py), when an account is rescored or imported, and recomputed
 for every account when the model changes (server/segmentation/recompute.py), so a new
-cadence applies at once. An account never visited keeps the due date it has (the tour
+cadence applies at once, and moved again when its owner's calendar changes (a team's
+holidays, the owner's team, hours or zone: server/accounts/due_dates.py). An account never visited keeps the due date it has (the tour
 planner treats it as due).
 
 Why forward, and why not absences: the date is shown to people as "à visiter le…" and
