@@ -165,6 +165,9 @@ export function acknowledge(results, sentById) {
       if (result.status === 'rejected') {
         await db.rejected.add({ mutation_id: sent.mutation_id, entity: sent.entity, op: sent.op, record_id: sent.id,
           changes: sent.changes, error: result.error || null, at: new Date().toISOString() });
+        // A refused change kept its former values (outbox.update's `undo`): shown again.
+        const current = sent.was && await table(sent.entity).get(key(sent.entity, sent.id));
+        if (current) await table(sent.entity).put({ ...current, ...sent.was });
       }
       for (const id of sent.local_attachment_ids || []) await db.attachments.delete(id);
       // Later edits of the record build on its new version.

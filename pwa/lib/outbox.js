@@ -20,11 +20,14 @@ async function create(entity, fields, { id = uuidv7(), local = {}, attachments =
   return record;
 }
 
-export async function update(entity, id, changes) {
+/** `undo`: keep the fields' values before the change beside the mutation (never sent), so a
+ * refusal puts them back (db.acknowledge): no pull would, the server's copy did not change. */
+export async function update(entity, id, changes, { undo = false } = {}) {
   const current = await getRecord(entity, id);
   if (!current) throw new Error(`${entity} ${id} is not on this tablet`);
   const record = applyChanges(current, changes);
-  await commit(entity, record, mutation(entity, 'update', id, changes, current.version));
+  const was = undo ? { was: Object.fromEntries(Object.keys(changes).map((k) => [k, current[k] ?? null])) } : {};
+  await commit(entity, record, { ...mutation(entity, 'update', id, changes, current.version), ...was });
   wrote();
   return record;
 }
@@ -99,6 +102,10 @@ export async function createProspect({ account, contact = null, photos = [] }) {
 
 export const cancelQuote = (id) => update('quote_request', id, { status: 'cancelled' });
 export const completeTask = (id) => update('task', id, { status: 'done' });
+
+/** Move an own appointment (`start`, `end`: ISO date-times) or cancel it (`status: 'cancelled'`);
+ * a refusal (day off, overlap) brings the agenda back to where it was. */
+export const changeAppointment = (id, changes) => update('appointment', id, changes, { undo: true });
 
 /** An opportunity opened on site, before any quote. */
 export const openOpportunity = ({ account_id, amount, expected_close, category, maturity, title = null }) =>

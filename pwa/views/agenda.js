@@ -6,6 +6,7 @@ import { useState } from '../vendor/preact-hooks.mjs';
 import { appointmentsBetween, allOf, accountsByIds } from '../lib/db.js';
 import { offOn, useCalendar } from '../lib/days-off.js';
 import { completeTask, declareAbsence } from '../lib/outbox.js';
+import { AppointmentForm } from './appointment-form.js';
 
 const REASONS = ['leave', 'training', 'sick', 'other'];
 
@@ -48,6 +49,7 @@ export function Agenda({ day: asked }) {
   const days = [0, 1, 2, 3, 4, 5, 6].map((i) => addDays(monday, i));
   const me = user.value?.id;
   const calendar = useCalendar(me, monday, addDays(monday, 13));
+  const [editing, setEditing] = useState(null); // the id of the appointment whose form is open
   const data = useLive(async () => {
     const from = new Date(`${monday}T00:00:00`).toISOString();
     const to = new Date(`${addDays(monday, 7)}T00:00:00`).toISOString();
@@ -82,10 +84,12 @@ export function Agenda({ day: asked }) {
           ${away && html`<p class="notice" data-testid="absence-day">${t(`absence.${away.reason}`)}</p>`}
           ${(off?.kind === 'weekly' || (!appts.length && !tasks.length)) && html`<p class="muted">${t(off ? 'dayOff' : 'noAppointments')}</p>`}
           ${away && appts.some((a) => a.status === 'booked') && html`<p class="notice warn" data-testid="absence-clash">${t('absence.clash')}</p>`}
-          ${appts.map((a) => html`<a class=${`appt ${away && a.status === 'booked' ? 'clash' : ''}`} href=${`#/account/${a.account_id}`}
-              data-testid=${away && a.status === 'booked' ? 'clashing-appointment' : undefined}>
-            <b>${fmtTime(a.start)}–${fmtTime(a.end)}</b> ${data.names.get(a.account_id) || ''}<small>${a.purpose || ''}</small>
-            ${away && a.status === 'booked' && html`<span class="button small">${t('absence.move')}</span>`}</a>`)}
+          ${appts.map((a) => html`<div class=${`appt ${away && a.status === 'booked' ? 'clash' : ''}`} data-appointment-id=${a.id}
+              data-testid=${away && a.status === 'booked' ? 'clashing-appointment' : 'appointment'}>
+            <button type="button" class="appt-open" onClick=${() => setEditing(editing === a.id ? null : a.id)}>
+              <b>${fmtTime(a.start)}–${fmtTime(a.end)}</b> ${data.names.get(a.account_id) || ''}<small>${a.purpose || ''}</small>
+              ${away && a.status === 'booked' && html`<span class="button small">${t('absence.move')}</span>`}</button>
+            ${editing === a.id && html`<${AppointmentForm} appt=${a} onClose=${() => setEditing(null)} />`}</div>`)}
           ${tasks.map((k) => html`<div class="task">• ${k.title} <small>${data.names.get(k.account_id) || ''}</small>
             <button class="small" onClick=${() => completeTask(k.id)}>✓</button></div>`)}
         </div>`;

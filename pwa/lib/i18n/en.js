@@ -59,6 +59,8 @@ export default {
   'unplanned.the booked appointments cannot all be reached in time': 'the appointments cannot all be kept',
   'warn.absence': 'An appointment is booked during your absence: move it with the customer.',
   'absence.clash': 'Appointment during your absence: to be moved.', 'absence.move': 'Move',
+  'appt.day': 'New day', 'appt.time': 'Start time', 'appt.cancel': 'Cancel the appointment',
+  'appt.confirmCancel': 'Cancel this appointment? Tell the customer.', 'appt.account': 'Open the account',
   photoBy: '{name}, {d}', photosOffline: 'Photos taken by others show once online.',
   mergeOffer: 'A colleague created the same customer on their tablet. Keep one record: nothing is lost, values that differ go to the conflicts.',
   mergeKeepMine: 'Keep my record', mergeKeepTheirs: 'Keep theirs',

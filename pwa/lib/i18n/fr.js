@@ -64,6 +64,8 @@ export default {
   'unplanned.the booked appointments cannot all be reached in time': 'les rendez-vous ne peuvent pas tous être tenus',
   'warn.absence': 'Un rendez-vous est pris pendant votre absence : déplacez-le avec le client.',
   'absence.clash': 'Rendez-vous pendant votre absence : à déplacer.', 'absence.move': 'Déplacer',
+  'appt.day': 'Nouveau jour', 'appt.time': 'Heure de début', 'appt.cancel': 'Annuler le rendez-vous',
+  'appt.confirmCancel': 'Annuler ce rendez-vous ? Prévenez le client.', 'appt.account': 'Voir le compte',
   photoBy: '{name}, {d}', photosOffline: 'Les photos prises par d’autres s’affichent une fois en ligne.',
   mergeOffer: 'Un collègue a créé le même client sur sa tablette. Gardez une seule fiche : rien n’est perdu, les valeurs différentes vont dans les conflits.',
   mergeKeepMine: 'Garder ma fiche', mergeKeepTheirs: 'Garder la sienne',
