@@ -37,6 +37,7 @@ from server.segmentation.models import CommercialModel
 from server.tours.context import (
     Booked, DayInputs, Done, Rep, appointments_between, at, day_bounds, day_inputs, hhmm, iso, minutes_of,
 )
+from server.tours.alerts import alerts
 from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, TIME_SPLIT, TOO_FAR, DayPlan
 from server.tours.due import IN_QUOTA_BONUS, DueAccount, due_accounts, pick_for_day, unlocated_due
 from server.tours.models import TourPlan
@@ -125,8 +126,10 @@ def solve(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetim
     """The tour document of the gathered day. `solver="fallback"` is the quick plan (the
     insertion heuristic alone, a few milliseconds) that a request may afford."""
     rep, day, tz = g.inputs.rep, g.inputs.day, g.inputs.rep.tz
-    if g.span is None:
+    if g.span is None and not g.inputs.appointments:
         return _day_off(g, now)
+    if g.span is None:
+        return _appointments_on_day_off(g, travel=travel, time_limit_s=time_limit_s, now=now, solver=solver)
     day_start, day_end = g.span
     home = rep.home or _centroid([(c.lat, c.lon) for c in g.candidates]
                                  + [(a.lat, a.lon) for a in g.inputs.appointments if a.lat is not None])
@@ -251,8 +254,14 @@ def _document(g: Gathered, plan: DayPlan, home, booked: dict[str, Booked], done_
         "totals": {"drive_km": round(plan.totals.drive_km, 1), "drive_min": round(plan.totals.drive_min, 1),
                    "visit_min": round(plan.totals.visit_min, 1)},
         "lunch": lunch, **working_day(rep, day), "solver": plan.solver, "warnings": list(plan.warnings),
-        "planned_at": iso(now, tz), "stale": False,
+        "alerts": alerts(list(plan.warnings), _booked_records(booked, tz)), "planned_at": iso(now, tz), "stale": False,
     }
+
+
+def _booked_records(booked: dict[str, Booked], tz) -> dict[str, dict[str, Any]]:
+    """The day's appointments as alerts.alerts wants them: id → account, name, booked times."""
+    return {a.id: {"account_id": a.account_id, "name": a.name, "start": iso(a.start, tz), "end": iso(a.end, tz)}
+            for a in booked.values()}
 
 
 def _split_reason(due: dict[str, DueAccount], plan: DayPlan, key: str, reason: str) -> str:
@@ -302,21 +311,41 @@ def _done_stop(g: Gathered, d: Done) -> dict[str, Any]:
             "done": True}
 
 
+def _appointments_on_day_off(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetime,
+                             solver: str) -> dict[str, Any]:
+    """A day not worked that still holds appointments (booked before an absence was declared,
+    or on purpose on a day off): planned as a day made of appointments only, so the rep is
+    told when to leave home base and when back, and the drive is counted (a user trial saw
+    "00:00 Leave", "driving 0 min" and a route on the map). The whole calendar day is open
+    (no working hours, no lunch break: the appointments set the day); nothing due is added.
+    Each appointment booked during an absence is warned about (`absence_clash`), by name."""
+    rep, day, tz = g.inputs.rep, g.inputs.day, g.inputs.rep.tz
+    home = rep.home or _centroid([(a.lat, a.lon) for a in g.inputs.appointments if a.lat is not None])
+    booked = {a.id: a for a in g.inputs.appointments}
+    windows = [_window(a.id, a.lat, a.lon, a.start, a.end, home, day, tz) for a in g.inputs.appointments]
+    plan = plan_day(depot=home, day_start=0.0, day_end=24 * 60.0, candidates=(), appointments=windows, lunch=None,
+                    travel=travel, time_limit_s=time_limit_s, solver=solver)
+    whole_day = Gathered(inputs=g.inputs, span=(0.0, 24 * 60.0), now_min=g.now_min)
+    doc = _document(whole_day, plan, home, booked, {}, [], [], now)
+    warnings = _absence_clashes(g) + doc["warnings"]
+    return {**doc, "warnings": warnings, "alerts": alerts(warnings, _booked_records(booked, tz))}
+
+
+def _absence_clashes(g: Gathered) -> list[str]:
+    """Booked before the absence was declared: the rep must move them (server/agenda/clashes.py)."""
+    off = g.inputs.rep.calendar.off(g.inputs.day)
+    if off is None or off.kind != "absence":
+        return []
+    return [f"{ABSENCE_CLASH}{a.id}" for a in g.inputs.appointments if a.status == "booked"]
+
+
 def _day_off(g: Gathered, now: datetime) -> dict[str, Any]:
+    """A day not worked with nothing booked: no stops, leaving and back at midnight (no trip)."""
     rep, day, tz = g.inputs.rep, g.inputs.day, g.inputs.rep.tz
     home = rep.home or (0.0, 0.0)
     moment = iso(at(day, 0, tz), tz)
-    # A day off still shows what was booked on it (appointments are always kept).
-    stops = [{"seq": n, "account_id": a.account_id, "name": a.name, "segment": a.segment, "kind": "appointment",
-              "appointment_id": a.id, "arrive": iso(a.start, tz), "depart": iso(a.end, tz), "drive_min": None,
-              "drive_km": None, "lat": a.lat, "lon": a.lon, "done": a.status == "done", **_booked_times(a, 0, tz)}
-             for n, a in enumerate(g.inputs.appointments, 1)]
-    # Booked before the absence was declared: the rep must move them (server/agenda/clashes.py).
-    off = rep.calendar.off(day)
-    warnings = [f"{ABSENCE_CLASH}{a.id}" for a in g.inputs.appointments
-                if a.status == "booked" and off is not None and off.kind == "absence"]
     return {"rep_id": rep.id, "date": day.isoformat(),
             "start": {"lat": home[0], "lon": home[1], "at": moment}, "end": {"lat": home[0], "lon": home[1], "at": moment},
-            "stops": stops, "unplanned": [], "totals": {"drive_km": 0.0, "drive_min": 0.0, "visit_min": 0.0},
-            "lunch": None, **working_day(rep, day), "solver": None, "warnings": warnings, "planned_at": iso(now, tz),
-            "stale": False}
+            "stops": [], "unplanned": [], "totals": {"drive_km": 0.0, "drive_min": 0.0, "visit_min": 0.0},
+            "lunch": None, **working_day(rep, day), "solver": None, "warnings": [], "alerts": [],
+            "planned_at": iso(now, tz), "stale": False}
