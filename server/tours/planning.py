@@ -39,7 +39,7 @@ from server.tours.context import (
 )
 from server.tours.alerts import alerts
 from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, TIME_SPLIT, TOO_FAR, DayPlan
-from server.tours.due import IN_QUOTA_BONUS, DueAccount, due_accounts, pick_for_day, unlocated_due
+from server.tours.due import IN_QUOTA_BONUS, DueAccount, booked_before, due_accounts, pick_for_day, unlocated_due
 from server.tours.models import TourPlan
 from server.tours.planner import Appointment, Candidate, plan_day
 from server.tours.travel import HaversineTravel, OsrmTravel, TravelModel
@@ -96,12 +96,13 @@ def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days
     ahead = {a.account_id for a in appointments_between(session, rep.id, week_start, end + timedelta(days=horizon_days))}
     exclude = ahead | {d.account_id for d in inputs.done} | planned_elsewhere(session, rep, day, today)
     policy = cadence(session)
+    booked = booked_before(session, rep_id=rep.id, before=start)  # counted as visits (due.py)
     due = due_accounts(session, rep_id=rep.id, day_start=start, day_end=end, horizon_days=horizon_days,
-                       policy=policy, exclude=exclude, home=rep.home)
+                       policy=policy, exclude=exclude, home=rep.home, booked=booked)
     booked_min: dict[str, float] = {}
     for a in inputs.appointments:
         booked_min[a.segment] = booked_min.get(a.segment, 0.0) + (a.end - a.start).total_seconds() / 60
-    g.unlocated = unlocated_due(session, rep_id=rep.id, day_end=end, exclude=exclude)
+    g.unlocated = unlocated_due(session, rep_id=rep.id, day_end=end, exclude=exclude, policy=policy, booked=booked)
     g.candidates = pick_for_day(due, working_min=span[1] - span[0], lunch_min=rep.lunch().duration,
                                 booked_min=booked_min, split=time_split(session))
     if inputs.done:
