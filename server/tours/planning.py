@@ -11,6 +11,8 @@ Rules chosen here (see also due.py for the due list and the time split):
   rep cannot reach at its booked start is kept at the time the rep can be there, its stop
   saying so (`late_min`, `booked_start`, `booked_end`), and the day's visits are still
   planned around it (planner._around_appointments).
+- Every account due that day is on the tour: a stop, or in `unplanned` with its reason, those
+  the candidates' cut leaves out and those beyond a day's round trip too (left_out.py).
 - Opening hours: the visit must fit in that weekday's longest opening span; an
   account closed that weekday is left out ("closed that day").
 - Visits already logged that day (today, or a past day) are kept where they were, as
@@ -40,6 +42,7 @@ from server.tours.context import (
 from server.tours.alerts import alerts
 from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, TIME_SPLIT, TOO_FAR, DayPlan
 from server.tours.due import IN_QUOTA_BONUS, DueAccount, booked_before, due_accounts, pick_for_day, unlocated_due
+from server.tours.left_out import left_out, split_reachable
 from server.tours.models import TourPlan
 from server.tours.planner import Appointment, Candidate, plan_day
 from server.tours.travel import HaversineTravel, OsrmTravel, TravelModel
@@ -57,6 +60,7 @@ class Gathered:
     candidates: list[DueAccount] = field(default_factory=list)
     places: dict[str, tuple[str, str, float | None, float | None]] = field(default_factory=dict)  # done visits
     unlocated: list[str] = field(default_factory=list)  # due that day, no usable position
+    left_out: list[dict[str, str]] = field(default_factory=list)  # due that day, not a candidate (left_out.py)
 
 
 def quick_travel(config) -> TravelModel:
@@ -81,7 +85,10 @@ def today_of(rep: Rep, now: datetime) -> date:
     return now.astimezone(rep.tz).date()
 
 
-def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days: int) -> Gathered:
+def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days: int,
+           reach: HaversineTravel | None = None) -> Gathered:
+    """The day's inputs. `reach`: the quick plan's travel estimate, which tells the accounts
+    beyond a day's round trip (left_out.py); its defaults when not given."""
     inputs = day_inputs(session, rep, day)
     span = rep.span(day)
     today = today_of(rep, now)
@@ -102,9 +109,12 @@ def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days
     booked_min: dict[str, float] = {}
     for a in inputs.appointments:
         booked_min[a.segment] = booked_min.get(a.segment, 0.0) + (a.end - a.start).total_seconds() / 60
+    reachable, beyond = split_reachable(due, home=rep.home, day_min=span[1] - span[0] - rep.lunch().duration,
+                                        reach=reach or HaversineTravel())
     g.unlocated = unlocated_due(session, rep_id=rep.id, day_end=end, exclude=exclude, policy=policy, booked=booked)
-    g.candidates = pick_for_day(due, working_min=span[1] - span[0], lunch_min=rep.lunch().duration,
+    g.candidates = pick_for_day(reachable, working_min=span[1] - span[0], lunch_min=rep.lunch().duration,
                                 booked_min=booked_min, split=time_split(session))
+    g.left_out = left_out(reachable, beyond, g.candidates, day_end=end)
     if inputs.done:
         rows = session.execute(select(Account.id, Account.name, Account.segment, Account.lat, Account.lon)
                                .where(Account.id.in_({d.account_id for d in inputs.done})))
@@ -138,7 +148,7 @@ def solve(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetim
     windows = [_window(a.id, a.lat, a.lon, a.start, a.end, home, day, tz) for a in g.inputs.appointments]
     done_windows, loose = _done_windows(g, home)
     candidates, unplanned = _candidates(g)
-    unplanned = [{"account_id": a, "reason": NO_LOCATION} for a in g.unlocated] + unplanned
+    unplanned = [{"account_id": a, "reason": NO_LOCATION} for a in g.unlocated] + unplanned + g.left_out
     plan = plan_day(depot=home, day_start=day_start, day_end=day_end, candidates=candidates,
                     appointments=windows + list(done_windows), lunch=rep.lunch(), travel=travel,
                     time_limit_s=time_limit_s, solver=solver)

@@ -53,6 +53,8 @@ export default {
   'unplanned.no time left in the working day': 'no time left in the working day',
   'unplanned.outside opening hours': 'outside opening hours', 'unplanned.closed that day': 'closed that day',
   'unplanned.too far for the free time left in the day': 'too far for the free time left in the day',
+  "unplanned.beyond a day's round trip": "beyond a day's round trip from your home base",
+  'unplanned.as urgent accounts nearer home fill the day': 'as urgent accounts nearer home fill the day',
   "unplanned.its segment's share of the day is used": "its segment's share of the day is already taken (time split)",
   'unplanned.no_location': 'no position: to be located',
   'unplanned.lower priority than the stops kept': 'lower priority than the stops kept',

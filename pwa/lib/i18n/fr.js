@@ -58,6 +58,8 @@ export default {
   'unplanned.no time left in the working day': 'plus de temps dans la journée',
   'unplanned.outside opening hours': 'hors des horaires d’ouverture', 'unplanned.closed that day': 'fermé ce jour-là',
   'unplanned.too far for the free time left in the day': 'trop loin pour le temps libre restant dans la journée',
+  "unplanned.beyond a day's round trip": 'aller-retour depuis votre domicile plus long qu’une journée',
+  'unplanned.as urgent accounts nearer home fill the day': 'des comptes aussi urgents, plus proches du domicile, remplissent la journée',
   "unplanned.its segment's share of the day is used": "la part du jour de son segment est déjà prise (répartition du temps)",
   'unplanned.no_location': 'sans position : à localiser',
   'unplanned.lower priority than the stops kept': 'moins prioritaire que les arrêts retenus',
