@@ -73,17 +73,33 @@ export const appointmentsBetween = (from, to) => db.appointment.where('start').b
 /** The first `limit` accounts due on `day` (YYYY-MM-DD) when no plan is stored, ranked as
  * server/tours/due.py does (without its horizon, a setting the tablet lacks). */
 const NEVER_VISITED_DAYS = 63; // as server/tours/due.py
+// Booked, not yet visited (server/tours/due.py): due again a cadence after the appointment. The
+// tablet has no cadence: the account's own one (next due − last visit; the server may have moved
+// it to a worked day), or the default cadence's for an account never visited.
+const CADENCE_DAYS = { A: 365 / 12, B: 365 / 4, C: 365 / 2 };
+function afterBooking(a, at) {
+  const next = a.next_due_at ? new Date(a.next_due_at) : null;
+  if (!at) return next;
+  const gap = next && a.last_visit_at ? next - new Date(a.last_visit_at) : (CADENCE_DAYS[a.segment] || CADENCE_DAYS.C) * 864e5;
+  const after = new Date(at.getTime() + gap);
+  return next && next > after ? next : after;
+}
 export async function dueAccounts(day, limit = 40) {
   const start = new Date(`${day}T00:00:00`);
   const end = new Date(start).setDate(start.getDate() + 1);
   const home = await getMeta('home');
   const rivals = ((await getMeta('account_statuses')) || [{ key: 'competitor', kind: 'competitor' }]).filter((s) => s.kind === 'competitor').map((s) => s.key);
   const cos = Math.cos((home?.lat * Math.PI) / 180);
+  const booked = new Map(); // account → start of its latest kept appointment before the day
+  for (const p of await db.appointment.toArray()) {
+    const at = new Date(p.start);
+    if (p.status !== 'cancelled' && at < start && !(booked.get(p.account_id) >= at)) booked.set(p.account_id, at);
+  }
   const due = [];
   for (const a of await db.account.toArray()) {
     const base = { A: 30, B: 20 }[a.segment] || 10;
     const placed = a.lat != null && a.lon != null;
-    const next = a.next_due_at && new Date(a.next_due_at);
+    const next = afterBooking(a, booked.get(a.id));
     if (rivals.includes(a.status) || !(next ? next < end : !a.last_visit_at)) continue;
     const late = next ? Math.max(0, Math.floor((start - next) / 864e5)) : NEVER_VISITED_DAYS;
     const far = !home ? 0 : placed ? (a.lat - home.lat) ** 2 + ((a.lon - home.lon) * cos) ** 2 : Infinity;

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from '../vendor/preact-hooks.mjs';
 import { html, user, online, isoDay, addDays } from '../lib/ui.js';
 import { useLive } from '../lib/live.js';
-import { t, lang, fmtDate, fmtDateTime, colon } from '../lib/i18n.js';
+import { t, count, lang, fmtDate, fmtDateTime, fmtTime, colon } from '../lib/i18n.js';
 import { api, ApiError } from '../lib/api.js';
 import { tourPlanFor, tourPlansBetween, putTourPlans, accountsByIds, accountCount, dueAccounts, visitsBetween, stopSkips, rejectedAll } from '../lib/db.js';
 import { offOn, useCalendar } from '../lib/days-off.js';
@@ -120,7 +120,9 @@ function WeekDays({ rep, day, calendar }) {
 /** Stops with the legs, lunch break, leaving and coming back between them. */
 function Timeline({ plan, byId, day, rep, marks }) {
   const rows = [];
-  if (plan.start?.at && plan.stops.length) rows.push(html`<${Milestone} key="leave" label=${t('leave')} at=${plan.start.at} />`);
+  // A plan kept before days off with appointments were timed leaves and comes back at midnight: no trip to show.
+  const trip = plan.start?.at !== plan.end?.at;
+  if (trip && plan.start?.at && plan.stops.length) rows.push(html`<${Milestone} key="leave" label=${t('leave')} at=${plan.start.at} />`);
   let lunch = plan.lunch;
   for (const s of plan.stops) {
     if (lunch && s.arrive >= lunch.start) { rows.push(html`<${Milestone} key="lunch" cls="lunch" label=${t('lunch')} at=${lunch.start} />`); lunch = null; }
@@ -128,7 +130,7 @@ function Timeline({ plan, byId, day, rep, marks }) {
     rows.push(html`<${Stop} key=${s.account_id + s.seq} stop=${s} account=${byId.get(s.account_id)} day=${day} rep=${rep} state=${marks(s)} />`);
   }
   if (lunch && plan.stops.length) rows.push(html`<${Milestone} key="lunch" cls="lunch" label=${t('lunch')} at=${lunch.start} />`);
-  if (plan.end?.at && plan.stops.length) rows.push(html`<${Milestone} key="back" label=${t('back')} at=${plan.end.at} />`);
+  if (trip && plan.end?.at && plan.stops.length) rows.push(html`<${Milestone} key="back" label=${t('back')} at=${plan.end.at} />`);
   return html`<ol class="stops">${rows}</ol>`;
 }
 
@@ -142,8 +144,22 @@ function NoAccounts() {
   </div>`;
 }
 
-const warning = (w) => (w.startsWith('cannot reach appointment') ? t('warn.reach')
-  : w.startsWith('booked during an absence') ? t('warn.absence') : t(`warn.${w}`));
+const CLASH = 'booked during an absence: ';
+const warning = (w) => (w.startsWith('cannot reach appointment') ? t('warn.reach') : t(`warn.${w}`));
+
+/** The appointments booked on a day of absence, {id, name, start}: the server's `alerts`, or, for a
+ * plan kept before them, the ids its `warnings` end with, named from the stops. */
+function absenceClashes(plan) {
+  if (plan?.alerts) return plan.alerts.filter((a) => a.code === 'absence_clash').map((a) => ({ id: a.appointment_id, name: a.name, start: a.start }));
+  const stops = new Map((plan?.stops || []).map((s) => [s.appointment_id, s]));
+  return (plan?.warnings || []).filter((w) => w.startsWith(CLASH)).map((w) => w.slice(CLASH.length))
+    .map((id) => ({ id, name: stops.get(id)?.name, start: stops.get(id)?.booked_start || stops.get(id)?.arrive }));
+}
+
+/** One banner for the absence and the appointments still booked on it, each named with its time. */
+const AbsenceClashes = ({ clashes }) => html`<div class="notice warn" role="status" data-testid="tour-absence-clashes">
+  <p>${count('absence.toMove', clashes.length)}</p>
+  <ul>${clashes.map((c) => html`<li key=${c.id} data-appointment-id=${c.id}>${fmtTime(c.start)} · ${c.name || t('appointment')}</li>`)}</ul></div>`;
 
 export function Tour({ day: asked }) {
   const rep = user.value?.id;
@@ -180,6 +196,7 @@ export function Tour({ day: asked }) {
       over: !!s.depart && new Date(s.depart) < now };
   };
   const totals = plan?.totals;
+  const clashes = absenceClashes(plan);
   const done = stops.filter((s) => marks(s).done).length;
   return html`
     <section class="tour">
@@ -190,9 +207,10 @@ export function Tour({ day: asked }) {
           ${totals && stops.length > 0 && html`<p class="totals" data-testid="tour-totals">${stops.length} ${t('stops')} · ${done} ${t('done').toLowerCase()} · ${t('drive')} ${Math.round(totals.drive_min)} ${t('min')} / ${Math.round(totals.drive_km)} ${t('km')}</p>`}
           ${plan?.provisional && html`<p class="notice" role="status" data-testid="tour-provisional">${t('provisional')}</p>`}
           ${plan?.stale && html`<p class="notice warn" role="status">${t('stale')}</p>`}
-          ${(plan?.warnings || []).map((w) => html`<p class="notice warn">${warning(w)}</p>`)}
+          ${clashes.length > 0 && html`<${AbsenceClashes} clashes=${clashes} />`}
+          ${(plan?.warnings || []).filter((w) => !w.startsWith(CLASH)).map((w) => html`<p class="notice warn">${warning(w)}</p>`)}
           ${off && html`<${DayOffNotice} off=${off} day=${day} />`}
-          ${notWorked && html`<p class="muted" data-testid="tour-not-worked">${holiday(notWorked) ? `${holiday(notWorked)} · ` : ''}${t('dayOff')}</p>`}
+          ${notWorked && !clashes.length && html`<p class="muted" data-testid="tour-not-worked">${holiday(notWorked) ? `${holiday(notWorked)} · ` : ''}${t('dayOff')}</p>`}
           ${fetched.error && kept === null && html`<p class="error" role="alert">${t('tourFailed', { d: fetched.error.message })}</p>`}
           ${kept === null && !fallback && html`<p class="muted">…</p>`}
           ${noAccounts && html`<${NoAccounts} />`}

@@ -23,6 +23,14 @@ priority and days overdue: a freshly imported base is all equal) the nearest to 
 rep's home comes first, so that the day's candidates lie together and the base is
 worked outwards, not in the alphabet's order.
 
+**Booked, not yet visited.** An appointment is not a visit until the rep logs one, so the
+account's `next_due_at` stays where its last visit put it. On the days after a kept (not
+cancelled) appointment of the account, it is planned as if visited then: its due date is
+the later of `next_due_at` and the appointment's start plus its segment's cadence
+interval (cadence.interval_days; not moved to a worked day: that only matters for the
+lateness of an account overdue a whole cadence after its appointment). Without it an
+account booked on a Friday came back as "overdue" the next Thursday (a user trial).
+
 The tablet applies the same rule and order offline to a day it never stored
 (pwa/lib/db.js `dueAccounts`, the home from `GET /api/me`): a change here goes there too.
 
@@ -50,12 +58,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
 from server.accounts.statuses import keys_of_kind
-from server.segmentation.cadence import visit_minutes
+from server.agenda.models import Appointment
+from server.segmentation.cadence import interval_days, shift, visit_minutes
 
 SEGMENT_BASE = {"A": 30, "B": 20, "C": 10}
 MAX_OVERDUE_BONUS = 9
@@ -82,26 +91,51 @@ class DueAccount:
     visit_min: int
 
 
+def booked_before(session: Session, *, rep_id: str, before: datetime) -> dict[str, datetime]:
+    """account id → start (UTC) of the rep's latest kept (not cancelled) appointment there that
+    starts before `before`: the visits the planner counts on (module docstring)."""
+    stmt = (select(Appointment.account_id, func.max(Appointment.start))
+            .where(Appointment.rep_id == rep_id, Appointment.status != "cancelled", Appointment.start < before)
+            .group_by(Appointment.account_id))
+    return {account_id: start for account_id, start in session.execute(stmt)}
+
+
+def due_after_booking(next_due: datetime | None, booked_at: datetime | None, policy: dict[str, dict],
+                      segment: str) -> datetime | None:
+    """The account's due date counting its kept appointment at `booked_at` (None: none) as a visit."""
+    if booked_at is None:
+        return next_due
+    after = shift(booked_at, interval_days(policy, segment))
+    return after if next_due is None or after > next_due else next_due
+
+
 def due_accounts(session: Session, *, rep_id: str, day_start: datetime, day_end: datetime, horizon_days: int,
                  policy: dict[str, dict], exclude: Iterable[str] = (),
-                 home: tuple[float, float] | None = None) -> list[DueAccount]:
+                 home: tuple[float, float] | None = None,
+                 booked: dict[str, datetime] | None = None) -> list[DueAccount]:
     """The rep's due accounts for the day [day_start, day_end) (UTC), most urgent first;
-    among equals, the nearest to `home` (lat, lon in degrees) first, when given."""
+    among equals, the nearest to `home` (lat, lon in degrees) first, when given. `booked`:
+    `booked_before`'s answer for the day's start (an account booked counts as visited then)."""
+    limit = day_end + timedelta(days=horizon_days)
     stmt = (select(Account.id, Account.name, Account.segment, Account.lat, Account.lon, Account.opening_hours,
                    Account.next_due_at)
-            .where(_due_by(session, rep_id, day_end + timedelta(days=horizon_days)),
+            .where(_due_by(session, rep_id, limit),
                    Account.lat.is_not(None), Account.lon.is_not(None)))
     skip = set(exclude)
+    booked = booked or {}
     out = []
     for row in session.execute(stmt):
         if row.id in skip:
             continue
-        overdue_days = max(0, (day_start - row.next_due_at).days) if row.next_due_at else NEVER_VISITED_DAYS
-        overdue = row.next_due_at is not None and row.next_due_at < day_start
         segment = row.segment if row.segment in SEGMENT_BASE else "C"
+        next_due = due_after_booking(row.next_due_at, booked.get(row.id), policy, segment)
+        if next_due is not None and next_due >= limit:
+            continue  # its appointment will have been its visit
+        overdue_days = max(0, (day_start - next_due).days) if next_due else NEVER_VISITED_DAYS
+        overdue = next_due is not None and next_due < day_start
         priority = SEGMENT_BASE[segment] + min(MAX_OVERDUE_BONUS, overdue_days // 7)
         out.append(DueAccount(account_id=row.id, name=row.name, segment=segment, lat=row.lat, lon=row.lon,
-                              opening_hours=row.opening_hours, next_due_at=row.next_due_at,
+                              opening_hours=row.opening_hours, next_due_at=next_due,
                               kind="overdue" if overdue else "due", overdue_days=overdue_days,
                               priority=priority, visit_min=visit_minutes(policy, segment)))
     out.sort(key=lambda d: (-d.priority, -d.overdue_days, _distance_rank(d, home), d.name, d.account_id))
@@ -117,14 +151,22 @@ def _distance_rank(account: DueAccount, home: tuple[float, float] | None) -> flo
     return (account.lat - lat) ** 2 + ((account.lon - lon) * math.cos(math.radians(lat))) ** 2
 
 
-def unlocated_due(session: Session, *, rep_id: str, day_end: datetime, exclude: Iterable[str] = ()) -> list[str]:
+def unlocated_due(session: Session, *, rep_id: str, day_end: datetime, exclude: Iterable[str] = (),
+                  policy: dict[str, dict] | None = None, booked: dict[str, datetime] | None = None) -> list[str]:
     """Ids of the rep's accounts due by the end of the day (or never visited) that have no
-    usable position: the tour cannot plan them and says so (reason `no_location`)."""
-    stmt = (select(Account.id).where(_due_by(session, rep_id, day_end),
-                                     or_(Account.lat.is_(None), Account.lon.is_(None)))
+    usable position: the tour cannot plan them and says so (reason `no_location`). An account
+    whose kept appointment (`booked`, as in `due_accounts`) will have been its visit is not due."""
+    stmt = (select(Account.id, Account.segment, Account.next_due_at)
+            .where(_due_by(session, rep_id, day_end), or_(Account.lat.is_(None), Account.lon.is_(None)))
             .order_by(Account.segment, Account.next_due_at, Account.id))
-    skip = set(exclude)
-    return [account_id for account_id in session.scalars(stmt) if account_id not in skip]
+    skip, booked = set(exclude), booked or {}
+    out = []
+    for row in session.execute(stmt):
+        segment = row.segment if row.segment in SEGMENT_BASE else "C"
+        next_due = due_after_booking(row.next_due_at, booked.get(row.id), policy or {}, segment)
+        if row.id not in skip and (next_due is None or next_due < day_end):
+            out.append(row.id)
+    return out
 
 
 def _due_by(session: Session, rep_id: str, limit: datetime):

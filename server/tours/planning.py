@@ -11,6 +11,8 @@ Rules chosen here (see also due.py for the due list and the time split):
   rep cannot reach at its booked start is kept at the time the rep can be there, its stop
   saying so (`late_min`, `booked_start`, `booked_end`), and the day's visits are still
   planned around it (planner._around_appointments).
+- Every account due that day is on the tour: a stop, or in `unplanned` with its reason, those
+  the candidates' cut leaves out and those beyond a day's round trip too (left_out.py).
 - Opening hours: the visit must fit in that weekday's longest opening span; an
   account closed that weekday is left out ("closed that day").
 - Visits already logged that day (today, or a past day) are kept where they were, as
@@ -37,8 +39,10 @@ from server.segmentation.models import CommercialModel
 from server.tours.context import (
     Booked, DayInputs, Done, Rep, appointments_between, at, day_bounds, day_inputs, hhmm, iso, minutes_of,
 )
+from server.tours.alerts import alerts
 from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, TIME_SPLIT, TOO_FAR, DayPlan
-from server.tours.due import IN_QUOTA_BONUS, DueAccount, due_accounts, pick_for_day, unlocated_due
+from server.tours.due import IN_QUOTA_BONUS, DueAccount, booked_before, due_accounts, pick_for_day, unlocated_due
+from server.tours.left_out import left_out, split_reachable
 from server.tours.models import TourPlan
 from server.tours.planner import Appointment, Candidate, plan_day
 from server.tours.travel import HaversineTravel, OsrmTravel, TravelModel
@@ -56,6 +60,7 @@ class Gathered:
     candidates: list[DueAccount] = field(default_factory=list)
     places: dict[str, tuple[str, str, float | None, float | None]] = field(default_factory=dict)  # done visits
     unlocated: list[str] = field(default_factory=list)  # due that day, no usable position
+    left_out: list[dict[str, str]] = field(default_factory=list)  # due that day, not a candidate (left_out.py)
 
 
 def quick_travel(config) -> TravelModel:
@@ -80,7 +85,10 @@ def today_of(rep: Rep, now: datetime) -> date:
     return now.astimezone(rep.tz).date()
 
 
-def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days: int) -> Gathered:
+def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days: int,
+           reach: HaversineTravel | None = None) -> Gathered:
+    """The day's inputs. `reach`: the quick plan's travel estimate, which tells the accounts
+    beyond a day's round trip (left_out.py); its defaults when not given."""
     inputs = day_inputs(session, rep, day)
     span = rep.span(day)
     today = today_of(rep, now)
@@ -95,14 +103,18 @@ def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days
     ahead = {a.account_id for a in appointments_between(session, rep.id, week_start, end + timedelta(days=horizon_days))}
     exclude = ahead | {d.account_id for d in inputs.done} | planned_elsewhere(session, rep, day, today)
     policy = cadence(session)
+    booked = booked_before(session, rep_id=rep.id, before=start)  # counted as visits (due.py)
     due = due_accounts(session, rep_id=rep.id, day_start=start, day_end=end, horizon_days=horizon_days,
-                       policy=policy, exclude=exclude, home=rep.home)
+                       policy=policy, exclude=exclude, home=rep.home, booked=booked)
     booked_min: dict[str, float] = {}
     for a in inputs.appointments:
         booked_min[a.segment] = booked_min.get(a.segment, 0.0) + (a.end - a.start).total_seconds() / 60
-    g.unlocated = unlocated_due(session, rep_id=rep.id, day_end=end, exclude=exclude)
-    g.candidates = pick_for_day(due, working_min=span[1] - span[0], lunch_min=rep.lunch().duration,
+    reachable, beyond = split_reachable(due, home=rep.home, day_min=span[1] - span[0] - rep.lunch().duration,
+                                        reach=reach or HaversineTravel())
+    g.unlocated = unlocated_due(session, rep_id=rep.id, day_end=end, exclude=exclude, policy=policy, booked=booked)
+    g.candidates = pick_for_day(reachable, working_min=span[1] - span[0], lunch_min=rep.lunch().duration,
                                 booked_min=booked_min, split=time_split(session))
+    g.left_out = left_out(reachable, beyond, g.candidates, day_end=end)
     if inputs.done:
         rows = session.execute(select(Account.id, Account.name, Account.segment, Account.lat, Account.lon)
                                .where(Account.id.in_({d.account_id for d in inputs.done})))
@@ -125,8 +137,10 @@ def solve(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetim
     """The tour document of the gathered day. `solver="fallback"` is the quick plan (the
     insertion heuristic alone, a few milliseconds) that a request may afford."""
     rep, day, tz = g.inputs.rep, g.inputs.day, g.inputs.rep.tz
-    if g.span is None:
+    if g.span is None and not g.inputs.appointments:
         return _day_off(g, now)
+    if g.span is None:
+        return _appointments_on_day_off(g, travel=travel, time_limit_s=time_limit_s, now=now, solver=solver)
     day_start, day_end = g.span
     home = rep.home or _centroid([(c.lat, c.lon) for c in g.candidates]
                                  + [(a.lat, a.lon) for a in g.inputs.appointments if a.lat is not None])
@@ -134,7 +148,7 @@ def solve(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetim
     windows = [_window(a.id, a.lat, a.lon, a.start, a.end, home, day, tz) for a in g.inputs.appointments]
     done_windows, loose = _done_windows(g, home)
     candidates, unplanned = _candidates(g)
-    unplanned = [{"account_id": a, "reason": NO_LOCATION} for a in g.unlocated] + unplanned
+    unplanned = [{"account_id": a, "reason": NO_LOCATION} for a in g.unlocated] + unplanned + g.left_out
     plan = plan_day(depot=home, day_start=day_start, day_end=day_end, candidates=candidates,
                     appointments=windows + list(done_windows), lunch=rep.lunch(), travel=travel,
                     time_limit_s=time_limit_s, solver=solver)
@@ -251,8 +265,14 @@ def _document(g: Gathered, plan: DayPlan, home, booked: dict[str, Booked], done_
         "totals": {"drive_km": round(plan.totals.drive_km, 1), "drive_min": round(plan.totals.drive_min, 1),
                    "visit_min": round(plan.totals.visit_min, 1)},
         "lunch": lunch, **working_day(rep, day), "solver": plan.solver, "warnings": list(plan.warnings),
-        "planned_at": iso(now, tz), "stale": False,
+        "alerts": alerts(list(plan.warnings), _booked_records(booked, tz)), "planned_at": iso(now, tz), "stale": False,
     }
+
+
+def _booked_records(booked: dict[str, Booked], tz) -> dict[str, dict[str, Any]]:
+    """The day's appointments as alerts.alerts wants them: id → account, name, booked times."""
+    return {a.id: {"account_id": a.account_id, "name": a.name, "start": iso(a.start, tz), "end": iso(a.end, tz)}
+            for a in booked.values()}
 
 
 def _split_reason(due: dict[str, DueAccount], plan: DayPlan, key: str, reason: str) -> str:
@@ -302,21 +322,41 @@ def _done_stop(g: Gathered, d: Done) -> dict[str, Any]:
             "done": True}
 
 
+def _appointments_on_day_off(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetime,
+                             solver: str) -> dict[str, Any]:
+    """A day not worked that still holds appointments (booked before an absence was declared,
+    or on purpose on a day off): planned as a day made of appointments only, so the rep is
+    told when to leave home base and when back, and the drive is counted (a user trial saw
+    "00:00 Leave", "driving 0 min" and a route on the map). The whole calendar day is open
+    (no working hours, no lunch break: the appointments set the day); nothing due is added.
+    Each appointment booked during an absence is warned about (`absence_clash`), by name."""
+    rep, day, tz = g.inputs.rep, g.inputs.day, g.inputs.rep.tz
+    home = rep.home or _centroid([(a.lat, a.lon) for a in g.inputs.appointments if a.lat is not None])
+    booked = {a.id: a for a in g.inputs.appointments}
+    windows = [_window(a.id, a.lat, a.lon, a.start, a.end, home, day, tz) for a in g.inputs.appointments]
+    plan = plan_day(depot=home, day_start=0.0, day_end=24 * 60.0, candidates=(), appointments=windows, lunch=None,
+                    travel=travel, time_limit_s=time_limit_s, solver=solver)
+    whole_day = Gathered(inputs=g.inputs, span=(0.0, 24 * 60.0), now_min=g.now_min)
+    doc = _document(whole_day, plan, home, booked, {}, [], [], now)
+    warnings = _absence_clashes(g) + doc["warnings"]
+    return {**doc, "warnings": warnings, "alerts": alerts(warnings, _booked_records(booked, tz))}
+
+
+def _absence_clashes(g: Gathered) -> list[str]:
+    """Booked before the absence was declared: the rep must move them (server/agenda/clashes.py)."""
+    off = g.inputs.rep.calendar.off(g.inputs.day)
+    if off is None or off.kind != "absence":
+        return []
+    return [f"{ABSENCE_CLASH}{a.id}" for a in g.inputs.appointments if a.status == "booked"]
+
+
 def _day_off(g: Gathered, now: datetime) -> dict[str, Any]:
+    """A day not worked with nothing booked: no stops, leaving and back at midnight (no trip)."""
     rep, day, tz = g.inputs.rep, g.inputs.day, g.inputs.rep.tz
     home = rep.home or (0.0, 0.0)
     moment = iso(at(day, 0, tz), tz)
-    # A day off still shows what was booked on it (appointments are always kept).
-    stops = [{"seq": n, "account_id": a.account_id, "name": a.name, "segment": a.segment, "kind": "appointment",
-              "appointment_id": a.id, "arrive": iso(a.start, tz), "depart": iso(a.end, tz), "drive_min": None,
-              "drive_km": None, "lat": a.lat, "lon": a.lon, "done": a.status == "done", **_booked_times(a, 0, tz)}
-             for n, a in enumerate(g.inputs.appointments, 1)]
-    # Booked before the absence was declared: the rep must move them (server/agenda/clashes.py).
-    off = rep.calendar.off(day)
-    warnings = [f"{ABSENCE_CLASH}{a.id}" for a in g.inputs.appointments
-                if a.status == "booked" and off is not None and off.kind == "absence"]
     return {"rep_id": rep.id, "date": day.isoformat(),
             "start": {"lat": home[0], "lon": home[1], "at": moment}, "end": {"lat": home[0], "lon": home[1], "at": moment},
-            "stops": stops, "unplanned": [], "totals": {"drive_km": 0.0, "drive_min": 0.0, "visit_min": 0.0},
-            "lunch": None, **working_day(rep, day), "solver": None, "warnings": warnings, "planned_at": iso(now, tz),
-            "stale": False}
+            "stops": [], "unplanned": [], "totals": {"drive_km": 0.0, "drive_min": 0.0, "visit_min": 0.0},
+            "lunch": None, **working_day(rep, day), "solver": None, "warnings": [], "alerts": [],
+            "planned_at": iso(now, tz), "stale": False}

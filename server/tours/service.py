@@ -142,7 +142,7 @@ def plan_and_keep(session: Session, rep: Rep, day: date, *, config, now: datetim
     background planner in the same transaction. Otherwise the full search (up to
     `TOUR_TIME_LIMIT_S`) for the background planner, which passes the `requested_at`
     of the job it claimed: the job is done unless it was requested again meanwhile."""
-    gathered = gather(session, rep, day, now=now, horizon_days=horizon_days(config))
+    gathered = gather(session, rep, day, now=now, horizon_days=horizon_days(config), reach=quick_travel(config))
     session.rollback()  # end the read transaction: no lock is held while the solver thinks
     if quick:
         doc = solve(gathered, travel=quick_travel(config), time_limit_s=0.05, now=now, solver="fallback")
@@ -220,9 +220,10 @@ def appointment_changed(ctx, record) -> None:
     """after_change of an appointment: the kept plans of the day it left and the day it is on go
     stale, and are queued for the background planner; so do those of the days before it (within
     `TOUR_DUE_HORIZON_DAYS`) and of its week that plan its account as a due visit, which the
-    booking replaces. A booking cancelled, or moved away from a day, gives its account back to
-    that day's window: every kept plan of the window from today on goes stale too, as those
-    days left the account out for the booking."""
+    booking replaces, and of the days after it that plan its account (the booking counts as its
+    visit there). A booking cancelled, or moved away from a day, gives its account back to
+    that day's window: every kept plan from today on goes stale too, as those days left the
+    account out for the booking."""
     horizon = horizon_days()
     for rep_id, start, account_id, released in _days_touched(record):
         rep = load_rep(ctx.session, rep_id)
@@ -231,11 +232,11 @@ def appointment_changed(ctx, record) -> None:
         day = start.astimezone(rep.tz).date()
         request_plan(ctx.session, rep_id, day)
         # The booked account is not planned as due on the days before it within the horizon,
-        # nor on the other days of its week (planning.gather): those kept plans change too.
-        first, last = day - timedelta(days=horizon), day + timedelta(days=6 - day.weekday())
+        # nor on the other days of its week (planning.gather), nor after it until its cadence
+        # brings it back (due.py, booked not yet visited): those kept plans change too.
+        first = day - timedelta(days=horizon)
         today = utcnow().astimezone(rep.tz).date()  # a past day's kept plan is left as it was
-        for kept in ctx.session.scalars(select(TourPlan).where(TourPlan.rep_id == rep_id, TourPlan.date >= first,
-                                                               TourPlan.date <= last)):
+        for kept in ctx.session.scalars(select(TourPlan).where(TourPlan.rep_id == rep_id, TourPlan.date >= first)):
             if kept.date != day and not (released and kept.date >= today) and not any(
                     s.get("account_id") == account_id for s in (kept.plan or {}).get("stops") or []):
                 continue  # a neighbouring day that does not visit the account keeps its plan

@@ -289,3 +289,36 @@ def test_a_visit_form_opened_for_another_account_from_the_address_bar_is_a_new_f
     page.goto(f"/#/account/{second}/visit")
     expect(page.get_by_test_id("visit-notes")).to_have_value("")
     expect(page.get_by_test_id("request-quote")).to_have_count(0)
+
+
+def test_a_day_of_absence_with_appointments_names_them_once_with_real_times(page, api):
+    """An absence declared over a day that keeps appointments: one banner names each appointment
+    to move with its time, the rep leaves and comes back at real times, and the drive is counted
+    (a user trial saw the same unnamed banner twice, "Jour non travaillé." and "00:00")."""
+    rep = api("rep4@example.com")
+    first = dt.date.fromisoformat(workday()) + dt.timedelta(days=2)
+    days = [first + dt.timedelta(days=n) for n in range(12)]
+    day, booked = next((d, b) for d in days if d.weekday() < 5 and (b := [
+        s for s in rep.call("GET", f"/api/tours/{rep.user['id']}/{d.isoformat()}")["stops"]
+        if s["kind"] == "appointment" and not s.get("done")]))
+    absence = rep.call("POST", f"/api/users/{rep.user['id']}/absences", {"from": day.isoformat(), "to": day.isoformat(),
+                                                                         "reason": "training"}, expect=201)
+    try:
+        _shows_one_banner_with_real_times(page, rep, day, booked)
+    finally:  # the other tests of the run find rep4's days as the demo made them
+        rep.call("DELETE", f"/api/users/{rep.user['id']}/absences/{absence['id']}")
+
+
+def _shows_one_banner_with_real_times(page, rep, day, booked):
+    doc = rep.call("GET", f"/api/tours/{rep.user['id']}/{day.isoformat()}")
+    assert doc["working_day"] is False and doc["totals"]["drive_min"] > 0 and doc["start"]["at"] != doc["end"]["at"]
+    sign_in(page, "rep4@example.com")
+    page.goto(f"/#/tour/{day.isoformat()}")
+    banner = page.get_by_test_id("tour-absence-clashes")
+    expect(banner).to_have_count(1)
+    expect(banner.locator("li")).to_have_count(len(booked))
+    for stop in booked:
+        expect(banner).to_contain_text(f"{hhmm(stop['booked_start'])} · {stop['name']}")
+    expect(page.get_by_test_id("tour-not-worked")).to_have_count(0)
+    expect(page.get_by_test_id("tour-totals")).to_contain_text(f"{js_round(doc['totals']['drive_min'])} min")
+    expect(page.locator(".tour-list")).not_to_contain_text("00:00")

@@ -68,3 +68,33 @@ def test_a_weekend_booking_is_not_an_absence_clash(app, client, session, world):
     book(session, world, day, "10:00")
     doc = client.get(f"/api/tours/{world.rep.id}/{day.isoformat()}", headers=world.headers(app, "rep")).get_json()
     assert doc["working_day"] is False and doc["warnings"] == []
+
+
+def test_a_day_of_absence_with_appointments_is_timed_like_a_day_of_appointments(app, client, session, world):
+    """The rep still has to drive to the appointments kept on an absence day: the tour says when to
+    leave and when back, counts the drive, and names each appointment to move (a user trial saw
+    "00:00 Leave", "driving 0 min" and the same unnamed warning twice)."""
+    day = a_working_day()
+    first, second = book(session, world, day, "09:15"), book(session, world, day, "16:30")
+    assert _declare(client, app, world, day, day).status_code == 201
+    doc = client.get(f"/api/tours/{world.rep.id}/{day.isoformat()}", headers=world.headers(app, "rep")).get_json()
+    assert doc["working_day"] is False and doc["day_off"]["kind"] == "absence"
+    leave, back = datetime.fromisoformat(doc["start"]["at"]), datetime.fromisoformat(doc["end"]["at"])
+    arrive = datetime.fromisoformat(doc["stops"][0]["arrive"])
+    depart = datetime.fromisoformat(doc["stops"][-1]["depart"])
+    assert leave < arrive and back > depart and leave.date() == day  # in time for the first, home after the last
+    assert doc["stops"][0]["drive_min"] > 0 and doc["totals"]["drive_km"] > 0 and doc["totals"]["drive_min"] > 0
+    assert doc["totals"]["visit_min"] == 120
+    assert [s["kind"] for s in doc["stops"]] == ["appointment", "appointment"]  # nothing due added on a day off
+    assert doc["warnings"] == [f"{WARNING}{first.id}", f"{WARNING}{second.id}"]  # the phrases older tablets read
+    assert [(a["code"], a["appointment_id"], a["account_id"], a["name"]) for a in doc["alerts"]] == [
+        ("absence_clash", first.id, first.account_id, "RDV 09:15"),
+        ("absence_clash", second.id, second.account_id, "RDV 16:30")]
+    assert doc["alerts"][0]["start"] == doc["stops"][0]["booked_start"]
+
+
+def test_a_day_off_without_appointments_has_no_trip(app, client, world):
+    day = a_working_day() + timedelta(days=4)  # the Saturday after
+    doc = client.get(f"/api/tours/{world.rep.id}/{day.isoformat()}", headers=world.headers(app, "rep")).get_json()
+    assert doc["stops"] == [] and doc["alerts"] == [] and doc["totals"]["drive_km"] == 0
+    assert doc["start"]["at"] == doc["end"]["at"]
