@@ -51,9 +51,13 @@ def test_an_appointment_of_the_week_is_cancelled_after_a_confirmation(page, api)
     booked = book(tele, account, free_slots(tele, account)[0])
     open_booking(page, account["id"])
 
-    page.locator(f"[data-testid=week-appt][data-appointment-id='{booked['id']}']").click(timeout=30_000)
+    opener = page.locator(f"[data-testid=week-appt][data-appointment-id='{booked['id']}']")
+    opener.click(timeout=30_000)
     panel = page.get_by_test_id("appt-panel")
     expect(panel).to_contain_text(account["name"])
+    page.keyboard.press("Escape")  # the panel has the keyboard: Escape closes it, nothing changed
+    expect(panel).to_have_count(0)
+    opener.click()
     panel.get_by_test_id("appt-cancel").click()
     # The confirmation first: nothing is cancelled yet, and "Non" keeps it.
     expect(panel.get_by_test_id("appt-cancel-confirm")).to_be_visible()

@@ -4,7 +4,7 @@
 // are PATCH /api/appointments/{id} with the version read when the panel opened (API.md → Records):
 // `{"status": "cancelled"}`, or the new `start` and `end` (the same length). A refusal is said in
 // the desk's words, with the server's reason when it gives one.
-import { useState } from '../../vendor/preact-hooks.mjs';
+import { useState, useEffect, useRef } from '../../vendor/preact-hooks.mjs';
 import { html, toast, isoDay, addDays } from '../../lib/ui.js';
 import { fmtDate, fmtTime, fmtDateTime, colon } from '../../lib/lang.js';
 import { useApi, patch, problemText } from './fetch.js';
@@ -58,6 +58,8 @@ export function AppointmentPanel({ id, moving, onClose, onChanged }) {
   const [step, setStep] = useState(moving ? 'move' : 'menu');
   const [problem, setProblem] = useState(null);
   const [sending, setSending] = useState(false);
+  const panel = useRef(null);
+  useEffect(() => panel.current?.focus(), []); // the keyboard starts in the panel: Escape closes it
   async function change(changes, done) {
     setSending(true); setProblem(null);
     try {
@@ -74,7 +76,7 @@ export function AppointmentPanel({ id, moving, onClose, onChanged }) {
   const name = account?.name || '';
   return html`<div class="appt-backdrop" onClick=${(e) => e.target === e.currentTarget && onClose()}
     onKeyDown=${(e) => e.key === 'Escape' && onClose()}>
-    <div class="card appt-panel" role="dialog" aria-modal="true" aria-labelledby="appt-title" data-testid="appt-panel">
+    <div class="card appt-panel" ref=${panel} tabIndex="-1" role="dialog" aria-modal="true" aria-labelledby="appt-title" data-testid="appt-panel">
       <h2 id="appt-title">${name || w('appointment')}</h2>
       ${error && html`<p class="notice warn" role="alert" data-testid="appt-problem">${refusalText(error)}</p>`}
       ${appt && html`<p data-testid="appt-when">${longDay(appt.start)} · ${fmtTime(appt.start)}–${fmtTime(appt.end)}${
