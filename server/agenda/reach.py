@@ -9,7 +9,7 @@ road factor) and the same rule: driving through the day's appointments in time o
 home base at the start of the working day, back there by its end, with room for lunch. A
 warning only: the booking stays the booker's call.
 
-`GET /api/reps/{rep_id}/reach?account_id=&start=&end=` (whoever may book for the rep: its
+`GET /api/reps/{rep_id}/reach?account_id=&start=&end=[&moving=]` (whoever may book for the rep: its
 team's telemarketers and manager, an admin, the rep) → `{"reachable", "arrive", "late_min",
 "from", "next", "day_end", "lunch"}`:
 
@@ -28,6 +28,9 @@ team's telemarketers and manager, an admin, the rep) → `{"reachable", "arrive"
 - `reachable`: neither is late, nor past the day's end (`lunch` warns on its own). A day not
   worked answers reachable (the day-off warning and the booking's refusal say why); 404 for a
   rep or account out of reach, 422 for bad times.
+
+`moving`, the id of an appointment being moved to `start`: it is left out of the day, so the
+visit is measured against the others only (the booking screen's "Déplacer").
 """
 from __future__ import annotations
 
@@ -51,6 +54,8 @@ class ReachArgs(Schema):
     account_id = fields.String(required=True)
     start = fields.String(required=True)
     end = fields.String(required=True)
+    # The appointment being moved: left out of the day, so the visit is not measured against its old self.
+    moving = fields.String(load_default=None)
 
 
 @blp.route("/reps/<string:rep_id>/reach", methods=["GET"])
@@ -59,10 +64,11 @@ class ReachArgs(Schema):
 def get_reach(args, rep_id):
     """Whether the rep can be at the account at `start` from its neighbouring appointments of the day."""
     return reach(session=db.session, actor=current_actor(), rep_id=rep_id, account_id=args["account_id"],
-                 start=args["start"], end=args["end"], config=current_app.config)
+                 start=args["start"], end=args["end"], config=current_app.config, moving=args["moving"])
 
 
-def reach(*, session, actor, rep_id: str, account_id: str, start: str, end: str, config) -> dict:
+def reach(*, session, actor, rep_id: str, account_id: str, start: str, end: str, config,
+          moving: str | None = None) -> dict:
     """The answer of `GET /api/reps/{rep_id}/reach` (module docstring). Raises NotFound (a rep or
     an account outside the caller's reach) or Invalid (times not ISO 8601, or `end` not after `start`)."""
     from server.tours.context import appointments_between, day_bounds, iso, minutes_of
@@ -84,7 +90,7 @@ def reach(*, session, actor, rep_id: str, account_id: str, start: str, end: str,
     if span is None:
         return answer
     home = rep.home
-    others = appointments_between(session, rep.id, *day_bounds(day, rep.tz))
+    others = [a for a in appointments_between(session, rep.id, *day_bounds(day, rep.tz)) if a.id != moving]
     # Node 0 is home base, 1 the visit asked about, 2… the day's appointments. As the planner
     # places them (planning._window), an account without a position is at home base.
     points = [home, _place(account.lat, account.lon, home), *(_place(a.lat, a.lon, home) for a in others)]

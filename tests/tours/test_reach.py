@@ -73,6 +73,18 @@ def test_a_visit_that_would_make_the_rep_late_for_the_next_appointment_says_so(a
     assert answer["next"]["late_min"] == pytest.approx(13.5 * 60 + drive(FAR, NEAR) - 14 * 60, abs=1)
 
 
+def test_the_appointment_being_moved_is_left_out_of_its_day(app, client, session, world, far):
+    """`moving`: the visit is measured against the day's other appointments, not its old self."""
+    day = a_working_day()
+    morning = book(session, world, day, "09:00")
+    headers = world.headers(app, "tele")
+    path = (f"/api/reps/{world.rep.id}/reach?account_id={far.id}"
+            f"&start={day.isoformat()}T10:15:00&end={day.isoformat()}T11:00:00")
+    assert client.get(path, headers=headers).get_json()["from"]["appointment_id"] == morning.id
+    answer = client.get(f"{path}&moving={morning.id}", headers=headers).get_json()
+    assert answer["from"] is None and answer["reachable"] is True
+
+
 def test_the_first_visit_of_the_day_is_driven_from_home_base_at_the_start(app, client, world, far):
     day = a_working_day()
     answer = reach(client, world.headers(app, "tele"), world, far, day, "08:45", "09:30")

@@ -10,11 +10,16 @@
 // rep cannot reach from the day's appointment before it (or from home at the day's start), or that
 // would make the rep late for the next, or home after the day's end, or leave no room for lunch,
 // is said before booking (GET /api/reps/{id}/reach): a warning, booking stays possible.
+// An appointment of the week still to come opens its panel (appointment.js: cancel, move) for the
+// roles that may change it. An account that already has a booked appointment to come says so, with
+// its move at hand, and a second booking needs its own confirmation (a customer may have two).
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
-import { html, Badge, go, toast, isoDay, addDays } from '../../lib/ui.js';
-import { fmtDate, fmtTime, fmtDateTime, colon, lang } from '../../lib/lang.js';
+import { html, Badge, go, toast, isoDay, addDays, user } from '../../lib/ui.js';
+import { fmtDate, fmtTime, fmtDateTime, colon } from '../../lib/lang.js';
 import { useApi, post, problemText } from './fetch.js';
-import { w } from './words.js';
+import { w, count } from './words.js';
+import { Slots, ReachNotice, useTypedDay, useReach, offText, daysOffPath, nextWorked, nextWeekday, endOf, NEXT_WITHIN } from './slots.js';
+import { AppointmentPanel, mayChange } from './appointment.js';
 
 function Search() {
   const [q, setQ] = useState('');
@@ -31,30 +36,16 @@ function Search() {
   </div>`;
 }
 
-// A day off in the desk's words: the holiday's name in the language on screen, or why.
-const offText = (off) => (off.kind === 'holiday' ? w('dayOff.holiday', { name: off.names?.[lang.value] || off.name })
-  : w(`dayOff.${off.kind}`));
-const daysOffPath = (repId, from, to) => `/api/users/${repId}/days-off?from=${from}&to=${to}`;
-// How far after a day off its next worked day is looked for (a long leave ends within it, mostly).
-const NEXT_WITHIN = 31;
-// The first day after `day` absent from `offs` (the server's days off from `day` on), or null.
-const nextWorked = (day, offs) => {
-  const off = new Set(offs.map((o) => o.date));
-  for (let n = 1; n <= NEXT_WITHIN; n += 1) if (!off.has(addDays(day, n))) return addDays(day, n);
-  return null;
-};
-
-// The first Monday–Friday after `day`: the day "Autre créneau" opens on until the rep's days off are
-// read (a Saturday's or Friday's tomorrow is not a day to offer).
-const nextWeekday = (day) => {
-  let next = addDays(day, 1);
-  while ([0, 6].includes(new Date(`${next}T12:00:00`).getDay())) next = addDays(next, 1);
-  return next;
-};
+const stopText = (s) => html`<b>${fmtTime(s.booked_start || s.arrive)}</b> <${Badge} segment=${s.segment} />
+  <span class="stop-name">${s.name}</span>`;
+// A booked appointment still to come opens (a done one, a past one cannot move).
+const opens = (s, onOpen) => onOpen && s.kind === 'appointment' && s.appointment_id && !s.done
+  && new Date(s.booked_start || s.arrive) > new Date();
 
 // The week of `day` (the day the agent books for), or one before or after it by the arrows: not
 // before the current week, whose past days can take no booking.
-function Week({ repId, repName, version, day: first }) {
+// An appointment of the week opens its panel (cancel, move) for whoever may change it (`onOpen`).
+function Week({ repId, repName, version, day: first, onOpen }) {
   const [shift, setShift] = useState(0);
   const { data } = useApi(first ? `/api/tours/${repId}/week/${addDays(first, 7 * shift)}?v=${version}` : null);
   const off = useApi(data ? daysOffPath(repId, data.week_start, addDays(data.week_start, 6)) : null).data?.items || [];
@@ -72,70 +63,20 @@ function Week({ repId, repName, version, day: first }) {
       <h3 data-testid="week-day"><span class="day-long">${fmtDate(day.date, { weekday: 'long' })}</span><span class="day-short">${
         fmtDate(day.date, { weekday: 'short' })}</span> <span class="day-date">${fmtDate(day.date, { day: 'numeric', month: 'short' })}</span></h3>
       ${day.off && html`<p class="muted" data-testid="week-day-off">${offText(day.off)}</p>`}
-      ${(day.stops || []).map((s) => html`<div class=${`week-stop ${s.kind}`} data-testid=${s.kind === 'appointment' ? 'week-appt' : 'week-stop'}
-        data-account-id=${s.account_id} title=${s.name}><b>${fmtTime(s.booked_start || s.arrive)}</b> <${Badge} segment=${s.segment} />
-        <span class="stop-name">${s.name}</span></div>`)}
+      ${(day.stops || []).map((s) => (opens(s, onOpen) ? html`<button class=${`week-stop ${s.kind} opens`} data-testid="week-appt"
+        data-account-id=${s.account_id} data-appointment-id=${s.appointment_id} title=${`${s.name} · ${w('appt.open')}`}
+        onClick=${() => onOpen(s.appointment_id)}>${stopText(s)}</button>`
+        : html`<div class=${`week-stop ${s.kind}`} data-testid=${s.kind === 'appointment' ? 'week-appt' : 'week-stop'}
+        data-account-id=${s.account_id} title=${s.name}>${stopText(s)}</div>`))}
     </div>`)}</div></div>`;
 }
 
-// Slots come best first (server/tours/slots.py): the fewest whole minutes of added driving,
-// then the earliest. One line per day, in the order of its best slot: the day, why (that slot's
-// driving), its best times in the day's order; a time with more driving than the best says so.
-function groups(slots) {
-  const days = new Map();
-  for (const s of slots) {
-    const day = s.start.slice(0, 10);
-    if (!days.has(day)) days.set(day, { day, added: s.added_drive_min, slots: [] });
-    days.get(day).slots.push(s);
-  }
-  return [...days.values()].slice(0, 5)
-    .map((g) => ({ ...g, slots: g.slots.slice(0, 6).sort((a, b) => new Date(a.start) - new Date(b.start)) }));
-}
-const why = (added) => (added === 0 ? w('onTheWay') : w('addedDrive', { n: added }));
-// A date-time without offset: the rep's own time on the server (API.md → Tours and appointments).
-const localIso = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
-const endOf = (start, minutes) => {
-  const end = new Date(new Date(start).getTime() + minutes * 60000);
-  return start.length === 19 ? localIso(end) : end.toISOString();
-};
-
-// `slots`: GET /api/reps/{id}/slots's answer (useApi); `otherDay`: the day "Autre créneau" opens on
-// (the rep's next worked day) until one is typed.
-function Slots({ slots: { data, error }, chosen, onChoose, dayOff, nextDay, otherDay }) {
-  const [typed, setDay] = useState(null);
-  const day = typed || otherDay;
-  const [time, setTime] = useState('10:00');
-  const manual = (d, hm) => d && hm && onChoose({ start: `${d}T${hm}:00`, manual: true });
-  const placed = data?.[0] && data[0].reason !== 'no_location';
-  return html`<div class="slots">
-    <h2>${w('slots')}</h2>
-    ${error && html`<p class="error">${problemText(error)}</p>`}
-    ${data && !data.length && html`<p class="muted">${w('noSlots')}</p>`}
-    ${data?.length > 0 && html`<p class="muted" data-testid="slots-order">${w(placed ? 'slotsOrder' : 'slotsByDate')}</p>`}
-    <ol class="slot-groups">${groups(data || []).map((g) => html`<li data-testid="slot-group">
-      <b>${fmtDate(g.day, { weekday: 'long', day: 'numeric', month: 'long' })}</b>
-      ${placed && html`<span class=${g.added === 0 ? 'why way' : 'why'} data-testid="slot-why">${why(g.added)}</span>`}
-      <div>${g.slots.map((s) => html`<button data-testid="slot" class=${chosen?.start === s.start ? 'slot on' : 'slot'}
-        title=${placed ? why(s.added_drive_min) : null} onClick=${() => onChoose(s)}>${fmtTime(s.start)}${placed && s.added_drive_min > g.added
-          && html` <small data-testid="slot-extra">${w('extraMin', { n: s.added_drive_min })}</small>`}</button>`)}</div></li>`)}</ol>
-    <details data-testid="manual-slot" onToggle=${(e) => e.target.open && manual(day, time)}><summary>${w('manualSlot')}</summary>
-      <p class="muted">${w('manualHint')}</p><div class="row">
-      <label>${w('date')}<input type="date" data-testid="manual-date" value=${day} onInput=${(e) => { setDay(e.target.value); manual(e.target.value, time); }} /></label>
-      <label>${w('time')}<input type="time" data-testid="manual-time" step="900" value=${time} onInput=${(e) => { setTime(e.target.value); manual(day, e.target.value); }} /></label>
-      <button data-testid="manual-use" class=${chosen?.manual ? 'slot on' : 'slot'} onClick=${() => manual(day, time)}>${w('useSlot')}</button></div>
-      ${dayOff && html`<p class="notice warn" role="status"><span data-testid="manual-day-off">${offText(dayOff)}</span>${
-        nextDay && html` <button data-testid="manual-next-day" onClick=${() => { setDay(nextDay); manual(nextDay, time); }}>${
-          w('nextWorkedDay', { d: fmtDate(nextDay, { weekday: 'long', day: 'numeric', month: 'long' }) })}</button>`}</p>`}</details>
-  </div>`;
-}
-
-// Why the rep would be late, in the desk's words: at this visit, at the next appointment, home
-// after the day's end; and a day left without its lunch break.
-function reachText(r) {
-  const late = r.late_min > 0 && w(r.from ? 'reach.from' : 'reach.home', { name: r.from?.name, t: fmtTime(r.arrive), n: r.late_min });
-  const next = r.next?.late_min > 0 && w('reach.next', { name: r.next.name, t: fmtTime(r.next.start), n: r.next.late_min });
-  const end = r.day_end && w('reach.dayEnd', { t: fmtTime(r.day_end.back), n: r.day_end.over_min, end: fmtTime(r.day_end.end) });
-  return [late, next, end, r.lunch === false && w('reach.lunch'), w('reach.anyway')].filter(Boolean).join(' ');
+// The account's booked appointments still to come (GET /api/appointments): a second booking for it
+// is said before "Réserver" and needs its own confirmation (a customer may have two, rarely).
+function useBookedAhead(accountId, version) {
+  const [now] = useState(() => new Date().toISOString()); // one instant: a new path each render would fetch for ever
+  const path = `/api/appointments?account_id=${accountId}&start_from=${encodeURIComponent(now)}&per_page=20`;
+  return (useApi(path, version).data?.items || []).filter((a) => a.status === 'booked');
 }
 
 function BookForm({ account, reps }) {
@@ -146,46 +87,48 @@ function BookForm({ account, reps }) {
   const [purpose, setPurpose] = useState('');
   const [version, setVersion] = useState(0);
   const [sending, setSending] = useState(false);
+  const [second, setSecond] = useState(false); // "Réserver" pressed while the account has a booking: confirm
+  const [opened, setOpened] = useState(null); // {id, move}: the appointment whose panel is open
   const rep = reps.find((r) => r.id === account.owner_id);
   const today = isoDay();
   const slots = useApi(`/api/reps/${account.owner_id}/slots?account_id=${account.id}&from=${today}&to=${addDays(today, 14)}&duration=${minutes}&limit=40&v=${version}`);
+  const ahead = useBookedAhead(account.id, version);
   // The rep's days off from today on: the day booked for is today if the rep works it and a slot of it
   // remains, else the next worked day (the week shown is that day's; "Autre créneau" opens on it).
-  const ahead = useApi(daysOffPath(account.owner_id, today, addDays(today, NEXT_WITHIN))).data?.items;
-  const next = ahead && nextWorked(today, ahead);
-  const todayOpen = ahead && !ahead.some((o) => o.date === today) && slots.data?.some((s) => s.start.slice(0, 10) === today);
-  const bookingDay = ahead && (slots.data || slots.error) ? (todayOpen ? today : next || today) : null;
-  // A day typed by hand: the server's days off from it on say whether the rep works it, and if
-  // not, which day comes next. Until they are read, or while it is off, there is nothing to book.
-  const typed = slot?.manual ? slot.start.slice(0, 10) : null;
-  const offs = useApi(typed ? daysOffPath(account.owner_id, typed, addDays(typed, NEXT_WITHIN)) : null);
-  const dayOff = typed && !offs.loading ? offs.data?.items?.find((o) => o.date === typed) : null;
-  const nextDay = dayOff ? nextWorked(typed, offs.data.items) : null;
-  const checking = typed && offs.loading;
-  // Reach is asked for a day the rep works only: a day off is refused whatever the time.
-  const at = slot && !checking && !dayOff
-    && `account_id=${account.id}&start=${encodeURIComponent(slot.start)}&end=${encodeURIComponent(endOf(slot.start, minutes))}`;
-  const reach = useApi(at ? `/api/reps/${account.owner_id}/reach?${at}` : null).data;
+  const offAhead = useApi(daysOffPath(account.owner_id, today, addDays(today, NEXT_WITHIN))).data?.items;
+  const next = offAhead && nextWorked(today, offAhead);
+  const todayOpen = offAhead && !offAhead.some((o) => o.date === today) && slots.data?.some((s) => s.start.slice(0, 10) === today);
+  const bookingDay = offAhead && (slots.data || slots.error) ? (todayOpen ? today : next || today) : null;
+  // A day typed by hand that the rep does not work: nothing to book until another is chosen.
+  const { dayOff, nextDay, checking } = useTypedDay(account.owner_id, slot);
+  const reach = useReach({ repId: account.owner_id, accountId: account.id, slot, minutes, skip: checking || dayOff });
   async function book() {
     setSending(true);
     try {
       await post('/api/appointments', { rep_id: account.owner_id, account_id: account.id, contact_id: contactId || null,
         start: slot.start, end: endOf(slot.start, minutes), purpose: purpose || null });
       toast(w('booked'));
-      setSlot(null); setPurpose(''); setVersion(version + 1);
+      setSlot(null); setPurpose(''); setSecond(false); setVersion(version + 1);
     } catch (e) {
       toast(problemText(e, { start: null }), 'error'); // the server's reason: taken, a holiday, outside the hours…
     } finally { setSending(false); }
   }
+  const submit = () => (ahead.length && !second ? setSecond(true) : book());
+  const choose = (s) => { setSlot(s); setSecond(false); };
   // Another duration, other proposals: a proposed slot is chosen again; a typed one keeps its start.
   const setDuration = (n) => { setMinutes(n); if (slot && !slot.manual) setSlot(null); };
+  const changed = () => { setOpened(null); setVersion(version + 1); };
+  const first = ahead[0];
   return html`<div class="book-grid">
     <div>
       <div class="card"><h1><${Badge} segment=${account.segment} /> ${account.name}</h1>
         <p class="muted">${account.address || ''} ${account.postcode || ''} ${account.city || ''} · ${account.phone || ''}</p>
-        <p>${w('rep')}${colon()}<strong>${rep?.name || account.owner_id}</strong></p></div>
+        <p>${w('rep')}${colon()}<strong>${rep?.name || account.owner_id}</strong></p>
+        ${first && html`<p class="notice warn" role="status" data-testid="book-existing">${
+          w('appt.already', { d: fmtDate(first.start), t: fmtTime(first.start) })}${ahead.length > 1 ? ` ${count('appt.andMore', ahead.length - 1)}` : ''}${
+          mayChange(user.value) && html` <button data-testid="book-existing-move" onClick=${() => setOpened({ id: first.id, move: true })}>${w('appt.moveIt')}</button>`}</p>`}</div>
       <div class="card"><${Slots} slots=${slots} chosen=${slot} otherDay=${next || nextWeekday(today)}
-        onChoose=${setSlot} dayOff=${dayOff} nextDay=${nextDay} />
+        onChoose=${choose} dayOff=${dayOff} nextDay=${nextDay} />
       <div class="row">
         <label>${w('duration')}<input data-testid="book-duration" type="number" min="15" max="240" step="15" value=${minutes}
           onInput=${(e) => setDuration(Number(e.target.value) || 30)} /></label>
@@ -195,10 +138,16 @@ function BookForm({ account, reps }) {
       <label>${w('purpose')}<input data-testid="book-purpose" value=${purpose} onInput=${(e) => setPurpose(e.target.value)} /></label>
       <div class="book-actions"><p>${w('chosenSlot')}${colon()}<strong data-testid="book-chosen">${slot ? `${fmtDateTime(slot.start)}–${fmtTime(endOf(slot.start, minutes))}` : '–'}</strong></p>
       ${dayOff && html`<p class="notice warn" data-testid="book-blocked">${w('dayOffBlocked', { why: offText(dayOff) })}</p>`}
-      <button class="primary" data-testid="book-submit" disabled=${!slot || sending || checking || !!dayOff} onClick=${book}>${w('confirmBooking')}</button>
-      ${slot && !dayOff && reach && (!reach.reachable || reach.lunch === false) && html`<p class="notice warn" role="status" data-testid="book-reach">${reachText(reach)}</p>`}</div></div>
+      ${second && slot && html`<p class="notice warn" role="alert" data-testid="book-second">${w('appt.second')}
+        <button data-testid="book-second-cancel" onClick=${() => setSecond(false)}>${w('appt.keepOne')}</button></p>`}
+      <button class="primary" data-testid="book-submit" disabled=${!slot || sending || checking || !!dayOff} onClick=${submit}>${
+        w(second ? 'appt.bookSecond' : 'confirmBooking')}</button>
+      ${slot && !dayOff && html`<${ReachNotice} reach=${reach} testid="book-reach" />`}</div></div>
     </div>
-    <div class="card"><${Week} repId=${account.owner_id} repName=${rep?.name} version=${version} day=${bookingDay} /></div>
+    <div class="card"><${Week} repId=${account.owner_id} repName=${rep?.name} version=${version} day=${bookingDay}
+      onOpen=${mayChange(user.value) ? (id) => setOpened({ id, move: false }) : null} /></div>
+    ${opened && html`<${AppointmentPanel} key=${opened.id} id=${opened.id} moving=${opened.move}
+      onClose=${() => setOpened(null)} onChanged=${changed} />`}
   </div>`;
 }
 
