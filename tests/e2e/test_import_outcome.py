@@ -136,3 +136,22 @@ def test_a_refusal_without_a_report_says_the_servers_reason_not_zero_problems(pa
     expect(outcome).to_contain_text(said, timeout=60_000)
     expect(outcome).not_to_contain_text(re.compile(r"\b0 (problème|problem)"))
     expect(page.get_by_test_id("import-run")).to_be_disabled()
+
+
+@pytest.mark.parametrize(("lang", "lines", "more"), [
+    ("fr", 6, "+ 1 autre ligne"), ("fr", 8, "+ 3 autres lignes"),
+    ("en", 6, "+ 1 more line"), ("en", 7, "+ 2 more lines"),
+])
+def test_the_preview_says_how_many_lines_it_leaves_out(page, tmp_path, lang, lines, more):
+    # Only chosen, never sent: the preview shows the first 5 lines and counts the rest.
+    _import_screen(page, lang)
+    _choose(page, tmp_path, [[f"P-{i}", f"Compte {i}"] for i in range(lines)])
+    expect(page.get_by_test_id("import-preview").locator("tbody tr")).to_have_count(5)
+    expect(page.get_by_test_id("import-preview-more")).to_have_text(more)
+
+
+def test_a_short_file_shows_every_line_and_no_hint(page, tmp_path):
+    _import_screen(page, "en")
+    _choose(page, tmp_path, [[f"P-{i}", f"Compte {i}"] for i in range(5)])
+    expect(page.get_by_test_id("import-preview").locator("tbody tr")).to_have_count(5)
+    expect(page.get_by_test_id("import-preview-more")).to_have_count(0)

@@ -37,17 +37,22 @@ async function send(file, mapping, dryRun, owner) {
   }
 }
 
-// The first lines of a CSV file, decoded as the server will (UTF-16 by its BOM, UTF-8,
-// else Windows-1252), so the manager sees its columns before anything is sent.
+const PREVIEW_LINES = 5; // data lines shown under the header
+
+// The header and first lines of a CSV file, decoded as the server will (UTF-16 by its BOM,
+// UTF-8, else Windows-1252), so the manager sees its columns before anything is sent:
+// `{rows: [[cell]] (header first), more: non-empty lines not shown}`. The whole file is
+// decoded to count them: the preview must not let a file look shorter than it is.
 async function preview(file) {
   if (/\.xlsx$/i.test(file.name)) return null;
-  const bytes = new Uint8Array(await file.slice(0, 8192).arrayBuffer());
+  const bytes = new Uint8Array(await file.arrayBuffer());
   let text;
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) text = new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes);
   else { try { text = new TextDecoder('utf-8', { fatal: true }).decode(bytes); } catch { text = new TextDecoder('windows-1252').decode(bytes); } }
-  const lines = text.replace(/^\ufeff/, '').split(/\r?\n/).filter((l) => l.trim()).slice(0, 6);
-  const sep = [';', '\t', ','].map((c) => [c, (lines[0] || '').split(c).length]).sort((a, b) => b[1] - a[1])[0][0];
-  return lines.map((l) => l.split(sep).map((c) => c.replace(/^"|"$/g, '')));
+  const lines = text.replace(/^\ufeff/, '').split(/\r?\n/).filter((l) => l.trim());
+  const shown = lines.slice(0, PREVIEW_LINES + 1);
+  const sep = [';', '\t', ','].map((c) => [c, (shown[0] || '').split(c).length]).sort((a, b) => b[1] - a[1])[0][0];
+  return { rows: shown.map((l) => l.split(sep).map((c) => c.replace(/^"|"$/g, ''))), more: lines.length - shown.length };
 }
 
 // The counts that are not 0, in words; "Aucun changement : 12 comptes déjà à jour." for a file imported again.
@@ -57,10 +62,13 @@ function outcome({ created, updated, unchanged }, dryRun) {
   return w(dryRun ? 'dryRunOk' : created || updated ? 'importDone' : 'importNothing', { parts });
 }
 
-function Preview({ rows }) {
+// The file's first lines, and how many more it holds ("+ 1 autre ligne").
+function Preview({ sample }) {
+  const rows = sample?.rows;
   if (!rows?.length) return null;
   return html`<table class="grid" data-testid="import-preview"><thead><tr>${rows[0].map((h) => html`<th>${h}</th>`)}</tr></thead>
-    <tbody>${rows.slice(1).map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table>`;
+    <tbody>${rows.slice(1).map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table>
+    ${sample.more > 0 && html`<p class="muted" data-testid="import-preview-more">${count('import.moreLines', sample.more)}</p>`}`;
 }
 
 // Where the new and changed accounts were placed, the counts that are not 0; none (a file imported
@@ -77,7 +85,7 @@ export function Import() {
   const [mapping, setMapping] = useState({});
   const [result, setResult] = useState(null);
   const [busy, setBusy] = useState(false);
-  const [rows, setRows] = useState(null);
+  const [sample, setSample] = useState(null);
   const [owner, setOwner] = useState('');
   // the reps the caller may give accounts to: the server scopes the list (a manager's team)
   const users = useApi('/api/users');
@@ -99,8 +107,8 @@ export function Import() {
     <h1>${w('importTitle')}</h1>
     <p class="muted">${w('importHelp')}</p>
     <input type="file" data-testid="import-file" accept=".csv,.txt,.xlsx,text/csv"
-      onChange=${(e) => { const f = e.target.files[0]; setFile(f); setResult(null); setMapping({}); setRows(null); if (f) preview(f).then(setRows); }} />
-    <${Preview} rows=${rows} />
+      onChange=${(e) => { const f = e.target.files[0]; setFile(f); setResult(null); setMapping({}); setSample(null); if (f) preview(f).then(setSample); }} />
+    <${Preview} sample=${sample} />
     <label data-testid="import-owner-label">${w('defaultOwner')}
       <select data-testid="import-default-owner" value=${owner} onChange=${(e) => { setOwner(e.target.value); setResult(null); }}>
         <option value="">${w('noDefaultOwner')}</option>

@@ -124,6 +124,7 @@ const fr = {
   importNothing: 'Aucun changement : {parts}.',
   // The import's counts by Intl.PluralRules (words.js → count); where the new or changed accounts were located.
   'import.created.one': '{n} compte créé', 'import.created.other': '{n} comptes créés',
+  'import.moreLines.one': '+ {n} autre ligne', 'import.moreLines.other': '+ {n} autres lignes',
   'import.updated.one': '{n} compte modifié', 'import.updated.other': '{n} comptes modifiés',
   'import.unchanged.one': '{n} compte déjà à jour', 'import.unchanged.other': '{n} comptes déjà à jour',
   'importRefused.one': '{n} problème : rien n’a été importé.', 'importRefused.other': '{n} problèmes : rien n’a été importé.', line: 'Ligne', column: 'Colonne', problem: 'Problème',
@@ -293,6 +294,7 @@ const en = {
   mapColumns: 'Columns to map', ignoreColumn: 'Ignore this column', runImport: 'Import',
   dryRunOk: 'If you import this file: {parts}. Nothing written yet.', importDone: 'Imported: {parts}.', importNothing: 'Nothing changed: {parts}.',
   'import.created.one': '{n} account created', 'import.created.other': '{n} accounts created',
+  'import.moreLines.one': '+ {n} more line', 'import.moreLines.other': '+ {n} more lines',
   'import.updated.one': '{n} account updated', 'import.updated.other': '{n} accounts updated',
   'import.unchanged.one': '{n} account already up to date', 'import.unchanged.other': '{n} accounts already up to date',
   'importRefused.one': '{n} problem: nothing was imported.', 'importRefused.other': '{n} problems: nothing was imported.', line: 'Line', column: 'Column', problem: 'Problem',
