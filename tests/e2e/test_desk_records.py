@@ -119,3 +119,15 @@ def test_an_english_desk_shows_the_choices_labels_and_stores_the_values(page, te
     row.get_by_test_id("field-edit").click()
     expect(page.get_by_test_id("option-labels").locator("tr[data-option=hydraulique]")
            .get_by_test_id("option-label-en")).to_have_value("Hydraulics")
+
+
+def test_the_check_boxes_of_a_multiple_choice_field_push_no_field_down(page, api):
+    # The demo's "Gammes d'intérêt" (check boxes) sits among short inputs: the fields before it
+    # start at the top of the form, not under an empty block as tall as its boxes.
+    manager = api("manager@example.com")
+    account = manager.call("GET", "/api/accounts?per_page=1")["items"][0]
+    values = open_account_values(page, account)
+    form, first = values.bounding_box(), values.locator("label").first.bounding_box()
+    boxes = values.get_by_test_id("custom-gamme_interet").bounding_box()
+    assert first["y"] - form["y"] < 20, (form, first)
+    assert boxes["y"] > first["y"] + first["height"] - 1, (first, boxes)  # on a line of its own, below

@@ -50,7 +50,7 @@ function Values({ entity, record, onSaved }) {
       else toast(problemText(err), 'error');
     }
   }
-  return html`<form class="edit" data-testid=${`${entity}-values`} data-record-id=${record.id} onSubmit=${save}>
+  return html`<form class="edit values" data-testid=${`${entity}-values`} data-record-id=${record.id} onSubmit=${save}>
     <div class="row wrap"><${CustomInputs} fields=${fields} form=${form} errors=${errors}
       onChange=${(key, value) => setDraft((d) => ({ ...d, form: { ...d.form, [key]: value }, touched: d.touched.concat(key) }))} /></div>
     ${fields.some((f) => f.required) && html`<small class="muted">${w('requiredHint')}</small>`}
