@@ -40,9 +40,9 @@ export const fmtCents = (n) => {
   const cents = Math.round(n * 100) % 100 !== 0;
   return nf({ style: 'currency', currency: 'EUR', minimumFractionDigits: cents ? 2 : 0, maximumFractionDigits: cents ? 2 : 0 }).format(n);
 };
-/** For lists and tiles: whole euros from 100 €, else as fmtCents. */
-export const fmtMoney = (n) => (n != null && Math.abs(n) >= 100
-  ? nf({ style: 'currency', currency: 'EUR', minimumFractionDigits: 0, maximumFractionDigits: 0 }).format(n) : fmtCents(n));
+/** For lists, tables and tiles: whole euros, 60.59 → "61 €", so a column reads alike (fmtCents for one typed or quoted amount). */
+export const fmtMoney = (n) => (n == null ? '–'
+  : nf({ style: 'currency', currency: 'EUR', minimumFractionDigits: 0, maximumFractionDigits: 0 }).format(n));
 /** 0.8502 → "85 %"; digits = 1: 0.1406 → "14,1 %". */
 export const fmtPercent = (x, digits = 0) => (x == null ? '–' : nf({ style: 'percent', maximumFractionDigits: digits }).format(x));
 /** '2026-11' → "nov. 2026". */

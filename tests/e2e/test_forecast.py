@@ -12,20 +12,45 @@ pytestmark = pytest.mark.e2e
 CENTS = re.compile(r"\d,\d\d[\s\u00a0\u202f]€")  # "12 345,67 €": cents where whole euros read better
 
 
-def test_amounts_in_lists_and_tiles_are_whole_euros_from_100_and_a_quotes_keep_their_cents(page):
+def test_amounts_in_lists_and_tiles_are_whole_euros_and_a_quotes_keep_their_cents(page):
+    # Whole euros whatever the amount: a column of "€60.59" under "€1,926" read as two formats.
     page.goto("/")
     said = page.evaluate("""async () => {
       const { lang, fmtMoney, fmtCents } = await import('/lib/lang.js');
       const out = {};
       for (const code of ['fr', 'en']) {
         lang.value = code;
-        out[code] = [fmtMoney(12345), fmtMoney(12345.67), fmtMoney(99.5), fmtMoney(40), fmtMoney(null), fmtCents(1234.5)];
+        out[code] = [fmtMoney(12345), fmtMoney(12345.67), fmtMoney(60.59), fmtMoney(40), fmtMoney(null), fmtCents(1234.5)];
       }
       return out;
     }""")
     nb = "\u202f"
-    assert said["fr"] == [f"12{nb}345\u00a0€", f"12{nb}346\u00a0€", "99,50\u00a0€", "40\u00a0€", "–", f"1{nb}234,50\u00a0€"]
-    assert said["en"] == ["€12,345", "€12,346", "€99.50", "€40", "–", "€1,234.50"]
+    assert said["fr"] == [f"12{nb}345\u00a0€", f"12{nb}346\u00a0€", "61\u00a0€", "40\u00a0€", "–", f"1{nb}234,50\u00a0€"]
+    assert said["en"] == ["€12,345", "€12,346", "€61", "€40", "–", "€1,234.50"]
+
+
+def test_the_deals_table_marks_only_the_probability_weighted_amounts_with_an_approx(page):
+    # "≈" means amount × win probability (the Weighted column), never a plain amount: the same
+    # deal's amount reads "€7,487" here as in the rep's "My deals". A guessed amount is in italics.
+    page.add_init_script("localStorage.setItem('tournee-lang', 'en')")
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "manager@example.com", "dashboard")
+    with page.expect_response(re.compile(r"/api/forecast/pipeline\?")) as answer:
+        page.get_by_test_id("desk-nav-forecast").click()
+    deals = answer.value.json()["deals"][:50]
+    expect(page.get_by_test_id("forecast-deal")).to_have_count(len(deals))
+    amounts = page.get_by_test_id("forecast-deal-amount").all_inner_texts()
+    weighted = page.get_by_test_id("forecast-deal-weighted").all_inner_texts()
+    assert amounts == [f"€{round(d['amount']):,}" for d in deals]
+    assert weighted == [f"≈\u00a0€{round(d['weighted']):,}" for d in deals]
+    styles = [page.get_by_test_id("forecast-deal-amount").nth(i).evaluate("e => getComputedStyle(e).fontStyle")
+              for i in range(len(deals))]
+    assert styles == ["italic" if d["amount_estimated"] else "normal" for d in deals]
+    groups = page.locator("table.grid").first  # by month: Weighted is the second figure
+    for row in groups.locator("tbody tr").all():
+        cells = row.locator("td").all_inner_texts()
+        assert not cells[1].startswith("≈") and cells[2].startswith("≈\u00a0€") and not cells[3].startswith("≈"), cells
+    assert not re.search(r"[.,]\d\d\b", " ".join(page.locator("table").all_inner_texts()).replace("%", "")), "cents in a list"
 
 
 def test_manager_sees_the_forecast_its_backtest_and_drills_down(page, api):
@@ -43,7 +68,8 @@ def test_manager_sees_the_forecast_its_backtest_and_drills_down(page, api):
     expect(page.get_by_test_id("chart-backtest").locator("canvas")).to_be_visible(timeout=20_000)
     # The backtest in a manager's words, its measure explained on a tap; no statistician's names.
     backtest = api("manager@example.com").call("GET", "/api/forecast/backtest?months=12")
-    mape = f"{backtest['mape']:.1f}".replace(".", ",").removesuffix(",0")
+    in_use = backtest["baseline_mape"]["stage"] if backtest["model"]["kind"] == "stage" else backtest["mape"]
+    mape = f"{in_use:.1f}".replace(".", ",").removesuffix(",0")
     expect(page.get_by_test_id("forecast-mape")).to_contain_text(re.compile(rf"Écart moyen des prévisions passées : {mape}\s%"))
     page.get_by_test_id("forecast-mape-why").click()
     expect(page.get_by_test_id("forecast-mape-why-text")).to_contain_text("comparée au CA gagné")

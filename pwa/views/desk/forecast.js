@@ -18,6 +18,10 @@ const lastDay = (day, months) => addDays(`${addDays(`${day.slice(0, 7)}-01`, 31 
 // The API's percentages (14.06 for 14.06 %) in the user's language: "14,1 %" / "14.1%".
 const pct1 = (n) => fmtPercent(n == null ? null : n / 100, 1);
 const monthAt = (m) => new Date(`${m}-15T12:00:00`).getTime() / 1000;
+// "≈" marks only the amounts weighted by a win probability (an expected value, not an amount
+// anyone quoted or will invoice): the Weighted columns. An amount guessed from the product line
+// is in italics instead, so "≈" keeps one meaning.
+const expected = (n) => (n == null ? money(n) : `≈\u00a0${money(n)}`);
 
 // The dashboard's (i) beside a figure: what it measures, on hover (title) and, on a tap, written under it.
 function Why({ label, text, testid }) {
@@ -83,11 +87,13 @@ function Deals({ deals }) {
     <th class="num">${w('fc.probability')}</th><th class="num">${w('pl.fig.weighted')}</th></tr></thead>
     <tbody>${deals.slice(0, shown).map((d) => html`<tr data-testid="forecast-deal">
       <td>${d.account_name}</td><td>${d.rep_name}</td><td>${w(`pl.stage.${d.stage}`)}</td><td>${w(`pl.cat.${d.category}`)}</td>
-      <td class="date">${fmtDay(d.expected_close)}</td><td class="num" title=${d.amount_estimated ? w('fc.guessed') : null}>${d.amount_estimated ? '≈ ' : ''}${money(d.amount)}</td>
-      <td class="num">${pct(d.probability)}</td><td class="num">${money(d.weighted)}</td></tr>`)}</tbody></table>
+      <td class="date">${fmtDay(d.expected_close)}</td><td class=${d.amount_estimated ? 'num guess' : 'num'} title=${d.amount_estimated ? w('fc.guessed') : null}
+        data-testid="forecast-deal-amount">${money(d.amount)}</td>
+      <td class="num">${pct(d.probability)}</td><td class="num" data-testid="forecast-deal-weighted">${expected(d.weighted)}</td></tr>`)}</tbody></table>
     <div class="more-row"><span data-testid="forecast-deals-count">${n < deals.length ? w('fc.shown', { n: fmtNumber(n, 0), total: fmtNumber(deals.length, 0) }) : count('fc.n', n)}</span>
       ${n < deals.length && html`<button data-testid="forecast-deals-more" onClick=${() => setShown(shown + PAGE)}>${w('more')}</button>`}</div>
-    ${deals.some((d) => d.amount_estimated) && html`<p class="muted">≈ ${w('fc.guessed')}</p>`}`;
+    <p class="muted" data-testid="forecast-deals-notes">${w('fc.expected')}${deals.some((d) => d.amount_estimated)
+      && html`<br /><em>${w('fc.italic')}</em> ${w('fc.guessed')}`}</p>`;
 }
 
 function Adjust({ reps, onDone }) {
@@ -143,7 +149,7 @@ export function Forecast() {
     <div class="card"><table class="grid" data-testid="forecast-groups"><thead><tr><th></th>
       ${FIGURES.map((k) => html`<th class="num">${w(`pl.fig.${k}`)}</th>`)}<th class="num">${w('fc.open')}</th></tr></thead>
       <tbody>${f.groups.map((g) => html`<tr><td>${groupBy === 'rep' ? names[g.key] || g.key : groupBy === 'product_line' ? productLine(g.key) : groupBy === 'month' && /^\d{4}-\d{2}$/.test(g.key) ? fmtMonth(g.key) : g.key}</td>
-        ${FIGURES.map((k) => html`<td class="num">${money(g[k])}</td>`)}<td class="num">${g.open_count}</td></tr>`)}</tbody></table>
+        ${FIGURES.map((k) => html`<td class="num">${k === 'weighted' ? expected(g[k]) : money(g[k])}</td>`)}<td class="num">${g.open_count}</td></tr>`)}</tbody></table>
       <${Adjust} reps=${reps} onDone=${reload} /></div>`}
     <div class="card"><${Backtest} rep=${rep} /></div>
     ${pipeline && html`<div class="card"><h2>${w('fc.pipeline')}</h2><${Pipeline} deals=${pipeline.deals} pick=${pick} picked=${picked} />

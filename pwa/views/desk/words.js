@@ -18,6 +18,7 @@ const fr = {
   'fc.examples': 'Cas', 'fc.predicted': 'Annoncée en moyenne', 'fc.observed': 'Gagnés en réalité', 'fc.total': 'Total',
   'fc.examplesNote': 'Chaque affaire conclue compte une fois par étape franchie (piste, devis demandé, en chiffrage, chiffré) : {e} cas pour {n} affaires.', 'fc.pipeline': 'Affaires ouvertes par étape et catégorie',
   'fc.guessed': 'montant estimé : ni devis chiffré ni estimation du commercial, le montant moyen gagné de la gamme',
+  'fc.italic': 'En italique :', 'fc.expected': '≈ : montant × probabilité de gain, une espérance',
   // The figures, stages and categories are the tablet's (lib/words.js, pl.*): one word for one thing.
   'fc.deals': 'Affaires', 'fc.stage': 'Étape', 'fc.probability': 'Probabilité', 'fc.adjust': 'Ajuster',
   'fc.weightedNote': 'Affaires ouvertes × probabilité de gain',
@@ -198,6 +199,7 @@ const en = {
   'fc.examples': 'Cases', 'fc.predicted': 'Announced on average', 'fc.observed': 'Actually won', 'fc.total': 'Total',
   'fc.examplesNote': 'Each closed deal counts once per stage it went through (lead, quote requested, being quoted, quoted): {e} cases from {n} deals.', 'fc.pipeline': 'Open deals by stage and category',
   'fc.guessed': 'estimated amount: neither a quoted amount nor the rep’s estimate, the mean won amount of its product line',
+  'fc.italic': 'In italics:', 'fc.expected': '≈: amount × win probability, an expected value',
   'fc.deals': 'Deals', 'fc.stage': 'Stage', 'fc.probability': 'Probability', 'fc.adjust': 'Adjust',
   'fc.weightedNote': 'Open deals × win probability',
   'fc.commitNote': 'Won + open deals in the “Commit” category',
@@ -356,5 +358,5 @@ export const dictionaries = { fr, en }; // exported for the language check of th
 /** w('late', {n: 3}) → "retard 3 j"; count('import.created', 3) → "3 comptes créés" (Intl.PluralRules). */
 export const { t: w, count } = wordsOf({ fr: { ...common.fr, ...fr }, en: { ...common.en, ...en } });
 
-// Through Intl (lib/lang.js): whole euros from 100 € (lists, tiles), the locale's own percent sign.
+// Through Intl (lib/lang.js): whole euros (lists, tables, tiles), the locale's own percent sign.
 export { fmtMoney as money, fmtPercent as pct } from '../../lib/lang.js';
