@@ -68,8 +68,7 @@ def test_manager_sees_the_forecast_its_backtest_and_drills_down(page, api):
     expect(page.get_by_test_id("chart-backtest").locator("canvas")).to_be_visible(timeout=20_000)
     # The backtest in a manager's words, its measure explained on a tap; no statistician's names.
     backtest = api("manager@example.com").call("GET", "/api/forecast/backtest?months=12")
-    in_use = backtest["baseline_mape"]["stage"] if backtest["model"]["kind"] == "stage" else backtest["mape"]
-    mape = f"{in_use:.1f}".replace(".", ",").removesuffix(",0")
+    mape = f"{backtest['mape']:.1f}".replace(".", ",").removesuffix(",0")
     expect(page.get_by_test_id("forecast-mape")).to_contain_text(re.compile(rf"Écart moyen des prévisions passées : {mape}\s%"))
     page.get_by_test_id("forecast-mape-why").click()
     expect(page.get_by_test_id("forecast-mape-why-text")).to_contain_text("comparée au CA gagné")
