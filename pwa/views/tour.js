@@ -220,7 +220,7 @@ export function Tour({ day: asked }) {
             <ol class="stops">${due.map((a, i) => html`<${Stop} key=${a.id} day=${day} rep=${rep} account=${a} state=${marks({ account_id: a.id })}
               stop=${{ seq: i + 1, account_id: a.id, name: a.name, segment: a.segment, kind: 'due' }} />`)}</ol>`}
           ${plan?.unplanned?.length > 0 && html`<details class="unplanned"><summary>${t('unplanned')}${colon()}${plan.unplanned.length}</summary>
-            <ul>${plan.unplanned.map((u) => html`<li>${u.name || byId.get(u.account_id)?.name || u.account_id.slice(0, 8)} — ${t(`unplanned.${u.reason}`)}</li>`)}</ul></details>`}
+            ${byReason(plan.unplanned, byId).map(([reason, names]) => html`<p><b>${t(`unplanned.${reason}`)}${colon()}${names.length}</b>${names.join(', ')}</p>`)}</details>`}
           ${plan?.planned_at && html`<p class="muted small-print">${t('plannedAt', { d: fmtDateTime(plan.planned_at) })}</p>`}
         </div>
         <${TourMap} plan=${plan} accounts=${byId} />
@@ -228,3 +228,12 @@ export function Tour({ day: asked }) {
     </section>`;
 }
 
+// One line per reason, not per account: a day can leave out dozens for the same reason.
+function byReason(unplanned, byId) {
+  const groups = new Map();
+  for (const u of unplanned) {
+    if (!groups.has(u.reason)) groups.set(u.reason, []);
+    groups.get(u.reason).push(u.name || byId.get(u.account_id)?.name || u.account_id.slice(0, 8));
+  }
+  return [...groups];
+}
