@@ -63,6 +63,8 @@ def test_the_agenda_prompts_to_move_an_appointment_booked_during_an_absence(page
         expect(page.get_by_test_id("absence-clash")).to_have_text("Rendez-vous pendant votre absence : à déplacer.")
         expect(page.get_by_test_id("clashing-appointment").first).to_contain_text("Déplacer")
         page.goto(f"/#/tour/{day}")
-        expect(page.locator(".notice.warn", has_text="pendant votre absence").first).to_be_visible(timeout=20_000)
+        banner = page.get_by_test_id("tour-absence-clashes")  # one banner for the absence, naming the appointment
+        expect(banner).to_be_visible(timeout=20_000)
+        expect(banner).to_contain_text("Vous êtes absent ce jour-là")
     finally:
         rep.call("DELETE", f"/api/users/{rep.user['id']}/absences/{absence['id']}", expect=204)
