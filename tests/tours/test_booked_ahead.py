@@ -30,10 +30,7 @@ def test_a_booking_next_week_takes_the_account_out_of_this_mondays_kept_tour(app
     assert due, first
     account_id = due[0]
     next_monday = monday + timedelta(days=7)
-    booked = client.post("/api/appointments", headers=world.headers(app, "tele"), json={
-        "rep_id": world.rep.id, "account_id": account_id, "contact_id": None, "purpose": "Présentation",
-        "start": f"{next_monday.isoformat()}T10:00:00", "end": f"{next_monday.isoformat()}T11:00:00"})
-    assert booked.status_code == 201, booked.get_json()
+    _book(app, client, world, account_id, next_monday)
 
     kept = session.scalar(select(TourPlan.plan).where(TourPlan.rep_id == world.rep.id, TourPlan.date == monday))
     assert kept["stale"] is True
@@ -52,10 +49,7 @@ def test_a_booking_leaves_the_kept_tours_that_do_not_visit_the_account_as_they_a
     session.commit()
     assert other.id not in {s["account_id"] for s in first["stops"]}
     day = monday + timedelta(days=3)
-    booked = client.post("/api/appointments", headers=world.headers(app, "tele"), json={
-        "rep_id": world.rep.id, "account_id": other.id, "contact_id": None, "purpose": "Présentation",
-        "start": f"{day.isoformat()}T10:00:00", "end": f"{day.isoformat()}T11:00:00"})
-    assert booked.status_code == 201, booked.get_json()
+    _book(app, client, world, other.id, day)
     kept = session.scalar(select(TourPlan.plan).where(TourPlan.rep_id == world.rep.id, TourPlan.date == monday))
     assert not kept.get("stale")
 
@@ -75,10 +69,7 @@ def test_a_booking_beyond_a_shorter_horizon_leaves_the_days_that_still_plan_the_
     first = client.get(url, headers=world.headers(app, "rep")).get_json()
     account_id = next(s["account_id"] for s in first["stops"] if s["kind"] in ("due", "overdue"))
     next_monday = monday + timedelta(days=7)
-    booked = client.post("/api/appointments", headers=world.headers(app, "tele"), json={
-        "rep_id": world.rep.id, "account_id": account_id, "contact_id": None, "purpose": "Présentation",
-        "start": f"{next_monday.isoformat()}T10:00:00", "end": f"{next_monday.isoformat()}T11:00:00"})
-    assert booked.status_code == 201, booked.get_json()
+    _book(app, client, world, account_id, next_monday)
 
     kept = session.scalar(select(TourPlan.plan).where(TourPlan.rep_id == world.rep.id, TourPlan.date == monday))
     assert not kept.get("stale")  # 7 days ahead: beyond the horizon the booking read
@@ -95,13 +86,10 @@ def _book_an_account_monday_plans(app, client, world, days_after: int):
     first = client.get(url, headers=world.headers(app, "rep")).get_json()
     account_id = next(s["account_id"] for s in first["stops"] if s["kind"] in ("due", "overdue"))
     day = _not_a_holiday(monday + timedelta(days=days_after))
-    booked = client.post("/api/appointments", headers=world.headers(app, "tele"), json={
-        "rep_id": world.rep.id, "account_id": account_id, "contact_id": None, "purpose": "Présentation",
-        "start": f"{day.isoformat()}T10:00:00", "end": f"{day.isoformat()}T11:00:00"})
-    assert booked.status_code == 201, booked.get_json()
+    booked = _book(app, client, world, account_id, day)
     again = client.get(url, headers=world.headers(app, "rep")).get_json()
     assert again["stale"] is False and account_id not in {s["account_id"] for s in again["stops"]}
-    return monday, url, account_id, booked.get_json()
+    return monday, url, account_id, booked
 
 
 def _not_a_holiday(day):
@@ -134,3 +122,12 @@ def test_a_booking_moved_out_of_the_horizon_gives_its_account_back_to_the_days_i
         "changes": {"start": f"{later.isoformat()}T10:00:00", "end": f"{later.isoformat()}T11:00:00"}})
     assert moved.status_code == 200, moved.get_json()
     _replanned_with_the_account(app, client, session, world, monday, url, account_id)
+
+
+def _book(app, client, world, account_id: str, day) -> dict:
+    """A telemarketer books `account_id` with the world's rep on `day`, 10:00–11:00; the appointment."""
+    booked = client.post("/api/appointments", headers=world.headers(app, "tele"), json={
+        "rep_id": world.rep.id, "account_id": account_id, "contact_id": None, "purpose": "Présentation",
+        "start": f"{day.isoformat()}T10:00:00", "end": f"{day.isoformat()}T11:00:00"})
+    assert booked.status_code == 201, booked.get_json()
+    return booked.get_json()
