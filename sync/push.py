@@ -506,6 +506,9 @@ def _check_fields(spec: EntitySpec, allowed: dict[str, frozenset[str]], role: st
     if role not in allowed:
         raise Forbidden(f"Your role may not {'create' if allowed is spec.creatable else 'change'} {spec.name} records.")
     writable = allowed[role]
+    names = changes.keys()
+    if names <= writable and names <= spec.policies.keys():  # the usual change: nothing to report
+        return
     unknown = {k: ["Unknown field."] for k in changes if k not in spec.policies and k not in spec.output_fields}
     if unknown:
         raise Invalid("The change has unknown fields.", errors=unknown)
@@ -554,8 +557,8 @@ def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
         raise Invalid("The record lacks required fields.", errors=missing)
     for k in set_fields & values.keys():
         values[k] = apply_set_op([], values[k])
-    for k, policy in spec.policies.items():  # M7: a new record's map holds the keys given a value
-        if policy == MAP and isinstance(values.get(k), dict):
+    for k in _map_fields(spec) & values.keys():  # M7: a new record's map holds the keys given a value
+        if isinstance(values[k], dict):
             values[k] = apply_map_op({}, values[k])
     _check_parents(ctx, spec, values)
     if spec.before_create:
@@ -585,13 +588,25 @@ def _create(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> di
 
 def _set_fields(spec: EntitySpec) -> frozenset[str]:
     """The fields of `spec` that merge as sets (M6), computed once per spec."""
-    entry = _set_fields_of.get(spec.name)
+    return _fields_by_policy(spec)[0]
+
+
+def _map_fields(spec: EntitySpec) -> frozenset[str]:
+    """The fields of `spec` that merge key by key (M7), computed once per spec."""
+    return _fields_by_policy(spec)[1]
+
+
+def _fields_by_policy(spec: EntitySpec) -> tuple[frozenset[str], frozenset[str]]:
+    """(set fields, map fields) of `spec`, kept per spec (a spec replaced, as tests do, is read again)."""
+    entry = _fields_of.get(spec.name)
     if entry is None or entry[0] is not spec:
-        entry = _set_fields_of[spec.name] = (spec, frozenset(k for k, p in spec.policies.items() if p == SET))
+        policies = spec.policies.items()
+        entry = _fields_of[spec.name] = (spec, (frozenset(k for k, p in policies if p == SET),
+                                                frozenset(k for k, p in policies if p == MAP)))
     return entry[1]
 
 
-_set_fields_of: dict[str, tuple[EntitySpec, frozenset[str]]] = {}
+_fields_of: dict[str, tuple[EntitySpec, tuple[frozenset[str], frozenset[str]]]] = {}
 
 
 def _update(ctx: Context, spec: EntitySpec, mutation: dict, changes: dict) -> dict[str, Any]:

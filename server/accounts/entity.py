@@ -95,12 +95,11 @@ def _account_rules(ctx, record, values) -> None:
         check_attachments(ctx, added, already=set(record.attachment_ids or []) if record is not None else ())
 
 
-def _derive_segment(ctx, record, op) -> None:
-    """`segment` is the override's when there is one, else the model's (API.md → Commercial model)."""
+def _derive_segment(ctx, record, op, written: set[str]) -> None:
+    """`segment` is the override's when there is one, else the model's (API.md → Commercial model).
+    `written`: the fields this change wrote (`_written_fields`)."""
     from server.agenda.workdays import DueDays
     from server.segmentation.service import SCORED_FIELDS, rescore
-    written = {split_field(name)[0] for name, meta in (record.field_meta or {}).items()
-               if meta and meta[0] == record.version}
     if op == "create" or written & {*SCORED_FIELDS, "owner_id"}:
         # criteria data or override changed: score with the active model; another owner, another
         # calendar: `next_due_at` again, on a day the new owner works (its team's holidays, its week)
@@ -115,12 +114,12 @@ def _derive_segment(ctx, record, op) -> None:
         record.segment = segment
 
 
-def _place(ctx, record, op) -> None:
+def _place(ctx, record, op, written: set[str]) -> None:
     """Locate the account (API.md → Account files and locations): lat/lon written by a
     person → "manual"; an address written without lat/lon → located by the server, unless
-    a person placed it before (a manual position is never overwritten by geocoding)."""
+    a person placed it before (a manual position is never overwritten by geocoding).
+    `written`: the fields this change wrote (`_written_fields`)."""
     from server.geo.locate import locate
-    written = {name for name, meta in (record.field_meta or {}).items() if meta and meta[0] == record.version}
     if {"lat", "lon"} & written:
         placed = record.lat is not None and record.lon is not None
         record.geo_precision = "manual" if placed else None
@@ -132,9 +131,19 @@ def _place(ctx, record, op) -> None:
     record.geo_precision = position.precision if position else None
 
 
+def _written_fields(record) -> set[str]:
+    """The fields the change being applied wrote: those stamped with the record's version
+    (a map field's keys count as the field: `custom.sector` → `custom`)."""
+    version = record.version
+    return {split_field(name)[0] for name, meta in (record.field_meta or {}).items() if meta and meta[0] == version}
+
+
 def _after_account_change(ctx, record, op) -> None:
-    _place(ctx, record, op)
-    _derive_segment(ctx, record, op)
+    # Read once for both hooks: an account's field_meta holds an entry per field ever
+    # written, and a push runs this for every account it edits (bench_push).
+    written = _written_fields(record)
+    _place(ctx, record, op, written)
+    _derive_segment(ctx, record, op, written)
 
 
 account_spec = EntitySpec(
