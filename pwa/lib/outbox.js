@@ -13,9 +13,9 @@ const mutation = (entity, op, id, changes, baseVersion) => ({
 });
 
 /** `fields`: the API.md fields sent; `local`: fields kept on the tablet. */
-async function create(entity, fields, { id = uuidv7(), local = {}, attachments = [], moved = null } = {}) {
+async function create(entity, fields, { id = uuidv7(), local = {}, attachments = [], moved = null, kept = {} } = {}) {
   const record = { id, version: 0, ...fields, ...local, _local: true };
-  await commit(entity, record, mutation(entity, 'create', id, fields), attachments, moved);
+  await commit(entity, record, { ...mutation(entity, 'create', id, fields), ...kept }, attachments, moved);
   wrote();
   return record;
 }
@@ -51,8 +51,12 @@ export async function logVisit({ account_id, appointment_id = null, started_at, 
   };
   const local = { rep_id, ...(geo ? { _verified: geo.verified } : {}) };
   // The account's visit dates move at once, not at the next sync.
-  const account = afterVisit(await getRecord('account', account_id), fields);
-  const visit = await create('visit', fields, { id, local, attachments, moved: account && { entity: 'account', record: account } });
+  const before = await getRecord('account', account_id);
+  const account = afterVisit(before, fields);
+  // The dates before, beside the mutation (never sent): a refusal puts them back (db.acknowledge)
+  // even when the server's copy cannot be read at that moment.
+  const kept = account ? { moved_was: { last_visit_at: before.last_visit_at ?? null, next_due_at: before.next_due_at ?? null } } : {};
+  const visit = await create('visit', fields, { id, local, attachments, kept, moved: account && { entity: 'account', record: account } });
   if (next_action && next_due) {
     // PRODUCT.md: automatic follow-ups.
     await create('task', {

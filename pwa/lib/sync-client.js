@@ -87,7 +87,7 @@ async function push() {
   }
 }
 
-// 6 (unreadable: the tablet's dates stay)
+// 6 (unreadable: db.acknowledge already put back the dates the account had before)
 async function restoreDates(results, sent) {
   const ids = new Set(results.map((r) => r.status === 'rejected' && sent.get(r.mutation_id))
     .filter((m) => m?.entity === 'visit' && m.op === 'create').map((m) => m.changes?.account_id).filter(Boolean));

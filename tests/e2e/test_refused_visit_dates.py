@@ -49,3 +49,27 @@ def test_a_refused_visit_gives_its_account_the_servers_dates_back(page, context,
     while [instant(v) for v in page.evaluate(LOCAL_DATES, account_id)] != wanted:
         assert time.monotonic() < deadline, (page.evaluate(LOCAL_DATES, account_id), wanted)
         time.sleep(0.2)
+
+
+def test_a_refused_visit_gives_its_account_its_former_dates_when_the_server_copy_cannot_be_read(page, context):
+    """Offline again before the account could be read (its GET fails here): the tablet puts
+    back the dates the account had before the visit, kept beside the mutation (lib/outbox.js)."""
+    sign_in(page, "rep3@example.com")
+    context.set_offline(True)
+    account_id = open_first_stop(page)
+    before = [instant(v) for v in page.evaluate(LOCAL_DATES, account_id)]
+    page.evaluate(LOG_IN_THE_FUTURE, account_id)
+    pending(page).to_have_text("1")
+    moved = [instant(v) for v in page.evaluate(LOCAL_DATES, account_id)]
+    assert moved != before and moved[0] > dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+
+    asked = []
+    page.route(f"**/api/accounts/{account_id}", lambda route: (asked.append(route.request.url), route.abort()))
+    context.set_offline(False)
+    sync_now(page)
+    expect(page.get_by_test_id("sync-rejected")).to_have_text("1 refus")
+    deadline = time.monotonic() + 10
+    while [instant(v) for v in page.evaluate(LOCAL_DATES, account_id)] != before:
+        assert time.monotonic() < deadline, (page.evaluate(LOCAL_DATES, account_id), before)
+        time.sleep(0.2)
+    assert asked, "the server's copy was asked for, and could not be read"
