@@ -14,8 +14,9 @@ Printed next to each target:
 - driving against the best plan PyVRP finds in a 30 s search (`solver="pyvrp-peer"`),
   target ≤ 1.03×, on 2 days of each kind. A plan that keeps other stops than the 30 s plan drives a different tour,
   so the stops kept are shown beside the figure;
-- driving against a nearest-neighbour tour of the same stops, target ≥ 15 % less, on
-  every day: the planner's stops with their clock taken away (no appointment times,
+- driving against a nearest-neighbour tour of the same stops (its target, ≥ 15 % less, is
+  retired by DESIGN.md: the comparison ignores opening hours; the planner's target is now
+  bench_planner's, PyVRP at equal wall time), on every day: the planner's stops with their clock taken away (no appointment times,
   opening hours or lunch: a plain tour from home base and back), planned by `plan_day`
   and by always driving to the closest stop not yet visited. Nearest neighbour ignores
   the clock, so it is measured where there is none; with the clock, the order is
@@ -158,10 +159,12 @@ def bench_kind(kind: str) -> list[dict]:
         _row(f"{k}: plan time, median (s)", statistics.median(times), "< 1 s", statistics.median(times) < 1),
         _row(f"{k}: plan time, max (s)", max(times), "< 1 s", max(times) < 1),
         _row(f"{kind}: driving vs best in {REFERENCE_S:.0f} s, worst of {reference_days} days "
-             f"(stops kept: {'; '.join(same)})", max(vs_best), "≤ 1.03×", max(vs_best) <= 1.03),
+             f"(stops kept: {'; '.join(same)})", max(vs_best), "≤ 1.03× (ours; DESIGN.md's is bench_planner's)",
+             max(vs_best) <= 1.03),
+        # Retired by DESIGN.md ("it ignores opening hours"), kept for information beside its floor.
         _row(f"{kind}: driving vs nearest-neighbour tour of the same stops without the clock, "
-             f"median of {len(vs_nn)} days", statistics.median(vs_nn), "≤ 0.85×",
-             statistics.median(vs_nn) <= 0.85),
+             f"median of {len(vs_nn)} days", statistics.median(vs_nn), "(information; the ≤ 0.85× target is retired)",
+             None),
         _row(f"{kind}: floor: the shortest tour of the same stops vs nearest-neighbour "
              f"({'exact' if kind == 'country' else f'best in {FLOOR_S:.0f} s'}), median of {len(floor)} days",
              statistics.median(floor), "(the best possible)", None),
