@@ -32,29 +32,13 @@ from sqlalchemy.orm import Session
 
 from server.accounts.models import Account
 from server.actor import Actor
-from server.agenda.workdays import DEFAULT_HOLIDAYS, DueDays
+from server.agenda.workdays import DueDays, calendar_keys
 from server.db import utcnow
 
 CHUNK = 5000
 # Owners per IN list of the read (the bound parameters stay far below every database's limit).
 OWNERS_PER_READ = 500
 _T = Account.__table__
-
-
-def calendar_keys(session: Session, user_ids: Iterable[str]) -> dict[str, tuple]:
-    """What decides which days each of `user_ids` works: `{user_id: (weekly hours, holiday
-    calendar code, time zone)}`, the same columns `DueDays.load` reads. Unknown ids are absent."""
-    from server.users.models import Team, User
-
-    wanted = sorted(set(user_ids))
-    keys: dict[str, tuple] = {}
-    for start in range(0, len(wanted), OWNERS_PER_READ):
-        rows = session.execute(select(User.id, User.working_hours, User.timezone, Team.holidays)
-                               .outerjoin(Team, Team.id == User.team_id)
-                               .where(User.id.in_(wanted[start:start + OWNERS_PER_READ])))
-        for row in rows:
-            keys[row.id] = (row.working_hours or {}, row.holidays or DEFAULT_HOLIDAYS, row.timezone or "Europe/Paris")
-    return keys
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from server.accounts.models import Account
 from server.actor import current_actor
 from server.errors import NotFound
 from server.extensions import db
-from server.quotes.attachments import _path, _visible
+from server.quotes.attachments import visible_file
 from server.quotes.models import Attachment
 from server.scope import get_in_scope
 from server.users.models import User
@@ -77,12 +77,7 @@ def _described(named: dict[str, tuple[str, str | None]]) -> list[dict]:
 @blp.get("/attachments/<string:attachment_id>/thumbnail")
 def thumbnail(attachment_id):
     """A JPEG of the photo, at most THUMB_SIDE px on its long side (the tablet caches it for offline)."""
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.content_type not in IMAGES or not _visible(attachment, current_actor()):
-        raise NotFound(f"No attachment {attachment_id}.")
-    source = _path(attachment.sha256)
-    if not source.exists():
-        raise NotFound(f"The file of attachment {attachment_id} is missing.")
+    attachment, source = visible_file(attachment_id, kinds=IMAGES)
     thumb = source.with_name(f"{source.name}.thumb{THUMB_SIDE}.jpg")
     if not thumb.exists():
         _make_thumbnail(source, thumb)

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from server.accounts import statuses
 from server.accounts.models import LIFECYCLE_KINDS
 from server.actor import current_actor
-from server.customfields.schemas import LabelSchema
+from server.customfields.schemas import KeyedListSchema, LabelSchema, list_items, list_key
 from server.errors import Invalid
 from server.extensions import db
 from server.segmentation.service import require_staff
@@ -16,20 +16,15 @@ blp = Blueprint("account_statuses", __name__, url_prefix="/api", description="Ac
 
 
 class StatusSchema(Schema):
-    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$"))
+    key = list_key()
     label = fields.Nested(LabelSchema, required=True)
     kind = fields.String(required=True, validate=validate.OneOf(LIFECYCLE_KINDS))
     position = fields.Integer(dump_only=True)
 
 
-class StatusListSchema(Schema):
-    items = fields.List(fields.Nested(StatusSchema), required=True, validate=validate.Length(1, 100))
-
-    @validates_schema
-    def _distinct(self, data, **_kwargs):
-        keys = [item["key"] for item in data.get("items", [])]
-        if len(set(keys)) != len(keys):
-            raise ValidationError("Each status appears once.", "items")
+class StatusListSchema(KeyedListSchema):
+    ONCE = "Each status appears once."
+    items = list_items(StatusSchema)
 
 
 @blp.route("/account-statuses", methods=["GET"])

@@ -42,10 +42,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from server.actor import current_actor
-from server.db import is_uuid
-from server.errors import Invalid, NotFound
+from server.errors import Invalid
 from server.extensions import db
-from server.scope import get_in_scope
 
 blp = Blueprint("reach", __name__, url_prefix="/api", description="Whether the rep can reach a visit in time")
 
@@ -73,13 +71,9 @@ def reach(*, session, actor, rep_id: str, account_id: str, start: str, end: str,
     an account outside the caller's reach) or Invalid (times not ISO 8601, or `end` not after `start`)."""
     from server.tours.context import appointments_between, day_bounds, iso, minutes_of
     from server.tours.planning import travel_model
-    from server.tours.service import authorised_rep
-    from server.tours.slots import parse_when
+    from server.tours.slots import parse_when, rep_and_account
 
-    rep = authorised_rep(session, actor, rep_id)
-    account = get_in_scope(session, "account", account_id, actor) if is_uuid(account_id) else None
-    if account is None:
-        raise NotFound(f"No account {account_id}.", errors={"account_id": ["Not found."]})
+    rep, account = rep_and_account(session, actor, rep_id, account_id)
     begin, finish = parse_when(start, rep, field="start"), parse_when(end, rep, field="end")
     if finish <= begin:
         raise Invalid("An appointment must end after it starts.", errors={"end": ["Must be after start."]})

@@ -196,22 +196,57 @@ def day_calendar(hours: dict[str, Any], holidays_code: str, day: date, *, absent
                         absences=((day, day, ""),) if absent else ())
 
 
-def calendars_of(session: Session, user_ids: list[str]) -> dict[str, WorkCalendar]:
-    """The calendars of many users in three queries (KPIs over a whole company)."""
-    from server.agenda.models import Absence
+# Users per IN list of the calendar reads (the bound parameters stay far below every database's limit).
+USERS_PER_READ = 500
+
+
+def calendar_keys(session: Session, user_ids: Iterable[str]) -> dict[str, tuple[dict[str, Any], str, str]]:
+    """What decides which days each of `user_ids` works, absences aside: `{user_id: (weekly
+    hours, holiday calendar code, time zone name)}`, the defaults filled in (no hours: `{}`, which
+    `WorkCalendar` reads as Monday to Friday; France's holidays; Paris). Unknown ids are absent.
+    The one read of these columns: the calendars are built from it (`calendars_of`, `DueDays`),
+    and a change of it is what moves stored due dates (server/accounts/due_dates.py)."""
     from server.users.models import Team, User
 
-    if not user_ids:
-        return {}
-    users = session.execute(select(User.id, User.working_hours, Team.holidays)
-                            .outerjoin(Team, Team.id == User.team_id).where(User.id.in_(user_ids))).all()
-    absences: dict[str, list] = {}
-    for a in session.execute(select(Absence.user_id, Absence.first_day, Absence.last_day, Absence.reason)
-                             .where(Absence.user_id.in_(user_ids))):
-        absences.setdefault(a.user_id, []).append((a.first_day, a.last_day, a.reason))
-    return {u.id: WorkCalendar(hours=dict(u.working_hours or {}), holidays_code=u.holidays or DEFAULT_HOLIDAYS,
-                               absences=tuple(sorted(absences.get(u.id, ()))))
-            for u in users}
+    wanted = sorted(set(user_ids))
+    keys: dict[str, tuple[dict[str, Any], str, str]] = {}
+    for start in range(0, len(wanted), USERS_PER_READ):
+        rows = session.execute(select(User.id, User.working_hours, User.timezone, Team.holidays)
+                               .outerjoin(Team, Team.id == User.team_id)
+                               .where(User.id.in_(wanted[start:start + USERS_PER_READ])))
+        for row in rows:
+            keys[row.id] = (row.working_hours or {}, row.holidays or DEFAULT_HOLIDAYS, row.timezone or "Europe/Paris")
+    return keys
+
+
+def absences_of(session: Session, user_ids: Iterable[str]) -> dict[str, tuple[tuple[date, date, str], ...]]:
+    """`{user_id: ((first day, last day, reason), …)}`, in date order, for those of `user_ids` with any."""
+    from server.agenda.models import Absence
+
+    wanted = sorted(set(user_ids))
+    leave: dict[str, list] = {}
+    for start in range(0, len(wanted), USERS_PER_READ):
+        for a in session.execute(select(Absence.user_id, Absence.first_day, Absence.last_day, Absence.reason)
+                                 .where(Absence.user_id.in_(wanted[start:start + USERS_PER_READ]))):
+            leave.setdefault(a.user_id, []).append((a.first_day, a.last_day, a.reason))
+    return {user_id: tuple(sorted(spans)) for user_id, spans in leave.items()}
+
+
+def calendars_and_zones(session: Session, user_ids: Iterable[str], *,
+                        absences: bool) -> dict[str, tuple[WorkCalendar, ZoneInfo]]:
+    """The calendars of many users (with their absences when `absences`), each with its time zone,
+    in two queries (one without absences) per `USERS_PER_READ` users. Unknown ids are absent."""
+    wanted = list(user_ids)
+    leave = absences_of(session, wanted) if absences else {}
+    return {user_id: (WorkCalendar(hours=dict(hours), holidays_code=code, absences=leave.get(user_id, ())),
+                      ZoneInfo(zone))
+            for user_id, (hours, code, zone) in calendar_keys(session, wanted).items()}
+
+
+def calendars_of(session: Session, user_ids: list[str]) -> dict[str, WorkCalendar]:
+    """The calendars of many users, their absences with them (KPIs over a whole company)."""
+    read = calendars_and_zones(session, user_ids, absences=True)
+    return {user_id: calendar for user_id, (calendar, _) in read.items()}
 
 
 class DueDays:
@@ -222,8 +257,9 @@ class DueDays:
     user's time zone).
 
     Dates a person types are never moved (they go through no DueDays). Calendars are read
-    on first use, one query (two with absences) per 500 users `load`ed; a user unknown (an account
-    without owner) works the default week, Monday to Friday, France's holidays, in Paris.
+    on first use (`calendars_and_zones`), one query (two with absences) per `USERS_PER_READ`
+    users `load`ed; a user unknown (an account without owner) works the default week, Monday
+    to Friday, France's holidays, in Paris.
     Plain data once loaded: one DueDays serves a whole push or recompute."""
 
     def __init__(self, session: Session, *, absences: bool) -> None:
@@ -234,23 +270,9 @@ class DueDays:
     def load(self, user_ids: Iterable[str | None]) -> None:
         """Read the calendars of `user_ids` not read yet (in one go: the recompute calls it
         once with every owner)."""
-        from server.agenda.models import Absence
-        from server.users.models import Team, User
-
         missing = {u for u in user_ids if u not in self.calendars}
-        wanted = [u for u in missing if u is not None]
-        for start in range(0, len(wanted), 500):
-            part = wanted[start:start + 500]
-            leave: dict[str, list] = {}
-            if self.absences:
-                for a in self.session.execute(select(Absence.user_id, Absence.first_day, Absence.last_day,
-                                                     Absence.reason).where(Absence.user_id.in_(part))):
-                    leave.setdefault(a.user_id, []).append((a.first_day, a.last_day, a.reason))
-            for u in self.session.execute(select(User.id, User.working_hours, User.timezone, Team.holidays)
-                                          .outerjoin(Team, Team.id == User.team_id).where(User.id.in_(part))):
-                calendar = WorkCalendar(hours=dict(u.working_hours or {}), holidays_code=u.holidays or DEFAULT_HOLIDAYS,
-                                        absences=tuple(sorted(leave.get(u.id, ()))))
-                self.calendars[u.id] = (calendar, ZoneInfo(u.timezone or "Europe/Paris"))
+        self.calendars.update(calendars_and_zones(self.session, [u for u in missing if u is not None],
+                                                  absences=self.absences))
         for u in missing - self.calendars.keys():
             self.calendars[u] = (WorkCalendar(hours={}), ZoneInfo("Europe/Paris"))
 

@@ -13,6 +13,33 @@ class LabelSchema(Schema):
     en = fields.String(required=True, validate=validate.Length(1, 120))
 
 
+# A company's own lists, replaced whole by PUT (account statuses, product lines): keyed, labelled items.
+LIST_KEY = r"^[a-z][a-z0-9_]{0,39}$"  # what the records store
+
+
+def list_key() -> fields.String:
+    """The `key` of an item of a company's list."""
+    return fields.String(required=True, validate=validate.Regexp(LIST_KEY))
+
+
+def list_items(item: type[Schema]) -> fields.List:
+    """A company's whole list: 1 to 100 items of schema `item`."""
+    return fields.List(fields.Nested(item), required=True, validate=validate.Length(1, 100))
+
+
+class KeyedListSchema(Schema):
+    """In: a company's whole list (PUT), `items` declared by the subclass with `list_items`, each
+    key once; `ONCE`: the 422's words when a key appears twice."""
+
+    ONCE: str  # each subclass's own words (a catalogue message)
+
+    @validates_schema
+    def _distinct(self, data, **_kwargs):
+        keys = [item["key"] for item in data.get("items", [])]
+        if len(set(keys)) != len(keys):
+            raise ValidationError(self.ONCE, "items")
+
+
 class CustomFieldSchema(Schema):
     """In (POST) and out: the contract's shape, plus `id` and `position` (display order)."""
 

@@ -98,14 +98,24 @@ def _visible(attachment: Attachment, actor: Actor) -> bool:
     return bool(db.session.scalar(select(exists().where(of_visit, in_scope))))
 
 
-@blp.get("/attachments/<string:attachment_id>")
-def download(attachment_id):
-    """The file, for its uploader and for whoever can see a quote request, account or visit that names it."""
+def visible_file(attachment_id: str, *, kinds: tuple[str, ...] | None = None) -> tuple[Attachment, Path]:
+    """The attachment `attachment_id` the caller may see (its uploader, admin, or whoever sees a quote
+    request, account or visit that names it) and its stored file. NotFound when there is no such
+    attachment, the caller may not see it, it is not of the content types `kinds` (when given), or
+    its file is missing: the one check behind every route that serves a stored file."""
     attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or not _visible(attachment, current_actor()):
+    if (attachment is None or (kinds is not None and attachment.content_type not in kinds)
+            or not _visible(attachment, current_actor())):
         raise NotFound(f"No attachment {attachment_id}.")
     path = _path(attachment.sha256)
     if not path.exists():
         raise NotFound(f"The file of attachment {attachment_id} is missing.")
+    return attachment, path
+
+
+@blp.get("/attachments/<string:attachment_id>")
+def download(attachment_id):
+    """The file, for its uploader and for whoever can see a quote request, account or visit that names it."""
+    attachment, path = visible_file(attachment_id)
     return send_file(path, mimetype=attachment.content_type, download_name=attachment.filename or attachment.sha256,
                      etag=attachment.sha256, max_age=3600, conditional=True)

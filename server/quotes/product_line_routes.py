@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from server.actor import current_actor
-from server.customfields.schemas import LabelSchema
+from server.customfields.schemas import KeyedListSchema, LabelSchema, list_items, list_key
 from server.errors import Invalid
 from server.extensions import db
 from server.quotes import product_lines
@@ -15,21 +15,16 @@ blp = Blueprint("product_lines", __name__, url_prefix="/api", description="Produ
 
 
 class ProductLineSchema(Schema):
-    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,39}$"))
+    key = list_key()
     label = fields.Nested(LabelSchema, required=True)
     aliases = fields.List(fields.String(validate=validate.Length(1, 120)), load_default=list,
                           validate=validate.Length(max=20))
     position = fields.Integer(dump_only=True)
 
 
-class ProductLineListSchema(Schema):
-    items = fields.List(fields.Nested(ProductLineSchema), required=True, validate=validate.Length(1, 100))
-
-    @validates_schema
-    def _distinct(self, data, **_kwargs):
-        keys = [item["key"] for item in data.get("items", [])]
-        if len(set(keys)) != len(keys):
-            raise ValidationError("Each product line appears once.", "items")
+class ProductLineListSchema(KeyedListSchema):
+    ONCE = "Each product line appears once."
+    items = list_items(ProductLineSchema)
 
 
 @blp.route("/product-lines", methods=["GET"])

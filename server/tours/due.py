@@ -49,12 +49,15 @@ steers how many stops of each segment a day — hence a week — gets. The rule:
 The planner keeps in-quota stops before any extra one, so each day's visit time, and
 the week's, follows the split as far as the due list allows; a segment short of due
 accounts leaves its time to the others (through the extras).
+
+`pick_for_day` answers the candidates and the cut: every other account it was given, with
+its reason (`_why_cut`), which the tour lists among its `unplanned` (left_out.py).
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -65,6 +68,7 @@ from server.accounts.models import Account
 from server.accounts.statuses import keys_of_kind
 from server.agenda.models import Appointment
 from server.segmentation.cadence import interval_days, shift, visit_minutes
+from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, TIME_SPLIT
 
 SEGMENT_BASE = {"A": 30, "B": 20, "C": 10}
 MAX_OVERDUE_BONUS = 9
@@ -74,6 +78,7 @@ VISIT_SHARE = 0.65
 OVERSUPPLY = 2.0
 MAX_CANDIDATES = 40
 DEFAULT_SPLIT = {"A": 0.5, "B": 0.35, "C": 0.15}
+CROWDED_OUT = "as urgent accounts nearer home fill the day"
 
 
 @dataclass(frozen=True)
@@ -176,9 +181,18 @@ def _due_by(session: Session, rep_id: str, limit: datetime):
                 or_(Account.next_due_at < limit, unvisited))
 
 
+@dataclass(frozen=True)
+class DayPick:
+    """`pick_for_day`'s answer: the day's `candidates` (priorities adjusted), and `cut`, every
+    other account it was given, in the given order, with why it was left out: `(account, reason)`."""
+    candidates: list[DueAccount]
+    cut: list[tuple[DueAccount, str]]
+
+
 def pick_for_day(due: list[DueAccount], *, working_min: float, lunch_min: float, booked_min: dict[str, float],
-                 split: dict[str, float] | None) -> list[DueAccount]:
-    """The day's candidates by the time-split rule of the module docstring, priorities adjusted."""
+                 split: dict[str, float] | None) -> DayPick:
+    """The day's candidates by the time-split rule of the module docstring, priorities adjusted,
+    and the accounts cut, each with its reason (`_why_cut`)."""
     split = _normalised(split)
     capacity = max(0.0, (working_min - lunch_min) * VISIT_SHARE)
     quota = {s: split.get(s, 0.0) * capacity - booked_min.get(s, 0.0) for s in SEGMENT_BASE}
@@ -197,7 +211,24 @@ def pick_for_day(due: list[DueAccount], *, working_min: float, lunch_min: float,
             break
         chosen.append(d)
         supply += d.visit_min
-    return chosen[:MAX_CANDIDATES]
+    candidates = chosen[:MAX_CANDIDATES]
+    taken = {d.account_id for d in candidates}
+    ranked = {d.account_id: d for d in chosen}  # the in-quota ones cut by MAX_CANDIDATES keep their bonus
+    cut = [ranked.get(d.account_id, d) for d in due if d.account_id not in taken]
+    return DayPick(candidates=candidates, cut=[(d, _why_cut(d, candidates)) for d in cut])
+
+
+def _why_cut(d: DueAccount, candidates: list[DueAccount]) -> str:
+    """Why `d` is not among the day's `candidates`, in the planner's words (planning._split_reason):
+    past its segment's share while the day keeps candidates within theirs, `TIME_SPLIT`; else by
+    rank: `LOWER_PRIORITY` when every candidate ranks above it, `CROWDED_OUT` when as urgent ones
+    nearer home were taken (among equals the base is worked outwards); no candidate at all (the
+    day's appointments take its whole visit capacity), `NO_TIME`."""
+    if not candidates:
+        return NO_TIME
+    if d.priority < IN_QUOTA_BONUS and any(c.priority >= IN_QUOTA_BONUS for c in candidates):
+        return TIME_SPLIT
+    return LOWER_PRIORITY if d.priority < min(c.priority for c in candidates) else CROWDED_OUT
 
 
 def _normalised(split: dict[str, float] | None) -> dict[str, float]:
@@ -207,5 +238,4 @@ def _normalised(split: dict[str, float] | None) -> dict[str, float]:
 
 
 def _with_priority(d: DueAccount, priority: int) -> DueAccount:
-    from dataclasses import replace
     return replace(d, priority=priority)

@@ -1,8 +1,10 @@
 """One rep's day, from the database to the API.md tour document.
 
 `gather(...)` reads everything a plan needs into plain values (context.py, due.py);
-`solve(...)` runs the planner core (`plan_day`) on them and shapes the answer of
-`GET /api/tours/{rep_id}/{date}`. Nothing here writes; service.py keeps the plan.
+`solve(...)` cuts the due list to the day's candidates with the travel model it plans with
+(`_candidates_of`: the accounts beyond a day's round trip, then due.pick_for_day), runs the
+planner core (`plan_day`) on them and shapes the answer of `GET /api/tours/{rep_id}/{date}`.
+Nothing here writes; service.py keeps the plan.
 
 Rules chosen here (see also due.py for the due list and the time split):
 
@@ -23,7 +25,7 @@ Rules chosen here (see also due.py for the due list and the time split):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -57,10 +59,13 @@ class Gathered:
     inputs: DayInputs
     span: tuple[float, float] | None
     now_min: float | None  # nothing new before this minute of the day
-    candidates: list[DueAccount] = field(default_factory=list)
+    due: list[DueAccount] = field(default_factory=list)  # the due list, most urgent first (due.due_accounts)
+    booked_min: dict[str, float] = field(default_factory=dict)  # segment → minutes of the day's appointments
+    split: dict[str, float] | None = None  # the commercial model's time split
+    candidates: list[DueAccount] = field(default_factory=list)  # set by solve (_candidates_of)
     places: dict[str, tuple[str, str, float | None, float | None]] = field(default_factory=dict)  # done visits
     unlocated: list[str] = field(default_factory=list)  # due that day, no usable position
-    left_out: list[dict[str, str]] = field(default_factory=list)  # due that day, not a candidate (left_out.py)
+    left_out: list[dict[str, str]] = field(default_factory=list)  # due that day, not a candidate: set by solve
 
 
 def quick_travel(config) -> TravelModel:
@@ -85,10 +90,9 @@ def today_of(rep: Rep, now: datetime) -> date:
     return now.astimezone(rep.tz).date()
 
 
-def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days: int,
-           reach: HaversineTravel | None = None) -> Gathered:
-    """The day's inputs. `reach`: the quick plan's travel estimate, which tells the accounts
-    beyond a day's round trip (left_out.py); its defaults when not given."""
+def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days: int) -> Gathered:
+    """The day's inputs: all that is read from the database (no travel model is asked: the read
+    ends before `solve`, which may ask OSRM)."""
     inputs = day_inputs(session, rep, day)
     span = rep.span(day)
     today = today_of(rep, now)
@@ -104,17 +108,12 @@ def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days
     exclude = ahead | {d.account_id for d in inputs.done} | planned_elsewhere(session, rep, day, today)
     policy = cadence(session)
     booked = booked_before(session, rep_id=rep.id, before=start)  # counted as visits (due.py)
-    due = due_accounts(session, rep_id=rep.id, day_start=start, day_end=end, horizon_days=horizon_days,
-                       policy=policy, exclude=exclude, home=rep.home, booked=booked)
-    booked_min: dict[str, float] = {}
+    g.due = due_accounts(session, rep_id=rep.id, day_start=start, day_end=end, horizon_days=horizon_days,
+                         policy=policy, exclude=exclude, home=rep.home, booked=booked)
     for a in inputs.appointments:
-        booked_min[a.segment] = booked_min.get(a.segment, 0.0) + (a.end - a.start).total_seconds() / 60
-    reachable, beyond = split_reachable(due, home=rep.home, day_min=span[1] - span[0] - rep.lunch().duration,
-                                        reach=reach or HaversineTravel())
+        g.booked_min[a.segment] = g.booked_min.get(a.segment, 0.0) + (a.end - a.start).total_seconds() / 60
+    g.split = time_split(session)
     g.unlocated = unlocated_due(session, rep_id=rep.id, day_end=end, exclude=exclude, policy=policy, booked=booked)
-    g.candidates = pick_for_day(reachable, working_min=span[1] - span[0], lunch_min=rep.lunch().duration,
-                                booked_min=booked_min, split=time_split(session))
-    g.left_out = left_out(reachable, beyond, g.candidates, day_end=end)
     if inputs.done:
         rows = session.execute(select(Account.id, Account.name, Account.segment, Account.lat, Account.lon)
                                .where(Account.id.in_({d.account_id for d in inputs.done})))
@@ -134,13 +133,14 @@ def planned_elsewhere(session: Session, rep: Rep, day: date, today: date) -> set
 
 def solve(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetime,
           solver: str = "pyvrp") -> dict[str, Any]:
-    """The tour document of the gathered day. `solver="fallback"` is the quick plan (the
-    insertion heuristic alone, a few milliseconds) that a request may afford."""
+    """The tour document of the gathered day, planned with `travel`. `solver="fallback"` is the
+    quick plan (the insertion heuristic alone, a few milliseconds) that a request may afford."""
     rep, day, tz = g.inputs.rep, g.inputs.day, g.inputs.rep.tz
     if g.span is None and not g.inputs.appointments:
         return _day_off(g, now)
     if g.span is None:
         return _appointments_on_day_off(g, travel=travel, time_limit_s=time_limit_s, now=now, solver=solver)
+    g = _candidates_of(g, travel)
     day_start, day_end = g.span
     home = rep.home or _centroid([(c.lat, c.lon) for c in g.candidates]
                                  + [(a.lat, a.lon) for a in g.inputs.appointments if a.lat is not None])
@@ -163,6 +163,19 @@ def solve(g: Gathered, *, travel: TravelModel, time_limit_s: float, now: datetim
             loose += list(done_windows.values())
             done_windows, plan = {}, alone
     return _document(g, plan, home, booked, done_windows, loose, unplanned, now)
+
+
+def _candidates_of(g: Gathered, travel: TravelModel) -> Gathered:
+    """`g` with its day's `candidates` and `left_out` (left_out.py): the due accounts beyond a day's
+    round trip by `travel`, the model the day is then planned with (so that the reason never
+    contradicts the plan), set aside; the cut of the rest by due.pick_for_day."""
+    rep, span = g.inputs.rep, g.span
+    lunch_min = rep.lunch().duration
+    reachable, beyond = split_reachable(g.due, home=rep.home, day_min=span[1] - span[0] - lunch_min, travel=travel)
+    pick = pick_for_day(reachable, working_min=span[1] - span[0], lunch_min=lunch_min, booked_min=g.booked_min,
+                        split=g.split)
+    end = day_bounds(g.inputs.day, rep.tz)[1]
+    return replace(g, candidates=pick.candidates, left_out=left_out(pick, beyond, day_end=end))
 
 
 def _window(key, lat, lon, start: datetime, end: datetime, home, day: date, tz) -> Appointment:

@@ -142,7 +142,7 @@ def plan_and_keep(session: Session, rep: Rep, day: date, *, config, now: datetim
     background planner in the same transaction. Otherwise the full search (up to
     `TOUR_TIME_LIMIT_S`) for the background planner, which passes the `requested_at`
     of the job it claimed: the job is done unless it was requested again meanwhile."""
-    gathered = gather(session, rep, day, now=now, horizon_days=horizon_days(config), reach=quick_travel(config))
+    gathered = gather(session, rep, day, now=now, horizon_days=horizon_days(config))
     session.rollback()  # end the read transaction: no lock is held while the solver thinks
     if quick:
         doc = solve(gathered, travel=quick_travel(config), time_limit_s=0.05, now=now, solver="fallback")

@@ -30,6 +30,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from server.accounts.models import Account
 from server.actor import Actor
 from server.db import is_uuid, utcnow
 from server.errors import Invalid, NotFound
@@ -56,6 +57,16 @@ def check_plannable(year: int, *, field: str) -> None:
                       errors={field: ["Out of range."]})
 
 
+def rep_and_account(session: Session, actor: Actor, rep_id: str, account_id: str | None) -> tuple[Rep, Account]:
+    """The rep whose agenda `actor` may see (service.authorised_rep) and the account, in `actor`'s
+    scope, that a visit to book or move is at. NotFound (naming `account_id`) otherwise."""
+    rep = authorised_rep(session, actor, rep_id)
+    account = get_in_scope(session, "account", account_id, actor) if is_uuid(account_id) else None
+    if account is None:
+        raise NotFound(f"No account {account_id}.", errors={"account_id": ["Not found."]})
+    return rep, account
+
+
 def parse_when(text: str | None, rep: Rep, *, field: str, end_of_day: bool = False) -> datetime | None:
     """ISO date or date-time; without offset, in the rep's time zone; a date is its day's start (or end).
     Raises Invalid (422) for text that is neither, or a year outside PLANNABLE_YEARS."""
@@ -76,10 +87,7 @@ def parse_when(text: str | None, rep: Rep, *, field: str, end_of_day: bool = Fal
 def suggest(*, session: Session, actor: Actor, rep_id: str, account_id: str | None, start: str | None,
             end: str | None, duration: int | None, config, limit: int = DEFAULT_LIMIT,
             now: datetime | None = None) -> list[dict]:
-    rep = authorised_rep(session, actor, rep_id)
-    account = get_in_scope(session, "account", account_id, actor) if is_uuid(account_id) else None
-    if account is None:
-        raise NotFound(f"No account {account_id}.", errors={"account_id": ["Not found."]})
+    rep, account = rep_and_account(session, actor, rep_id, account_id)
     now = now or utcnow()
     begin = max(parse_when(start, rep, field="from") or now, now)
     finish = parse_when(end, rep, field="to", end_of_day=True) or begin + timedelta(days=DEFAULT_DAYS)

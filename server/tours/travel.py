@@ -2,8 +2,10 @@
 
 Owns one small interface, :class:`TravelModel`: given a list of (lat, lon) points it
 returns two square matrices, driving minutes and driving kilometres, indexed like the
-points. Two models implement it: :class:`HaversineTravel` (offline, no dependency) and
-:class:`OsrmTravel` (an OSRM server's table service, falling back to haversine).
+points (`matrices`), and the driving minutes from one point to each of many and back
+(`legs`: a rep's whole due list from home base, without the square of it). Two models
+implement it: :class:`HaversineTravel` (offline, no dependency) and :class:`OsrmTravel`
+(an OSRM server's table service, falling back to haversine).
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ EARTH_RADIUS_KM = 6371.0088
 class TravelModel(Protocol):
     def matrices(self, points: Sequence[Point]) -> tuple[Matrix, Matrix]:
         """Return (minutes, km) between every pair of points."""
+        ...
+
+    def legs(self, home: Point, points: Sequence[Point]) -> tuple[list[float], list[float]]:
+        """Return (minutes from `home` to each point, minutes from each point back to `home`)."""
         ...
 
 
@@ -56,14 +62,23 @@ class HaversineTravel:
         minutes = [[d / self.speed_kmh * 60 for d in row] for row in km]
         return minutes, km
 
+    def legs(self, home: Point, points: Sequence[Point]) -> tuple[list[float], list[float]]:
+        there = [great_circle_km(home, p) * self.road_factor / self.speed_kmh * 60 for p in points]
+        return there, list(there)
+
 
 class OsrmTravel:
     """Driving times from an OSRM server's table service.
 
     Any failure (server down, timeout, bad answer) falls back to ``fallback`` for the
     whole matrix; a single unreachable pair (OSRM answers ``null``) falls back for that
-    pair only. A plan with estimated times beats no plan for a rep in the car.
+    pair only. A plan with estimated times beats no plan for a rep in the car. `legs`
+    asks for `LEGS_PER_TABLE` points at a time, one row and one column of the table each
+    (OSRM bounds sources × destinations, not the points named); after a failure, the rest
+    of its points are estimated too.
     """
+
+    LEGS_PER_TABLE = 100
 
     def __init__(
         self,
@@ -100,11 +115,42 @@ class OsrmTravel:
         ]
         return minutes, km
 
+    def legs(self, home: Point, points: Sequence[Point]) -> tuple[list[float], list[float]]:
+        there: list[float] = []
+        back: list[float] = []
+        for start in range(0, len(points), self.LEGS_PER_TABLE):
+            part = points[start:start + self.LEGS_PER_TABLE]
+            est_there, est_back = self.fallback.legs(home, part)
+            try:
+                # Row 0 of the table (home to every point), then its column 0 (every point home).
+                row = self._get([home, *part], {"sources": "0", "annotations": "duration"})["durations"]
+                column = self._get([home, *part], {"destinations": "0", "annotations": "duration"})["durations"]
+                out, ret = row[0][1:], [r[0] for r in column[1:]]
+                if len(row) != 1 or len(out) != len(part) or len(ret) != len(part):
+                    raise ValueError("OSRM table has the wrong shape")
+            except (httpx.HTTPError, ValueError, KeyError, TypeError, IndexError) as exc:
+                log.warning("OSRM table failed (%s); using the fallback travel model", exc)
+                rest_there, rest_back = self.fallback.legs(home, points[start:])
+                return there + rest_there, back + rest_back
+            there += [e if s is None else s / 60 for s, e in zip(out, est_there)]
+            back += [e if s is None else s / 60 for s, e in zip(ret, est_back)]
+        return there, back
+
     def _table(self, points: Sequence[Point]) -> tuple[list[list[float | None]], ...]:
+        body = self._get(points, {"annotations": "duration,distance"})
+        durations, distances = body["durations"], body["distances"]
+        n = len(points)
+        if len(durations) != n or len(distances) != n or any(
+            len(row) != n for row in (*durations, *distances)
+        ):
+            raise ValueError("OSRM table has the wrong shape")
+        return durations, distances
+
+    def _get(self, points: Sequence[Point], params: dict[str, str]) -> dict:
+        """The table service's answer (code "Ok") for `points` with `params`; raises otherwise."""
         # OSRM wants lon,lat (not lat,lon) and separates points with ';'.
         coords = ";".join(f"{lon:.6f},{lat:.6f}" for lat, lon in points)
         url = f"{self.base_url}/table/v1/{self.profile}/{coords}"
-        params = {"annotations": "duration,distance"}
         if self.client is not None:
             response = self.client.get(url, params=params, timeout=self.timeout_s)
         else:
@@ -114,10 +160,4 @@ class OsrmTravel:
         body = response.json()
         if body.get("code") != "Ok":
             raise ValueError(f"OSRM answered code {body.get('code')!r}")
-        durations, distances = body["durations"], body["distances"]
-        n = len(points)
-        if len(durations) != n or len(distances) != n or any(
-            len(row) != n for row in (*durations, *distances)
-        ):
-            raise ValueError("OSRM table has the wrong shape")
-        return durations, distances
+        return body

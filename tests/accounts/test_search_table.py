@@ -3,7 +3,6 @@ kind of write on both databases; on PostgreSQL the side table follows `account.s
 every write path, and an edit that leaves the searched text alone leaves its row alone."""
 from __future__ import annotations
 
-import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,23 +12,18 @@ from sqlalchemy.orm import Session
 from server.accounts.models import Account
 from server.db import new_id
 from server.extensions import db
-from tests.factories import make_account, make_team, make_user, token_headers
+from tests.factories import make_account, make_user, token_headers
+from tests.searching import import_accounts, names, rep_and_manager
 from tests.sync.helpers import Tablet, mutation
 
 
 @pytest.fixture
 def people(app, session):
-    team = make_team(session)
-    rep = make_user(session, "rep", team=team, email="rep.t@test.example")
-    manager = make_user(session, "manager", team=team)
-    session.commit()
-    return rep, manager
+    return rep_and_manager(session, email="rep.t@test.example")
 
 
 def found(client, headers, query: str) -> list[str]:
-    response = client.get(f"/api/accounts?q={query}", headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return sorted(item["name"] for item in response.get_json()["items"])
+    return names(client, headers, f"/api/accounts?q={query}")
 
 
 def out_of_step(session) -> list[tuple]:
@@ -56,10 +50,8 @@ def test_an_account_is_found_after_create_rename_import_and_push(app, session, c
     assert response.status_code == 200, response.get_json()
     assert (found(client, h, "martin"), found(client, h, "noel")) == ([], ["Garage Noël"])
 
-    data = "external_ref;name;owner_email;city\nR-1;Garage Étoile;;\nR-2;Hôtel Ibis;rep.t@test.example;Évian\n"
-    response = client.post("/api/accounts/import", data={"file": (io.BytesIO(data.encode()), "a.csv")},
-                           headers=token_headers(app, manager), content_type="multipart/form-data")
-    assert response.status_code == 200, response.get_json()
+    import_accounts(app, client, manager, "external_ref;name;owner_email;city\nR-1;Garage Étoile;;\n"
+                                          f"R-2;Hôtel Ibis;{rep.email};Évian\n")
     assert (found(client, h, "noel"), found(client, h, "etoile"), found(client, h, "evian")) == (
         [], ["Garage Étoile"], ["Hôtel Ibis"])
 

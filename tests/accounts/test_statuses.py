@@ -55,3 +55,13 @@ def test_competitors_are_found_by_kind_not_by_name(app, session, world):
     from server.accounts.statuses import keys_of_kind, replace
     replace(session=session, items=COMPANY)
     assert keys_of_kind(session, "competitor") == ["distributeur_concurrent"]
+
+
+@pytest.mark.parametrize(("items", "field", "message"), [
+    ([COMPANY[0], {**COMPANY[1], "key": "prospect"}], "items", ["Chaque statut apparaît une seule fois."]),
+    ([{**COMPANY[0], "key": "Prospect"}], "items.0.key", None),  # keys are what records store: a-z, 0-9, _
+])
+def test_each_key_once_and_in_the_stored_shape(app, client, world, items, field, message):
+    response = client.put("/api/account-statuses", json={"items": items}, headers=token_headers(app, world["manager"]))
+    assert response.status_code == 422 and field in response.get_json()["errors"], response.get_json()
+    assert message is None or response.get_json()["errors"][field] == message

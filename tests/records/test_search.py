@@ -1,7 +1,6 @@
 """`q` folds case and accents on every list, whatever the Unicode normalisation, on both databases."""
 from __future__ import annotations
 
-import io
 import unicodedata
 
 import pytest
@@ -11,23 +10,14 @@ from server.accounts.models import Account
 from server.common.search import fold
 from server.users.models import User
 from tests.factories import make_account, make_contact, make_quote, make_team, make_user, token_headers
+from tests.searching import import_accounts, names, rep_and_manager
 
 NFD = lambda text: unicodedata.normalize("NFD", text)  # noqa: E731  (reads like the standard's name)
 
 
 @pytest.fixture
 def people(app, session):
-    team = make_team(session)
-    rep = make_user(session, "rep", team=team, email="rep.s@test.example")
-    manager = make_user(session, "manager", team=team)
-    session.commit()
-    return rep, manager
-
-
-def names(client, headers, path):
-    response = client.get(path, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return sorted(item["name"] for item in response.get_json()["items"])
+    return rep_and_manager(session, email="rep.s@test.example")
 
 
 def test_fold_drops_case_accents_and_ligatures():
@@ -75,10 +65,8 @@ def test_an_import_keeps_the_search_up_to_date(app, session, client, people):
     rep, manager = people
     make_account(session, rep, external_ref="R-1", name="Avant")
     session.commit()
-    data = "external_ref;name;owner_email;city\nR-1;Fromagerie Émile;;\nR-2;Hôtel Ibis;rep.s@test.example;Évian\n"
-    response = client.post("/api/accounts/import", data={"file": (io.BytesIO(data.encode()), "a.csv")},
-                           headers=token_headers(app, manager), content_type="multipart/form-data")
-    assert response.status_code == 200, response.get_json()
+    import_accounts(app, client, manager, "external_ref;name;owner_email;city\nR-1;Fromagerie Émile;;\n"
+                                          f"R-2;Hôtel Ibis;{rep.email};Évian\n")
     h = token_headers(app, rep)
     assert names(client, h, "/api/accounts?q=emile") == ["Fromagerie Émile"]
     assert names(client, h, "/api/accounts?q=EVIAN") == ["Hôtel Ibis"]

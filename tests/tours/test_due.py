@@ -14,7 +14,8 @@ def due(segment: str, n: int, overdue_weeks: int = 0) -> DueAccount:
 
 def test_each_segment_gets_its_share_of_the_day_and_extras_rank_below_it():
     pool = sorted([due(s, n, n % 4) for s in "ABC" for n in range(20)], key=lambda d: -d.priority)
-    picked = pick_for_day(pool, working_min=570, lunch_min=60, booked_min={}, split={"A": 0.5, "B": 0.35, "C": 0.15})
+    split = {"A": 0.5, "B": 0.35, "C": 0.15}
+    picked = pick_for_day(pool, working_min=570, lunch_min=60, booked_min={}, split=split).candidates
     capacity = (570 - 60) * VISIT_SHARE
     in_quota = [d for d in picked if d.priority >= IN_QUOTA_BONUS]
     extras = [d for d in picked if d.priority < IN_QUOTA_BONUS]
@@ -27,8 +28,8 @@ def test_each_segment_gets_its_share_of_the_day_and_extras_rank_below_it():
 def test_booked_appointments_use_up_their_segments_quota():
     pool = [due(s, n) for s in "ABC" for n in range(10)]
     split = {"A": 0.5, "B": 0.35, "C": 0.15}
-    free = pick_for_day(pool, working_min=570, lunch_min=60, booked_min={}, split=split)
-    busy = pick_for_day(pool, working_min=570, lunch_min=60, booked_min={"A": 180}, split=split)
+    free = pick_for_day(pool, working_min=570, lunch_min=60, booked_min={}, split=split).candidates
+    busy = pick_for_day(pool, working_min=570, lunch_min=60, booked_min={"A": 180}, split=split).candidates
 
     def quota_a(picked):
         return sum(1 for d in picked if d.segment == "A" and d.priority >= IN_QUOTA_BONUS)

@@ -6,12 +6,9 @@ order with the same travel model, never with the planner's own clock (timeline.p
 
 from __future__ import annotations
 
-import json
 import math
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -26,6 +23,7 @@ from server.tours import planner
 from server.tours.dayplan import APPOINTMENTS_CLASH
 from server.tours.planner import Appointment, Candidate, Lunch, plan_day
 from server.tours.travel import HaversineTravel, OsrmTravel, great_circle_km
+from tests.tours.fake_osrm import durations, osrm_server
 
 HOME = (47.32, 5.04)  # Dijon
 TRAVEL = HaversineTravel()
@@ -385,40 +383,19 @@ def test_every_plan_is_feasible(solver, day):
 @pytest.fixture
 def osrm() -> Iterator[tuple[str, list[str]]]:
     """A tiny OSRM look-alike on 127.0.0.1 answering the table service."""
-    seen: list[str] = []
+    def answer(points, query) -> dict:
+        n = len(points)
+        ok = query.get("annotations") == ["duration,distance"]
+        body = {
+            "code": "Ok" if ok else "InvalidQuery",
+            "durations": [[0 if i == j else 600.0 * (i + j) for j in range(n)] for i in range(n)],
+            "distances": [[0 if i == j else 9000.0 for j in range(n)] for i in range(n)],
+        }
+        body["durations"][0][n - 1] = None  # OSRM's answer for an unreachable pair
+        return body
 
-    class Table(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            url = urlsplit(self.path)  # not urlparse: it would cut the path at ";"
-            seen.append(self.path)
-            coords = url.path.rsplit("/", 1)[-1].split(";")
-            n = len(coords)
-            ok = url.path.startswith("/table/v1/driving/") and parse_qs(url.query)["annotations"] == ["duration,distance"]
-            body = {
-                "code": "Ok" if ok else "InvalidQuery",
-                "durations": [[0 if i == j else 600.0 * (i + j) for j in range(n)] for i in range(n)],
-                "distances": [[0 if i == j else 9000.0 for j in range(n)] for i in range(n)],
-            }
-            body["durations"][0][n - 1] = None  # OSRM's answer for an unreachable pair
-            data = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Table)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with osrm_server(answer) as served:
+        yield served
 
 
 POINTS = [(47.32, 5.04), (47.40, 5.10), (47.25, 4.95)]
@@ -439,6 +416,22 @@ def test_osrm_down_falls_back_to_haversine():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     assert OsrmTravel(f"http://127.0.0.1:{port}", timeout_s=1).matrices(POINTS) == TRAVEL.matrices(POINTS)
+
+
+def test_osrm_legs_ask_one_row_and_one_column_and_estimate_what_it_cannot_answer():
+    home, far = POINTS[0], POINTS[2]
+
+    def seconds(a, b):  # 10 min out, 20 min back; no road to `far` (OSRM's null)
+        return None if far in (a, b) and a != b else 0.0 if a == b else 600.0 if a == home else 1200.0
+    estimate = TRAVEL.legs(home, [far])[0][0]
+    with osrm_server(durations(seconds)) as (url, seen):
+        assert OsrmTravel(url).legs(home, POINTS[1:]) == ([10.0, estimate], [20.0, estimate])
+    asked = sorted(key for path in seen for key in parse_qs(urlsplit(path).query) if key != "annotations")
+    assert asked == ["destinations", "sources"]  # two tables: a row and a column, not the square
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert OsrmTravel(f"http://127.0.0.1:{port}", timeout_s=1).legs(home, POINTS[1:]) == TRAVEL.legs(home, POINTS[1:])
 
 
 def test_haversine_applies_road_factor_and_speed():
