@@ -46,6 +46,7 @@ class Context:
     batch: bool = True  # False: the per-mutation reference path (tests compare both)
     deferred: list[Any] = field(default_factory=list)  # new records written in one INSERT (bulk_insert)
     written: dict[int, Any] = field(default_factory=dict)  # id(record) → record inserted in bulk, not attached
+    finishing: dict[str, Callable[[], None]] = field(default_factory=dict)  # once-per-push work (`at_end`)
 
     def write_deferred(self, *, also: list[tuple[Any, list[dict[str, Any]]]] = ()) -> None:
         """Insert the records created so far whose entity writes in bulk, with the rows of
@@ -156,6 +157,13 @@ class Context:
             make_transient_to_detached(record)
             self.session.add(record)
         return record
+
+    def at_end(self, key: str, run: Callable[[], None]) -> None:
+        """Run `run` once per push (the first given for `key`), after the batch's last mutation
+        and before the change counter is taken, so its stamps are renumbered with the batch's
+        own (C4): work a hook would otherwise repeat for every mutation (the kept tours that
+        a batch of visits makes stale, one query per rep)."""
+        self.finishing.setdefault(key, run)
 
     def once(self, key: str, compute):
         """A value computed once per push (the active commercial model, the cadence…)."""
@@ -357,6 +365,8 @@ def _push(session, actor, client_id, mutations, received_at, clock_offset, fresh
             # query would re-flush the whole batch hundreds of times.
             with session.no_autoflush:
                 _apply_all(ctx, session, mutations, stored, results, fresh, safe=safe)
+                for run in ctx.finishing.values():
+                    run()
             if numbers.provisional:  # C4: the counter, taken now; results and records renumbered
                 faults.point("push.before_numbers")
                 numbers.settle()

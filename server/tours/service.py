@@ -4,7 +4,8 @@
   is planned again when it is *stale*: an appointment of that day was booked, moved or
   cancelled (the appointment entity's `after_change` calls `appointment_changed`, which
   sets `"stale": true` in the kept plan in the booking's own transaction, so tablets
-  pull the flag), or the day's appointments no longer match the plan's appointment
+  pull the flag), a later day planned a due visit to an account visited since
+  (`visits_logged`, once per push), or the day's appointments no longer match the plan's appointment
   stops (a deletion, or a write that bypassed the sync engine).
 - `replan`: plans again from the current state (due list, appointments, visits).
 - Read-time marks, never stored: a stop is `"done": true` when the rep logged an on-site
@@ -287,6 +288,27 @@ def portfolios_changed(ctx, rep_ids, *, since: date) -> None:
     for kept in ctx.session.scalars(select(TourPlan).where(TourPlan.rep_id.in_(sorted(set(rep_ids))),
                                                            TourPlan.date >= since)):
         _replan(ctx, kept)
+
+
+def visits_logged(ctx, visited: dict[str, dict[str, datetime]]) -> None:
+    """After a push's visits (`visited`: owner's user id → {account id: the visit's start, an
+    aware datetime}), the owner's kept plans of the days after the visit's and after today that
+    plan the account as a due (or overdue) visit go stale and are queued: the account is no
+    longer due there (its cadence moved its due date). The visit's own day keeps its plan (the
+    stop reads `done`), and today's is not reordered under a rep on the road (as
+    worker._outdated); an appointment stop stays booked. One query per owner. The other kept
+    plans of the rep follow its accounts' changes after REPLAN_QUIET_S (server/tours/worker.py)."""
+    for rep_id, accounts in visited.items():
+        rep = load_rep(ctx.session, rep_id)
+        if rep is None:
+            continue
+        today = utcnow().astimezone(rep.tz).date()
+        after = {account_id: started.astimezone(rep.tz).date() for account_id, started in accounts.items()}
+        first = max(today, min(after.values())) + timedelta(days=1)  # today's is not reordered under the rep
+        for kept in ctx.session.scalars(select(TourPlan).where(TourPlan.rep_id == rep_id, TourPlan.date >= first)):
+            if any(s.get("kind") != "appointment" and kept.date > after.get(s.get("account_id"), kept.date)
+                   for s in (kept.plan or {}).get("stops") or []):
+                _replan(ctx, kept)
 
 
 def _replan(ctx, kept: TourPlan) -> None:

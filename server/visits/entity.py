@@ -54,6 +54,12 @@ def _after_visit(ctx, visit: Visit, op: str) -> None:
                                       visit.started_at, owner_id=account.owner_id,
                                       days=ctx.once("worked_due_days", lambda: DueDays(ctx.session, absences=False)))
     ctx.numbers.stamp(account, ("last_visit_at", "next_due_at"), time_ms=ctx.time_ms, user_id=ctx.actor.id)
+    # The owner's kept tours after that day that plan the account as due are planned again:
+    # once for the whole push (a tablet back online sends a day of visits at once).
+    from server.tours.service import visits_logged
+    visited = ctx.once("tours_visited", dict)
+    visited.setdefault(account.owner_id, {})[account.id] = visit.started_at
+    ctx.at_end("tours_visited", lambda: visits_logged(ctx, visited))
 
 
 def check_started(ctx, values) -> None:
