@@ -1,9 +1,10 @@
 // Back office and manager: an account's and its contacts' custom values, shown and edited
 // by their definitions (text, number, choice, multiple choices, date, yes/no; required).
 // Only the keys that changed are sent (PROTOCOL M7); the server checks each value against
-// its definition and its refusal is shown in words under the field it names.
+// its definition and its refusal is shown in words under the field it names. The manager also
+// sees the account's open tasks.
 import { useEffect, useState } from '../../vendor/preact-hooks.mjs';
-import { html, toast, go } from '../../lib/ui.js';
+import { html, toast, go, user } from '../../lib/ui.js';
 import { t, taskTitle } from '../../lib/words.js';
 import { fmtDate } from '../../lib/lang.js';
 import { fieldsOf, inputValue, parseInput, fetchFields, statusLabel } from '../../lib/fields.js';
@@ -70,7 +71,8 @@ function Search() {
   </div>`;
 }
 
-/** The account's open tasks, soonest first: the system's titles in the user's language. */
+/** The account's open tasks, soonest first: the system's titles in the user's language. Only the
+ * roles whose scope holds tasks (manager, admin) see them; the back office's list is always empty. */
 function Tasks({ id }) {
   const { data } = useApi(`/api/tasks?account_id=${id}&per_page=200`);
   const open = (data?.items || []).filter((k) => k.status === 'open');
@@ -100,7 +102,7 @@ function AccountCard({ id }) {
         <h3>${c.name}${c.left_at ? html` <small class="muted">${t('leftOn', { d: c.left_at })}</small>` : ''}</h3>
         <${Values} entity="contact" record=${c} onSaved=${contacts.reload} /></div>`)}
     </section>
-    <${Tasks} id=${id} />`;
+    ${['manager', 'admin'].includes(user.value?.role) && html`<${Tasks} id=${id} />`}`;
 }
 
 export function Records({ accountId }) {
