@@ -71,7 +71,8 @@ def test_recurring_visits_are_created_once_for_a_accounts_due_soon(client, heade
 def _recurring_task(client, headers, session, world) -> Task:
     make_account(session, world.rep, segment="A", custom=dict(HIGH_BOTH), next_due_at=utcnow() + timedelta(days=5))
     session.commit()
-    assert client.post("/api/commercial-model/recurring-visits", headers=headers("manager")).get_json() == {"created": 1}
+    planned = client.post("/api/commercial-model/recurring-visits", headers=headers("manager"))
+    assert planned.get_json() == {"created": 1}
     return session.scalars(select(Task)).one()
 
 
