@@ -6,6 +6,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select
 
+from server.db import new_id
 from server.extensions import db
 
 
@@ -62,3 +63,24 @@ def test_the_upgrade_moves_stored_weekend_due_dates_to_the_owners_next_working_d
     assert after[kept.id].next_due_at == saturday
     assert after[kept.id].version == versions[kept.id]
     assert after[moved.id].version > max(versions.values()) and after[holiday.id].version > max(versions.values())
+
+
+def test_the_upgrade_keys_the_stored_recurring_visit_tasks(app, session):
+    """tk25c1e7a3b9d4f: a "Visite récurrente" task stored before `title_key` gets "recurring_visit",
+    with a new version for tablets to pull; a task a rep titled stays without a key, unchanged."""
+    from server.visits.models import Task
+    from tests.factories import make_user
+    rep = make_user(session, "rep")
+    recurring = Task(rep_id=rep.id, title="Visite récurrente", kind="visit", status="open", field_meta={})
+    typed = Task(rep_id=rep.id, title="Visite récurrente", kind="todo", visit_id=new_id(), status="open", field_meta={})
+    session.add_all([recurring, typed])
+    session.commit()
+    versions = {t.id: t.version for t in (recurring, typed)}
+    db.session.remove()
+    downgrade(revision="as24c7e1b9d3f5a")
+    assert "title_key" not in {c["name"] for c in inspect(db.engine).get_columns("task")}
+    upgrade()
+    after = {t.id: t for t in db.session.scalars(select(Task).where(Task.id.in_(versions)))}
+    assert after[recurring.id].title_key == "recurring_visit"
+    assert after[recurring.id].version > max(versions.values())
+    assert (after[typed.id].title_key, after[typed.id].version) == (None, versions[typed.id])

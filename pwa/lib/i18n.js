@@ -6,7 +6,7 @@ import { dictionaries as common, wordsOf } from './words.js';
 import { lang } from './lang.js';
 
 export * from './lang.js';
-export { fmtHours, productLines, lineFor, productLine } from './words.js';
+export { fmtHours, productLines, lineFor, productLine, taskTitle } from './words.js';
 
 const loaded = signal({}); // language → its words
 const loading = {};

@@ -44,6 +44,8 @@ const fr = {
   'entity.account': 'Compte', 'entity.contact': 'Contact', 'entity.visit': 'Visite', 'entity.task': 'Tâche',
   'entity.appointment': 'Rendez-vous', 'entity.absence': 'Absence', 'entity.quote_request': 'Demande de devis',
   'entity.attachment': 'Photo',
+  // The titles of the tasks the server makes (task.title_key; server/segmentation/followups.py).
+  'taskTitle.recurring_visit': 'Visite récurrente',
   // Counts and lengths (count, fmtHours).
   'items.one': '{n} article', 'items.other': '{n} articles', 'days.short': '{n} j', 'hours.short': '{n} h',
   'minutes.short': '{n} min',
@@ -83,6 +85,7 @@ const en = {
   'entity.account': 'Account', 'entity.contact': 'Contact', 'entity.visit': 'Visit', 'entity.task': 'Task',
   'entity.appointment': 'Appointment', 'entity.absence': 'Absence', 'entity.quote_request': 'Quote request',
   'entity.attachment': 'Photo',
+  'taskTitle.recurring_visit': 'Recurring visit',
   'items.one': '{n} item', 'items.other': '{n} items', 'days.short': '{n} d', 'hours.short': '{n} h',
   'minutes.short': '{n} min',
 };
@@ -109,6 +112,13 @@ export function wordsOf(catalogue) {
   return { t, word, count };
 }
 export const { t, word, count } = wordsOf(dictionaries);
+
+/** A task's title: the words of its `title_key` (a task the server made) in the user's language,
+ * else `title` as typed (also for a key this app does not know yet). */
+export function taskTitle(task) {
+  const text = task.title_key ? word('taskTitle', task.title_key) : '';
+  return text && text !== task.title_key ? text : task.title;
+}
 
 /** Hours in words: 76 → "3 j 4 h"; 5.5 → "5 h 30"; 0.2 → "12 min". */
 export function fmtHours(hours) {

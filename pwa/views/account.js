@@ -3,7 +3,7 @@
 import { useEffect, useState } from '../vendor/preact-hooks.mjs';
 import { html, online, Badge } from '../lib/ui.js';
 import { useLive } from '../lib/live.js';
-import { t, word, fmtDateTime, fmtDate, fmtNumber, productLine, colon, lang } from '../lib/i18n.js';
+import { t, word, fmtDateTime, fmtDate, fmtNumber, productLine, colon, lang, taskTitle } from '../lib/i18n.js';
 import { api } from '../lib/api.js';
 import { getRecord, byAccount } from '../lib/db.js';
 import { statusLabel, customFields, optionLabel } from '../lib/fields.js';
@@ -66,7 +66,7 @@ function Timeline({ accountId }) {
     ...visits.map((v) => ({ at: v.started_at, icon: '•', text: `${t('visit')} · ${t(`outcome.${v.outcome}`)}${v.notes ? ` — ${v.notes}` : ''}` })),
     ...quotes.map((q) => ({ at: q.created_at, icon: '•', text: `${t('quote')} · ${productLine(q.product_line)} · ${t(`status.${q._local ? 'local' : q.status}`)}` })),
     ...appts.map((a) => ({ at: a.start, icon: '•', text: `${t('appointment')}${a.status && a.status !== 'booked' ? ` (${word('appointment', a.status)})` : ''} · ${a.purpose || ''}` })),
-    ...tasks.map((x) => ({ at: x.due_at, icon: x.status === 'done' ? '✓' : '•', text: `${t('task')} · ${x.title}` })),
+    ...tasks.map((x) => ({ at: x.due_at, icon: x.status === 'done' ? '✓' : '•', text: `${t('task')} · ${taskTitle(x)}` })),
   ].filter((x) => x.at).sort((a, b) => (a.at < b.at ? 1 : -1));
   return html`<section class="card"><h2>${t('timeline')}</h2>
     <ul class="timeline">${items.map((x) => html`<li><span>${x.icon}</span><time>${fmtDate(x.at)}</time> ${x.text}</li>`)}</ul></section>`;

@@ -1,7 +1,7 @@
 // The week ahead, day by day: appointments, follow-up tasks and days not worked (offline too).
 import { html, isoDay, addDays, user } from '../lib/ui.js';
 import { useLive } from '../lib/live.js';
-import { t, lang, fmtDate, fmtTime } from '../lib/i18n.js';
+import { t, lang, fmtDate, fmtTime, taskTitle } from '../lib/i18n.js';
 import { useState } from '../vendor/preact-hooks.mjs';
 import { appointmentsBetween, allOf, accountsByIds } from '../lib/db.js';
 import { offOn, useCalendar } from '../lib/days-off.js';
@@ -90,7 +90,7 @@ export function Agenda({ day: asked }) {
               <b>${fmtTime(a.start)}–${fmtTime(a.end)}</b> ${data.names.get(a.account_id) || ''}<small>${a.purpose || ''}</small>
               ${away && a.status === 'booked' && html`<span class="button small">${t('absence.move')}</span>`}</button>
             ${editing === a.id && html`<${AppointmentForm} appt=${a} onClose=${() => setEditing(null)} />`}</div>`)}
-          ${tasks.map((k) => html`<div class="task">• ${k.title} <small>${data.names.get(k.account_id) || ''}</small>
+          ${tasks.map((k) => html`<div class="task" data-testid="agenda-task">• ${taskTitle(k)} <small>${data.names.get(k.account_id) || ''}</small>
             <button class="small" onClick=${() => completeTask(k.id)}>✓</button></div>`)}
         </div>`;
       })}</div>

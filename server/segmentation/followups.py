@@ -12,11 +12,15 @@
   for each account of a segment listed in `recurring_visits.segments` (A by
   default) whose `next_due_at` falls within the next `horizon_days` (28 by default;
   overdue ones included: they need the visit most), a task of kind "visit" titled
-  "Visite récurrente" is created for the owner, due at the later of `next_due_at`
+  "Visite récurrente" (`title_key` "recurring_visit") is created for the owner, due at the later of `next_due_at`
   and now, on the owner's next worked day if that is a day off — unless an open
   visit task already exists for that account, so running it again creates nothing
   new. The tour planner keeps choosing the day; the task blocks the visit in the
   rep's to-do list and agenda.
+
+A task the system makes carries a `title_key` (TITLE_KEYS) beside its French `title`, so
+that the tablet and the desk show it in the user's language; the rules' tasks are the
+company's own words, stored and shown as typed (no key).
 """
 from __future__ import annotations
 
@@ -31,7 +35,18 @@ from server.agenda.workdays import DueDays
 from server.db import new_id, utcnow
 from server.visits.models import Task
 
-RECURRING_TITLE = "Visite récurrente"
+RECURRING_KEY = "recurring_visit"
+# title_key → the title stored beside it (French, the default language): the words of the apps'
+# catalogues (pwa/lib/words.js `taskTitle.<key>`) say the same.
+TITLE_KEYS = {RECURRING_KEY: "Visite récurrente"}
+RECURRING_TITLE = TITLE_KEYS[RECURRING_KEY]
+
+
+def keep_title_key(ctx, task: Task, op: str) -> None:
+    """A system task retitled by someone (sync or REST update) is theirs from then on: its title
+    shows as typed, so the key goes (written with the update's own change number)."""
+    if op == "update" and task.title_key and task.title != TITLE_KEYS.get(task.title_key):
+        task.title_key = None
 
 
 def create_follow_ups(ctx, visit) -> list[Task]:
@@ -81,7 +96,8 @@ def plan_recurring_visits(*, session: Session, now: datetime | None = None) -> d
         for i, (account_id, owner_id, due) in enumerate(rows):
             version = first + i
             tasks.append({"id": new_id(), "version": version, "rep_id": owner_id, "account_id": account_id,
-                          "visit_id": None, "title": RECURRING_TITLE, "kind": "visit", "status": "open",
+                          "visit_id": None, "title": RECURRING_TITLE, "title_key": RECURRING_KEY,
+                          "kind": "visit", "status": "open",
                           "due_at": days.move(owner_id, max(due, now)), "notes": None,
                           "created_at": now, "updated_at": now,
                           "field_meta": {f: [version, ms, None] for f in fields}})

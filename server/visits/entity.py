@@ -11,7 +11,7 @@ from server.agenda.workdays import DueDays
 from server.common.rules import check_rep
 from server.errors import Invalid
 from server.segmentation.cadence import cadence, next_due_at
-from server.segmentation.followups import create_follow_ups
+from server.segmentation.followups import create_follow_ups, keep_title_key
 from server.visits.models import Task, Visit
 from server.visits.schemas import TaskChangesSchema, VisitChangesSchema
 from sync.registry import LWW, EntitySpec
@@ -107,12 +107,15 @@ task_spec = EntitySpec(
     updatable={"rep": TASK_FIELDS - {"account_id", "visit_id"}, "manager": TASK_FIELDS | {"rep_id"},
                "admin": TASK_FIELDS | {"rep_id"}},
     deletable_by=frozenset({"rep", "manager", "admin"}),
-    schema=TaskChangesSchema(), output_fields=("id", "version", "rep_id", "account_id", "visit_id", "title", "kind",
-                                               "due_at", "status", "notes"),
+    # `title_key`: set by the server only (segmentation/followups.py), never written by a client.
+    schema=TaskChangesSchema(),
+    output_fields=("id", "version", "rep_id", "account_id", "visit_id", "title", "title_key", "kind", "due_at", "status",
+                   "notes"),
     required_on_create=frozenset({"title", "rep_id"}),
     server_defaults=lambda ctx: {"rep_id": ctx.actor.id, "status": "open", "kind": "todo"},
     before_create=lambda ctx, _r, values: check_rep(ctx, values),
     before_update=lambda ctx, _r, values: check_rep(ctx, values),
+    after_change=keep_title_key,
     parents={"account_id": "account"}, scope_fields=frozenset({"rep_id"}),
     numbers_last=frozenset({"create", "update"}),
 )

@@ -49,6 +49,9 @@ class Task(SyncMixin, Base):
     account_id: Mapped[str | None] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
     visit_id: Mapped[str | None] = mapped_column(String(36))
     title: Mapped[str] = mapped_column(String(300))
+    # A task the system made (segmentation/followups.py TITLE_KEYS): the apps show its title in
+    # the user's language; null for a title someone typed, shown as typed.
+    title_key: Mapped[str | None] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(20), default="todo")  # todo, call, email, visit
     due_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(12), default="open")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from server.db import new_id, utcnow
+from server.segmentation.followups import RECURRING_TITLE
 from server.visits.models import Task
 from tests.factories import make_account
 from tests.segmentation.conftest import HIGH_BOTH, LOW_BOTH
@@ -30,6 +31,7 @@ def test_follow_up_rule_creates_a_task_after_a_synced_visit(client, headers, ses
     task = created[0]
     assert (task["title"], task["visit_id"], task["account_id"], task["status"]) == (
         "Envoyer la fiche produit", visit_id, accounts.gold.id, "open")
+    assert task["title_key"] is None  # the company's own words, shown as typed
     assert task["due_at"].startswith("2025-11-24T09:00")  # Friday + 2 days is a Sunday: Monday
 
 
@@ -64,3 +66,47 @@ def test_recurring_visits_are_created_once_for_a_accounts_due_soon(client, heade
     assert again.get_json() == {"created": 0}
     pulled = Tablet(client, headers("rep")).pull()
     assert any(c["entity"] == "task" and c["id"] == task.id for c in pulled)
+
+
+def _recurring_task(client, headers, session, world) -> Task:
+    make_account(session, world.rep, segment="A", custom=dict(HIGH_BOTH), next_due_at=utcnow() + timedelta(days=5))
+    session.commit()
+    planned = client.post("/api/commercial-model/recurring-visits", headers=headers("manager"))
+    assert planned.get_json() == {"created": 1}
+    return session.scalars(select(Task)).one()
+
+
+def test_a_recurring_visit_task_carries_its_title_key_to_the_tablet_and_the_desk(client, headers, session, world):
+    """The key lets each app say "Recurring visit" to an English user; `title` stays the French one."""
+    task = _recurring_task(client, headers, session, world)
+    assert (task.title, task.title_key) == (RECURRING_TITLE, "recurring_visit")
+    pulled = [c["data"] for c in Tablet(client, headers("rep")).pull() if c["entity"] == "task"]
+    assert [(t["id"], t["title"], t["title_key"]) for t in pulled] == [(task.id, RECURRING_TITLE, "recurring_visit")]
+    listed = client.get(f"/api/tasks?account_id={task.account_id}", headers=headers("manager"))
+    assert listed.status_code == 200
+    assert [t["title_key"] for t in listed.get_json()["items"]] == ["recurring_visit"]
+
+
+def test_a_tablet_may_not_set_a_title_key(client, headers, session, world, accounts):
+    tablet = Tablet(client, headers("rep"))
+    created = tablet.push(mutation("task", "create", new_id(), {"title": "Rappeler", "title_key": "recurring_visit"}))
+    assert created["results"][0]["status"] == "rejected"
+    task = _recurring_task(client, headers, session, world)
+    changed = tablet.push(mutation("task", "update", task.id, {"title_key": None}, base_version=task.version))
+    assert changed["results"][0]["status"] == "rejected"
+    session.expire_all()
+    assert session.get(Task, task.id).title_key == "recurring_visit"
+
+
+def test_a_recurring_visit_task_retitled_by_its_rep_shows_the_rep_s_words(client, headers, session, world):
+    task = _recurring_task(client, headers, session, world)
+    tablet = Tablet(client, headers("rep"))
+    tablet.pull()
+    done = tablet.push(mutation("task", "update", task.id, {"status": "done"}, base_version=task.version))
+    assert done["results"][0]["status"] == "applied"
+    assert tablet.pull()[0]["data"]["title_key"] == "recurring_visit"  # other fields keep the key
+    renamed = tablet.push(mutation("task", "update", task.id, {"title": "Visite avec démo"},
+                                   base_version=done["results"][0]["version"]))
+    assert renamed["results"][0]["status"] == "applied"
+    data = tablet.pull()[0]["data"]
+    assert (data["title"], data["title_key"]) == ("Visite avec démo", None)

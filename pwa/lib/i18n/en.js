@@ -63,6 +63,8 @@ export default {
   'absence.toMove.other': 'You are absent this day, yet {n} appointments are still booked: move them with the customers.',
   'absence.clash': 'Appointment during your absence: to be moved.', 'absence.move': 'Move',
   'appt.day': 'New day', 'appt.time': 'Start time', 'appt.cancel': 'Cancel the appointment',
+  'appt.dayOff': 'You do not work on {d} ({why}): the appointment was not moved, choose another day.',
+  'appt.weekly': 'not one of your weekly working days',
   'appt.confirmCancel': 'Cancel this appointment? Tell the customer.', 'appt.account': 'Open the account',
   photoBy: '{name}, {d}', photosOffline: 'Photos taken by others show once online.',
   mergeOffer: 'A colleague created the same customer on their tablet. Keep one record: nothing is lost, values that differ go to the conflicts.',

@@ -68,6 +68,8 @@ export default {
   'absence.toMove.other': 'Vous êtes absent ce jour-là, mais {n} rendez-vous sont encore pris : déplacez-les avec les clients.',
   'absence.clash': 'Rendez-vous pendant votre absence : à déplacer.', 'absence.move': 'Déplacer',
   'appt.day': 'Nouveau jour', 'appt.time': 'Heure de début', 'appt.cancel': 'Annuler le rendez-vous',
+  'appt.dayOff': 'Vous ne travaillez pas le {d} ({why}) : rendez-vous non déplacé, choisissez un autre jour.',
+  'appt.weekly': 'hors de vos jours de la semaine',
   'appt.confirmCancel': 'Annuler ce rendez-vous ? Prévenez le client.', 'appt.account': 'Voir le compte',
   photoBy: '{name}, {d}', photosOffline: 'Les photos prises par d’autres s’affichent une fois en ligne.',
   mergeOffer: 'Un collègue a créé le même client sur sa tablette. Gardez une seule fiche : rien n’est perdu, les valeurs différentes vont dans les conflits.',

@@ -1,10 +1,12 @@
 // Back office and manager: an account's and its contacts' custom values, shown and edited
 // by their definitions (text, number, choice, multiple choices, date, yes/no; required).
 // Only the keys that changed are sent (PROTOCOL M7); the server checks each value against
-// its definition and its refusal is shown in words under the field it names.
+// its definition and its refusal is shown in words under the field it names. The manager also
+// sees the account's open tasks.
 import { useEffect, useState } from '../../vendor/preact-hooks.mjs';
-import { html, toast, go } from '../../lib/ui.js';
-import { t } from '../../lib/words.js';
+import { html, toast, go, user } from '../../lib/ui.js';
+import { t, taskTitle } from '../../lib/words.js';
+import { fmtDate } from '../../lib/lang.js';
 import { fieldsOf, inputValue, parseInput, fetchFields, statusLabel } from '../../lib/fields.js';
 import { CustomInputs } from '../custom-fields.js';
 import { w } from './words.js';
@@ -69,6 +71,17 @@ function Search() {
   </div>`;
 }
 
+/** The account's open tasks, soonest first: the system's titles in the user's language. Only the
+ * roles whose scope holds tasks (manager, admin) see them; the back office's list is always empty. */
+function Tasks({ id }) {
+  const { data } = useApi(`/api/tasks?account_id=${id}&per_page=200`);
+  const open = (data?.items || []).filter((k) => k.status === 'open');
+  return html`<section class="card" data-testid="records-tasks"><h2>${w('openTasks')}</h2>
+    ${data && !open.length && html`<p class="muted">${w('noOpenTasks')}</p>`}
+    <ul>${open.map((k) => html`<li data-testid="records-task">${k.due_at ? `${fmtDate(k.due_at)} · ` : ''}${taskTitle(k)}</li>`)}</ul>
+  </section>`;
+}
+
 function AccountCard({ id }) {
   const account = useApi(`/api/accounts/${id}`);
   const contacts = useApi(`/api/contacts?account_id=${id}&per_page=100`);
@@ -88,7 +101,8 @@ function AccountCard({ id }) {
       ${(contacts.data?.items || []).map((c) => html`<div class="contact-values" data-testid="records-contact" data-contact-id=${c.id}>
         <h3>${c.name}${c.left_at ? html` <small class="muted">${t('leftOn', { d: c.left_at })}</small>` : ''}</h3>
         <${Values} entity="contact" record=${c} onSaved=${contacts.reload} /></div>`)}
-    </section>`;
+    </section>
+    ${['manager', 'admin'].includes(user.value?.role) && html`<${Tasks} id=${id} />`}`;
 }
 
 export function Records({ accountId }) {

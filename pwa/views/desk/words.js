@@ -93,6 +93,7 @@ const fr = {
   noContactFields: 'Aucun champ personnalisé pour les contacts.', valuesSaved: 'Valeurs enregistrées.',
   valuesRefused: 'Valeurs refusées : voir les champs en rouge.', pickAccount: 'Cherchez un compte pour voir et modifier ses informations.',
   ownedBy: 'Commercial : {name}', noContacts: 'Aucun contact.', requiredHint: '* obligatoire',
+  openTasks: 'Tâches ouvertes', noOpenTasks: 'Aucune tâche ouverte.',
   keepThis: 'Garder celui-ci', mergeHelp: 'Fusionner garde tout : visites, contacts, devis, rendez-vous, photos et valeurs. Les valeurs différentes sont gardées dans les conflits du commercial concerné.',
   'mergedDone.one': 'Comptes fusionnés. {n} valeur différente gardée dans les conflits.', 'mergedDone.other': 'Comptes fusionnés. {n} valeurs différentes gardées dans les conflits.',
   // The company set-up: users, teams, import, data quality, custom fields, statuses, product lines, routing.
@@ -269,6 +270,7 @@ const en = {
   noContactFields: 'No custom fields for contacts.', valuesSaved: 'Values saved.',
   valuesRefused: 'Values refused: see the fields in red.', pickAccount: 'Search an account to see and edit its information.',
   ownedBy: 'Rep: {name}', noContacts: 'No contacts.', requiredHint: '* required',
+  openTasks: 'Open tasks', noOpenTasks: 'No open tasks.',
   keepThis: 'Keep this one', mergeHelp: 'Merging keeps everything: visits, contacts, quotes, appointments, photos and values. Values that differ are kept in the conflicts of the rep concerned.',
   'mergedDone.one': 'Accounts merged. {n} differing value kept in the conflicts.', 'mergedDone.other': 'Accounts merged. {n} differing values kept in the conflicts.',
   searchPeople: 'Name or e-mail', noPerson: 'Nobody matches.',
