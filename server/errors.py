@@ -73,6 +73,12 @@ class Overlap(Problem):
     status, kind, title = 409, "overlap", "Overlapping appointment"
 
 
+class OutsideHours(Overlap):
+    """An appointment on a day off or outside the rep's hours: the same `overlap` type (API.md →
+    Tours and appointments), under a title that says what it is."""
+    title = "Outside the rep's working hours"
+
+
 class IdConflict(Problem):
     status, kind, title = 409, "id_conflict", "Id already used"
 

@@ -754,4 +754,7 @@ def _problem_from(doc: dict[str, Any]) -> Problem:
     kinds = {cls.kind: cls for cls in (errors.Invalid, errors.NotFound, errors.Forbidden, errors.Overlap,
                                        errors.IdConflict, errors.Immutable)}
     cls = kinds.get(doc["type"].rsplit("/", 1)[-1], errors.Invalid)
-    return cls(doc.get("detail", ""), errors=doc.get("errors"))
+    problem = cls(doc.get("detail", ""), errors=doc.get("errors"))
+    if doc.get("title"):  # a subclass's own title (OutsideHours is an `overlap` too)
+        problem.title = doc["title"]
+    return problem

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from server.agenda.workdays import holiday_name, load_calendar
-from server.errors import Overlap
+from server.errors import OutsideHours
 from server.i18n import language
 from server.users.models import User
 
@@ -41,4 +41,4 @@ def check_within_working_hours(session: Session, *, rep_id: str, start: datetime
         why = "The appointment must end on the day it starts."
     else:
         why = f"Outside the rep's working hours that day ({span[0]}–{span[1]})."
-    raise Overlap("The appointment falls outside the rep's working hours.", errors={"start": [why]})
+    raise OutsideHours("The appointment falls outside the rep's working hours.", errors={"start": [why]})

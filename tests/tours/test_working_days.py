@@ -156,6 +156,9 @@ def test_booking_on_a_holiday_or_an_absence_is_a_409(app, client, session, world
     # The real reason, in the reader's language, the holiday named (the desk shows it as it is).
     english = client.post("/api/appointments", headers={**world.headers(app, "tele"), "Accept-Language": "en"}, json=body)
     reasons = {"fr": response.get_json()["errors"]["start"], "en": english.get_json()["errors"]["start"]}
+    # Titled for what it is, not as an overlap with another appointment (a user trial read that).
+    assert (response.get_json()["title"], english.get_json()["title"]) == (
+        "Hors des heures de travail du commercial", "Outside the rep's working hours")
     if when == "holiday":
         assert reasons == {
             "fr": [f"Le commercial ne travaille pas ce jour-là : jour férié ({holiday_calendar('FR').get(day)})."],
