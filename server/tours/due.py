@@ -92,10 +92,13 @@ class DueAccount:
 
 
 def booked_before(session: Session, *, rep_id: str, before: datetime) -> dict[str, datetime]:
-    """account id → start (UTC) of the rep's latest kept (not cancelled) appointment there that
-    starts before `before`: the visits the planner counts on (module docstring)."""
+    """account id → start (UTC) of the latest kept (not cancelled) appointment there that starts
+    before `before`, the rep's or a colleague's at an account the rep owns (a booking moved to a
+    colleague, server/agenda/entity.py): the visits the planner counts on (module docstring)."""
+    owned = select(Account.id).where(Account.owner_id == rep_id)
     stmt = (select(Appointment.account_id, func.max(Appointment.start))
-            .where(Appointment.rep_id == rep_id, Appointment.status != "cancelled", Appointment.start < before)
+            .where(or_(Appointment.rep_id == rep_id, Appointment.account_id.in_(owned)),
+                   Appointment.status != "cancelled", Appointment.start < before)
             .group_by(Appointment.account_id))
     return {account_id: start for account_id, start in session.execute(stmt)}
 
