@@ -52,7 +52,7 @@ function MoveChoice({ appt, ownerId, sending, onMove, onBack }) {
   const reach = useReach({ repId, accountId: appt.account_id, slot, minutes, skip: checking || dayOff,
     moving: repId === appt.rep_id ? appt.id : null });
   const other = repId !== appt.rep_id;
-  const pickRep = (id) => { setRepId(id); if (slot && !slot.manual) setSlot(null); }; // another rep, other slots
+  const pickRep = (id) => { setRepId(id); setSlot(null); }; // another rep: its own slots and days off, chosen afresh
   return html`<div data-testid="appt-move-choice">
     ${reps.length > 1 && html`<label>${w('appt.rep')}<select data-testid="appt-move-rep" value=${repId}
       onChange=${(e) => pickRep(e.target.value)}>${reps.map((r) => html`<option value=${r.id}>${r.name}${
