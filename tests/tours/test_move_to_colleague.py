@@ -154,3 +154,15 @@ def test_a_move_onto_a_colleagues_booked_time_is_refused(app, client, session, w
 
     assert response.status_code == 409, response.get_json()
     assert list(response.get_json()["errors"]) == ["start"]
+
+
+def test_the_owner_counts_its_colleagues_booking_as_the_accounts_visit_the_weeks_after(app, client, session, world):
+    tuesday = a_working_day(weekday=1)
+    moved = _move(app, client, world, _booked(app, client, world, tuesday), world.colleague.id)
+    assert moved.status_code == 200, moved.get_json()
+    next_monday = tuesday + timedelta(days=6)
+
+    stops = _tour(app, client, world, world.rep, next_monday)["stops"]
+
+    assert moved.get_json()["account_id"] not in {s["account_id"] for s in stops}
+    assert any(s["kind"] in ("due", "overdue") for s in stops)  # the owner's other accounts still planned
