@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from server.agenda.models import Absence
+from server.agenda.workdays import holiday_calendar
 from server.tours.models import TourPlan
 from server.users.models import Team
 from tests.factories import make_user
@@ -26,6 +27,15 @@ def world(session):
                                 home_lat=HOME[0] + 0.02, home_lon=HOME[1] + 0.02)
     session.commit()
     return world
+
+
+def _quiet_monday():
+    """A coming Monday whose week and the next Monday hold no public holiday: the tests book and
+    plan several of those days."""
+    monday = a_working_day(weekday=0)
+    while any(holiday_calendar("FR").get(monday + timedelta(days=n)) for n in range(8)):
+        monday += timedelta(weeks=1)
+    return monday
 
 
 def _tour(app, client, world, rep, day) -> dict:
@@ -55,7 +65,7 @@ def _move(app, client, world, appointment, rep_id, who="tele"):
 
 
 def test_an_appointment_moves_to_a_colleague_and_both_tours_follow(app, client, session, world):
-    monday = a_working_day(weekday=0)
+    monday = _quiet_monday()
     tuesday = monday + timedelta(days=1)
     appointment = _booked(app, client, world, tuesday)
     for rep in (world.rep, world.colleague):  # kept plans of both reps, before the move
@@ -87,7 +97,7 @@ def test_an_appointment_moves_to_a_colleague_and_both_tours_follow(app, client, 
 
 
 def test_a_cancelled_colleagues_booking_gives_the_account_back_to_its_owner(app, client, session, world):
-    monday = a_working_day(weekday=0)
+    monday = _quiet_monday()
     moved = _move(app, client, world, _booked(app, client, world, monday + timedelta(days=2)), world.colleague.id)
     assert moved.status_code == 200, moved.get_json()
     assert moved.get_json()["account_id"] not in {s["account_id"] for s in _tour(app, client, world, world.rep, monday)["stops"]}
@@ -157,7 +167,7 @@ def test_a_move_onto_a_colleagues_booked_time_is_refused(app, client, session, w
 
 
 def test_the_owner_counts_its_colleagues_booking_as_the_accounts_visit_the_weeks_after(app, client, session, world):
-    tuesday = a_working_day(weekday=1)
+    tuesday = _quiet_monday() + timedelta(days=1)
     moved = _move(app, client, world, _booked(app, client, world, tuesday), world.colleague.id)
     assert moved.status_code == 200, moved.get_json()
     next_monday = tuesday + timedelta(days=6)
