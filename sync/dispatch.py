@@ -37,7 +37,10 @@ At least once, with a stable `webhook-id`, so a receiver can make it exactly onc
   Either way the quote goes on by itself once a relay or a member appears.
 - **Re-routing by hand** (server/quotes/reroute.py) takes the same event to another
   team, with the same webhook-id, only while no dispatcher holds it and never once
-  it is delivered: at most one `delivered` per quote, whatever the team.
+  it is delivered. **Setting a quote's product line by hand** (server/quotes/line_fix.py)
+  routes it again by the rules: to a team that had it already, without a delivery; to a
+  new team, by its undelivered event or, once delivered to the old team, by a new event
+  of its own. Either way at most one `delivered` event per quote and team.
 """
 from __future__ import annotations
 

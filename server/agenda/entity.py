@@ -27,7 +27,7 @@ def _check_booking(ctx, record, values) -> None:
     merged = {name: getattr(record, name) for name in FIELDS} if record is not None else {}
     merged.update(values)
     if record is None or "rep_id" in values:
-        _check_owner(ctx, merged)
+        _check_owner(ctx, record, merged)
     if merged.get("status", "booked") != "booked":
         return
     start, end = merged["start"], merged["end"]
@@ -45,16 +45,26 @@ def _check_booking(ctx, record, values) -> None:
     hours.check_within_working_hours(ctx.session, rep_id=merged["rep_id"], start=start, end=end)
 
 
-def _check_owner(ctx, merged) -> None:
-    """A rep is booked only at the accounts it owns (refused, not moved to the owner's agenda).
+def _check_owner(ctx, record, merged) -> None:
+    """A booking is made for the account's own rep; a booked appointment may then be moved to
+    another active rep of the owner's team (the owner is ill, or a colleague is better placed).
 
-    Booking rep2 at rep1's account left rep2 with a stop it could not open and rep1
-    unaware of the visit. The booker chooses again: the account's owner, or the
-    account is reassigned first (docs/security.md)."""
+    Booking rep2 at rep1's account left rep1 unaware of the visit: a new booking is refused
+    (the booker chooses the owner, or the account is reassigned first, docs/security.md). A
+    move keeps the account's owner: the colleague covers the visit; the owner's tour counts
+    it as booked (server/tours/planning.py) and the owner's kept plans follow the booking
+    (server/tours/service.py → appointment_changed)."""
     account = ctx.find("account", merged.get("account_id") or "")
-    if account is not None and account.owner_id != merged.get("rep_id"):
+    if account is None or account.owner_id == merged.get("rep_id"):
+        return
+    if record is None:
         raise Invalid("The rep does not own this account; book the account's own rep.",
                       errors={"rep_id": ["Not the owner of the account."]})
+    rep = ctx.session.get(User, merged.get("rep_id") or "")
+    owner = ctx.session.get(User, account.owner_id or "")
+    if rep is None or not rep.active or owner is None or rep.team_id != owner.team_id:
+        raise Invalid("An appointment moves only to an active rep of the account owner's team.",
+                      errors={"rep_id": ["Not an active rep of the account owner's team."]})
 
 
 def _localise(ctx, record, values) -> None:

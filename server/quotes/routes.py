@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from sqlalchemy import case
+from sqlalchemy import case, true
 
 from server.actor import current_actor
 from server.common import exports
@@ -11,9 +11,10 @@ from server.common.records import dump, record_routes
 from server.common.spreadsheet import csv_response
 from server.extensions import db
 from server.errors import NotFound
-from server.quotes import reroute, service
+from server.quotes import line_fix, reroute, service
 from server.quotes.models import QuoteRequest
-from server.quotes.schemas import HistorySchema, QuoteAgeArgs, QuoteExportArgs, RerouteSchema, TransitionSchema
+from server.quotes.schemas import (HistorySchema, ProductLineFixSchema, QuoteAgeArgs, QuoteExportArgs, RerouteSchema,
+                                   TransitionSchema)
 
 blp = Blueprint("quotes", __name__, url_prefix="/api", description="Quote requests")
 
@@ -28,6 +29,9 @@ def _filters(stmt, args):
         stmt = stmt.where(QuoteRequest.created_at < args["created_before"])
     if args.get("closed_after"):
         stmt = stmt.where(QuoteRequest.closed_at >= args["closed_after"])
+    if args.get("line") == line_fix.UNRECOGNISED:  # a line typed freely that names none of the company's
+        where = stmt.whereclause if stmt.whereclause is not None else true()
+        stmt = stmt.where(QuoteRequest.product_line.in_(line_fix.unrecognised_texts(db.session, where)))
     return stmt
 
 
@@ -74,6 +78,17 @@ def retry_delivery(quote_id):
 def reroute_quote(body, quote_id):
     """Send a stuck quote request (undeliverable, or waiting for its team) to another technical team, once."""
     quote = reroute.reroute(session=db.session, actor=current_actor(), quote_id=quote_id, team_id=body["team_id"])
+    db.session.commit()
+    return dump("quote_request", quote)
+
+
+@blp.post("/quotes/<string:quote_id>/product-line")
+@blp.arguments(ProductLineFixSchema)
+@blp.response(200)
+def set_product_line(body, quote_id):
+    """Set the right product line of a quote (any text naming a line) and route it again by the rules, once per team."""
+    quote = line_fix.set_product_line(session=db.session, actor=current_actor(), quote_id=quote_id,
+                                      product_line=body["product_line"])
     db.session.commit()
     return dump("quote_request", quote)
 

@@ -40,11 +40,17 @@ class QuoteExportArgs(Schema):
 
 
 class QuoteAgeArgs(QuoteListArgs):
-    """The back office's queue filters: by status, team, urgency and age (creation time)."""
+    """The back office's queue filters: by status, team, urgency and age (creation time), and
+    `line=unrecognised`: a product line typed freely that names none of the company's."""
 
     created_after = When()
     created_before = When()
     closed_after = When()
+    line = fields.String(validate=validate.OneOf(("unrecognised",)))
+
+
+class ProductLineFixSchema(Schema):
+    product_line = fields.String(required=True, validate=validate.Length(1, 120))
 
 
 class TransitionSchema(Schema):
@@ -91,3 +97,7 @@ class HistorySchema(Schema):
     delivery = fields.Nested(DeliverySchema, allow_none=True)
     # the technical team the request was routed to, by name: "routed" alone tells nobody who has it
     team_name = fields.String(allow_none=True)
+    # The product line's key when its text names a line of the company's list; `product_line_recognised`
+    # false for a text typed freely that names none (routed as no line), null without a line.
+    product_line_key = fields.String(allow_none=True)
+    product_line_recognised = fields.Boolean(allow_none=True)

@@ -124,7 +124,12 @@ def history(*, session: Session, actor: Actor, quote_id: str) -> dict:
                                    last_error=event.last_error if actor.role == "admin" else None)
     team_id = quote.team_id or (event.team_id if event is not None else None)
     team = session.get(TechnicalTeam, team_id) if team_id else None
-    return {"events": events, "delivery": delivery, "team_name": team.name if team else None}
+    from server.quotes.product_lines import key_of, product_lines
+    lines = product_lines(session)
+    known = key_of(lines, quote.product_line)
+    return {"events": events, "delivery": delivery, "team_name": team.name if team else None,
+            "product_line_key": known,
+            "product_line_recognised": None if not (quote.product_line or "").strip() else known is not None}
 
 
 DELIVERY_FIELDS = ("state", "webhook_id", "team_id", "attempts", "first_attempt_at", "next_attempt_at",

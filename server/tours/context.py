@@ -168,6 +168,16 @@ def appointments_between(session: Session, rep_id: str, start: datetime, end: da
             for a in session.execute(stmt)]
 
 
+def covered_by_colleagues(session: Session, rep_id: str, start: datetime, end: datetime) -> set[str]:
+    """Ids of the rep's own accounts with an appointment (not cancelled) of another rep starting
+    in [start, end): a booking moved to a colleague (server/agenda/entity.py) is still the
+    account's visit of that week, so its owner does not plan the account as due around it."""
+    stmt = (select(Appointment.account_id).join(Account, Account.id == Appointment.account_id)
+            .where(Account.owner_id == rep_id, Appointment.rep_id != rep_id, Appointment.status != "cancelled",
+                   Appointment.start >= start, Appointment.start < end))
+    return set(session.scalars(stmt))
+
+
 # (id, start, end) of the rep's appointments that hold a slot in [start, end): what a kept
 # plan's appointment stops are compared with. Built once, bound at execution (every tour GET runs it).
 APPOINTMENT_TIMES = (select(Appointment.id, Appointment.start, Appointment.end)

@@ -97,12 +97,22 @@ class DueAccount:
 
 
 def booked_before(session: Session, *, rep_id: str, before: datetime) -> dict[str, datetime]:
-    """account id → start (UTC) of the rep's latest kept (not cancelled) appointment there that
-    starts before `before`: the visits the planner counts on (module docstring)."""
-    stmt = (select(Appointment.account_id, func.max(Appointment.start))
-            .where(Appointment.rep_id == rep_id, Appointment.status != "cancelled", Appointment.start < before)
-            .group_by(Appointment.account_id))
-    return {account_id: start for account_id, start in session.execute(stmt)}
+    """account id → start (UTC) of the latest kept (not cancelled) appointment there that starts
+    before `before`, the rep's or a colleague's at an account the rep owns (a booking moved to a
+    colleague, server/agenda/entity.py): the visits the planner counts on (module docstring)."""
+    kept = (Appointment.status != "cancelled", Appointment.start < before)
+    own = (select(Appointment.account_id, func.max(Appointment.start)).where(Appointment.rep_id == rep_id, *kept)
+           .group_by(Appointment.account_id))
+    # Two statements, each on its own index (the rep's appointments; the rep's accounts), not one OR.
+    covered = (select(Appointment.account_id, func.max(Appointment.start))
+               .join(Account, Account.id == Appointment.account_id)
+               .where(Account.owner_id == rep_id, Appointment.rep_id != rep_id, *kept)
+               .group_by(Appointment.account_id))
+    found: dict[str, datetime] = {}
+    for account_id, start in [*session.execute(own), *session.execute(covered)]:
+        if account_id not in found or start > found[account_id]:
+            found[account_id] = start
+    return found
 
 
 def due_after_booking(next_due: datetime | None, booked_at: datetime | None, policy: dict[str, dict],

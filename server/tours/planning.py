@@ -39,7 +39,8 @@ from server.i18n import LANGUAGES
 from server.segmentation.cadence import cadence
 from server.segmentation.models import CommercialModel
 from server.tours.context import (
-    Booked, DayInputs, Done, Rep, appointments_between, at, day_bounds, day_inputs, hhmm, iso, minutes_of,
+    Booked, DayInputs, Done, Rep, appointments_between, at, covered_by_colleagues, day_bounds, day_inputs, hhmm, iso,
+    minutes_of,
 )
 from server.tours.alerts import alerts
 from server.tours.dayplan import LOWER_PRIORITY, NO_TIME, OUTSIDE_HOURS, TIME_SPLIT, TOO_FAR, DayPlan
@@ -105,6 +106,7 @@ def gather(session: Session, rep: Rep, day: date, *, now: datetime, horizon_days
     # this week, or within the horizon ahead, is not planned again as due.
     week_start = day_bounds(day - timedelta(days=day.weekday()), rep.tz)[0]
     ahead = {a.account_id for a in appointments_between(session, rep.id, week_start, end + timedelta(days=horizon_days))}
+    ahead |= covered_by_colleagues(session, rep.id, week_start, end + timedelta(days=horizon_days))
     exclude = ahead | {d.account_id for d in inputs.done} | planned_elsewhere(session, rep, day, today)
     policy = cadence(session)
     booked = booked_before(session, rep_id=rep.id, before=start)  # counted as visits (due.py)

@@ -226,7 +226,7 @@ def appointment_changed(ctx, record) -> None:
     that day's window: every kept plan from today on goes stale too, as those days left the
     account out for the booking."""
     horizon = horizon_days()
-    for rep_id, start, account_id, released in _days_touched(record):
+    for rep_id, start, account_id, released in _with_owners(ctx.session, _days_touched(record)):
         rep = load_rep(ctx.session, rep_id)
         if rep is None or start is None:
             continue
@@ -261,6 +261,19 @@ def _days_touched(record) -> list[tuple[str, datetime | None, str, bool]]:
     if before != now:
         touched.append((*before, live_before))
     return touched
+
+
+def _with_owners(session: Session, touched: list[tuple]) -> list[tuple]:
+    """`touched` and, for a booking held by a colleague of the account's owner (a move to
+    another rep, server/agenda/entity.py), the same day for the owner: its tour counts the
+    colleague's booking as the account's visit (planning.gather), so it changes with it."""
+    from server.accounts.models import Account
+    out = list(touched)
+    for rep_id, start, account_id, released in touched:
+        owner = session.scalar(select(Account.owner_id).where(Account.id == account_id))
+        if owner is not None and owner != rep_id and not any(t[0] == owner and t[1] == start for t in out):
+            out.append((owner, start, account_id, released))
+    return out
 
 
 def horizon_days(config=None) -> int:

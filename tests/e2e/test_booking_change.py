@@ -152,3 +152,42 @@ def test_a_second_booking_for_the_account_is_said_and_needs_a_confirmation(page,
     panel = page.get_by_test_id("appt-panel")
     expect(panel.get_by_test_id("appt-move-choice")).to_be_visible()
     expect(panel.get_by_test_id("appt-when")).to_contain_text(earliest.strftime("%H:%M"))
+
+
+def test_an_appointment_is_handed_to_a_colleague_of_the_team_at_one_of_their_slots(page, api):
+    tele = api("tele@example.com")
+    account = unbooked_account(tele)
+    booked = book(tele, account, free_slots(tele, account)[0])
+    colleague = next(r for r in tele.call("GET", "/api/reps") if r["id"] != account["owner_id"])
+    open_booking(page, account["id"])
+
+    page.locator(f"[data-testid=week-appt][data-appointment-id='{booked['id']}']").click(timeout=30_000)
+    panel = page.get_by_test_id("appt-panel")
+    panel.get_by_test_id("appt-move").click()
+    rep = panel.get_by_test_id("appt-move-rep")
+    expect(rep).to_have_value(account["owner_id"])  # the booked rep first, named the account's owner
+    expect(rep.locator("option:checked")).to_contain_text("titulaire du compte")
+    rep.select_option(colleague["id"])
+    expect(panel.get_by_test_id("appt-move-other-rep")).to_be_visible()
+    first = panel.get_by_test_id("slot").first
+    expect(first).to_be_visible(timeout=30_000)
+    # The colleague's own slots for the account (their agenda, their drives), as the server proposes them.
+    theirs = {datetime.fromisoformat(s["start"]) for s in tele.call(
+        "GET", f"/api/reps/{colleague['id']}/slots?account_id={account['id']}&duration=45"
+               f"&from={E2E_NOW.date().isoformat()}&to={(E2E_NOW.date() + timedelta(days=14)).isoformat()}&limit=40")}
+    first.click()
+    chosen = panel.get_by_test_id("appt-move-chosen").inner_text()
+    panel.get_by_test_id("appt-move-confirm").click()
+    expect(page.locator(".toast")).to_contain_text(f"Rendez-vous confié à {colleague['name']}")
+    expect(panel).to_have_count(0)
+
+    moved = tele.call("GET", f"/api/appointments/{booked['id']}")
+    assert moved["rep_id"] == colleague["id"] and moved["status"] == "booked"
+    start = datetime.fromisoformat(moved["start"]).astimezone(PARIS)
+    assert start.strftime("%H:%M") in chosen and start in theirs
+    assert datetime.fromisoformat(booked["end"]) - datetime.fromisoformat(booked["start"]) == \
+        datetime.fromisoformat(moved["end"]) - datetime.fromisoformat(moved["start"])
+    assert tele.call("GET", f"/api/accounts/{account['id']}")["owner_id"] == account["owner_id"]
+    # The owner's week no longer shows it; the account's warning still does, to move it again.
+    expect(page.locator(f"[data-testid=week-appt][data-appointment-id='{booked['id']}']")).to_have_count(0)
+    expect(page.get_by_test_id("book-existing")).to_contain_text(start.strftime("%H:%M"))

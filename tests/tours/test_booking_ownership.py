@@ -1,4 +1,5 @@
-"""A rep is booked only at the accounts it owns (server/agenda/entity.py): refused, online and offline."""
+"""A rep is booked only at the accounts it owns (server/agenda/entity.py): refused, online and offline;
+a booked appointment moves only to a rep of the owner's team."""
 from __future__ import annotations
 
 import pytest
@@ -44,14 +45,19 @@ def test_offline_bookings_follow_the_same_rule(app, client, world):
     assert "rep_id" in result["error"]["errors"]
 
 
-def test_moving_an_appointment_to_a_rep_that_does_not_own_the_account_is_refused(app, client, world):
+def test_moving_an_appointment_to_a_rep_of_another_team_is_refused(app, client, world):
     created = client.post("/api/appointments", json=booking(world, world.rep, world.accounts[0]),
-                          headers=world.headers(app, "tele"))
+                          headers=world.headers(app, "admin"))
     assert created.status_code == 201, created.get_json()
-    moved = client.patch(f"/api/appointments/{created.get_json()['id']}", json={"changes": {"rep_id": world.rep2.id}},
-                         headers=world.headers(app, "tele"))
+    # An admin may name any rep; a move still stays within the account owner's team.
+    moved = client.patch(f"/api/appointments/{created.get_json()['id']}", json={"changes": {"rep_id": world.other_rep.id}},
+                         headers=world.headers(app, "admin"))
     assert moved.status_code == 422 and "rep_id" in moved.get_json()["errors"]
-    # The other rep's own account stays bookable for it.
-    own = client.post("/api/appointments", json=booking(world, world.rep2, world.rep2_account),
+    # A colleague of the owner's team may take it over (tests/tours/test_move_to_colleague.py).
+    taken = client.patch(f"/api/appointments/{created.get_json()['id']}", json={"changes": {"rep_id": world.rep2.id}},
+                         headers=world.headers(app, "tele"))
+    assert taken.status_code == 200, taken.get_json()
+    # The other rep's own account stays bookable for it, at another time.
+    own = client.post("/api/appointments", json=booking(world, world.rep2, world.rep2_account, "14:00:00", "15:00:00"),
                       headers=world.headers(app, "tele"))
     assert own.status_code == 201, own.get_json()

@@ -1,9 +1,11 @@
 // One booked appointment, opened from the booking screen (the rep's week, or the account's "already
 // booked" warning): cancel it, after a confirmation, or move it to another day or time (the slots
-// that add the least driving, or one typed, with the day-off and reach checks a booking has). Both
-// are PATCH /api/appointments/{id} with the version read when the panel opened (API.md → Records):
-// `{"status": "cancelled"}`, or the new `start` and `end` (the same length). A refusal is said in
-// the desk's words, with the server's reason when it gives one.
+// that add the least driving, or one typed, with the day-off and reach checks a booking has), and
+// to another rep of the account owner's team when the rep is ill or a colleague is better placed
+// (the slots, days off and reach are then that rep's; the account keeps its owner). All are
+// PATCH /api/appointments/{id} with the version read when the panel opened (API.md → Records):
+// `{"status": "cancelled"}`, or the new `start` and `end` (the same length) and `rep_id`. A
+// refusal is said in the desk's words, with the server's reason when it gives one.
 import { useState, useEffect, useRef } from '../../vendor/preact-hooks.mjs';
 import { html, toast, isoDay, addDays } from '../../lib/ui.js';
 import { fmtDate, fmtTime, fmtDateTime, colon } from '../../lib/lang.js';
@@ -28,24 +30,43 @@ export function refusalText(e) {
 
 const longDay = (iso) => fmtDate(iso, { weekday: 'long', day: 'numeric', month: 'long' });
 
-// The other day or time: the account's best slots for the appointment's length, or one typed.
-function MoveChoice({ appt, sending, onMove, onBack }) {
+// The reps an appointment may move to: those of `reps` (GET /api/reps) in the team of the account's
+// owner, the owner first (server/agenda/entity.py refuses any other).
+export const teamReps = (reps, ownerId) => {
+  const team = reps.find((r) => r.id === ownerId)?.team_id;
+  return reps.filter((r) => r.id === ownerId || (team && r.team_id === team))
+    .sort((a, b) => (b.id === ownerId) - (a.id === ownerId));
+};
+
+// The other day, time or rep: the chosen rep's best slots for the appointment's length, or one typed.
+function MoveChoice({ appt, ownerId, sending, onMove, onBack }) {
   const minutes = Math.round((new Date(appt.end) - new Date(appt.start)) / 60000);
   const [slot, setSlot] = useState(null);
+  const [repId, setRepId] = useState(appt.rep_id);
+  const reps = teamReps(useApi('/api/reps').data || [], ownerId || appt.rep_id);
   const today = isoDay();
-  const slots = useApi(`/api/reps/${appt.rep_id}/slots?account_id=${appt.account_id}&from=${today}&to=${addDays(today, 14)}&duration=${minutes}&limit=40`);
-  const offAhead = useApi(daysOffPath(appt.rep_id, today, addDays(today, NEXT_WITHIN))).data?.items;
-  const { dayOff, nextDay, checking } = useTypedDay(appt.rep_id, slot);
-  const reach = useReach({ repId: appt.rep_id, accountId: appt.account_id, slot, minutes, skip: checking || dayOff, moving: appt.id });
+  const read = useApi(`/api/reps/${repId}/slots?account_id=${appt.account_id}&from=${today}&to=${addDays(today, 14)}&duration=${minutes}&limit=40`);
+  const slots = read.loading ? { data: null, error: null } : read; // never the previous rep's slots, to pick from
+  const offAhead = useApi(daysOffPath(repId, today, addDays(today, NEXT_WITHIN))).data?.items;
+  const { dayOff, nextDay, checking } = useTypedDay(repId, slot);
+  const reach = useReach({ repId, accountId: appt.account_id, slot, minutes, skip: checking || dayOff,
+    moving: repId === appt.rep_id ? appt.id : null });
+  const other = repId !== appt.rep_id;
+  const pickRep = (id) => { setRepId(id); setSlot(null); }; // another rep: its own slots and days off, chosen afresh
   return html`<div data-testid="appt-move-choice">
-    <${Slots} slots=${slots} chosen=${slot} otherDay=${(offAhead && nextWorked(today, offAhead)) || nextWeekday(today)}
+    ${reps.length > 1 && html`<label>${w('appt.rep')}<select data-testid="appt-move-rep" value=${repId}
+      onChange=${(e) => pickRep(e.target.value)}>${reps.map((r) => html`<option value=${r.id}>${r.name}${
+        r.id === ownerId ? ` (${w('appt.owner')})` : ''}</option>`)}</select></label>`}
+    ${other && html`<p class="muted" data-testid="appt-move-other-rep">${w('appt.otherRep')}</p>`}
+    <${Slots} key=${repId} slots=${slots} chosen=${slot} otherDay=${(offAhead && nextWorked(today, offAhead)) || nextWeekday(today)}
       onChoose=${setSlot} dayOff=${dayOff} nextDay=${nextDay} />
     <p>${w('appt.newTime')}${colon()}<strong data-testid="appt-move-chosen">${slot ? `${fmtDateTime(slot.start)}–${fmtTime(endOf(slot.start, minutes))}` : '–'}</strong></p>
     ${dayOff && html`<p class="notice warn" data-testid="appt-move-blocked">${w('dayOffBlocked', { why: offText(dayOff) })}</p>`}
     ${slot && !dayOff && html`<${ReachNotice} reach=${reach} testid="appt-move-reach" />`}
     <div class="appt-actions">
       <button class="primary" data-testid="appt-move-confirm" disabled=${!slot || sending || checking || !!dayOff}
-        onClick=${() => onMove({ start: slot.start, end: endOf(slot.start, minutes) })}>${w('appt.moveHere')}</button>
+        onClick=${() => onMove({ start: slot.start, end: endOf(slot.start, minutes), ...(other ? { rep_id: repId } : {}) },
+          other ? { name: reps.find((r) => r.id === repId)?.name } : null)}>${w('appt.moveHere')}</button>
       <button data-testid="appt-back" onClick=${onBack}>${w('appt.back')}</button></div>
   </div>`;
 }
@@ -60,13 +81,13 @@ export function AppointmentPanel({ id, moving, onClose, onChanged }) {
   const [sending, setSending] = useState(false);
   const panel = useRef(null);
   useEffect(() => panel.current?.focus(), []); // the keyboard starts in the panel: Escape closes it
-  async function change(changes, done) {
+  async function change(changes, done, values) {
     setSending(true); setProblem(null);
     try {
       const saved = await patch(`/api/appointments/${id}`, { base_version: appt.version, changes });
       // Cancelled by someone else meanwhile: the merge keeps that (another field), so the move leaves no visit.
       if (!changes.status && saved.status !== 'booked') { setProblem(w('appt.cancelledMeanwhile')); return; }
-      toast(w(done));
+      toast(w(done, values));
       onChanged();
     } catch (e) {
       setProblem(refusalText(e));
@@ -91,8 +112,8 @@ export function AppointmentPanel({ id, moving, onClose, onChanged }) {
           <button class="danger" data-testid="appt-cancel-confirm" disabled=${sending}
             onClick=${() => change({ status: 'cancelled' }, 'appt.cancelled')}>${w('appt.cancelYes')}</button>
           <button data-testid="appt-back" onClick=${() => setStep('menu')}>${w('appt.keep')}</button></div>`}
-      ${open && step === 'move' && html`<${MoveChoice} appt=${appt} sending=${sending}
-        onMove=${(times) => change(times, 'appt.moved')} onBack=${() => setStep('menu')} />`}
+      ${open && step === 'move' && html`<${MoveChoice} appt=${appt} ownerId=${account?.owner_id} sending=${sending}
+        onMove=${(changes, to) => change(changes, to ? 'appt.movedTo' : 'appt.moved', to)} onBack=${() => setStep('menu')} />`}
       <div class="appt-actions"><button data-testid="appt-close" onClick=${onClose}>${w('close')}</button></div>
     </div></div>`;
 }

@@ -3,10 +3,12 @@
 // turnaround (a setting of this desk, 48 h by default).
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, go } from '../../lib/ui.js';
+import { colon } from '../../lib/lang.js';
 import { t, fmtHours, productLine } from '../../lib/words.js';
 import { useApi } from './fetch.js';
 import { w, money, count } from './words.js';
 import { QuoteDetail, useName } from './quote-detail.js';
+import { LineFlag, unrecognised } from './line-fix.js';
 
 const COLUMNS = [
   { key: 'new', statuses: ['routed', 'submitted'] },
@@ -56,6 +58,7 @@ function Card({ q, target, selected, closed }) {
       data-testid="quote-card" data-quote-id=${q.id} data-status=${q.status}>
     <strong>${name || '…'}</strong>
     <span>${productLine(q.product_line)} · ${count('items', (q.items || []).length)}</span>
+    ${unrecognised(q) && html`<span><${LineFlag} q=${q} /></span>`}
     <span class="card-foot">
       ${q.urgency === 'urgent' && html`<span class="status st-lost">${t('urgency.urgent')}</span>`}
       ${closed ? html`<span class=${`status st-${q.status}`}>${t(`status.${q.status}`)}</span>`
@@ -68,6 +71,8 @@ export function Board({ quoteId }) {
   const [target, setTarget] = useState(Number(localStorage.getItem(TARGET_KEY)) || 48);
   const [version, setVersion] = useState(0);
   const changeTarget = (value) => { setTarget(value); localStorage.setItem(TARGET_KEY, String(value)); };
+  // The quotes whose line names none of the company's, as the server folds them (line-fix.js).
+  const flagged = useApi('/api/quotes?line=unrecognised&per_page=1', version).data?.total;
   return html`<section class=${quoteId ? 'board-wrap with-detail' : 'board-wrap'}>
     <div class="head-row">
       <h1>${w('board')}</h1>
@@ -75,6 +80,7 @@ export function Board({ quoteId }) {
         <input class="narrow" type="number" min="1" max="720" value=${target} data-testid="board-target"
           onInput=${(e) => changeTarget(Number(e.target.value) || 48)} /> h</label>
       <button onClick=${() => setVersion(version + 1)}>${w('refresh')}</button>
+      ${flagged > 0 && html`<span class="status st-undeliverable" data-testid="board-unrecognised">${w('unrecognisedLines')}${colon()}${flagged}</span>`}
     </div>
     <div class="board">${COLUMNS.map((c) => html`<${Column} key=${c.key} column=${c} target=${target} version=${version} selected=${quoteId} />`)}</div>
     ${quoteId && html`<${QuoteDetail} key=${quoteId} id=${quoteId} onChanged=${() => setVersion(version + 1)}

@@ -1,7 +1,8 @@
 // One quote request for the back office: items, photos, account, contact, rep, its
 // history and delivery log; moves it along (POST /api/quotes/{id}/transition),
 // sends an undeliverable one again (POST /api/quotes/{id}/retry-delivery) or a stuck one to
-// another technical team (reroute.js). Why a delivery failed is shown in words
+// another technical team (reroute.js); a product line typed freely that names no line is flagged
+// and set right (line-fix.js). Why a delivery failed is shown in words
 // (`reason_text`); the channel's technical detail only to admins, who get it.
 import { useState, useEffect } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
@@ -11,6 +12,7 @@ import { api } from '../../lib/api.js';
 import { useApi, post, problemText } from './fetch.js';
 import { w } from './words.js';
 import { Reroute, stuck } from './reroute.js';
+import { LineFix, LineFlag } from './line-fix.js';
 
 const NEXT = { routed: ['in_progress', 'quoted'], in_progress: ['quoted'], quoted: ['won', 'lost'] };
 const LABEL = { in_progress: 'take', quoted: 'quoteIt', won: 'markWon', lost: 'markLost' };
@@ -80,10 +82,13 @@ export function QuoteDetail({ id, onChanged, onClose }) {
       <dt>${w('account')}</dt><dd>${account ? `${account.address || ''} ${account.postcode || ''} ${account.city || ''}` : ''}</dd>
       <dt>${w('contact')}</dt><dd>${contact ? `${contact.name} ${contact.phone || ''} ${contact.email || ''}` : '–'}</dd>
       <dt>${w('rep')}</dt><dd>${reps.find((r) => r.id === q.rep_id)?.name || '–'}</dd>
-      <dt>${t('productLine')}</dt><dd>${productLine(q.product_line) || '–'}</dd>
+      <dt>${t('productLine')}</dt><dd data-testid="quote-line">${productLine(q.product_line) || '–'}${
+        history.data?.product_line_recognised === false && html` <${LineFlag} q=${q} />`}</dd>
       <dt>${w('technicalTeam')}</dt><dd data-testid="quote-team" translate=${false}>${history.data?.team_name || '–'}</dd>
       <dt>${t('quote')}</dt><dd>${fmtDateTime(q.created_at)}</dd>
     </dl>
+    <${LineFix} key=${q.version} q=${q} recognised=${history.data?.product_line_recognised}
+      onFixed=${(_, left) => { onChanged(); if (left) onClose(); else { quote.reload(); history.reload(); } }} />
     <table class="grid"><thead><tr><th>${t('label')}</th><th>${t('quantity')}</th><th>${t('unit')}</th></tr></thead>
       <tbody>${(q.items || []).map((i) => html`<tr><td>${i.label}</td><td>${i.quantity}</td><td>${i.unit || ''}</td></tr>`)}</tbody></table>
     ${q.notes && html`<p class="note">${q.notes}</p>`}

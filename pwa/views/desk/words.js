@@ -54,6 +54,8 @@ const fr = {
   'appt.cancelSure': 'Annuler le rendez-vous « {name} » du {d} à {t} ? Le commercial ne l’aura plus dans sa tournée.',
   'appt.cancelYes': 'Oui, annuler', 'appt.keep': 'Non, le garder', 'appt.back': 'Retour',
   'appt.newTime': 'Nouvel horaire', 'appt.moveHere': 'Déplacer ici',
+  'appt.rep': 'Commercial', 'appt.owner': 'titulaire du compte', 'appt.movedTo': 'Rendez-vous confié à {name}.',
+  'appt.otherRep': 'Le rendez-vous passe à ce commercial : créneaux, jours non travaillés et trajets sont les siens ; le compte garde son commercial.',
   'appt.cancelled': 'Rendez-vous annulé.', 'appt.moved': 'Rendez-vous déplacé.',
   'appt.status.cancelled': 'Ce rendez-vous est annulé.', 'appt.status.done': 'Ce rendez-vous a eu lieu.',
   'appt.cancelledMeanwhile': 'Ce rendez-vous a été annulé entre-temps par quelqu’un d’autre : il n’a pas été déplacé.',
@@ -182,7 +184,13 @@ const fr = {
   // No mail relay on the server, and re-routing a stuck quote (techteams.js, quote-detail.js).
   noRelayWarning: 'Aucun serveur d’e-mail n’est configuré sur ce serveur : les devis ne partiront pas par e-mail. Ses membres les reçoivent dans leur tableau ; sans membre, ils attendent un serveur d’e-mail.',
   cannotDeliver: 'Ne peut pas transmettre', reroute: 'Envoyer à une autre équipe', rerouteTo: 'Équipe technique',
-  rerouteHelp: 'La demande part une seule fois, vers l’équipe choisie.', receivesNothingShort: 'ne reçoit rien',
+  rerouteHelp: 'La demande part une seule fois, vers l’équipe choisie.',
+  'line.unrecognised': 'Gamme non reconnue', 'line.typed': 'Saisie sur la tablette : « {text} », qui n’est aucune gamme de l’entreprise ; la demande est partie à l’équipe par défaut.',
+  'line.right': 'Bonne gamme', 'line.save': 'Corriger la gamme',
+  'line.help': 'La demande est envoyée à l’équipe de cette gamme selon les règles de routage ; une équipe qui l’a déjà reçue ne la reçoit pas une seconde fois.',
+  'line.inHand': 'L’équipe technique a pris la demande en main : sa gamme ne change plus.',
+  'line.fixed': 'Gamme corrigée ; la demande reste à votre équipe.', 'line.rerouted': 'Gamme corrigée ; la demande part à l’équipe de cette gamme.',
+  unrecognisedLines: 'Gammes non reconnues', receivesNothingShort: 'ne reçoit rien',
   technicalDetail: 'Détail technique',
 };
 const en = {
@@ -233,6 +241,8 @@ const en = {
   'appt.cancelSure': 'Cancel the appointment “{name}” on {d} at {t}? It leaves the rep’s tour.',
   'appt.cancelYes': 'Yes, cancel', 'appt.keep': 'No, keep it', 'appt.back': 'Back',
   'appt.newTime': 'New time', 'appt.moveHere': 'Move here',
+  'appt.rep': 'Rep', 'appt.owner': 'account owner', 'appt.movedTo': 'Appointment handed to {name}.',
+  'appt.otherRep': 'The appointment goes to this rep: slots, days off and drives are theirs; the account keeps its rep.',
   'appt.cancelled': 'Appointment cancelled.', 'appt.moved': 'Appointment moved.',
   'appt.status.cancelled': 'This appointment is cancelled.', 'appt.status.done': 'This appointment took place.',
   'appt.cancelledMeanwhile': 'Someone else cancelled this appointment meanwhile: it was not moved.',
@@ -352,7 +362,13 @@ const en = {
   // No mail relay on the server, and re-routing a stuck quote (techteams.js, quote-detail.js).
   noRelayWarning: 'No mail server is configured on this server: quotes will not leave by e-mail. Its members get them on their board; with no member, they wait for a mail server.',
   cannotDeliver: 'Cannot deliver', reroute: 'Send to another team', rerouteTo: 'Technical team',
-  rerouteHelp: 'The request leaves once, to the chosen team.', receivesNothingShort: 'receives nothing',
+  rerouteHelp: 'The request leaves once, to the chosen team.',
+  'line.unrecognised': 'Unrecognised product line', 'line.typed': 'Typed on the tablet: “{text}”, which is none of the company’s product lines; the request went to the default team.',
+  'line.right': 'Right product line', 'line.save': 'Set the product line',
+  'line.help': 'The request goes to this line’s team by the routing rules; a team that already received it does not receive it a second time.',
+  'line.inHand': 'The technical team has taken the request in hand: its product line no longer changes.',
+  'line.fixed': 'Product line set; the request stays with your team.', 'line.rerouted': 'Product line set; the request goes to this line’s team.',
+  unrecognisedLines: 'Unrecognised product lines', receivesNothingShort: 'receives nothing',
   technicalDetail: 'Technical detail',
 };
 export const dictionaries = { fr, en }; // exported for the language check of the browser tests
