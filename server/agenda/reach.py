@@ -25,9 +25,11 @@ team's telemarketers and manager, an admin, the rep) → `{"reachable", "arrive"
   overtime the visit adds), else null;
 - `lunch`: false when the visit leaves no room for the lunch break (the rep's `lunch` rule:
   its length within its window, on a leg between visits) that the day had without it;
-- `reachable`: neither is late, nor past the day's end (`lunch` warns on its own). A day not
-  worked answers reachable (the day-off warning and the booking's refusal say why); 404 for a
-  rep or account out of reach, 422 for bad times.
+- `within_hours`: false when the visit does not lie within that day's working hours,
+  `hours` (`["HH:MM", "HH:MM"]`, null on a day off): the booking would be refused (409);
+- `reachable`: within the hours, neither is late, nor past the day's end (`lunch` warns on
+  its own). A day not worked answers reachable (the day-off warning and the booking's
+  refusal say why); 404 for a rep or account out of reach, 422 for bad times.
 
 `moving`, the id of an appointment being moved to `start`: it is left out of the day, so the
 visit is measured against the others only (the booking screen's "Déplacer").
@@ -79,10 +81,15 @@ def reach(*, session, actor, rep_id: str, account_id: str, start: str, end: str,
         raise Invalid("An appointment must end after it starts.", errors={"end": ["Must be after start."]})
     day = begin.astimezone(rep.tz).date()
     answer = {"reachable": True, "arrive": iso(begin, rep.tz), "late_min": 0, "from": None, "next": None,
-              "day_end": None, "lunch": True}
+              "day_end": None, "lunch": True, "within_hours": True, "hours": None}
     span = rep.span(day)
     if span is None:
         return answer
+    # The booking's own check (server/agenda/hours.py): a visit outside the day's hours is
+    # refused, so the warning must not say it can still be booked (a user trial met that).
+    answer["hours"] = [rep.calendar.span(day)[0], rep.calendar.span(day)[1]]
+    answer["within_hours"] = (finish.astimezone(rep.tz).date() == day and minutes_of(begin, day, rep.tz) >= span[0]
+                              and minutes_of(finish, day, rep.tz) <= span[1])
     home = rep.home
     others = [a for a in appointments_between(session, rep.id, *day_bounds(day, rep.tz)) if a.id != moving]
     # Node 0 is home base, 1 the visit asked about, 2… the day's appointments. As the planner
@@ -149,7 +156,7 @@ def reach(*, session, actor, rep_id: str, account_id: str, start: str, end: str,
     answer["day_end"] = ({"end": clock(span[1]), "back": clock(home_at), "over_min": _whole(over)}
                          if _whole(over) > 0 else None)
     answer["lunch"] = lunch_fits(sequence, together) or not lunch_fits(without, alone)
-    answer["reachable"] = (answer["late_min"] == 0 and (answer["next"] is None or answer["next"]["late_min"] == 0)
+    answer["reachable"] = (answer["within_hours"] and answer["late_min"] == 0 and (answer["next"] is None or answer["next"]["late_min"] == 0)
                            and answer["day_end"] is None)
     return answer
 

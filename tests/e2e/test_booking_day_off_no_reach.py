@@ -40,3 +40,25 @@ def test_no_reach_is_asked_for_a_day_off_and_it_is_for_the_next_worked_day(brows
         assert CHRISTMAS not in reach_days
     finally:
         context.close()
+
+
+def test_a_time_outside_the_reps_hours_is_said_so_and_not_offered_to_book(browser, live_server):
+    """The server refuses a booking outside the rep's hours: the screen says so (not "you can still
+    book it", as a user trial read before a 409) and its Book button waits for another time."""
+    context = new_context(browser, live_server, now=dt.datetime(2026, 12, 21, 9, 30, tzinfo=dt.UTC))
+    try:
+        page = context.new_page()
+        page.set_viewport_size(DESKTOP)
+        desk_sign_in(page, "tele@example.com", "calls")
+        page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
+        page.get_by_test_id("manual-slot").locator("summary").click()
+        page.get_by_test_id("manual-date").fill(NEXT_MONDAY)
+        page.get_by_test_id("manual-time").fill("06:00")
+        notice = page.get_by_test_id("book-reach")
+        expect(notice).to_contain_text("Hors des heures de travail du commercial ce jour-là", timeout=30_000)
+        expect(notice).not_to_contain_text("quand même")
+        expect(page.get_by_test_id("book-submit")).to_be_disabled()
+        page.get_by_test_id("manual-time").fill("10:00")
+        expect(page.get_by_test_id("book-submit")).to_be_enabled()
+    finally:
+        context.close()

@@ -122,7 +122,7 @@ def test_a_day_not_worked_is_left_to_the_day_off_warning(app, client, world, far
     saturday = a_working_day(weekday=5)
     answer = reach(client, world.headers(app, "tele"), world, far, saturday, "08:00", "09:00")
     assert answer == {"reachable": True, "arrive": answer["arrive"], "late_min": 0, "from": None, "next": None,
-                      "day_end": None, "lunch": True}
+                      "day_end": None, "lunch": True, "within_hours": True, "hours": None}
 
 
 @pytest.mark.parametrize("who", ["other_manager", "backoffice"])
@@ -161,3 +161,18 @@ def test_a_visit_that_leaves_no_room_for_lunch_says_so(app, client, session, wor
     assert squeezed["reachable"] is True and squeezed["day_end"] is None  # in time, all the same
     # 12:00–12:45 leaves 12:45–13:45 free.
     assert reach(client, world.headers(app, "tele"), world, near, day, "12:00", "12:45")["lunch"] is True
+
+
+def test_a_visit_outside_the_days_hours_says_so_instead_of_a_lateness_it_could_book(app, client, world):
+    """The booking refuses a visit outside the working hours (409): the warning must say that,
+    not "you can still book it" (a user trial booked 08:00 for a rep working from 08:30)."""
+    day = a_working_day()
+    hours = world.rep.working_hours[day.strftime("%a").lower()]
+    early = reach(client, world.headers(app, "tele"), world, world.accounts[0], day, "06:00", "07:00")
+    assert (early["within_hours"], early["hours"], early["reachable"]) == (False, hours[:2], False)
+    inside = reach(client, world.headers(app, "tele"), world, world.accounts[0], day, "14:00", "15:00")
+    assert (inside["within_hours"], inside["hours"]) == (True, hours[:2])
+    booked = client.post("/api/appointments", headers=world.headers(app, "tele"), json={
+        "rep_id": world.rep.id, "account_id": world.accounts[0].id, "contact_id": None, "purpose": None,
+        "start": f"{day.isoformat()}T06:00:00", "end": f"{day.isoformat()}T07:00:00"})
+    assert booked.status_code == 409  # as the warning said

@@ -64,7 +64,7 @@ function MoveChoice({ appt, ownerId, sending, onMove, onBack }) {
     ${dayOff && html`<p class="notice warn" data-testid="appt-move-blocked">${w('dayOffBlocked', { why: offText(dayOff) })}</p>`}
     ${slot && !dayOff && html`<${ReachNotice} reach=${reach} testid="appt-move-reach" />`}
     <div class="appt-actions">
-      <button class="primary" data-testid="appt-move-confirm" disabled=${!slot || sending || checking || !!dayOff}
+      <button class="primary" data-testid="appt-move-confirm" disabled=${!slot || sending || checking || !!dayOff || reach?.within_hours === false}
         onClick=${() => onMove({ start: slot.start, end: endOf(slot.start, minutes), ...(other ? { rep_id: repId } : {}) },
           other ? { name: reps.find((r) => r.id === repId)?.name } : null)}>${w('appt.moveHere')}</button>
       <button data-testid="appt-back" onClick=${onBack}>${w('appt.back')}</button></div>

@@ -140,7 +140,7 @@ function BookForm({ account, reps }) {
       ${dayOff && html`<p class="notice warn" data-testid="book-blocked">${w('dayOffBlocked', { why: offText(dayOff) })}</p>`}
       ${second && slot && html`<p class="notice warn" role="alert" data-testid="book-second">${w('appt.second')}
         <button data-testid="book-second-cancel" onClick=${() => setSecond(false)}>${w('appt.keepOne')}</button></p>`}
-      <button class="primary" data-testid="book-submit" disabled=${!slot || sending || checking || !!dayOff} onClick=${submit}>${
+      <button class="primary" data-testid="book-submit" disabled=${!slot || sending || checking || !!dayOff || reach?.within_hours === false} onClick=${submit}>${
         w(second ? 'appt.bookSecond' : 'confirmBooking')}</button>
       ${slot && !dayOff && html`<${ReachNotice} reach=${reach} testid="book-reach" />`}</div></div>
     </div>

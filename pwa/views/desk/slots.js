@@ -83,6 +83,7 @@ export function Slots({ slots: { data, error }, chosen, onChoose, dayOff, nextDa
 // Why the rep would be late, in the desk's words: at this visit, at the next appointment, home
 // after the day's end; and a day left without its lunch break.
 export function reachText(r) {
+  if (r.within_hours === false) return w('reach.hours', { start: r.hours[0], end: r.hours[1] }); // refused if booked
   const late = r.late_min > 0 && w(r.from ? 'reach.from' : 'reach.home', { name: r.from?.name, t: fmtTime(r.arrive), n: r.late_min });
   const next = r.next?.late_min > 0 && w('reach.next', { name: r.next.name, t: fmtTime(r.next.start), n: r.next.late_min });
   const end = r.day_end && w('reach.dayEnd', { t: fmtTime(r.day_end.back), n: r.day_end.over_min, end: fmtTime(r.day_end.end) });
