@@ -166,12 +166,15 @@ def test_messages_with_values_and_schema_messages_are_translated(client, quote_w
     assert client.get("/api/me", headers={"Accept-Language": "en"}).get_json()["title"] == "Authentication required"
 
 
-@pytest.mark.parametrize(("language", "expected"), [("fr", "transmise par boîte de réception"),
-                                                     ("en", "delivered by inbox")])
+@pytest.mark.parametrize(("language", "expected"), [("fr", "transmise par e-mail"), ("en", "delivered by e-mail")])
 def test_the_dispatchers_notes_are_translated_with_their_values(app, language, expected):
+    """A channel's note reads in the reader's words, not the channel's key (a user trial read
+    "delivered by inbox"); a channel without a note of its own is filled in the template."""
     from server.i18n import translate
     with app.test_request_context(headers={"Accept-Language": language}):
-        assert translate("delivered by inbox") == expected
+        assert translate("delivered by email") == expected
+        assert translate("delivered by inbox") == {"fr": "déposée dans la boîte de réception de l’équipe",
+                                                   "en": "delivered to the team’s inbox"}[language]
         assert translate("Typed by a person.") == "Typed by a person."  # not a catalogue message: as it is
 
 

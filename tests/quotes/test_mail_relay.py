@@ -98,8 +98,8 @@ def test_with_no_relay_a_team_with_members_receives_it_in_its_inbox(client, worl
     assert (routed.status, routed.team_id) == ("routed", team.id)
     assert db.session.scalars(select(DeliveryAttempt.channel)).all() == ["inbox"]
     history = client.get(f"/api/quotes/{quote_id}/history", headers=headers(office)).get_json()
-    assert history["events"][-1]["note"] == ("transmise par boîte de réception : aucun serveur d’e-mail "
-                                             "n’est configuré")
+    assert history["events"][-1]["note"] == ("déposée dans la boîte de réception de l’équipe : aucun serveur "
+                                             "d’e-mail n’est configuré")
     took = client.post(f"/api/quotes/{quote_id}/transition", json={"to": "in_progress"}, headers=headers(office))
     assert took.status_code == 200, took.get_json()
 

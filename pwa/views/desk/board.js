@@ -19,7 +19,8 @@ const COLUMNS = [
 ];
 const TARGET_KEY = 'tournee-turnaround-target';
 
-export const ageHours = (q) => (Date.now() - new Date(q.created_at).getTime()) / 3600000;
+// Never below 0: a desk whose clock runs a few minutes behind the server's read "-1 j -1 h" for a new quote.
+export const ageHours = (q) => Math.max(0, Date.now() - new Date(q.created_at).getTime()) / 3600000;
 export function ageClass(hours, target) {
   if (hours >= target) return 'age late';
   return hours >= target / 2 ? 'age warn' : 'age ok';
