@@ -119,3 +119,21 @@ def test_an_undeliverable_quote_is_told_in_words_and_sent_to_another_team(page, 
     live_server.dispatch_once()
     routed = admin.call("GET", f"/api/quotes/{quote['id']}")
     assert (routed["status"], routed["team_id"]) == ("routed", motors["id"])
+
+
+def test_a_desk_clock_behind_the_servers_shows_no_negative_age(browser, live_server):
+    """The board's age is the desk's clock minus the server's creation time: a desk whose clock
+    runs behind (here before every quote) reads "0 min", not "-1 j -1 h" (a user trial saw it)."""
+    import datetime as dt
+
+    from e2e_server import new_context
+    context = new_context(browser, live_server, now=dt.datetime(2020, 1, 6, 9, 0, tzinfo=dt.UTC))
+    try:
+        page = context.new_page()
+        page.set_viewport_size(DESKTOP)
+        desk_sign_in(page, "backoffice@example.com", "board")
+        ages = page.get_by_test_id("board-new").get_by_test_id("quote-card").locator(".age")
+        expect(ages.first).to_be_visible(timeout=20_000)
+        assert set(ages.all_inner_texts()) == {"0 min"}
+    finally:
+        context.close()
