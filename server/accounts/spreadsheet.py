@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from decimal import Decimal
 from datetime import date, datetime
 
 from server.errors import TooLarge
@@ -31,8 +32,8 @@ def _text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "oui" if value else "non"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+    if isinstance(value, float):  # positional, as the cell shows it: 1e-05 reads "0,00001", not "1e-05"
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f").replace(".", ",")
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
     if isinstance(value, date):
