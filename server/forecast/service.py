@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
+from server.agenda.workdays import WorkCalendar
 from server.forecast.deals import Deal
 from server.forecast.knowledge import Known
 from server.kpis.period import Period
@@ -29,13 +31,26 @@ FIGURES = ("won", "weighted", "best_case", "commit")
 def expected_close(deal: Deal, known: Known, as_of: datetime, zone) -> date:
     """When an open deal is expected to close, seen from `as_of` (never before that day): the
     date set on the opportunity, else `as_of` plus the median time the history's wins of
-    that age still took (server/forecast/knowledge.py)."""
+    that age still took (server/forecast/knowledge.py). A date the app works out (an estimate,
+    or today for a date set and passed) is a worked day of the default week (`_worked_from`);
+    a date a person set and still ahead stays as set."""
     today = as_of.astimezone(zone).date()
+    if deal.expected_close is not None and deal.expected_close >= today:
+        return deal.expected_close
     if deal.expected_close is not None:
-        return max(deal.expected_close, today)
+        return _worked_from(today)
     if not known.won_delays:
-        return max(deal.opened_at.astimezone(zone).date() + timedelta(days=known.delay_days), today)
-    return (as_of + timedelta(days=known.remaining_days(_age(deal, as_of)))).astimezone(zone).date()
+        return _worked_from(max(deal.opened_at.astimezone(zone).date() + timedelta(days=known.delay_days), today))
+    return _worked_from((as_of + timedelta(days=known.remaining_days(_age(deal, as_of)))).astimezone(zone).date())
+
+
+@lru_cache(maxsize=4096)
+def _worked_from(day: date) -> date:
+    """`day`, or the first day after it worked in the default week (Monday to Friday, France's
+    public holidays; server/agenda/workdays.py): a deal was listed to close on a Saturday, a
+    Sunday or Christmas Day (a user trial). Cached: a company's forecast asks the same few
+    hundred days again and again."""
+    return WorkCalendar(hours={}).working_day_on_or_after(day) or day
 
 
 def _age(deal: Deal, as_of: datetime) -> float:
