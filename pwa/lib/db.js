@@ -186,7 +186,7 @@ export function acknowledge(results, sentById) {
         if (current) await table(sent.entity).put({ ...current, ...sent.was });
         // A refused visit gives its account the dates it had, unless a later visit moved them.
         const account = sent.moved_was && await db.account.get(sent.changes.account_id);
-        if (account?.last_visit_at === sent.changes.started_at) await db.account.put({ ...account, ...sent.moved_was });
+        if (account && account.last_visit_at === sent.changes.started_at) await db.account.put({ ...account, ...sent.moved_was });
       }
       for (const id of sent.local_attachment_ids || []) await db.attachments.delete(id);
       // Later edits of the record build on its new version.
