@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, and_, bindparam, delete, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -312,11 +313,13 @@ def visits_logged(ctx, visited: dict[str, dict[str, datetime]]) -> None:
     worker._outdated); an appointment stop stays booked. One query per owner. The other kept
     plans of the rep follow its accounts' changes after REPLAN_QUIET_S (server/tours/worker.py)."""
     for rep_id, accounts in visited.items():
-        rep = load_rep(ctx.session, rep_id)
-        if rep is None:
+        # The owner's zone only (the days are its local days): a push pays this once per owner.
+        zone = ctx.session.execute(select(User.timezone).where(User.id == rep_id, User.role == "rep")).first()
+        if zone is None:
             continue
-        today = utcnow().astimezone(rep.tz).date()
-        after = {account_id: started.astimezone(rep.tz).date() for account_id, started in accounts.items()}
+        tz = ZoneInfo(zone.timezone or "Europe/Paris")
+        today = utcnow().astimezone(tz).date()
+        after = {account_id: started.astimezone(tz).date() for account_id, started in accounts.items()}
         first = max(today, min(after.values())) + timedelta(days=1)  # today's is not reordered under the rep
         for kept in ctx.session.scalars(select(TourPlan).where(TourPlan.rep_id == rep_id, TourPlan.date >= first)):
             if any(s.get("kind") != "appointment" and kept.date > after.get(s.get("account_id"), kept.date)
