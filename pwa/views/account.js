@@ -73,10 +73,11 @@ function Timeline({ accountId }) {
 }
 
 export function Account({ id }) {
-  const account = useLive(() => getRecord('account', id), [id]);
+  // null once read and absent (undefined is "still reading"): another rep's account is never here.
+  const account = useLive(() => getRecord('account', id).then((a) => a ?? null), [id]);
   const contacts = useLive(() => byAccount('contact', id), [id], []);
   if (account === undefined) return html`<p class="muted">…</p>`;
-  if (!account) return html`<p class="muted">404</p>`;
+  if (!account) return html`<p class="notice" data-testid="account-not-here">${t('accountNotHere')}</p>`;
   return html`
     <section class="account">
       ${account._linked_from && html`<div class="banner info" role="status" data-testid="merge-suggestion">
