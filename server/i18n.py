@@ -144,15 +144,16 @@ def _value(value: str) -> str:
 
 
 def translate_problem(doc: dict[str, Any]) -> dict[str, Any]:
-    """A problem document with its words in the response's language (title, detail, fields, report)."""
+    """A problem document with its words in the response's language (title, detail, fields, report, warnings)."""
     out = dict(doc)
     for key in ("title", "detail"):
         out[key] = translate(out.get(key))
     if isinstance(out.get("errors"), dict):
         out["errors"] = {field: [translate(m) for m in messages] if isinstance(messages, list) else messages
                          for field, messages in out["errors"].items()}
-    if isinstance(out.get("report"), list):
-        out["report"] = translate_report(out["report"])
+    for key in ("report", "warnings"):  # an import's refusal: its problems, and its warnings beside them
+        if isinstance(out.get(key), list):
+            out[key] = translate_report(out[key])
     return out
 
 
