@@ -342,7 +342,7 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
         targets = resolve_columns(table, mapping or {}, known, issues, custom_keys=custom_keys, labels=labels)
         by_name = not {"external_ref", "id"} & set(targets.values())
         if by_name and "name" not in targets.values():  # every line would be a create without a name
-            issues.append(Issue(1, "name", NAME_COLUMN_MISSING, column=NAME_COLUMN))
+            issues.append(Issue(1, "name", NAME_COLUMN_MISSING, column=NAME_COLUMN, suggested=True))
         if issues:  # a bad header would make every line wrong: report the header alone
             raise ImportRejected(issues, **outcome.counts())
         by_postcode = "postcode" in targets.values()  # else lines are matched by name alone
@@ -384,11 +384,12 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
             if current is None:
                 if "name" not in values and not by_name:  # by name, parse_lines told it already
                     issues.append(Issue(line, "name", "Missing: a new account needs it.",
-                                        column=columns.get("name", NAME_COLUMN)))
+                                        column=columns.get("name", NAME_COLUMN), suggested="name" not in columns))
                 if "owner_email" not in values:  # named as the column the import reads, not the key
                     issues.append(Issue(line, "owner_email",
                                         OWNER_CELL_EMPTY if "owner_email" in columns else OWNER_MISSING,
-                                        column=columns.get("owner_email", OWNER_COLUMN)))
+                                        column=columns.get("owner_email", OWNER_COLUMN),
+                                        suggested="owner_email" not in columns))
                 for key in missing_required(types, values):  # as REST and sync creates owe them
                     column = columns.get(f"custom.{key}", key)
                     if not any(i.line == line and i.field == column for i in issues):  # not a bad cell, told already

@@ -150,3 +150,17 @@ def test_a_contacts_files_report_names_its_own_columns(session, people, upload):
     assert response.status_code == 422
     assert [(i["line"], i["field"], i["column"]) for i in response.get_json()["report"]] == [
         (3, "email", "Courriel"), (4, "account_ref", "Code client"), (5, "name", "Nom")]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_files_header_spelled_as_a_suggested_column_is_quoted_not_translated(upload, language):
+    # "Rep (e-mail)" and "Company name" are the columns a report suggests adding (in French « Commercial
+    # (e-mail) », « Raison sociale »); a file headed so is quoted as it is, in either language
+    text = "Company name;Postcode;Rep (e-mail)\nGarage Étienne;21000;\n"
+    response = upload(text, language, dry_run="1")
+    assert response.status_code == 422
+    assert [(i["line"], i["field"], i["column"]) for i in response.get_json()["report"]] == [
+        (2, "owner_email", "Rep (e-mail)")]
+    missing = upload("Company name;Postcode\nGarage Étienne;21000\n", language, dry_run="1")
+    assert [i["column"] for i in missing.get_json()["report"]] == [
+        "Commercial (e-mail)" if language == "fr" else "Rep (e-mail)"]  # suggested: in the reader's words
