@@ -18,7 +18,8 @@ from typing import Any
 from server.accounts.csvfile import Issue
 from server.geo.gazetteer import usable_postcode
 
-def unusable_postcodes(lines: list[tuple[int, dict[str, Any]]], columns: dict[str, str]) -> list[tuple[int, str, str, bool]]:
+def unusable_postcodes(lines: list[tuple[int, dict[str, Any]]],
+                       columns: dict[str, str]) -> list[tuple[int, str, str, bool]]:
     """[(line, column header, postcode as written, has a city)] of the lines whose postcode the
     gazetteer cannot read; `columns` is field → the file's header."""
     column = columns.get("postcode")
@@ -37,18 +38,19 @@ def postcode_warnings(found: list[tuple[int, str, str, bool]],
     for line, column, postcode, has_city in found:
         placed = precision.get(line, "unknown") if precision is not None else "unknown"
         if placed == "commune":
-            out.append(Issue(line, "postcode", f"Not a French postcode (5 digits): {postcode!r}. The account is located "
-                                               "by its city.", column=column))
+            out.append(Issue(line, "postcode", f"Not a French postcode (5 digits): {postcode!r}. "
+                                               "The account is located by its city.", column=column))
         elif placed in ("address", "street"):
-            out.append(Issue(line, "postcode", f"Not a French postcode (5 digits): {postcode!r}. The account is located "
-                                               "by its address.", column=column))
+            out.append(Issue(line, "postcode", f"Not a French postcode (5 digits): {postcode!r}. "
+                                               "The account is located by its address.", column=column))
         elif placed is None and has_city:
-            out.append(Issue(line, "postcode", f"Not a French postcode (5 digits): {postcode!r}. The account is without "
-                                               "position: its city names no commune, or several; correct the postcode.",
-                             column=column))
+            out.append(Issue(line, "postcode", f"Not a French postcode (5 digits): {postcode!r}. The account is "
+                                               "without position: its city names no commune, or several; "
+                                               "correct the postcode.", column=column))
         elif placed is None:
-            out.append(Issue(line, "postcode", f"Not a French postcode (5 digits): {postcode!r}. The account is without "
-                                               "position: correct the postcode or fill in the city.", column=column))
+            out.append(Issue(line, "postcode", f"Not a French postcode (5 digits): {postcode!r}. The account is "
+                                               "without position: correct the postcode or fill in the city.",
+                             column=column))
         else:  # manual: placed by the file's own lat/lon; unknown: not located (the file is refused)
             out.append(Issue(line, "postcode", f"Not a French postcode (5 digits): {postcode!r}.", column=column))
     return out

@@ -26,8 +26,8 @@ contact_imports.py). The rules:
   (422), `column` naming the file's own header and a rep quoted as the cell writes it. A
   dry run validates and counts without writing. Warnings (`Outcome.warnings`, same shape)
   never refuse: a line that repeats an earlier one exactly is skipped, while the same
-  reference with other values is refused; a postcode that places nothing (import_warnings.py). Phones are kept as written (at most 40
-  characters), as REST and sync keep them.
+  reference with other values is refused; a postcode that places nothing (import_warnings.py).
+  Phones are kept as written (at most 40 characters), as REST and sync keep them.
 - Writes are set-based: one read of the existing accounts, chunked inserts and
   executemany updates, versions from one reserved block; accounts are segmented by
   the active model as they are written; an owner change leaves tombstones (P9).

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from server.accounts.models import Account
 from server.geo.gazetteer import locate_commune
 
-LINES = ["C-1;Aéro Services;21000;Dijon;rep.a@test.example;250 000", "C-2;Petit Garage;21200;Beaune;rep.a@test.example;900"]
+LINES = ["C-1;Aéro Services;21000;Dijon;rep.a@test.example;250 000",
+         "C-2;Petit Garage;21200;Beaune;rep.a@test.example;900"]
 
 
 def stored(session) -> dict[str, tuple]:
@@ -47,7 +48,8 @@ def test_a_mapping_to_a_key_no_field_nor_criterion_has_is_still_refused(session,
     response = upload("\n".join(["Code client;Raison sociale;CP;Ville;Commercial;CA annuel", *LINES]), language,
                       mapping=json.dumps({"CA annuel": "chiffre_affaires"}))
     assert response.status_code == 422
-    assert [(i["line"], i["column"], i["message"]) for i in response.get_json()["report"]] == [(1, "CA annuel", message)]
+    report = response.get_json()["report"]
+    assert [(i["line"], i["column"], i["message"]) for i in report] == [(1, "CA annuel", message)]
     assert count(session) == 0
 
 
@@ -164,3 +166,13 @@ def test_a_files_header_spelled_as_a_suggested_column_is_quoted_not_translated(u
     missing = upload("Company name;Postcode\nGarage Étienne;21000\n", language, dry_run="1")
     assert [i["column"] for i in missing.get_json()["report"]] == [
         "Commercial (e-mail)" if language == "fr" else "Rep (e-mail)"]  # suggested: in the reader's words
+
+
+def test_a_file_without_reference_skips_a_copied_line_under_its_name_column(session, upload):
+    text = "\n".join(["Raison sociale;CP;Ville;Commercial", "Garage Étienne;21000;Dijon;rep.a@test.example",
+                      "Garage Étienne;21000;Dijon;rep.a@test.example"])
+    response = upload(text, "en")
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["created"] == 1 and count(session) == 1
+    assert [(w["line"], w["column"], w["message"]) for w in response.get_json()["warnings"]] == [
+        (3, "Raison sociale", "Same as line 2: skipped.")]
