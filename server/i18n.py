@@ -144,15 +144,16 @@ def _value(value: str) -> str:
 
 
 def translate_problem(doc: dict[str, Any]) -> dict[str, Any]:
-    """A problem document with its words in the response's language (title, detail, fields, report)."""
+    """A problem document with its words in the response's language (title, detail, fields, report, warnings)."""
     out = dict(doc)
     for key in ("title", "detail"):
         out[key] = translate(out.get(key))
     if isinstance(out.get("errors"), dict):
         out["errors"] = {field: [translate(m) for m in messages] if isinstance(messages, list) else messages
                          for field, messages in out["errors"].items()}
-    if isinstance(out.get("report"), list):
-        out["report"] = translate_report(out["report"])
+    for key in ("report", "warnings"):  # an import's refusal: its problems, and its warnings beside them
+        if isinstance(out.get(key), list):
+            out[key] = translate_report(out[key])
     return out
 
 
@@ -171,8 +172,11 @@ def translate_results(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def translate_report(report: list[Any]) -> list[Any]:
     """An import report's items (`{line, column, message, field, reason}`) with `message` and
     `reason` in the response's language, and `column` too when the report suggests it
-    (headers.SUGGESTED_COLUMNS) rather than quotes the file; other keys as they are."""
-    return [{**item, **{key: translate(item[key]) for key in ("message", "reason") if key in item},
+    (`suggested`, one of headers.SUGGESTED_COLUMNS) rather than quotes the file: a file headed
+    "Rep (e-mail)" is quoted as it is, in French too. `suggested` is dropped; other keys as they are."""
+    return [{**{k: v for k, v in item.items() if k != "suggested"},
+             **{key: translate(item[key]) for key in ("message", "reason") if key in item},
              # a column the report suggests (not one of the file's headers) is in the reader's words
-             **({"column": translate(item["column"])} if item.get("column") in SUGGESTED_COLUMNS else {})}
+             **({"column": translate(item["column"])}
+                if item.get("suggested") and item.get("column") in SUGGESTED_COLUMNS else {})}
             if isinstance(item, dict) else item for item in report]

@@ -109,24 +109,24 @@ def import_contacts(*, session: Session, actor: Actor, table: Table, mapping: di
         inserts, changes = [], []
         for line, values in lines:
             if "name" not in values:
-                issues.append(Issue(line, "name", "Missing: every line needs one."))
+                issues.append(Issue(line, "name", "Missing: every line needs one.", column=columns.get("name")))
             if "id" in values:  # the contact itself (an export read back): its account is its own
                 current = by_id.get(values["id"])
                 if current is None:
-                    issues.append(Issue(line, "id", "No contact with this id in your scope."))
+                    issues.append(Issue(line, "id", "No contact with this id in your scope.", column=columns.get("id")))
                     continue
                 account_id = current["account_id"]
             else:
                 current = None
-                account_id = _account_of(values, accounts, line, issues)
+                account_id = _account_of(values, accounts, line, issues, columns)
             if account_id is None or "name" not in values:
                 continue
             key = (account_id, "@" + values["email"].casefold() if "email" in values else values["name"].casefold())
             if current is not None:
                 key = (account_id, "#" + current["id"])
             if key in seen:
-                issues.append(Issue(line, "id" if "id" in values else "email" if "email" in values else "name",
-                                    f"Duplicate of line {seen[key]}."))
+                named = "id" if "id" in values else "email" if "email" in values else "name"
+                issues.append(Issue(line, named, f"Duplicate of line {seen[key]}.", column=columns.get(named)))
                 continue
             seen[key] = line
             current = current or existing.get(key)
@@ -190,19 +190,22 @@ def _accounts_in_scope(session: Session, actor: Actor, lines) -> dict[tuple[str,
 
 
 def _account_of(values: dict[str, Any], accounts: dict[tuple[str, str], str], line: int,
-                issues: list[Issue]) -> str | None:
-    """The line's account (by reference, else by id), or None with an issue filed."""
+                issues: list[Issue], columns: dict[str, str]) -> str | None:
+    """The line's account (by reference, else by id), or None with an issue filed under the
+    file's own column (`columns`: field → header)."""
     if "account_ref" in values:
         found = accounts.get(("ref", values["account_ref"]))
         if found is None:
-            issues.append(Issue(line, "account_ref", "No account with this external_ref in your scope."))
+            issues.append(Issue(line, "account_ref", "No account with this external_ref in your scope.",
+                                column=columns.get("account_ref")))
         return found
     if "account_id" in values:
         found = accounts.get(("id", values["account_id"]))
         if found is None:
-            issues.append(Issue(line, "account_id", "No account with this id."))
+            issues.append(Issue(line, "account_id", "No account with this id.", column=columns.get("account_id")))
         return found
-    issues.append(Issue(line, "account_ref", "Missing: every line needs one."))
+    issues.append(Issue(line, "account_ref", "Missing: every line needs one.",
+                        column=columns.get("account_ref") or columns.get("account_id")))
     return None
 
 

@@ -26,16 +26,20 @@ DEFAULT_MAX_LINES = 100_000
 @dataclass
 class Issue:
     """One problem of an import: `field` is the key the line lacks or the header it came under;
-    `column`, when given, is the column the user should add or fix (shown instead of `field`)."""
+    `column`, when given, is the column the user should add or fix (shown instead of `field`):
+    the file's own header as written, or with `suggested` a column the file lacks, named by the
+    report (headers.SUGGESTED_COLUMNS, put in the reader's words by i18n.translate_report)."""
 
     line: int
     field: str
     reason: str
     column: str | None = None
+    suggested: bool = False
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column or self.field, "message": self.reason,
-                "field": self.field, "reason": self.reason}
+        out = {"line": self.line, "column": self.column or self.field, "message": self.reason,
+               "field": self.field, "reason": self.reason}
+        return {**out, "suggested": True} if self.suggested else out
 
 
 @dataclass

@@ -6,8 +6,9 @@ contact_imports.py). The rules:
 - Columns are matched by name whatever their case, accents and punctuation, French or
   English (headers.py: "Raison sociale", "CP", "Tél.", "Commercial"…): the fields of ACCOUNT_COLUMNS,
   `owner_email` (alias `owner`), `custom.<key>` for company fields, and the bare key
-  of any criterion of the active model (`revenue_last_year`). A `mapping`
-  (`{"CSV column": "field"}`, or `null` to ignore a column) renames the others.
+  of any criterion of the active model (`revenue_last_year`), or its label ("Chiffre d'affaires
+  N-1 (€)"). A `mapping` (`{"CSV column": "field"}`, or `null` to ignore a column) renames the
+  others, to whatever a header may name (column_target: a criterion's key too).
   Export-only columns (segment, scores, due dates) are ignored, so an export can be
   imported back. Any other column is an error: nothing is guessed.
 - Every line needs `external_ref` (or the `id` an export writes); a file with neither
@@ -23,8 +24,10 @@ contact_imports.py). The rules:
   typed as the model says (number, boolean oui/non, category).
 - One bad line and nothing is written: the report lists every `{line, field, reason}`
   (422), `column` naming the file's own header and a rep quoted as the cell writes it. A
-  dry run validates and counts without writing. Phones are kept as written (at most 40
-  characters), as REST and sync keep them.
+  dry run validates and counts without writing. Warnings (`Outcome.warnings`, same shape)
+  never refuse: a line that repeats an earlier one exactly is skipped, while the same
+  reference with other values is refused; a postcode that places nothing (import_warnings.py).
+  Phones are kept as written (at most 40 characters), as REST and sync keep them.
 - Writes are set-based: one read of the existing accounts, chunked inserts and
   executemany updates, versions from one reserved block; accounts are segmented by
   the active model as they are written; an owner change leaves tombstones (P9).
@@ -42,6 +45,7 @@ from sqlalchemy.orm import Session
 from server.accounts.csvfile import ImportRejected, Issue, Table
 from server.accounts.matching import line_key, name_key, stored_by_id, stored_by_name
 from server.accounts.headers import NAME_COLUMN, OWNER_COLUMN, field_for, header_key
+from server.accounts.import_warnings import postcode_warnings, unusable_postcodes
 from server.accounts.models import ACCOUNT_STATUSES, Account, Contact
 from server.accounts.statuses import by_label
 from server.customfields.values import definitions_by_key, missing_required
@@ -86,6 +90,8 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     issues: list[Issue] = field(default_factory=list)
+    # What the import did but the reader should know, line by line; never a refusal (import_warnings.py).
+    warnings: list[Issue] = field(default_factory=list)
     # How the file's accounts are placed: {"address": n, "street": n, "commune": n, "manual": n, "none": n}.
     located: dict[str, int] = field(default_factory=dict)
     # The accounts of the file left without a position, named: [{"name", "postcode", "city"}].
@@ -94,10 +100,14 @@ class Outcome:
     def counts(self) -> dict[str, Any]:
         return {"kind": self.kind, "dry_run": self.dry_run, "lines": self.lines, "created": self.created,
                 "updated": self.updated, "unchanged": self.unchanged, "located": self.located,
-                "unlocated": self.unlocated}
+                "unlocated": self.unlocated, "warnings": [w.as_dict() for w in sorted(self.warnings, key=_by_line)]}
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.counts(), "report": [i.as_dict() for i in self.issues]}
+
+
+def _by_line(issue: Issue) -> tuple[int, str]:
+    return issue.line, issue.field
 
 
 def label_aliases(types: dict[str, Any]) -> dict[str, str]:
@@ -108,6 +118,18 @@ def label_aliases(types: dict[str, Any]) -> dict[str, str]:
 
 def _slug(name: str) -> str:
     return name.casefold().strip().replace(" ", "_").replace("-", "_")
+
+
+def column_target(target: str, known: set[str], custom_keys: set[str] = frozenset()) -> str | None:
+    """The field a column fills when it is headed or mapped `target`, or None when the import may
+    not fill `target`: the key of a company field or of a criterion of the active model (bare or
+    as `custom.<key>`) → `custom.<key>`; a field of `known` as is; any other `custom.<key>` as is
+    (kept untyped, as an export's columns are). The header path and the mapping path both ask it."""
+    if target in custom_keys:
+        return f"custom.{target}"
+    if target in known or (target.startswith("custom.") and len(target) > 7):
+        return target
+    return None
 
 
 def resolve_columns(table: Table, mapping: dict[str, str | None], known: set[str], issues: list[Issue],
@@ -128,13 +150,15 @@ def resolve_columns(table: Table, mapping: dict[str, str | None], known: set[str
             target = lowered[key]
             if target is None:
                 continue
-            if target not in known and not (target.startswith("custom.") and len(target) > 7):
+            field = column_target(target, known, custom_keys)
+            if field is None:
                 issues.append(Issue(1, name, f"Mapped to unknown field {target!r}."))
                 continue
+            target = field
         else:
             # the company's own fields (by label or key) are more specific than the generic
             # header names: a contact field keyed "fonction" is not the contacts' roles
-            own = (labels or {}).get(_slug(name))
+            own = (labels or {}).get(_slug(name)) or (labels or {}).get(header_key(name))
             if own is None and field_for(name) in custom_keys:
                 own = field_for(name)
             if own is not None:
@@ -145,12 +169,12 @@ def resolve_columns(table: Table, mapping: dict[str, str | None], known: set[str
                 target = field_for(name)
             if target is None or target in EXPORT_ONLY:
                 continue
-            if target in custom_keys:
-                target = f"custom.{target}"
-            elif target not in known and not (target.startswith("custom.") and len(target) > 7):
+            field = column_target(target, known, custom_keys)
+            if field is None:
                 # "or ignore it": null in the API's mapping, « Ignorer cette colonne » on the screen
                 issues.append(Issue(1, name, "Unknown column: map it to a field, or ignore it."))
                 continue
+            target = field
         if target in targets.values():
             issues.append(Issue(1, name, f"A second column maps to {target}."))
             continue
@@ -160,6 +184,20 @@ def resolve_columns(table: Table, mapping: dict[str, str | None], known: set[str
 
 def criterion_types(definition: dict[str, Any]) -> dict[str, str]:
     return {c["field"]: c["type"] for c in definition["criteria"] if c["source"] == "custom"}
+
+
+def criterion_labels(definition: dict[str, Any]) -> dict[str, str]:
+    """Column headers that name a criterion of the model by its label, French or English, whatever
+    their case, accents and punctuation ("CHIFFRE D'AFFAIRES N-1") → the `custom` key it reads."""
+    out: dict[str, str] = {}
+    for criterion in definition["criteria"]:
+        if criterion["source"] != "custom":
+            continue
+        label = criterion.get("label")
+        for text in (label.values() if isinstance(label, dict) else [label]):
+            if isinstance(text, str) and header_key(text):
+                out[header_key(text)] = criterion["field"]
+    return out
 
 
 def convert(target: str, raw: str, types: dict[str, str], line: int, issues: list[Issue], column: str) -> Any:
@@ -210,11 +248,18 @@ def convert(target: str, raw: str, types: dict[str, str], line: int, issues: lis
 
 
 def parse_lines(table: Table, targets: dict[int, str], types: dict[str, str], issues: list[Issue],
-                *, key: str, by_name: bool = False) -> list[tuple[int, dict[str, Any]]]:
+                *, key: str, by_name: bool = False,
+                warnings: list[Issue] | None = None) -> list[tuple[int, dict[str, Any]]]:
     """Each line as {field: value} (empty cells left out); duplicates of `key` reported
-    (`by_name`: of name and postcode, for an accounts file without reference nor id)."""
+    (`by_name`: of name and postcode, for an accounts file without reference nor id).
+
+    A line that repeats an earlier one exactly (every value read from it equal: a copy pasted
+    twice) is left out with a warning in `warnings` (not a refusal); one that shares the key
+    with different values is a conflict that no rule settles: refused, naming the key's column."""
     out, first_seen = [], {}
-    name_column = next((table.header[i] for i, target in targets.items() if target == "name"), NAME_COLUMN)
+    columns = {target: table.header[i] for i, target in targets.items()}
+    name_column = columns.get("name", NAME_COLUMN)
+    key_column = columns.get(key) or columns.get("id", key)
     for line, cells in table.rows:
         values: dict[str, Any] = {}
         for i, target in targets.items():
@@ -228,11 +273,16 @@ def parse_lines(table: Table, targets: dict[int, str], types: dict[str, str], is
             issues.append(Issue(line, "name", "Missing: a line without a customer reference needs the account's name.",
                                 column=name_column))
         elif ref is None:
-            issues.append(Issue(line, key, "Missing: every line needs one (or the account's id)."))
+            issues.append(Issue(line, key, "Missing: every line needs one (or the account's id).", column=key_column))
+        elif ref in first_seen and first_seen[ref][1] == values and warnings is not None:
+            warnings.append(Issue(line, "name" if by_name else key, f"Same as line {first_seen[ref][0]}: skipped.",
+                                  column=name_column if by_name else key_column))
+            continue
         elif ref in first_seen:
-            issues.append(Issue(line, key, f"Duplicate of line {first_seen[ref]}."))
+            issues.append(Issue(line, "name" if by_name else key, f"Duplicate of line {first_seen[ref][0]}.",
+                                column=name_column if by_name else key_column))
         else:
-            first_seen[ref] = line
+            first_seen[ref] = (line, values)
         out.append((line, values))
     return out
 
@@ -287,16 +337,19 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
         custom_keys = set(types)
         types["@statuses"] = by_label(session)  # the company's statuses by key or label
         known = set(ACCOUNT_COLUMNS) | {"owner_email", "id"}
-        targets = resolve_columns(table, mapping or {}, known, issues, custom_keys=custom_keys,
-                                  labels=label_aliases(types))
+        # the company's own field labels before the criteria's (more specific, as in resolve_columns)
+        labels = {**criterion_labels(model.definition), **label_aliases(types)}
+        targets = resolve_columns(table, mapping or {}, known, issues, custom_keys=custom_keys, labels=labels)
         by_name = not {"external_ref", "id"} & set(targets.values())
         if by_name and "name" not in targets.values():  # every line would be a create without a name
-            issues.append(Issue(1, "name", NAME_COLUMN_MISSING, column=NAME_COLUMN))
+            issues.append(Issue(1, "name", NAME_COLUMN_MISSING, column=NAME_COLUMN, suggested=True))
         if issues:  # a bad header would make every line wrong: report the header alone
             raise ImportRejected(issues, **outcome.counts())
         by_postcode = "postcode" in targets.values()  # else lines are matched by name alone
-        lines = parse_lines(table, targets, types, issues, key="external_ref", by_name=by_name)
+        lines = parse_lines(table, targets, types, issues, key="external_ref", by_name=by_name,
+                            warnings=outcome.warnings)
         columns = {target: table.header[i] for i, target in targets.items()}
+        postcodes = unusable_postcodes(lines, columns)
         typed_owner = _typed_cells(table, targets, "owner_email")  # a report quotes the rep as the file writes it
         existing = _existing(session, [v["external_ref"] for _, v in lines if "external_ref" in v])
         owners = reps_by_email(session, actor, {v["owner_email"] for _, v in lines if "owner_email" in v})
@@ -319,7 +372,7 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
             else:
                 current = existing.get(ref) if ref else by_id.get(values.get("id"))
             if ref is None and "id" in values and (current is None or current["id"] not in in_scope):
-                issues.append(Issue(line, "id", "No account with this id."))
+                issues.append(Issue(line, "id", "No account with this id.", column=columns.get("id")))
                 continue
             if current is None and fallback is not None and "owner_email" not in values:
                 values["owner_email"] = _DEFAULT_OWNER
@@ -331,25 +384,29 @@ def import_accounts(*, session: Session, actor: Actor, table: Table, mapping: di
             if current is None:
                 if "name" not in values and not by_name:  # by name, parse_lines told it already
                     issues.append(Issue(line, "name", "Missing: a new account needs it.",
-                                        column=columns.get("name", NAME_COLUMN)))
+                                        column=columns.get("name", NAME_COLUMN), suggested="name" not in columns))
                 if "owner_email" not in values:  # named as the column the import reads, not the key
                     issues.append(Issue(line, "owner_email",
                                         OWNER_CELL_EMPTY if "owner_email" in columns else OWNER_MISSING,
-                                        column=columns.get("owner_email", OWNER_COLUMN)))
+                                        column=columns.get("owner_email", OWNER_COLUMN),
+                                        suggested="owner_email" not in columns))
                 for key in missing_required(types, values):  # as REST and sync creates owe them
                     column = columns.get(f"custom.{key}", key)
                     if not any(i.line == line and i.field == column for i in issues):  # not a bad cell, told already
                         # a column the file lacks is named by the field's label, in the reader's language
                         issues.append(Issue(line, column, "Missing: this field is required.",
                                             column=columns.get(f"custom.{key}") or _label(types[key], key)))
-                creates.append(values)
+                creates.append((line, values))
             elif current["id"] not in in_scope:
-                issues.append(Issue(line, "external_ref", "Used by an account outside your scope."))
+                issues.append(Issue(line, "external_ref", "Used by an account outside your scope.",
+                                    column=columns.get("external_ref") or columns.get("id")))
             else:
-                updates.append((current, values))
+                updates.append((line, current, values))
         if issues:
+            outcome.warnings += postcode_warnings(postcodes)
             raise ImportRejected(issues, **outcome.counts())
         plan = _plan(creates, updates, owners, model, DueDays(session, absences=False))
+        outcome.warnings += postcode_warnings(postcodes, plan.precision)
         outcome.located = _located_counts(plan)
         outcome.unlocated = [{k: row.get(k) for k in ("name", "postcode", "city")}
                              for row in (*plan.inserts, *(row for _c, row, _w in plan.changes))
@@ -420,6 +477,7 @@ class Plan:
     inserts: list[dict[str, Any]]
     changes: list[tuple[dict[str, Any], dict[str, Any], list[str]]]  # (current, new row, fields written)
     teams: dict[str, str | None]
+    precision: dict[int, str | None]  # line → its account's geo_precision once located
 
 
 def _segment(model, row: dict[str, Any], override, days: DueDays) -> dict[str, Any]:
@@ -434,10 +492,11 @@ def _segment(model, row: dict[str, Any], override, days: DueDays) -> dict[str, A
 
 
 def _plan(creates, updates, owners, model, days: DueDays) -> Plan:
+    """The rows to write: `creates` as [(line, values)], `updates` as [(line, stored, values)]."""
     days.load({owners[v["owner_email"]][0] if "owner_email" in v else current["owner_id"]  # one read, not one per owner
-               for current, v in updates if current["last_visit_at"] is not None})
-    inserts = []
-    for values in creates:
+               for _line, current, v in updates if current["last_visit_at"] is not None})
+    inserts, lines = [], []
+    for line, values in creates:
         row = {c: values.get(c) for c in ACCOUNT_COLUMNS}
         row["tags"] = row["tags"] or []
         row["status"] = row["status"] or "prospect"
@@ -448,8 +507,9 @@ def _plan(creates, updates, owners, model, days: DueDays) -> Plan:
         row["_fields"] = [k for k in values if k != "owner_email"] + ["owner_id"]
         row["_fields"] += _locate(row, values, None)
         inserts.append(row)
+        lines.append(line)
     built = []
-    for current, values in updates:
+    for line, current, values in updates:
         row = {c: current[c] for c in ACCOUNT_COLUMNS}
         row.update({k: v for k, v in values.items() if k in ACCOUNT_COLUMNS})
         row["owner_id"] = owners[values["owner_email"]][0] if "owner_email" in values else current["owner_id"]
@@ -459,7 +519,10 @@ def _plan(creates, updates, owners, model, days: DueDays) -> Plan:
         row["geo_precision"] = current["geo_precision"]
         _locate(row, values, current)
         built.append((current, row))
+        lines.append(line)
     _locate_pending([*inserts, *(row for _c, row in built)])
+    precision = {line: row.get("geo_precision") for line, row in zip(lines, [*inserts, *(row for _c, row in built)],
+                                                                  strict=True)}
     changes = []
     for current, row in built:
         written = [k for k in (*ACCOUNT_COLUMNS, "owner_id", "geo_precision") if row[k] != current[k]]
@@ -469,7 +532,7 @@ def _plan(creates, updates, owners, model, days: DueDays) -> Plan:
         if written or any(row[k] != current[k] for k in scored):
             changes.append((current, row, written))
     teams = {uid: team for uid, team in owners.values()}
-    return Plan(inserts, changes, teams)
+    return Plan(inserts, changes, teams, precision)
 
 
 def _locate(row: dict[str, Any], values: dict[str, Any], current: dict[str, Any] | None) -> list[str]:

@@ -37,7 +37,7 @@ def import_file():
     else:
         db.session.commit()
     result = outcome.as_dict()
-    return {**result, "report": translate_report(result["report"])}
+    return {**result, "report": translate_report(result["report"]), "warnings": translate_report(result["warnings"])}
 
 
 @blp.route("/contacts/export.csv", methods=["GET"])

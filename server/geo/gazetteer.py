@@ -32,10 +32,10 @@ def normalise_commune(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, list[tuple[str, float, float]]], dict[str, list[tuple[float, float]]]]:
-    """(postcode → [(commune key, lat, lon)], commune key → [(lat, lon)])."""
+def _index() -> tuple[dict[str, list[tuple[str, float, float]]], dict[str, list[tuple[float, float, str]]]]:
+    """(postcode → [(commune key, lat, lon)], commune key → [(lat, lon, postcode)])."""
     by_postcode: dict[str, list[tuple[str, float, float]]] = {}
-    by_name: dict[str, list[tuple[float, float]]] = {}
+    by_name: dict[str, list[tuple[float, float, str]]] = {}
     with resources.files(SOURCE[0]).joinpath(SOURCE[1]).open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
         for line in lines:
             if '"FR"' not in line:  # cheap filter before parsing: 1.8 M lines, 52 k French
@@ -46,7 +46,7 @@ def _index() -> tuple[dict[str, list[tuple[str, float, float]]], dict[str, list[
             key, lat, lon = normalise_commune(row["city"]), float(row["latitude"]), float(row["longitude"])
             # CEDEX codes ("21048 CEDEX") are filed under their five digits, as addresses write them.
             by_postcode.setdefault(row["postal_code"][:5], []).append((key, lat, lon))
-            by_name.setdefault(key, []).append((lat, lon))
+            by_name.setdefault(key, []).append((lat, lon, row["postal_code"][:5]))
     return by_postcode, by_name
 
 
@@ -56,13 +56,24 @@ def warm_gazetteer() -> None:
     _index()
 
 
+def usable_postcode(postcode: str | None) -> bool:
+    """A postcode this gazetteer can read: five digits, spaces aside ("21 000"), or four (Excel
+    dropped the leading zero of "01000"). Accounts have no country: every other postcode
+    ("14XYZ", a Belgian or British one) is valid to store, but places nothing here."""
+    code = (postcode or "").strip().replace(" ", "")
+    return code.isdigit() and len(code) in (4, 5)
+
+
 def locate_commune(postcode: str | None, city: str | None) -> tuple[float, float] | None:
     """The centre of the commune named by postcode and/or city, or None when unknown.
 
     With both: the commune of that name under that postcode (a postcode may serve
     several communes), else the postcode's first commune when the name is unknown
-    there but the postcode serves one commune only. With a city alone: only when the
-    name is unambiguous in France (there are dozens of "Saint-Martin").
+    there but the postcode serves one commune only. With a city alone (or a postcode
+    that serves no commune: "14XYZ", "14999"): only when the name is unambiguous in France
+    (there are dozens of "Saint-Martin"), or when the postcode's first two digits, its
+    département, leave one of the communes of that name ("Falaise" is in the Calvados, 14,
+    and in the Ardennes, 08). Two or more left: None, rather than a guess.
     """
     by_postcode, by_name = _index()
     code = (postcode or "").strip().replace(" ", "")
@@ -78,9 +89,10 @@ def locate_commune(postcode: str | None, city: str | None) -> tuple[float, float
             return candidates[0][1], candidates[0][2]
         return None
     places = by_name.get(key, []) if key else []
-    if len(places) == 1 or (places and len(set(places)) == 1):
-        return places[0]
-    return None
+    spots = {(lat, lon) for lat, lon, _code in places}
+    if len(spots) > 1 and code[:2].isdigit():
+        spots = {(lat, lon) for lat, lon, known in places if known[:2] == code[:2]}
+    return spots.pop() if len(spots) == 1 else None
 
 
 def warm() -> None:

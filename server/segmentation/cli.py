@@ -54,7 +54,7 @@ def import_accounts_command(path: Path, dry_run: bool, mapping: str | None, kind
     except ImportRejected as rejected:
         db.session.rollback()
         for issue in rejected.extra["report"]:
-            click.echo(f"line {issue['line']}: {issue['field']}: {issue['reason']}", err=True)
+            click.echo(f"line {issue['line']}: {issue['column']}: {issue['message']}", err=True)
         raise click.ClickException(rejected.detail) from None
     except Problem as problem:
         db.session.rollback()

@@ -74,3 +74,14 @@ def test_the_gazetteer_reads_names_and_postcodes_as_offices_write_them(postcode,
 def test_saint_abbreviations_are_read():
     assert normalise_commune("ST-JEAN-DE-LOSNE") == normalise_commune("Saint-Jean-de-Losne")
     assert locate_commune("21170", "St Jean de Losne") == locate_commune("21170", "Saint-Jean-de-Losne")
+
+
+def test_a_city_of_several_communes_is_placed_only_when_the_postcodes_departement_leaves_one():
+    calvados, ardennes = locate_commune("14700", "Falaise"), locate_commune("08400", "Falaise")
+    assert None not in (calvados, ardennes) and calvados != ardennes
+    # a postcode that serves no commune: the city, told apart by the postcode's first two digits
+    assert locate_commune("14XYZ", "Falaise") == calvados and locate_commune("08 XYZ", "Falaise") == ardennes
+    assert locate_commune("14999", "Falaise") == calvados
+    # nothing tells them apart: no position rather than a guess
+    assert locate_commune(None, "Falaise") is None and locate_commune("XYZ14", "Falaise") is None
+    assert locate_commune("75XYZ", "Falaise") is None  # a département with no Falaise

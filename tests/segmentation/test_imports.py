@@ -204,7 +204,8 @@ def test_cli_imports_a_file(app, runner, session, world, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(csv_bytes("external_ref;name", "C-2;Sans commercial"))
     failed = runner.invoke(args=["import-accounts", str(bad)])
-    assert failed.exit_code != 0 and "line 2: owner_email" in failed.output
+    # the column a reader would add, not the internal key `owner_email`
+    assert failed.exit_code != 0 and "line 2: Rep (e-mail)" in failed.output and "owner_email" not in failed.output
 
 
 @pytest.mark.parametrize("form", [{"mapping": "{not json"}, {"mapping": '{"a": 3}'}, {"dry_run": "peut-être"},
@@ -254,11 +255,13 @@ def test_a_file_without_reference_refuses_ambiguous_and_foreign_twins(client, he
              "Hotel neuf;21000;Dijon;rep.a@test.example"]
     response = upload(client, headers, OLD_CRM.format(lines="\n".join(lines)).encode())
     assert response.status_code == 422
+    # the twin of line 5 (same name and postcode, another spelling) is a conflict, named by the file's header
     assert {(i["line"], i["field"]) for i in response.get_json()["report"]} == {(2, "name"), (3, "name"), (4, "name"),
-                                                                                 (6, "external_ref")}
+                                                                                 (6, "name")}
     reasons = {i["line"]: i["message"] for i in response.get_json()["report"]}
     assert reasons[2].startswith("Plusieurs comptes ont ce nom et ce code postal")
     assert reasons[6] == "Doublon de la ligne 5."
+    assert {i["line"]: i["column"] for i in response.get_json()["report"]}[6] == "Raison sociale"
     assert count(session) == 3
 
 

@@ -5,7 +5,7 @@
 import { useState } from '../../vendor/preact-hooks.mjs';
 import { html, toast } from '../../lib/ui.js';
 import { api, ApiError } from '../../lib/api.js';
-import { colon, fmtNumber } from '../../lib/lang.js';
+import { colon, fmtNumber, lang } from '../../lib/lang.js';
 import { fieldLabel } from '../../lib/fields.js';
 import { useApi } from './fetch.js';
 import { problemText } from './problems.js';
@@ -14,12 +14,19 @@ import { w, count } from './words.js';
 const FIELDS = ['external_ref', 'name', 'status', 'address', 'postcode', 'city', 'lat', 'lon', 'phone', 'email', 'tags',
   'notes', 'owner_email'];
 
-/** The targets a column may be mapped to: the built-in fields, then the company's account
- * fields as `custom.<key>` (the import's mapping accepts them), each in the reader's words. */
-function targets(custom) {
+/** The targets a column may be mapped to: the built-in fields, the company's account fields, then
+ * the data the commercial model's criteria read (`custom.<key>`: what the import's mapping accepts,
+ * server/accounts/imports.py → column_target), each in the reader's words. */
+function targets(custom, model) {
   const own = (custom || []).filter((f) => f.entity === 'account').map((f) => [`custom.${f.key}`, fieldLabel(f)]);
-  return [...FIELDS.map((f) => [f, w(`field.${f}`)]), ...own];
+  const taken = new Set(own.map(([key]) => key));
+  const criteria = (model?.criteria || []).filter((c) => (c.source || 'custom') === 'custom')
+    .map((c) => [`custom.${c.field || c.key}`, criterionLabel(c)]).filter(([key]) => !taken.has(key));
+  return [...FIELDS.map((f) => [f, w(`field.${f}`)]), ...own, ...criteria];
 }
+
+// A criterion's label is one text or {fr, en} (API.md → Commercial model).
+const criterionLabel = (c) => (typeof c.label === 'string' ? c.label : c.label?.[lang.value] || c.label?.fr || c.label?.en) || c.key;
 
 async function send(file, mapping, dryRun, owner) {
   const form = new FormData();
@@ -36,6 +43,9 @@ async function send(file, mapping, dryRun, owner) {
     throw e;
   }
 }
+
+// The file's own header; a problem of the whole file or line ("_file", "_line") has none to show.
+const shownColumn = (i) => (i.column?.startsWith('_') ? '' : i.column);
 
 const PREVIEW_LINES = 5; // data lines shown under the header
 
@@ -90,6 +100,7 @@ export function Import() {
   // the reps the caller may give accounts to: the server scopes the list (a manager's team)
   const users = useApi('/api/users');
   const custom = useApi('/api/custom-fields');
+  const model = useApi('/api/commercial-model');
   const reps = (users.data?.items || []).filter((u) => u.role === 'rep' && u.active);
   async function run(dryRun) {
     setBusy(true);
@@ -100,6 +111,7 @@ export function Import() {
     } catch (e) { toast(e.message, 'error'); } finally { setBusy(false); }
   }
   const report = result?.body?.report || [];
+  const warnings = result?.body?.warnings || [];
   // the file's own headers to map; a column the report suggests adding (column ≠ field) is not one of them
   const badColumns = [...new Set(report.filter((i) => i.line === 1 && i.column === i.field && !i.column.startsWith('_'))
     .map((i) => i.column))];
@@ -118,7 +130,7 @@ export function Import() {
         <select data-testid="map-column" data-column=${c} value=${mapping[c] === null ? '__ignore' : mapping[c] || ''}
           onChange=${(e) => setMapping({ ...mapping, [c]: e.target.value === '__ignore' ? null : e.target.value })}>
           <option value="">–</option><option value="__ignore">${w('ignoreColumn')}</option>
-          ${targets(custom.data).map(([f, label]) => html`<option value=${f}>${label}</option>`)}</select></label>`)}</fieldset>`}
+          ${targets(custom.data, model.data).map(([f, label]) => html`<option value=${f}>${label}</option>`)}</select></label>`)}</fieldset>`}
     <div class="actions">
       <button data-testid="import-dry-run" disabled=${!file || busy} onClick=${() => run(true)}>${w('dryRun')}</button>
       <button class="primary" data-testid="import-run" disabled=${!file || busy || !(result?.ok && result.dryRun)} onClick=${() => run(false)}>${w('runImport')}</button>
@@ -130,7 +142,10 @@ export function Import() {
       ${result.body.unlocated?.length > 0 && html`<p data-testid="import-unlocated">${w('unlocatedAccounts')}${colon()}${
         result.body.unlocated.map((a) => [a.name, a.postcode, a.city].filter(Boolean).join(' ')).join(' · ')}</p>`}
       ${report.length > 0 && html`<table class="grid"><thead><tr><th>${w('line')}</th><th>${w('column')}</th><th>${w('problem')}</th></tr></thead>
-        <tbody>${report.map((i) => html`<tr data-testid="import-issue"><td>${i.line}</td><td>${i.column}</td><td>${i.message}</td></tr>`)}</tbody></table>`}
+        <tbody>${report.map((i) => html`<tr data-testid="import-issue"><td>${i.line}</td><td>${shownColumn(i)}</td><td>${i.message}</td></tr>`)}</tbody></table>`}
+      ${warnings.length > 0 && html`<table class="grid" data-testid="import-warnings"><caption>${w('importWarnings')}</caption>
+        <thead><tr><th>${w('line')}</th><th>${w('column')}</th><th>${w('warning')}</th></tr></thead>
+        <tbody>${warnings.map((i) => html`<tr data-testid="import-warning"><td>${i.line}</td><td>${shownColumn(i)}</td><td>${i.message}</td></tr>`)}</tbody></table>`}
     </div>`}
   </section>`;
 }
