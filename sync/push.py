@@ -546,6 +546,8 @@ def _check_parents(ctx: Context, spec: EntitySpec, values: dict[str, Any]) -> No
         if value is None:
             continue
         found = ctx.find(parent, value)
+        if found is None and spec.parent_beyond_scope is not None:
+            found = spec.parent_beyond_scope(ctx, parent, value)
         if found is None:
             raise NotFound(f"No {parent} {value} in your scope.", errors={fname: ["Not found."]})
         values[fname] = found.id  # an alias names the record it was linked to (P10)

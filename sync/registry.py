@@ -49,6 +49,9 @@ class EntitySpec:
     server_defaults: Callable | None = None
     # parent references that must be in the caller's scope: field → entity
     parents: dict[str, str] = field(default_factory=dict)
+    # A parent outside the caller's scope that this entity may still name: (ctx, parent entity,
+    # id) → the record, or None (a visit at an account whose appointment was handed to the caller)
+    parent_beyond_scope: Callable | None = None
     # fields whose change can move the record to other scopes (PROTOCOL P9)
     scope_fields: frozenset[str] = frozenset()
     # (ctx, values) → an existing record in the caller's scope that a create duplicates, or None (P10)

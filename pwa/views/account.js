@@ -77,7 +77,10 @@ export function Account({ id }) {
   const account = useLive(() => getRecord('account', id).then((a) => a ?? null), [id]);
   const contacts = useLive(() => byAccount('contact', id), [id], []);
   if (account === undefined) return html`<p class="muted">…</p>`;
-  if (!account) return html`<p class="notice" data-testid="account-not-here">${t('accountNotHere')}</p>`;
+  if (!account) {
+    return html`<p class="notice" data-testid="account-not-here">${t('accountNotHere')}</p>
+      <a class="button primary" data-testid="log-visit" href=${`#/account/${id}/visit`}>${t('logVisit')}</a>`;
+  }
   return html`
     <section class="account">
       ${account._linked_from && html`<div class="banner info" role="status" data-testid="merge-suggestion">

@@ -77,7 +77,7 @@ export function VisitForm({ accountId, appointmentId }) {
   if (waiting === undefined) return html`<p class="muted">…</p>`; // the outbox not read yet
   return html`
     <form class="card form" onSubmit=${save}>
-      <h1>${t('logVisit')} · ${account?.name || ''}</h1>
+      <h1>${t('logVisit')}${account?.name ? ` · ${account.name}` : ''}</h1>
       <div class="row">
         <label>${t('checkIn')}<input type="datetime-local" data-testid="visit-started-at" required max=${localInput()}
           value=${form.started_at} onInput=${set('started_at')} /></label>

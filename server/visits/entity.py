@@ -62,6 +62,26 @@ def _after_visit(ctx, visit: Visit, op: str) -> None:
     ctx.at_end("tours_visited", lambda: visits_logged(ctx, visited))
 
 
+def _covered_account(ctx, entity: str, account_id: str):
+    """The account a rep may log a visit at without owning it: one where it holds an appointment
+    (booked or done, not cancelled), handed over to it by a telemarketer (PATCH rep_id: a
+    colleague covers the visit, the account keeps its owner). Known to the push from then on,
+    and locked as the push's own records are (C4: the counter is taken after the loads)."""
+    from sqlalchemy import exists, select
+
+    from server.agenda.models import Appointment
+    if entity != "account" or ctx.actor.role != "rep":
+        return None
+    stmt = select(Account).where(Account.id == account_id, exists().where(
+        Appointment.account_id == Account.id, Appointment.rep_id == ctx.actor.id, Appointment.status != "cancelled"))
+    if ctx.numbers.provisional and ctx.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(of=Account)
+    account = ctx.session.scalars(stmt).first()
+    if account is not None:
+        ctx.known[("account", account_id)] = account
+    return account
+
+
 def check_started(ctx, values) -> None:
     """A visit cannot start later than now (on the server's clock, with FUTURE_TOLERANCE): a
     refusal the ledger keeps, so a retry of the mutation answers the same (PROTOCOL P3)."""
@@ -94,7 +114,7 @@ visit_spec = EntitySpec(
     required_on_create=frozenset({"account_id", "started_at", "rep_id"}),
     server_defaults=_visit_defaults, before_create=lambda ctx, _r, values: _before_visit(ctx, values),
     after_change=_after_visit,
-    parents={"account_id": "account"}, scope_fields=frozenset({"rep_id"}),
+    parents={"account_id": "account"}, parent_beyond_scope=_covered_account, scope_fields=frozenset({"rep_id"}),
     bulk_insert=True, numbers_last=frozenset({"create"}),
 )
 

@@ -176,3 +176,37 @@ def test_the_owner_counts_its_colleagues_booking_as_the_accounts_visit_the_weeks
 
     assert moved.get_json()["account_id"] not in {s["account_id"] for s in stops}
     assert any(s["kind"] in ("due", "overdue") for s in stops)  # the owner's other accounts still planned
+
+
+def _visit(app, client, colleague, account_id: str) -> dict:
+    """The colleague's tablet pushes an on-site visit of `account_id`, started an hour ago."""
+    from server.db import new_id, utcnow
+    from tests.factories import token_headers
+    started = (utcnow() - timedelta(hours=1)).isoformat()
+    push = client.post("/api/sync/push", headers=token_headers(app, colleague), json={"client_id": "stand-in", "mutations": [
+        {"mutation_id": new_id(), "entity": "visit", "op": "create", "id": new_id(), "client_time": started,
+         "changes": {"account_id": account_id, "kind": "onsite", "outcome": "follow-up", "started_at": started}}]})
+    assert push.status_code == 200, push.get_json()
+    return push.get_json()["results"][0]
+
+
+def test_the_colleague_logs_the_visit_at_the_account_it_covers_and_no_other(app, client, session, world):
+    """A stand-in's visit is applied at the account whose appointment it holds (the account's dates
+    move, as for the owner's visit); at another of the owner's accounts, or once the appointment is
+    cancelled, it is refused as out of scope (a user trial's stand-in saw its visit refused)."""
+    from server.accounts.models import Account
+    appointment = _booked(app, client, world, _quiet_monday() + timedelta(days=1))
+    moved = _move(app, client, world, appointment, world.colleague.id).get_json()
+
+    applied = _visit(app, client, world.colleague, appointment["account_id"])
+    assert applied["status"] == "applied", applied
+    session.expire_all()
+    assert session.get(Account, appointment["account_id"]).last_visit_at is not None
+    other = _visit(app, client, world.colleague, world.accounts[1].id)
+    assert other["status"] == "rejected" and list(other["error"]["errors"]) == ["account_id"]
+
+    cancelled = client.patch(f"/api/appointments/{moved['id']}", headers=world.headers(app, "tele"),
+                             json={"base_version": moved["version"], "changes": {"status": "cancelled"}})
+    assert cancelled.status_code == 200, cancelled.get_json()
+    after = _visit(app, client, world.colleague, appointment["account_id"])
+    assert after["status"] == "rejected", after

@@ -89,7 +89,7 @@ export default {
   addContact: 'Add a contact', editContact: 'Edit the contact', roles: 'Roles', leftCompany: 'Left the company',
   contactSaved: 'Contact saved on this tablet.',
   mergeSuggestion: 'This account already existed (created on another tablet): both records are now one. Your different values are kept in the conflicts, to restore if needed.',
-  accountNotHere: 'This account is not on this tablet: it belongs to another rep (an appointment handed over to you, for instance). Its file stays with them.',
+  accountNotHere: 'This account is not on this tablet: it belongs to another rep (an appointment handed over to you, for instance). Its file stays with them; you can log the visit of an appointment handed over to you.',
   seeConflicts: 'See the conflicts', photoTooBig: 'Photo too large (max {n} MB).',
   invalidValue: 'Invalid value',
   at: '{what} at {name}',

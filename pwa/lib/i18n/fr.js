@@ -96,7 +96,7 @@ export default {
   addContact: 'Ajouter un contact', editContact: 'Modifier le contact', roles: 'Rôles', leftCompany: 'A quitté l’entreprise',
   contactSaved: 'Contact enregistré sur la tablette.',
   mergeSuggestion: 'Ce compte existait déjà (créé sur une autre tablette) : les deux fiches n’en font qu’une. Vos valeurs différentes sont gardées dans les conflits, à rétablir si besoin.',
-  accountNotHere: 'Ce compte n’est pas sur cette tablette : il appartient à un autre commercial (un rendez-vous qu’on vous a confié, par exemple). Sa fiche reste chez lui.',
+  accountNotHere: 'Ce compte n’est pas sur cette tablette : il appartient à un autre commercial (un rendez-vous qu’on vous a confié, par exemple). Sa fiche reste chez lui ; vous pouvez saisir la visite d’un rendez-vous qu’on vous a confié.',
   seeConflicts: 'Voir les conflits', photoTooBig: 'Photo trop lourde (max {n} Mo).',
   invalidValue: 'Valeur invalide',
   // Pending changes: "Visite chez Fromagerie Allard — notes, maturité".
