@@ -186,6 +186,16 @@ def test_history_and_due_dates_follow_the_cadence(demo_session):
     assert demo_session.scalar(select(func.count()).where(Task.status == "open")) >= 5
 
 
+def test_every_expected_close_date_is_a_worked_day(demo_session):
+    """Nobody expects to close on a Saturday or on a public holiday (a user trial saw both)."""
+    from server.agenda.workdays import holiday_calendar
+    days = [d for (d,) in demo_session.execute(select(Opportunity.expected_close).where(
+        Opportunity.expected_close.is_not(None)))]
+    assert len(days) > 100
+    holidays = holiday_calendar("FR")
+    assert [d for d in days if d.weekday() >= 5 or d in holidays] == []
+
+
 def test_versions_come_from_the_change_counter(demo_session):
     versions = [v for model in SYNCABLE for (v,) in demo_session.execute(select(model.version))]
     assert min(versions) > 0 and len(set(versions)) == len(versions)

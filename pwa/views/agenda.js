@@ -88,6 +88,7 @@ export function Agenda({ day: asked }) {
               data-testid=${away && a.status === 'booked' ? 'clashing-appointment' : 'appointment'}>
             <button type="button" class="appt-open" onClick=${() => setEditing(editing === a.id ? null : a.id)}>
               <b>${fmtTime(a.start)}–${fmtTime(a.end)}</b> ${data.names.get(a.account_id) || ''}<small>${a.purpose || ''}</small>
+              ${a.status === 'done' && html`<span class="tag" data-testid="appointment-done">✓ ${t('appointment.done')}</span>`}
               ${away && a.status === 'booked' && html`<span class="button small">${t('absence.move')}</span>`}</button>
             ${editing === a.id && html`<${AppointmentForm} appt=${a} onClose=${() => setEditing(null)} />`}</div>`)}
           ${tasks.map((k) => html`<div class="task" data-testid="agenda-task">• ${taskTitle(k)} <small>${data.names.get(k.account_id) || ''}</small>

@@ -16,7 +16,7 @@ const why = (off) => (off.kind === 'holiday' ? off.names?.[lang.value] || off.na
 /** The form of appointment `appt` ({id, start, end, account_id}); `onClose()` once saved or left.
  * A move keeps the length. A day the tablet knows the rep does not work (lib/days-off.js) is
  * refused here, nothing queued; the server still checks (a day off declared since, an overlap):
- * Synchro lists its refusals. */
+ * Synchro lists its refusals. A done appointment offers only its account. */
 export function AppointmentForm({ appt, onClose }) {
   const [day, setDay] = useState(isoDay(new Date(appt.start)));
   const [time, setTime] = useState(hhmm(appt.start));
@@ -35,12 +35,14 @@ export function AppointmentForm({ appt, onClose }) {
     await changeAppointment(appt.id, { status: 'cancelled' });
     onClose();
   };
+  // A done visit stays where it was logged: no move, no cancel (the server refuses them too).
+  const live = appt.status === 'booked';
   return html`<form class="appt-form" data-testid="appointment-form" onSubmit=${move}>
-    <label>${t('appt.day')}<input type="date" required data-testid="appointment-day" value=${day} onInput=${(e) => { setDay(e.target.value); setRefused(''); }} /></label>
+    ${live && html`<label>${t('appt.day')}<input type="date" required data-testid="appointment-day" value=${day} onInput=${(e) => { setDay(e.target.value); setRefused(''); }} /></label>
     <label>${t('appt.time')}<input type="time" required data-testid="appointment-time" value=${time} onInput=${(e) => setTime(e.target.value)} /></label>
     ${refused && html`<p class="error" role="alert" data-testid="appointment-refused">${refused}</p>`}
     <button type="submit" class="primary" data-testid="appointment-move">${t('absence.move')}</button>
-    <button type="button" class="danger" data-testid="appointment-cancel" onClick=${cancel}>${t('appt.cancel')}</button>
+    <button type="button" class="danger" data-testid="appointment-cancel" onClick=${cancel}>${t('appt.cancel')}</button>`}
     <a class="button" href=${`#/account/${appt.account_id}`}>${t('appt.account')}</a>
     <button type="button" onClick=${onClose}>${t('back')}</button>
   </form>`;

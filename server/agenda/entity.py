@@ -9,7 +9,7 @@ from sqlalchemy import select
 from server.agenda.models import Appointment
 from server.agenda.schemas import AppointmentChangesSchema
 from server.common.rules import check_rep
-from server.errors import Invalid, Overlap
+from server.errors import Immutable, Invalid, Overlap
 from server.users.models import User
 from sync.registry import LWW, EntitySpec
 
@@ -24,6 +24,7 @@ def _check_booking(ctx, record, values) -> None:
     same slot are checked one after the other and cannot both succeed."""
     check_rep(ctx, values)
     _localise(ctx, record, values)
+    _check_settled(record, values)
     merged = {name: getattr(record, name) for name in FIELDS} if record is not None else {}
     merged.update(values)
     if record is None or "rep_id" in values:
@@ -43,6 +44,21 @@ def _check_booking(ctx, record, values) -> None:
         raise Overlap("The rep already has an appointment at that time.", errors={"start": ["Overlaps another appointment."]})
     from server.agenda import hours
     hours.check_within_working_hours(ctx.session, rep_id=merged["rep_id"], start=start, end=end)
+
+
+SETTLED = ("done", "cancelled")
+
+
+def _check_settled(record, values) -> None:
+    """A done or cancelled appointment keeps its time and its rep: moving it would leave a
+    logged visit on another day (the working-hours check applies to booked ones only).
+    Raises Immutable (409) naming each of `start`, `end`, `rep_id` the change would alter."""
+    if record is None or record.status not in SETTLED:
+        return
+    changed = [name for name in ("start", "end", "rep_id") if name in values and values[name] != getattr(record, name)]
+    if changed:
+        raise Immutable(f"A {record.status} appointment can no longer be moved.",
+                        errors={name: ["Cannot change once the appointment is done or cancelled."] for name in changed})
 
 
 def _check_owner(ctx, record, merged) -> None:

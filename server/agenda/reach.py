@@ -11,7 +11,7 @@ warning only: the booking stays the booker's call.
 
 `GET /api/reps/{rep_id}/reach?account_id=&start=&end=[&moving=]` (whoever may book for the rep: its
 team's telemarketers and manager, an admin, the rep) → `{"reachable", "arrive", "late_min",
-"from", "next", "day_end", "lunch"}`:
+"from", "next", "day_end", "lunch", "within_hours", "hours", "overlap"}`:
 
 - `arrive`: the earliest the rep can start the visit (ISO 8601, the rep's offset); `late_min`
   the whole minutes after `start` that is (0: in time);
@@ -27,8 +27,11 @@ team's telemarketers and manager, an admin, the rep) → `{"reachable", "arrive"
   its length within its window, on a leg between visits) that the day had without it;
 - `within_hours`: false when the visit does not lie within that day's working hours,
   `hours` (`["HH:MM", "HH:MM"]`, null on a day off): the booking would be refused (409);
-- `reachable`: within the hours, neither is late, nor past the day's end (`lunch` warns on
-  its own). A day not worked answers reachable (the day-off warning and the booking's
+- `overlap`: `{"appointment_id", "name", "start", "end"}`, the first (in time order) other
+  booked appointment of the rep that day that [start, end) overlaps (the booking's own check,
+  server/agenda/entity.py: the booking would be refused, 409), else null;
+- `reachable`: within the hours, overlapping nothing, neither is late, nor past the day's end
+  (`lunch` warns on its own). A day not worked answers reachable (the day-off warning and the booking's
   refusal say why); 404 for a rep or account out of reach, 422 for bad times.
 
 `moving`, the id of an appointment being moved to `start`: it is left out of the day, so the
@@ -81,7 +84,8 @@ def reach(*, session, actor, rep_id: str, account_id: str, start: str, end: str,
         raise Invalid("An appointment must end after it starts.", errors={"end": ["Must be after start."]})
     day = begin.astimezone(rep.tz).date()
     answer = {"reachable": True, "arrive": iso(begin, rep.tz), "late_min": 0, "from": None, "next": None,
-              "day_end": None, "lunch": True, "within_hours": True, "hours": None}
+              "day_end": None, "lunch": True, "within_hours": True, "hours": None,
+              "overlap": None}
     span = rep.span(day)
     if span is None:
         return answer
@@ -92,6 +96,11 @@ def reach(*, session, actor, rep_id: str, account_id: str, start: str, end: str,
                               and minutes_of(finish, day, rep.tz) <= span[1])
     home = rep.home
     others = [a for a in appointments_between(session, rep.id, *day_bounds(day, rep.tz)) if a.id != moving]
+    # Like the hours, an overlap is refused on booking: the warning must say so (a user trial).
+    clash = next((a for a in others if a.status == "booked" and a.start < finish and a.end > begin), None)
+    if clash is not None:
+        answer["overlap"] = {"appointment_id": clash.id, "name": clash.name, "start": iso(clash.start, rep.tz),
+                             "end": iso(clash.end, rep.tz)}
     # Node 0 is home base, 1 the visit asked about, 2… the day's appointments. As the planner
     # places them (planning._window), an account without a position is at home base.
     points = [home, _place(account.lat, account.lon, home), *(_place(a.lat, a.lon, home) for a in others)]
@@ -156,8 +165,8 @@ def reach(*, session, actor, rep_id: str, account_id: str, start: str, end: str,
     answer["day_end"] = ({"end": clock(span[1]), "back": clock(home_at), "over_min": _whole(over)}
                          if _whole(over) > 0 else None)
     answer["lunch"] = lunch_fits(sequence, together) or not lunch_fits(without, alone)
-    answer["reachable"] = (answer["within_hours"] and answer["late_min"] == 0 and (answer["next"] is None or answer["next"]["late_min"] == 0)
-                           and answer["day_end"] is None)
+    answer["reachable"] = (answer["within_hours"] and clash is None and answer["late_min"] == 0
+                           and (answer["next"] is None or answer["next"]["late_min"] == 0) and answer["day_end"] is None)
     return answer
 
 

@@ -11,20 +11,23 @@ them still with the back office.
 
 Beside them, the reps' opportunities (server/forecast): forecast fields on half of
 the quotes (the rep's estimate on site, a category, sometimes an expected close
-date), and opportunities opened without a quote, some closed, a few still open.
+date), and opportunities opened without a quote, some closed, a few still open. An
+expected close date falls on a worked day (Monday–Friday, not a French public holiday).
 """
 from __future__ import annotations
 
 import math
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from server.agenda.workdays import WorkCalendar
 from server.db import new_id
 from server.demo import texts
 from server.demo.accounts import pick
 from sync.outbox import new_webhook_id
 
+WORKED = WorkCalendar(hours={})  # the default week, Monday–Friday, and France's public holidays
 PER_MONTH = 10  # quote requests of a rep in an average month
 # Seasonality of B2B maintenance purchases: budgets in spring and autumn, August off.
 SEASON = (0.8, 0.9, 1.15, 1.1, 1.05, 1.1, 0.8, 0.45, 1.15, 1.2, 1.1, 0.7)
@@ -165,7 +168,7 @@ def _forecast_fields(rng: random.Random, rows, visit, rep_id: str, quote_id: str
                      maturity: int, created: datetime, status: str) -> None:
     """The rep's opportunity for a quote: an estimate on site, its judgement, sometimes a close date."""
     category = "commit" if maturity >= 5 else "best_case" if maturity == 4 else "pipeline"
-    expected = (created + timedelta(days=rng.randint(14, 60))).date() if rng.random() < 0.5 else None
+    expected = _worked((created + timedelta(days=rng.randint(14, 60))).date()) if rng.random() < 0.5 else None
     rows["opportunities"].append(_opportunity(
         visit, rep_id, quote_id=quote_id, product_line=line, amount=round(amount * rng.uniform(0.7, 1.3), -1),
         expected_close=expected, category=category, maturity=maturity, created_at=created))
@@ -183,8 +186,14 @@ def _lone(rng: random.Random, rows, visit: dict[str, Any], account: dict[str, An
     done = closed <= now
     rows["opportunities"].append(_opportunity(
         visit, rep_id, quote_id=None, product_line=line, amount=amount, category="pipeline", maturity=maturity,
-        expected_close=(created + timedelta(days=rng.randint(20, 60))).date(), created_at=created,
+        expected_close=_worked((created + timedelta(days=rng.randint(20, 60))).date()), created_at=created,
         outcome=("won" if won else "lost") if done else None, closed_at=closed if done else None))
+
+
+def _worked(day: date) -> date:
+    """`day`, or the next worked day after a weekend or a public holiday: nobody expects to close
+    on a Saturday. No random draw: the rest of the demo stays the same."""
+    return WORKED.working_day_on_or_after(day) or day
 
 
 def _opportunity(visit: dict[str, Any], rep_id: str, **fields) -> dict[str, Any]:

@@ -204,3 +204,28 @@ def test_a_move_the_server_refuses_is_listed_and_the_agenda_shows_it_back(browse
     finally:
         context.close()
     assert _on_server(rep, booked["id"])["start"].startswith(TUESDAY.isoformat())
+
+
+def test_a_done_appointment_shows_done_and_offers_no_move(browser, live_server, api, mailbox):
+    """A visit already logged stays where it was: the agenda marks it done and its form offers
+    neither the move nor the cancel (the server refuses both, tests/tours/test_rep_moves_appointment.py)."""
+    rep, account = _rep_with_account(api, mailbox, live_server)
+    done = _book(api, rep, account, TUESDAY, "10:00", "11:00")
+    booked = _book(api, rep, account, WEDNESDAY, "10:00", "11:00")
+    api("admin@example.com").call("PATCH", f"/api/appointments/{done['id']}", {"changes": {"status": "done"}}, expect=200)
+    context = new_context(browser, live_server)
+    try:
+        page = context.new_page()
+        signed_in_synced(page, rep.user["email"])
+        page.goto(f"/#/agenda/{MONDAY.isoformat()}")
+        expect(_appointment(page, done["id"]).get_by_test_id("appointment-done")).to_have_text("✓ Fait", timeout=20_000)
+        expect(_appointment(page, booked["id"]).get_by_test_id("appointment-done")).to_have_count(0)
+        _appointment(page, done["id"]).get_by_role("button").first.click()
+        form = page.get_by_test_id("appointment-form")
+        expect(form).to_be_visible()
+        expect(form.get_by_role("link")).to_be_visible()  # its account, still
+        expect(form.get_by_test_id("appointment-move")).to_have_count(0)
+        expect(form.get_by_test_id("appointment-cancel")).to_have_count(0)
+        expect(form.get_by_test_id("appointment-day")).to_have_count(0)
+    finally:
+        context.close()

@@ -77,7 +77,7 @@ def test_an_appointment_is_moved_to_a_time_typed_and_an_overlap_is_said_in_words
     account = unbooked_account(tele)
     slots = free_slots(tele, account)
     booked = book(tele, account, slots[0])
-    # Another of the rep's appointments, later: moving onto it is refused (409), said in words.
+    # Another of the rep's appointments, later: moving onto it is refused (409), said in words before.
     others = [a for a in tele.call("GET", f"/api/appointments?rep_id={account['owner_id']}"
                                           f"&start_from={E2E_NOW.isoformat().replace('+', '%2B')}&per_page=200")["items"]
               if a["status"] == "booked" and a["id"] != booked["id"]]
@@ -95,10 +95,11 @@ def test_an_appointment_is_moved_to_a_time_typed_and_an_overlap_is_said_in_words
     panel.get_by_test_id("manual-slot").locator("summary").click()
     panel.get_by_test_id("manual-date").fill(taken.date().isoformat())
     panel.get_by_test_id("manual-time").fill(taken.strftime("%H:%M"))
-    panel.get_by_test_id("appt-move-confirm").click()
-    problem = panel.get_by_test_id("appt-problem")
-    expect(problem).to_contain_text("chevauche un autre rendez-vous")
-    assert "409" not in problem.inner_text()
+    # Said before the move is sent (GET /api/reps/{id}/reach → overlap), and "Déplacer ici" waits.
+    notice = panel.get_by_test_id("appt-move-reach")
+    expect(notice).to_contain_text("chevauche un autre rendez-vous du commercial", timeout=30_000)
+    expect(notice).not_to_contain_text("quand même")
+    expect(panel.get_by_test_id("appt-move-confirm")).to_be_disabled()
     assert tele.call("GET", f"/api/appointments/{booked['id']}")["start"] == booked["start"]
 
     panel.get_by_test_id("manual-date").fill(target.date().isoformat())

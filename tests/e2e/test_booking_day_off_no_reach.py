@@ -62,3 +62,37 @@ def test_a_time_outside_the_reps_hours_is_said_so_and_not_offered_to_book(browse
         expect(page.get_by_test_id("book-submit")).to_be_enabled()
     finally:
         context.close()
+
+
+def test_a_time_over_another_appointment_is_said_so_and_not_offered_to_book(browser, live_server, api):
+    """The server refuses a booking over another of the rep's appointments: the screen names it
+    (not "you can still book it") and its Book button waits for another time."""
+    context = new_context(browser, live_server, now=dt.datetime(2026, 12, 21, 9, 30, tzinfo=dt.UTC))
+    tele, day, other = api("tele@example.com"), "2027-01-05", None  # a Tuesday no other test books
+    try:
+        page = context.new_page()
+        page.set_viewport_size(DESKTOP)
+        desk_sign_in(page, "tele@example.com", "calls")
+        page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
+        page.get_by_test_id("manual-slot").locator("summary").click()
+        page.get_by_test_id("manual-date").fill(day)
+        with page.expect_request(lambda request: "/reach?" in request.url and day in request.url) as asked:
+            page.get_by_test_id("manual-time").fill("14:00")
+        url = urlparse(asked.value.url)
+        rep_id, account_id = url.path.split("/")[-2], parse_qs(url.query)["account_id"][0]
+        other = tele.call("POST", "/api/appointments", {
+            "rep_id": rep_id, "account_id": account_id, "contact_id": None, "purpose": None,
+            "start": f"{day}T10:00:00", "end": f"{day}T11:00:00"}, expect=201)
+        name = tele.call("GET", f"/api/accounts/{account_id}")["name"]
+        page.get_by_test_id("manual-time").fill("10:30")
+        notice = page.get_by_test_id("book-reach")
+        expect(notice).to_contain_text("Ce créneau chevauche un autre rendez-vous du commercial", timeout=30_000)
+        expect(notice).to_contain_text(name)
+        expect(notice).not_to_contain_text("quand même")
+        expect(page.get_by_test_id("book-submit")).to_be_disabled()
+        page.get_by_test_id("manual-time").fill("14:00")
+        expect(page.get_by_test_id("book-submit")).to_be_enabled()
+    finally:
+        context.close()
+        if other:
+            tele.call("PATCH", f"/api/appointments/{other['id']}", {"changes": {"status": "cancelled"}}, expect=200)

@@ -122,7 +122,8 @@ def test_a_day_not_worked_is_left_to_the_day_off_warning(app, client, world, far
     saturday = a_working_day(weekday=5)
     answer = reach(client, world.headers(app, "tele"), world, far, saturday, "08:00", "09:00")
     assert answer == {"reachable": True, "arrive": answer["arrive"], "late_min": 0, "from": None, "next": None,
-                      "day_end": None, "lunch": True, "within_hours": True, "hours": None}
+                      "day_end": None, "lunch": True, "within_hours": True, "hours": None,
+                      "overlap": None}
 
 
 @pytest.mark.parametrize("who", ["other_manager", "backoffice"])
@@ -175,4 +176,31 @@ def test_a_visit_outside_the_days_hours_says_so_instead_of_a_lateness_it_could_b
     booked = client.post("/api/appointments", headers=world.headers(app, "tele"), json={
         "rep_id": world.rep.id, "account_id": world.accounts[0].id, "contact_id": None, "purpose": None,
         "start": f"{day.isoformat()}T06:00:00", "end": f"{day.isoformat()}T07:00:00"})
+    assert booked.status_code == 409  # as the warning said
+
+
+def test_a_visit_overlapping_another_appointment_says_so_instead_of_a_lateness_it_could_book(app, client, session,
+                                                                                          world):
+    """The booking refuses an overlap with another booked appointment (409): the warning names it
+    and is not reachable, not "you can still book it"; the appointment being moved overlaps nothing."""
+    day = a_working_day()
+    morning = book(session, world, day, "10:00")
+    cancelled = book(session, world, day, "14:00")
+    cancelled.status = "cancelled"
+    session.commit()
+    headers, account = world.headers(app, "tele"), world.accounts[0]
+    answer = reach(client, headers, world, account, day, "10:30", "11:30")
+    assert answer["reachable"] is False and answer["within_hours"] is True
+    assert answer["overlap"]["appointment_id"] == morning.id and answer["overlap"]["name"] == "RDV 10:00"
+    assert datetime.fromisoformat(answer["overlap"]["start"]) == local(day, "10:00")
+    assert datetime.fromisoformat(answer["overlap"]["end"]) == local(day, "11:00")
+    # Touching is not overlapping; a cancelled appointment holds no time.
+    assert reach(client, headers, world, account, day, "11:00", "12:00")["overlap"] is None
+    assert reach(client, headers, world, account, day, "14:00", "15:00")["overlap"] is None
+    moved = client.get(f"/api/reps/{world.rep.id}/reach?account_id={account.id}&start={day.isoformat()}T10:30:00"
+                       f"&end={day.isoformat()}T11:30:00&moving={morning.id}", headers=headers).get_json()
+    assert moved["overlap"] is None
+    booked = client.post("/api/appointments", headers=headers, json={
+        "rep_id": world.rep.id, "account_id": account.id, "contact_id": None, "purpose": None,
+        "start": f"{day.isoformat()}T10:30:00", "end": f"{day.isoformat()}T11:30:00"})
     assert booked.status_code == 409  # as the warning said

@@ -81,3 +81,33 @@ def test_a_move_onto_an_absence_is_refused_and_a_move_out_clears_the_warning(app
     assert tour()["warnings"] == [f"{WARNING}{appointment.id}"]
     assert _move(tablet, appointment, day + timedelta(days=2), "10:00", "11:00")["status"] == "applied"
     assert not any(w.startswith(WARNING) for w in tour()["warnings"])
+
+
+@pytest.mark.parametrize("status", ["done", "cancelled"])
+def test_a_done_or_cancelled_appointment_keeps_its_time_and_rep(app, client, session, world, status):
+    from server.users.models import Team
+    from tests.factories import make_user
+    day = a_working_day()
+    appointment = book(session, world, day, "09:00")
+    appointment.status = status
+    session.commit()
+    tablet = Tablet(client, world.headers(app, "rep"))
+    # A move queued on the tablet (a user trial moved a logged visit to another day, 07:00).
+    pushed = _move(tablet, appointment, day + timedelta(days=1), "07:00", "08:00")
+    assert pushed["status"] == "rejected" and pushed["error"]["type"].endswith("immutable"), pushed
+    assert set(pushed["error"]["errors"]) == {"start", "end"}
+    # The desk's PATCH, to another time or to a colleague of the team.
+    colleague = make_user(session, "rep", team=session.get(Team, world.rep.team_id))
+    session.commit()
+    url, tele = f"/api/appointments/{appointment.id}", world.headers(app, "tele")
+    later = client.patch(url, headers=tele, json={"changes": {"start": _utc(day, "14:00"), "end": _utc(day, "15:00")}})
+    assert later.status_code == 409 and later.get_json()["type"].endswith("immutable"), later.get_json()
+    assert set(later.get_json()["errors"]) == {"start", "end"}
+    handed = client.patch(url, headers=tele, json={"changes": {"rep_id": colleague.id}})
+    assert handed.status_code == 409 and set(handed.get_json()["errors"]) == {"rep_id"}, handed.get_json()
+    # Its own time sent back unchanged, and the purpose, still go through.
+    same = client.patch(url, headers=tele, json={"changes": {"start": _utc(day, "09:00"), "purpose": "Compte rendu"}})
+    assert same.status_code == 200, same.get_json()
+    kept = _read(client, app, world, appointment.id)
+    assert datetime.fromisoformat(kept["start"].replace("Z", "+00:00")) == local(day, "09:00")
+    assert kept["rep_id"] == world.rep.id and kept["status"] == status

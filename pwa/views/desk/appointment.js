@@ -11,7 +11,7 @@ import { html, toast, isoDay, addDays } from '../../lib/ui.js';
 import { fmtDate, fmtTime, fmtDateTime, colon } from '../../lib/lang.js';
 import { useApi, patch, problemText } from './fetch.js';
 import { w } from './words.js';
-import { Slots, ReachNotice, useTypedDay, useReach, offText, daysOffPath, nextWorked, nextWeekday, endOf, NEXT_WITHIN } from './slots.js';
+import { Slots, ReachNotice, refusedAt, useTypedDay, useReach, offText, daysOffPath, nextWorked, nextWeekday, endOf, NEXT_WITHIN } from './slots.js';
 
 // Who may cancel or move an appointment from the desk: the roles the server lets change an
 // appointment's status, start and end (server/agenda/entity.py, `updatable`), reps aside (no desk).
@@ -64,7 +64,7 @@ function MoveChoice({ appt, ownerId, sending, onMove, onBack }) {
     ${dayOff && html`<p class="notice warn" data-testid="appt-move-blocked">${w('dayOffBlocked', { why: offText(dayOff) })}</p>`}
     ${slot && !dayOff && html`<${ReachNotice} reach=${reach} testid="appt-move-reach" />`}
     <div class="appt-actions">
-      <button class="primary" data-testid="appt-move-confirm" disabled=${!slot || sending || checking || !!dayOff || reach?.within_hours === false}
+      <button class="primary" data-testid="appt-move-confirm" disabled=${!slot || sending || checking || !!dayOff || refusedAt(reach)}
         onClick=${() => onMove({ start: slot.start, end: endOf(slot.start, minutes), ...(other ? { rep_id: repId } : {}) },
           other ? { name: reps.find((r) => r.id === repId)?.name } : null)}>${w('appt.moveHere')}</button>
       <button data-testid="appt-back" onClick=${onBack}>${w('appt.back')}</button></div>

@@ -9,7 +9,8 @@
 // next worked day is offered instead. Any other refusal says the server's reason. A chosen time the
 // rep cannot reach from the day's appointment before it (or from home at the day's start), or that
 // would make the rep late for the next, or home after the day's end, or leave no room for lunch,
-// is said before booking (GET /api/reps/{id}/reach): a warning, booking stays possible.
+// is said before booking (GET /api/reps/{id}/reach): a warning, booking stays possible. A time
+// outside the rep's hours or over another of its appointments is refused: "Réserver" waits.
 // An appointment of the week still to come opens its panel (appointment.js: cancel, move) for the
 // roles that may change it. An account that already has a booked appointment to come says so, with
 // its move at hand, and a second booking needs its own confirmation (a customer may have two).
@@ -18,7 +19,7 @@ import { html, Badge, go, toast, isoDay, addDays, user } from '../../lib/ui.js';
 import { fmtDate, fmtTime, fmtDateTime, colon } from '../../lib/lang.js';
 import { useApi, post, problemText } from './fetch.js';
 import { w, count } from './words.js';
-import { Slots, ReachNotice, useTypedDay, useReach, offText, daysOffPath, nextWorked, nextWeekday, endOf, NEXT_WITHIN } from './slots.js';
+import { Slots, ReachNotice, refusedAt, useTypedDay, useReach, offText, daysOffPath, nextWorked, nextWeekday, endOf, NEXT_WITHIN } from './slots.js';
 import { AppointmentPanel, mayChange } from './appointment.js';
 
 function Search() {
@@ -140,7 +141,7 @@ function BookForm({ account, reps }) {
       ${dayOff && html`<p class="notice warn" data-testid="book-blocked">${w('dayOffBlocked', { why: offText(dayOff) })}</p>`}
       ${second && slot && html`<p class="notice warn" role="alert" data-testid="book-second">${w('appt.second')}
         <button data-testid="book-second-cancel" onClick=${() => setSecond(false)}>${w('appt.keepOne')}</button></p>`}
-      <button class="primary" data-testid="book-submit" disabled=${!slot || sending || checking || !!dayOff || reach?.within_hours === false} onClick=${submit}>${
+      <button class="primary" data-testid="book-submit" disabled=${!slot || sending || checking || !!dayOff || refusedAt(reach)} onClick=${submit}>${
         w(second ? 'appt.bookSecond' : 'confirmBooking')}</button>
       ${slot && !dayOff && html`<${ReachNotice} reach=${reach} testid="book-reach" />`}</div></div>
     </div>

@@ -80,10 +80,15 @@ export function Slots({ slots: { data, error }, chosen, onChoose, dayOff, nextDa
   </div>`;
 }
 
+// Whether the server would refuse the time `r` (useReach's answer) is booked at: outside the day's
+// working hours, or over another of the rep's appointments (409): "Réserver" / "Déplacer ici" wait.
+export const refusedAt = (r) => r?.within_hours === false || !!r?.overlap;
+
 // Why the rep would be late, in the desk's words: at this visit, at the next appointment, home
-// after the day's end; and a day left without its lunch break.
+// after the day's end; and a day left without its lunch break. A time refused says only why.
 export function reachText(r) {
   if (r.within_hours === false) return w('reach.hours', { start: r.hours[0], end: r.hours[1] }); // refused if booked
+  if (r.overlap) return w('reach.overlap', { name: r.overlap.name, start: fmtTime(r.overlap.start), end: fmtTime(r.overlap.end) });
   const late = r.late_min > 0 && w(r.from ? 'reach.from' : 'reach.home', { name: r.from?.name, t: fmtTime(r.arrive), n: r.late_min });
   const next = r.next?.late_min > 0 && w('reach.next', { name: r.next.name, t: fmtTime(r.next.start), n: r.next.late_min });
   const end = r.day_end && w('reach.dayEnd', { t: fmtTime(r.day_end.back), n: r.day_end.over_min, end: fmtTime(r.day_end.end) });

@@ -48,6 +48,7 @@ const fr = {
   'reach.lunch': 'Il n’aurait plus le temps de déjeuner.',
   'reach.anyway': 'Vous pouvez réserver quand même.',
   'reach.hours': 'Hors des heures de travail du commercial ce jour-là ({start}–{end}) : choisissez un autre horaire.',
+  'reach.overlap': 'Ce créneau chevauche un autre rendez-vous du commercial (« {name} », {start}–{end}) : choisissez un autre horaire.',
   dayOffBlocked: '{why}. Le commercial ne peut pas être réservé ce jour-là : choisissez un autre jour.',
   nextWorkedDay: 'Passer au {d}',
   // A booked appointment opened from the booking screen (appointment.js), and a second booking for an account.
@@ -238,6 +239,7 @@ const en = {
   'reach.lunch': 'It would leave them no time for lunch.',
   'reach.anyway': 'You can still book it.',
   'reach.hours': 'Outside the rep’s working hours that day ({start}–{end}): choose another time.',
+  'reach.overlap': 'This time overlaps another of the rep’s appointments (“{name}”, {start}–{end}): choose another time.',
   dayOffBlocked: '{why}. The rep cannot be booked that day: choose another day.',
   nextWorkedDay: 'Move to {d}',
   appointment: 'Appointment', 'appt.open': 'cancel or move', 'appt.cancel': 'Cancel the appointment', 'appt.move': 'Move',
