@@ -17,6 +17,20 @@ pytestmark = pytest.mark.e2e
 CHRISTMAS, NEXT_MONDAY = "2026-12-25", "2026-12-28"
 
 
+def _open_typed_slot(page) -> None:
+    """Open "Autre créneau": clicked again when the booking panel, still loading its rep's days
+    off or slots, was drawn anew and closed it (a loaded CI machine saw the date field hidden)."""
+    summary, date = page.get_by_test_id("manual-slot").locator("summary"), page.get_by_test_id("manual-date")
+    for _ in range(5):
+        summary.click()
+        try:
+            expect(date).to_be_visible(timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    expect(date).to_be_visible()
+
+
 def test_no_reach_is_asked_for_a_day_off_and_it_is_for_the_next_worked_day(browser, live_server):
     context = new_context(browser, live_server, now=dt.datetime(2026, 12, 21, 9, 30, tzinfo=dt.UTC))
     reach_days = []
@@ -27,7 +41,7 @@ def test_no_reach_is_asked_for_a_day_off_and_it_is_for_the_next_worked_day(brows
             parse_qs(urlparse(request.url).query)["start"][0][:10]))
         desk_sign_in(page, "tele@example.com", "calls")
         page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
-        page.get_by_test_id("manual-slot").locator("summary").click()
+        _open_typed_slot(page)
         page.get_by_test_id("manual-date").fill(CHRISTMAS)
         page.get_by_test_id("manual-time").fill("10:00")
         expect(page.get_by_test_id("book-blocked")).to_be_visible(timeout=30_000)
@@ -51,7 +65,7 @@ def test_a_time_outside_the_reps_hours_is_said_so_and_not_offered_to_book(browse
         page.set_viewport_size(DESKTOP)
         desk_sign_in(page, "tele@example.com", "calls")
         page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
-        page.get_by_test_id("manual-slot").locator("summary").click()
+        _open_typed_slot(page)
         page.get_by_test_id("manual-date").fill(NEXT_MONDAY)
         page.get_by_test_id("manual-time").fill("06:00")
         notice = page.get_by_test_id("book-reach")
@@ -74,7 +88,7 @@ def test_a_time_over_another_appointment_is_said_so_and_not_offered_to_book(brow
         page.set_viewport_size(DESKTOP)
         desk_sign_in(page, "tele@example.com", "calls")
         page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
-        page.get_by_test_id("manual-slot").locator("summary").click()
+        _open_typed_slot(page)
         page.get_by_test_id("manual-date").fill(day)
         with page.expect_request(lambda request: "/reach?" in request.url and day in request.url) as asked:
             page.get_by_test_id("manual-time").fill("14:00")
