@@ -91,7 +91,7 @@ def reach(*, session, actor, rep_id: str, account_id: str, start: str, end: str,
         return answer
     # The booking's own check (server/agenda/hours.py): a visit outside the day's hours is
     # refused, so the warning must not say it can still be booked (a user trial met that).
-    answer["hours"] = [rep.calendar.span(day)[0], rep.calendar.span(day)[1]]
+    answer["hours"] = list(rep.calendar.span(day)[:2])  # as typed ("08:30"), span above is in minutes
     answer["within_hours"] = (finish.astimezone(rep.tz).date() == day and minutes_of(begin, day, rep.tz) >= span[0]
                               and minutes_of(finish, day, rep.tz) <= span[1])
     home = rep.home

@@ -17,6 +17,16 @@ pytestmark = pytest.mark.e2e
 CHRISTMAS, NEXT_MONDAY = "2026-12-25", "2026-12-28"
 
 
+def _typed_slot_of_first_call(context):
+    """The telemarketer's desk on its first call's booking screen, "Autre créneau" open: the page."""
+    page = context.new_page()
+    page.set_viewport_size(DESKTOP)
+    desk_sign_in(page, "tele@example.com", "calls")
+    page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
+    _open_typed_slot(page)
+    return page
+
+
 def _open_typed_slot(page) -> None:
     """Open "Autre créneau": clicked again when the booking panel, still loading its rep's days
     off or slots, was drawn anew and closed it (a loaded CI machine saw the date field hidden)."""
@@ -61,11 +71,7 @@ def test_a_time_outside_the_reps_hours_is_said_so_and_not_offered_to_book(browse
     book it", as a user trial read before a 409) and its Book button waits for another time."""
     context = new_context(browser, live_server, now=dt.datetime(2026, 12, 21, 9, 30, tzinfo=dt.UTC))
     try:
-        page = context.new_page()
-        page.set_viewport_size(DESKTOP)
-        desk_sign_in(page, "tele@example.com", "calls")
-        page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
-        _open_typed_slot(page)
+        page = _typed_slot_of_first_call(context)
         page.get_by_test_id("manual-date").fill(NEXT_MONDAY)
         page.get_by_test_id("manual-time").fill("06:00")
         notice = page.get_by_test_id("book-reach")
@@ -84,11 +90,7 @@ def test_a_time_over_another_appointment_is_said_so_and_not_offered_to_book(brow
     context = new_context(browser, live_server, now=dt.datetime(2026, 12, 21, 9, 30, tzinfo=dt.UTC))
     tele, day, other = api("tele@example.com"), "2027-01-05", None  # a Tuesday no other test books
     try:
-        page = context.new_page()
-        page.set_viewport_size(DESKTOP)
-        desk_sign_in(page, "tele@example.com", "calls")
-        page.get_by_test_id("call-row").first.get_by_test_id("call-book").click()
-        _open_typed_slot(page)
+        page = _typed_slot_of_first_call(context)
         page.get_by_test_id("manual-date").fill(day)
         with page.expect_request(lambda request: "/reach?" in request.url and day in request.url) as asked:
             page.get_by_test_id("manual-time").fill("14:00")
