@@ -102,6 +102,15 @@ def test_an_appointment_moved_and_one_cancelled_offline_reach_the_server_at_the_
     assert not [w for w in tour["warnings"] if moved["id"] in w]
 
 
+def _agenda_showing(context, rep, booked: dict):
+    """The rep's tablet, signed in and synced, on the week's agenda showing `booked`: the page."""
+    page = context.new_page()
+    signed_in_synced(page, rep.user["email"])
+    page.goto(f"/#/agenda/{MONDAY.isoformat()}")
+    expect(_appointment(page, booked["id"])).to_be_visible(timeout=20_000)
+    return page
+
+
 def _move(page, appointment_id: str, day: dt.date, time: str | None = None) -> None:
     """Open the appointment's form (unless open), set the new day (and time), tap "Déplacer"."""
     form = page.get_by_test_id("appointment-form")
@@ -121,10 +130,7 @@ def test_a_move_onto_a_day_off_is_refused_at_once_and_nothing_is_queued(browser,
     booked = _book(api, rep, account, TUESDAY, "10:00", "11:00")
     context = new_context(browser, live_server)
     try:
-        page = context.new_page()
-        signed_in_synced(page, rep.user["email"])
-        page.goto(f"/#/agenda/{MONDAY.isoformat()}")
-        expect(_appointment(page, booked["id"])).to_be_visible(timeout=20_000)
+        page = _agenda_showing(context, rep, booked)
         context.set_offline(True)
         page.get_by_test_id("absence-open").click()
         page.get_by_test_id("absence-from").fill(THURSDAY.isoformat())
@@ -163,10 +169,7 @@ def test_an_english_speaking_rep_is_told_in_english(browser, live_server, api, m
     booked = _book(api, rep, account, TUESDAY, "10:00", "11:00")
     context = new_context(browser, live_server)
     try:
-        page = context.new_page()
-        signed_in_synced(page, rep.user["email"])
-        page.goto(f"/#/agenda/{MONDAY.isoformat()}")
-        expect(_appointment(page, booked["id"])).to_be_visible(timeout=20_000)
+        page = _agenda_showing(context, rep, booked)
         context.set_offline(True)
         _move(page, booked["id"], SATURDAY)
         expect(page.get_by_test_id("appointment-refused")).to_contain_text("You do not work on")
@@ -183,10 +186,7 @@ def test_a_move_the_server_refuses_is_listed_and_the_agenda_shows_it_back(browse
     booked = _book(api, rep, account, TUESDAY, "10:00", "11:00")
     context = new_context(browser, live_server)
     try:
-        page = context.new_page()
-        signed_in_synced(page, rep.user["email"])
-        page.goto(f"/#/agenda/{MONDAY.isoformat()}")
-        expect(_appointment(page, booked["id"])).to_be_visible(timeout=20_000)
+        page = _agenda_showing(context, rep, booked)
         context.set_offline(True)
         api("admin@example.com").call("POST", f"/api/users/{rep.user['id']}/absences",
                                       {"from": WEDNESDAY.isoformat(), "to": WEDNESDAY.isoformat(), "reason": "sick"})
